@@ -1,0 +1,57 @@
+"""Finding a customer by the name someone typed, or creating it on purpose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+from sqlalchemy.orm import Session
+
+from commands.errors import UsageError
+from commands.text import name_key
+from storage import repo
+from storage.models import Customer, Member, Tier
+
+# Two names this similar (0-100, ignoring case and spacing) are taken for a typo.
+SIMILAR = 85
+
+
+@dataclass(frozen=True)
+class CustomerPick:
+    customer: Customer
+    created: bool
+
+
+def find_or_create_customer(
+    session: Session, workspace_id: int, name: str, *, owner: Member, tier: Tier | None,
+    force_new: bool, now: datetime, option_hint: str = "new:yes",
+) -> CustomerPick:
+    """The customer called `name`; a new name creates it, a near-miss is refused."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise UsageError("Name the customer, like \"Acme Corp\".")
+    if len(clean) > 200:
+        raise UsageError("That customer name is longer than 200 characters.")
+    key = name_key(clean)
+    existing = repo.customer_by_key(session, workspace_id, key)
+    if existing is not None:
+        if tier is not None and tier != existing.tier:
+            existing.tier = tier
+        return CustomerPick(existing, created=False)
+    if not force_new:
+        names = dict(repo.customer_names(session, workspace_id))
+        matches = process.extract(key, list(names), scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=3)
+        if matches:
+            suggestions = " or ".join(f'"{names[m[0]]}"' for m in matches)
+            raise UsageError(
+                f'No customer is called "{clean}". Did you mean {suggestions}? '
+                f"If \"{clean}\" really is a new customer, add `{option_hint}`."
+            )
+    customer = Customer(
+        workspace_id=workspace_id, name=clean, name_key=key, tier=tier or Tier.C,
+        owner_id=owner.id, created_at=now,
+    )
+    session.add(customer)
+    session.flush()
+    return CustomerPick(customer, created=True)

@@ -1,0 +1,294 @@
+"""/sales: teams, roles and help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from commands.actors import Actor, require_admin, resolve_mention
+from commands.dates import zone
+from commands.errors import PermissionDenied, UsageError
+from commands.text import Mention, as_channel, as_mention, choice, closest, name_key, parse_words
+from storage import repo
+from storage.models import Member, Role, Team
+
+ROLES = tuple(r.value for r in Role)
+
+
+@dataclass(frozen=True)
+class TeamCreate:
+    name: str
+    timezone: str | None
+
+
+@dataclass(frozen=True)
+class TeamAdd:
+    people: tuple[Mention, ...]
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class TeamRemove:
+    people: tuple[Mention, ...]
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class TeamShow:
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class SetRole:
+    person: Mention
+    role: Role
+
+
+@dataclass(frozen=True)
+class SalesHelp:
+    topic: str | None = None
+
+
+SalesArgs = TeamCreate | TeamAdd | TeamRemove | TeamShow | SetRole | SalesHelp
+
+
+def parse_sales(text: str) -> SalesArgs:
+    head, _, rest = text.strip().partition(" ")
+    verb = head.lower()
+    if verb in ("", "help"):
+        return SalesHelp(rest.strip() or None)
+    if verb in ("team", "teams"):
+        return _parse_team(rest)
+    if verb == "role":
+        words = parse_words(rest, ())
+        people = [as_mention(w) for w in words.positionals]
+        if len(words.positionals) != 2 or people[0] is None:
+            raise UsageError("Use `/sales role @carol manager` (roles: rep, manager, admin).")
+        return SetRole(people[0], Role(choice(words.positionals[1], ROLES, "role")))
+    guess = closest(verb, ("team", "role", "help"))
+    hint = f" Did you mean `/sales {guess}`?" if guess else ""
+    raise UsageError(f"`/sales {head}` is not a command.{hint} `/sales help` lists them all.")
+
+
+def _parse_team(rest: str) -> SalesArgs:
+    head, _, tail = rest.strip().partition(" ")
+    verb = head.lower()
+    if verb in ("", "show"):
+        words = parse_words(tail, ("team",))
+        name = words.options.get("team") or " ".join(words.positionals) or None
+        return TeamShow(name)
+    if verb == "create":
+        words = parse_words(tail, ("tz",))
+        if not words.positionals:
+            raise UsageError('Name the team, like `/sales team create "East" tz:Asia/Shanghai`.')
+        name = " ".join(words.positionals)
+        if len(name) > 100:
+            raise UsageError("A team name can be at most 100 characters.")
+        tz = words.options.get("tz")
+        if tz is not None:
+            zone(tz)
+        return TeamCreate(name, tz)
+    if verb in ("add", "remove"):
+        words = parse_words(tail, ("team",))
+        people = tuple(as_mention(w) for w in words.positionals)
+        if not people or any(p is None for p in people):
+            bad = [w for w in words.positionals if as_mention(w) is None]
+            what = f" (`{bad[0]}` is not a mention)" if bad else ""
+            raise UsageError(f"Mention the people to {verb}, like `/sales team {verb} @alice @bob`"
+                             f"{what}.")
+        cls = TeamAdd if verb == "add" else TeamRemove
+        return cls(tuple(p for p in people if p is not None), words.options.get("team"))
+    raise UsageError(
+        f"`/sales team {head}` is not a command. Use `/sales team create`, `add`, `remove`, "
+        "or `/sales team` to show your team."
+    )
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    name: str
+    user_id: str
+    role: str
+    is_manager: bool
+
+
+@dataclass(frozen=True)
+class TeamView:
+    name: str
+    channel_id: str
+    timezone: str
+    managers: tuple[PersonLine, ...]
+    members: tuple[PersonLine, ...]
+
+
+@dataclass(frozen=True)
+class TeamResult:
+    team: TeamView
+    message: str
+    became_admin: bool = False
+    in_channel: bool = False  # meant for everyone in the team's channel
+
+
+@dataclass(frozen=True)
+class RoleResult:
+    name: str
+    role: Role
+    message: str
+
+
+@dataclass(frozen=True)
+class HelpResult:
+    topic: str | None
+
+
+SalesResult = TeamResult | RoleResult | HelpResult
+
+
+def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime) -> SalesResult:
+    if isinstance(args, SalesHelp):
+        return HelpResult(args.topic)
+    if isinstance(args, TeamCreate):
+        return _create_team(args, session, actor, now)
+    if isinstance(args, SetRole):
+        return _set_role(args, session, actor, now)
+    if isinstance(args, TeamShow):
+        team = _find_team(session, actor, args.team)
+        return TeamResult(team_view(team), message="")
+    team = _find_team(session, actor, args.team)
+    if not (actor.is_admin or actor.manages(team)):
+        raise PermissionDenied(f"Only a manager of {team.name} or an admin can change its members.")
+    lines = []
+    for mention in args.people:
+        person = resolve_mention(session, actor, mention, now)
+        if isinstance(args, TeamAdd):
+            lines.append(_add(team, person))
+        else:
+            lines.append(_remove(team, person))
+    session.flush()
+    session.refresh(team)
+    return TeamResult(team_view(team), message="\n".join(lines))
+
+
+def _add(team: Team, person: Member) -> str:
+    if person.team_id == team.id:
+        return f"{person.name} is already in {team.name}."
+    old = person.team
+    person.team = team
+    if old is not None:
+        if old in person.managed_teams:
+            person.managed_teams.remove(old)
+        return f"Moved {person.name} from {old.name} to {team.name}."
+    return f"Added {person.name} to {team.name}."
+
+
+def _remove(team: Team, person: Member) -> str:
+    if person.team_id != team.id and team not in person.managed_teams:
+        return f"{person.name} is not in {team.name}."
+    if person.team_id == team.id:
+        person.team = None
+    if team in person.managed_teams:
+        person.managed_teams.remove(team)
+    return f"Removed {person.name} from {team.name}."
+
+
+def _find_team(session: Session, actor: Actor, name: str | None) -> Team:
+    ws = actor.workspace
+    if name:
+        team = repo.team_by_key(session, ws.id, name_key(name))
+        if team is None:
+            guess = closest(name, repo.team_names(session, ws.id))
+            hint = f' Did you mean "{guess}"?' if guess else ""
+            raise UsageError(f'There is no team called "{name}".{hint}')
+        return team
+    if actor.channel_id:
+        team = repo.team_by_channel(session, ws.id, actor.channel_id)
+        if team is not None:
+            return team
+    if len(actor.member.managed_teams) == 1:
+        return actor.member.managed_teams[0]
+    if actor.member.team is not None:
+        return actor.member.team
+    if repo.count_teams(session, ws.id) == 0:
+        raise UsageError(
+            "There are no teams yet. In your team's channel, run "
+            '`/sales team create "East" tz:Asia/Shanghai`.'
+        )
+    raise UsageError('Which team? Run this in the team\'s channel, or add team:"East".')
+
+
+def _create_team(args: TeamCreate, session: Session, actor: Actor, now: datetime) -> TeamResult:
+    ws = actor.workspace
+    member = actor.member
+    channel = actor.channel_id
+    if not channel or channel.startswith("D"):
+        raise UsageError(
+            "Run `/sales team create` in the team's channel: the team is bound to the channel "
+            "where it is created."
+        )
+    first = repo.count_teams(session, ws.id) == 0
+    if not first and member.role == Role.REP:
+        raise PermissionDenied("Only a manager or an admin can create another team.")
+    key = name_key(args.name)
+    if repo.team_by_key(session, ws.id, key) is not None:
+        raise UsageError(f'There is already a team called "{args.name}".')
+    bound = repo.team_by_channel(session, ws.id, channel)
+    if bound is not None:
+        raise UsageError(f"This channel already belongs to {bound.name}.")
+    team = Team(
+        workspace_id=ws.id, name=args.name, name_key=key, slack_channel_id=channel,
+        timezone=args.timezone or member.timezone or ws.default_timezone, created_at=now,
+    )
+    session.add(team)
+    became_admin = first and repo.count_admins(session, ws.id) == 0
+    if became_admin:
+        member.role = Role.ADMIN
+    elif member.role == Role.REP:
+        member.role = Role.MANAGER
+    member.managed_teams.append(team)
+    if member.team is None:
+        member.team = team
+    session.flush()
+    session.refresh(team)
+    message = f"Created team {team.name} in this channel, timezone {team.timezone}, " \
+              f"managed by {member.name}."
+    if became_admin:
+        message += f" {member.name} is the workspace admin."
+    return TeamResult(team_view(team), message=message, became_admin=became_admin,
+                      in_channel=True)
+
+
+def _set_role(args: SetRole, session: Session, actor: Actor, now: datetime) -> RoleResult:
+    require_admin(actor, "change roles")
+    person = resolve_mention(session, actor, args.person, now)
+    if person.role == Role.ADMIN and args.role != Role.ADMIN \
+            and repo.count_admins(session, actor.workspace.id) == 1:
+        raise UsageError(f"{person.name} is the only admin; make someone else admin first.")
+    person.role = args.role
+    message = f"{person.name} is now {'an' if args.role == Role.ADMIN else 'a'} {args.role.value}."
+    if args.role == Role.MANAGER and person.team is not None \
+            and person.team not in person.managed_teams:
+        person.managed_teams.append(person.team)
+        message += f" They manage {person.team.name}."
+    elif args.role == Role.MANAGER and person.team is None:
+        message += " Add them to a team with `/sales team add` to make them its manager."
+    if args.role == Role.REP:
+        person.managed_teams.clear()
+    session.flush()
+    return RoleResult(person.name, args.role, message)
+
+
+def team_view(team: Team) -> TeamView:
+    managers = tuple(
+        PersonLine(m.name, m.slack_user_id, m.role.value, True) for m in team.managers
+    )
+    manager_ids = {m.id for m in team.managers}
+    members = tuple(
+        PersonLine(m.name, m.slack_user_id, m.role.value, m.id in manager_ids)
+        for m in team.members
+    )
+    return TeamView(team.name, team.slack_channel_id, team.timezone, managers, members)

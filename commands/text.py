@@ -1,0 +1,133 @@
+"""Tokenizing what people type after a slash command.
+
+Text is split on spaces; double quotes group words ("Acme Corp", next:"send quote"); curly
+quotes from phones count as straight ones; apostrophes are ordinary letters so notes like
+`he's keen` need no escaping. Slack's escaping (&amp; and <@U123|name> mentions) is undone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+
+from commands.errors import UsageError
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
+_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
+_OPTION = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
+
+
+def split_words(text: str) -> list[str]:
+    """Split command text into words, honouring double quotes."""
+    lexer = shlex.shlex(text.translate(_QUOTES), posix=True)
+    lexer.quotes = '"'
+    lexer.escape = ""
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:
+        raise UsageError(
+            "A double quote is not closed. Put names with spaces in quotes, "
+            'like "Acme Corp", and close every quote.'
+        ) from None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person named in a command: a Slack mention `<@U1|alice>` or a plain `@alice`."""
+
+    user_id: str | None
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"@{self.name}" if self.name else f"<@{self.user_id}>"
+
+
+def as_mention(word: str) -> Mention | None:
+    m = _MENTION.match(word)
+    if m:
+        return Mention(user_id=m.group(1), name=m.group(2) or "")
+    if word.startswith("@") and len(word) > 1:
+        return Mention(user_id=None, name=word[1:])
+    return None
+
+
+def as_channel(word: str) -> str | None:
+    m = _CHANNEL.match(word)
+    return m.group(1) if m else None
+
+
+@dataclass
+class Words:
+    """A command's words split into positionals and key:value options."""
+
+    positionals: list[str] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+
+
+def parse_words(text: str, known_options: Collection[str]) -> Words:
+    """Split `text` into positional words and the `key:value` options in `known_options`.
+
+    A word like `at:10` whose key is not an option and not close to one stays a positional
+    word (it is probably part of the notes); one close to an option (`outcom:positive`) is
+    refused with a suggestion, because silently losing it would be worse.
+    """
+    out = Words()
+    for word in split_words(html.unescape(text)):
+        m = _OPTION.match(word)
+        if m and not word.startswith(("http:", "https:", "mailto:")):
+            key, value = m.group(1).lower(), m.group(2)
+            if key in known_options:
+                if key in out.options:
+                    raise UsageError(f"`{key}:` is given twice; give it once.")
+                out.options[key] = value.strip()
+                continue
+            guess = closest(key, known_options, cutoff=75)
+            if guess:
+                raise UsageError(f"Unknown option `{key}:`. Did you mean `{guess}:`?")
+        out.positionals.append(word)
+    return out
+
+
+def closest(word: str, choices: Iterable[str], *, cutoff: int = 70) -> str | None:
+    """The choice most like `word`, or None when nothing is close enough."""
+    found = process.extractOne(word.lower(), list(choices), score_cutoff=cutoff)
+    return found[0] if found else None
+
+
+def name_key(name: str) -> str:
+    """The identity of a name ignoring case and spacing: 'ACME  corp' == 'Acme Corp'."""
+    return re.sub(r"\s+", "", name.casefold())
+
+
+def yes_no(value: str, option: str) -> bool:
+    v = value.strip().lower()
+    if v in {"yes", "y", "true", "1", "on"}:
+        return True
+    if v in {"no", "n", "false", "0", "off"}:
+        return False
+    raise UsageError(f"`{option}:` takes yes or no, not `{value}`.")
+
+
+def quote(s: str) -> str:
+    return f'"{s}"' if re.search(r"\s", s) else s
+
+
+def choice(value: str, options: Collection[str], option: str) -> str:
+    """Match `value` against a closed set of options, with a suggestion when it fails."""
+    v = value.strip().lower()
+    if v in options:
+        return v
+    guess = closest(v, options)
+    hint = f" Did you mean `{guess}`?" if guess else ""
+    raise UsageError(
+        f"`{option}:{value}` is not valid.{hint} Choose one of: {', '.join(options)}."
+    )

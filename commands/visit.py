@@ -1,0 +1,158 @@
+"""/visit: log a visit, call, demo, meeting or email with a customer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from commands.actors import Actor
+from commands.customers import find_or_create_customer
+from commands.dates import local_today, parse_day
+from commands.errors import UsageError
+from commands.text import choice, name_key, parse_words, yes_no
+from storage import repo
+from storage.models import Activity, ActivityType, Deal, Outcome, Tier
+
+VISIT_OPTIONS = ("type", "outcome", "on", "next", "deal", "tier", "new")
+TYPES = tuple(t.value for t in ActivityType)
+OUTCOMES = tuple(o.value for o in Outcome)
+TIERS = tuple(t.value for t in Tier)
+_DEAL_REF = re.compile(r"^(?:d-?|#)?(\d{1,9})$", re.I)
+# How far back a visit may be logged: older than this is almost always a typo in the year.
+MAX_AGE_DAYS = 366
+
+
+@dataclass(frozen=True)
+class VisitArgs:
+    words: tuple[str, ...]  # the customer name (maybe unquoted) followed by the notes
+    type: ActivityType = ActivityType.VISIT
+    outcome: Outcome | None = None
+    on: str | None = None
+    next_step: str | None = None
+    deal_number: int | None = None
+    tier: Tier | None = None
+    new_customer: bool = False
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    activity_id: int
+    type: ActivityType
+    customer: str
+    tier: Tier
+    customer_created: bool
+    occurred_on: date
+    today: date
+    outcome: Outcome | None
+    notes: str
+    next_step: str | None
+    deal_ref: str | None
+
+
+def parse_deal_ref(text: str, option: str = "deal") -> int:
+    m = _DEAL_REF.match(text.strip())
+    if not m or int(m.group(1)) == 0:
+        raise UsageError(f"`{option}:{text}` is not a deal reference. Deals look like D-3.")
+    return int(m.group(1))
+
+
+def parse_tier(text: str) -> Tier:
+    value = text.strip().upper()
+    if value not in TIERS:
+        raise UsageError(f"`tier:{text}` is not a tier. Customers are tier A, B or C.")
+    return Tier(value)
+
+
+def parse_visit(text: str) -> VisitArgs:
+    """Parse `/visit "Acme Corp" type:demo outcome:positive on:yesterday next:"..." notes`."""
+    words = parse_words(text, VISIT_OPTIONS)
+    opts = words.options
+    if not words.positionals and "deal" not in opts:
+        raise UsageError('Name the customer first, like `/visit "Acme Corp" Met the CTO`.')
+    next_step = opts.get("next")
+    if next_step is not None and not next_step:
+        raise UsageError('`next:` needs the next step, like next:"send quote".')
+    if "on" in opts and not opts["on"]:
+        raise UsageError("`on:` needs a date, like on:yesterday or on:2026-11-20.")
+    return VisitArgs(
+        words=tuple(words.positionals),
+        type=ActivityType(choice(opts["type"], TYPES, "type")) if "type" in opts
+        else ActivityType.VISIT,
+        outcome=Outcome(choice(opts["outcome"], OUTCOMES, "outcome")) if "outcome" in opts
+        else None,
+        on=opts.get("on"),
+        next_step=next_step,
+        deal_number=parse_deal_ref(opts["deal"]) if "deal" in opts else None,
+        tier=parse_tier(opts["tier"]) if "tier" in opts else None,
+        new_customer=yes_no(opts["new"], "new") if "new" in opts else False,
+    )
+
+
+def _split_customer(session: Session, workspace_id: int, words: tuple[str, ...]) -> tuple[str, str]:
+    """Separate the customer name from the notes.
+
+    A quoted name is taken as it is. Unquoted, the longest run of leading words that names
+    a known customer wins (`/visit Acme Corp met the CTO`), else the first word alone.
+    """
+    first = words[0]
+    if " " in first or len(words) == 1:
+        return first, " ".join(words[1:])
+    for n in range(min(6, len(words)), 1, -1):
+        candidate = " ".join(words[:n])
+        if repo.customer_by_key(session, workspace_id, name_key(candidate)) is not None:
+            return candidate, " ".join(words[n:])
+    return first, " ".join(words[1:])
+
+
+def load_deal(session: Session, actor: Actor, number: int) -> Deal:
+    deal = repo.deal_by_number(session, actor.workspace.id, number)
+    if deal is None:
+        raise UsageError(f"There is no deal D-{number}. `/deal list` shows your open deals.")
+    return deal
+
+
+def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime) -> VisitResult:
+    """Log the activity; nothing is written if any part of the input is wrong."""
+    member = actor.member
+    today = local_today(now, member.timezone)
+    occurred_on = today
+    if args.on is not None:
+        occurred_on = parse_day(args.on, today=today, prefer="past", option="on")
+        if occurred_on > today:
+            raise UsageError(
+                f"`on:{args.on}` is in the future ({occurred_on:%a %d %b}). "
+                "Log activities once they have happened."
+            )
+        if occurred_on < today - timedelta(days=MAX_AGE_DAYS):
+            raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.")
+
+    deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
+    if args.words:
+        customer_name, notes = _split_customer(session, actor.workspace.id, args.words)
+    else:
+        assert deal is not None  # parse_visit requires a customer or a deal
+        customer_name, notes = deal.customer.name, ""
+    pick = find_or_create_customer(
+        session, actor.workspace.id, customer_name, owner=member, tier=args.tier,
+        force_new=args.new_customer, now=now,
+    )
+    if deal is not None and deal.customer_id != pick.customer.id:
+        raise UsageError(
+            f"{deal.ref} is a deal with {deal.customer.name}, not {pick.customer.name}."
+        )
+    activity = Activity(
+        workspace_id=actor.workspace.id, type=args.type, customer_id=pick.customer.id,
+        deal_id=deal.id if deal else None, member_id=member.id, occurred_on=occurred_on,
+        outcome=args.outcome, notes=notes.strip(), next_step=args.next_step, logged_at=now,
+    )
+    session.add(activity)
+    session.flush()
+    return VisitResult(
+        activity_id=activity.id, type=args.type, customer=pick.customer.name,
+        tier=pick.customer.tier, customer_created=pick.created, occurred_on=occurred_on,
+        today=today, outcome=args.outcome, notes=activity.notes, next_step=args.next_step,
+        deal_ref=deal.ref if deal else None,
+    )

@@ -1,0 +1,322 @@
+"""SQLAlchemy models: the whole salesbot schema.
+
+Money is stored as integer minor units (hundredths) with an ISO currency code, so sums are
+exact on SQLite and PostgreSQL alike. Datetimes are stored as UTC and always come back
+timezone-aware.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC and returned as an aware UTC datetime."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not accepted; pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Role(enum.StrEnum):
+    REP = "rep"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Tier(enum.StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class ActivityType(enum.StrEnum):
+    VISIT = "visit"
+    CALL = "call"
+    DEMO = "demo"
+    MEETING = "meeting"
+    EMAIL = "email"
+
+
+class Outcome(enum.StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    # Stored as plain strings (no native PostgreSQL enum) so adding a value needs no
+    # ALTER TYPE; the CHECK constraint still keeps the data clean.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Workspace(Base):
+    """A Slack workspace (or the local console workspace)."""
+
+    __tablename__ = "workspace"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_team_id: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    default_currency: Mapped[str] = mapped_column(String(3), default="USD")
+    default_timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Last deal number handed out; D-<n> references are numbered per workspace from 1.
+    deal_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="workspace", order_by="Stage.position", cascade="all, delete-orphan"
+    )
+
+
+class Stage(Base):
+    """A deal stage with its configured win probability."""
+
+    __tablename__ = "stage"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    # Chance of winning a deal in this stage, in whole percent (won 100, lost 0).
+    probability_pct: Mapped[int] = mapped_column(Integer)
+    is_won: Mapped[bool] = mapped_column(default=False)
+    is_lost: Mapped[bool] = mapped_column(default=False)
+
+    workspace: Mapped[Workspace] = relationship(back_populates="stages")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.is_won or self.is_lost
+
+
+team_manager = Table(
+    "team_manager",
+    Base.metadata,
+    Column("team_id", ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("member.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Team(Base):
+    """A sales team bound to one Slack channel."""
+
+    __tablename__ = "team"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name_key"),
+        UniqueConstraint("workspace_id", "slack_channel_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    slack_channel_id: Mapped[str] = mapped_column(String(32))
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="team", foreign_keys="Member.team_id", order_by="Member.name"
+    )
+    managers: Mapped[list[Member]] = relationship(
+        secondary=team_manager, back_populates="managed_teams", order_by="Member.name"
+    )
+
+
+class Member(Base):
+    """A person in the workspace: rep, manager or admin."""
+
+    __tablename__ = "member"
+    __table_args__ = (UniqueConstraint("workspace_id", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.REP)
+    timezone: Mapped[str] = mapped_column(String(64))
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", ondelete="SET NULL"), index=True
+    )
+    started_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
+    managed_teams: Mapped[list[Team]] = relationship(
+        secondary=team_manager, back_populates="managers"
+    )
+
+
+class Customer(Base):
+    """A customer account; its name is unique per workspace ignoring case and spacing."""
+
+    __tablename__ = "customer"
+    __table_args__ = (UniqueConstraint("workspace_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    tier: Mapped[Tier] = mapped_column(_enum(Tier, "tier"), default=Tier.C)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    owner: Mapped[Member | None] = relationship()
+
+
+class Deal(Base):
+    """An opportunity, referenced in chat as D-<number>."""
+
+    __tablename__ = "deal"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        Index("ix_deal_owner_stage", "owner_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    stage: Mapped[str] = mapped_column(String(32))
+    expected_close: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+
+    customer: Mapped[Customer] = relationship()
+    owner: Mapped[Member] = relationship()
+    history: Mapped[list[DealHistory]] = relationship(
+        back_populates="deal", order_by="DealHistory.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def ref(self) -> str:
+        return f"D-{self.number}"
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.amount_minor) / 100
+
+    @amount.setter
+    def amount(self, value: Decimal) -> None:
+        self.amount_minor = to_minor(value)
+
+
+class DealHistory(Base):
+    """One change of a deal's stage, amount or expected close date."""
+
+    __tablename__ = "deal_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(16))  # stage | amount | close
+    old_value: Mapped[str | None] = mapped_column(String(64))
+    new_value: Mapped[str | None] = mapped_column(String(64))
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    deal: Mapped[Deal] = relationship(back_populates="history")
+    changed_by: Mapped[Member] = relationship()
+
+
+class Activity(Base):
+    """A visit, call, demo, meeting or email with a customer."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        Index("ix_activity_member_day", "member_id", "occurred_on"),
+        Index("ix_activity_customer_day", "customer_id", "occurred_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    type: Mapped[ActivityType] = mapped_column(_enum(ActivityType, "activity_type"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deal.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, "outcome"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str | None] = mapped_column(Text)
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    customer: Mapped[Customer] = relationship()
+    deal: Mapped[Deal | None] = relationship()
+    member: Mapped[Member] = relationship()
+
+
+class ProcessedRequest(Base):
+    """A Slack request already applied: a trigger_id or event_id seen once is never redone."""
+
+    __tablename__ = "processed_request"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def to_minor(value: Decimal) -> int:
+    """Convert a money amount to integer hundredths, rounding half-even."""
+    return int((value * 100).quantize(Decimal(1)))
+
+
+def as_dict(obj: Base) -> dict[str, Any]:
+    return {c.key: getattr(obj, c.key) for c in obj.__mapper__.column_attrs}

@@ -1,0 +1,216 @@
+"""Repository functions: every query salesbot makes, each taking the session first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import (
+    Activity,
+    Customer,
+    Deal,
+    Member,
+    ProcessedRequest,
+    Role,
+    Stage,
+    Team,
+    Workspace,
+)
+
+# name, win probability in percent; the order is the funnel's.
+DEFAULT_STAGES: tuple[tuple[str, int], ...] = (
+    ("lead", 10),
+    ("qualified", 25),
+    ("proposal", 50),
+    ("negotiation", 75),
+    ("won", 100),
+    ("lost", 0),
+)
+
+
+def claim_once(session: Session, key: str, now: datetime) -> bool:
+    """Record `key` as processed; False when it already was (by anyone, any instance).
+
+    The row is written in the caller's transaction, so a command that fails and rolls
+    back leaves the key unclaimed and a retry can still succeed.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(ProcessedRequest).values(key=key, processed_at=now).on_conflict_do_nothing()
+    result = session.execute(stmt)
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+# --- workspaces -------------------------------------------------------------------------
+
+
+def get_workspace(session: Session, slack_team_id: str) -> Workspace | None:
+    return session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
+
+
+def create_workspace(
+    session: Session, slack_team_id: str, *, name: str, currency: str, timezone: str,
+    now: datetime,
+) -> Workspace:
+    ws = Workspace(
+        slack_team_id=slack_team_id, name=name, default_currency=currency,
+        default_timezone=timezone, deal_seq=0, created_at=now,
+    )
+    for position, (stage, pct) in enumerate(DEFAULT_STAGES):
+        ws.stages.append(
+            Stage(name=stage, position=position, probability_pct=pct,
+                  is_won=stage == "won", is_lost=stage == "lost")
+        )
+    session.add(ws)
+    session.flush()
+    return ws
+
+
+def only_workspace(session: Session) -> Workspace | None:
+    rows = session.scalars(select(Workspace).order_by(Workspace.id).limit(2)).all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def stages(session: Session, workspace_id: int) -> Sequence[Stage]:
+    return session.scalars(
+        select(Stage).where(Stage.workspace_id == workspace_id).order_by(Stage.position)
+    ).all()
+
+
+def next_deal_number(session: Session, workspace_id: int) -> int:
+    """Hand out the next D-<n> number; the row update serialises concurrent creators."""
+    number = session.scalar(
+        update(Workspace)
+        .where(Workspace.id == workspace_id)
+        .values(deal_seq=Workspace.deal_seq + 1)
+        .returning(Workspace.deal_seq)
+    )
+    assert number is not None
+    return number
+
+
+# --- members and teams ------------------------------------------------------------------
+
+
+def member_by_slack_id(session: Session, workspace_id: int, slack_user_id: str) -> Member | None:
+    return session.scalar(
+        select(Member).where(
+            Member.workspace_id == workspace_id, Member.slack_user_id == slack_user_id
+        )
+    )
+
+
+def members_named(session: Session, workspace_id: int, name: str) -> Sequence[Member]:
+    return session.scalars(
+        select(Member).where(
+            Member.workspace_id == workspace_id, func.lower(Member.name) == name.lower()
+        )
+    ).all()
+
+
+def member_names(session: Session, workspace_id: int) -> Sequence[str]:
+    return session.scalars(select(Member.name).where(Member.workspace_id == workspace_id)).all()
+
+
+def count_admins(session: Session, workspace_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Member).where(
+            Member.workspace_id == workspace_id, Member.role == Role.ADMIN
+        )
+    ) or 0
+
+
+def count_teams(session: Session, workspace_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Team).where(Team.workspace_id == workspace_id)
+    ) or 0
+
+
+def team_by_channel(session: Session, workspace_id: int, channel_id: str) -> Team | None:
+    return session.scalar(
+        select(Team)
+        .where(Team.workspace_id == workspace_id, Team.slack_channel_id == channel_id)
+        .options(selectinload(Team.members), selectinload(Team.managers))
+    )
+
+
+def team_by_key(session: Session, workspace_id: int, key: str) -> Team | None:
+    return session.scalar(
+        select(Team).where(Team.workspace_id == workspace_id, Team.name_key == key)
+    )
+
+
+def team_names(session: Session, workspace_id: int) -> Sequence[str]:
+    return session.scalars(select(Team.name).where(Team.workspace_id == workspace_id)).all()
+
+
+# --- customers --------------------------------------------------------------------------
+
+
+def customer_by_key(session: Session, workspace_id: int, key: str) -> Customer | None:
+    return session.scalar(
+        select(Customer).where(Customer.workspace_id == workspace_id, Customer.name_key == key)
+    )
+
+
+def customer_names(session: Session, workspace_id: int) -> Sequence[tuple[str, str]]:
+    """(name_key, name) of every customer in the workspace."""
+    rows = session.execute(
+        select(Customer.name_key, Customer.name).where(Customer.workspace_id == workspace_id)
+    ).all()
+    return [(k, n) for k, n in rows]
+
+
+def search_customers(
+    session: Session, workspace_id: int, prefix: str, limit: int = 20
+) -> Sequence[Customer]:
+    stmt = select(Customer).where(Customer.workspace_id == workspace_id)
+    if prefix:
+        stmt = stmt.where(func.lower(Customer.name).contains(prefix.lower(), autoescape=True))
+    return session.scalars(stmt.order_by(Customer.name).limit(limit)).all()
+
+
+# --- deals and activities ---------------------------------------------------------------
+
+
+def deal_by_number(session: Session, workspace_id: int, number: int) -> Deal | None:
+    return session.scalar(
+        select(Deal)
+        .where(Deal.workspace_id == workspace_id, Deal.number == number)
+        .options(selectinload(Deal.history))
+    )
+
+
+def open_deals(session: Session, owner_id: int) -> Sequence[Deal]:
+    closed = select(Stage.name).where(
+        Stage.workspace_id == Deal.workspace_id, Stage.is_won | Stage.is_lost
+    )
+    return session.scalars(
+        select(Deal)
+        .where(Deal.owner_id == owner_id, Deal.stage.not_in(closed))
+        .order_by(Deal.expected_close.is_(None), Deal.expected_close, Deal.number)
+    ).all()
+
+
+def recent_activities(session: Session, deal_id: int, limit: int = 5) -> Sequence[Activity]:
+    return session.scalars(
+        select(Activity)
+        .where(Activity.deal_id == deal_id)
+        .order_by(Activity.occurred_on.desc(), Activity.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def activities_between(
+    session: Session, member_id: int, start: date, end: date
+) -> Sequence[Activity]:
+    return session.scalars(
+        select(Activity)
+        .where(Activity.member_id == member_id, Activity.occurred_on.between(start, end))
+        .order_by(Activity.occurred_on, Activity.id)
+    ).all()
