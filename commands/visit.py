@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from commands.actors import Actor
-from commands.customers import find_or_create_customer
+from commands.customers import SIMILAR, find_or_create_customer
 from commands.dates import local_today, parse_day
 from commands.errors import UsageError
 from commands.text import choice, name_key, parse_words, yes_no
@@ -95,15 +96,21 @@ def _split_customer(session: Session, workspace_id: int, words: tuple[str, ...])
     """Separate the customer name from the notes.
 
     A quoted name is taken as it is. Unquoted, the longest run of leading words that names
-    a known customer wins (`/visit Acme Corp met the CTO`), else the first word alone.
+    a known customer wins (`/visit Acme Corp met the CTO`); failing that, the longest run
+    that looks like a typo of one (so `Acme Crop` is caught), else the first word alone.
     """
     first = words[0]
     if " " in first or len(words) == 1:
         return first, " ".join(words[1:])
-    for n in range(min(6, len(words)), 1, -1):
-        candidate = " ".join(words[:n])
+    candidates = [" ".join(words[:n]) for n in range(min(6, len(words)), 1, -1)]
+    for candidate in candidates:
         if repo.customer_by_key(session, workspace_id, name_key(candidate)) is not None:
-            return candidate, " ".join(words[n:])
+            return candidate, " ".join(words[len(candidate.split()):])
+    known = [k for k, _ in repo.customer_names(session, workspace_id)]
+    for candidate in candidates:
+        if process.extractOne(name_key(candidate), known, scorer=fuzz.ratio,
+                              score_cutoff=SIMILAR):
+            return candidate, " ".join(words[len(candidate.split()):])
     return first, " ".join(words[1:])
 
 

@@ -1,0 +1,72 @@
+"""Running a command for a chat user: the one path shared by Slack and the console."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.render import Reply, render
+from commands.actors import (
+    Actor,
+    NoDirectory,
+    UserDirectory,
+    WorkspaceDefaults,
+    ensure_member,
+    ensure_workspace,
+)
+from commands.dispatch import parse_command, run_command
+from storage.repo import claim_once
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Deps:
+    """What listeners need: the database, the clock and how to look people up."""
+
+    session_factory: sessionmaker[Session]
+    clock: Callable[[], datetime]
+    defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
+    directory: UserDirectory = field(default_factory=NoDirectory)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request and from where."""
+
+    team_id: str
+    user_id: str
+    channel_id: str | None = None
+    user_name: str = ""
+
+
+def actor_for(session: Session, deps: Deps, caller: Caller, now: datetime) -> Actor:
+    ws = ensure_workspace(session, caller.team_id, deps.defaults, now)
+    member = ensure_member(
+        session, ws, caller.user_id, deps.directory, now, fallback_name=caller.user_name
+    )
+    return Actor(member=member, workspace=ws, channel_id=caller.channel_id,
+                 directory=deps.directory)
+
+
+def execute(
+    deps: Deps, caller: Caller, command: str, text: str, *, request_key: str | None = None
+) -> Reply | None:
+    """Parse and run `/command text` as `caller` in one transaction; render the result.
+
+    Returns None when `request_key` was already processed (a duplicate delivery). Raises
+    UsageError / PermissionDenied with nothing written.
+    """
+    args = parse_command(command, text)
+    with deps.session_factory.begin() as session:
+        now = deps.clock()
+        if request_key is not None and not claim_once(session, request_key, now):
+            log.info("duplicate delivery of %s ignored", request_key)
+            return None
+        actor = actor_for(session, deps, caller, now)
+        result = run_command(command, args, session=session, actor=actor, now=now)
+    return render(result)

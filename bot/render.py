@@ -1,0 +1,275 @@
+"""Block Kit rendering of command results, with a plain-text fallback for each."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from commands.dates import format_day
+from commands.deal import DealChanged, DealDetail, DealListing, DealView
+from commands.help import usage
+from commands.money import format_money
+from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
+from commands.visit import VisitResult
+
+SECTION_LIMIT = 2900  # Slack's limit is 3000 characters per section text
+MAX_BLOCKS = 50
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says back: Block Kit blocks and the same content as text."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    in_channel: bool = False
+
+    def as_message(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "blocks": [b.to_dict() for b in self.blocks[:MAX_BLOCKS]],
+            "response_type": "in_channel" if self.in_channel else "ephemeral",
+        }
+
+    def plain(self) -> str:
+        """The text as a terminal shows it: mrkdwn markers and Slack links undone."""
+        text = re.sub(r"<@([A-Z0-9]+)(?:\|([^>]+))?>", lambda m: "@" + (m.group(2) or m.group(1)),
+                      self.text)
+        text = re.sub(r"<#([A-Z0-9]+)(?:\|([^>]+))?>", lambda m: "#" + (m.group(2) or m.group(1)),
+                      text)
+        text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)
+        text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"\1", text)
+        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn so it cannot forge mentions or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sections(text: str) -> list[Block]:
+    """Section blocks for `text`, split at paragraph or line breaks to fit Slack's limit."""
+    blocks: list[Block] = []
+    chunk = ""
+    for line in text.split("\n"):
+        if len(chunk) + len(line) + 1 > SECTION_LIMIT and chunk:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line[:SECTION_LIMIT]
+    if chunk.strip():
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    return blocks
+
+
+def text_reply(text: str, *, in_channel: bool = False) -> Reply:
+    return Reply(text=text, blocks=sections(text), in_channel=in_channel)
+
+
+def error_reply(message: str) -> Reply:
+    return text_reply(f":warning: {message}")
+
+
+def render(result: object) -> Reply:
+    """The reply for any command result."""
+    if isinstance(result, VisitResult):
+        return render_visit(result)
+    if isinstance(result, DealChanged):
+        return render_deal_changed(result)
+    if isinstance(result, DealDetail):
+        return render_deal_detail(result)
+    if isinstance(result, DealListing):
+        return render_deal_list(result)
+    if isinstance(result, TeamResult):
+        return render_team(result)
+    if isinstance(result, RoleResult):
+        return text_reply(escape(result.message))
+    if isinstance(result, HelpResult):
+        return text_reply(usage(result.topic))
+    raise TypeError(f"no rendering for {type(result).__name__}")
+
+
+def render_visit(r: VisitResult) -> Reply:
+    what = "a visit to" if r.type.value == "visit" else f"a {r.type.value} with"
+    line = f":white_check_mark: Logged {what} *{escape(r.customer)}* ({r.tier.value}) " \
+           f"{_on(r.occurred_on, r.today)}"
+    if r.outcome:
+        line += f" — {r.outcome.value}"
+    lines = [line + "."]
+    if r.notes:
+        lines.append("> " + escape(r.notes).replace("\n", "\n> "))
+    extra = []
+    if r.next_step:
+        extra.append(f"Next step: {escape(r.next_step)}")
+    if r.deal_ref:
+        extra.append(f"Deal {r.deal_ref}")
+    if extra:
+        lines.append(" · ".join(extra))
+    if r.customer_created:
+        lines.append(
+            f":new: *{escape(r.customer)}* is a new customer, tier {r.tier.value}. "
+            "Set the tier with `tier:A`, `tier:B` or `tier:C` on your next visit."
+        )
+    return text_reply("\n".join(lines))
+
+
+def _on(day: Any, today: Any) -> str:
+    text = format_day(day, today)
+    return text if text in ("today", "yesterday") else f"on {text}"
+
+
+def _close(d: DealView, today: Any = None) -> str:
+    if d.expected_close is None:
+        return "no close date"
+    return f"closes {format_day(d.expected_close, today)}"
+
+
+def deal_line(d: DealView, today: Any = None) -> str:
+    return (f"*{d.ref}* {escape(d.name)} · {escape(d.customer)} · "
+            f"{format_money(d.amount, d.currency)} · {_close(d, today)}")
+
+
+_FIELD_NAMES = {"stage": "stage", "amount": "amount", "close": "close date", "name": "name"}
+
+
+def render_deal_changed(r: DealChanged) -> Reply:
+    d = r.deal
+    if r.created:
+        text = (f":sparkles: Created *{d.ref}* {escape(d.name)} for *{escape(d.customer)}*: "
+                f"{format_money(d.amount, d.currency)}, {d.stage} ({d.probability_pct}%), "
+                f"{_close(d, r.today)}.")
+        if r.customer_created:
+            text += f"\n:new: *{escape(d.customer)}* is a new customer (tier C)."
+        text += f"\nUpdate it with `/deal {d.ref} stage:negotiation`, see it with `/deal {d.ref}`."
+        return text_reply(text)
+    if d.is_won and any(c.field == "stage" for c in r.changes):
+        return text_reply(f":tada: *{d.ref}* {escape(d.name)} is won: "
+                          f"{format_money(d.amount, d.currency)} from {escape(d.customer)}.")
+    if not d.is_open and d.lost_reason is not None and any(c.field == "stage" for c in r.changes):
+        return text_reply(f"*{d.ref}* {escape(d.name)} is marked lost "
+                          f"(reason: {escape(d.lost_reason)}).")
+    parts = []
+    for c in r.changes:
+        if c.field == "reason":
+            continue
+        label = _FIELD_NAMES.get(c.field, c.field)
+        parts.append(f"{label} {_value(c.field, c.old)} → {_value(c.field, c.new)}")
+    return text_reply(f":pencil2: Updated *{d.ref}* {escape(d.name)}: " + "; ".join(parts) + ".")
+
+
+def _value(field_name: str, value: str | None) -> str:
+    if value is None:
+        return "none"
+    if field_name == "amount":
+        number, _, currency = value.partition(" ")
+        return format_money(Decimal(number), currency)
+    return escape(value)
+
+
+def render_deal_detail(r: DealDetail) -> Reply:
+    d = r.deal
+    status = d.stage if d.is_open else (
+        "won" if d.is_won else f"lost ({escape(d.lost_reason or '')})"
+    )
+    head = (f"*{d.ref} {escape(d.name)}*\n{escape(d.customer)} · owner {escape(d.owner)}\n"
+            f"{format_money(d.amount, d.currency)} · {status} ({d.probability_pct}%) · "
+            f"{_close(d, r.today)}")
+    history = [
+        f"• {h.when:%Y-%m-%d} {escape(h.who)}: {_FIELD_NAMES.get(h.field, h.field)} "
+        + (f"{_value(h.field, h.old)} → " if h.old is not None else "set to ")
+        + _value(h.field, h.new)
+        for h in r.history[-10:]
+    ]
+    acts = [
+        f"• {format_day(a.on, r.today)} {a.type} by {escape(a.who)}"
+        + (f" ({a.outcome})" if a.outcome else "") + (f": {escape(a.notes)}" if a.notes else "")
+        for a in r.activities
+    ]
+    text = head + "\n\n*History*\n" + ("\n".join(history) or "none")
+    text += "\n\n*Recent activity*\n" + ("\n".join(acts) or "none logged yet")
+    blocks = sections(head)
+    blocks.append(DividerBlock())
+    blocks += sections("*History*\n" + ("\n".join(history) or "none"))
+    blocks += sections("*Recent activity*\n" + ("\n".join(acts) or "none logged yet"))
+    if r.can_edit and d.is_open:
+        number = d.ref.removeprefix("D-")
+        buttons = []
+        if r.next_stage:
+            buttons.append(ButtonElement(text=f"Advance to {r.next_stage}",
+                                         action_id="deal_advance", value=number))
+        buttons += [
+            ButtonElement(text="Won", action_id="deal_won", value=number, style="primary"),
+            ButtonElement(text="Lost", action_id="deal_lost", value=number, style="danger"),
+            ButtonElement(text="Edit", action_id="deal_edit", value=number),
+        ]
+        blocks.append(ActionsBlock(block_id="deal_actions", elements=buttons))
+    return Reply(text=text, blocks=blocks)
+
+
+def _totals(amounts: dict[str, Decimal]) -> str:
+    return " + ".join(format_money(v, c) for c, v in sorted(amounts.items())) or "0"
+
+
+def render_deal_list(r: DealListing) -> Reply:
+    whose = "Your" if r.is_self else f"{escape(r.owner)}'s"
+    if not r.groups:
+        return text_reply(f"{whose} open deals: none. Create one with "
+                          '`/deal new "Acme renewal" customer:"Acme Corp" amount:120k`.')
+    parts = [f"*{whose} open deals*"]
+    for g in r.groups:
+        by_cur: dict[str, Decimal] = {}
+        for d in g.deals:
+            by_cur[d.currency] = by_cur.get(d.currency, Decimal(0)) + d.amount
+        parts.append(f"\n*{g.stage}* ({g.probability_pct}%) — {len(g.deals)} "
+                     f"deal{'s' if len(g.deals) != 1 else ''}, {_totals(by_cur)}")
+        parts += [f"• {deal_line(d, r.today)}" for d in g.deals]
+    footer = f"Open total {_totals(r.totals)} · weighted {_totals(r.weighted)}"
+    text = "\n".join(parts) + "\n\n" + footer
+    blocks = sections("\n".join(parts))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    return Reply(text=text, blocks=blocks)
+
+
+def _person(user_id: str, name: str) -> str:
+    return f"<@{user_id}|{escape(name)}>"
+
+
+def team_text(t: TeamView) -> str:
+    managers = ", ".join(_person(m.user_id, m.name) for m in t.managers) or "none"
+    lines = [f"*Team {escape(t.name)}* · <#{t.channel_id}> · {t.timezone}",
+             f"Managers: {managers}"]
+    reps = [m for m in t.members if not m.is_manager]
+    lines.append(f"Members ({len(t.members)}): " + (", ".join(
+        _person(m.user_id, m.name) + (f" ({m.role})" if m.role != "rep" else "") for m in t.members
+    ) or "nobody yet — add people with `/sales team add @alice @bob`"))
+    if not reps and t.members:
+        lines.append("No reps yet: `/sales team add @alice @bob`.")
+    return "\n".join(lines)
+
+
+def render_team(r: TeamResult) -> Reply:
+    body = team_text(r.team)
+    text = f"{escape(r.message)}\n\n{body}" if r.message else body
+    return text_reply(text, in_channel=r.in_channel)
+
+
+def plain_lines(blocks: Sequence[Block]) -> str:
+    """Text of section blocks; used by tests and the console to read what Slack would show."""
+    out = []
+    for b in blocks:
+        d = b.to_dict()
+        if d.get("text", {}).get("text"):
+            out.append(d["text"]["text"])
+    return "\n".join(out)

@@ -1,0 +1,47 @@
+"""Configuration, read once from the environment (and a .env file) at start-up."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from commands.dates import zone
+from commands.errors import UsageError
+
+
+class Settings(BaseSettings):
+    """Every setting salesbot reads; see the README's "Environment variables"."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
+    database_url: str = Field(default="sqlite:///./salesbot.db", alias="DATABASE_URL")
+    port: int = Field(default=3000, alias="PORT")
+    default_timezone: str = Field(default="UTC", alias="SALESBOT_DEFAULT_TIMEZONE")
+    currency: str = Field(default="USD", alias="SALESBOT_CURRENCY")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _valid_zone(cls, value: str) -> str:
+        try:
+            zone(value, option="SALESBOT_DEFAULT_TIMEZONE")
+        except UsageError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _valid_currency(cls, value: str) -> str:
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("SALESBOT_CURRENCY must be a three-letter code like USD")
+        return value.upper()
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slash(cls, value: str | None) -> str | None:
+        if value and not value.endswith("/"):
+            value += "/"
+        return value or None

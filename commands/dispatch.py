@@ -1,0 +1,58 @@
+"""One table of every slash command: how to parse it and how to run it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from commands.actors import Actor
+from commands.deal import parse_deal, run_deal
+from commands.errors import UsageError
+from commands.sales import HelpResult, parse_sales, run_sales
+from commands.visit import parse_visit, run_visit
+
+HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    parse: Callable[[str], Any]
+    run: Callable[..., Any]
+    description: str
+    usage_hint: str
+
+
+COMMANDS: dict[str, CommandSpec] = {
+    "visit": CommandSpec(
+        parse_visit, run_visit, "Log a customer visit, call, demo, meeting or email",
+        '"Acme Corp" type:demo outcome:positive on:yesterday next:"send quote" notes',
+    ),
+    "deal": CommandSpec(
+        parse_deal, run_deal, "Create, update, close and list deals",
+        'new "Acme renewal" customer:"Acme Corp" amount:120k | D-1 stage:negotiation | list',
+    ),
+    "sales": CommandSpec(
+        parse_sales, run_sales, "Teams, roles and help",
+        'team create "East" tz:Asia/Shanghai | team add @alice | role @bob manager | help',
+    ),
+}
+
+
+def parse_command(command: str, text: str) -> Any:
+    """Parse the text of `/command text`; `help` after any command asks for its usage."""
+    name = command.lstrip("/").lower()
+    if name not in COMMANDS:
+        raise UsageError(f"`/{name}` is not a salesbot command. Try `/sales help`.")
+    if text.strip().lower() in HELP_WORDS:
+        return HelpResult(name)
+    return COMMANDS[name].parse(text)
+
+
+def run_command(command: str, args: Any, *, session: Session, actor: Actor, now: datetime) -> Any:
+    if isinstance(args, HelpResult):
+        return args
+    return COMMANDS[command.lstrip("/").lower()].run(args, session=session, actor=actor, now=now)

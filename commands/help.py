@@ -1,0 +1,42 @@
+"""Usage text for every command, shown by `/sales help` and `/<command> help`."""
+
+from __future__ import annotations
+
+VISIT = """*`/visit` — log a customer visit, call, demo, meeting or email*
+`/visit "Acme Corp" Met the CTO, wants pricing`
+`/visit "Acme Corp" type:demo outcome:positive on:yesterday next:"send quote" Met the CTO`
+• `type:` visit (default), call, demo, meeting, email
+• `outcome:` positive, neutral, negative
+• `on:` when it happened: today (default), yesterday, "last tue", 2026-11-20
+• `next:` the next step; `deal:D-3` links a deal
+• A new customer is created as tier C unless you add `tier:A|B|C`; a name close to an
+  existing one is refused with a suggestion (add `new:yes` if it really is new)
+• `/visit` alone opens a form."""
+
+DEAL = """*`/deal` — create, update and close deals*
+`/deal new "Acme renewal" customer:"Acme Corp" amount:120k stage:proposal close:2026-12-15`
+`/deal D-1 stage:negotiation amount:150k close:"next friday"`
+`/deal D-1 won` · `/deal D-1 lost reason:"price"` (a reason is required)
+`/deal` or `/deal list` — your open deals by stage · `/deal D-1` — one deal with its history
+• Amounts: 120000, 120,000, 120k, 1.2m, $120k, ¥120,000, 12万; `currency:EUR`
+• Stages: lead, qualified, proposal, negotiation, won, lost"""
+
+SALES = """*`/sales` — teams and roles*
+`/sales team create "East" tz:Asia/Shanghai` — in a channel: binds a team to it, you manage it
+`/sales team add @alice @bob` · `/sales team remove @bob` · `/sales team` — show the team
+`/sales role @carol manager` — admins: set rep, manager or admin
+`/sales help` — this help"""
+
+TOPICS = {"visit": VISIT, "deal": DEAL, "sales": SALES}
+
+
+def usage(topic: str | None) -> str:
+    """The help for one command, or for all of them."""
+    if topic:
+        key = topic.strip().lstrip("/").split()[0].lower()
+        if key in TOPICS:
+            return TOPICS[key]
+    return "\n\n".join(
+        ["*salesbot* — your sales plan, in chat. Type `help` after any command for more."]
+        + list(TOPICS.values())
+    )

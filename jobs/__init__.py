@@ -1,0 +1,1 @@
+"""Scheduled work (stand-ups, digests, deviation checks); arrives with the rituals issue."""
