@@ -61,7 +61,14 @@ def execute(
     Returns None when `request_key` was already processed (a duplicate delivery). Raises
     UsageError / PermissionDenied with nothing written.
     """
-    args = parse_command(command, text)
+    return execute_args(deps, caller, command, parse_command(command, text),
+                        request_key=request_key)
+
+
+def execute_args(
+    deps: Deps, caller: Caller, command: str, args: object, *, request_key: str | None = None
+) -> Reply | None:
+    """Run already-parsed arguments (from a form or a button) like `execute`."""
     with deps.session_factory.begin() as session:
         now = deps.clock()
         if request_key is not None and not claim_once(session, request_key, now):

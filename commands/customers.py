@@ -55,3 +55,15 @@ def find_or_create_customer(
     session.add(customer)
     session.flush()
     return CustomerPick(customer, created=True)
+
+
+def suggest_customers(session: Session, workspace_id: int, query: str, limit: int = 20) -> list[str]:
+    """Customer names for a type-ahead: containing `query`, then the closest spellings."""
+    names = [c.name for c in repo.search_customers(session, workspace_id, query.strip(), limit)]
+    if len(names) < limit and query.strip():
+        all_names = dict(repo.customer_names(session, workspace_id))
+        for key, _score, _ in process.extract(name_key(query), list(all_names), scorer=fuzz.ratio,
+                                              score_cutoff=60, limit=limit):
+            if all_names[key] not in names:
+                names.append(all_names[key])
+    return names[:limit]

@@ -292,3 +292,21 @@ def team_view(team: Team) -> TeamView:
         for m in team.members
     )
     return TeamView(team.name, team.slack_channel_id, team.timezone, managers, members)
+
+
+def join_team_channel(session: Session, actor: Actor) -> str | None:
+    """Someone joined a team's channel: a rep without a team joins that team.
+
+    Returns the welcome to show them, or None when nothing changed.
+    """
+    if not actor.channel_id:
+        return None
+    team = repo.team_by_channel(session, actor.workspace.id, actor.channel_id)
+    member = actor.member
+    if team is None or member.team_id is not None:
+        return None
+    member.team = team
+    session.flush()
+    return (f"Welcome to {team.name}! You are now one of its reps. Log a visit with "
+            '`/visit "Acme Corp" Met the CTO`, a deal with `/deal new`, and see '
+            "`/sales help` for the rest.")

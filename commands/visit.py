@@ -36,6 +36,7 @@ class VisitArgs:
     deal_number: int | None = None
     tier: Tier | None = None
     new_customer: bool = False
+    customer: str | None = None  # set by forms: the name exactly, and `words` are the notes
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,9 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
             raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.")
 
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
-    if args.words:
+    if args.customer is not None:
+        customer_name, notes = args.customer, " ".join(args.words)
+    elif args.words:
         customer_name, notes = _split_customer(session, actor.workspace.id, args.words)
     else:
         assert deal is not None  # parse_visit requires a customer or a deal

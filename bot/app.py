@@ -1,0 +1,312 @@
+"""The Bolt app: create_app() wires every listener to the shared command path."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.dispatch import Caller, Deps, actor_for, execute, execute_args
+from bot.render import Reply, error_reply, text_reply
+from bot.views import (
+    DEAL_EDIT_CALLBACK,
+    DEAL_LOST_CALLBACK,
+    NEW_CUSTOMER_PREFIX,
+    VISIT_CALLBACK,
+    deal_edit_form,
+    deal_lost_form,
+    values,
+    visit_form,
+)
+from commands.actors import Profile
+from commands.customers import suggest_customers
+from commands.dates import local_today
+from commands.deal import DealDetail, DealLost, DealUpdate, parse_deal, run_deal
+from commands.dispatch import COMMANDS
+from commands.errors import UserFacingError
+from commands.money import parse_amount, parse_currency
+from commands.sales import join_team_channel
+from commands.visit import VisitArgs, parse_deal_ref
+from storage.models import ActivityType, Outcome
+from storage.repo import claim_once
+
+log = logging.getLogger(__name__)
+
+
+class SlackDirectory:
+    """Looks people up with users.info; remembers what it learned."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._cache: dict[str, Profile | None] = {}
+
+    def lookup(self, user_id: str) -> Profile | None:
+        if user_id not in self._cache:
+            try:
+                user = self.client.users_info(user=user_id)["user"]
+            except SlackApiError as exc:
+                log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+                return None
+            profile = user.get("profile") or {}
+            name = profile.get("display_name") or user.get("real_name") or user.get("name") or ""
+            self._cache[user_id] = Profile(name=name, timezone=user.get("tz"))
+        return self._cache[user_id]
+
+
+def create_app(
+    deps: Deps,
+    *,
+    token: str | None,
+    signing_secret: str | None,
+    api_url: str | None = None,
+    verify_token: bool = True,
+) -> App:
+    """Build the Bolt app; `api_url` points every Web API call at another base URL."""
+    client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
+    app = App(
+        token=token,
+        signing_secret=signing_secret,
+        client=client,
+        token_verification_enabled=verify_token,
+        process_before_response=False,
+    )
+    deps.directory = SlackDirectory(client)
+    register(app, deps)
+    return app
+
+
+def caller_of(body: dict[str, Any]) -> Caller:
+    """Who sent a slash command, an action or a view submission."""
+    if "user_id" in body:  # slash command
+        return Caller(body["team_id"], body["user_id"], body.get("channel_id"),
+                      body.get("user_name", ""))
+    user = body.get("user", {})
+    team = body.get("team", {}) or {}
+    channel = (body.get("channel") or {}).get("id")
+    if channel is None and body.get("view", {}).get("private_metadata"):
+        channel = json.loads(body["view"]["private_metadata"]).get("channel_id")
+    return Caller(team.get("id") or user.get("team_id", ""), user["id"], channel,
+                  user.get("username") or user.get("name", ""))
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach every listener to `app`."""
+
+    def send(respond: Respond, reply: Reply | None, **extra: Any) -> None:
+        if reply is not None:
+            respond(**reply.as_message(), **extra)
+
+    def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        """Run any salesbot slash command."""
+        ack()
+        name = body["command"].lstrip("/")
+        if name == "visit" and not body.get("text", "").strip():
+            open_visit_form(body, client)
+            return
+        send(respond, execute(deps, caller_of(body), name, body.get("text", ""),
+                              request_key=f"trigger:{body['trigger_id']}"))
+
+    for name in COMMANDS:
+        app.command(f"/{name}")(handle_command)
+
+    def open_visit_form(body: dict[str, Any], client: WebClient) -> None:
+        caller = caller_of(body)
+        with deps.session_factory.begin() as session:
+            now = deps.clock()
+            if not claim_once(session, f"trigger:{body['trigger_id']}", now):
+                return
+            actor = actor_for(session, deps, caller, now)
+            today = local_today(now, actor.member.timezone)
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=visit_form(today=today, channel_id=caller.channel_id))
+
+    @app.options("customer")
+    def customer_options(ack: Ack, body: dict[str, Any]) -> None:
+        """Suggest customers as the user types; the typed name can be a new customer."""
+        query = body.get("value", "").strip()
+        caller = caller_of(body)
+        with deps.session_factory.begin() as session:
+            actor = actor_for(session, deps, caller, deps.clock())
+            names = suggest_customers(session, actor.workspace.id, query, limit=20)
+        options = [{"text": {"type": "plain_text", "text": n[:75]}, "value": n[:150]}
+                   for n in names]
+        if query and not any(n.casefold() == query.casefold() for n in names):
+            options.append({"text": {"type": "plain_text", "text": f"New customer: {query}"[:75]},
+                            "value": f"{NEW_CUSTOMER_PREFIX}{query}"[:150]})
+        ack(options=options[:100])
+
+    @app.view(VISIT_CALLBACK)
+    def submit_visit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                     client: WebClient) -> None:
+        """Log the visit from the form, or show what is wrong next to the field."""
+        v = values(view)
+        customer = v.get("customer") or ""
+        new = customer.startswith(NEW_CUSTOMER_PREFIX)
+        try:
+            deal_number = parse_deal_ref(v["deal"]) if v.get("deal") else None
+            args = VisitArgs(
+                words=(v["notes"],) if v.get("notes") else (),
+                customer=customer.removeprefix(NEW_CUSTOMER_PREFIX),
+                type=ActivityType(v.get("type") or "visit"),
+                outcome=Outcome(v["outcome"]) if v.get("outcome") else None,
+                on=v.get("on"), next_step=v.get("next") or None, deal_number=deal_number,
+                new_customer=new,
+            )
+            reply = execute_args(deps, caller_of(body), "visit", args,
+                                 request_key=f"view:{view['id']}:{view.get('hash', '')}")
+        except UserFacingError as exc:
+            field = "deal" if "deal" in exc.message.lower() else "customer"
+            if "on:" in exc.message:
+                field = "on"
+            ack(response_action="errors", errors={field: exc.message[:150]})
+            return
+        ack()
+        notify(client, caller_of(body), reply)
+
+    def notify(client: WebClient, caller: Caller, reply: Reply | None) -> None:
+        """Tell the user privately how a form or button went."""
+        if reply is None:
+            return
+        message = reply.as_message()
+        message.pop("response_type")
+        if caller.channel_id:
+            try:
+                client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id,
+                                          **message)
+                return
+            except SlackApiError:
+                pass  # not in that channel any more: fall back to a direct message
+        client.chat_postMessage(channel=caller.user_id, **message)
+
+    def refresh_card(respond: Respond, caller: Caller, number: str) -> None:
+        card = execute(deps, caller, "deal", f"D-{number}")
+        if card is not None:
+            respond(**card.as_message(), replace_original=True)
+
+    @app.action("deal_advance")
+    def advance(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        """Move the deal to the next stage."""
+        ack()
+        number, _, stage = action["value"].partition(":")
+        caller = caller_of(body)
+        execute_args(deps, caller, "deal", DealUpdate(int(number), stage=stage),
+                     request_key=f"action:{body['trigger_id']}")
+        refresh_card(respond, caller, number)
+
+    @app.action("deal_won")
+    def won(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        """Mark the deal won."""
+        ack()
+        caller = caller_of(body)
+        reply = execute(deps, caller, "deal", f"D-{action['value']} won",
+                        request_key=f"action:{body['trigger_id']}")
+        refresh_card(respond, caller, action["value"])
+        send(respond, reply, replace_original=False)
+
+    @app.action("deal_lost")
+    def lost(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        """Ask why the deal was lost."""
+        ack()
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=deal_lost_form(action["value"], caller_of(body).channel_id))
+
+    @app.view(DEAL_LOST_CALLBACK)
+    def submit_lost(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                    client: WebClient) -> None:
+        """Mark the deal lost with the reason given."""
+        meta = json.loads(view["private_metadata"])
+        reason = (values(view).get("reason") or "").strip()
+        if not reason:
+            ack(response_action="errors", errors={"reason": "Say why it was lost."})
+            return
+        try:
+            reply = execute_args(deps, caller_of(body), "deal",
+                                 DealLost(int(meta["number"]), reason),
+                                 request_key=f"view:{view['id']}:{view.get('hash', '')}")
+        except UserFacingError as exc:
+            ack(response_action="errors", errors={"reason": exc.message[:150]})
+            return
+        ack()
+        notify(client, caller_of(body), reply)
+
+    @app.action("deal_edit")
+    def edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        """Open the deal in an edit form."""
+        ack()
+        caller = caller_of(body)
+        with deps.session_factory.begin() as session:
+            now = deps.clock()
+            actor = actor_for(session, deps, caller, now)
+            detail = run_deal(parse_deal(f"D-{action['value']}"), session=session, actor=actor,
+                              now=now)
+        assert isinstance(detail, DealDetail)
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=deal_edit_form(detail.deal, detail.stages, caller.channel_id))
+
+    @app.view(DEAL_EDIT_CALLBACK)
+    def submit_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                    client: WebClient) -> None:
+        """Save the edited deal fields; only what changed is recorded."""
+        meta = json.loads(view["private_metadata"])
+        v = values(view)
+        errors: dict[str, str] = {}
+        amount = currency = None
+        try:
+            amount = parse_amount(v.get("amount") or "")
+        except UserFacingError as exc:
+            errors["amount"] = exc.message[:150]
+        try:
+            currency = parse_currency(v.get("currency") or "")
+        except UserFacingError as exc:
+            errors["currency"] = exc.message[:150]
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        args = DealUpdate(int(meta["number"]), stage=v.get("stage"), amount=amount,
+                          currency=currency, close=v.get("close"), name=v.get("name"))
+        try:
+            reply = execute_args(deps, caller_of(body), "deal", args,
+                                 request_key=f"view:{view['id']}:{view.get('hash', '')}")
+        except UserFacingError as exc:
+            if "nothing changed" in exc.message:
+                ack()
+                return
+            ack(response_action="errors", errors={"name": exc.message[:150]})
+            return
+        ack()
+        notify(client, caller_of(body), reply)
+
+    @app.event("member_joined_channel")
+    def joined(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        """Welcome a new rep to the team whose channel they joined."""
+        caller = Caller(body.get("team_id") or event.get("team", ""), event["user"],
+                        event.get("channel"))
+        with deps.session_factory.begin() as session:
+            now = deps.clock()
+            if not claim_once(session, f"event:{body.get('event_id')}", now):
+                return
+            actor = actor_for(session, deps, caller, now)
+            welcome = join_team_channel(session, actor)
+        if welcome and caller.channel_id:
+            client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id,
+                                      text=welcome)
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], respond: Respond | None,
+                 client: WebClient) -> BoltResponse | None:
+        """Tell the user what went wrong, privately; nothing was written."""
+        if isinstance(error, UserFacingError):
+            reply = error_reply(error.message)
+        else:
+            log.exception("unexpected error handling a Slack request", exc_info=error)
+            reply = text_reply(":x: Something went wrong on our side and nothing was saved. "
+                               "Please try again in a minute.")
+        if respond is not None and body.get("response_url"):
+            respond(**reply.as_message(), replace_original=False)
+        elif body.get("user") or body.get("user_id"):
+            notify(client, caller_of(body), reply)
+        return None

@@ -1,0 +1,98 @@
+"""A local console: type exactly what you would type in Slack, as any user."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from sqlalchemy.orm import Session
+
+from bot.dispatch import Caller, Deps, execute
+from bot.render import error_reply
+from commands.errors import UserFacingError
+from storage import repo
+
+LOCAL_WORKSPACE = "T0LOCAL"
+LOCAL_CHANNEL = "C0CONSOLE"
+_PLAIN_MENTION = re.compile(r"(?<![<\w])@([A-Za-z][\w.\-]*)")
+
+
+def user_id_for(name: str) -> str:
+    """A stable Slack-like user id for a console user name: alice -> UALICE."""
+    return "U" + re.sub(r"[^A-Z0-9]", "", name.upper())
+
+
+def pick_workspace(session: Session, requested: str | None) -> str:
+    """The workspace the console acts in: the one asked for, the only one, or a local one."""
+    if requested:
+        return requested
+    only = repo.only_workspace(session)
+    return only.slack_team_id if only else LOCAL_WORKSPACE
+
+
+class Console:
+    """Runs command lines as one user and prints the replies as text."""
+
+    def __init__(self, deps: Deps, *, user: str, workspace: str | None = None,
+                 channel: str | None = None) -> None:
+        self.deps = deps
+        with deps.session_factory() as session:
+            self.team_id = pick_workspace(session, workspace)
+            ws = repo.get_workspace(session, self.team_id)
+            self.user_id, self.user_name = self._who(session, ws.id if ws else None, user)
+            if channel is None and ws is not None:
+                member = repo.member_by_slack_id(session, ws.id, self.user_id)
+                if member is not None and member.team is not None:
+                    channel = member.team.slack_channel_id
+        self.channel = channel or LOCAL_CHANNEL
+
+    @staticmethod
+    def _who(session: Session, workspace_id: int | None, user: str) -> tuple[str, str]:
+        name = user.lstrip("@")
+        if workspace_id is not None:
+            found = repo.members_named(session, workspace_id, name)
+            if len(found) == 1:
+                return found[0].slack_user_id, found[0].name
+            by_id = repo.member_by_slack_id(session, workspace_id, name)
+            if by_id is not None:
+                return by_id.slack_user_id, by_id.name
+        return user_id_for(name), name
+
+    def _mentions(self, text: str) -> str:
+        """Turn `@bob` into the `<@UBOB|bob>` form Slack sends for a mention."""
+        with self.deps.session_factory() as session:
+            ws = repo.get_workspace(session, self.team_id)
+
+            def swap(m: re.Match[str]) -> str:
+                uid, name = self._who(session, ws.id if ws else None, m.group(1))
+                return f"<@{uid}|{name}>"
+
+            return _PLAIN_MENTION.sub(swap, text)
+
+    def run_line(self, line: str) -> str | None:
+        """The reply to one line, as text; None for blank lines and comments."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return None
+        if not line.startswith("/"):
+            return "Type a command as in Slack, starting with /, like /visit or /sales help."
+        command, _, text = line[1:].partition(" ")
+        caller = Caller(self.team_id, self.user_id, self.channel, self.user_name)
+        try:
+            reply = execute(self.deps, caller, command, self._mentions(text))
+        except UserFacingError as exc:
+            reply = error_reply(exc.message)
+        return reply.plain() if reply else None
+
+    def run(self, lines: Iterable[str], out: TextIO, *, echo: bool) -> None:
+        for line in lines:
+            if line.strip() in ("exit", "quit"):
+                break
+            reply = self.run_line(line)
+            if reply is None:
+                continue
+            if echo:
+                out.write(f"{self.user_name}> {line.strip()}\n")
+            out.write(reply + "\n\n")
+            out.flush()

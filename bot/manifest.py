@@ -1,0 +1,69 @@
+"""The Slack app manifest: every slash command, the scopes, interactivity and events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from commands.dispatch import COMMANDS
+
+BOT_SCOPES = [
+    "commands",          # the slash commands
+    "chat:write",        # replies, stand-up prompts, summaries and warnings
+    "chat:write.public", # post into team channels the bot was not invited to
+    "im:write",          # direct messages to reps and managers
+    "users:read",        # names and timezones of new users
+    "channels:read",     # member_joined_channel in public team channels
+    "groups:read",       # ... and in private ones
+    "files:write",       # digest charts
+]
+BOT_EVENTS = ["member_joined_channel"]
+
+
+def manifest(url: str | None = None, *, socket_mode: bool = False) -> dict[str, Any]:
+    """The manifest as a dict; `url` is the public base URL in HTTP mode."""
+    if not socket_mode and not url:
+        raise ValueError("HTTP mode needs the public URL: --url https://salesbot.example.com")
+    endpoint = f"{url.rstrip('/')}/slack/events" if url else None
+    commands = []
+    for name, spec in COMMANDS.items():
+        cmd: dict[str, Any] = {
+            "command": f"/{name}",
+            "description": spec.description,
+            "usage_hint": spec.usage_hint[:1000],
+            "should_escape": True,
+        }
+        if endpoint:
+            cmd["url"] = endpoint
+        commands.append(cmd)
+    interactivity: dict[str, Any] = {"is_enabled": True}
+    events: dict[str, Any] = {"bot_events": BOT_EVENTS}
+    if endpoint:
+        interactivity["request_url"] = endpoint
+        interactivity["message_menu_options_url"] = endpoint
+        events["request_url"] = endpoint
+    return {
+        "display_information": {
+            "name": "salesbot",
+            "description": "Your sales plan, in Slack: visits, deals, targets and stand-ups.",
+            "background_color": "#1d4e89",
+        },
+        "features": {
+            "bot_user": {"display_name": "salesbot", "always_online": True},
+            "slash_commands": commands,
+        },
+        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": socket_mode,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def manifest_yaml(url: str | None = None, *, socket_mode: bool = False) -> str:
+    return yaml.safe_dump(manifest(url, socket_mode=socket_mode), sort_keys=False,
+                          allow_unicode=True)
