@@ -68,7 +68,6 @@ def create_app(
     """Build the Bolt app; `api_url` points every Web API call at another base URL."""
     client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
     app = App(
-        token=token,
         signing_secret=signing_secret,
         client=client,
         token_verification_enabled=verify_token,

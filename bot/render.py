@@ -208,7 +208,8 @@ def render_deal_detail(r: DealDetail) -> Reply:
         buttons = []
         if r.next_stage:
             buttons.append(ButtonElement(text=f"Advance to {r.next_stage}",
-                                         action_id="deal_advance", value=number))
+                                         action_id="deal_advance",
+                                         value=f"{number}:{r.next_stage}"))
         buttons += [
             ButtonElement(text="Won", action_id="deal_won", value=number, style="primary"),
             ButtonElement(text="Lost", action_id="deal_lost", value=number, style="danger"),

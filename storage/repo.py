@@ -41,9 +41,13 @@ def claim_once(session: Session, key: str, now: datetime) -> bool:
     """
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(ProcessedRequest).values(key=key, processed_at=now).on_conflict_do_nothing()
-    result = session.execute(stmt)
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    stmt = (
+        insert(ProcessedRequest)
+        .values(key=key, processed_at=now)
+        .on_conflict_do_nothing()
+        .returning(ProcessedRequest.key)
+    )
+    return session.scalar(stmt) is not None
 
 
 # --- workspaces -------------------------------------------------------------------------

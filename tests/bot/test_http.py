@@ -1,0 +1,215 @@
+"""End to end: signed HTTP requests, exactly as Slack sends them, to the running app."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from bot.app import create_app
+from bot.dispatch import Deps
+from bot.server import make_server, make_wsgi
+from storage.models import Activity, Deal, Member
+from tests.slack_stub import SlackStub
+
+SECRET = "test-signing-secret"
+
+
+def sign(body: str, ts: int, secret: str = SECRET) -> str:
+    base = f"v0:{ts}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class Client:
+    def __init__(self, port: int, stub: SlackStub) -> None:
+        self.port = port
+        self.stub = stub
+        self.trigger = 0
+
+    def post(self, body: str, *, content_type: str = "application/x-www-form-urlencoded",
+             ts: int | None = None, signature: str | None = None) -> tuple[int, str]:
+        # Slack signs with the real current time; the app checks it against its own clock.
+        ts = int(time.time()) if ts is None else ts
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(ts),
+            "X-Slack-Signature": signature or sign(body, ts),
+        }
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
+        resp = conn.getresponse()
+        out = resp.status, resp.read().decode()
+        conn.close()
+        return out
+
+    def command(self, user: str, command: str, text: str, *, trigger: str | None = None,
+                channel: str = "C0EAST", **kw: Any) -> tuple[int, str]:
+        self.trigger += 1
+        form = {
+            "token": "legacy", "team_id": self.stub.team_id, "team_domain": "test",
+            "channel_id": channel, "channel_name": "east", "user_id": user,
+            "user_name": user.lower(), "command": command, "text": text,
+            "api_app_id": "A0SALES", "is_enterprise_install": "false",
+            "response_url": self.stub.response_url(self.trigger),
+            "trigger_id": trigger or f"{self.trigger}.trigger",
+        }
+        return self.post(urlencode(form), **kw)
+
+    def replies(self, n: int) -> list[str]:
+        calls = self.stub.wait_for(lambda c: len([x for x in c if x.method == "response"]) >= n)
+        return [c.body.get("text", "") for c in calls if c.method == "response"]
+
+
+@pytest.fixture
+def slack(deps: Deps, engine: Engine) -> Iterator[Client]:
+    with SlackStub() as stub:
+        stub.add_user("UMIA", "Mia", "Asia/Shanghai")
+        stub.add_user("UALICE", "Alice", "America/Los_Angeles")
+        stub.add_user("UBOB", "Bob", "Asia/Shanghai")
+        app = create_app(deps, token="xoxb-test", signing_secret=SECRET, api_url=stub.api_url)
+        server = make_server(make_wsgi(app, engine), host="127.0.0.1", port=0, threads=4)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            yield Client(server.effective_port, stub)
+        finally:
+            server.close()
+
+
+def count(engine: Engine, model: Any) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_healthz_answers_200(slack: Client) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", slack.port, timeout=5)
+    conn.request("GET", "/healthz")
+    assert conn.getresponse().status == 200
+
+
+def test_visit_command_logs_and_replies_privately(slack: Client, engine: Engine) -> None:
+    status, _ = slack.command(
+        "UALICE", "/visit",
+        '"Acme Corp" type:demo outcome:positive on:yesterday next:"send quote" Met the CTO, '
+        "wants pricing",
+    )
+    assert status == 200
+    [reply] = slack.replies(1)
+    body = slack.stub.of("response")[0].body
+    assert body["response_type"] == "ephemeral"
+    assert "Acme Corp" in reply and "demo" in reply and "yesterday" in reply
+    assert count(engine, Activity) == 1
+    # first contact registered Alice with her Slack name and timezone
+    with engine.connect() as conn:
+        alice = conn.execute(select(Member.name, Member.timezone)
+                             .where(Member.slack_user_id == "UALICE")).one()
+    assert tuple(alice) == ("Alice", "America/Los_Angeles")
+
+
+def test_deal_lifecycle_over_http(slack: Client, engine: Engine) -> None:
+    slack.command("UALICE", "/deal",
+                  'new "Acme renewal" customer:"Acme Corp" amount:120k stage:proposal '
+                  "close:2026-12-15")
+    assert "D-1" in slack.replies(1)[0]
+    slack.command("UALICE", "/deal", "D-1")
+    slack.replies(2)
+    detail = slack.stub.of("response")[1].body
+    buttons = {e["action_id"]: e["value"] for b in detail["blocks"] if b["type"] == "actions"
+               for e in b["elements"]}
+    assert buttons == {"deal_advance": "1:negotiation", "deal_won": "1", "deal_lost": "1",
+                       "deal_edit": "1"}
+    # clicking "Advance to negotiation" moves the deal and refreshes the card in place
+    payload = {"type": "block_actions", "team": {"id": "T0TEST"},
+               "user": {"id": "UALICE", "username": "alice", "team_id": "T0TEST"},
+               "api_app_id": "A0SALES", "trigger_id": "7.click", "container": {},
+               "channel": {"id": "C0EAST"}, "response_url": slack.stub.response_url(99),
+               "actions": [{"action_id": "deal_advance", "block_id": "deal_actions",
+                            "value": "1:negotiation", "type": "button"}]}
+    status, _ = slack.post(urlencode({"payload": json.dumps(payload)}))
+    assert status == 200
+    slack.replies(3)
+    card = slack.stub.of("response")[2].body
+    assert card["replace_original"] is True and "negotiation" in card["text"]
+    slack.command("UALICE", "/deal", 'D-1 amount:150k close:"next friday"')
+    assert "150,000" in slack.replies(4)[3]
+    slack.command("UALICE", "/deal", "D-1 won")
+    assert "won" in slack.replies(5)[4]
+    with engine.connect() as conn:
+        assert conn.execute(select(Deal.stage)).scalar_one() == "won"
+
+
+def test_bad_input_gets_private_error_and_writes_nothing(slack: Client, engine: Engine) -> None:
+    slack.command("UALICE", "/deal", 'new "X" customer:"Acme Corp" amount:12x')
+    [reply] = slack.replies(1)
+    assert "12x" in reply and "not an amount" in reply
+    assert slack.stub.of("response")[0].body["response_type"] == "ephemeral"
+    assert count(engine, Deal) == 0
+
+
+def test_bad_signature_is_refused(slack: Client, engine: Engine) -> None:
+    status, _ = slack.command("UALICE", "/visit", '"Acme Corp" hi', signature="v0=" + "0" * 64)
+    assert status == 401
+    assert count(engine, Activity) == 0
+
+
+def test_stale_timestamp_is_refused(slack: Client, engine: Engine) -> None:
+    status, _ = slack.command("UALICE", "/visit", '"Acme Corp" hi', ts=int(time.time()) - 6 * 60)
+    assert status == 401
+    assert count(engine, Activity) == 0
+
+
+def test_duplicate_delivery_takes_effect_once(slack: Client, engine: Engine) -> None:
+    for _ in range(2):
+        status, _ = slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO',
+                                  trigger="same.trigger")
+        assert status == 200
+    slack.replies(1)
+    # the second delivery is acknowledged, applied nothing, and said nothing
+    slack.command("UALICE", "/deal", "list")
+    replies = slack.replies(2)
+    assert len(replies) == 2 and "open deals" in replies[1]
+    assert count(engine, Activity) == 1
+
+
+def test_visit_without_text_opens_the_form(slack: Client) -> None:
+    slack.command("UALICE", "/visit", "")
+    [call] = slack.stub.wait_for(lambda c: any(x.method == "views.open" for x in c))[-1:]
+    view = json.loads(call.body["view"]) if isinstance(call.body["view"], str) else call.body["view"]
+    assert view["callback_id"] == "visit_form"
+    blocks = [b["block_id"] for b in view["blocks"]]
+    assert blocks == ["customer", "type", "on", "outcome", "notes", "next", "deal"]
+
+
+def test_view_submission_logs_visit(slack: Client, engine: Engine) -> None:
+    view = {
+        "id": "V123", "type": "modal", "hash": "h1", "callback_id": "visit_form",
+        "private_metadata": json.dumps({"channel_id": "C0EAST"}),
+        "state": {"values": {
+            "customer": {"customer": {"type": "external_select",
+                                      "selected_option": {"value": "new:Globex"}}},
+            "type": {"type": {"type": "static_select", "selected_option": {"value": "call"}}},
+            "on": {"on": {"type": "datepicker", "selected_date": "2026-11-20"}},
+            "outcome": {"outcome": {"type": "static_select", "selected_option": None}},
+            "notes": {"notes": {"type": "plain_text_input", "value": "Intro call"}},
+            "next": {"next": {"type": "plain_text_input", "value": None}},
+            "deal": {"deal": {"type": "plain_text_input", "value": None}},
+        }},
+    }
+    payload = {"type": "view_submission", "team": {"id": "T0TEST"},
+               "user": {"id": "UALICE", "username": "alice", "team_id": "T0TEST"},
+               "api_app_id": "A0SALES", "trigger_id": "9.view", "view": view}
+    status, body = slack.post(urlencode({"payload": json.dumps(payload)}))
+    assert status == 200 and body == ""
+    calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postEphemeral" for x in c))
+    text = next(c for c in calls if c.method == "chat.postEphemeral").body["text"]
+    assert "Globex" in text and "call" in text
+    assert count(engine, Activity) == 1

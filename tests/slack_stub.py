@@ -1,0 +1,111 @@
+"""A local stand-in for Slack's Web API and response URLs, recording every call."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass
+class Call:
+    method: str  # Web API method (chat.postEphemeral) or "response" for response_url posts
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+class SlackStub:
+    """Answers like Slack: auth.test, users.info, chat.*, views.*; records the rest."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.team_id = "T0TEST"
+        self.failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        self._cond = threading.Condition()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = {k: v[0] for k, v in parse_qs(raw).items()}
+                path = self.path.split("?")[0]
+                method = "response" if path.startswith("/response") else path.rsplit("/", 1)[-1]
+                status, payload, headers = stub.answer(method, body)
+                with stub._cond:
+                    stub.calls.append(Call(method, body, dict(self.headers)))
+                    stub._cond.notify_all()
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, n: int = 1) -> str:
+        return f"http://127.0.0.1:{self.port}/response/{n}"
+
+    def answer(self, method: str, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        queued = self.failures.get(method)
+        if queued:
+            status, headers = queued.pop(0)
+            return status, {"ok": False, "error": "ratelimited"}, headers
+        if method == "response":
+            return 200, {"ok": True}, {}
+        if method == "auth.test":
+            return 200, {"ok": True, "team_id": self.team_id, "user_id": "UBOT",
+                         "bot_id": "BBOT", "team": "Test"}, {}
+        if method == "users.info":
+            user = self.users.get(body.get("user", ""))
+            if user is None:
+                return 200, {"ok": False, "error": "user_not_found"}, {}
+            return 200, {"ok": True, "user": user}, {}
+        if method == "views.open":
+            return 200, {"ok": True, "view": {"id": "V1"}}, {}
+        if method in ("chat.postMessage", "chat.postEphemeral"):
+            return 200, {"ok": True, "ts": f"{len(self.calls) + 1}.000", "channel":
+                         body.get("channel")}, {}
+        return 200, {"ok": True}, {}
+
+    def add_user(self, user_id: str, name: str, tz: str) -> None:
+        self.users[user_id] = {"id": user_id, "name": name.lower(), "real_name": name, "tz": tz,
+                               "profile": {"display_name": name}}
+
+    def wait_for(self, predicate: Callable[[list[Call]], bool], timeout: float = 10) -> list[Call]:
+        """Block until the recorded calls satisfy `predicate` (no sleeping: a condition wait)."""
+        with self._cond:
+            ok = self._cond.wait_for(lambda: predicate(self.calls), timeout=timeout)
+            assert ok, f"timed out; calls so far: {[c.method for c in self.calls]}"
+            return list(self.calls)
+
+    def of(self, method: str) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if c.method == method]
+
+    def __enter__(self) -> SlackStub:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
