@@ -145,13 +145,14 @@ def register(app: App, deps: Deps) -> None:
         v = values(view)
         customer = v.get("customer") or ""
         new = customer.startswith(NEW_CUSTOMER_PREFIX)
+        deal, notes, outcome = v.get("deal"), v.get("notes"), v.get("outcome")
         try:
-            deal_number = parse_deal_ref(v["deal"]) if v.get("deal") else None
+            deal_number = parse_deal_ref(deal) if deal else None
             args = VisitArgs(
-                words=(v["notes"],) if v.get("notes") else (),
+                words=(notes,) if notes else (),
                 customer=customer.removeprefix(NEW_CUSTOMER_PREFIX),
                 type=ActivityType(v.get("type") or "visit"),
-                outcome=Outcome(v["outcome"]) if v.get("outcome") else None,
+                outcome=Outcome(outcome) if outcome else None,
                 on=v.get("on"), next_step=v.get("next") or None, deal_number=deal_number,
                 new_customer=new,
             )

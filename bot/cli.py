@@ -88,7 +88,7 @@ def db_upgrade(database_url: DatabaseOption = None) -> None:
 def run(database_url: DatabaseOption = None) -> None:
     """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings = load_settings(database_url)
-    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),) if not value]
+    missing = [] if settings.slack_bot_token else ["SLACK_BOT_TOKEN"]
     if not settings.slack_app_token and not settings.slack_signing_secret:
         missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
     if missing:
@@ -212,6 +212,7 @@ def export(
 ) -> None:
     """Export customers, activities, deals and deal history as CSV files."""
     from commands.export import export_csv
+
     from storage import repo
 
     settings = load_settings(database_url)

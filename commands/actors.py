@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -49,7 +49,7 @@ class Actor:
     member: Member
     workspace: Workspace
     channel_id: str | None = None
-    directory: UserDirectory = NoDirectory()
+    directory: UserDirectory = field(default_factory=NoDirectory)
 
     @property
     def is_admin(self) -> bool:

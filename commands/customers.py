@@ -41,7 +41,9 @@ def find_or_create_customer(
         return CustomerPick(existing, created=False)
     if not force_new:
         names = dict(repo.customer_names(session, workspace_id))
-        matches = process.extract(key, list(names), scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=3)
+        matches = process.extract(
+            key, list(names), scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=3
+        )
         if matches:
             suggestions = " or ".join(f'"{names[m[0]]}"' for m in matches)
             raise UsageError(
@@ -57,7 +59,9 @@ def find_or_create_customer(
     return CustomerPick(customer, created=True)
 
 
-def suggest_customers(session: Session, workspace_id: int, query: str, limit: int = 20) -> list[str]:
+def suggest_customers(
+    session: Session, workspace_id: int, query: str, limit: int = 20
+) -> list[str]:
     """Customer names for a type-ahead: containing `query`, then the closest spellings."""
     names = [c.name for c in repo.search_customers(session, workspace_id, query.strip(), limit)]
     if len(names) < limit and query.strip():

@@ -25,7 +25,9 @@ def parse_day(
     """
     raw = text.strip().lower()
     if not raw:
-        raise UsageError(f"`{option}:` needs a date, like {option}:yesterday or {option}:2026-11-20.")
+        raise UsageError(
+            f"`{option}:` needs a date, like {option}:yesterday or {option}:2026-11-20."
+        )
     if raw in _SIMPLE:
         return today + timedelta(days=_SIMPLE[raw])
     if _ISO.match(raw):

@@ -36,7 +36,5 @@ def usage(topic: str | None) -> str:
         key = topic.strip().lstrip("/").split()[0].lower()
         if key in TOPICS:
             return TOPICS[key]
-    return "\n\n".join(
-        ["*salesbot* — your sales plan, in chat. Type `help` after any command for more."]
-        + list(TOPICS.values())
-    )
+    intro = "*salesbot* — your sales plan, in chat. Type `help` after any command for more."
+    return "\n\n".join([intro, *TOPICS.values()])

@@ -65,7 +65,9 @@ class SlackStub:
     def response_url(self, n: int = 1) -> str:
         return f"http://127.0.0.1:{self.port}/response/{n}"
 
-    def answer(self, method: str, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def answer(
+        self, method: str, body: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         queued = self.failures.get(method)
         if queued:
             status, headers = queued.pop(0)

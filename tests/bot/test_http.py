@@ -183,7 +183,8 @@ def test_duplicate_delivery_takes_effect_once(slack: Client, engine: Engine) -> 
 def test_visit_without_text_opens_the_form(slack: Client) -> None:
     slack.command("UALICE", "/visit", "")
     [call] = slack.stub.wait_for(lambda c: any(x.method == "views.open" for x in c))[-1:]
-    view = json.loads(call.body["view"]) if isinstance(call.body["view"], str) else call.body["view"]
+    view = call.body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
     assert view["callback_id"] == "visit_form"
     blocks = [b["block_id"] for b in view["blocks"]]
     assert blocks == ["customer", "type", "on", "outcome", "notes", "next", "deal"]
