@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from commands.actors import Actor, require_admin, resolve_mention
 from commands.dates import zone
 from commands.errors import PermissionDenied, UsageError
-from commands.text import Mention, as_channel, as_mention, choice, closest, name_key, parse_words
+from commands.text import Mention, as_mention, choice, closest, name_key, parse_words
 from storage import repo
 from storage.models import Member, Role, Team
 
