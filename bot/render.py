@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -264,13 +263,3 @@ def render_team(r: TeamResult) -> Reply:
     body = team_text(r.team)
     text = f"{escape(r.message)}\n\n{body}" if r.message else body
     return text_reply(text, in_channel=r.in_channel)
-
-
-def plain_lines(blocks: Sequence[Block]) -> str:
-    """Text of section blocks; used by tests and the console to read what Slack would show."""
-    out = []
-    for b in blocks:
-        d = b.to_dict()
-        if d.get("text", {}).get("text"):
-            out.append(d["text"]["text"])
-    return "\n".join(out)

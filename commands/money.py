@@ -73,15 +73,3 @@ def format_money(amount: Decimal, currency: str) -> str:
     if text.endswith(".00"):
         text = text[:-3]
     return f"{text} {currency}"
-
-
-def format_short(amount: Decimal, currency: str) -> str:
-    """Compact form for tables: 120k USD, 1.2M USD."""
-    a = abs(amount)
-    for limit, suffix in ((Decimal(1_000_000_000), "B"), (Decimal(1_000_000), "M"),
-                          (Decimal(1_000), "k")):
-        if a >= limit:
-            v = (amount / limit).quantize(Decimal("0.1"))
-            text = f"{v:f}".rstrip("0").rstrip(".")
-            return f"{text}{suffix} {currency}"
-    return format_money(amount, currency)

@@ -19,7 +19,6 @@ from commands.errors import UsageError
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
-_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
 _OPTION = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
 
 
@@ -58,11 +57,6 @@ def as_mention(word: str) -> Mention | None:
     if word.startswith("@") and len(word) > 1:
         return Mention(user_id=None, name=word[1:])
     return None
-
-
-def as_channel(word: str) -> str | None:
-    m = _CHANNEL.match(word)
-    return m.group(1) if m else None
 
 
 @dataclass
@@ -115,10 +109,6 @@ def yes_no(value: str, option: str) -> bool:
     if v in {"no", "n", "false", "0", "off"}:
         return False
     raise UsageError(f"`{option}:` takes yes or no, not `{value}`.")
-
-
-def quote(s: str) -> str:
-    return f'"{s}"' if re.search(r"\s", s) else s
 
 
 def choice(value: str, options: Collection[str], option: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -316,7 +315,3 @@ class ProcessedRequest(Base):
 def to_minor(value: Decimal) -> int:
     """Convert a money amount to integer hundredths, rounding half-even."""
     return int((value * 100).quantize(Decimal(1)))
-
-
-def as_dict(obj: Base) -> dict[str, Any]:
-    return {c.key: getattr(obj, c.key) for c in obj.__mapper__.column_attrs}

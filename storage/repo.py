@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -207,14 +207,4 @@ def recent_activities(session: Session, deal_id: int, limit: int = 5) -> Sequenc
         .where(Activity.deal_id == deal_id)
         .order_by(Activity.occurred_on.desc(), Activity.id.desc())
         .limit(limit)
-    ).all()
-
-
-def activities_between(
-    session: Session, member_id: int, start: date, end: date
-) -> Sequence[Activity]:
-    return session.scalars(
-        select(Activity)
-        .where(Activity.member_id == member_id, Activity.occurred_on.between(start, end))
-        .order_by(Activity.occurred_on, Activity.id)
     ).all()
