@@ -1,0 +1,516 @@
+"""Decompose targets, derive the activity plan and score progress, as pure functions."""
+
+# No database, no clock (callers pass `today` or counts), no Slack. Money and counts are
+# Decimal; split amounts are quantized to 0.01 and always sum exactly to the total they came
+# from. A ratio that would divide by zero is None, never an exception: None means "not
+# meaningful yet" (no target, no working day elapsed, nothing closed).
+
+from __future__ import annotations
+
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+import pandas as pd
+
+from commands.errors import UsageError
+from commands.periods import NO_HOLIDAYS, Period, same_period_last_year
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+BEHIND_THRESHOLD = Decimal("0.85")
+DEFAULT_RAMP: tuple[Decimal, ...] = (Decimal("0.5"), Decimal("0.75"))
+TRAILING_DAYS = 180  # window the caller should use when collecting RateStats
+MIN_CLOSED = 5
+
+RateSource = Literal["rep", "team", "default"]
+
+
+# --- decomposition ----------------------------------------------------------------------------
+
+
+def split_by_working_days(
+    total: Decimal, parts: Sequence[Period], holidays: Set[date] = NO_HOLIDAYS
+) -> list[tuple[Period, Decimal]]:
+    """Split a total across parts in proportion to their working days."""
+    # A weekend day or holiday gets zero. If no part has a working day at all, fall back to
+    # calendar days rather than lose the total.
+    weights = [Decimal(len(p.working_days(holidays))) for p in parts]
+    if parts and sum(weights) == 0:
+        weights = [Decimal(len(p.days())) for p in parts]
+    return list(zip(parts, _allocate(total, weights), strict=True))
+
+
+def seasonal_shares(
+    parts: Sequence[Period], last_year_actuals: dict[str, Decimal]
+) -> list[Decimal] | None:
+    """Return each part's share of last year's actuals, or None when last year is empty."""
+    # Keys are last year's labels ("2025-12" for the part 2026-12, via same_period_last_year),
+    # as storage reports them; a missing or negative amount counts as zero.
+    amounts = [
+        max(ZERO, last_year_actuals.get(same_period_last_year(p).label, ZERO)) for p in parts
+    ]
+    total = sum(amounts, ZERO)
+    if total <= 0:
+        return None
+    return [a / total for a in amounts]
+
+
+def split_seasonal(
+    total: Decimal,
+    parts: Sequence[Period],
+    last_year_actuals: dict[str, Decimal],
+    holidays: Set[date] = NO_HOLIDAYS,
+) -> list[tuple[Period, Decimal]]:
+    """Split a total by last year's shares (keyed by last year's labels), else by working days."""
+    shares = seasonal_shares(parts, last_year_actuals)
+    if shares is None:
+        return split_by_working_days(total, parts, holidays)
+    return list(zip(parts, _allocate(total, shares), strict=True))
+
+
+@dataclass(frozen=True)
+class RepShare:
+    """One rep's claim on a team target: a relative weight and the day they started."""
+
+    name: str
+    weight: Decimal = ONE
+    started_on: date | None = None  # None: not new, no ramp
+
+
+def ramp_factor(
+    started_on: date | None, period_start: date, ramp: Sequence[Decimal] = DEFAULT_RAMP
+) -> Decimal:
+    """Return the fraction of a full share a rep carries in their month of tenure."""
+    # Tenure months count from the start date: started 2026-10-01 is in the second month on
+    # 2026-11-01 (0.75), started 2026-10-15 still in the first (0.5). Starting on or after
+    # period_start is the first month.
+    if started_on is None:
+        return ONE
+    months = (period_start.year - started_on.year) * 12 + period_start.month - started_on.month
+    if period_start.day < started_on.day:
+        months -= 1
+    months = max(months, 0)
+    return ramp[months] if months < len(ramp) else ONE
+
+
+def split_across_reps(
+    total: Decimal,
+    reps: Sequence[RepShare],
+    period_start: date,
+    ramp: Sequence[Decimal] = DEFAULT_RAMP,
+) -> list[tuple[str, Decimal]]:
+    """Split a team target across reps by weight × ramp factor, summing exactly to the total."""
+    # Equal weights give an even split. A ramped rep gets that fraction of what a full rep of
+    # the same weight gets; the others' shares grow so the team total still holds.
+    if not reps:
+        raise UsageError("The team has no reps to split the target across. Add a rep first.")
+    names = [r.name for r in reps]
+    if len(set(names)) != len(names):
+        raise UsageError("A rep is named twice in the split; give each rep one weight.")
+    for rep in reps:
+        if rep.weight < 0:
+            raise UsageError(f"`{rep.name}:{rep.weight}`: a weight cannot be negative.")
+    weights = [r.weight * ramp_factor(r.started_on, period_start, ramp) for r in reps]
+    if sum(weights, ZERO) == 0:
+        raise UsageError("Every rep has weight 0; at least one rep must carry the target.")
+    return list(zip(names, _allocate(total, weights), strict=True))
+
+
+def planned_to_date(
+    plan: Sequence[tuple[Period, Decimal]], through: date, holidays: Set[date] = NO_HOLIDAYS
+) -> Decimal:
+    """Sum the planned amounts up to and including `through`."""
+    # A part containing `through` counts pro rata by its working days up to that day, so a
+    # seasonal month-by-month plan yields the seasonal expected-to-date.
+    done = ZERO
+    for period, amount in plan:
+        if period.end <= through:
+            done += amount
+        elif period.start <= through:
+            days = period.working_days(holidays)
+            if days:
+                done += amount * sum(1 for d in days if d <= through) / len(days)
+    return done.quantize(CENT, ROUND_HALF_UP)
+
+
+def _allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split a total by weights into cents that sum exactly to it."""
+    # The rounding remainder goes to the last part with a weight, so a weekend day or a
+    # zero-weight rep never gets a stray cent.
+    if not weights:
+        raise ValueError("nothing to split the total across")
+    weight_sum = sum(weights, ZERO)
+    if weight_sum <= 0 or any(w < 0 for w in weights):
+        raise ValueError("weights must be non-negative with a positive sum")
+    exact = total.quantize(CENT, ROUND_HALF_UP)
+    amounts = [(exact * w / weight_sum).quantize(CENT, ROUND_HALF_UP) for w in weights]
+    last = max(i for i, w in enumerate(weights) if w > 0)
+    amounts[last] += exact - sum(amounts, ZERO)
+    return amounts
+
+
+# --- scorecard --------------------------------------------------------------------------------
+
+
+def attainment(actual: Decimal, target: Decimal) -> Decimal | None:
+    """Return actual / target; None when the target is zero."""
+    if target == 0:
+        return None
+    return actual / target
+
+
+def expected_share(elapsed_working_days: int, total_working_days: int) -> Decimal | None:
+    """Return the linear share of the period expected by now; None for a period without days."""
+    if total_working_days <= 0:
+        return None
+    return Decimal(elapsed_working_days) / total_working_days
+
+
+def expected_to_date(
+    target: Decimal, elapsed_working_days: int, total_working_days: int
+) -> Decimal | None:
+    """Return target × elapsed / total working days; None for a period without working days."""
+    share = expected_share(elapsed_working_days, total_working_days)
+    if share is None:
+        return None
+    return (target * share).quantize(CENT, ROUND_HALF_UP)
+
+
+def expected_to_date_seasonal(target: Decimal, cumulative_share: Decimal) -> Decimal:
+    """Return target × last year's cumulative share of the period at the same point."""
+    return (target * cumulative_share).quantize(CENT, ROUND_HALF_UP)
+
+
+def pace(attainment: Decimal | None, expected_share: Decimal | None) -> Decimal | None:
+    """Return attainment / expected share; None when nothing is expected yet or no target."""
+    if attainment is None or expected_share is None or expected_share == 0:
+        return None
+    return attainment / expected_share
+
+
+def is_behind(pace: Decimal | None, threshold: Decimal = BEHIND_THRESHOLD) -> bool:
+    """Tell whether pace is below the threshold; an unknown pace is never behind."""
+    return pace is not None and pace < threshold
+
+
+def required_per_working_day(
+    target: Decimal, actual: Decimal, remaining_working_days: int
+) -> Decimal | None:
+    """Return (target − actual) / remaining working days, zero once the target is met."""
+    # None when no working day remains; rounded up so following it lands the target.
+    if remaining_working_days <= 0:
+        return None
+    gap = max(target - actual, ZERO)
+    return (gap / remaining_working_days).quantize(CENT, ROUND_CEILING)
+
+
+def projected(
+    actual: Decimal, elapsed_working_days: int, total_working_days: int
+) -> Decimal | None:
+    """Return actual / elapsed × total working days; None before the first working day ends."""
+    if elapsed_working_days <= 0:
+        return None
+    return (actual / elapsed_working_days * total_working_days).quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """One target's progress: how far, how fast, and what it takes to land it."""
+
+    target: Decimal
+    actual: Decimal
+    attainment: Decimal | None
+    expected_share: Decimal | None
+    expected_to_date: Decimal | None
+    pace: Decimal | None
+    behind: bool
+    required_per_working_day: Decimal | None
+    projected: Decimal | None
+
+
+def scorecard(
+    target: Decimal,
+    actual: Decimal,
+    *,
+    elapsed_working_days: int,
+    remaining_working_days: int,
+    cumulative_share: Decimal | None = None,
+    threshold: Decimal = BEHIND_THRESHOLD,
+) -> Scorecard:
+    """Score a target; pass last year's `cumulative_share` for the seasonal expectation."""
+    # Counts come from working_day_progress: elapsed excludes today, remaining includes it.
+    total = elapsed_working_days + remaining_working_days
+    got = attainment(actual, target)
+    if cumulative_share is None:
+        share = expected_share(elapsed_working_days, total)
+        expected = expected_to_date(target, elapsed_working_days, total)
+    else:
+        share = cumulative_share
+        expected = expected_to_date_seasonal(target, cumulative_share)
+    if cumulative_share is None and target != 0 and elapsed_working_days > 0:
+        # Same formula, kept in whole numbers so a pace of exactly the threshold is not
+        # pushed below it by a rounded share like 10/22.
+        speed: Decimal | None = actual * total / (target * elapsed_working_days)
+    else:
+        speed = pace(got, share)
+    return Scorecard(
+        target=target,
+        actual=actual,
+        attainment=got,
+        expected_share=share,
+        expected_to_date=expected,
+        pace=speed,
+        behind=is_behind(speed, threshold),
+        required_per_working_day=required_per_working_day(target, actual, remaining_working_days),
+        projected=projected(actual, elapsed_working_days, total),
+    )
+
+
+# --- win rate and coverage --------------------------------------------------------------------
+
+
+def win_rate(won_count: int, lost_count: int) -> Decimal | None:
+    """Return won / (won + lost) by count; None when nothing has closed."""
+    if won_count + lost_count <= 0:
+        return None
+    return Decimal(won_count) / (won_count + lost_count)
+
+
+def win_rate_by_value(won_amount: Decimal, lost_amount: Decimal) -> Decimal | None:
+    """Return won / (won + lost) by amount; None when nothing of value has closed."""
+    if won_amount + lost_amount <= 0:
+        return None
+    return won_amount / (won_amount + lost_amount)
+
+
+def pipeline_coverage(open_pipeline: Decimal, remaining_target: Decimal) -> Decimal | None:
+    """Return open pipeline closing this period / remaining target; None once the target is met."""
+    if remaining_target <= 0:
+        return None
+    return open_pipeline / remaining_target
+
+
+def coverage_healthy(coverage: Decimal | None, win_rate: Decimal | None) -> bool:
+    """Tell whether coverage is at least 1 / win rate; a met target is always healthy."""
+    # With no win rate, or a zero one, no pipeline is enough.
+    if coverage is None:
+        return True
+    if win_rate is None or win_rate <= 0:
+        return False
+    return coverage * win_rate >= 1
+
+
+# --- activity plan ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateStats:
+    """What one rep or team did over the trailing window (TRAILING_DAYS), as counted by storage."""
+
+    won_count: int
+    lost_count: int
+    won_amount: Decimal
+    opportunities_created: int
+    visits: int
+
+    @property
+    def closed_count(self) -> int:
+        return self.won_count + self.lost_count
+
+
+@dataclass(frozen=True)
+class ActivityRates:
+    """The funnel rates an activity plan is derived from, and whose history they came from."""
+
+    avg_deal_size: Decimal
+    win_rate: Decimal
+    opportunities_per_visit: Decimal
+    source: RateSource
+
+
+def rates_from_stats(stats: RateStats, source: RateSource) -> ActivityRates | None:
+    """Turn trailing stats into rates; None when a rate would be zero or undefined."""
+    if stats.won_count <= 0 or stats.visits <= 0 or stats.opportunities_created <= 0:
+        return None
+    return ActivityRates(
+        avg_deal_size=stats.won_amount / stats.won_count,
+        win_rate=Decimal(stats.won_count) / stats.closed_count,
+        opportunities_per_visit=Decimal(stats.opportunities_created) / stats.visits,
+        source=source,
+    )
+
+
+def choose_rates(
+    rep_stats: RateStats | None,
+    team_stats: RateStats | None,
+    defaults: ActivityRates,
+    min_closed: int = MIN_CLOSED,
+) -> ActivityRates:
+    """Use the rep's rates, else the team's, else the configured defaults."""
+    # Stats qualify with at least `min_closed` closed deals and at least one win, visit and
+    # opportunity created: a zero rate would make the plan infinite.
+    candidates: tuple[tuple[RateStats | None, RateSource], ...] = (
+        (rep_stats, "rep"),
+        (team_stats, "team"),
+    )
+    for stats, source in candidates:
+        if stats is not None and stats.closed_count >= min_closed:
+            rates = rates_from_stats(stats, source)
+            if rates is not None:
+                return rates
+    return replace(defaults, source="default")
+
+
+@dataclass(frozen=True)
+class ActivityPlan:
+    """What it takes to close the remaining revenue, for the team and for each rep."""
+
+    remaining_revenue: Decimal
+    reps: int
+    wins_needed: int
+    wins_per_rep: int
+    opportunities_needed: int
+    opportunities_per_rep: int
+    visits_needed: int
+    visits_per_rep: int
+    visits_per_day: Decimal | None  # the team's, per remaining working day
+    visits_per_rep_per_day: Decimal | None
+    coverage_needed: Decimal  # pipeline / remaining revenue, = 1 / win rate
+    pipeline_needed: Decimal  # remaining revenue / win rate
+    rates: ActivityRates
+
+    @property
+    def source(self) -> RateSource:
+        return self.rates.source
+
+
+def derive_activity_plan(
+    remaining_revenue: Decimal,
+    reps: int,
+    rates: ActivityRates,
+    remaining_working_days: int,
+) -> ActivityPlan:
+    """Work back from revenue to wins, opportunities and visits per remaining working day."""
+    # Whole deals, opportunities and visits round up, and each rep's share rounds up from the
+    # team's wins, so the per-rep plan never adds up to less than the team needs: 10M at 100k
+    # a deal is 100 wins, 10 per rep over 10 reps, 50 opportunities each at a 20% win rate.
+    # Per-day counts round up to 0.01 and are None when no working day remains.
+    if reps <= 0:
+        raise UsageError("The team has no reps to plan for. Add a rep first.")
+    if rates.avg_deal_size <= 0 or rates.win_rate <= 0 or rates.opportunities_per_visit <= 0:
+        raise ValueError("activity rates must be positive")
+    revenue = max(remaining_revenue, ZERO)
+    wins = _ceil(revenue / rates.avg_deal_size)
+    wins_per_rep = _ceil(Decimal(wins) / reps)
+    opportunities = _ceil(wins / rates.win_rate)
+    opportunities_per_rep = _ceil(wins_per_rep / rates.win_rate)
+    visits = _ceil(opportunities / rates.opportunities_per_visit)
+    visits_per_rep = _ceil(opportunities_per_rep / rates.opportunities_per_visit)
+    return ActivityPlan(
+        remaining_revenue=revenue,
+        reps=reps,
+        wins_needed=wins,
+        wins_per_rep=wins_per_rep,
+        opportunities_needed=opportunities,
+        opportunities_per_rep=opportunities_per_rep,
+        visits_needed=visits,
+        visits_per_rep=visits_per_rep,
+        visits_per_day=_per_day(visits, remaining_working_days),
+        visits_per_rep_per_day=_per_day(visits_per_rep, remaining_working_days),
+        coverage_needed=ONE / rates.win_rate,
+        pipeline_needed=(revenue / rates.win_rate).quantize(CENT, ROUND_HALF_UP),
+        rates=rates,
+    )
+
+
+def _ceil(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
+
+
+def _per_day(count: int, days: int) -> Decimal | None:
+    if days <= 0:
+        return None
+    return (Decimal(count) / days).quantize(CENT, ROUND_CEILING)
+
+
+# --- pandas views -----------------------------------------------------------------------------
+
+
+def cumulative_plan_vs_actual(
+    daily_targets: pd.DataFrame, daily_actuals: pd.DataFrame, through: date | None = None
+) -> pd.DataFrame:
+    """Return running plan and actual totals per day (columns day, plan_cum, actual_cum)."""
+    # Days are the union of both inputs, sorted; rows on the same day are summed. After
+    # `through` (usually yesterday) actual_cum is None, so a chart's actual line stops there.
+    targets = _sum_by_day(daily_targets, "target")
+    actuals = _sum_by_day(daily_actuals, "actual")
+    days = sorted(set(targets) | set(actuals))
+    plan_cum: list[Decimal] = []
+    actual_cum: list[Decimal | None] = []
+    plan_total = actual_total = ZERO
+    for day in days:
+        plan_total += targets.get(day, ZERO)
+        actual_total += actuals.get(day, ZERO)
+        plan_cum.append(plan_total)
+        actual_cum.append(None if through is not None and day > through else actual_total)
+    return pd.DataFrame(
+        {
+            "day": pd.Series(days, dtype=object),
+            "plan_cum": pd.Series(plan_cum, dtype=object),
+            "actual_cum": pd.Series(actual_cum, dtype=object),
+        }
+    )
+
+
+def leaderboard(scores: pd.DataFrame) -> pd.DataFrame:
+    """Rank reps per metric by attainment, highest first, adding attainment and rank columns."""
+    # Input columns: rep, metric, target, actual. Metrics keep their first-seen order; a rep
+    # with no target (attainment None) ranks last; equal attainment shares a rank.
+    columns = ["rep", "metric", "target", "actual", "attainment", "rank"]
+    if scores.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    rows: list[dict[str, Any]] = []
+    for metric in dict.fromkeys(scores["metric"]):
+        group = scores[scores["metric"] == metric]
+        scored = [
+            {
+                "rep": r["rep"],
+                "metric": metric,
+                "target": r["target"],
+                "actual": r["actual"],
+                "attainment": attainment(_decimal(r["actual"]), _decimal(r["target"])),
+            }
+            for r in group.to_dict("records")
+        ]
+        scored.sort(
+            key=lambda s: (
+                s["attainment"] is None,
+                -(s["attainment"] or ZERO),
+                -_decimal(s["actual"]),
+                str(s["rep"]),
+            )
+        )
+        previous: Decimal | None = None
+        rank = 0
+        for position, s in enumerate(scored, start=1):
+            if position == 1 or s["attainment"] != previous or s["attainment"] is None:
+                rank = position
+            previous = s["attainment"]
+            rows.append({**s, "rank": rank})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _sum_by_day(frame: pd.DataFrame, column: str) -> dict[date, Decimal]:
+    out: dict[date, Decimal] = {}
+    for day, value in zip(frame["day"], frame[column], strict=True):
+        out[day] = out.get(day, ZERO) + _decimal(value)
+    return out
+
+
+def _decimal(value: Any) -> Decimal:
+    # A float that slipped into a frame converts by its printed form, not its binary value.
+    return value if isinstance(value, Decimal) else Decimal(str(value))
