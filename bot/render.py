@@ -101,7 +101,8 @@ def render(result: object) -> Reply:
 
 
 def render_visit(r: VisitResult) -> Reply:
-    what = "a visit to" if r.type.value == "visit" else f"a {r.type.value} with"
+    article = "an" if r.type.value[0] in "aeiou" else "a"
+    what = "a visit to" if r.type.value == "visit" else f"{article} {r.type.value} with"
     line = f":white_check_mark: Logged {what} *{escape(r.customer)}* ({r.tier.value}) " \
            f"{_on(r.occurred_on, r.today)}"
     if r.outcome:
@@ -150,7 +151,7 @@ def render_deal_changed(r: DealChanged) -> Reply:
                 f"{format_money(d.amount, d.currency)}, {d.stage} ({d.probability_pct}%), "
                 f"{_close(d, r.today)}.")
         if r.customer_created:
-            text += f"\n:new: *{escape(d.customer)}* is a new customer (tier C)."
+            text += f"\n:new: *{escape(d.customer)}* is a new customer (tier {r.customer_tier})."
         text += f"\nUpdate it with `/deal {d.ref} stage:negotiation`, see it with `/deal {d.ref}`."
         return text_reply(text)
     if d.is_won and any(c.field == "stage" for c in r.changes):

@@ -64,7 +64,7 @@ def zone(name: str, option: str = "tz") -> ZoneInfo:
         if not name or name.startswith(("/", ".")) or ".." in name:
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
         raise UsageError(
             f"`{option}:{name}` is not a timezone. Use an IANA name like Asia/Shanghai, "
             "Europe/Berlin or America/New_York."

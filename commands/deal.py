@@ -215,6 +215,7 @@ class DealChanged:
     changes: tuple[Change, ...]
     created: bool = False
     customer_created: bool = False
+    customer_tier: str | None = None
     today: date | None = None
 
 
@@ -352,7 +353,8 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
     session.flush()
     session.refresh(deal)
     return DealChanged(deal=view(deal, stages), changes=(), created=True,
-                       customer_created=pick.created, today=today)
+                       customer_created=pick.created, customer_tier=pick.customer.tier.value,
+                       today=today)
 
 
 def _currency(money: Money, explicit: str | None, default: str) -> str:

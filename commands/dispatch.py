@@ -48,7 +48,7 @@ def parse_command(command: str, text: str) -> Any:
     if name not in COMMANDS:
         raise UsageError(f"`/{name}` is not a salesbot command. Try `/sales help`.")
     if text.strip().lower() in HELP_WORDS:
-        return HelpResult(name)
+        return HelpResult(None if name == "sales" else name)
     return COMMANDS[name].parse(text)
 
 

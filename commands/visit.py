@@ -103,10 +103,11 @@ def _split_customer(session: Session, workspace_id: int, words: tuple[str, ...])
     first = words[0]
     if " " in first or len(words) == 1:
         return first, " ".join(words[1:])
-    candidates = [" ".join(words[:n]) for n in range(min(6, len(words)), 1, -1)]
+    candidates = [" ".join(words[:n]) for n in range(min(6, len(words)), 0, -1)]
     for candidate in candidates:
         if repo.customer_by_key(session, workspace_id, name_key(candidate)) is not None:
             return candidate, " ".join(words[len(candidate.split()):])
+    candidates = candidates[:-1]  # a lone first word is too short to call a typo
     known = [k for k, _ in repo.customer_names(session, workspace_id)]
     for candidate in candidates:
         if process.extractOne(name_key(candidate), known, scorer=fuzz.ratio,
@@ -140,6 +141,13 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
     if args.customer is not None:
         customer_name, notes = args.customer, " ".join(args.words)
+    elif args.words and deal is not None and not args.new_customer \
+            and " " not in args.words[0] and not any(
+        repo.customer_by_key(session, actor.workspace.id, name_key(" ".join(args.words[:n])))
+        for n in range(1, min(6, len(args.words)) + 1)
+    ):
+        # `/visit deal:D-3 Chased the PO`: the deal names the customer, the words are notes
+        customer_name, notes = deal.customer.name, " ".join(args.words)
     elif args.words:
         customer_name, notes = _split_customer(session, actor.workspace.id, args.words)
     else:
