@@ -320,7 +320,7 @@ def _history(deal: Deal, actor: Member, field_name: str, old: str | None, new: s
 
 
 def _money_text(amount: Decimal, currency: str) -> str:
-    return f"{amount:f} {currency}"
+    return f"{amount.quantize(Decimal('0.01')):f} {currency}"
 
 
 def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> DealChanged:
