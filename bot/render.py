@@ -22,6 +22,7 @@ from commands.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.help import usage
 from commands.money import format_money
 from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
+from commands.targets import PlanResult, TargetResult
 from commands.visit import VisitResult
 
 SECTION_LIMIT = 2900  # Slack's limit is 3000 characters per section text
@@ -95,6 +96,10 @@ def render(result: object) -> Reply:
         return render_team(result)
     if isinstance(result, RoleResult):
         return text_reply(escape(result.message))
+    if isinstance(result, TargetResult):
+        return render_target(result)
+    if isinstance(result, PlanResult):
+        return render_plan(result)
     if isinstance(result, HelpResult):
         return text_reply(usage(result.topic))
     raise TypeError(f"no rendering for {type(result).__name__}")
@@ -264,3 +269,64 @@ def render_team(r: TeamResult) -> Reply:
     body = team_text(r.team)
     text = f"{escape(r.message)}\n\n{body}" if r.message else body
     return text_reply(text, in_channel=r.in_channel)
+
+
+def _num(value: Decimal | None, metric: str, currency: str | None = None) -> str:
+    if value is None:
+        return "–"
+    if metric == "revenue" and currency:
+        return format_money(value, currency)
+    text = f"{value:,.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def _pct(value: Decimal | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def render_target(r: TargetResult) -> Reply:
+    lines = [escape(r.message)] if r.message else []
+    if r.rows:
+        lines.append(f"*{escape(r.scope_name)} · {r.metric}*")
+        for row in r.rows:
+            s = row.score
+            flag = " :warning: behind" if s.behind else ""
+            lines.append(
+                f"• *{row.label}*{' (implied)' if row.implied else ''}: target "
+                f"{_num(row.target, r.metric, r.currency)} · actual "
+                f"{_num(s.actual, r.metric, r.currency)} · attainment {_pct(s.attainment)} · "
+                f"expected to date {_num(s.expected_to_date, r.metric, r.currency)} · pace "
+                f"{'–' if s.pace is None else f'{s.pace:.2f}'}{flag}"
+            )
+    if r.rep_shares:
+        lines.append("Per rep: " + ", ".join(
+            f"{escape(name)} {_num(v, r.metric, r.currency)}" for name, v in r.rep_shares))
+    lines += [f":warning: {escape(w)}" for w in r.warnings]
+    return text_reply("\n".join(lines))
+
+
+def render_plan(r: PlanResult) -> Reply:
+    p = r.plan
+    rates = p.rates
+    source = {"rep": "this rep's last 180 days", "team": "the team's last 180 days",
+              "default": "configured defaults (not enough closed deals yet)"}[rates.source]
+    avg_deal = rates.avg_deal_size.quantize(Decimal("0.01"))
+    per_day = "–" if p.visits_per_rep_per_day is None else f"{p.visits_per_rep_per_day:.2f}"
+    lines = [
+        f"*Activity plan for {escape(r.scope_name)}, {r.period.label}*",
+        f"Target {format_money(r.target, r.currency)} · won so far "
+        f"{format_money(r.actual, r.currency)} · to go "
+        f"{format_money(p.remaining_revenue, r.currency)} in {r.remaining_days} working days",
+        f"→ *{p.wins_needed}* win{'' if p.wins_needed == 1 else 's'} "
+        f"(avg deal {format_money(avg_deal, r.currency)})"
+        + (f", {p.wins_per_rep} per rep" if p.reps > 1 else ""),
+        f"→ *{p.opportunities_needed}* opportunities (win rate {_pct(rates.win_rate)})"
+        + (f", {p.opportunities_per_rep} per rep" if p.reps > 1 else ""),
+        f"→ *{p.visits_needed}* visits ({rates.opportunities_per_visit:.2f} opportunities per "
+        f"visit)" + (f", {p.visits_per_rep} per rep" if p.reps > 1 else ""),
+        f"→ *{per_day}* visits per working day{' per rep' if p.reps > 1 else ''}",
+        f"Pipeline needed: {format_money(p.pipeline_needed, r.currency)} "
+        f"(coverage {p.coverage_needed:.1f}×)",
+        f"_Rates from {source}._",
+    ]
+    return text_reply("\n".join(lines))

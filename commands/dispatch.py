@@ -13,6 +13,7 @@ from commands.actors import Actor
 from commands.deal import parse_deal, run_deal
 from commands.errors import UsageError
 from commands.sales import HelpResult, parse_sales, run_sales
+from commands.targets import parse_plan, parse_target, run_plan, run_target
 from commands.visit import parse_visit, run_visit
 
 HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
@@ -34,6 +35,14 @@ COMMANDS: dict[str, CommandSpec] = {
     "deal": CommandSpec(
         parse_deal, run_deal, "Create, update, close and list deals",
         'new "Acme renewal" customer:"Acme Corp" amount:120k | D-1 stage:negotiation | list',
+    ),
+    "target": CommandSpec(
+        parse_target, run_target, "Set and show targets (managers set, everyone reads)",
+        "set team revenue 1.2M quarter:2026-Q4 | show @alice month:2026-12 | lock quarter:2026-Q4",
+    ),
+    "plan": CommandSpec(
+        parse_plan, run_plan, "What it takes to hit the target: wins, opportunities, visits a day",
+        "[@rep] [month:2026-12]",
     ),
     "sales": CommandSpec(
         parse_sales, run_sales, "Teams, roles and help",

@@ -21,13 +21,29 @@ DEAL = """*`/deal` — create, update and close deals*
 • Amounts: 120000, 120,000, 120k, 1.2m, $120k, ¥120,000, 12万; `currency:EUR`
 • Stages: lead, qualified, proposal, negotiation, won, lost"""
 
+TARGET = """*`/target` — targets (managers set them, everyone can read them)*
+`/target set team revenue 1.2M quarter:2026-Q4` — the team's target (reps share it evenly)
+`/target set team revenue 1.2M quarter:2026-Q4 split:weights alice:2 bob:1`
+`/target set @alice revenue 300k month:2026-12 stretch:360k challenge:420k`
+`/target show [team|@alice] [month:2026-12]` — target, actual, attainment, expected, pace
+`/target lock quarter:2026-Q4` — admins: freeze targets; later changes are recorded
+• Metrics: revenue, wins, visits, new_customers, opportunities
+• Periods: year:2026, quarter:2026-Q4, month:2026-12, week:2026-W49"""
+
+PLAN = """*`/plan` — what it takes to hit the target*
+`/plan` · `/plan @alice month:2026-12` · `/plan team`
+Works back from the revenue still to win: wins needed (average deal size) → opportunities
+(win rate) → visits (opportunities per visit) → visits per remaining working day."""
+
 SALES = """*`/sales` — teams and roles*
 `/sales team create "East" tz:Asia/Shanghai` — in a channel: binds a team to it, you manage it
 `/sales team add @alice @bob` · `/sales team remove @bob` · `/sales team` — show the team
 `/sales role @carol manager` — admins: set rep, manager or admin
+`/sales holiday add 2026-12-25 "Christmas"` · `/sales holiday` — the team's days off
+`/sales member @dan start:2026-10-01` — a new rep's first day (ramped targets)
 `/sales help` — this help"""
 
-TOPICS = {"visit": VISIT, "deal": DEAL, "sales": SALES}
+TOPICS = {"visit": VISIT, "deal": DEAL, "target": TARGET, "plan": PLAN, "sales": SALES}
 
 
 def usage(topic: str | None) -> str:

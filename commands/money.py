@@ -22,7 +22,8 @@ SUFFIXES = {
 }
 _AMOUNT = re.compile(
     r"^(?P<sym>[$€£¥￥₹₩])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"\s*(?P<suffix>k|mm|m|bn|b|万|w|亿)?(?:\s*(?P<code>[A-Za-z]{3}))?$"
+    r"\s*(?P<suffix>k|mm|m|bn|b|万|w|亿)?(?:\s*(?P<code>[A-Za-z]{3}))?$",
+    re.IGNORECASE,
 )
 MAX_AMOUNT = Decimal("1e15")
 

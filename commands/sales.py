@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,7 @@ from commands.dates import zone
 from commands.errors import PermissionDenied, UsageError
 from commands.text import Mention, as_mention, choice, closest, name_key, parse_words
 from storage import repo
-from storage.models import Member, Role, Team
+from storage.models import Holiday, Member, Role, Team
 
 ROLES = tuple(r.value for r in Role)
 
@@ -36,6 +36,23 @@ class TeamRemove:
 
 
 @dataclass(frozen=True)
+class HolidayAdd:
+    day: date
+    name: str
+
+
+@dataclass(frozen=True)
+class HolidayList:
+    pass
+
+
+@dataclass(frozen=True)
+class MemberStart:
+    person: Mention
+    started_on: date
+
+
+@dataclass(frozen=True)
 class TeamShow:
     team: str | None = None
 
@@ -51,7 +68,8 @@ class SalesHelp:
     topic: str | None = None
 
 
-SalesArgs = TeamCreate | TeamAdd | TeamRemove | TeamShow | SetRole | SalesHelp
+SalesArgs = (TeamCreate | TeamAdd | TeamRemove | TeamShow | SetRole | SalesHelp | HolidayAdd
+             | HolidayList | MemberStart)
 
 
 def parse_sales(text: str) -> SalesArgs:
@@ -67,9 +85,34 @@ def parse_sales(text: str) -> SalesArgs:
         if len(words.positionals) != 2 or people[0] is None:
             raise UsageError("Use `/sales role @carol manager` (roles: rep, manager, admin).")
         return SetRole(people[0], Role(choice(words.positionals[1], ROLES, "role")))
-    guess = closest(verb, ("team", "role", "help"))
+    if verb == "holiday":
+        return _parse_holiday(rest)
+    if verb == "member":
+        words = parse_words(rest, ("start",))
+        person = as_mention(words.positionals[0]) if len(words.positionals) == 1 else None
+        if person is None or not words.options.get("start"):
+            raise UsageError("Use `/sales member @dan start:2026-10-01` (the rep's first day).")
+        return MemberStart(person, _iso_day(words.options["start"], "start"))
+    guess = closest(verb, ("team", "role", "help", "holiday", "member"))
     hint = f" Did you mean `/sales {guess}`?" if guess else ""
     raise UsageError(f"`/sales {head}` is not a command.{hint} `/sales help` lists them all.")
+
+
+def _iso_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"`{option}:{text}` is not a date like 2026-12-25.") from None
+
+
+def _parse_holiday(rest: str) -> SalesArgs:
+    words = parse_words(rest, ())
+    pos = words.positionals
+    if not pos or pos[0].lower() in ("list", "ls"):
+        return HolidayList()
+    if pos[0].lower() != "add" or len(pos) < 2:
+        raise UsageError('Use `/sales holiday add 2026-12-25 "Christmas"` or `/sales holiday`.')
+    return HolidayAdd(_iso_day(pos[1], "holiday"), " ".join(pos[2:]))
 
 
 def _parse_team(rest: str) -> SalesArgs:
@@ -156,6 +199,17 @@ def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime)
         return _create_team(args, session, actor, now)
     if isinstance(args, SetRole):
         return _set_role(args, session, actor, now)
+    if isinstance(args, HolidayAdd | HolidayList):
+        return _holiday(args, session, actor)
+    if isinstance(args, MemberStart):
+        person = resolve_mention(session, actor, args.person, now)
+        if not (actor.is_admin or actor.manages(person.team)):
+            raise PermissionDenied(f"Only {person.name}'s manager or an admin can set this.")
+        person.started_on = args.started_on
+        return RoleResult(person.name, person.role,
+                          f"{person.name} started on {args.started_on.isoformat()}: team targets"
+                          " give them a ramped share (50% in the first month, 75% in the "
+                          "second).")
     if isinstance(args, TeamShow):
         team = _find_team(session, actor, args.team)
         return TeamResult(team_view(team), message="")
@@ -194,6 +248,23 @@ def _remove(team: Team, person: Member) -> str:
     if team in person.managed_teams:
         person.managed_teams.remove(team)
     return f"Removed {person.name} from {team.name}."
+
+
+def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> RoleResult:
+    team = _find_team(session, actor, None)
+    if isinstance(args, HolidayAdd):
+        if not (actor.is_admin or actor.manages(team)):
+            raise PermissionDenied(f"Only a manager of {team.name} or an admin can add holidays.")
+        if args.day in repo.holidays(session, team.id):
+            raise UsageError(f"{args.day.isoformat()} is already a holiday for {team.name}.")
+        session.add(Holiday(team_id=team.id, day=args.day, name=args.name))
+        session.flush()
+        return RoleResult(actor.member.name, actor.member.role,
+                          f"{args.day:%a %d %b %Y} ({args.name or 'holiday'}) is now a day off "
+                          f"for {team.name}: no working-day targets and no prompts.")
+    days = sorted(repo.holidays(session, team.id))
+    listing = ", ".join(d.isoformat() for d in days) or "none yet"
+    return RoleResult(actor.member.name, actor.member.role, f"Holidays of {team.name}: {listing}")
 
 
 def _find_team(session: Session, actor: Actor, name: str | None) -> Team:

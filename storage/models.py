@@ -315,3 +315,73 @@ class ProcessedRequest(Base):
 def to_minor(value: Decimal) -> int:
     """Convert a money amount to integer hundredths, rounding half-even."""
     return int((value * 100).quantize(Decimal(1)))
+
+
+class Target(Base):
+    """A target for a team or a rep, on one metric and one period, in three tiers."""
+
+    __tablename__ = "target"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "scope_key", "metric", "period_kind", "period_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    # "team:<id>" or "member:<id>": one unique key for both scopes (NULLs are never equal)
+    scope_key: Mapped[str] = mapped_column(String(32))
+    metric: Mapped[str] = mapped_column(String(16))
+    period_kind: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    # Hundredths, for money and counts alike (a target of 2.5 visits a day is 250).
+    target_minor: Mapped[int] = mapped_column(BigInteger)
+    stretch_minor: Mapped[int | None] = mapped_column(BigInteger)
+    challenge_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    # How the target is shared out: "even", "weights alice:2 bob:1", "seasonal".
+    split: Mapped[str] = mapped_column(String(200), default="even")
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TargetChange(Base):
+    """A change to a target made after its period was locked: who, when, from what to what."""
+
+    __tablename__ = "target_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id", ondelete="CASCADE"),
+                                           index=True)
+    old_minor: Mapped[int | None] = mapped_column(BigInteger)
+    new_minor: Mapped[int] = mapped_column(BigInteger)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PeriodLock(Base):
+    """A period whose targets are frozen (admins may still change them, on the record)."""
+
+    __tablename__ = "period_lock"
+    __table_args__ = (UniqueConstraint("workspace_id", "period_kind", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    period_kind: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    locked_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    locked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Holiday(Base):
+    """A team's non-working day, excluded from working-day splits and prompts."""
+
+    __tablename__ = "holiday"
+    __table_args__ = (UniqueConstraint("team_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200), default="")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -12,12 +12,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     Activity,
+    ActivityType,
     Customer,
     Deal,
+    Holiday,
     Member,
+    PeriodLock,
     ProcessedRequest,
     Role,
     Stage,
+    Target,
     Team,
     Workspace,
 )
@@ -208,3 +212,119 @@ def recent_activities(session: Session, deal_id: int, limit: int = 5) -> Sequenc
         .order_by(Activity.occurred_on.desc(), Activity.id.desc())
         .limit(limit)
     ).all()
+
+
+# --- targets and actuals ----------------------------------------------------------------
+
+
+def holidays(session: Session, team_id: int) -> set[date]:
+    return set(session.scalars(select(Holiday.day).where(Holiday.team_id == team_id)))
+
+
+def find_target(
+    session: Session, workspace_id: int, scope_key: str, metric: str, kind: str, start: date
+) -> Target | None:
+    return session.scalar(
+        select(Target).where(
+            Target.workspace_id == workspace_id, Target.scope_key == scope_key,
+            Target.metric == metric, Target.period_kind == kind, Target.period_start == start,
+        )
+    )
+
+
+def targets_within(
+    session: Session, workspace_id: int, scope_key: str, metric: str, start: date, end: date
+) -> Sequence[Target]:
+    """Targets of one scope and metric whose periods lie inside [start, end]."""
+    return session.scalars(
+        select(Target).where(
+            Target.workspace_id == workspace_id, Target.scope_key == scope_key,
+            Target.metric == metric, Target.period_start >= start, Target.period_end <= end,
+        ).order_by(Target.period_start, Target.period_end.desc())
+    ).all()
+
+
+def targets_covering(
+    session: Session, workspace_id: int, scope_key: str, metric: str, day: date
+) -> Sequence[Target]:
+    """Targets of one scope and metric whose period contains `day`, longest first."""
+    return session.scalars(
+        select(Target).where(
+            Target.workspace_id == workspace_id, Target.scope_key == scope_key,
+            Target.metric == metric, Target.period_start <= day, Target.period_end >= day,
+        ).order_by((Target.period_end - Target.period_start).desc())
+    ).all()
+
+
+def lock_covering(
+    session: Session, workspace_id: int, start: date, end: date
+) -> PeriodLock | None:
+    return session.scalar(
+        select(PeriodLock).where(
+            PeriodLock.workspace_id == workspace_id, PeriodLock.period_start <= start,
+            PeriodLock.period_end >= end,
+        ).limit(1)
+    )
+
+
+def metric_actual(
+    session: Session, metric: str, member_ids: Sequence[int], start: date, end: date,
+    start_at: datetime, end_at: datetime,
+) -> int:
+    """The actual for a metric over members and a period, aggregated in SQL.
+
+    Revenue is in hundredths of the deals' currency; the other metrics are counts. Dates
+    compare local days (`start`..`end`), timestamps the same span as UTC instants.
+    """
+    if not member_ids:
+        return 0
+    won = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_won)
+    if metric == "revenue":
+        stmt = select(func.coalesce(func.sum(Deal.amount_minor), 0)).where(
+            Deal.owner_id.in_(member_ids), Deal.stage.in_(won),
+            Deal.closed_at >= start_at, Deal.closed_at < end_at)
+    elif metric == "wins":
+        stmt = select(func.count()).select_from(Deal).where(
+            Deal.owner_id.in_(member_ids), Deal.stage.in_(won),
+            Deal.closed_at >= start_at, Deal.closed_at < end_at)
+    elif metric == "visits":
+        stmt = select(func.count()).select_from(Activity).where(
+            Activity.member_id.in_(member_ids), Activity.type == ActivityType.VISIT,
+            Activity.occurred_on.between(start, end))
+    elif metric == "new_customers":
+        stmt = select(func.count()).select_from(Customer).where(
+            Customer.owner_id.in_(member_ids),
+            Customer.created_at >= start_at, Customer.created_at < end_at)
+    elif metric == "opportunities":
+        stmt = select(func.count()).select_from(Deal).where(
+            Deal.owner_id.in_(member_ids), Deal.created_at >= start_at, Deal.created_at < end_at)
+    else:  # pragma: no cover - metrics are validated by the parser
+        raise ValueError(metric)
+    value = session.scalar(stmt) or 0
+    return int(value) * (1 if metric == "revenue" else 100)
+
+
+def rate_counts(
+    session: Session, member_ids: Sequence[int], since: datetime, since_day: date
+) -> tuple[int, int, int, int, int]:
+    """(won, lost, won amount in hundredths, opportunities created, visits) since a moment."""
+    if not member_ids:
+        return 0, 0, 0, 0, 0
+    won = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_won)
+    lost = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_lost)
+    owned = Deal.owner_id.in_(member_ids)
+    row = session.execute(
+        select(
+            func.count().filter(Deal.stage.in_(won), Deal.closed_at >= since),
+            func.count().filter(Deal.stage.in_(lost), Deal.closed_at >= since),
+            func.coalesce(func.sum(Deal.amount_minor).filter(Deal.stage.in_(won),
+                                                             Deal.closed_at >= since), 0),
+            func.count().filter(Deal.created_at >= since),
+        ).where(owned)
+    ).one()
+    visits = session.scalar(
+        select(func.count()).select_from(Activity).where(
+            Activity.member_id.in_(member_ids), Activity.type == ActivityType.VISIT,
+            Activity.occurred_on >= since_day)
+    ) or 0
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(visits)

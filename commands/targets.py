@@ -1,0 +1,455 @@
+"""/target and /plan: targets, their decomposition to periods and reps, and the activity
+plan derived from the revenue still to win."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from commands.actors import Actor, resolve_mention
+from commands.dates import local_today
+from commands.errors import PermissionDenied, UsageError
+from commands.money import parse_amount
+from commands.periods import Period, parse_period, period_containing, working_day_progress
+from commands.plan import (
+    ActivityPlan,
+    ActivityRates,
+    RateStats,
+    RepShare,
+    Scorecard,
+    choose_rates,
+    derive_activity_plan,
+    scorecard,
+    split_across_reps,
+)
+from commands.text import Mention, as_mention, choice, parse_words
+from storage import repo
+from storage.models import Member, PeriodLock, Target, TargetChange, Team, Workspace
+
+METRICS = ("revenue", "wins", "visits", "new_customers", "opportunities")
+PERIOD_OPTIONS = ("year", "quarter", "month", "week")
+SET_OPTIONS = ("stretch", "challenge", "split", *PERIOD_OPTIONS)
+TRAILING_DAYS = 180
+DEFAULT_RATES = ActivityRates(avg_deal_size=Decimal(100_000), win_rate=Decimal("0.2"),
+                              opportunities_per_visit=Decimal("0.25"), source="default")
+_WEIGHT = re.compile(r"^([A-Za-z][\w.\-]*):(\d+(?:\.\d+)?)$")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class TargetSet:
+    scope: Mention | None  # None: the team
+    metric: str
+    value: Decimal
+    currency: str | None
+    period: Period
+    stretch: Decimal | None = None
+    challenge: Decimal | None = None
+    split: str = "even"
+
+
+@dataclass(frozen=True)
+class TargetShow:
+    scope: Mention | None
+    is_team: bool
+    period: Period | None
+    metric: str = "revenue"
+
+
+@dataclass(frozen=True)
+class TargetLock:
+    period: Period
+
+
+@dataclass(frozen=True)
+class PlanArgs:
+    scope: Mention | None
+    period: Period | None
+
+
+TargetArgs = TargetSet | TargetShow | TargetLock
+
+
+def _period_from(opts: dict[str, str], positionals: list[str]) -> Period | None:
+    given = [f"{k}:{opts[k]}" for k in PERIOD_OPTIONS if k in opts]
+    given += [p for p in positionals if re.match(r"^\d{4}", p)]
+    if len(given) > 1:
+        raise UsageError("Give one period, like quarter:2026-Q4 or month:2026-12.")
+    return parse_period(given[0]) if given else None
+
+
+def _value(metric: str, text: str, option: str) -> tuple[Decimal, str | None]:
+    if metric == "revenue":
+        money = parse_amount(text, option)
+        return money.amount, money.currency
+    try:
+        value = Decimal(text.replace(",", ""))
+    except ArithmeticError:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0 or value != value.quantize(CENT):
+        raise UsageError(f"`{text}` is not a count for {metric}; give a number like 40.")
+    return value, None
+
+
+def parse_target(text: str) -> TargetArgs:
+    """`/target set team revenue 1.2M quarter:2026-Q4`, `/target show @alice`, `/target lock`."""
+    head, _, rest = text.strip().partition(" ")
+    verb = head.lower()
+    words = parse_words(rest, SET_OPTIONS)
+    opts, pos = words.options, words.positionals
+    if verb == "set":
+        if len(pos) < 3:
+            raise UsageError("Use `/target set team revenue 1.2M quarter:2026-Q4` or "
+                             "`/target set @alice revenue 300k month:2026-12 stretch:360k`.")
+        scope = None if pos[0].lower() == "team" else as_mention(pos[0])
+        if scope is None and pos[0].lower() != "team":
+            raise UsageError(f"`{pos[0]}` is not `team` or a person; mention a rep like @alice.")
+        metric = choice(pos[1], METRICS, "metric")
+        period = _period_from(opts, pos[3:])
+        if period is None:
+            raise UsageError("Which period? Add year:2026, quarter:2026-Q4, month:2026-12 or "
+                             "week:2026-W49.")
+        value, currency = _value(metric, pos[2], "target")
+        stretch = _value(metric, opts["stretch"], "stretch")[0] if "stretch" in opts else None
+        challenge = _value(metric, opts["challenge"], "challenge")[0] \
+            if "challenge" in opts else None
+        split = _parse_split(opts.get("split"), [p for p in pos[3:] if _WEIGHT.match(p)])
+        if scope is not None and split != "even":
+            raise UsageError("`split:` shares a team target among reps; use it with `team`.")
+        return TargetSet(scope, metric, value, currency, period, stretch, challenge, split)
+    if verb in ("", "show"):
+        scope, is_team = None, False
+        for p in pos:
+            if p.lower() == "team":
+                is_team = True
+            elif as_mention(p):
+                scope = as_mention(p)
+            elif p.lower() in METRICS:
+                continue
+            elif not re.match(r"^\d{4}", p):
+                raise UsageError(f"`{p}` is not team, a person, a metric or a period.")
+        metric = next((p.lower() for p in pos if p.lower() in METRICS), "revenue")
+        return TargetShow(scope, is_team, _period_from(opts, pos), metric)
+    if verb == "lock":
+        period = _period_from(opts, pos)
+        if period is None:
+            raise UsageError("Which period? `/target lock quarter:2026-Q4`.")
+        return TargetLock(period)
+    raise UsageError("Use `/target set`, `/target show` or `/target lock`; `/target help` "
+                     "has examples.")
+
+
+def _parse_split(value: str | None, weights: list[str]) -> str:
+    if value is None:
+        if weights:
+            raise UsageError("Weights go with split:weights, like `split:weights alice:2 bob:1`.")
+        return "even"
+    # Seasonal splits by last year's shares exist in commands.plan but are not wired to
+    # stored targets yet, so they are not offered.
+    kind = choice(value, ("even", "weights"), "split")
+    if kind != "weights":
+        return kind
+    if not weights:
+        raise UsageError("Give each rep a weight: `split:weights alice:2 bob:1`.")
+    return "weights " + " ".join(w.lower() for w in weights)
+
+
+def parse_plan(text: str) -> PlanArgs:
+    """`/plan [@rep|team] [period]`."""
+    words = parse_words(text, PERIOD_OPTIONS)
+    scope = None
+    for p in words.positionals:
+        if as_mention(p):
+            scope = as_mention(p)
+        elif not re.match(r"^\d{4}", p) and p.lower() != "team":
+            raise UsageError(
+                f"`{p}` is not a person or a period; try `/plan @alice month:2026-12`."
+            )
+    return PlanArgs(scope, _period_from(words.options, words.positionals))
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PyramidRow:
+    label: str
+    kind: str
+    target: Decimal
+    implied: bool
+    score: Scorecard
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    message: str
+    scope_name: str
+    metric: str
+    currency: str | None
+    rows: tuple[PyramidRow, ...] = ()
+    rep_shares: tuple[tuple[str, Decimal], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    scope_name: str
+    period: Period
+    target: Decimal
+    actual: Decimal
+    currency: str
+    remaining_days: int
+    plan: ActivityPlan
+
+
+def _team_of(session: Session, actor: Actor, person: Member | None) -> Team:
+    if person is not None:
+        if person.team is None:
+            raise UsageError(
+                f"{person.name} is not in a team yet: `/sales team add @{person.name}`."
+            )
+        return person.team
+    if actor.channel_id:
+        team = repo.team_by_channel(session, actor.workspace.id, actor.channel_id)
+        if team is not None:
+            return team
+    if actor.member.managed_teams:
+        return actor.member.managed_teams[0]
+    if actor.member.team is not None:
+        return actor.member.team
+    raise UsageError("You are not in a team. Run this in your team's channel.")
+
+
+def _scope_key(team: Team, person: Member | None) -> str:
+    return f"member:{person.id}" if person else f"team:{team.id}"
+
+
+def _bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(tz)
+    start = datetime.combine(period.start, time(), zone)
+    return start, datetime.combine(period.end + timedelta(days=1), time(), zone)
+
+
+def _actual(session: Session, metric: str, ids: list[int], period: Period, tz: str) -> Decimal:
+    start_at, end_at = _bounds(period, tz)
+    minor = repo.metric_actual(session, metric, ids, period.start, period.end, start_at, end_at)
+    return Decimal(minor) / 100
+
+
+def _reps(team: Team) -> list[Member]:
+    return [m for m in team.members if m.role.value == "rep"]
+
+
+def rep_shares(team_target: Target, team: Team) -> list[tuple[Member, Decimal]]:
+    """Split a team target across its reps: even, by weights, ramped for new starters."""
+    reps = _reps(team)
+    if not reps:
+        return []
+    weights: dict[str, Decimal] = {}
+    if team_target.split.startswith("weights"):
+        for item in team_target.split.split()[1:]:
+            name, _, w = item.partition(":")
+            weights[name] = Decimal(w)
+    shares = [RepShare(name=m.name, weight=weights.get(m.name.lower(), Decimal(0) if weights
+                                                         else Decimal(1)),
+                       started_on=m.started_on) for m in reps]
+    total = Decimal(team_target.target_minor) / 100
+    period = Period(team_target.period_kind, team_target.period_start,  # type: ignore[arg-type]
+                    team_target.period_end)
+    split = split_across_reps(total, shares, period.start)
+    amounts = dict(split)
+    return [(m, amounts[m.name]) for m in reps]
+
+
+def _target_for(session: Session, ws: Workspace, team: Team, person: Member | None, metric: str,
+                period: Period, hol: set[date]) -> tuple[Decimal, bool, str | None] | None:
+    """The explicit target for a period, else one implied by an enclosing target."""
+    key = _scope_key(team, person)
+    explicit = repo.find_target(session, ws.id, key, metric, period.kind, period.start)
+    if explicit is not None:
+        return Decimal(explicit.target_minor) / 100, False, explicit.currency
+    for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
+        outer_period = Period(outer.period_kind, outer.period_start,  # type: ignore[arg-type]
+                              outer.period_end)
+        if outer_period.end < period.end or outer_period == period:
+            continue
+        whole = Decimal(outer.target_minor) / 100
+        days = outer_period.working_days(hol)
+        inside = [d for d in days if period.start <= d <= period.end]
+        share = whole * len(inside) / len(days) if days else Decimal(0)
+        return share.quantize(CENT), True, outer.currency
+    if person is not None:
+        team_target = _target_for(session, ws, team, None, metric, period, hol)
+        if team_target is not None:
+            tt = repo.targets_covering(session, ws.id, f"team:{team.id}", metric, period.start)
+            if tt:
+                mine = dict((m.id, s) for m, s in rep_shares(tt[0], team)).get(person.id)
+                team_whole = Decimal(tt[0].target_minor) / 100
+                if mine is not None and team_whole:
+                    value = (team_target[0] * mine / team_whole).quantize(CENT)
+                    return value, True, team_target[2]
+    return None
+
+
+def _pyramid(period: Period, today: date) -> list[Period]:
+    rows = [period]
+    p = period
+    while p.kind in ("year", "quarter"):
+        children = p.children()
+        p = next((c for c in children if c.contains(today)), children[0])
+        rows.append(p)
+    if period.contains(today):
+        week = period_containing("week", today)
+        rows.append(week)
+        rows.append(period_containing("day", today))
+    return rows
+
+
+def run_target(args: TargetArgs, *, session: Session, actor: Actor,
+               now: datetime) -> TargetResult:
+    ws = actor.workspace
+    if isinstance(args, TargetLock):
+        if not actor.is_admin:
+            raise PermissionDenied("Only an admin can lock a period.")
+        if repo.lock_covering(session, ws.id, args.period.start, args.period.end) is None:
+            session.add(PeriodLock(workspace_id=ws.id, period_kind=args.period.kind,
+                                   period_start=args.period.start, period_end=args.period.end,
+                                   locked_by_id=actor.member.id, locked_at=now))
+        return TargetResult(f"Locked targets for {args.period.label}. Only admins can change "
+                            "them now, and every change is recorded.", "", "", None)
+    person = resolve_mention(session, actor, args.scope, now) if args.scope else None
+    team = _team_of(session, actor, person)
+    if isinstance(args, TargetSet):
+        return _set(args, session, actor, team, person, now)
+    if person is None and not args.is_team:
+        person = actor.member if actor.member.role.value == "rep" else None
+    today = local_today(now, team.timezone)
+    period = args.period or period_containing("quarter", today)
+    hol = repo.holidays(session, team.id)
+    ids = [person.id] if person else [m.id for m in team.members]
+    rows = []
+    currency = None
+    for p in _pyramid(period, today):
+        found = _target_for(session, ws, team, person, args.metric, p, hol)
+        if found is None:
+            continue
+        value, implied, cur = found
+        currency = currency or cur
+        actual = _actual(session, args.metric, ids, p, team.timezone)
+        progress = working_day_progress(p, today, hol)
+        rows.append(PyramidRow(p.label, p.kind, value, implied, scorecard(
+            value, actual, elapsed_working_days=progress.elapsed,
+            remaining_working_days=progress.remaining)))
+    name = person.name if person else team.name
+    if not rows:
+        return TargetResult(f"No {args.metric} target for {name} covers {period.label} yet. "
+                            f"Set one with `/target set {'@' + name if person else 'team'} "
+                            f"{args.metric} ... {period.kind}:{period.label}`.", name,
+                            args.metric, None)
+    return TargetResult("", name, args.metric, currency or ws.default_currency, tuple(rows))
+
+
+def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Member | None,
+         now: datetime) -> TargetResult:
+    ws = actor.workspace
+    if not (actor.is_admin or actor.manages(team)):
+        raise PermissionDenied(f"Only a manager of {team.name} or an admin can set its targets; "
+                               "`/target show` shows them.")
+    lock = repo.lock_covering(session, ws.id, args.period.start, args.period.end)
+    if lock is not None and not actor.is_admin:
+        raise PermissionDenied(f"Targets for {args.period.label} are locked; ask an admin.")
+    key = _scope_key(team, person)
+    minor = int(args.value * 100)
+    currency = (args.currency or ws.default_currency) if args.metric == "revenue" else None
+    target = repo.find_target(session, ws.id, key, args.metric, args.period.kind,
+                              args.period.start)
+    old = target.target_minor if target else None
+    if target is None:
+        target = Target(workspace_id=ws.id, team_id=team.id,
+                        member_id=person.id if person else None, scope_key=key,
+                        metric=args.metric, period_kind=args.period.kind,
+                        period_start=args.period.start, period_end=args.period.end,
+                        target_minor=minor, set_by_id=actor.member.id, set_at=now)
+        session.add(target)
+    target.target_minor = minor
+    target.stretch_minor = int(args.stretch * 100) if args.stretch is not None else None
+    target.challenge_minor = int(args.challenge * 100) if args.challenge is not None else None
+    target.currency, target.split, target.set_by_id, target.set_at = (
+        currency, args.split, actor.member.id, now)
+    session.flush()
+    if lock is not None:
+        session.add(TargetChange(target_id=target.id, old_minor=old, new_minor=minor,
+                                 changed_by_id=actor.member.id, changed_at=now))
+    warnings = _sum_checks(session, ws, key, args.metric, args.period)
+    name = person.name if person else team.name
+    shares: tuple[tuple[str, Decimal], ...] = ()
+    if person is None:
+        shares = tuple((m.name, s) for m, s in rep_shares(target, team))
+    tiers = "".join(f", {label} {v:,.2f}" for label, v in (("stretch", args.stretch),
+                                                            ("challenge", args.challenge)) if v)
+    unit = f" {currency}" if currency else ""
+    message = (f"Set {name}'s {args.metric} target for {args.period.label}: "
+               f"{args.value:,.2f}{unit}{tiers}." + (" (Period locked: change recorded.)"
+                                                    if lock else ""))
+    return TargetResult(message, name, args.metric, currency, rep_shares=shares,
+                        warnings=tuple(warnings))
+
+
+def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
+                period: Period) -> list[str]:
+    """Say when explicit sub-period targets do not add up to their enclosing target."""
+    out = []
+    for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
+        if outer.period_kind == period.kind or outer.period_kind not in ("year", "quarter"):
+            continue
+        outer_p = Period(outer.period_kind, outer.period_start,  # type: ignore[arg-type]
+                         outer.period_end)
+        kids = outer_p.children()
+        explicit = [repo.find_target(session, ws.id, key, metric, k.kind, k.start) for k in kids]
+        if all(t is not None for t in explicit):
+            total = sum(t.target_minor for t in explicit if t is not None)
+            if total != outer.target_minor:
+                whole = Decimal(outer.target_minor) / 100
+                out.append(f"The {kids[0].kind}s of {outer_p.label} add up to "
+                           f"{Decimal(total) / 100:,.2f}, not {whole:,.2f}.")
+    return out
+
+
+def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -> PlanResult:
+    """Work back from the revenue still to win to the visits needed per working day."""
+    ws = actor.workspace
+    person = resolve_mention(session, actor, args.scope, now) if args.scope else None
+    if person is None and actor.member.role.value == "rep":
+        person = actor.member
+    team = _team_of(session, actor, person)
+    today = local_today(now, team.timezone)
+    period = args.period or period_containing("month", today)
+    hol = repo.holidays(session, team.id)
+    found = _target_for(session, ws, team, person, "revenue", period, hol)
+    if found is None:
+        who = f"@{person.name}" if person else "team"
+        raise UsageError(f"No revenue target covers {period.label} for "
+                         f"{person.name if person else team.name}. Set one with "
+                         f"`/target set {who} revenue 300k {period.kind}:{period.label}`.")
+    target, _, currency = found
+    ids = [person.id] if person else [m.id for m in team.members]
+    actual = _actual(session, "revenue", ids, period, team.timezone)
+    since = now - timedelta(days=TRAILING_DAYS)
+    since_day = today - timedelta(days=TRAILING_DAYS)
+
+    def stats(member_ids: list[int]) -> RateStats:
+        won, lost, amount, opps, visits = repo.rate_counts(session, member_ids, since, since_day)
+        return RateStats(won, lost, Decimal(amount) / 100, opps, visits)
+
+    rates = choose_rates(stats([person.id]) if person else None,
+                         stats([m.id for m in team.members]), DEFAULT_RATES)
+    progress = working_day_progress(period, today, hol)
+    reps = 1 if person else max(len(_reps(team)), 1)
+    plan = derive_activity_plan(target - actual, reps, rates, progress.remaining)
+    return PlanResult(person.name if person else team.name, period, target, actual,
+                      currency or ws.default_currency, progress.remaining, plan)

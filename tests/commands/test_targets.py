@@ -1,0 +1,124 @@
+"""/target and /plan through the chat path, against hand-computed figures."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from commands.errors import PermissionDenied, UsageError
+from storage.models import Target, TargetChange
+from tests.conftest import Chat
+
+ALICE, BOB = "<@UALICE|alice>", "<@UBOB|bob>"
+
+
+def test_the_seeds_example_10m_10_reps_20_percent(chat: Chat) -> None:
+    chat.say("mia", '/sales team create "East" tz:Asia/Shanghai')
+    reps = " ".join(f"<@UREP{i}|rep{i}>" for i in range(10))
+    chat.say("mia", f"/sales team add {reps}")
+    chat.say("mia", "/target set team revenue 10M month:2026-12")
+    out = chat.say("mia", "/plan team month:2026-12")
+    # default rates: average deal 100k, win rate 20%: 100 wins, 10 per rep, 50 opps per rep
+    assert "100 wins" in out and "10 per rep" in out
+    assert "500 opportunities" in out and "50 per rep" in out
+    assert "configured defaults" in out
+    assert "in 23 working days" in out  # every weekday of December 2026
+
+
+def test_a_holiday_comes_out_of_the_working_days(team: Chat) -> None:
+    team.say("mia", '/sales holiday add 2026-12-25 "Christmas"')
+    team.say("mia", "/target set team revenue 220k month:2026-12")
+    # 22 working days in December without Christmas; week 52 has Mon 21 - Thu 24
+    out = team.say("mia", "/target show team week:2026-W52")
+    assert "2026-W52 (implied): target 40,000 USD" in out
+    out = team.say("mia", "/target show team month:2026-12")
+    assert "2026-12: target 220,000 USD" in out
+
+
+def test_team_target_is_shared_evenly_and_ramped_for_a_new_rep(team: Chat) -> None:
+    out = team.say("mia", "/target set team revenue 100k month:2026-11")
+    assert "alice 50,000 USD, bob 50,000 USD" in out
+    team.say("mia", f"/sales member {BOB} start:2026-10-01")  # second month: 75% share
+    out = team.say("mia", "/target set team revenue 100k month:2026-11")
+    assert "alice 57,142.86 USD, bob 42,857.14 USD" in out
+    out = team.say("mia", "/target set team revenue 90k month:2026-12 split:weights alice:2 bob:1")
+    assert "alice 60,000 USD, bob 30,000 USD" in out
+
+
+def test_rep_target_with_tiers_and_pace(team: Chat) -> None:
+    out = team.say("mia", f"/target set {ALICE} revenue 300k month:2026-11 stretch:360k "
+                          "challenge:420k")
+    assert "300,000.00 USD, stretch 360,000.00, challenge 420,000.00" in out
+    team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
+    team.say("alice", "/deal D-1 won")
+    out = team.say("alice", "/target show month:2026-11")
+    # November 2026 has 21 working days; on Sunday the 22nd, 15 are behind us.
+    # expected = 300k x 15/21 = 214,285.71; attainment 40%; pace 120/214.29 = 0.56
+    assert "target 300,000 USD · actual 120,000 USD · attainment 40%" in out
+    assert "expected to date 214,285.71 USD · pace 0.56 :warning: behind" in out
+
+
+def test_months_that_do_not_add_up_are_pointed_out(team: Chat) -> None:
+    team.say("mia", "/target set team revenue 900k quarter:2026-Q4")
+    team.say("mia", "/target set team revenue 300k month:2026-10")
+    team.say("mia", "/target set team revenue 300k month:2026-11")
+    out = team.say("mia", "/target set team revenue 200k month:2026-12")
+    assert "months of 2026-Q4 add up to 800,000.00, not 900,000.00" in out
+
+
+def test_reps_read_but_do_not_set_targets(team: Chat) -> None:
+    with pytest.raises(PermissionDenied):
+        team.say("alice", "/target set team revenue 1M quarter:2026-Q4")
+    with pytest.raises(PermissionDenied):
+        team.say("alice", f"/target set {BOB} visits 40 month:2026-12")
+    with team.deps.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(Target)) == 0
+
+
+def test_a_locked_period_is_changed_only_by_admins_and_on_the_record(team: Chat) -> None:
+    team.say("mia", "/target set team revenue 1M quarter:2026-Q4")
+    team.say("mia", "/sales role <@UCAROL|carol> manager")  # not in a team: manages nothing
+    team.say("mia", f"/sales role {BOB} manager")  # bob now manages East, but is no admin
+    team.say("mia", "/target lock quarter:2026-Q4")
+    with pytest.raises(PermissionDenied, match="locked"):
+        team.say("bob", "/target set team revenue 2M quarter:2026-Q4")
+    out = team.say("mia", "/target set team revenue 1.1M quarter:2026-Q4")
+    assert "change recorded" in out
+    with team.deps.session_factory() as s:
+        change = s.scalars(select(TargetChange)).one()
+        assert (change.old_minor, change.new_minor) == (100_000_000, 110_000_000)
+
+
+def test_plan_uses_the_reps_own_rates_once_they_have_five_closed_deals(team: Chat) -> None:
+    team.say("mia", f"/target set {ALICE} revenue 200k month:2026-12")
+    for i in range(1, 6):
+        team.say("alice", f'/deal new "Deal {i}" customer:"Acme Corp" amount:50k')
+        team.say("alice", f"/deal D-{i} won" if i <= 2 else f'/deal D-{i} lost reason:"price"')
+    for _ in range(10):
+        team.say("alice", '/visit "Acme Corp" Check-in')
+    out = team.say("alice", "/plan month:2026-12")
+    # 2 won of 5 closed = 40%; avg won deal 50k; 5 deals from 10 visits = 0.5 per visit
+    assert "this rep's last 180 days" in out
+    assert "4 wins" in out and "10 opportunities (win rate 40%)" in out
+    assert "20 visits (0.50 opportunities per visit)" in out
+
+
+@pytest.mark.parametrize("line, message", [
+    ("/target set team revenue 12x month:2026-12", "not an amount"),
+    ("/target set team profit 1M month:2026-12", "not valid"),
+    ("/target set team revenue 1M", "Which period?"),
+    ("/target set team revenue 1M month:2026-13", "month"),
+    ("/target set team visits -3 month:2026-12", "not a count"),
+    ("/target set team revenue 1M month:2026-12 split:seasonal", "not valid"),
+])
+def test_bad_target_input_is_explained_and_writes_nothing(team: Chat, line: str,
+                                                          message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        team.say("mia", line)
+    with team.deps.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(Target)) == 0
+
+
+def test_plan_without_a_target_says_how_to_set_one(team: Chat) -> None:
+    with pytest.raises(UsageError, match="/target set @alice revenue"):
+        team.say("alice", "/plan")
