@@ -21,6 +21,7 @@ from commands.dates import format_day
 from commands.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.help import usage
 from commands.money import format_money
+from commands.pipeline import PipelineResult
 from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
 from commands.targets import PlanResult, TargetResult
 from commands.visit import VisitResult
@@ -100,6 +101,8 @@ def render(result: object) -> Reply:
         return render_target(result)
     if isinstance(result, PlanResult):
         return render_plan(result)
+    if isinstance(result, PipelineResult):
+        return render_pipeline(result)
     if isinstance(result, HelpResult):
         return text_reply(usage(result.topic))
     raise TypeError(f"no rendering for {type(result).__name__}")
@@ -329,4 +332,33 @@ def render_plan(r: PlanResult) -> Reply:
         f"(coverage {p.coverage_needed:.1f}×)",
         f"_Rates from {source}._",
     ]
+    return text_reply("\n".join(lines))
+
+
+def render_pipeline(r: PipelineResult) -> Reply:
+    cur = r.currency
+    lines = [f"*Pipeline of {escape(r.scope_name)}*"]
+    for s in r.lines:
+        lines.append(f"• *{s.stage}*: {s.count} deal{'' if s.count == 1 else 's'}, "
+                     f"{format_money(s.amount, cur)} × {_pct(s.probability)} = "
+                     f"{format_money(s.weighted, cur)}")
+    source = (f"historical stage-to-won rates ({r.closed_deals} closed deals)"
+              if r.probability_source == "history"
+              else "configured stage probabilities (fewer than 20 closed deals)")
+    lines.append(f"Open {format_money(r.total, cur)} · weighted {format_money(r.weighted, cur)}"
+                 f" _({source})_")
+    lines.append(f"Closing in {r.period.label}: {format_money(r.closing_in_period, cur)}"
+                 + "".join(f"\n   {ref} {escape(name)} {format_money(a, cur)}"
+                           for ref, name, a in r.closing_deals))
+    if r.remaining_target is None:
+        lines.append(f"No revenue target covers {r.period.label}: coverage unknown.")
+    else:
+        cov = "–" if r.coverage is None else f"{r.coverage:.2f}×"
+        need = (1 / r.win_rate).quantize(Decimal("0.1"))
+        verdict = ":white_check_mark: healthy" if r.healthy else \
+            f":warning: below the {need}× a {_pct(r.win_rate)} win rate needs"
+        lines.append(f"Remaining target {format_money(r.remaining_target, cur)} · coverage "
+                     f"{cov} {verdict}")
+    if r.other_currencies:
+        lines.append(f"_Deals in {', '.join(r.other_currencies)} are not counted here._")
     return text_reply("\n".join(lines))

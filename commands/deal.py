@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -427,7 +428,8 @@ def deal_detail(session: Session, actor: Actor, deal: Deal, now: datetime) -> De
     if deal.stage in names and names.index(deal.stage) + 1 < len(names):
         next_stage = names[names.index(deal.stage) + 1]
     history = tuple(
-        HistoryLine(h.changed_at, h.changed_by.name, h.field, h.old_value, h.new_value)
+        HistoryLine(h.changed_at.astimezone(ZoneInfo(actor.member.timezone)), h.changed_by.name,
+                    h.field, h.old_value, h.new_value)
         for h in deal.history
     )
     acts = tuple(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from commands.actors import Actor
 from commands.deal import parse_deal, run_deal
 from commands.errors import UsageError
+from commands.pipeline import parse_pipeline, run_pipeline
 from commands.sales import HelpResult, parse_sales, run_sales
 from commands.targets import parse_plan, parse_target, run_plan, run_target
 from commands.visit import parse_visit, run_visit
@@ -43,6 +44,10 @@ COMMANDS: dict[str, CommandSpec] = {
     "plan": CommandSpec(
         parse_plan, run_plan, "What it takes to hit the target: wins, opportunities, visits a day",
         "[@rep] [month:2026-12]",
+    ),
+    "pipeline": CommandSpec(
+        parse_pipeline, run_pipeline, "Open deals by stage, weighted, and coverage of the target",
+        "[@rep|team]",
     ),
     "sales": CommandSpec(
         parse_sales, run_sales, "Teams, roles and help",

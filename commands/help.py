@@ -35,6 +35,12 @@ PLAN = """*`/plan` — what it takes to hit the target*
 Works back from the revenue still to win: wins needed (average deal size) → opportunities
 (win rate) → visits (opportunities per visit) → visits per remaining working day."""
 
+PIPELINE = """*`/pipeline` — open deals by stage*
+`/pipeline` · `/pipeline @alice` · `/pipeline team`
+Count, amount and weighted amount per stage (historical stage-to-won rates once there are
+20 closed deals, configured probabilities before), deals closing this month, and coverage
+of the remaining target (healthy at 1 / win rate or more)."""
+
 SALES = """*`/sales` — teams and roles*
 `/sales team create "East" tz:Asia/Shanghai` — in a channel: binds a team to it, you manage it
 `/sales team add @alice @bob` · `/sales team remove @bob` · `/sales team` — show the team
@@ -43,7 +49,8 @@ SALES = """*`/sales` — teams and roles*
 `/sales member @dan start:2026-10-01` — a new rep's first day (ramped targets)
 `/sales help` — this help"""
 
-TOPICS = {"visit": VISIT, "deal": DEAL, "target": TARGET, "plan": PLAN, "sales": SALES}
+TOPICS = {"visit": VISIT, "deal": DEAL, "target": TARGET, "plan": PLAN, "pipeline": PIPELINE,
+          "sales": SALES}
 
 
 def usage(topic: str | None) -> str:

@@ -15,6 +15,7 @@ from storage.models import (
     ActivityType,
     Customer,
     Deal,
+    DealHistory,
     Holiday,
     Member,
     PeriodLock,
@@ -328,3 +329,58 @@ def rate_counts(
             Activity.occurred_on >= since_day)
     ) or 0
     return int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(visits)
+
+
+def open_pipeline_by_stage(
+    session: Session, member_ids: Sequence[int]
+) -> Sequence[tuple[str, str, int, int]]:
+    """(stage, currency, deal count, amount in hundredths) of open deals, summed in SQL."""
+    if not member_ids:
+        return []
+    closed = select(Stage.name).where(
+        Stage.workspace_id == Deal.workspace_id, Stage.is_won | Stage.is_lost
+    )
+    rows = session.execute(
+        select(Deal.stage, Deal.currency, func.count(), func.sum(Deal.amount_minor))
+        .where(Deal.owner_id.in_(member_ids), Deal.stage.not_in(closed))
+        .group_by(Deal.stage, Deal.currency)
+    ).all()
+    return [(s, c, int(n), int(a or 0)) for s, c, n, a in rows]
+
+
+def open_closing_between(
+    session: Session, member_ids: Sequence[int], start: date, end: date
+) -> Sequence[Deal]:
+    """Open deals expected to close in [start, end], biggest first."""
+    if not member_ids:
+        return []
+    closed = select(Stage.name).where(
+        Stage.workspace_id == Deal.workspace_id, Stage.is_won | Stage.is_lost
+    )
+    return session.scalars(
+        select(Deal)
+        .where(Deal.owner_id.in_(member_ids), Deal.stage.not_in(closed),
+               Deal.expected_close.between(start, end))
+        .order_by(Deal.amount_minor.desc())
+    ).all()
+
+
+def stage_outcomes(
+    session: Session, member_ids: Sequence[int]
+) -> Sequence[tuple[str, bool, int]]:
+    """(stage reached, won?, closed deals) for closed deals, from their stage history."""
+    if not member_ids:
+        return []
+    won = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_won)
+    closed = select(Stage.name).where(
+        Stage.workspace_id == Deal.workspace_id, Stage.is_won | Stage.is_lost
+    )
+    is_won = Deal.stage.in_(won)
+    rows = session.execute(
+        select(DealHistory.new_value, is_won, func.count(func.distinct(Deal.id)))
+        .join(Deal, DealHistory.deal_id == Deal.id)
+        .where(DealHistory.field == "stage", Deal.owner_id.in_(member_ids),
+               Deal.stage.in_(closed))
+        .group_by(DealHistory.new_value, is_won)
+    ).all()
+    return [(str(s), bool(w), int(n)) for s, w, n in rows]
