@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -184,6 +184,18 @@ def search_customers(
     return session.scalars(stmt.order_by(Customer.name).limit(limit)).all()
 
 
+def _won_stage_names() -> Select[str]:
+    """The names of the deal's workspace's won stages, as a correlated subquery."""
+    return select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_won)
+
+
+def _closed_stage_names() -> Select[str]:
+    """The names of the deal's workspace's won and lost stages, as a correlated subquery."""
+    return select(Stage.name).where(
+        Stage.workspace_id == Deal.workspace_id, Stage.is_won | Stage.is_lost
+    )
+
+
 # --- deals and activities ---------------------------------------------------------------
 
 
@@ -196,9 +208,7 @@ def deal_by_number(session: Session, workspace_id: int, number: int) -> Deal | N
 
 
 def open_deals(session: Session, owner_id: int) -> Sequence[Deal]:
-    closed = select(Stage.name).where(
-        Stage.workspace_id == Deal.workspace_id, Stage.is_won | Stage.is_lost
-    )
+    closed = _closed_stage_names()
     return session.scalars(
         select(Deal)
         .where(Deal.owner_id == owner_id, Deal.stage.not_in(closed))
@@ -279,7 +289,7 @@ def metric_actual(
     """
     if not member_ids:
         return 0
-    won = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_won)
+    won = _won_stage_names()
     if metric == "revenue":
         stmt = select(func.coalesce(func.sum(Deal.amount_minor), 0)).where(
             Deal.owner_id.in_(member_ids), Deal.stage.in_(won),
@@ -311,7 +321,7 @@ def rate_counts(
     """(won, lost, won amount in hundredths, opportunities created, visits) since a moment."""
     if not member_ids:
         return 0, 0, 0, 0, 0
-    won = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_won)
+    won = _won_stage_names()
     lost = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_lost)
     owned = Deal.owner_id.in_(member_ids)
     row = session.execute(
@@ -337,9 +347,7 @@ def open_pipeline_by_stage(
     """(stage, currency, deal count, amount in hundredths) of open deals, summed in SQL."""
     if not member_ids:
         return []
-    closed = select(Stage.name).where(
-        Stage.workspace_id == Deal.workspace_id, Stage.is_won | Stage.is_lost
-    )
+    closed = _closed_stage_names()
     rows = session.execute(
         select(Deal.stage, Deal.currency, func.count(), func.sum(Deal.amount_minor))
         .where(Deal.owner_id.in_(member_ids), Deal.stage.not_in(closed))
@@ -354,9 +362,7 @@ def open_closing_between(
     """Open deals expected to close in [start, end], biggest first."""
     if not member_ids:
         return []
-    closed = select(Stage.name).where(
-        Stage.workspace_id == Deal.workspace_id, Stage.is_won | Stage.is_lost
-    )
+    closed = _closed_stage_names()
     return session.scalars(
         select(Deal)
         .where(Deal.owner_id.in_(member_ids), Deal.stage.not_in(closed),
@@ -371,10 +377,8 @@ def stage_outcomes(
     """(stage reached, won?, closed deals) for closed deals, from their stage history."""
     if not member_ids:
         return []
-    won = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_won)
-    closed = select(Stage.name).where(
-        Stage.workspace_id == Deal.workspace_id, Stage.is_won | Stage.is_lost
-    )
+    won = _won_stage_names()
+    closed = _closed_stage_names()
     is_won = Deal.stage.in_(won)
     rows = session.execute(
         select(DealHistory.new_value, is_won, func.count(func.distinct(Deal.id)))
