@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -13,8 +13,8 @@ from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import UsageError
 from commands.periods import Period, period_containing
-from commands.plan import coverage_healthy, pipeline_coverage
-from commands.targets import _actual, _target_for, _team_of
+from commands.plan import MIN_CLOSED, TRAILING_DAYS, coverage_healthy, pipeline_coverage, win_rate
+from commands.targets import actual_for, target_for, team_for
 from commands.text import Mention, as_mention, parse_words
 from storage import repo
 
@@ -101,7 +101,7 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
     if person is None and not args.team and actor.member.role.value == "rep":
         person = actor.member
-    team = _team_of(session, actor, person)
+    team = team_for(session, actor, person)
     ids = [person.id] if person else [m.id for m in team.members]
     ws = actor.workspace
     currency = ws.default_currency
@@ -126,16 +126,18 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     today = local_today(now, team.timezone)
     period = period_containing("month", today)
     hol = repo.holidays(session, team.id)
-    found = _target_for(session, ws, team, person, "revenue", period, hol)
+    found = target_for(session, ws, team, person, "revenue", period, hol)
     remaining = None
     if found is not None:
-        remaining = max(found[0] - _actual(session, "revenue", ids, period, team.timezone),
+        remaining = max(found[0] - actual_for(session, "revenue", ids, period, team.timezone),
                         Decimal(0))
     closing = [d for d in repo.open_closing_between(session, ids, period.start, period.end)
                if d.currency == currency]
     closing_sum = sum((d.amount for d in closing), Decimal(0))
-    won, lost, _, _, _ = repo.rate_counts(session, ids, now - pd.Timedelta(days=180), today)
-    win_rate = Decimal(won) / (won + lost) if won + lost >= 5 and won else DEFAULT_WIN_RATE
+    won, lost, _, _, _ = repo.rate_counts(session, ids, now - timedelta(days=TRAILING_DAYS),
+                                          today - timedelta(days=TRAILING_DAYS))
+    trailing = win_rate(won, lost) if won + lost >= MIN_CLOSED else None
+    rate = trailing if trailing else DEFAULT_WIN_RATE
     coverage = pipeline_coverage(closing_sum, remaining) if remaining is not None else None
     return PipelineResult(
         scope_name=person.name if person else team.name, currency=currency, lines=tuple(lines),
@@ -143,7 +145,7 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         closed_deals=closed_deals, period=period, remaining_target=remaining,
         closing_in_period=closing_sum,
         closing_deals=tuple((d.ref, d.name, d.amount) for d in closing[:5]),
-        coverage=coverage, healthy=coverage_healthy(coverage, win_rate), win_rate=win_rate,
+        coverage=coverage, healthy=coverage_healthy(coverage, rate), win_rate=rate,
         other_currencies=tuple(others),
     )
 

@@ -211,9 +211,9 @@ def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime)
                           " give them a ramped share (50% in the first month, 75% in the "
                           "second).")
     if isinstance(args, TeamShow):
-        team = _find_team(session, actor, args.team)
+        team = find_team(session, actor, args.team)
         return TeamResult(team_view(team), message="")
-    team = _find_team(session, actor, args.team)
+    team = find_team(session, actor, args.team)
     if not (actor.is_admin or actor.manages(team)):
         raise PermissionDenied(f"Only a manager of {team.name} or an admin can change its members.")
     lines = []
@@ -251,7 +251,7 @@ def _remove(team: Team, person: Member) -> str:
 
 
 def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> RoleResult:
-    team = _find_team(session, actor, None)
+    team = find_team(session, actor, None)
     if isinstance(args, HolidayAdd):
         if not (actor.is_admin or actor.manages(team)):
             raise PermissionDenied(f"Only a manager of {team.name} or an admin can add holidays.")
@@ -267,7 +267,7 @@ def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> 
     return RoleResult(actor.member.name, actor.member.role, f"Holidays of {team.name}: {listing}")
 
 
-def _find_team(session: Session, actor: Actor, name: str | None) -> Team:
+def find_team(session: Session, actor: Actor, name: str | None) -> Team:
     ws = actor.workspace
     if name:
         team = repo.team_by_key(session, ws.id, name_key(name))

@@ -17,6 +17,7 @@ from commands.errors import PermissionDenied, UsageError
 from commands.money import parse_amount
 from commands.periods import Period, parse_period, period_containing, working_day_progress
 from commands.plan import (
+    TRAILING_DAYS,
     ActivityPlan,
     ActivityRates,
     RateStats,
@@ -27,6 +28,7 @@ from commands.plan import (
     scorecard,
     split_across_reps,
 )
+from commands.sales import find_team
 from commands.text import Mention, as_mention, choice, parse_words
 from storage import repo
 from storage.models import Member, PeriodLock, Target, TargetChange, Team, Workspace
@@ -34,7 +36,6 @@ from storage.models import Member, PeriodLock, Target, TargetChange, Team, Works
 METRICS = ("revenue", "wins", "visits", "new_customers", "opportunities")
 PERIOD_OPTIONS = ("year", "quarter", "month", "week")
 SET_OPTIONS = ("stretch", "challenge", "split", *PERIOD_OPTIONS)
-TRAILING_DAYS = 180
 DEFAULT_RATES = ActivityRates(avg_deal_size=Decimal(100_000), win_rate=Decimal("0.2"),
                               opportunities_per_visit=Decimal("0.25"), source="default")
 _WEIGHT = re.compile(r"^([A-Za-z][\w.\-]*):(\d+(?:\.\d+)?)$")
@@ -207,22 +208,15 @@ class PlanResult:
     plan: ActivityPlan
 
 
-def _team_of(session: Session, actor: Actor, person: Member | None) -> Team:
+def team_for(session: Session, actor: Actor, person: Member | None) -> Team:
+    """The team a target or plan is about: the person's, else as `/sales team` finds it."""
     if person is not None:
         if person.team is None:
             raise UsageError(
                 f"{person.name} is not in a team yet: `/sales team add @{person.name}`."
             )
         return person.team
-    if actor.channel_id:
-        team = repo.team_by_channel(session, actor.workspace.id, actor.channel_id)
-        if team is not None:
-            return team
-    if actor.member.managed_teams:
-        return actor.member.managed_teams[0]
-    if actor.member.team is not None:
-        return actor.member.team
-    raise UsageError("You are not in a team. Run this in your team's channel.")
+    return find_team(session, actor, None)
 
 
 def _scope_key(team: Team, person: Member | None) -> str:
@@ -235,7 +229,7 @@ def _bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
     return start, datetime.combine(period.end + timedelta(days=1), time(), zone)
 
 
-def _actual(session: Session, metric: str, ids: list[int], period: Period, tz: str) -> Decimal:
+def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz: str) -> Decimal:
     start_at, end_at = _bounds(period, tz)
     minor = repo.metric_actual(session, metric, ids, period.start, period.end, start_at, end_at)
     return Decimal(minor) / 100
@@ -266,7 +260,7 @@ def rep_shares(team_target: Target, team: Team) -> list[tuple[Member, Decimal]]:
     return [(m, amounts[m.name]) for m in reps]
 
 
-def _target_for(session: Session, ws: Workspace, team: Team, person: Member | None, metric: str,
+def target_for(session: Session, ws: Workspace, team: Team, person: Member | None, metric: str,
                 period: Period, hol: set[date]) -> tuple[Decimal, bool, str | None] | None:
     """The explicit target for a period, else one implied by an enclosing target."""
     key = _scope_key(team, person)
@@ -284,7 +278,7 @@ def _target_for(session: Session, ws: Workspace, team: Team, person: Member | No
         share = whole * len(inside) / len(days) if days else Decimal(0)
         return share.quantize(CENT), True, outer.currency
     if person is not None:
-        team_target = _target_for(session, ws, team, None, metric, period, hol)
+        team_target = target_for(session, ws, team, None, metric, period, hol)
         if team_target is not None:
             tt = repo.targets_covering(session, ws.id, f"team:{team.id}", metric, period.start)
             if tt:
@@ -323,7 +317,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
         return TargetResult(f"Locked targets for {args.period.label}. Only admins can change "
                             "them now, and every change is recorded.", "", "", None)
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
-    team = _team_of(session, actor, person)
+    team = team_for(session, actor, person)
     if isinstance(args, TargetSet):
         return _set(args, session, actor, team, person, now)
     if person is None and not args.is_team:
@@ -335,12 +329,12 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     rows = []
     currency = None
     for p in _pyramid(period, today):
-        found = _target_for(session, ws, team, person, args.metric, p, hol)
+        found = target_for(session, ws, team, person, args.metric, p, hol)
         if found is None:
             continue
         value, implied, cur = found
         currency = currency or cur
-        actual = _actual(session, args.metric, ids, p, team.timezone)
+        actual = actual_for(session, args.metric, ids, p, team.timezone)
         progress = working_day_progress(p, today, hol)
         rows.append(PyramidRow(p.label, p.kind, value, implied, scorecard(
             value, actual, elapsed_working_days=progress.elapsed,
@@ -426,11 +420,11 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
     if person is None and actor.member.role.value == "rep":
         person = actor.member
-    team = _team_of(session, actor, person)
+    team = team_for(session, actor, person)
     today = local_today(now, team.timezone)
     period = args.period or period_containing("month", today)
     hol = repo.holidays(session, team.id)
-    found = _target_for(session, ws, team, person, "revenue", period, hol)
+    found = target_for(session, ws, team, person, "revenue", period, hol)
     if found is None:
         who = f"@{person.name}" if person else "team"
         raise UsageError(f"No revenue target covers {period.label} for "
@@ -438,7 +432,7 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
                          f"`/target set {who} revenue 300k {period.kind}:{period.label}`.")
     target, _, currency = found
     ids = [person.id] if person else [m.id for m in team.members]
-    actual = _actual(session, "revenue", ids, period, team.timezone)
+    actual = actual_for(session, "revenue", ids, period, team.timezone)
     since = now - timedelta(days=TRAILING_DAYS)
     since_day = today - timedelta(days=TRAILING_DAYS)
 
