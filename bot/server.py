@@ -44,3 +44,11 @@ def make_server(wsgi: WSGIApp, *, host: str = "0.0.0.0", port: int = 3000,
     from waitress.server import create_server
 
     return create_server(wsgi, host=host, port=port, threads=threads, ident="salesbot")
+
+
+def stop_server(server: Any) -> None:
+    """Stop a server running in another thread: its sockets are closed by its own loop,
+    which then returns from run()."""
+    from waitress import wasyncore
+
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from bot.app import create_app
 from bot.dispatch import Deps
-from bot.server import make_server, make_wsgi
+from bot.server import make_server, make_wsgi, stop_server
 from storage.models import Activity, Deal, Member
 from tests.slack_stub import SlackStub
 
@@ -82,7 +82,9 @@ def slack(deps: Deps, engine: Engine) -> Iterator[Client]:
         try:
             yield Client(server.effective_port, stub)
         finally:
-            server.close()
+            stop_server(server)
+            thread.join(timeout=10)
+            assert not thread.is_alive(), "the HTTP server did not stop"
 
 
 def count(engine: Engine, model: Any) -> int:
