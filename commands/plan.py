@@ -72,6 +72,61 @@ def split_seasonal(
     return list(zip(parts, _allocate(total, shares), strict=True))
 
 
+def daily_plan(
+    total: Decimal,
+    period: Period,
+    fixed: Sequence[tuple[Period, Decimal]] = (),
+    holidays: Set[date] = NO_HOLIDAYS,
+    month_shares: dict[date, Decimal] | None = None,
+) -> dict[date, Decimal]:
+    """Spread a target over its working days, unrounded; explicit sub-targets keep theirs.
+
+    `fixed` are explicit targets on sub-periods (a month of a quarter, say): each is spread
+    over its own working days, and what is left of the total over the remaining ones. So
+    setting October to 500k re-spreads the rest of the quarter over November and December.
+    `month_shares` (first day of month → share, from `seasonal_shares`) weights each month
+    by last year instead of by its working days. Overlapping sub-targets: the longest wins.
+    """
+    plan: dict[date, Decimal] = {}
+    taken: list[Period] = []
+    for sub, amount in sorted(fixed, key=lambda f: (f[0].start - f[0].end, f[0].start)):
+        inside = period.start <= sub.start and sub.end <= period.end and sub != period
+        if not inside or any(t.start <= sub.end and sub.start <= t.end for t in taken):
+            continue
+        taken.append(sub)
+        days = sub.working_days(holidays) or sub.days()
+        for day in days:
+            plan[day] = amount / len(days)
+    left = max(total - sum((a for s, a in fixed if s in taken), ZERO), ZERO)
+    free = [d for d in period.working_days(holidays)
+            if not any(t.contains(d) for t in taken)]
+    if not free:
+        free = [d for d in period.days() if not any(t.contains(d) for t in taken)]
+    if not free:
+        return plan
+    weights: list[Decimal]
+    if month_shares:
+        per_month: dict[date, int] = {}
+        for day in free:
+            per_month[day.replace(day=1)] = per_month.get(day.replace(day=1), 0) + 1
+        weights = [month_shares.get(d.replace(day=1), ZERO) / per_month[d.replace(day=1)]
+                   for d in free]
+        if sum(weights, ZERO) <= 0:
+            weights = [ONE] * len(free)
+    else:
+        weights = [ONE] * len(free)
+    weight_sum = sum(weights, ZERO)
+    for day, weight in zip(free, weights, strict=True):
+        plan[day] = left * weight / weight_sum
+    return plan
+
+
+def planned_between(plan: dict[date, Decimal], start: date, end: date) -> Decimal:
+    """Sum a daily plan over [start, end], to the cent."""
+    total = sum((v for d, v in plan.items() if start <= d <= end), ZERO)
+    return total.quantize(CENT, ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class RepShare:
     """One rep's claim on a team target: a relative weight and the day they started."""

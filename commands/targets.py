@@ -15,7 +15,13 @@ from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import PermissionDenied, UsageError
 from commands.money import parse_amount
-from commands.periods import Period, parse_period, period_containing, working_day_progress
+from commands.periods import (
+    Period,
+    parse_period,
+    period_containing,
+    same_period_last_year,
+    working_day_progress,
+)
 from commands.plan import (
     TRAILING_DAYS,
     ActivityPlan,
@@ -24,8 +30,11 @@ from commands.plan import (
     RepShare,
     Scorecard,
     choose_rates,
+    daily_plan,
     derive_activity_plan,
+    planned_between,
     scorecard,
+    seasonal_shares,
     split_across_reps,
 )
 from commands.sales import find_team
@@ -120,8 +129,12 @@ def parse_target(text: str) -> TargetArgs:
         challenge = _value(metric, opts["challenge"], "challenge")[0] \
             if "challenge" in opts else None
         split = _parse_split(opts.get("split"), [p for p in pos[3:] if _WEIGHT.match(p)])
-        if scope is not None and split != "even":
-            raise UsageError("`split:` shares a team target among reps; use it with `team`.")
+        if scope is not None and split.startswith("weights"):
+            raise UsageError("`split:weights` shares a team target among reps; use it with "
+                             "`team`.")
+        if split == "seasonal" and period.kind not in ("year", "quarter"):
+            raise UsageError("`split:seasonal` spreads a year or a quarter over its months by "
+                             "last year's actuals; use it with year: or quarter:.")
         return TargetSet(scope, metric, value, currency, period, stretch, challenge, split)
     if verb in ("", "show"):
         scope, is_team = None, False
@@ -150,9 +163,7 @@ def _parse_split(value: str | None, weights: list[str]) -> str:
         if weights:
             raise UsageError("Weights go with split:weights, like `split:weights alice:2 bob:1`.")
         return "even"
-    # Seasonal splits by last year's shares exist in commands.plan but are not wired to
-    # stored targets yet, so they are not offered.
-    kind = choice(value, ("even", "weights"), "split")
+    kind = choice(value, ("even", "weights", "seasonal"), "split")
     if kind != "weights":
         return kind
     if not weights:
@@ -262,32 +273,103 @@ def rep_shares(team_target: Target, team: Team) -> list[tuple[Member, Decimal]]:
 
 def target_for(session: Session, ws: Workspace, team: Team, person: Member | None, metric: str,
                 period: Period, hol: set[date]) -> tuple[Decimal, bool, str | None] | None:
-    """The explicit target for a period, else one implied by an enclosing target."""
+    """The explicit target for a period, else one implied by the nearest enclosing target."""
+    found = target_plan(session, ws, team, person, metric, period, hol)
+    if found is None:
+        return None
+    return found.value, found.implied, found.currency
+
+
+@dataclass(frozen=True)
+class TargetPlan:
+    """A period's target and the daily plan of the target it comes from."""
+
+    value: Decimal
+    implied: bool
+    currency: str | None
+    source: Period  # the period of the stored target it was derived from
+    daily: dict[date, Decimal]  # that target's plan per day (scaled to this scope)
+    seasonal: bool
+
+    def expected_share(self, period: Period, through: date) -> Decimal | None:
+        """Share of this period's target planned up to and including `through`."""
+        if self.value == 0:
+            return None
+        return planned_between(self.daily, period.start, through) / self.value
+
+
+def _as_period(t: Target) -> Period:
+    return Period(t.period_kind, t.period_start, t.period_end)  # type: ignore[arg-type]
+
+
+def _month_shares(session: Session, metric: str, ids: list[int], outer: Period,
+                  tz: str) -> dict[date, Decimal] | None:
+    """Last year's share of each month of `outer`, from its actuals (SQL-aggregated)."""
+    months = [m for m in _months(outer)]
+    last_year = {same_period_last_year(m).label:
+                 actual_for(session, metric, ids, same_period_last_year(m), tz) for m in months}
+    shares = seasonal_shares(months, last_year)
+    if shares is None:
+        return None
+    return {m.start: s for m, s in zip(months, shares, strict=True)}
+
+
+def _months(period: Period) -> list[Period]:
+    months = []
+    day = period.start.replace(day=1)
+    while day <= period.end:
+        months.append(period_containing("month", day))
+        day = months[-1].end + timedelta(days=1)
+    return months
+
+
+def target_plan(session: Session, ws: Workspace, team: Team, person: Member | None,
+                metric: str, period: Period, hol: set[date]) -> TargetPlan | None:
+    """The target for a period with the daily plan behind it.
+
+    An explicit target wins. Otherwise the nearest stored target enclosing the period is
+    spread over its working days (by last year's monthly shares with split:seasonal), its
+    explicit sub-targets keeping their own amounts, and the period gets the days it covers.
+    A rep without a target of their own gets their share of the team's.
+    """
     key = _scope_key(team, person)
-    explicit = repo.find_target(session, ws.id, key, metric, period.kind, period.start)
-    if explicit is not None:
-        return Decimal(explicit.target_minor) / 100, False, explicit.currency
-    for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
-        outer_period = Period(outer.period_kind, outer.period_start,  # type: ignore[arg-type]
-                              outer.period_end)
-        if outer_period.end < period.end or outer_period == period:
-            continue
+    covering = [t for t in repo.targets_covering(session, ws.id, key, metric, period.start)
+                if t.period_end >= period.end]
+    if covering:
+        outer = covering[-1]  # the shortest, so the nearest
+        outer_p = _as_period(outer)
         whole = Decimal(outer.target_minor) / 100
-        days = outer_period.working_days(hol)
-        inside = [d for d in days if period.start <= d <= period.end]
-        share = whole * len(inside) / len(days) if days else Decimal(0)
-        return share.quantize(CENT), True, outer.currency
-    if person is not None:
-        team_target = target_for(session, ws, team, None, metric, period, hol)
-        if team_target is not None:
-            tt = repo.targets_covering(session, ws.id, f"team:{team.id}", metric, period.start)
-            if tt:
-                mine = dict((m.id, s) for m, s in rep_shares(tt[0], team)).get(person.id)
-                team_whole = Decimal(tt[0].target_minor) / 100
-                if mine is not None and team_whole:
-                    value = (team_target[0] * mine / team_whole).quantize(CENT)
-                    return value, True, team_target[2]
-    return None
+        fixed = [(_as_period(t), Decimal(t.target_minor) / 100)
+                 for t in repo.targets_within(session, ws.id, key, metric, outer_p.start,
+                                              outer_p.end) if _as_period(t) != outer_p]
+        seasonal = outer.split.startswith("seasonal")
+        shares = None
+        if seasonal:
+            ids = [person.id] if person else [m.id for m in team.members]
+            shares = _month_shares(session, metric, ids, outer_p, team.timezone)
+        daily = daily_plan(whole, outer_p, fixed, hol, shares)
+        explicit = outer_p == period
+        value = whole if explicit else planned_between(daily, period.start, period.end)
+        return TargetPlan(value, not explicit, outer.currency, outer_p, daily,
+                          shares is not None)
+    if person is None:
+        return None
+    team_plan = target_plan(session, ws, team, None, metric, period, hol)
+    if team_plan is None:
+        return None
+    team_target = repo.find_target(session, ws.id, f"team:{team.id}", metric,
+                                   team_plan.source.kind, team_plan.source.start)
+    if team_target is None:
+        return None
+    mine = dict((m.id, s) for m, s in rep_shares(team_target, team)).get(person.id)
+    team_whole = Decimal(team_target.target_minor) / 100
+    if mine is None or not team_whole:
+        return None
+    ratio = mine / team_whole
+    daily = {d: v * ratio for d, v in team_plan.daily.items()}
+    value = (team_plan.value * ratio).quantize(CENT)
+    return TargetPlan(value, True, team_plan.currency, team_plan.source, daily,
+                      team_plan.seasonal)
 
 
 def _pyramid(period: Period, today: date) -> list[Period]:
@@ -329,16 +411,17 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     rows = []
     currency = None
     for p in _pyramid(period, today):
-        found = target_for(session, ws, team, person, args.metric, p, hol)
+        found = target_plan(session, ws, team, person, args.metric, p, hol)
         if found is None:
             continue
-        value, implied, cur = found
-        currency = currency or cur
+        currency = currency or found.currency
         actual = actual_for(session, args.metric, ids, p, team.timezone)
         progress = working_day_progress(p, today, hol)
-        rows.append(PyramidRow(p.label, p.kind, value, implied, scorecard(
-            value, actual, elapsed_working_days=progress.elapsed,
-            remaining_working_days=progress.remaining)))
+        share = (found.expected_share(p, today - timedelta(days=1)) if found.seasonal
+                 else None)
+        rows.append(PyramidRow(p.label, p.kind, found.value, found.implied, scorecard(
+            found.value, actual, elapsed_working_days=progress.elapsed,
+            remaining_working_days=progress.remaining, cumulative_share=share)))
     name = person.name if person else team.name
     if not rows:
         return TargetResult(f"No {args.metric} target for {name} covers {period.label} yet. "
@@ -396,21 +479,31 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
 
 def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
                 period: Period) -> list[str]:
-    """Say when explicit sub-period targets do not add up to their enclosing target."""
+    """Say how explicit sub-period targets relate to their enclosing target."""
+    # All months set: do they add up? Some set: the others now share what is left.
     out = []
     for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
         if outer.period_kind == period.kind or outer.period_kind not in ("year", "quarter"):
             continue
-        outer_p = Period(outer.period_kind, outer.period_start,  # type: ignore[arg-type]
-                         outer.period_end)
+        outer_p = _as_period(outer)
         kids = outer_p.children()
         explicit = [repo.find_target(session, ws.id, key, metric, k.kind, k.start) for k in kids]
+        whole = Decimal(outer.target_minor) / 100
+        total = Decimal(sum(t.target_minor for t in explicit if t is not None)) / 100
+        kind = kids[0].kind
         if all(t is not None for t in explicit):
-            total = sum(t.target_minor for t in explicit if t is not None)
-            if total != outer.target_minor:
-                whole = Decimal(outer.target_minor) / 100
-                out.append(f"The {kids[0].kind}s of {outer_p.label} add up to "
-                           f"{Decimal(total) / 100:,.2f}, not {whole:,.2f}.")
+            if total != whole:
+                out.append(f"The {kind}s of {outer_p.label} add up to {total:,.2f}, "
+                           f"not {whole:,.2f}.")
+        elif any(t is not None for t in explicit):
+            rest = [k.label for k, t in zip(kids, explicit, strict=True) if t is None]
+            left = whole - total
+            if left < 0:
+                out.append(f"The {kind}s set so far add up to {total:,.2f}, more than "
+                           f"{outer_p.label}'s {whole:,.2f}.")
+            else:
+                out.append(f"{', '.join(rest)} now share the remaining {left:,.2f} of "
+                           f"{outer_p.label}.")
     return out
 
 

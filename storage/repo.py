@@ -259,12 +259,14 @@ def targets_covering(
     session: Session, workspace_id: int, scope_key: str, metric: str, day: date
 ) -> Sequence[Target]:
     """Targets of one scope and metric whose period contains `day`, longest first."""
-    return session.scalars(
+    found = session.scalars(
         select(Target).where(
             Target.workspace_id == workspace_id, Target.scope_key == scope_key,
             Target.metric == metric, Target.period_start <= day, Target.period_end >= day,
-        ).order_by((Target.period_end - Target.period_start).desc())
+        )
     ).all()
+    # Sorted here: date subtraction is not portable SQL (SQLite stores dates as text).
+    return sorted(found, key=lambda t: (t.period_start - t.period_end, t.period_start))
 
 
 def lock_covering(

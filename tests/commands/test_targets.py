@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+
 import pytest
 from sqlalchemy import func, select
 
 from commands.errors import PermissionDenied, UsageError
 from storage.models import Target, TargetChange
-from tests.conftest import Chat
+from tests.conftest import NOW, Chat, Clock
 
 ALICE, BOB = "<@UALICE|alice>", "<@UBOB|bob>"
 
@@ -66,6 +68,45 @@ def test_months_that_do_not_add_up_are_pointed_out(team: Chat) -> None:
     assert "months of 2026-Q4 add up to 800,000.00, not 900,000.00" in out
 
 
+def test_an_explicit_month_re_spreads_the_rest_of_the_quarter(team: Chat) -> None:
+    team.say("mia", "/target set team revenue 900k quarter:2026-Q4")
+    out = team.say("mia", "/target set team revenue 400k month:2026-10")
+    assert "2026-11, 2026-12 now share the remaining 500,000.00 of 2026-Q4" in out
+    # November has 21 working days and December 23: 500k x 21/44 and 500k x 23/44
+    assert "2026-11 (implied): target 238,636.36 USD" in team.say(
+        "mia", "/target show team month:2026-11")
+    assert "2026-12 (implied): target 261,363.64 USD" in team.say(
+        "mia", "/target show team month:2026-12")
+    assert "2026-10: target 400,000 USD" in team.say("mia", "/target show team month:2026-10")
+
+
+def test_a_seasonal_quarter_follows_last_years_months(team: Chat, clock: Clock) -> None:
+    for day, amount in ((date(2025, 10, 15), "100k"), (date(2025, 11, 14), "100k"),
+                        (date(2025, 12, 15), "200k")):
+        clock.now = datetime.combine(day, time(3), UTC)
+        team.say("alice", f'/deal new "Deal {day}" customer:"Acme Corp" amount:{amount}')
+        team.say("alice", f"/deal D-{day.month - 9} won")
+    clock.now = NOW
+    team.say("mia", "/target set team revenue 1M quarter:2026-Q4 split:seasonal")
+    # last year's Q4 won 25% / 25% / 50% by month
+    assert "2026-12 (implied): target 500,000 USD" in team.say(
+        "mia", "/target show team month:2026-12")
+    # December's 500k over its 23 working days; week 52 has five of them
+    assert "2026-W52 (implied): target 108,695.65 USD" in team.say(
+        "mia", "/target show team week:2026-W52")
+    out = team.say("mia", "/target show team quarter:2026-Q4")
+    # expected by Sat 21 Nov: all of October (250k) + 15 of November's 21 working days of 250k
+    assert "expected to date 428,571.43 USD" in out
+    assert "(implied)" not in out.splitlines()[1]
+
+
+def test_seasonal_without_last_year_falls_back_to_working_days(team: Chat) -> None:
+    team.say("mia", "/target set team revenue 640k quarter:2026-Q4 split:seasonal")
+    # Q4 2026: 22 + 21 + 23 = 66 working days... October has 22: 640k x 22/66
+    assert "2026-10 (implied): target 213,333.33 USD" in team.say(
+        "mia", "/target show team month:2026-10")
+
+
 def test_reps_read_but_do_not_set_targets(team: Chat) -> None:
     with pytest.raises(PermissionDenied):
         team.say("alice", "/target set team revenue 1M quarter:2026-Q4")
@@ -109,7 +150,7 @@ def test_plan_uses_the_reps_own_rates_once_they_have_five_closed_deals(team: Cha
     ("/target set team revenue 1M", "Which period?"),
     ("/target set team revenue 1M month:2026-13", "month"),
     ("/target set team visits -3 month:2026-12", "not a count"),
-    ("/target set team revenue 1M month:2026-12 split:seasonal", "not valid"),
+    ("/target set team revenue 1M month:2026-12 split:seasonal", "year or a quarter"),
 ])
 def test_bad_target_input_is_explained_and_writes_nothing(team: Chat, line: str,
                                                           message: str) -> None:
