@@ -22,6 +22,7 @@ from commands.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.help import usage
 from commands.money import format_money
 from commands.pipeline import PipelineResult
+from commands.report import LeaderboardResult, ReportResult
 from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
 from commands.targets import PlanResult, TargetResult
 from commands.visit import VisitResult
@@ -103,6 +104,10 @@ def render(result: object) -> Reply:
         return render_plan(result)
     if isinstance(result, PipelineResult):
         return render_pipeline(result)
+    if isinstance(result, ReportResult):
+        return render_report(result)
+    if isinstance(result, LeaderboardResult):
+        return render_leaderboard(result)
     if isinstance(result, HelpResult):
         return text_reply(usage(result.topic))
     raise TypeError(f"no rendering for {type(result).__name__}")
@@ -361,4 +366,58 @@ def render_pipeline(r: PipelineResult) -> Reply:
                      f"{cov} {verdict}")
     if r.other_currencies:
         lines.append(f"_Deals in {', '.join(r.other_currencies)} are not counted here._")
+    return text_reply("\n".join(lines))
+
+
+def _metric_name(metric: str) -> str:
+    return metric.replace("_", " ")
+
+
+def render_report(r: ReportResult) -> Reply:
+    cur = r.currency
+    elapsed, total = r.working_days
+    lines = [f"*Scorecard of {escape(r.scope_name)}, {r.period.label}* "
+             f"({elapsed} of {total} working days gone)"]
+    for m in r.metrics:
+        name = _metric_name(m.metric)
+        s = m.score
+        if s is None or m.target is None:
+            lines.append(f"• *{name}*: {_num(m.actual, m.metric, cur)} (no target)")
+            continue
+        flag = " :warning: behind" if s.behind else ""
+        lines.append(
+            f"• *{name}*: {_num(s.actual, m.metric, cur)} of {_num(m.target, m.metric, cur)} "
+            f"({_pct(s.attainment)}) · expected {_num(s.expected_to_date, m.metric, cur)} · "
+            f"pace {'–' if s.pace is None else f'{s.pace:.2f}'}{flag} · projected "
+            f"{_num(s.projected, m.metric, cur)} · needs "
+            f"{_num(s.required_per_working_day, m.metric, cur)} per working day")
+    cycle = "–" if r.median_cycle_days is None else f"{r.median_cycle_days} days"
+    lines.append(f"*Win rate* (last 180 days): {_pct(r.win_rate_count)} by count "
+                 f"({r.won} won, {r.lost} lost), {_pct(r.win_rate_value)} by value · "
+                 f"median cycle {cycle}")
+    if any(reached for _, reached, _, _ in r.funnel):
+        lines.append("*Funnel* (deals created in the last 180 days): " + " → ".join(
+            f"{stage} {reached} ({_pct(conv)} on)" for stage, reached, _, conv in r.funnel))
+    if r.moves:
+        lines.append("*Top deals moved*: " + "; ".join(
+            f"{ref} {escape(name)} {format_money(amount, cur_)} {old} → {new}"
+            for ref, name, amount, cur_, old, new in r.moves))
+    if r.stale_count:
+        lines.append(f"*Stale deals* (no activity for 14+ days): {r.stale_count} — " + "; ".join(
+            f"{ref} {escape(name)} {format_money(amount, cur_)}"
+            f" (last {'never' if last is None else last.isoformat()})"
+            for ref, name, amount, cur_, last in r.stale))
+    else:
+        lines.append("*Stale deals*: none")
+    lines.append("*Visits by tier*: " + " · ".join(f"{t} {n}" for t, n in r.visits_by_tier))
+    return text_reply("\n".join(lines))
+
+
+def render_leaderboard(r: LeaderboardResult) -> Reply:
+    lines = [f"*Leaderboard of {escape(r.team_name)}: {_metric_name(r.metric)}, "
+             f"{r.period.label}* (ranked by attainment)"]
+    for rank, rep, target, actual, got in r.rows:
+        detail = (f"{_pct(got)} of {_num(target, r.metric, r.currency)}" if got is not None
+                  else "no target")
+        lines.append(f"{rank}. {escape(rep)} — {_num(actual, r.metric, r.currency)} ({detail})")
     return text_reply("\n".join(lines))

@@ -13,6 +13,14 @@ from commands.actors import Actor
 from commands.deal import parse_deal, run_deal
 from commands.errors import UsageError
 from commands.pipeline import parse_pipeline, run_pipeline
+from commands.report import (
+    LeaderboardArgs,
+    ReportArgs,
+    parse_leaderboard,
+    parse_report,
+    run_leaderboard,
+    run_report,
+)
 from commands.sales import HelpResult, parse_sales, run_sales
 from commands.targets import parse_plan, parse_target, run_plan, run_target
 from commands.visit import parse_visit, run_visit
@@ -26,6 +34,28 @@ class CommandSpec:
     run: Callable[..., Any]
     description: str
     usage_hint: str
+
+
+# /sales verbs that live in their own modules: verb -> (parse, the Args type it returns, run)
+SALES_VERBS: dict[str, tuple[Callable[[str], Any], type, Callable[..., Any]]] = {
+    "report": (parse_report, ReportArgs, run_report),
+    "leaderboard": (parse_leaderboard, LeaderboardArgs, run_leaderboard),
+}
+
+
+def parse_sales_family(text: str) -> Any:
+    """Parse `/sales <verb> ...`, routing report, leaderboard and the like to their module."""
+    head, _, rest = text.strip().partition(" ")
+    if head.lower() in SALES_VERBS:
+        return SALES_VERBS[head.lower()][0](rest)
+    return parse_sales(text)
+
+
+def run_sales_family(args: Any, *, session: Session, actor: Actor, now: datetime) -> Any:
+    for _, args_type, run in SALES_VERBS.values():
+        if isinstance(args, args_type):
+            return run(args, session=session, actor=actor, now=now)
+    return run_sales(args, session=session, actor=actor, now=now)
 
 
 COMMANDS: dict[str, CommandSpec] = {
@@ -50,7 +80,7 @@ COMMANDS: dict[str, CommandSpec] = {
         "[@rep|team]",
     ),
     "sales": CommandSpec(
-        parse_sales, run_sales, "Teams, roles and help",
+        parse_sales_family, run_sales_family, "Teams, reports, leaderboards and help",
         'team create "East" tz:Asia/Shanghai | team add @alice | role @bob manager | help',
     ),
 }

@@ -41,12 +41,16 @@ Count, amount and weighted amount per stage (historical stage-to-won rates once 
 20 closed deals, configured probabilities before), deals closing this month, and coverage
 of the remaining target (healthy at 1 / win rate or more)."""
 
-SALES = """*`/sales` — teams and roles*
+SALES = """*`/sales` — teams, roles, reports and leaderboards*
 `/sales team create "East" tz:Asia/Shanghai` — in a channel: binds a team to it, you manage it
 `/sales team add @alice @bob` · `/sales team remove @bob` · `/sales team` — show the team
 `/sales role @carol manager` — admins: set rep, manager or admin
 `/sales holiday add 2026-12-25 "Christmas"` · `/sales holiday` — the team's days off
 `/sales member @dan start:2026-10-01` — a new rep's first day (ramped targets)
+`/sales report [week|month|quarter] [@alice|team]` — the scorecard: every metric's target,
+  actual, attainment, expected, pace, projected and run rate; win rate, cycle, funnel,
+  deals moved, stale deals, visits by tier
+`/sales leaderboard [metric] [week|month|quarter]` — reps ranked by attainment of their target
 `/sales help` — this help"""
 
 TOPICS = {"visit": VISIT, "deal": DEAL, "target": TARGET, "plan": PLAN, "pipeline": PIPELINE,

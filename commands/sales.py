@@ -93,7 +93,8 @@ def parse_sales(text: str) -> SalesArgs:
         if person is None or not words.options.get("start"):
             raise UsageError("Use `/sales member @dan start:2026-10-01` (the rep's first day).")
         return MemberStart(person, _iso_day(words.options["start"], "start"))
-    guess = closest(verb, ("team", "role", "help", "holiday", "member"))
+    guess = closest(verb, ("team", "role", "help", "holiday", "member", "report",
+                           "leaderboard"))
     hint = f" Did you mean `/sales {guess}`?" if guess else ""
     raise UsageError(f"`/sales {head}` is not a command.{hint} `/sales help` lists them all.")
 

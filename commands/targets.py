@@ -234,14 +234,14 @@ def _scope_key(team: Team, person: Member | None) -> str:
     return f"member:{person.id}" if person else f"team:{team.id}"
 
 
-def _bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
+def period_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
     zone = ZoneInfo(tz)
     start = datetime.combine(period.start, time(), zone)
     return start, datetime.combine(period.end + timedelta(days=1), time(), zone)
 
 
 def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz: str) -> Decimal:
-    start_at, end_at = _bounds(period, tz)
+    start_at, end_at = period_bounds(period, tz)
     minor = repo.metric_actual(session, metric, ids, period.start, period.end, start_at, end_at)
     return Decimal(minor) / 100
 

@@ -390,3 +390,137 @@ def stage_outcomes(
         .group_by(DealHistory.new_value, is_won)
     ).all()
     return [(str(s), bool(w), int(n)) for s, w, n in rows]
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+def closed_totals(
+    session: Session, member_ids: Sequence[int], since: datetime, currency: str
+) -> tuple[int, int, int, int]:
+    """(won, lost, won amount, lost amount in hundredths of `currency`) closed since a moment."""
+    if not member_ids:
+        return 0, 0, 0, 0
+    won = _won_stage_names()
+    lost = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_lost)
+    in_money = Deal.currency == currency
+    row = session.execute(
+        select(
+            func.count().filter(Deal.stage.in_(won)),
+            func.count().filter(Deal.stage.in_(lost)),
+            func.coalesce(func.sum(Deal.amount_minor).filter(Deal.stage.in_(won), in_money), 0),
+            func.coalesce(func.sum(Deal.amount_minor).filter(Deal.stage.in_(lost), in_money), 0),
+        ).where(Deal.owner_id.in_(member_ids), Deal.closed_at >= since)
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+
+
+def won_cycles(
+    session: Session, member_ids: Sequence[int], since: datetime
+) -> Sequence[tuple[datetime, datetime]]:
+    """(created, closed) of the deals won since a moment: one row per won deal."""
+    if not member_ids:
+        return []
+    won = _won_stage_names()
+    rows = session.execute(
+        select(Deal.created_at, Deal.closed_at).where(
+            Deal.owner_id.in_(member_ids), Deal.stage.in_(won), Deal.closed_at >= since)
+    ).all()
+    return [(c, d) for c, d in rows if d is not None]
+
+
+def stage_reach(
+    session: Session, member_ids: Sequence[int], since: datetime
+) -> Sequence[tuple[int, int]]:
+    """(furthest funnel position reached, deals) for deals created since a moment.
+
+    A deal's furthest position is the highest non-lost stage its history ever entered, so a
+    lost deal counts as far as it got. Both levels of aggregation run in the database.
+    """
+    if not member_ids:
+        return []
+    furthest = (
+        select(DealHistory.deal_id, func.max(Stage.position).label("top"))
+        .join(Deal, DealHistory.deal_id == Deal.id)
+        .join(Stage, (Stage.workspace_id == Deal.workspace_id)
+              & (Stage.name == DealHistory.new_value))
+        .where(DealHistory.field == "stage", Deal.owner_id.in_(member_ids),
+               Deal.created_at >= since, Stage.is_lost.is_(False))
+        .group_by(DealHistory.deal_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(furthest.c.top, func.count()).group_by(furthest.c.top)
+    ).all()
+    return [(int(p), int(n)) for p, n in rows]
+
+
+def stage_moves(
+    session: Session, member_ids: Sequence[int], start_at: datetime, end_at: datetime,
+    limit: int = 200,
+) -> Sequence[tuple[int, str, int, str, str | None, str | None, datetime]]:
+    """Stage changes in [start_at, end_at): (deal number, name, amount, currency, from, to,
+    when), biggest deals first, at most `limit` rows."""
+    if not member_ids:
+        return []
+    rows = session.execute(
+        select(Deal.number, Deal.name, Deal.amount_minor, Deal.currency, DealHistory.old_value,
+               DealHistory.new_value, DealHistory.changed_at)
+        .join(Deal, DealHistory.deal_id == Deal.id)
+        .where(DealHistory.field == "stage", DealHistory.old_value.is_not(None),
+               Deal.owner_id.in_(member_ids), DealHistory.changed_at >= start_at,
+               DealHistory.changed_at < end_at)
+        .order_by(Deal.amount_minor.desc(), DealHistory.changed_at)
+        .limit(limit)
+    ).all()
+    return [(int(n), str(nm), int(a), str(c), o, w, t) for n, nm, a, c, o, w, t in rows]
+
+
+def stale_deals(
+    session: Session, member_ids: Sequence[int], cutoff_day: date, cutoff_at: datetime,
+    limit: int = 10,
+) -> tuple[int, Sequence[tuple[Deal, date | None]]]:
+    """Open deals with no activity since `cutoff_day` (nor created since `cutoff_at`).
+
+    Returns how many there are and the biggest `limit` of them with their last activity day.
+    """
+    if not member_ids:
+        return 0, []
+    closed = _closed_stage_names()
+    last = (
+        select(Activity.deal_id, func.max(Activity.occurred_on).label("last_day"))
+        .where(Activity.deal_id.is_not(None))
+        .group_by(Activity.deal_id)
+        .subquery()
+    )
+    condition = (
+        Deal.owner_id.in_(member_ids) & Deal.stage.not_in(closed)
+        & (((last.c.last_day.is_(None)) & (Deal.created_at < cutoff_at))
+           | (last.c.last_day < cutoff_day))
+    )
+    base = select(Deal, last.c.last_day).outerjoin(last, last.c.deal_id == Deal.id)
+    count = session.scalar(
+        select(func.count()).select_from(Deal).outerjoin(last, last.c.deal_id == Deal.id)
+        .where(condition)
+    ) or 0
+    rows = session.execute(
+        base.where(condition).order_by(Deal.amount_minor.desc(), Deal.number).limit(limit)
+    ).all()
+    return int(count), [(d, day) for d, day in rows]
+
+
+def visits_by_tier(
+    session: Session, member_ids: Sequence[int], start: date, end: date
+) -> dict[str, int]:
+    """Visits in [start, end] by the visited customer's tier, counted in SQL."""
+    if not member_ids:
+        return {}
+    rows = session.execute(
+        select(Customer.tier, func.count())
+        .select_from(Activity)
+        .join(Customer, Activity.customer_id == Customer.id)
+        .where(Activity.member_id.in_(member_ids), Activity.type == ActivityType.VISIT,
+               Activity.occurred_on.between(start, end))
+        .group_by(Customer.tier)
+    ).all()
+    return {str(getattr(t, "value", t)): int(n) for t, n in rows}
