@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.dispatch import Caller, Deps, execute
 from commands.actors import WorkspaceDefaults
 from commands.errors import UserFacingError
+from commands.periods import period_containing
 from storage.db import make_engine, make_session_factory
 from storage.models import Activity, Customer, Deal, Member, Stage, Workspace
 
@@ -49,6 +50,12 @@ DEMO_SCRIPT: list[tuple[str, str]] = [
     ("bob", "/deal D-2 won"),
     ("mia", "/sales team"),
     ("mia", "/deal list @dana"),
+    ("mia", "/target show team"),
+    ("mia", "/plan team"),
+    ("alice", "/plan"),
+    ("mia", "/pipeline team"),
+    ("mia", "/sales report month team"),
+    ("mia", "/sales leaderboard"),
 ]
 
 
@@ -275,6 +282,11 @@ class _Replay:
         self.send(MANAGER, f'/sales team create "East" tz:{TIMEZONE}', self.at(0, 8 * 60 + 30))
         mentions = " ".join(f"<@{_user_id(rep)}|{rep}>" for rep in REPS)
         self.send(MANAGER, f"/sales team add {mentions}", self.at(0, 8 * 60 + 35))
+        quarter = period_containing("quarter", self.days[-1]).label
+        self.send(MANAGER, f"/target set team revenue 36M quarter:{quarter}",
+                  self.at(0, 8 * 60 + 40))
+        self.send(MANAGER, f"/target set team visits 300 quarter:{quarter}",
+                  self.at(0, 8 * 60 + 41))
         self.opening()
         for day in range(len(self.days)):
             self.working_day(day)

@@ -320,6 +320,12 @@ def render_plan(r: PlanResult) -> Reply:
               "default": "configured defaults (not enough closed deals yet)"}[rates.source]
     avg_deal = rates.avg_deal_size.quantize(Decimal("0.01"))
     per_day = "–" if p.visits_per_rep_per_day is None else f"{p.visits_per_rep_per_day:.2f}"
+    if r.actual >= r.target:
+        return text_reply(
+            f"*Activity plan for {escape(r.scope_name)}, {r.period.label}*\n:tada: Target "
+            f"{format_money(r.target, r.currency)} met: won {format_money(r.actual, r.currency)}"
+            f", {format_money(r.actual - r.target, r.currency)} over. Every further win is "
+            "stretch.")
     lines = [
         f"*Activity plan for {escape(r.scope_name)}, {r.period.label}*",
         f"Target {format_money(r.target, r.currency)} · won so far "
@@ -349,7 +355,7 @@ def render_pipeline(r: PipelineResult) -> Reply:
                      f"{format_money(s.weighted, cur)}")
     source = (f"historical stage-to-won rates ({r.closed_deals} closed deals)"
               if r.probability_source == "history"
-              else "configured stage probabilities (fewer than 20 closed deals)")
+              else "configured stage probabilities: fewer than 20 closed deals")
     lines.append(f"Open {format_money(r.total, cur)} · weighted {format_money(r.weighted, cur)}"
                  f" _({source})_")
     lines.append(f"Closing in {r.period.label}: {format_money(r.closing_in_period, cur)}"

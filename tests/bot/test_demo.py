@@ -77,6 +77,7 @@ def test_demo_team_has_six_weeks_of_history_and_the_script_runs_on_it(db_url: st
 
         deps = Deps(factory, Clock(datetime(2026, 11, 20, 18, 30, tzinfo=SHANGHAI)))
         mistakes: list[tuple[str, str]] = []
+        replies: dict[str, str] = {}
         for user, line in DEMO_SCRIPT:
             command, _, text = line.lstrip("/").partition(" ")
             caller = Caller(TEAM_ID, f"U{user.upper()}", CHANNEL_ID, user)
@@ -86,7 +87,16 @@ def test_demo_team_has_six_weeks_of_history_and_the_script_runs_on_it(db_url: st
                 mistakes.append((line, exc.message))
             else:
                 assert reply is not None and reply.plain(), line
+                replies[line] = reply.plain()
         [(line, message)] = mistakes
+        # the plan engine over the demo: targets, the activity plan, pipeline and scorecard
+        assert "2026-Q4: target 36,000,000 CNY" in replies["/target show team"]
+        assert "Activity plan for East, 2026-11" in replies["/plan team"]
+        assert "Rates from the team's last 180 days" in replies["/plan team"]
+        assert "Pipeline of East" in replies["/pipeline team"]
+        report = replies["/sales report month team"]
+        assert "Scorecard of East, 2026-11" in report and "visits: " in report
+        assert "Leaderboard of East" in replies["/sales leaderboard"]
         assert "did you mean" in message.lower()
         assert '"Jiangsu Tianrun Steel"' in message
     finally:

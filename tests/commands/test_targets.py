@@ -163,3 +163,11 @@ def test_bad_target_input_is_explained_and_writes_nothing(team: Chat, line: str,
 def test_plan_without_a_target_says_how_to_set_one(team: Chat) -> None:
     with pytest.raises(UsageError, match="/target set @alice revenue"):
         team.say("alice", "/plan")
+
+
+def test_plan_says_when_the_target_is_already_met(team: Chat) -> None:
+    team.say("mia", f"/target set {ALICE} revenue 100k month:2026-11")
+    team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
+    team.say("alice", "/deal D-1 won")
+    out = team.say("alice", "/plan")
+    assert "Target 100,000 USD met: won 120,000 USD, 20,000 USD over" in out
