@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from commands.errors import UsageError
-from commands.periods import parse_period
+from commands.periods import Period, parse_period
 from commands.plan import (
     ActivityRates,
     RateStats,
@@ -18,6 +18,7 @@ from commands.plan import (
     choose_rates,
     coverage_healthy,
     cumulative_plan_vs_actual,
+    daily_plan,
     derive_activity_plan,
     expected_to_date,
     expected_to_date_seasonal,
@@ -25,6 +26,7 @@ from commands.plan import (
     leaderboard,
     pace,
     pipeline_coverage,
+    planned_between,
     planned_to_date,
     projected,
     ramp_factor,
@@ -360,3 +362,36 @@ def test_leaderboard_ranks_each_metric_by_attainment() -> None:
 def test_leaderboard_of_nothing() -> None:
     board = leaderboard(pd.DataFrame({"rep": [], "metric": [], "target": [], "actual": []}))
     assert board.empty and "attainment" in board.columns
+
+
+# --- daily plans ------------------------------------------------------------------------------
+
+
+def test_daily_plan_keeps_explicit_months_and_re_spreads_the_rest() -> None:
+    q4 = Period.of_quarter(2026, 4)
+    october = Period.of_month(2026, 10)
+    plan = daily_plan(Decimal(900_000), q4, [(october, Decimal(400_000))])
+    assert planned_between(plan, october.start, october.end) == Decimal("400000.00")
+    # November (21 working days) and December (23) share 500k by working days
+    november = Period.of_month(2026, 11)
+    assert planned_between(plan, november.start, november.end) == Decimal("238636.36")
+    assert planned_between(plan, q4.start, q4.end) == Decimal("900000.00")
+    assert all(d.weekday() < 5 for d in plan)
+
+
+def test_daily_plan_weights_months_by_last_years_shares_and_skips_holidays() -> None:
+    q4 = Period.of_quarter(2026, 4)
+    shares = {date(2026, 10, 1): Decimal("0.25"), date(2026, 11, 1): Decimal("0.25"),
+              date(2026, 12, 1): Decimal("0.5")}
+    christmas = {date(2026, 12, 25)}
+    plan = daily_plan(Decimal(1_000_000), q4, holidays=christmas, month_shares=shares)
+    assert planned_between(plan, date(2026, 12, 1), date(2026, 12, 31)) == Decimal("500000.00")
+    assert date(2026, 12, 25) not in plan
+    # 500k over December's 22 working days without Christmas
+    assert planned_between(plan, date(2026, 12, 24), date(2026, 12, 24)) == Decimal("22727.27")
+
+
+def test_daily_plan_with_sub_targets_above_the_total_gives_the_rest_nothing() -> None:
+    q4 = Period.of_quarter(2026, 4)
+    plan = daily_plan(Decimal(100), q4, [(Period.of_month(2026, 10), Decimal(150))])
+    assert planned_between(plan, date(2026, 11, 1), date(2026, 12, 31)) == Decimal("0.00")
