@@ -13,15 +13,18 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     DividerBlock,
+    HeaderBlock,
     MarkdownTextObject,
     SectionBlock,
 )
 
 from commands.dates import format_day
 from commands.deal import DealChanged, DealDetail, DealListing, DealView
+from commands.digest import DigestResult
 from commands.help import usage
 from commands.money import format_money
 from commands.pipeline import PipelineResult
+from commands.plan import Scorecard
 from commands.report import LeaderboardResult, ReportResult
 from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
 from commands.targets import PlanResult, TargetResult
@@ -108,6 +111,8 @@ def render(result: object) -> Reply:
         return render_report(result)
     if isinstance(result, LeaderboardResult):
         return render_leaderboard(result)
+    if isinstance(result, DigestResult):
+        return render_digest(result)
     if isinstance(result, HelpResult):
         return text_reply(usage(result.topic))
     raise TypeError(f"no rendering for {type(result).__name__}")
@@ -427,3 +432,85 @@ def render_leaderboard(r: LeaderboardResult) -> Reply:
                   else "no target")
         lines.append(f"{rank}. {escape(rep)} — {_num(actual, r.metric, r.currency)} ({detail})")
     return text_reply("\n".join(lines))
+
+
+def _pace_text(s: Scorecard) -> str:
+    pace = "–" if s.pace is None else f"{s.pace:.2f}"
+    return (f"{_pct(s.attainment)} (pace {pace}{' :warning:' if s.behind else ''}, "
+            f"expected {_pct(s.expected_share)})")
+
+
+def _change(now: Decimal | None, before: Decimal | None) -> str:
+    if now is None:
+        return "–"
+    if before is None:
+        return _pct(now)
+    delta = (now - before) * 100
+    return f"{_pct(now)} ({'+' if delta >= 0 else ''}{delta:.0f} pts)"
+
+
+def digest_sections(r: DigestResult) -> list[str]:
+    """The digest as mrkdwn paragraphs, one per topic; shared by Block Kit and text."""
+    cur = r.currency
+    out = []
+    if r.team is not None:
+        t = r.team
+        out.append(
+            f"*Target {r.period.label}*: {format_money(t.actual, cur)} of "
+            f"{format_money(t.target, cur)}, {_pace_text(t)} · projected "
+            f"{_num(t.projected, 'revenue', cur)} · needs "
+            f"{_num(t.required_per_working_day, 'revenue', cur)} per working day")
+    else:
+        out.append(f"*Target {r.period.label}*: no revenue target yet (`/target set team ...`)")
+    if r.reps:
+        out.append("*Reps*\n" + "\n".join(
+            f"• {escape(line.name)}: {format_money(line.score.actual, cur)} of "
+            f"{format_money(line.score.target, cur)}, {_pace_text(line.score)}"
+            for line in r.reps))
+    cov = "–" if r.coverage is None else f"{r.coverage:.2f}×"
+    need = "" if not r.win_rate else f" (needs {1 / r.win_rate:.1f}× at a {_pct(r.win_rate)} " \
+        "win rate)"
+    verdict = ":white_check_mark:" if r.coverage_healthy else ":warning:"
+    out.append(f"*Forecast*: {format_money(r.weighted_forecast, cur)} weighted (won + open "
+               f"deals closing in {r.period.label} × stage probability) · coverage {cov}{need} "
+               f"{verdict}")
+    moving = [(stage, left, conv, prev) for stage, left, conv, prev in r.funnel if left]
+    out.append("*Funnel this week* (share of deals leaving a stage that moved forward, vs "
+               "last week): " + ("; ".join(
+                   f"{stage} {_change(conv, prev)} of {left}"
+                   for stage, left, conv, prev in moving) or "no stage moves"))
+    won = "; ".join(f"{ref} {escape(name)} ({escape(owner)}) {format_money(a, cur)}"
+                    for ref, name, owner, a in r.won) or "none"
+    lost = "; ".join(f"{ref} {escape(name)} ({escape(owner)}) {format_money(a, cur)}: "
+                     f"{escape(reason)}" for ref, name, owner, a, reason in r.lost) or "none"
+    out.append(f"*Won this week*: {won}\n*Lost this week*: {lost}")
+    slipped = "; ".join(f"{ref} {escape(name)} ({escape(owner)}) {old} → {new}"
+                        for ref, name, owner, old, new in r.slipped[:5]) or "none"
+    stale = "; ".join(escape(d.message) for d in r.stale[:5]) or "none"
+    more = f" (+{len(r.stale) - 5} more)" if len(r.stale) > 5 else ""
+    out.append(f"*Slipped* (close date pushed): {slipped}\n*Stale*: {stale}{more}")
+    cadence = " · ".join(f"{t} {n}" for t, n in r.out_of_cadence)
+    examples = "".join(f"\n• {escape(d.message)}" for d in r.cadence_examples)
+    out.append(f"*Customers out of cadence*: {cadence}{examples}")
+    if r.standup is not None:
+        answered, prompted = r.standup
+        out.append(f"*Stand-ups*: {answered} of {prompted} answered" + "".join(
+            f"\n• {escape(who)}: {escape(text)} (two days running)" for who, text in r.blockers))
+    if r.actions:
+        out.append("*Action items*\n" + "\n".join(
+            f"• {ref} {escape(owner)}: {escape(text)}"
+            f"{'' if due is None else f' (due {due:%a %d %b})'} — {state}"
+            for ref, owner, text, due, state in r.actions))
+    out.append(f":dart: *Focus this week*: {escape(r.focus)}")
+    return out
+
+
+def render_digest(r: DigestResult) -> Reply:
+    title = f"Weekly review: {r.team_name}, {r.week[0]:%d %b} – {r.week[1]:%d %b}"
+    parts = digest_sections(r)
+    blocks: list[Block] = [HeaderBlock(text=title[:150])]
+    for part in parts:
+        blocks.extend(sections(part))
+        blocks.append(DividerBlock())
+    blocks = blocks[:-1][:MAX_BLOCKS]
+    return Reply(text="\n\n".join([f"*{escape(title)}*", *parts]), blocks=blocks)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from commands.actors import Actor
 from commands.deal import parse_deal, run_deal
+from commands.digest import DigestArgs, parse_digest, run_digest
 from commands.errors import UsageError
 from commands.pipeline import parse_pipeline, run_pipeline
 from commands.report import (
@@ -40,6 +41,7 @@ class CommandSpec:
 SALES_VERBS: dict[str, tuple[Callable[[str], Any], type, Callable[..., Any]]] = {
     "report": (parse_report, ReportArgs, run_report),
     "leaderboard": (parse_leaderboard, LeaderboardArgs, run_leaderboard),
+    "digest": (parse_digest, DigestArgs, run_digest),
 }
 
 

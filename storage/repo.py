@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -524,3 +525,169 @@ def visits_by_tier(
         .group_by(Customer.tier)
     ).all()
     return {str(getattr(t, "value", t)): int(n) for t, n in rows}
+
+
+# --- deviation checks -------------------------------------------------------------------
+
+
+def open_deal_rows(
+    session: Session, member_ids: Sequence[int]
+) -> Sequence[tuple[Any, ...]]:
+    """Open deals with what the deal rules look at, aggregated in SQL.
+
+    Rows: number, name, owner id, owner name, stage, amount in hundredths, currency, expected
+    close, last activity day (None: never), created at, close-date pushes (later dates).
+    """
+    if not member_ids:
+        return []
+    closed = _closed_stage_names()
+    last = (
+        select(Activity.deal_id, func.max(Activity.occurred_on).label("last_day"))
+        .where(Activity.deal_id.is_not(None))
+        .group_by(Activity.deal_id)
+        .subquery()
+    )
+    pushes = (
+        select(DealHistory.deal_id, func.count().label("pushes"))
+        .where(DealHistory.field == "close", DealHistory.old_value.is_not(None),
+               DealHistory.new_value > DealHistory.old_value)
+        .group_by(DealHistory.deal_id)
+        .subquery()
+    )
+    return session.execute(
+        select(Deal.number, Deal.name, Deal.owner_id, Member.name, Deal.stage, Deal.amount_minor,
+               Deal.currency, Deal.expected_close, last.c.last_day, Deal.created_at,
+               func.coalesce(pushes.c.pushes, 0))
+        .join(Member, Member.id == Deal.owner_id)
+        .outerjoin(last, last.c.deal_id == Deal.id)
+        .outerjoin(pushes, pushes.c.deal_id == Deal.id)
+        .where(Deal.owner_id.in_(member_ids), Deal.stage.not_in(closed))
+        .order_by(Deal.number)
+    ).all()
+
+
+def customer_rows(
+    session: Session, member_ids: Sequence[int]
+) -> Sequence[tuple[Any, ...]]:
+    """Customers owned by the members with their last visit by anyone, aggregated in SQL.
+
+    Rows: id, name, tier, owner id, owner name, last visit day (None: never), created at.
+    """
+    if not member_ids:
+        return []
+    last = (
+        select(Activity.customer_id, func.max(Activity.occurred_on).label("last_day"))
+        .where(Activity.type == ActivityType.VISIT)
+        .group_by(Activity.customer_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Customer.id, Customer.name, Customer.tier, Customer.owner_id, Member.name,
+               last.c.last_day, Customer.created_at)
+        .join(Member, Member.id == Customer.owner_id)
+        .outerjoin(last, last.c.customer_id == Customer.id)
+        .where(Customer.owner_id.in_(member_ids))
+        .order_by(Customer.id)
+    ).all()
+    return [(i, n, str(getattr(t, "value", t)), o, on, d, c) for i, n, t, o, on, d, c in rows]
+
+
+def stage_fates(
+    session: Session, member_ids: Sequence[int], since: datetime
+) -> Sequence[tuple[int, bool, int]]:
+    """(furthest funnel position, lost?, deals) for deals created since a moment, in SQL."""
+    if not member_ids:
+        return []
+    lost = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_lost)
+    furthest = (
+        select(DealHistory.deal_id, func.max(Stage.position).label("top"))
+        .join(Deal, DealHistory.deal_id == Deal.id)
+        .join(Stage, (Stage.workspace_id == Deal.workspace_id)
+              & (Stage.name == DealHistory.new_value))
+        .where(DealHistory.field == "stage", Deal.owner_id.in_(member_ids),
+               Deal.created_at >= since, Stage.is_lost.is_(False))
+        .group_by(DealHistory.deal_id)
+        .subquery()
+    )
+    is_lost = Deal.stage.in_(lost)
+    rows = session.execute(
+        select(furthest.c.top, is_lost, func.count())
+        .join(Deal, Deal.id == furthest.c.deal_id)
+        .group_by(furthest.c.top, is_lost)
+    ).all()
+    return [(int(p), bool(x), int(n)) for p, x, n in rows]
+
+
+# --- weekly digest ----------------------------------------------------------------------
+
+
+def closed_between(
+    session: Session, member_ids: Sequence[int], start_at: datetime, end_at: datetime
+) -> Sequence[tuple[Deal, str, bool]]:
+    """Deals won or lost in [start_at, end_at) with their owner's name and whether won."""
+    if not member_ids:
+        return []
+    won = _won_stage_names()
+    closed = _closed_stage_names()
+    rows = session.execute(
+        select(Deal, Member.name, Deal.stage.in_(won))
+        .join(Member, Member.id == Deal.owner_id)
+        .where(Deal.owner_id.in_(member_ids), Deal.stage.in_(closed),
+               Deal.closed_at >= start_at, Deal.closed_at < end_at)
+        .order_by(Deal.amount_minor.desc(), Deal.number)
+    ).all()
+    return [(d, str(n), bool(w)) for d, n, w in rows]
+
+
+def close_pushes_between(
+    session: Session, member_ids: Sequence[int], start_at: datetime, end_at: datetime
+) -> Sequence[tuple[Deal, str, str, str]]:
+    """Open deals whose close date was pushed later in [start_at, end_at): (deal, owner,
+    old date, new date), biggest first, one row per push."""
+    if not member_ids:
+        return []
+    closed = _closed_stage_names()
+    rows = session.execute(
+        select(Deal, Member.name, DealHistory.old_value, DealHistory.new_value)
+        .join(Deal, DealHistory.deal_id == Deal.id)
+        .join(Member, Member.id == Deal.owner_id)
+        .where(DealHistory.field == "close", DealHistory.old_value.is_not(None),
+               DealHistory.new_value > DealHistory.old_value,
+               Deal.owner_id.in_(member_ids), Deal.stage.not_in(closed),
+               DealHistory.changed_at >= start_at, DealHistory.changed_at < end_at)
+        .order_by(Deal.amount_minor.desc(), DealHistory.changed_at)
+    ).all()
+    return [(d, str(n), str(o), str(w)) for d, n, o, w in rows]
+
+
+def stage_exits(
+    session: Session, member_ids: Sequence[int], start_at: datetime, end_at: datetime
+) -> Sequence[tuple[str, str, int]]:
+    """(from stage, to stage, moves) of stage changes in [start_at, end_at), counted in SQL."""
+    if not member_ids:
+        return []
+    rows = session.execute(
+        select(DealHistory.old_value, DealHistory.new_value, func.count())
+        .join(Deal, DealHistory.deal_id == Deal.id)
+        .where(DealHistory.field == "stage", DealHistory.old_value.is_not(None),
+               Deal.owner_id.in_(member_ids), DealHistory.changed_at >= start_at,
+               DealHistory.changed_at < end_at)
+        .group_by(DealHistory.old_value, DealHistory.new_value)
+    ).all()
+    return [(str(o), str(w), int(n)) for o, w, n in rows]
+
+
+def won_in(
+    session: Session, member_ids: Sequence[int], start_at: datetime, end_at: datetime,
+    currency: str,
+) -> Sequence[tuple[datetime, int]]:
+    """(closed at, amount in hundredths) of deals in `currency` won in [start_at, end_at)."""
+    if not member_ids:
+        return []
+    won = _won_stage_names()
+    rows = session.execute(
+        select(Deal.closed_at, Deal.amount_minor).where(
+            Deal.owner_id.in_(member_ids), Deal.stage.in_(won), Deal.currency == currency,
+            Deal.closed_at >= start_at, Deal.closed_at < end_at)
+    ).all()
+    return [(c, int(a)) for c, a in rows if c is not None]

@@ -1,0 +1,167 @@
+"""Feed the deviation rules from the database: one team's numbers at a moment, then the rules.
+
+Storage aggregates (sums, counts, last-activity days) in SQL; this module shapes them into
+the frames and dataclasses commands.deviations expects, and runs the rules. Used by
+`/sales warnings` on demand and by the scheduled check that posts new warnings.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from commands.dates import local_today
+from commands.deviations import (
+    CUSTOMER_COLUMNS,
+    DEAL_COLUMNS,
+    FUNNEL_COLUMNS,
+    Deviation,
+    DeviationInputs,
+    FunnelInput,
+    Progress,
+    RuleConfig,
+    evaluate_all,
+    expected_visits_to_date,
+)
+from commands.periods import Period, period_containing, working_day_progress
+from commands.plan import TRAILING_DAYS, ActivityRates, RateStats, choose_rates, win_rate
+from commands.targets import DEFAULT_RATES, actual_for, target_plan
+from storage import repo
+from storage.models import Member, Team, Workspace
+
+RECENT_DAYS = 30  # the funnel's "this period": deals created in the last 30 days
+
+
+def decided_funnel(fates: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
+    """Per open stage: deals whose move on from it is decided (reached), and those that moved on.
+
+    `fates` has columns position (furthest funnel position reached), lost (bool) and deals.
+    A deal decided at a stage either went further (advanced) or was lost there; a deal still
+    sitting in a stage is not counted for it yet. Returns stage, reached, advanced.
+    """
+    rows = [(int(p), bool(x), int(n)) for p, x, n in
+            zip(fates["position"], fates["lost"], fates["deals"], strict=True)]
+    out = []
+    for i, stage in enumerate(stages):
+        advanced = sum(n for p, _, n in rows if p > i)
+        lost_here = sum(n for p, x, n in rows if p == i and x)
+        out.append({"stage": stage, "reached": advanced + lost_here, "advanced": advanced})
+    return pd.DataFrame(out, columns=["stage", "reached", "advanced"])
+
+
+def _stats(session: Session, ids: list[int], now: datetime, today: date) -> RateStats:
+    won, lost, amount, opps, visits = repo.rate_counts(
+        session, ids, now - timedelta(days=TRAILING_DAYS), today - timedelta(days=TRAILING_DAYS))
+    return RateStats(won, lost, Decimal(amount) / 100, opps, visits)
+
+
+def _period_name(period: Period) -> str:
+    if period.kind == "month":
+        return f"{period.start:%B}"
+    return period.label
+
+
+def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
+                config: RuleConfig) -> DeviationInputs:
+    """Everything the rules look at for one team and its reps, this month, at `now`."""
+    today = local_today(now, team.timezone)
+    period = period_containing("month", today)
+    hol = repo.holidays(session, team.id)
+    progress_days = working_day_progress(period, today, hol)
+    members = list(team.members)
+    reps = [m for m in members if m.role.value == "rep"]
+    team_ids = [m.id for m in members]
+    team_stats = _stats(session, team_ids, now, today)
+    currency = ws.default_currency
+    yesterday = today - timedelta(days=1)
+
+    def progress_for(person: Member | None, rates: ActivityRates) -> Progress | None:
+        found = target_plan(session, ws, team, person, "revenue", period, hol)
+        if found is None:
+            return None
+        ids = [person.id] if person else team_ids
+        closing = sum((d.amount for d in repo.open_closing_between(
+            session, ids, period.start, period.end) if d.currency == currency), Decimal(0))
+        stats = _stats(session, ids, now, today)
+        visits_target = target_plan(session, ws, team, person, "visits", period, hol)
+        return Progress(
+            subject=f"member:{person.id}" if person else f"team:{team.id}",
+            who=person.name if person else team.name,
+            period_name=_period_name(period),
+            target=found.value,
+            actual=actual_for(session, "revenue", ids, period, team.timezone),
+            elapsed_working_days=progress_days.elapsed,
+            remaining_working_days=progress_days.remaining,
+            currency=found.currency or currency,
+            reps=1 if person else max(len(reps), 1),
+            cumulative_share=(found.expected_share(period, yesterday) if found.seasonal
+                              else None),
+            rates=rates,
+            visits_logged=int(actual_for(session, "visits", ids, period, team.timezone)),
+            visits_expected=(visits_target.expected_share(period, yesterday) or Decimal(0))
+            * visits_target.value if visits_target is not None else None,
+            open_pipeline_in_period=closing,
+            win_rate=win_rate(stats.won_count, stats.lost_count),
+        )
+
+    team_rates = choose_rates(None, team_stats, DEFAULT_RATES)
+    progress = []
+    team_progress = progress_for(None, team_rates)
+    if team_progress is not None:
+        progress.append(team_progress)
+    for rep in reps:
+        rep_rates = choose_rates(_stats(session, [rep.id], now, today), team_stats, DEFAULT_RATES)
+        found = progress_for(rep, rep_rates)
+        if found is not None:
+            progress.append(found)
+
+    deals = pd.DataFrame(
+        [(f"D-{n}", name, owner_id, owner, stage, Decimal(amount) / 100, cur, close, last,
+          created.date() if created else None, pushes)
+         for n, name, owner_id, owner, stage, amount, cur, close, last, created, pushes
+         in repo.open_deal_rows(session, team_ids)],
+        columns=list(DEAL_COLUMNS))
+    customers = pd.DataFrame(
+        [(i, name, tier, owner_id, owner, last, created.date() if created else None)
+         for i, name, tier, owner_id, owner, last, created
+         in repo.customer_rows(session, team_ids)],
+        columns=list(CUSTOMER_COLUMNS))
+
+    stages = [s.name for s in repo.stages(session, ws.id) if not s.is_closed]
+    recent = decided_funnel(pd.DataFrame(repo.stage_fates(
+        session, team_ids, now - timedelta(days=RECENT_DAYS)), columns=["position", "lost",
+                                                                         "deals"]), stages)
+    trailing = decided_funnel(pd.DataFrame(repo.stage_fates(
+        session, team_ids, now - timedelta(days=TRAILING_DAYS)), columns=["position", "lost",
+                                                                           "deals"]), stages)
+    frame = pd.DataFrame({
+        "stage": recent["stage"], "reached": recent["reached"], "advanced": recent["advanced"],
+        "trailing_reached": trailing["reached"], "trailing_advanced": trailing["advanced"],
+    }, columns=list(FUNNEL_COLUMNS))
+    visits_planned = opportunities_planned = None
+    if team_progress is not None and progress_days.total:
+        visits_planned = team_progress.visits_expected or expected_visits_to_date(
+            team_progress.target, team_progress.reps, team_rates, progress_days.elapsed,
+            progress_days.total)
+        opportunities_planned = (
+            team_progress.target / team_rates.avg_deal_size / team_rates.win_rate
+            * progress_days.elapsed / progress_days.total)
+    funnel = FunnelInput(
+        subject=f"team:{team.id}", who=team.name, stages=frame,
+        visits=int(actual_for(session, "visits", team_ids, period, team.timezone)),
+        visits_planned=visits_planned,
+        opportunities=int(actual_for(session, "opportunities", team_ids, period,
+                                     team.timezone)),
+        opportunities_planned=opportunities_planned,
+    )
+    return DeviationInputs(today=today, config=config, progress=tuple(progress),
+                           open_deals=deals, customers=customers, funnels=(funnel,))
+
+
+def team_deviations(session: Session, ws: Workspace, team: Team, now: datetime,
+                    config: RuleConfig) -> list[Deviation]:
+    """Run every deviation rule that is on over one team at `now`, worst first per rule."""
+    return evaluate_all(team_inputs(session, ws, team, now, config))
