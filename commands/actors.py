@@ -93,9 +93,8 @@ def ensure_member(
         workspace_id=workspace.id, slack_user_id=user_id, name=name, role=Role.REP,
         timezone=tz, created_at=now,
     )
-    session.add(member)
-    session.flush()
-    return member
+    return repo.add_or_get(session, member,
+                           lambda: repo.member_by_slack_id(session, workspace.id, user_id))
 
 
 def resolve_mention(session: Session, actor: Actor, mention: Mention, now: datetime) -> Member:

@@ -54,9 +54,9 @@ def find_or_create_customer(
         workspace_id=workspace_id, name=clean, name_key=key, tier=tier or Tier.C,
         owner_id=owner.id, created_at=now,
     )
-    session.add(customer)
-    session.flush()
-    return CustomerPick(customer, created=True)
+    added = repo.add_or_get(session, customer,
+                            lambda: repo.customer_by_key(session, workspace_id, key))
+    return CustomerPick(added, created=added is customer)
 
 
 def suggest_customers(

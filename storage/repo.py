@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -28,6 +29,8 @@ from storage.models import (
     Workspace,
 )
 
+T = TypeVar("T")
+
 # name, win probability in percent; the order is the funnel's.
 DEFAULT_STAGES: tuple[tuple[str, int], ...] = (
     ("lead", 10),
@@ -37,6 +40,25 @@ DEFAULT_STAGES: tuple[tuple[str, int], ...] = (
     ("won", 100),
     ("lost", 0),
 )
+
+
+def add_or_get(session: Session, obj: T, find: Callable[[], T | None]) -> T:
+    """Insert `obj`, or return the row a concurrent transaction inserted first.
+
+    For rows first created by whoever gets there first (a workspace, a member, a customer):
+    two requests racing on PostgreSQL would otherwise fail one with a unique violation. The
+    insert runs in a savepoint, so losing the race rolls back only the insert.
+    """
+    try:
+        with session.begin_nested():
+            session.add(obj)
+            session.flush()
+        return obj
+    except IntegrityError:
+        found = find()
+        if found is None:
+            raise
+        return found
 
 
 def claim_once(session: Session, key: str, now: datetime) -> bool:
@@ -76,9 +98,7 @@ def create_workspace(
             Stage(name=stage, position=position, probability_pct=pct,
                   is_won=stage == "won", is_lost=stage == "lost")
         )
-    session.add(ws)
-    session.flush()
-    return ws
+    return add_or_get(session, ws, lambda: get_workspace(session, slack_team_id))
 
 
 def only_workspace(session: Session) -> Workspace | None:
@@ -691,3 +711,4 @@ def won_in(
             Deal.closed_at >= start_at, Deal.closed_at < end_at)
     ).all()
     return [(c, int(a)) for c, a in rows if c is not None]
+
