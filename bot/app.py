@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse, Respond
@@ -12,6 +13,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.dispatch import Caller, Deps, actor_for, execute, execute_args
 from bot.render import Reply, error_reply, text_reply
+from bot.standup_render import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
+from bot.standup_views import (
+    STANDUP_ANSWER_CALLBACK,
+    STANDUP_AWAY_CALLBACK,
+    standup_answer_form,
+    standup_away_form,
+)
 from bot.views import (
     DEAL_EDIT_CALLBACK,
     DEAL_LOST_CALLBACK,
@@ -30,6 +38,7 @@ from commands.dispatch import COMMANDS
 from commands.errors import UserFacingError
 from commands.money import parse_amount, parse_currency
 from commands.sales import join_team_channel
+from commands.standup import StandupAnswerArgs, StandupAway, StandupSkip, standup_draft
 from commands.visit import VisitArgs, parse_deal_ref
 from storage.models import ActivityType, Outcome
 from storage.repo import claim_once
@@ -276,6 +285,70 @@ def register(app: App, deps: Deps) -> None:
                 ack()
                 return
             ack(response_action="errors", errors={"name": exc.message[:150]})
+            return
+        ack()
+        notify(client, caller_of(body), reply)
+
+    @app.action(ANSWER_ACTION)
+    def standup_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                       client: WebClient) -> None:
+        """Open the stand-up form, pre-filled from logged work and the plan."""
+        ack()
+        caller = caller_of(body)
+        with deps.session_factory.begin() as session:
+            now = deps.clock()
+            actor = actor_for(session, deps, caller, now)
+            draft = standup_draft(session, actor, date.fromisoformat(action["value"]), now)
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=standup_answer_form(draft, caller.channel_id))
+
+    @app.view(STANDUP_ANSWER_CALLBACK)
+    def submit_standup(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                       client: WebClient) -> None:
+        """Record the stand-up answer from the form."""
+        v = values(view)
+        args = StandupAnswerArgs(v.get("yesterday") or "", v.get("today") or "",
+                                 v.get("blockers") or "",
+                                 day=date.fromisoformat(json.loads(view["private_metadata"])["day"]))
+        try:
+            reply = execute_args(deps, caller_of(body), "standup", args,
+                                 request_key=f"view:{view['id']}:{view.get('hash', '')}")
+        except UserFacingError as exc:
+            ack(response_action="errors", errors={"today": exc.message[:150]})
+            return
+        ack()
+        notify(client, caller_of(body), reply)
+
+    @app.action(SKIP_ACTION)
+    def standup_skip(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                     respond: Respond) -> None:
+        """Skip that day's stand-up; the prompt becomes the confirmation."""
+        ack()
+        reply = execute_args(deps, caller_of(body), "standup",
+                             StandupSkip(date.fromisoformat(action["value"])),
+                             request_key=f"action:{body['trigger_id']}")
+        send(respond, reply, replace_original=True)
+
+    @app.action(AWAY_ACTION)
+    def standup_away(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                     client: WebClient) -> None:
+        """Ask from and until when the user is out of office."""
+        ack()
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=standup_away_form(date.fromisoformat(action["value"]),
+                                                 caller_of(body).channel_id))
+
+    @app.view(STANDUP_AWAY_CALLBACK)
+    def submit_away(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                    client: WebClient) -> None:
+        """Record the out-of-office days from the form."""
+        v = values(view)
+        try:
+            reply = execute_args(deps, caller_of(body), "standup",
+                                 StandupAway(v.get("start"), v.get("end")),
+                                 request_key=f"view:{view['id']}:{view.get('hash', '')}")
+        except UserFacingError as exc:
+            ack(response_action="errors", errors={"end": exc.message[:150]})
             return
         ack()
         notify(client, caller_of(body), reply)

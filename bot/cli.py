@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import ValidationError
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.dispatch import Deps
+    from jobs.notify import Notifier
+    from jobs.ticker import Ticker
 
 cli = typer.Typer(
     help="salesbot: a sales-plan assistant that lives in Slack.",
@@ -86,7 +93,8 @@ def db_upgrade(database_url: DatabaseOption = None) -> None:
 
 @cli.command()
 def run(database_url: DatabaseOption = None) -> None:
-    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT."""
+    """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT) and its
+    once-a-minute scheduler of stand-ups."""
     settings = load_settings(database_url)
     missing = [] if settings.slack_bot_token else ["SLACK_BOT_TOKEN"]
     if not settings.slack_app_token and not settings.slack_signing_secret:
@@ -106,11 +114,19 @@ def run(database_url: DatabaseOption = None) -> None:
     app = create_app(deps, token=settings.slack_bot_token,
                      signing_secret=settings.slack_signing_secret,
                      api_url=settings.slack_api_url)
+    from jobs.scheduler import make_scheduler
+
+    # Every instance ticks; the delivery claims make each stand-up go out once.
+    scheduler = make_scheduler(_ticker(settings, deps), deps.clock)
+    scheduler.start()
     if settings.slack_app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
-        SocketModeHandler(app, settings.slack_app_token).start()
+        try:
+            SocketModeHandler(app, settings.slack_app_token).start()
+        finally:
+            scheduler.shutdown(wait=False)
         return
     from bot.server import make_server, make_wsgi
 
@@ -122,7 +138,127 @@ def run(database_url: DatabaseOption = None) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        scheduler.shutdown(wait=False)
         server.close()
+
+
+def _ticker(settings: Settings, deps: Deps, notifier: Notifier | None = None) -> Ticker:
+    """The ticker over every source, posting through Slack unless given another notifier."""
+    from bot.notifier import SlackNotifier
+    from jobs.sources import default_sources
+    from jobs.ticker import Ticker
+
+    if notifier is None:
+        assert settings.slack_bot_token
+        notifier = SlackNotifier.connect(settings.slack_bot_token, settings.slack_api_url)
+    return Ticker(deps.session_factory, notifier, default_sources())
+
+
+TICK_HELP = (
+    "Run one pass of the scheduler as `salesbot run` does every minute: send the stand-up "
+    "prompts, reminders and summaries that are due, and retry failed sends.\n\n"
+    "Sending needs SLACK_BOT_TOKEN; without it a pass refuses to run, because printing "
+    "the messages instead would record them as sent and Slack would never get them. "
+    "--dry-run needs no token: it prints what is due and what each message says."
+)
+
+
+@cli.command(help=TICK_HELP)
+def tick(
+    at: Annotated[str | None, typer.Option(
+        help="Run as if it were this moment, with its UTC offset: 2026-11-23T09:00:00+08:00 "
+             "(default: now).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print what is due and what each message says; claim and send "
+                          "nothing.")] = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Run one pass of the scheduler (see TICK_HELP)."""
+    from bot.notifier import render_message
+
+    settings = load_settings(database_url)
+    now = utc_now() if at is None else _moment(at)
+    if not dry_run and not settings.slack_bot_token:
+        typer.secho("Cannot send without SLACK_BOT_TOKEN. Use --dry-run to see what is due.",
+                    fg="red", err=True)
+        raise typer.Exit(2)
+    _upgrade(settings.database_url)
+    _, deps = _deps(settings)
+    if not dry_run:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+        report = _ticker(settings, deps).tick(now)
+        typer.echo(f"Tick at {now.isoformat()}: {report}.")
+        for label, keys in (("sent", report.sent), ("skipped", report.skipped),
+                            ("retrying", report.retrying), ("failed", report.failed)):
+            for key in keys:
+                typer.echo(f"  {label:<8} {key}")
+        return
+    planned = _ticker(settings, deps, notifier=_NoSend()).plan(now)
+    if not planned:
+        typer.echo(f"Nothing is due at {now.isoformat()}.")
+        return
+    typer.echo(f"Due at {now.isoformat()} (dry run: nothing claimed or sent):")
+    for p in planned:
+        item = p.item
+        action = {"send": "would send", "skip": "would skip (past its grace window)",
+                  "nothing": "would skip (nothing to send)"}.get(p.action,
+                                                                 f"already {p.action}")
+        typer.echo(f"- {item.due_at.astimezone(now.tzinfo):%Y-%m-%d %H:%M} {item.kind} "
+                   f"{item.subject} {item.local_period}: {action}")
+        for post in p.posts:
+            where = f"DM {post.to}" if post.dm else post.to
+            where += " (thread)" if post.in_thread or post.reply_to else ""
+            text = render_message(post.message).plain().replace("\n", "\n    ")
+            typer.echo(f"  to {where}:\n    {text}")
+
+
+def _moment(text: str) -> datetime:
+    """An aware datetime from --at; naive or malformed moments are refused."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        typer.secho(f"--at {text}: give a moment with its UTC offset, like "
+                    "2026-11-23T09:00:00+08:00.", fg="red", err=True)
+        raise typer.Exit(2)
+    return moment
+
+
+class _NoSend:
+    """The notifier of a dry run: building never sends, so this is never called."""
+
+    def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
+        raise RuntimeError("a dry run sends nothing")
+
+    def dm_channel(self, user_id: str) -> str:
+        raise RuntimeError("a dry run sends nothing")
+
+
+@cli.command()
+def deliveries(
+    failed: Annotated[bool, typer.Option(
+        "--failed", help="Only deliveries that failed or are waiting to be retried.")] = False,
+    limit: Annotated[int, typer.Option(help="How many to list, newest first.", min=1)] = 50,
+    database_url: DatabaseOption = None,
+) -> None:
+    """List scheduled messages that were sent, skipped or failed, newest first."""
+    from storage import deliveries as delivery_repo
+
+    settings = load_settings(database_url)
+    _upgrade(settings.database_url)
+    _, deps = _deps(settings)
+    with deps.session_factory() as session:
+        rows = delivery_repo.recent(session, failed_only=failed, limit=limit)
+    if not rows:
+        typer.echo("No failed deliveries." if failed else "Nothing has been scheduled yet.")
+        return
+    typer.echo(f"{'due (UTC)':<17} {'kind':<17} {'subject':<11} {'day':<10} {'status':<8} "
+               "tries  last error")
+    for d in rows:
+        typer.echo(f"{d.due_at:%Y-%m-%d %H:%M} {d.kind:<17} {d.subject:<11} "
+                   f"{d.local_period:<10} {d.status.value:<8} {d.attempts:>5}  "
+                   f"{d.last_error or ''}".rstrip())
 
 
 @cli.command("manifest")
@@ -182,14 +318,14 @@ def demo(
 ) -> None:
     """Build a realistic demo team in a fresh SQLite file and show a console session."""
     from bot.console import Console
-    from bot.demo import DEMO_SCRIPT, build_demo
+    from bot.demo import DEMO_SCRIPT, TIMEZONE, build_demo
 
     started = time.monotonic()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{db}"
     _upgrade(url)
-    today = utc_now().date()
+    today = utc_now().astimezone(ZoneInfo(TIMEZONE)).date()  # the demo team's today
     typer.echo(f"Building the demo team in {db} (six weeks of visits and deals)...")
     summary = build_demo(url, today=today)
     typer.echo(
@@ -204,21 +340,40 @@ def demo(
     typer.echo(f"Try it yourself: salesbot console --user alice --database-url {url}")
 
 
+class ExportFormatChoice(enum.StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class ImportKindChoice(enum.StrEnum):
+    CUSTOMERS = "customers"
+    DEALS = "deals"
+    ACTIVITIES = "activities"
+
+
+# Files with more rows than this get a progress bar (on stderr) while they are checked
+# and written; smaller ones finish before a bar would be worth drawing.
+PROGRESS_MIN_ROWS = 500
+# How many "already there" rows an import lists before it just counts the rest.
+SKIPPED_SHOWN = 10
+
+
 @cli.command()
 def export(
-    out: Annotated[Path, typer.Option(help="Directory to write the CSV files to.")],
+    out: Annotated[Path, typer.Option(help="Directory to write the files to.")],
+    fmt: Annotated[ExportFormatChoice, typer.Option(
+        "--format", help="csv: a file per table; xlsx: one salesbot-export.xlsx workbook "
+        "with a sheet per table.", case_sensitive=False)] = ExportFormatChoice.CSV,
     workspace: Annotated[str | None, typer.Option(help="Only this Slack team id.")] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Export customers, activities, deals and deal history as CSV files."""
-    from commands.export import export_csv
-
+    """Export customers, activities, deals, deal history and targets (CSV or Excel)."""
+    from commands.export import WORKBOOK, export_tables, write_export
     from storage import repo
 
     settings = load_settings(database_url)
     _upgrade(settings.database_url)
     _, deps = _deps(settings)
-    out.mkdir(parents=True, exist_ok=True)
     with deps.session_factory() as session:
         ws_id = None
         if workspace:
@@ -227,9 +382,89 @@ def export(
                 typer.secho(f"No workspace {workspace} in this database.", fg="red", err=True)
                 raise typer.Exit(2)
             ws_id = ws.id
-        counts = export_csv(session, ws_id, out)
+        tables = export_tables(session, ws_id)
+    counts = write_export(tables, out, fmt.value)
+    if fmt is ExportFormatChoice.XLSX:
+        sheets = ", ".join(f"{name} {rows}" for name, rows in counts.items())
+        typer.echo(f"{out / WORKBOOK}: {sheets} rows")
+        return
     for name, rows in counts.items():
-        typer.echo(f"{out / name}: {rows} rows")
+        typer.echo(f"{out / f'{name}.csv'}: {rows} rows")
+
+
+@cli.command("import")
+def import_cmd(
+    kind: Annotated[ImportKindChoice, typer.Argument(
+        help="What the file holds: customers, deals or activities.", metavar="KIND",
+        case_sensitive=False)],
+    file: Annotated[Path, typer.Argument(
+        help="A .csv or .xlsx file (our export's columns, or a Salesforce report's).",
+        metavar="FILE")],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check every row and say what would be imported; write nothing.")]
+        = False,
+    workspace: Annotated[str | None, typer.Option(
+        help="Slack team id to import into (needed when the database has several).")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Import customers, deals or activities from a CSV or Excel file: every row or none."""
+    from sqlalchemy.exc import IntegrityError
+
+    from commands.errors import UsageError
+    from commands.importer import apply_import, pick_workspace, plan_import, read_rows
+
+    settings = load_settings(database_url)
+    try:
+        rows = read_rows(file, sheet=kind.value)
+    except UsageError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from None
+    _upgrade(settings.database_url)
+    _, deps = _deps(settings)
+    now = utc_now()
+    try:
+        with deps.session_factory.begin() as session:
+            try:
+                ws = pick_workspace(session, workspace)
+            except UsageError as exc:
+                typer.secho(str(exc), fg="red", err=True)
+                raise typer.Exit(2) from None
+            with typer.progressbar(length=len(rows), label=f"Checking {len(rows)} rows",
+                                   file=sys.stderr,
+                                   hidden=len(rows) < PROGRESS_MIN_ROWS) as checking:
+                try:
+                    plan = plan_import(kind.value, rows, session=session, workspace=ws,
+                                       now=now, progress=checking.update)
+                except UsageError as exc:
+                    typer.secho(f"{file.name}: {exc}", fg="red", err=True)
+                    raise typer.Exit(1) from None
+            if not plan.ok:
+                for problem in plan.problems:
+                    typer.secho(f"{file.name} {problem}", fg="red", err=True)
+                bad = len(plan.problems)
+                typer.secho(f"Nothing was imported: {bad} row{'s' if bad != 1 else ''} of "
+                            f"{plan.rows} {'have' if bad != 1 else 'has'} problems. Fix "
+                            f"{'them' if bad != 1 else 'it'} and run the import again.",
+                            fg="red", err=True)
+                raise typer.Exit(1)
+            for skipped in plan.skipped[:SKIPPED_SHOWN]:
+                typer.echo(f"{file.name} {skipped}")
+            if len(plan.skipped) > SKIPPED_SHOWN:
+                typer.echo(f"... and {len(plan.skipped) - SKIPPED_SHOWN} more rows already "
+                           "there.")
+            if dry_run:
+                typer.echo(f"{plan.dry_run_message()} (workspace {ws.slack_team_id}, "
+                           f"{plan.layout} layout)")
+                return
+            with typer.progressbar(length=plan.size, label="Importing", file=sys.stderr,
+                                   hidden=plan.size < PROGRESS_MIN_ROWS) as writing:
+                result = apply_import(plan, session=session, progress=writing.update)
+    except IntegrityError:
+        typer.secho("Someone added the same records while the import ran, so nothing was "
+                    "imported. Run it again: rows already there are skipped.", fg="red",
+                    err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{result.message()} (workspace {ws.slack_team_id})")
 
 
 def main() -> None:

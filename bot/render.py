@@ -27,6 +27,7 @@ from commands.pipeline import PipelineResult
 from commands.plan import Scorecard
 from commands.report import LeaderboardResult, ReportResult
 from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
+from commands.standup import StandupConfigResult, StandupDone, StandupReport
 from commands.targets import PlanResult, TargetResult
 from commands.visit import VisitResult
 
@@ -113,6 +114,10 @@ def render(result: object) -> Reply:
         return render_leaderboard(result)
     if isinstance(result, DigestResult):
         return render_digest(result)
+    if isinstance(result, StandupConfigResult | StandupDone | StandupReport):
+        from bot.standup_render import render_standup  # it builds on this module
+
+        return render_standup(result)
     if isinstance(result, HelpResult):
         return text_reply(usage(result.topic))
     raise TypeError(f"no rendering for {type(result).__name__}")

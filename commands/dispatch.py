@@ -23,6 +23,7 @@ from commands.report import (
     run_report,
 )
 from commands.sales import HelpResult, parse_sales, run_sales
+from commands.standup import parse_standup, run_standup
 from commands.targets import parse_plan, parse_target, run_plan, run_target
 from commands.visit import parse_visit, run_visit
 
@@ -84,6 +85,11 @@ COMMANDS: dict[str, CommandSpec] = {
     "sales": CommandSpec(
         parse_sales_family, run_sales_family, "Teams, reports, leaderboards and help",
         'team create "East" tz:Asia/Shanghai | team add @alice | role @bob manager | help',
+    ),
+    "standup": CommandSpec(
+        parse_standup, run_standup, "The daily stand-up: answer, skip, out of office, settings",
+        'answer yesterday:"..." today:"..." blockers:none | skip | ooo 2026-12-20..2027-01-02 '
+        "| config time:09:30 days:mon-fri | now | report",
     ),
 }
 

@@ -53,8 +53,18 @@ SALES = """*`/sales` — teams, roles, reports and leaderboards*
 `/sales leaderboard [metric] [week|month|quarter]` — reps ranked by attainment of their target
 `/sales help` — this help"""
 
+STANDUP = """*`/standup` — the daily stand-up*
+`/standup answer yesterday:"met Acme" today:"demo for Globex" blockers:none` — or press
+  *Answer* on the prompt for a form pre-filled from what you logged and what your plan asks
+`/standup skip` — skip today's · `/standup ooo 2026-12-20..2027-01-02` — out of office
+  (`/standup ooo` lists, `/standup ooo off` clears) · `/standup` — your team's stand-up
+`/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m` — managers: turn it
+  on (off until configured); `tz:local` asks each member at 09:30 in their own timezone;
+  `/standup config off` turns it off
+`/standup now` — managers: start today's at once · `/standup report [date]` — a past one"""
+
 TOPICS = {"visit": VISIT, "deal": DEAL, "target": TARGET, "plan": PLAN, "pipeline": PIPELINE,
-          "sales": SALES}
+          "standup": STANDUP, "sales": SALES}
 
 
 def usage(topic: str | None) -> str:

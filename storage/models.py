@@ -8,7 +8,7 @@ timezone-aware.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -385,3 +386,107 @@ class Holiday(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
     name: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- scheduling and stand-ups -----------------------------------------------------------------
+
+
+class DeliveryStatus(enum.StrEnum):
+    CLAIMED = "claimed"  # an instance won the claim and is sending it now
+    RETRYING = "retrying"  # a send failed; the next tick after next_attempt_at tries again
+    SENT = "sent"
+    FAILED = "failed"  # gave up: too many failed tries, a permanent error, or outcome unknown
+    SKIPPED = "skipped"  # past its grace window, or nothing left to say
+
+
+class Delivery(Base):
+    """One scheduled message (a stand-up prompt, a summary, a digest...) and its fate.
+
+    The unique key "kind:subject:local_period" is the claim: whichever instance inserts it
+    first sends the item, so several bot instances on one database send it exactly once.
+    """
+
+    __tablename__ = "delivery"
+    __table_args__ = (Index("ix_delivery_status_next_attempt", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"),
+                                              index=True)
+    # standup_prompt, standup_reminder, standup_summary, ... later digest, warning: a plain
+    # string (not a CHECK-ed enum) so a new kind of job needs no migration.
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))  # member:12, team:3
+    local_period: Mapped[str] = mapped_column(String(32))  # 2026-11-23, 2026-W48
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus, "delivery_status"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # RETRYING: when to try again; CLAIMED: when the claim is presumed dead.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))  # of the first message posted
+    # Messages of this item already posted (a summary is a parent plus thread replies): a
+    # retry resumes after them instead of posting them again.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StandupConfig(Base):
+    """A team's daily stand-up: when it is, for how long, and who is reminded when."""
+
+    __tablename__ = "standup_config"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), unique=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    prompt_time: Mapped[time] = mapped_column(Time())  # local wall-clock time of the prompt
+    days: Mapped[str] = mapped_column(String(32))  # "mon,tue,wed,thu,fri"
+    tz_mode: Mapped[str] = mapped_column(String(8))  # team | local
+    window_minutes: Mapped[int] = mapped_column(Integer)
+    reminder_minutes: Mapped[int] = mapped_column(Integer)  # 0: no reminder
+    # Stand-ups due before this moment are not sent (nor reported missed) when it is turned on.
+    enabled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A one-off stand-up started with `/standup now`: its day (team-local) and start instant.
+    adhoc_day: Mapped[date | None] = mapped_column(Date)
+    adhoc_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    team: Mapped[Team] = relationship()
+
+
+class StandupAnswer(Base):
+    """A member's answer to one day's stand-up, or their choice to skip it."""
+
+    __tablename__ = "standup_answer"
+    __table_args__ = (
+        UniqueConstraint("member_id", "day"),
+        Index("ix_standup_answer_team_day", "team_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    skipped: Mapped[bool] = mapped_column(default=False)
+    yesterday: Mapped[str] = mapped_column(Text, default="")
+    today: Mapped[str] = mapped_column(Text, default="")
+    blockers: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    member: Mapped[Member] = relationship()
+
+
+class OutOfOffice(Base):
+    """Days a member is away: no stand-up prompts, shown as out of office in summaries."""
+
+    __tablename__ = "out_of_office"
+    __table_args__ = (Index("ix_out_of_office_member_end", "member_id", "end_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    start_day: Mapped[date] = mapped_column(Date)
+    end_day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -84,6 +84,8 @@ class SlackStub:
             return 200, {"ok": True, "user": user}, {}
         if method == "views.open":
             return 200, {"ok": True, "view": {"id": "V1"}}, {}
+        if method == "conversations.open":
+            return 200, {"ok": True, "channel": {"id": f"D{body.get('users', '')}"}}, {}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             return 200, {"ok": True, "ts": f"{len(self.calls) + 1}.000", "channel":
                          body.get("channel")}, {}

@@ -10,14 +10,17 @@ def test_http_manifest_points_everything_at_the_events_url() -> None:
     m = yaml.safe_load(manifest_yaml("https://bot.example.com/"))
     url = "https://bot.example.com/slack/events"
     commands = {c["command"]: c for c in m["features"]["slash_commands"]}
-    assert set(commands) == {"/visit", "/deal", "/target", "/plan", "/pipeline", "/sales"}
+    assert set(commands) == {"/visit", "/deal", "/target", "/plan", "/pipeline", "/sales",
+                             "/standup"}
     assert all(c["should_escape"] is True and c["url"] == url and c["usage_hint"]
                for c in commands.values())
     assert m["settings"]["interactivity"]["request_url"] == url
     assert m["settings"]["interactivity"]["message_menu_options_url"] == url
     assert m["settings"]["event_subscriptions"]["request_url"] == url
     assert m["settings"]["socket_mode_enabled"] is False
-    assert {"commands", "chat:write", "users:read"} <= set(m["oauth_config"]["scopes"]["bot"])
+    # stand-up prompts are DMs (conversations.open needs im:write)
+    assert {"commands", "chat:write", "im:write", "users:read"} <= set(
+        m["oauth_config"]["scopes"]["bot"])
 
 
 def test_socket_mode_manifest_has_no_urls() -> None:

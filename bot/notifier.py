@@ -1,0 +1,157 @@
+"""The Slack side of jobs' `Notifier`: render job messages as Block Kit and post them,
+paced per channel, honouring Slack's rate limits."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+from bot.render import Reply
+from bot.standup_render import render_standup_message
+from jobs.notify import SendFailed
+
+log = logging.getLogger(__name__)
+
+# Slack allows about one message per second per channel, with short bursts.
+CHANNEL_INTERVAL = 1.0
+# Longer Retry-After waits are not slept through: the ticker retries on a later tick.
+MAX_RATE_LIMIT_WAIT = 30.0
+PERMANENT_ERRORS = frozenset({
+    "channel_not_found", "is_archived", "not_in_channel", "user_not_found", "user_disabled",
+    "account_inactive", "cannot_dm_bot", "invalid_blocks", "msg_too_long", "no_text",
+    "restricted_action", "invalid_auth", "not_authed", "token_revoked", "missing_scope",
+})
+
+Sleep = Callable[[float], None]
+
+
+def render_message(message: object) -> Reply:
+    """The Slack message for anything a job sends (a new kind of job adds its branch)."""
+    reply = render_standup_message(message)
+    if reply is None:
+        raise TypeError(f"no Slack rendering for {type(message).__name__}")
+    return reply
+
+
+def retry_after(headers: dict[str, Any] | None) -> float | None:
+    """Seconds from a Retry-After header ({name: [value]} or {name: value})."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(float(raw), 0.0)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+class RateLimitWait(RateLimitErrorRetryHandler):
+    """Retry a 429 after its Retry-After, sleeping with an injectable function.
+
+    slack_sdk's own handler sleeps with time.sleep; this one takes `sleep` so tests never
+    really wait, and declines waits longer than `max_wait` (the call then fails with the
+    429 and the ticker retries the item on a later tick instead of blocking).
+    """
+
+    def __init__(self, sleep: Sleep, *, max_retry_count: int = 2,
+                 max_wait: float = MAX_RATE_LIMIT_WAIT) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
+        self.max_wait = max_wait
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest,
+                   response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = retry_after(response.headers)
+        return wait is None or wait <= self.max_wait
+
+    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest,
+                                 response: HttpResponse | None = None,
+                                 error: Exception | None = None) -> None:
+        wait = retry_after(response.headers if response is not None else None)
+        state.next_attempt_requested = True
+        log.info("Slack rate limit on %s: waiting %ss", request.url, wait)
+        self.sleep(1.0 if wait is None else wait)
+        state.increment_current_attempt()
+
+
+class ChannelPacer:
+    """Keep posts to one channel at least `interval` seconds apart."""
+
+    def __init__(self, interval: float = CHANNEL_INTERVAL, *, sleep: Sleep = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.sleep = sleep
+        self.clock = clock
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, channel: str) -> None:
+        with self._lock:
+            now = self.clock()
+            ready = self._next.get(channel, now)
+            if ready > now:
+                self.sleep(ready - now)
+            self._next[channel] = max(now, ready) + self.interval
+
+
+class SlackNotifier:
+    """Posts job messages with chat.postMessage; DMs go through conversations.open."""
+
+    def __init__(self, client: WebClient, *, sleep: Sleep = time.sleep,
+                 clock: Callable[[], float] = time.monotonic,
+                 channel_interval: float = CHANNEL_INTERVAL,
+                 max_rate_limit_wait: float = MAX_RATE_LIMIT_WAIT) -> None:
+        self.client = client
+        self.client.retry_handlers = [
+            *(h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)),
+            RateLimitWait(sleep, max_wait=max_rate_limit_wait),
+        ]
+        self.pacer = ChannelPacer(channel_interval, sleep=sleep, clock=clock)
+        self._dms: dict[str, str] = {}
+
+    @classmethod
+    def connect(cls, token: str, api_url: str | None = None, **kw: Any) -> SlackNotifier:
+        """A notifier with its own Web API client (not shared with the Bolt app's)."""
+        client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
+        return cls(client, **kw)
+
+    def dm_channel(self, user_id: str) -> str:
+        if user_id not in self._dms:
+            response = self._call(self.client.conversations_open, users=user_id)
+            self._dms[user_id] = response["channel"]["id"]
+        return self._dms[user_id]
+
+    def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
+        reply = render_message(message)
+        self.pacer.wait(to)
+        response = self._call(
+            self.client.chat_postMessage, channel=to, text=reply.text,
+            blocks=[b.to_dict() for b in reply.blocks[:50]], thread_ts=thread_ts,
+            unfurl_links=False, unfurl_media=False)
+        return str(response["ts"])
+
+    @staticmethod
+    def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
+        try:
+            return method(**kwargs)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+            if exc.response.status_code == 429:
+                wait = retry_after(exc.response.headers)
+                raise SendFailed(f"rate limited ({error})", retry_after=wait) from exc
+            raise SendFailed(error, permanent=error in PERMANENT_ERRORS) from exc
+        except OSError as exc:  # connection refused, timeouts: try again on a later tick
+            raise SendFailed(f"could not reach Slack: {exc}") from exc

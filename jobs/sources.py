@@ -1,0 +1,10 @@
+"""The sources every ticker runs; a new kind of scheduled work adds itself here."""
+
+from __future__ import annotations
+
+from jobs.standup import StandupSource
+from jobs.ticker import Source
+
+
+def default_sources() -> list[Source]:
+    return [StandupSource()]

@@ -1,0 +1,258 @@
+"""The ticker: once a minute, find what is due, claim it, send it, and retry what failed.
+
+A *source* (stand-ups; later digests and warnings) says what is due at a moment, as
+`DueItem`s keyed by (kind, subject, local period), and builds the posts of an item once it
+is claimed. The ticker claims each item by inserting its delivery row; the instance whose
+insert wins sends it, so several instances on one database send every item exactly once.
+
+- An item more than `grace` past due when first seen (the bot was down) is recorded as
+  skipped and logged, not sent.
+- A failed send is retried on later ticks with exponential backoff (or after Slack's
+  Retry-After), and marked failed after `max_attempts` tries or a permanent error. Posts
+  already made are never made again: each delivery counts the posts it has made.
+- A claim whose sender died mid-send (its lease ran out) is marked failed, not re-sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobs.notify import Notifier, Post, SendFailed
+from storage import deliveries
+from storage.models import Delivery, DeliveryStatus
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRACE = timedelta(hours=2)
+LOOKBACK = timedelta(days=1)
+MAX_ATTEMPTS = 4
+BACKOFF = timedelta(minutes=1)
+LEASE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something to send once: a stand-up prompt for member:12 on 2026-11-23, say."""
+
+    kind: str
+    subject: str  # member:12, team:3
+    local_period: str  # 2026-11-23 (the subject's local day), 2026-W48
+    due_at: datetime
+    workspace_id: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.subject}:{self.local_period}"
+
+
+class Source(Protocol):
+    """A kind of scheduled work the ticker runs."""
+
+    kinds: tuple[str, ...]  # the item kinds it produces (and builds)
+    grace: timedelta | None  # how late a missed item may still go out; None: the ticker's
+
+    def due(self, session: Session, now: datetime) -> Iterable[DueItem]:
+        """Items due at or before `now` (the ticker ignores those claimed already)."""
+        ...
+
+    def build(self, session: Session, item: DueItem, claimed_at: datetime) -> Sequence[Post]:
+        """The posts of a claimed item, as things stood at `claimed_at`; none: nothing to
+        say any more (someone answered before their reminder). Must not write: a dry run
+        builds too."""
+        ...
+
+
+def subject_id(subject: str) -> int:
+    """12 for "member:12"."""
+    return int(subject.rpartition(":")[2])
+
+
+@dataclass
+class TickReport:
+    """What one tick did, by delivery key."""
+
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"{len(self.sent)} sent, {len(self.skipped)} skipped, "
+                f"{len(self.retrying)} to retry, {len(self.failed)} failed")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A due item in a dry run: what a tick would do with it, and its posts."""
+
+    item: DueItem
+    # send | skip (past grace) | nothing (to say) | or the status it already has: sent,
+    # claimed, retrying, failed, skipped
+    action: str
+    posts: tuple[Post, ...] = ()
+
+
+@dataclass
+class Ticker:
+    """Runs the sources against the database and the notifier; `tick(now)` is one pass."""
+
+    session_factory: sessionmaker[Session]
+    notifier: Notifier
+    sources: Sequence[Source]
+    grace: timedelta = DEFAULT_GRACE
+    max_attempts: int = MAX_ATTEMPTS
+    backoff: timedelta = BACKOFF
+    lease: timedelta = LEASE
+
+    def _source(self, kind: str) -> Source | None:
+        return next((s for s in self.sources if kind in s.kinds), None)
+
+    def _grace(self, source: Source) -> timedelta:
+        return source.grace if source.grace is not None else self.grace
+
+    def due(self, now: datetime) -> list[tuple[Source, DueItem]]:
+        """Every source's items due within the lookback, oldest first."""
+        out: list[tuple[Source, DueItem]] = []
+        for source in self.sources:
+            try:
+                with self.session_factory() as session:
+                    items = list(source.due(session, now))
+            except Exception:
+                log.exception("finding due items of %s failed", source.kinds)
+                continue
+            out += [(source, i) for i in items if now - LOOKBACK <= i.due_at <= now]
+        return sorted(out, key=lambda si: (si[1].due_at, si[1].key))
+
+    def plan(self, now: datetime) -> list[Planned]:
+        """What `tick(now)` would do, without claiming or sending anything."""
+        due = self.due(now)
+        with self.session_factory() as session:
+            known = deliveries.statuses(session, [i.key for _, i in due])
+            out = []
+            for source, item in due:
+                if item.key in known:
+                    out.append(Planned(item, known[item.key].value))
+                elif now - item.due_at > self._grace(source):
+                    out.append(Planned(item, "skip"))
+                else:
+                    posts = tuple(source.build(session, item, now))
+                    out.append(Planned(item, "send" if posts else "nothing", posts))
+        return out
+
+    def tick(self, now: datetime) -> TickReport:
+        """One pass at `now`: give up on dead claims, retry failures, send what is due."""
+        report = TickReport()
+        with self.session_factory.begin() as session:
+            for key in deliveries.abandon_stale_claims(session, now):
+                log.warning("delivery %s: its sender stopped mid-send; marked failed", key)
+                report.failed.append(key)
+        self._retry(now, report)
+        due = self.due(now)
+        with self.session_factory() as session:
+            known = deliveries.statuses(session, [i.key for _, i in due])
+        for source, item in due:
+            if item.key in known:
+                continue
+            late = now - item.due_at > self._grace(source)
+            with self.session_factory.begin() as session:
+                delivery_id = deliveries.insert_once(
+                    session, key=item.key, workspace_id=item.workspace_id, kind=item.kind,
+                    subject=item.subject, local_period=item.local_period, due_at=item.due_at,
+                    status=DeliveryStatus.SKIPPED if late else DeliveryStatus.CLAIMED, now=now,
+                    next_attempt_at=None if late else now + self.lease,
+                    last_error=f"missed: {now - item.due_at} late, past the "
+                               f"{self._grace(source)} grace window" if late else None)
+            if delivery_id is None:
+                continue  # another instance claimed it first
+            if late:
+                log.info("skipped %s: due %s, past its grace window", item.key,
+                         item.due_at.isoformat())
+                report.skipped.append(item.key)
+                continue
+            self._deliver(source, item, delivery_id, now, report)
+        if report.sent or report.skipped or report.retrying or report.failed:
+            log.info("tick at %s: %s", now.isoformat(), report)
+        return report
+
+    def _retry(self, now: datetime, report: TickReport) -> None:
+        with self.session_factory() as session:
+            waiting = [(d.id, d.attempts, _item(d)) for d in deliveries.retries_due(session, now)]
+        for delivery_id, attempts, item in waiting:
+            source = self._source(item.kind)
+            if source is None:
+                continue  # a kind this instance does not run (yet)
+            with self.session_factory.begin() as session:
+                taken = deliveries.reclaim(session, delivery_id, attempts, now + self.lease)
+            if taken:
+                self._deliver(source, item, delivery_id, now, report)
+
+    def _deliver(self, source: Source, item: DueItem, delivery_id: int, now: datetime,
+                 report: TickReport) -> None:
+        try:
+            with self.session_factory() as session:
+                row = session.get_one(Delivery, delivery_id)
+                done, first_ts = row.parts_sent, row.message_ts
+                posts = list(source.build(session, item, row.created_at))
+            if not posts:
+                self._finish(delivery_id, DeliveryStatus.SKIPPED, now, "nothing to send")
+                report.skipped.append(item.key)
+                return
+            for n, post in enumerate(posts):
+                if n < done:
+                    continue
+                to = self.notifier.dm_channel(post.to) if post.dm else post.to
+                thread = post.reply_to or (first_ts if post.in_thread else None)
+                ts = self.notifier.send(to, post.message, thread)
+                with self.session_factory.begin() as session:
+                    row = session.get_one(Delivery, delivery_id)
+                    row.parts_sent = n + 1
+                    if n == 0:
+                        row.channel, row.message_ts = to, ts
+                if n == 0:
+                    first_ts = ts
+            self._finish(delivery_id, DeliveryStatus.SENT, now, None)
+            report.sent.append(item.key)
+        except SendFailed as exc:
+            self._failed(item, delivery_id, now, exc.reason, exc.retry_after, exc.permanent,
+                         report)
+        except Exception as exc:
+            log.exception("delivery %s failed", item.key)
+            self._failed(item, delivery_id, now, f"{type(exc).__name__}: {exc}", None, False,
+                         report)
+
+    def _finish(self, delivery_id: int, status: DeliveryStatus, now: datetime,
+                note: str | None) -> None:
+        with self.session_factory.begin() as session:
+            row = session.get_one(Delivery, delivery_id)
+            row.status, row.next_attempt_at, row.last_error = status, None, note
+            if status == DeliveryStatus.SENT:
+                row.sent_at = now
+
+    def _failed(self, item: DueItem, delivery_id: int, now: datetime, reason: str,
+                retry_after: float | None, permanent: bool, report: TickReport) -> None:
+        with self.session_factory.begin() as session:
+            row = session.get_one(Delivery, delivery_id)
+            row.last_error = reason[:2000]
+            if permanent or row.attempts >= self.max_attempts:
+                row.status, row.next_attempt_at = DeliveryStatus.FAILED, None
+                log.error("delivery %s failed for good after %d tries: %s", item.key,
+                          row.attempts, reason)
+                report.failed.append(item.key)
+                return
+            wait = self.backoff * 2 ** (row.attempts - 1)
+            if retry_after is not None:
+                wait = max(wait, timedelta(seconds=retry_after))
+            row.status, row.next_attempt_at = DeliveryStatus.RETRYING, now + wait
+            log.warning("delivery %s failed (try %d), retrying after %s: %s", item.key,
+                        row.attempts, row.next_attempt_at.isoformat(), reason)
+            report.retrying.append(item.key)
+
+
+def _item(d: Delivery) -> DueItem:
+    return DueItem(d.kind, d.subject, d.local_period, d.due_at, d.workspace_id)

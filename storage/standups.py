@@ -1,0 +1,95 @@
+"""Repository functions for stand-ups: configs, answers, out of office, yesterday's work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import (
+    Activity,
+    Deal,
+    DealHistory,
+    OutOfOffice,
+    StandupAnswer,
+    StandupConfig,
+    Team,
+)
+
+
+def config_for(session: Session, team_id: int) -> StandupConfig | None:
+    return session.scalar(select(StandupConfig).where(StandupConfig.team_id == team_id))
+
+
+def live_configs(session: Session) -> Sequence[StandupConfig]:
+    """Configs with a stand-up to run: turned on, or with a one-off `/standup now`."""
+    return session.scalars(
+        select(StandupConfig)
+        .where(or_(StandupConfig.enabled, StandupConfig.adhoc_day.is_not(None)))
+        .options(selectinload(StandupConfig.team).selectinload(Team.members),
+                 selectinload(StandupConfig.team).selectinload(Team.managers))
+        .order_by(StandupConfig.id)
+    ).all()
+
+
+def answer_for(session: Session, member_id: int, day: date) -> StandupAnswer | None:
+    return session.scalar(
+        select(StandupAnswer).where(StandupAnswer.member_id == member_id,
+                                    StandupAnswer.day == day)
+    )
+
+
+def answers_between(
+    session: Session, team_id: int, start: date, end: date
+) -> Sequence[StandupAnswer]:
+    """A team's answers (and skips) for days start..end, oldest answer first."""
+    return session.scalars(
+        select(StandupAnswer)
+        .where(StandupAnswer.team_id == team_id, StandupAnswer.day.between(start, end))
+        .order_by(StandupAnswer.answered_at, StandupAnswer.id)
+    ).all()
+
+
+def away_between(
+    session: Session, member_ids: Sequence[int], start: date, end: date
+) -> Sequence[OutOfOffice]:
+    """Out-of-office ranges of these members overlapping start..end."""
+    if not member_ids:
+        return []
+    return session.scalars(
+        select(OutOfOffice).where(OutOfOffice.member_id.in_(member_ids),
+                                  OutOfOffice.start_day <= end, OutOfOffice.end_day >= start)
+    ).all()
+
+
+def away_from(session: Session, member_id: int, day: date) -> Sequence[OutOfOffice]:
+    """A member's out-of-office ranges that end on or after `day`, soonest first."""
+    return session.scalars(
+        select(OutOfOffice)
+        .where(OutOfOffice.member_id == member_id, OutOfOffice.end_day >= day)
+        .order_by(OutOfOffice.start_day)
+    ).all()
+
+
+def activities_on(session: Session, member_id: int, day: date) -> Sequence[Activity]:
+    return session.scalars(
+        select(Activity)
+        .where(Activity.member_id == member_id, Activity.occurred_on == day)
+        .options(selectinload(Activity.customer))
+        .order_by(Activity.id)
+    ).all()
+
+
+def deal_changes_between(
+    session: Session, member_id: int, start_at: datetime, end_at: datetime
+) -> Sequence[DealHistory]:
+    """Deal changes a member made in [start_at, end_at), oldest first."""
+    return session.scalars(
+        select(DealHistory)
+        .where(DealHistory.changed_by_id == member_id, DealHistory.changed_at >= start_at,
+               DealHistory.changed_at < end_at)
+        .options(selectinload(DealHistory.deal).selectinload(Deal.customer))
+        .order_by(DealHistory.id)
+    ).all()

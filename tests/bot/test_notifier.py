@@ -1,0 +1,179 @@
+"""The Slack notifier against the local stub Web API: Block Kit, DMs, 429s, pacing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.dispatch import Deps
+from bot.notifier import ChannelPacer, SlackNotifier, render_message
+from commands.standup import PersonAnswer, PersonRef, StandupSummary
+from jobs.notify import SendFailed
+from jobs.sources import default_sources
+from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
+from jobs.ticker import Ticker
+from storage.models import DeliveryStatus
+from tests.conftest import Chat
+from tests.jobs.recording import deliveries, utc
+from tests.slack_stub import SlackStub
+
+ALICE = PersonRef("UALICE", "alice")
+PROMPT = StandupPrompt("East", date(2026, 11, 23), ALICE,
+                       datetime(2026, 11, 23, 11, 30, tzinfo=UTC))
+
+
+class FakeTime:
+    """A monotonic clock that only moves when slept on."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def _server() -> Iterator[SlackStub]:
+    with SlackStub() as s:
+        yield s
+
+
+@pytest.fixture
+def stub(_server: SlackStub) -> SlackStub:
+    """One stub server for the module (stopping one takes half a second), reset per test."""
+    _server.calls.clear()
+    _server.failures.clear()
+    return _server
+
+
+@pytest.fixture
+def time_() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def notifier(stub: SlackStub, time_: FakeTime) -> SlackNotifier:
+    return SlackNotifier.connect("xoxb-test", stub.api_url, sleep=time_.sleep,
+                                 clock=time_.clock)
+
+
+def blocks_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = body["blocks"]
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+def test_prompt_is_a_dm_with_answer_skip_and_out_of_office_buttons(
+        stub: SlackStub, notifier: SlackNotifier) -> None:
+    channel = notifier.dm_channel("UALICE")
+    assert channel == "DUALICE" and notifier.dm_channel("UALICE") == channel
+    assert len(stub.of("conversations.open")) == 1
+    ts = notifier.send(channel, PROMPT)
+    [post] = stub.of("chat.postMessage")
+    assert ts and post.body["channel"] == "DUALICE"
+    assert "East" in post.body["text"] and "11:30" in post.body["text"]
+    [actions] = [b for b in blocks_of(post.body) if b["type"] == "actions"]
+    assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
+        ("standup_answer", "2026-11-23"), ("standup_skip", "2026-11-23"),
+        ("standup_ooo", "2026-11-23")]
+
+
+def test_thread_replies_carry_the_thread_ts(stub: SlackStub, notifier: SlackNotifier) -> None:
+    answer = PersonAnswer(ALICE, "met Acme", "demo", "none", utc(2026, 11, 23, 2))
+    notifier.send("C0EAST", StandupAnswerPost("East", date(2026, 11, 23), answer), "7.000")
+    assert stub.of("chat.postMessage")[0].body["thread_ts"] == "7.000"
+
+
+def test_a_429_is_retried_after_its_retry_after(stub: SlackStub, notifier: SlackNotifier,
+                                                time_: FakeTime) -> None:
+    stub.failures["chat.postMessage"] = [(429, {"Retry-After": "3"})]
+    ts = notifier.send("C0EAST", PROMPT)
+    assert ts and time_.slept == [3.0]
+    assert len(stub.of("chat.postMessage")) == 2
+
+
+def test_a_long_retry_after_is_left_to_the_ticker(stub: SlackStub, notifier: SlackNotifier,
+                                                   time_: FakeTime) -> None:
+    stub.failures["chat.postMessage"] = [(429, {"Retry-After": "120"})]
+    with pytest.raises(SendFailed) as failed:
+        notifier.send("C0EAST", PROMPT)
+    assert failed.value.retry_after == 120 and not failed.value.permanent
+    assert time_.slept == []
+
+
+def test_a_server_error_fails_the_send_for_a_later_retry(stub: SlackStub,
+                                                         notifier: SlackNotifier) -> None:
+    stub.failures["chat.postMessage"] = [(500, {})]
+    with pytest.raises(SendFailed) as failed:
+        notifier.send("C0EAST", PROMPT)
+    assert not failed.value.permanent and failed.value.retry_after is None
+
+
+def test_posts_to_one_channel_are_paced(stub: SlackStub, notifier: SlackNotifier,
+                                        time_: FakeTime) -> None:
+    for _ in range(3):
+        notifier.send("C0EAST", PROMPT)
+    notifier.send("C0WEST", PROMPT)
+    assert time_.slept == [1.0, 1.0]  # the second and third post to C0EAST waited
+    assert len(stub.of("chat.postMessage")) == 4
+
+
+def test_pacer_does_not_wait_when_posts_are_already_apart(time_: FakeTime) -> None:
+    pacer = ChannelPacer(1.0, sleep=time_.sleep, clock=time_.clock)
+    pacer.wait("C1")
+    time_.now += 5
+    pacer.wait("C1")
+    assert time_.slept == []
+
+
+def test_a_rate_limited_prompt_is_retried_by_a_later_tick(
+        stub: SlackStub, time_: FakeTime, team: Chat, deps: Deps) -> None:
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    notifier = SlackNotifier.connect("xoxb-test", stub.api_url, sleep=time_.sleep,
+                                     clock=time_.clock, channel_interval=0)
+    ticker = Ticker(deps.session_factory, notifier, default_sources())
+    stub.failures["chat.postMessage"] = [(429, {"Retry-After": "90"})]
+    at = utc(2026, 11, 23, 1, 30)
+    report = ticker.tick(at)
+    assert len(report.sent) == 2 and len(report.retrying) == 1
+    [key] = report.retrying
+    row = deliveries(deps.session_factory)[key]
+    assert row.status == DeliveryStatus.RETRYING and "rate limited" in (row.last_error or "")
+    assert row.next_attempt_at == at + timedelta(seconds=90)
+    assert ticker.tick(at + timedelta(minutes=1)).sent == []
+    assert ticker.tick(at + timedelta(minutes=2)).sent == [key]
+    assert len([c for c in stub.of("chat.postMessage") if c.body.get("text")]) == 4
+    assert time_.slept == []
+
+
+def test_summary_answer_and_flag_read_well() -> None:
+    late = PersonAnswer(PersonRef("UBOB", "bob"), "calls", "visits", "no CRM access",
+                        utc(2026, 11, 23, 4), late=True)
+    ok = PersonAnswer(ALICE, "met Acme", "demo", "none", utc(2026, 11, 23, 2))
+    summary = StandupSummary("East", "C0EAST", date(2026, 11, 23), (ok, late), (),
+                             (PersonRef("UCAROL", "carol"),), (PersonRef("UMIA", "mia"),))
+    text = render_message(StandupSummaryPost(summary)).plain()
+    assert text.splitlines()[:2] == ["East stand-up · Mon 23 Nov",
+                                     "Answered 2/3 · out of office: @carol · missing: @mia"]
+    assert "• @bob: no CRM access" in text and "Answers are in the thread" in text
+    reply = render_message(StandupAnswerPost("East", date(2026, 11, 23), late)).plain()
+    assert reply.startswith("@bob (answered late)") and "Blockers: no CRM access" in reply
+    flag = render_message(BlockerFlag("East", date(2026, 11, 23), ALICE, "legal",
+                                      date(2026, 11, 20), "legal review")).plain()
+    assert "two stand-ups running" in flag and "Fri 20 Nov: legal review" in flag
+
+
+def test_command_replies_keep_channel_links_but_escape_names() -> None:
+    from bot.standup_render import render_standup
+    from commands.standup import StandupDone
+
+    reply = render_standup(StandupDone("R&D <team> posts in <#C0EAST> at 11:30."))
+    assert reply.text == "R&amp;D &lt;team&gt; posts in <#C0EAST> at 11:30."

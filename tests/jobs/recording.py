@@ -1,0 +1,81 @@
+"""A recording fake of the jobs' Notifier, and helpers shared by the job tests."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.dispatch import Deps
+from jobs.notify import SendFailed
+from jobs.standup import StandupSource
+from jobs.ticker import Ticker
+from storage.models import Delivery, Member
+
+
+@dataclass(frozen=True)
+class Sent:
+    to: str
+    message: object
+    thread_ts: str | None
+    ts: str
+
+
+class RecordingNotifier:
+    """Keeps a transcript of what jobs posted; queued failures are raised first."""
+
+    def __init__(self) -> None:
+        self.sent: list[Sent] = []
+        self.failures: list[SendFailed] = []  # raised by the next sends, in order
+        self.fail_on: dict[int, SendFailed] = {}  # raised by the n-th send call (1-based)
+        self.calls = 0
+        self.dms_opened: list[str] = []
+        self._lock = threading.Lock()
+
+    def dm_channel(self, user_id: str) -> str:
+        with self._lock:
+            self.dms_opened.append(user_id)
+        return f"D{user_id}"
+
+    def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
+        with self._lock:
+            self.calls += 1
+            if self.calls in self.fail_on:
+                raise self.fail_on.pop(self.calls)
+            if self.failures:
+                raise self.failures.pop(0)
+            ts = f"{len(self.sent) + 1}.000100"
+            self.sent.append(Sent(to, message, thread_ts, ts))
+            return ts
+
+    def of(self, cls: type) -> list[Sent]:
+        return [s for s in self.sent if isinstance(s.message, cls)]
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def make_ticker(deps: Deps, notifier: RecordingNotifier) -> Ticker:
+    return Ticker(deps.session_factory, notifier, [StandupSource()])
+
+
+def set_timezone(factory: sessionmaker[Session], user_id: str, tz: str) -> None:
+    with factory.begin() as session:
+        session.execute(update(Member).where(Member.slack_user_id == user_id)
+                        .values(timezone=tz))
+
+
+def deliveries(factory: sessionmaker[Session]) -> dict[str, Delivery]:
+    with factory() as session:
+        return {d.key: d for d in session.scalars(select(Delivery))}
+
+
+def member_id(factory: sessionmaker[Session], user_id: str) -> int:
+    with factory() as session:
+        found = session.scalar(select(Member.id).where(Member.slack_user_id == user_id))
+        assert found is not None
+        return found
