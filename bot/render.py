@@ -18,6 +18,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from commands.actions import ActionResult
+from commands.config import ConfigResult
 from commands.dates import format_day
 from commands.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.digest import DigestResult
@@ -114,6 +116,10 @@ def render(result: object) -> Reply:
         return render_leaderboard(result)
     if isinstance(result, DigestResult):
         return render_digest(result)
+    if isinstance(result, ActionResult):
+        return render_actions(result)
+    if isinstance(result, ConfigResult):
+        return render_config(result)
     if isinstance(result, StandupConfigResult | StandupDone | StandupReport):
         from bot.standup_render import render_standup  # it builds on this module
 
@@ -519,3 +525,23 @@ def render_digest(r: DigestResult) -> Reply:
         blocks.append(DividerBlock())
     blocks = blocks[:-1][:MAX_BLOCKS]
     return Reply(text="\n\n".join([f"*{escape(title)}*", *parts]), blocks=blocks)
+
+
+def render_actions(r: ActionResult) -> Reply:
+    marks = {"open": "•", "overdue": ":warning:", "done": ":white_check_mark:"}
+    lines = [escape(r.message)] if r.message else []
+    if len(r.items) > 1 or not r.message:
+        lines.insert(0, f"*Action items of {escape(r.team_name)}*")
+    if not (len(r.items) == 1 and r.message):
+        lines += [f"{marks[i.state]} *{i.ref}* {escape(i.owner)}: {escape(i.text)}"
+                  f"{'' if i.due is None else f' — due {i.due:%a %d %b}'}"
+                  f"{' (overdue)' if i.state == 'overdue' else ''}" for i in r.items]
+    return text_reply("\n".join(lines))
+
+
+def render_config(r: ConfigResult) -> Reply:
+    lines = [escape(r.message)] if r.message else []
+    lines.append(f"*Settings of {escape(r.team_name)}*")
+    lines.append(f"Weekly digest: {r.digest}")
+    lines.append("Warnings: " + " ".join(f"`{k}:{v}`" for k, v in r.warnings))
+    return text_reply("\n".join(lines))

@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from commands.actions import ActionAdd, ActionDone, ActionList, parse_action, run_action
 from commands.actors import Actor
+from commands.config import ConfigArgs, parse_config, run_config
 from commands.deal import parse_deal, run_deal
 from commands.digest import DigestArgs, parse_digest, run_digest
 from commands.errors import UsageError
@@ -38,11 +40,16 @@ class CommandSpec:
     usage_hint: str
 
 
+ACTION_TYPES = (ActionAdd, ActionDone, ActionList)
+
 # /sales verbs that live in their own modules: verb -> (parse, the Args type it returns, run)
-SALES_VERBS: dict[str, tuple[Callable[[str], Any], type, Callable[..., Any]]] = {
+SALES_VERBS: dict[str, tuple[Callable[[str], Any], type | tuple[type, ...],
+                             Callable[..., Any]]] = {
     "report": (parse_report, ReportArgs, run_report),
     "leaderboard": (parse_leaderboard, LeaderboardArgs, run_leaderboard),
     "digest": (parse_digest, DigestArgs, run_digest),
+    "action": (parse_action, ACTION_TYPES, run_action),
+    "config": (parse_config, ConfigArgs, run_config),
 }
 
 

@@ -490,3 +490,63 @@ class OutOfOffice(Base):
     start_day: Mapped[date] = mapped_column(Date)
     end_day: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ActionItem(Base):
+    """A PDCA action item from the weekly review: who does what by when."""
+
+    __tablename__ = "action_item"
+    __table_args__ = (Index("ix_action_item_team_open", "team_id", "done_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    text: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+
+    owner: Mapped[Member] = relationship(foreign_keys=[owner_id])
+    team: Mapped[Team] = relationship()
+
+
+class TeamSettings(Base):
+    """A team's schedule and warning settings, as `/sales config` set them."""
+
+    __tablename__ = "team_settings"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    digest_day: Mapped[int] = mapped_column(default=0)  # Monday = 0
+    digest_time: Mapped[str] = mapped_column(String(5), default="08:30")
+    digest_enabled: Mapped[bool] = mapped_column(default=True)
+    warnings: Mapped[str] = mapped_column(Text, default="")  # key:value pairs
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WarningState(Base):
+    """What the team was last told about one deviation: for cooldown, snooze and ack."""
+
+    __tablename__ = "warning_state"
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))  # Deviation.key: rule:subject
+    rule: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[int] = mapped_column(default=1)
+    message: Mapped[str] = mapped_column(Text)
+    fix: Mapped[str] = mapped_column(Text, default="")
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    posted_severity: Mapped[int | None] = mapped_column()
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    snooze_reason: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    active: Mapped[bool] = mapped_column(default=True)

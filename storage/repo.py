@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
+    ActionItem,
     Activity,
     ActivityType,
     Customer,
@@ -26,6 +27,7 @@ from storage.models import (
     Stage,
     Target,
     Team,
+    TeamSettings,
     Workspace,
 )
 
@@ -712,3 +714,35 @@ def won_in(
     ).all()
     return [(c, int(a)) for c, a in rows if c is not None]
 
+
+
+# --- action items -----------------------------------------------------------------------
+
+
+def action_item(session: Session, workspace_id: int, item_id: int) -> ActionItem | None:
+    return session.scalar(
+        select(ActionItem).where(ActionItem.workspace_id == workspace_id,
+                                 ActionItem.id == item_id)
+    )
+
+
+def action_items(
+    session: Session, team_id: int, *, owner_id: int | None = None,
+    done_since: datetime | None = None,
+) -> Sequence[ActionItem]:
+    """A team's open action items (and those done since `done_since`), due first."""
+    stmt = select(ActionItem).where(ActionItem.team_id == team_id)
+    if owner_id is not None:
+        stmt = stmt.where(ActionItem.owner_id == owner_id)
+    if done_since is None:
+        stmt = stmt.where(ActionItem.done_at.is_(None))
+    else:
+        stmt = stmt.where(ActionItem.done_at.is_(None) | (ActionItem.done_at >= done_since))
+    return session.scalars(
+        stmt.order_by(ActionItem.done_at.is_not(None), ActionItem.due_on.is_(None),
+                      ActionItem.due_on, ActionItem.id)
+    ).all()
+
+
+def team_settings(session: Session, team_id: int) -> TeamSettings | None:
+    return session.get(TeamSettings, team_id)

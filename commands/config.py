@@ -1,0 +1,130 @@
+"""/sales config: when a team's weekly digest goes out, and how its warnings are tuned."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from commands.actors import Actor
+from commands.deviations import (
+    CONFIG_KEYS,
+    RuleConfig,
+    format_rule_config,
+    parse_rule_config,
+)
+from commands.errors import PermissionDenied, UsageError
+from commands.sales import find_team
+from commands.text import parse_words
+from storage import repo
+from storage.models import TeamSettings
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DIGEST = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*-(\d{1,2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class ConfigArgs:
+    digest: tuple[int, str] | None = None  # weekday (Monday 0), HH:MM
+    digest_off: bool = False
+    warnings: dict[str, str] | None = None
+    team_name: str | None = None
+
+
+def parse_config(text: str) -> ConfigArgs:
+    """`/sales config [digest:mon-08:30|off] [warnings key:value ...] [team:"East"]`."""
+    words = parse_words(text, ("digest", "team", *CONFIG_KEYS))
+    opts = dict(words.options)
+    team_name = opts.pop("team", None)
+    digest = None
+    digest_off = False
+    if "digest" in opts:
+        raw = opts.pop("digest").strip().lower()
+        if raw == "off":
+            digest_off = True
+        else:
+            m = _DIGEST.match(raw)
+            if m is None or int(m.group(2)) > 23 or int(m.group(3)) > 59:
+                raise UsageError(f"`digest:{raw}` is not a day and time like digest:mon-08:30 "
+                                 "(or digest:off).")
+            digest = (DAYS.index(m.group(1)), f"{int(m.group(2)):02d}:{m.group(3)}")
+    extra = [w for w in words.positionals if w.lower() != "warnings"]
+    if extra:
+        raise UsageError(f"`{extra[0]}` is not a setting; try `/sales config digest:mon-08:30` "
+                         "or `/sales config warnings stale_days:14`.")
+    if opts and not any(w.lower() == "warnings" for w in words.positionals):
+        raise UsageError("Warning settings go after `warnings`, like "
+                         "`/sales config warnings stale_days:14 pace_threshold:0.85`.")
+    warnings = opts or None
+    if warnings is not None:
+        parse_rule_config(warnings)  # reject bad values before anything is written
+    return ConfigArgs(digest, digest_off, warnings, team_name)
+
+
+@dataclass(frozen=True)
+class ConfigResult:
+    team_name: str
+    message: str
+    digest: str  # "Mon 08:30 (each manager's timezone)" or "off"
+    warnings: tuple[tuple[str, str], ...]
+
+
+def rule_config(settings: TeamSettings | None) -> RuleConfig:
+    """The team's warning settings, or the defaults."""
+    if settings is None or not settings.warnings.strip():
+        return RuleConfig()
+    pairs = dict(item.split(":", 1) for item in settings.warnings.split())
+    return parse_rule_config(pairs)
+
+
+def digest_text(settings: TeamSettings | None) -> str:
+    if settings is not None and not settings.digest_enabled:
+        return "off"
+    day = settings.digest_day if settings else 0
+    at = settings.digest_time if settings else "08:30"
+    return f"{DAYS[day].title()} {at} (each manager's timezone)"
+
+
+def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
+               now: datetime) -> ConfigResult:
+    team = find_team(session, actor, args.team_name)
+    settings = repo.team_settings(session, team.id)
+    changing = args.digest is not None or args.digest_off or args.warnings is not None
+    message = ""
+    if changing:
+        if not (actor.is_admin or actor.manages(team)):
+            raise PermissionDenied(f"Only a manager of {team.name} or an admin can change its "
+                                   "settings; `/sales config` shows them.")
+        if settings is None:
+            settings = TeamSettings(team_id=team.id, digest_day=0, digest_time="08:30",
+                                    digest_enabled=True, warnings="")
+            session.add(settings)
+        changed = []
+        if args.digest_off:
+            settings.digest_enabled = False
+            changed.append("the weekly digest is off")
+        elif args.digest is not None:
+            settings.digest_day, settings.digest_time = args.digest
+            settings.digest_enabled = True
+            changed.append(f"the weekly digest goes out {digest_text(settings)}")
+        if args.warnings is not None:
+            merged = parse_rule_config(args.warnings, rule_config(settings))
+            settings.warnings = " ".join(f"{k}:{v}" for k, v in
+                                         format_rule_config(merged).items()
+                                         if k in _changed_keys(merged))
+            changed.append("warnings: " + ", ".join(f"{k} {v}" for k, v in
+                                                   args.warnings.items()))
+        settings.updated_at = now
+        session.flush()
+        message = f"Updated {team.name}: " + "; ".join(changed) + "."
+    current = rule_config(settings)
+    return ConfigResult(team.name, message, digest_text(settings),
+                        tuple(format_rule_config(current).items()))
+
+
+def _changed_keys(config: RuleConfig) -> set[str]:
+    """The settings that differ from the defaults: only those are stored."""
+    defaults = format_rule_config(RuleConfig())
+    return {k for k, v in format_rule_config(config).items() if defaults.get(k) != v}
