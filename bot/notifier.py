@@ -16,9 +16,10 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.render import Reply
+from bot.render import Reply, render_digest
 from bot.standup_render import render_standup_message
-from jobs.notify import SendFailed
+from jobs.digest import DigestPost
+from jobs.notify import FileUpload, SendFailed
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ Sleep = Callable[[float], None]
 
 def render_message(message: object) -> Reply:
     """The Slack message for anything a job sends (a new kind of job adds its branch)."""
+    if isinstance(message, DigestPost):
+        return render_digest(message.digest)
     reply = render_standup_message(message)
     if reply is None:
         raise TypeError(f"no Slack rendering for {type(message).__name__}")
@@ -135,6 +138,14 @@ class SlackNotifier:
         return self._dms[user_id]
 
     def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
+        if isinstance(message, FileUpload):
+            self.pacer.wait(to)
+            response = self._call(
+                self.client.files_upload_v2, channel=to, content=message.content,
+                filename=message.filename, title=message.title,
+                initial_comment=message.comment or None, thread_ts=thread_ts)
+            files = response.get("files") or [response.get("file") or {}]
+            return str(files[0].get("id", ""))
         reply = render_message(message)
         self.pacer.wait(to)
         response = self._call(

@@ -6,14 +6,17 @@ manager. Figures come from SQL aggregates; the analytics on top are pandas funct
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from commands.actions import line_of as action_line
 from commands.actors import Actor
 from commands.checks import team_inputs
 from commands.dates import local_today
@@ -30,10 +33,11 @@ from commands.plan import (
     win_rate,
 )
 from commands.sales import find_team
+from commands.standup import has_blockers
 from commands.targets import actual_for, period_bounds, target_plan
 from commands.text import parse_words
-from storage import repo
-from storage.models import Team, Workspace
+from storage import repo, standups
+from storage.models import StandupAnswer, Team, Workspace
 
 # The order a focus is picked in when several rules fire: the first that fired wins.
 CENT = Decimal("0.01")
@@ -217,6 +221,16 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     attainment = pd.DataFrame({"rep": [r.name for r in rep_lines],
                                "attainment": [r.score.attainment for r in rep_lines]})
     managers = tuple(m.slack_user_id for m in team.managers)
+    first_day, last_day = week_start.date(), (week_end - timedelta(days=1)).date()
+    prompted = standups.prompts_sent(session, ids, first_day, last_day)
+    answers = standups.answers_between(session, team.id, first_day - timedelta(days=7),
+                                       last_day)
+    answered = sum(1 for a in answers if not a.skipped and first_day <= a.day <= last_day)
+    blockers = _recurring_blockers(answers, first_day)
+    actions = tuple(
+        (line.ref, line.owner, line.text, line.due, line.state)
+        for line in (action_line(i, today) for i in repo.action_items(
+            session, team.id, done_since=week_start)))
     return DigestResult(
         team_name=team.name, manager_ids=managers, period=period,
         week=(week_start.date(), (week_end - timedelta(days=1)).date()), currency=currency,
@@ -226,7 +240,28 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         out_of_cadence=tuple((t, n) for t, n in tiers.items()),
         cadence_examples=tuple(cadence[:3]), deviations=tuple(deviations), focus=focus,
         cumulative=cumulative, attainment=attainment,
+        standup=(answered, prompted) if prompted or answered else None,
+        blockers=blockers, actions=actions,
     )
+
+
+def _recurring_blockers(answers: Sequence[StandupAnswer],
+                        first_day: date) -> tuple[tuple[str, str], ...]:
+    """People who reported a blocker on two answered stand-ups in a row, the latest one."""
+    by_member: dict[int, list[StandupAnswer]] = {}
+    for a in answers:
+        if not a.skipped:
+            by_member.setdefault(a.member_id, []).append(a)
+    out = []
+    for mine in by_member.values():
+        mine.sort(key=lambda a: a.day)
+        for before, after in pairwise(mine):
+            if after.day >= first_day and has_blockers(before.blockers) \
+                    and has_blockers(after.blockers):
+                latest = mine[-1] if has_blockers(mine[-1].blockers) else after
+                out.append((after.member.name, latest.blockers))
+                break
+    return tuple(sorted(out))
 
 
 def _focus(deviations: list[Deviation]) -> str:

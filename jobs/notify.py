@@ -53,3 +53,13 @@ class Post:
     dm: bool = False
     in_thread: bool = False
     reply_to: str | None = None
+
+
+@dataclass(frozen=True)
+class FileUpload:
+    """A file to share in a channel (a digest's chart); the notifier uploads it."""
+
+    filename: str
+    title: str
+    content: bytes
+    comment: str = ""

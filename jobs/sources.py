@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from jobs.digest import DigestSource
 from jobs.standup import StandupSource
 from jobs.ticker import Source
 
 
 def default_sources() -> list[Source]:
-    return [StandupSource()]
+    return [StandupSource(), DigestSource()]

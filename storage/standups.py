@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     Activity,
     Deal,
     DealHistory,
+    Delivery,
+    DeliveryStatus,
     OutOfOffice,
     StandupAnswer,
     StandupConfig,
@@ -93,3 +95,16 @@ def deal_changes_between(
         .options(selectinload(DealHistory.deal).selectinload(Deal.customer))
         .order_by(DealHistory.id)
     ).all()
+
+
+def prompts_sent(session: Session, member_ids: Sequence[int], start: date, end: date) -> int:
+    """Stand-up prompts actually delivered to these members for days start..end."""
+    if not member_ids:
+        return 0
+    return session.scalar(
+        select(func.count()).select_from(Delivery).where(
+            Delivery.kind == "standup_prompt",
+            Delivery.subject.in_([f"member:{m}" for m in member_ids]),
+            Delivery.local_period.between(start.isoformat(), end.isoformat()),
+            Delivery.status == DeliveryStatus.SENT)
+    ) or 0

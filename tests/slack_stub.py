@@ -34,7 +34,18 @@ class SlackStub:
                 pass
 
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                data_in = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.startswith("/upload/"):  # files_upload_v2's step 2: raw bytes
+                    with stub._cond:
+                        stub.calls.append(Call("upload", {"path": self.path, "data": data_in},
+                                               dict(self.headers)))
+                        stub._cond.notify_all()
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    return
+                raw = data_in.decode()
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     body = json.loads(raw or "{}")
                 else:
@@ -84,6 +95,14 @@ class SlackStub:
             return 200, {"ok": True, "user": user}, {}
         if method == "views.open":
             return 200, {"ok": True, "view": {"id": "V1"}}, {}
+        if method == "files.getUploadURLExternal":
+            n = len(self.calls) + 1
+            return 200, {"ok": True, "file_id": f"F{n}",
+                         "upload_url": f"http://127.0.0.1:{self.port}/upload/F{n}"}, {}
+        if method == "files.completeUploadExternal":
+            files = json.loads(body.get("files", "[]"))
+            return 200, {"ok": True, "files": [{"id": f["id"], "title": f.get("title")}
+                                               for f in files]}, {}
         if method == "conversations.open":
             return 200, {"ok": True, "channel": {"id": f"D{body.get('users', '')}"}}, {}
         if method in ("chat.postMessage", "chat.postEphemeral"):

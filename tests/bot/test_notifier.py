@@ -12,7 +12,7 @@ import pytest
 from bot.dispatch import Deps
 from bot.notifier import ChannelPacer, SlackNotifier, render_message
 from commands.standup import PersonAnswer, PersonRef, StandupSummary
-from jobs.notify import SendFailed
+from jobs.notify import FileUpload, SendFailed
 from jobs.sources import default_sources
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
 from jobs.ticker import Ticker
@@ -177,3 +177,16 @@ def test_command_replies_keep_channel_links_but_escape_names() -> None:
 
     reply = render_standup(StandupDone("R&D <team> posts in <#C0EAST> at 11:30."))
     assert reply.text == "R&amp;D &lt;team&gt; posts in <#C0EAST> at 11:30."
+
+
+def test_a_chart_is_uploaded_with_files_upload_v2(stub: SlackStub,
+                                                  notifier: SlackNotifier) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    file_id = notifier.send("DUMIA", FileUpload("east.png", "East: plan vs actual", png))
+    [asked] = stub.of("files.getUploadURLExternal")
+    assert asked.body["filename"] == "east.png" and int(asked.body["length"]) == len(png)
+    [upload] = stub.of("upload")
+    assert upload.body["data"] == png
+    [done] = stub.of("files.completeUploadExternal")
+    assert done.body["channel_id"] == "DUMIA"
+    assert file_id.startswith("F")

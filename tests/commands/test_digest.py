@@ -31,6 +31,7 @@ def week(team: Chat, clock: Clock) -> Chat:
     at(19, '/deal D-2 lost reason:"price"')
     at(16, '/deal new "Initech pilot" customer:"Initech" amount:30k close:2026-11-20', "bob")
     at(19, "/deal D-3 close:2026-12-04", "bob")
+    at(16, '/sales action add <@UBOB|bob> "Call 5 B-tier accounts" due:2026-11-20', "mia")
     clock.now = NOW
     return team
 
@@ -59,6 +60,9 @@ def test_the_digest_reviews_the_week_against_the_plan(week: Chat) -> None:
     through = d.cumulative[d.cumulative["day"] == date(2026, 11, 20)]["actual_cum"].iloc[0]
     assert through == Decimal(120_000)
     assert d.focus.startswith(("East", "alice", "bob"))
+    assert d.actions == (("A-1", "bob", "Call 5 B-tier accounts", date(2026, 11, 20),
+                          "overdue"),)
+    assert d.standup is None  # no stand-up configured
 
 
 def test_the_digest_renders_within_slacks_limits(week: Chat) -> None:
@@ -70,6 +74,7 @@ def test_the_digest_renders_within_slacks_limits(week: Chat) -> None:
     assert "Lost this week: D-2 Acme add-on (alice) 60,000 USD: price" in text
     assert "Slipped (close date pushed): D-3 Initech pilot (bob) 2026-11-20 → 2026-12-04" in text
     assert "Focus this week" in text
+    assert "A-1 bob: Call 5 B-tier accounts (due Fri 20 Nov) — overdue" in text
 
 
 def test_the_digest_is_for_managers(week: Chat) -> None:
