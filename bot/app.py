@@ -115,8 +115,25 @@ def register(app: App, deps: Deps) -> None:
         if name == "visit" and not body.get("text", "").strip():
             open_visit_form(body, client)
             return
-        send(respond, execute(deps, caller_of(body), name, body.get("text", ""),
-                              request_key=f"trigger:{body['trigger_id']}"))
+        reply = execute(deps, caller_of(body), name, body.get("text", ""),
+                        request_key=f"trigger:{body['trigger_id']}")
+        send(respond, reply)
+        if reply is not None and reply.files:
+            upload_to_dm(client, body["user_id"], reply.files, respond)
+
+    def upload_to_dm(client: WebClient, user_id: str, files: tuple[tuple[str, bytes], ...],
+                     respond: Respond) -> None:
+        """Share a command's files (an export) in the caller's direct message."""
+        try:
+            channel = client.conversations_open(users=user_id)["channel"]["id"]
+            client.files_upload_v2(
+                channel=channel, initial_comment="Your salesbot export.",
+                file_uploads=[{"content": data, "filename": name, "title": name}
+                              for name, data in files])
+        except SlackApiError as exc:
+            log.warning("upload to %s failed: %s", user_id, exc.response.get("error"))
+            respond(**error_reply("I could not send the files to your DM "
+                                  f"({exc.response.get('error')}); try again.").as_message())
 
     for name in COMMANDS:
         app.command(f"/{name}")(handle_command)

@@ -83,7 +83,11 @@ class Console:
             reply = execute(self.deps, caller, command, self._mentions(text))
         except UserFacingError as exc:
             reply = error_reply(exc.message)
-        return reply.plain() if reply else None
+        if reply is None:
+            return None
+        # Slack would upload these to the user's DM; the console lists them instead.
+        return reply.plain() + "".join(f"\n  [file] {name} ({len(data):,} bytes)"
+                                       for name, data in reply.files)
 
     def run(self, lines: Iterable[str], out: TextIO, *, echo: bool) -> None:
         for line in lines:

@@ -29,6 +29,7 @@ from commands.pipeline import PipelineResult
 from commands.plan import Scorecard
 from commands.report import LeaderboardResult, ReportResult
 from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
+from commands.sales_export import ExportResult
 from commands.standup import StandupConfigResult, StandupDone, StandupReport
 from commands.targets import PlanResult, TargetResult
 from commands.visit import VisitResult
@@ -44,6 +45,7 @@ class Reply:
     text: str
     blocks: list[Block] = field(default_factory=list)
     in_channel: bool = False
+    files: tuple[tuple[str, bytes], ...] = ()  # to upload to the caller's DM
 
     def as_message(self) -> dict[str, Any]:
         return {
@@ -120,6 +122,8 @@ def render(result: object) -> Reply:
         return render_actions(result)
     if isinstance(result, ConfigResult):
         return render_config(result)
+    if isinstance(result, ExportResult):
+        return render_export(result)
     if isinstance(result, StandupConfigResult | StandupDone | StandupReport):
         from bot.standup_render import render_standup  # it builds on this module
 
@@ -545,3 +549,10 @@ def render_config(r: ConfigResult) -> Reply:
     lines.append(f"Weekly digest: {r.digest}")
     lines.append("Warnings: " + " ".join(f"`{k}:{v}`" for k, v in r.warnings))
     return text_reply("\n".join(lines))
+
+
+def render_export(r: ExportResult) -> Reply:
+    rows = ", ".join(f"{table.replace('_', ' ')} {n}" for table, n in r.rows)
+    text = (f":inbox_tray: Sending you {len(r.files)} CSV files in a direct message: "
+            f"{escape(r.scope)} ({rows}).")
+    return Reply(text=text, blocks=sections(text), files=r.files)

@@ -25,6 +25,7 @@ from commands.report import (
     run_report,
 )
 from commands.sales import HelpResult, parse_sales, run_sales
+from commands.sales_export import ExportArgs, parse_export, run_export
 from commands.standup import parse_standup, run_standup
 from commands.targets import parse_plan, parse_target, run_plan, run_target
 from commands.visit import parse_visit, run_visit
@@ -50,6 +51,7 @@ SALES_VERBS: dict[str, tuple[Callable[[str], Any], type | tuple[type, ...],
     "digest": (parse_digest, DigestArgs, run_digest),
     "action": (parse_action, ACTION_TYPES, run_action),
     "config": (parse_config, ConfigArgs, run_config),
+    "export": (parse_export, ExportArgs, run_export),
 }
 
 

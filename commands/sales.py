@@ -94,7 +94,8 @@ def parse_sales(text: str) -> SalesArgs:
             raise UsageError("Use `/sales member @dan start:2026-10-01` (the rep's first day).")
         return MemberStart(person, _iso_day(words.options["start"], "start"))
     guess = closest(verb, ("team", "role", "help", "holiday", "member", "report",
-                           "leaderboard", "digest", "action", "config", "warnings"))
+                           "leaderboard", "digest", "action", "config", "warnings",
+                           "export"))
     hint = f" Did you mean `/sales {guess}`?" if guess else ""
     raise UsageError(f"`/sales {head}` is not a command.{hint} `/sales help` lists them all.")
 

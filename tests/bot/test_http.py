@@ -216,3 +216,22 @@ def test_view_submission_logs_visit(slack: Client, engine: Engine) -> None:
     text = next(c for c in calls if c.method == "chat.postEphemeral").body["text"]
     assert "Globex" in text and "call" in text
     assert count(engine, Activity) == 1
+
+
+def test_sales_export_sends_a_rep_only_their_own_data_in_a_dm(slack: Client) -> None:
+    slack.command("UALICE", "/deal", 'new "Acme renewal" customer:"Acme Corp" amount:120k')
+    slack.command("UBOB", "/deal", 'new "Initech pilot" customer:"Initech" amount:30k')
+    slack.replies(2)
+    slack.command("UALICE", "/sales", "export")
+    reply = slack.replies(3)[2]
+    assert "Sending you 5 CSV files in a direct message" in reply and "deals 1" in reply
+    done = slack.stub.wait_for(lambda c: any(x.method == "files.completeUploadExternal"
+                                             for x in c))
+    [opened] = [c for c in done if c.method == "conversations.open"]
+    assert opened.body["users"] == "UALICE"
+    [complete] = [c for c in done if c.method == "files.completeUploadExternal"]
+    assert complete.body["channel_id"] == "DUALICE"
+    uploads = [c.body["data"] for c in done if c.method == "upload"]
+    assert len(uploads) == 5
+    assert any(b"Acme renewal" in u for u in uploads)
+    assert not any(b"Initech" in u for u in uploads)  # bob's deal and customer stay out
