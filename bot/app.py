@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -44,6 +46,7 @@ from storage.models import ActivityType, Outcome
 from storage.repo import claim_once
 
 log = logging.getLogger(__name__)
+LISTENER_THREADS = 32
 
 
 class SlackDirectory:
@@ -81,10 +84,30 @@ def create_app(
         client=client,
         token_verification_enabled=verify_token,
         process_before_response=False,
+        # Listeners hold a thread through their reply to Slack; with Bolt's default of 5, a
+        # slow response_url would hold up the acknowledgement of the next requests.
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS,
+                                             thread_name_prefix="salesbot-listener"),
     )
+    installed = client.auth_test().get("team_id") if verify_token and token else None
+    app.use(only_workspace(installed))
     deps.directory = SlackDirectory(client)
     register(app, deps)
     return app
+
+
+def only_workspace(installed: str | None) -> Callable[..., Any]:
+    """Middleware refusing requests from a workspace the bot's token does not belong to."""
+
+    def check(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        team = body.get("team_id") or (body.get("team") or {}).get("id") \
+            or (body.get("user") or {}).get("team_id")
+        if installed is not None and team and team != installed:
+            log.warning("refused a request from workspace %s (installed in %s)", team, installed)
+            return BoltResponse(status=200, body="salesbot is not installed in this workspace.")
+        return next()
+
+    return check
 
 
 def caller_of(body: dict[str, Any]) -> Caller:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from bot.app import create_app
 from bot.dispatch import Deps
 from bot.server import make_server, make_wsgi, stop_server
-from storage.models import Activity, Deal, Member
+from storage.models import Activity, Deal, Member, Workspace
 from tests.slack_stub import SlackStub
 
 SECRET = "test-signing-secret"
@@ -52,10 +52,11 @@ class Client:
         return out
 
     def command(self, user: str, command: str, text: str, *, trigger: str | None = None,
-                channel: str = "C0EAST", **kw: Any) -> tuple[int, str]:
+                channel: str = "C0EAST", team: str | None = None,
+                **kw: Any) -> tuple[int, str]:
         self.trigger += 1
         form = {
-            "token": "legacy", "team_id": self.stub.team_id, "team_domain": "test",
+            "token": "legacy", "team_id": team or self.stub.team_id, "team_domain": "test",
             "channel_id": channel, "channel_name": "east", "user_id": user,
             "user_name": user.lower(), "command": command, "text": text,
             "api_app_id": "A0SALES", "is_enterprise_install": "false",
@@ -235,3 +236,12 @@ def test_sales_export_sends_a_rep_only_their_own_data_in_a_dm(slack: Client) -> 
     assert len(uploads) == 5
     assert any(b"Acme renewal" in u for u in uploads)
     assert not any(b"Initech" in u for u in uploads)  # bob's deal and customer stay out
+
+
+def test_a_command_from_a_workspace_the_bot_is_not_installed_in_is_refused(
+        slack: Client, engine: Engine) -> None:
+    status, body = slack.command("UEVE", "/visit", '"Acme Corp" Hello', team="T0OTHER")
+    assert status == 200 and "not installed in this workspace" in body
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Workspace)).scalar_one() == 0
+    assert count(engine, Activity) == 0 and not slack.stub.of("response")
