@@ -130,7 +130,7 @@ def run(database_url: DatabaseOption = None) -> None:
         return
     from bot.server import make_server, make_wsgi
 
-    server = make_server(make_wsgi(app, engine), port=settings.port)
+    server = make_server(make_wsgi(app, engine), port=settings.port, threads=16)
     typer.echo(f"salesbot is listening on http://0.0.0.0:{settings.port}/slack/events "
                "(health: /healthz). Press Ctrl+C to stop.")
     try:
