@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that measure salesbot under load (not tests; see README "Performance")."""
