@@ -99,6 +99,7 @@ class RuleConfig:
     """The thresholds every rule checks against; `/sales config warnings` changes them."""
 
     pace_threshold: Decimal = BEHIND_THRESHOLD  # behind when pace is below this
+    pace_after_days: int = 3  # pace and activity are judged from this many working days on
     activity_threshold: Decimal = Decimal("0.8")  # short when visits < this × planned
     stale_days: int = 14  # no activity for this many days makes a deal stale
     stale_by_stage: tuple[tuple[str, int], ...] = ()  # per-stage limits, overriding stale_days
@@ -132,7 +133,7 @@ DEFAULT_CONFIG = RuleConfig()
 
 _RATIO_KEYS = ("pace_threshold", "activity_threshold", "default_win_rate", "funnel_ratio")
 _DAY_KEYS = ("stale_days", "cadence_a", "cadence_b", "cadence_c")
-_COUNT_KEYS = ("push_limit", "funnel_min_sample")
+_COUNT_KEYS = ("push_limit", "funnel_min_sample", "pace_after_days")
 CONFIG_KEYS = (*_RATIO_KEYS, *_DAY_KEYS, "stale_by_stage", *_COUNT_KEYS, "cooldown_days", "off")
 _EXAMPLES = {
     "pace_threshold": "pace_threshold:0.85",
@@ -145,6 +146,7 @@ _EXAMPLES = {
     "cadence_c": "cadence_c:90",
     "stale_by_stage": "stale_by_stage:proposal=7,negotiation=5",
     "push_limit": "push_limit:2",
+    "pace_after_days": "pace_after_days:3",
     "funnel_min_sample": "funnel_min_sample:5",
     "cooldown_days": "cooldown_days:7",
     "off": "off:tier_cadence,stale_deal",
@@ -371,6 +373,8 @@ def behind_pace(
     # Nothing to say without a target or before the first working day has ended.
     out: list[Deviation] = []
     for p in progress:
+        if p.elapsed_working_days < config.pace_after_days:
+            continue  # two days into a month, everyone is "behind": too early to say
         card = scorecard(
             p.target, p.actual,
             elapsed_working_days=p.elapsed_working_days,
@@ -398,8 +402,8 @@ def behind_pace(
             if plan is not None and visits is not None:
                 each = plan.visits_per_rep_per_day
                 per_rep = f" ({_tenth_up(each)} per rep)" if p.reps > 1 and each else ""
-                message += f", {_tenth_up(visits)} visits a day{per_rep}"
-                fix += (f": about {_tenth_up(visits)} visits a day{per_rep} at "
+                message += f", {_visits(visits)} a day{per_rep}"
+                fix += (f": about {_visits(visits)} a day{per_rep} at "
                         f"{_rate_source(p)} rates")
             fix += "; review the deals closing this period first."
         out.append(Deviation(
@@ -445,8 +449,10 @@ def activity_shortfall(
     # are known, else the linear catch-up to the period's planned visits.
     out: list[Deviation] = []
     for p in progress:
-        if p.visits_logged is None or p.elapsed_working_days <= 0:
+        if p.visits_logged is None or p.elapsed_working_days < max(config.pace_after_days, 1):
             continue
+        if p.metric == "revenue" and p.actual >= p.target:
+            continue  # the target is met: no visits are owed to it any more
         expected = p.visits_expected
         if expected is None and p.rates is not None and p.metric == "revenue":
             expected = expected_visits_to_date(p.target, p.reps, p.rates,
@@ -461,12 +467,12 @@ def activity_shortfall(
         per_day: Decimal | None = None
         if plan is not None and plan.visits_per_day is not None:
             per_day = plan.visits_per_day
-            fix = (f"Book {_tenth_up(per_day)} visits a working day for the "
+            fix = (f"Book {_visits(per_day)} a working day for the "
                    f"{_days(p.remaining_working_days)} left: what the rest of the target needs "
                    f"at {_rate_source(p)} rates.")
         elif p.remaining_working_days > 0:
             per_day = max(planned_total - p.visits_logged, ZERO) / p.remaining_working_days
-            fix = (f"Book {_tenth_up(per_day)} visits a working day for the "
+            fix = (f"Book {_visits(per_day)} a working day for the "
                    f"{_days(p.remaining_working_days)} left to get back on plan.")
         else:
             fix = (f"{p.period_name} is over: plan the missing visits into the next period "
@@ -849,6 +855,7 @@ def _amount(p: Progress, value: Decimal) -> str:
         unit = METRIC_UNITS.get(p.metric, p.metric)
         return f"{_tenth_up(value)} {unit}"
     text = f"{value.quantize(CENT, ROUND_HALF_UP):,.2f}"
+    text = text[:-3] if text.endswith(".00") else text
     return f"{text} {p.currency}" if p.currency else text
 
 
@@ -864,6 +871,11 @@ def _tenth_up(value: Decimal) -> str:
     """Show a count needed per day to one decimal, rounded up: 2.25 visits is 2.3, 3.0 is 3."""
     tenths = value.quantize(TENTH, ROUND_CEILING)
     return str(tenths.quantize(ONE)) if tenths == tenths.to_integral_value() else str(tenths)
+
+
+def _visits(value: Decimal) -> str:
+    count = _tenth_up(value)
+    return f"{count} visit" + ("" if count == "1" else "s")
 
 
 def _whole(value: Decimal) -> str:

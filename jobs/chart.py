@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -77,9 +77,12 @@ def _draw_plan_vs_actual(axes: Axes, cumulative: pd.DataFrame) -> None:
         axes.plot([last_day], [last_value], marker="o", color=ACTUAL_COLOR)
         axes.annotate(_compact(last_value), (last_day, last_value), textcoords="offset points",
                       xytext=(6, 6), color=ACTUAL_COLOR, fontsize=9)
-    locator = AutoDateLocator()
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    # Day and month on each tick, and the axis kept to the period, so a November chart
+    # shows no stray "Dec" offset label.
+    axes.xaxis.set_major_locator(AutoDateLocator(maxticks=8))
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    if days[-1] > days[0]:
+        axes.set_xlim(days[0], days[-1])
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _compact(value)))
     axes.set_ylim(bottom=min(0.0, *_finite(plan + actual)))
     axes.grid(axis="y", alpha=0.3)

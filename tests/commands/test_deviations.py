@@ -65,14 +65,14 @@ def test_behind_pace_names_the_run_rate_and_visits_a_day() -> None:
     # / 0.45 = 17.8 -> 18 visits, / 8 days = 2.25 -> "2.3" (rounded up: it is what is needed).
     assert warning.message == (
         "Alice: 41% of December's target with 62% of working days gone; "
-        "needs 18,000.00 per working day, 2.3 visits a day"
+        "needs 18,000 per working day, 2.3 visits a day"
     )
     assert warning.rule == "behind_pace" and warning.subject == "member:12"
     assert warning.key == "behind_pace:member:12"
     assert warning.figure("required_per_working_day") == D("18000.00")
     assert warning.figure("visits_per_day") == D("2.25")
     assert warning.severity == SERIOUS  # 0.666 is below 0.8 x 0.85 = 0.68, above half of it
-    assert "Close 18,000.00 per working day for the 8 working days left" in warning.fix
+    assert "Close 18,000 per working day for the 8 working days left" in warning.fix
     assert "2.3 visits a day at Alice's own rates" in warning.fix
 
 
@@ -100,7 +100,7 @@ def test_a_team_gets_visits_per_rep_and_its_currency() -> None:
     # over 10 days 12.8 a day, 3.2 a rep. Pace 0.2 / 0.5 = 0.4, under half of 0.85: critical.
     assert warning.message == (
         "East: 20% of Q4's target with 50% of working days gone; "
-        "needs 80,000.00 USD per working day, 12.8 visits a day (3.2 per rep)"
+        "needs 80,000 USD per working day, 12.8 visits a day (3.2 per rep)"
     )
     assert warning.severity == CRITICAL
     assert "the team's rates" in warning.fix
@@ -130,7 +130,7 @@ def test_behind_pace_after_the_last_working_day() -> None:
     assert warning.message.endswith("with 100% of working days gone; no working days left")
     assert warning.figure("required_per_working_day") is None
     assert warning.severity == CRITICAL  # pace 0.41
-    assert "carry the gap of 144,000.00" in warning.fix
+    assert "carry the gap of 144,000" in warning.fix
 
 
 def test_progress_rejects_impossible_counts() -> None:
@@ -186,10 +186,10 @@ def test_coverage_gap_below_one_over_win_rate() -> None:
     [warning] = coverage_gap([alice(open_pipeline_in_period=D(200000), win_rate=D("0.25"))])
     # 200k / 144k = 1.39; a 25% win rate needs 4.0x = 576k, 376k more.
     assert warning.message == (
-        "Alice: pipeline closing in December covers 1.4× the 144,000.00 still to win; "
+        "Alice: pipeline closing in December covers 1.4× the 144,000 still to win; "
         "at a 25% win rate it needs 4.0×"
     )
-    assert warning.fix.startswith("Add 376,000.00 of pipeline expected to close in December")
+    assert warning.fix.startswith("Add 376,000 of pipeline expected to close in December")
     assert warning.figure("pipeline_needed") == D("576000.00")
     assert warning.severity == CRITICAL  # 1.39 x 0.25 = 0.35 of what is needed
 
@@ -198,7 +198,7 @@ def test_coverage_gap_uses_the_default_win_rate_without_history() -> None:
     progress = alice(actual=D(145000), open_pipeline_in_period=D(300000), win_rate=None)
     [warning] = coverage_gap([progress])
     # 300k / 100k = 3.0, the default 20% needs 5.0: 0.6 of it
-    assert "covers 3.0× the 100,000.00 still to win; at the default 20% win rate it needs 5.0×" \
+    assert "covers 3.0× the 100,000 still to win; at the default 20% win rate it needs 5.0×" \
         in warning.message
     assert warning.severity == SERIOUS
     assert coverage_gap([progress], RuleConfig(default_win_rate=D("0.34"))) == []
@@ -454,3 +454,29 @@ def test_parse_rule_config_errors_say_what_is_wrong(options: dict[str, str],
     with pytest.raises(UsageError) as raised:
         parse_rule_config(options)
     assert message in str(raised.value)
+
+
+# --- noise control ----------------------------------------------------------------------------
+
+
+def test_pace_is_not_judged_in_the_first_working_days_of_a_period() -> None:
+    early = alice(actual=D(0), elapsed_working_days=2, remaining_working_days=19,
+                  visits_logged=0)
+    assert behind_pace([early]) == [] and activity_shortfall([early]) == []
+    [warning] = behind_pace([early], RuleConfig(pace_after_days=1))  # tunable per team
+    assert warning.rule == "behind_pace"
+    assert parse_rule_config({"pace_after_days": "5"}).pace_after_days == 5
+
+
+def test_no_activity_shortfall_once_the_revenue_target_is_met() -> None:
+    assert activity_shortfall([alice(actual=D(250000), visits_logged=0)]) == []
+    assert activity_shortfall([alice(visits_logged=0)])  # still owed while behind
+
+
+def test_one_visit_a_day_is_singular() -> None:
+    rates = ActivityRates(avg_deal_size=D(8000), win_rate=D(1), opportunities_per_visit=D(1),
+                          source="rep")
+    # 144k to go at 8k a deal is 18 wins = 18 visits over 18 days: one a day
+    [warning] = behind_pace([alice(remaining_working_days=18, elapsed_working_days=3,
+                                   actual=D(0), target=D(144000), rates=rates)])
+    assert warning.message.endswith(", 1 visit a day")
