@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
@@ -32,6 +32,14 @@ from bot.views import (
     values,
     visit_form,
 )
+from bot.warning_render import (
+    ACK_ACTION,
+    SNOOZE_ACTIONS,
+    WARNING_SNOOZE_CALLBACK,
+    acknowledged_blocks,
+    render_acted,
+    snooze_form,
+)
 from commands.actors import Profile
 from commands.customers import suggest_customers
 from commands.dates import local_today
@@ -42,10 +50,17 @@ from commands.money import parse_amount, parse_currency
 from commands.sales import join_team_channel
 from commands.standup import StandupAnswerArgs, StandupAway, StandupSkip, standup_draft
 from commands.visit import VisitArgs, parse_deal_ref
+from commands.warnings import (
+    acknowledge_warning,
+    parse_warning_value,
+    snooze_warning,
+    warning_to_snooze,
+)
 from storage.models import ActivityType, Outcome
 from storage.repo import claim_once
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 LISTENER_THREADS = 32
 
 
@@ -392,6 +407,74 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()
         notify(client, caller_of(body), reply)
+
+    def on_warning(body: dict[str, Any], action: dict[str, Any], respond: Respond,
+                   act: Callable[..., T]) -> T | None:
+        """Run a warning button's action once, as the clicker; None if done before or refused.
+
+        A refusal is answered here, privately: Bolt answers Slack 404 (an error shown on the
+        button) when a listener raises right after ack(), so these listeners do not raise.
+        """
+        caller = caller_of(body)
+        try:
+            team_id, key = parse_warning_value(action["value"])
+            with deps.session_factory.begin() as session:
+                now = deps.clock()
+                if not claim_once(session, f"action:{body['trigger_id']}", now):
+                    return None
+                return act(session, actor_for(session, deps, caller, now), team_id, key, now)
+        except UserFacingError as exc:
+            send(respond, error_reply(exc.message), replace_original=False)
+            return None
+
+    def warning_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                       respond: Respond, client: WebClient) -> None:
+        """Ask why the warning is snoozed, if the clicker may snooze it."""
+        ack()
+        ref = on_warning(body, action, respond, lambda session, actor, team_id, key, now:
+                         warning_to_snooze(session, actor, team_id, key))
+        if ref is not None:
+            client.views_open(trigger_id=body["trigger_id"], view=snooze_form(
+                ref, SNOOZE_ACTIONS[action["action_id"]], caller_of(body).channel_id))
+
+    for action_id in SNOOZE_ACTIONS:
+        app.action(action_id)(warning_snooze)
+
+    @app.view(WARNING_SNOOZE_CALLBACK)
+    def submit_warning_snooze(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                              client: WebClient) -> None:
+        """Snooze the warning for the day or week chosen, with the reason given."""
+        meta = json.loads(view["private_metadata"])
+        caller = caller_of(body)
+        done = None
+        try:
+            with deps.session_factory.begin() as session:
+                now = deps.clock()
+                if claim_once(session, f"view:{view['id']}:{view.get('hash', '')}", now):
+                    done = snooze_warning(session, actor_for(session, deps, caller, now),
+                                          int(meta["team_id"]), meta["key"], int(meta["days"]),
+                                          values(view).get("reason") or "", now)
+        except UserFacingError as exc:
+            ack(response_action="errors", errors={"reason": exc.message[:150]})
+            return
+        ack()
+        if done is not None:
+            notify(client, caller, render_acted(done))
+
+    @app.action(ACK_ACTION)
+    def warning_ack(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                    respond: Respond) -> None:
+        """Acknowledge the warning; the channel message then says who did."""
+        ack()
+        done = on_warning(body, action, respond, acknowledge_warning)
+        if done is None:
+            return
+        original = body.get("message") or {}
+        if original.get("blocks"):
+            respond(text=original.get("text", ""), replace_original=True,
+                    blocks=acknowledged_blocks(original["blocks"], done.key, done.by_user_id))
+        if done.already or not original.get("blocks"):
+            send(respond, render_acted(done), replace_original=False)
 
     @app.event("member_joined_channel")
     def joined(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:

@@ -315,10 +315,15 @@ def console(
 def demo(
     db: Annotated[Path, typer.Option(help="Where to write the demo database.")] = Path(
         "./salesbot-demo.db"),
+    chart: Annotated[Path, typer.Option(
+        help="Where to write the PNG chart of the simulated week's Monday digest.")] = Path(
+        "demo-digest.png"),
 ) -> None:
-    """Build a realistic demo team in a fresh SQLite file and show a console session."""
+    """Build a realistic demo team in a fresh SQLite file, show a console session, then
+    run a simulated week of stand-ups, warnings and the digest through the real ticker."""
     from bot.console import Console
     from bot.demo import DEMO_SCRIPT, TIMEZONE, build_demo
+    from bot.demo_week import run_week
 
     started = time.monotonic()
     for suffix in ("", "-wal", "-shm"):
@@ -326,6 +331,7 @@ def demo(
     url = f"sqlite:///{db}"
     _upgrade(url)
     today = utc_now().astimezone(ZoneInfo(TIMEZONE)).date()  # the demo team's today
+    typer.echo("== The demo team: six weeks of history ==")
     typer.echo(f"Building the demo team in {db} (six weeks of visits and deals)...")
     summary = build_demo(url, today=today)
     typer.echo(
@@ -334,10 +340,17 @@ def demo(
         f"in {time.monotonic() - started:.1f}s\n"
     )
     settings = load_settings(url)
-    _, deps = _deps(settings)
+    engine, deps = _deps(settings)
+    typer.echo("== A console session: commands as typed in Slack, and the replies ==")
     for user, line in DEMO_SCRIPT:
         Console(deps, user=user, workspace="T0DEMO").run([line], sys.stdout, echo=True)
+    engine.dispose()
+    week_started = time.monotonic()
+    run_week(url, today=today, out=sys.stdout, chart=chart)
+    typer.echo(f"(the week took {time.monotonic() - week_started:.1f}s, the whole demo "
+               f"{time.monotonic() - started:.1f}s)\n")
     typer.echo(f"Try it yourself: salesbot console --user alice --database-url {url}")
+    typer.echo(f"What the ticker sent: salesbot deliveries --limit 20 --database-url {url}")
 
 
 class ExportFormatChoice(enum.StrEnum):

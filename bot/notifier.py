@@ -18,6 +18,7 @@ from slack_sdk.http_retry.state import RetryState
 
 from bot.render import Reply, render_digest
 from bot.standup_render import render_standup_message
+from bot.warning_render import render_warning_message
 from jobs.digest import DigestPost
 from jobs.notify import FileUpload, SendFailed
 
@@ -40,7 +41,7 @@ def render_message(message: object) -> Reply:
     """The Slack message for anything a job sends (a new kind of job adds its branch)."""
     if isinstance(message, DigestPost):
         return render_digest(message.digest)
-    reply = render_standup_message(message)
+    reply = render_standup_message(message) or render_warning_message(message)
     if reply is None:
         raise TypeError(f"no Slack rendering for {type(message).__name__}")
     return reply

@@ -33,6 +33,7 @@ from commands.sales_export import ExportResult
 from commands.standup import StandupConfigResult, StandupDone, StandupReport
 from commands.targets import PlanResult, TargetResult
 from commands.visit import VisitResult
+from commands.warnings import WarningActed, WarningsResult
 
 SECTION_LIMIT = 2900  # Slack's limit is 3000 characters per section text
 MAX_BLOCKS = 50
@@ -128,6 +129,10 @@ def render(result: object) -> Reply:
         from bot.standup_render import render_standup  # it builds on this module
 
         return render_standup(result)
+    if isinstance(result, WarningsResult | WarningActed):
+        from bot.warning_render import render_warnings  # it builds on this module
+
+        return render_warnings(result)
     if isinstance(result, HelpResult):
         return text_reply(usage(result.topic))
     raise TypeError(f"no rendering for {type(result).__name__}")

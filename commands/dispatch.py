@@ -29,6 +29,7 @@ from commands.sales_export import ExportArgs, parse_export, run_export
 from commands.standup import parse_standup, run_standup
 from commands.targets import parse_plan, parse_target, run_plan, run_target
 from commands.visit import parse_visit, run_visit
+from commands.warnings import WarningsArgs, parse_warnings, run_warnings
 
 HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
 
@@ -52,6 +53,7 @@ SALES_VERBS: dict[str, tuple[Callable[[str], Any], type | tuple[type, ...],
     "action": (parse_action, ACTION_TYPES, run_action),
     "config": (parse_config, ConfigArgs, run_config),
     "export": (parse_export, ExportArgs, run_export),
+    "warnings": (parse_warnings, WarningsArgs, run_warnings),
 }
 
 

@@ -56,6 +56,8 @@ SALES = """*`/sales` — teams, roles, reports and leaderboards*
   `/sales action list [@bob] [all]` — PDCA action items from the weekly review
 `/sales config` — the team's settings · `/sales config digest:mon-08:30|off` ·
   `/sales config warnings stale_days:14 pace_threshold:0.85` (managers)
+`/sales warnings [team:"East"]` — the deviation warnings firing now, with who snoozed or
+  acknowledged them (they are also posted in the team channel at 10:00 and 15:00)
 `/sales help` — this help"""
 
 STANDUP = """*`/standup` — the daily stand-up*

@@ -5,7 +5,8 @@ from __future__ import annotations
 from jobs.digest import DigestSource
 from jobs.standup import StandupSource
 from jobs.ticker import Source
+from jobs.warnings import WarningSource
 
 
 def default_sources() -> list[Source]:
-    return [StandupSource(), DigestSource()]
+    return [StandupSource(), DigestSource(), WarningSource()]

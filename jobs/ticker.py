@@ -52,7 +52,16 @@ class DueItem:
 
 
 class Source(Protocol):
-    """A kind of scheduled work the ticker runs."""
+    """A kind of scheduled work the ticker runs.
+
+    Optional hooks, called when a source defines them (looked up with getattr), each in a
+    savepoint of the ticker's transaction: a failing hook is logged and never undoes the
+    record of a post already made (so nothing is posted twice).
+    - posted(session, item, post, ts, now): `post` was just sent as message `ts`; called in
+      the transaction that counts it in the delivery's parts_sent (warnings record what
+      they told the team).
+    - nothing_to_send(session, item, now): build returned no posts for a claimed item.
+    """
 
     kinds: tuple[str, ...]  # the item kinds it produces (and builds)
     grace: timedelta | None  # how late a missed item may still go out; None: the ticker's
@@ -200,6 +209,8 @@ class Ticker:
                 done, first_ts = row.parts_sent, row.message_ts
                 posts = list(source.build(session, item, row.created_at))
             if not posts:
+                with self.session_factory.begin() as session:
+                    _hook(source, "nothing_to_send", session, item, now)
                 self._finish(delivery_id, DeliveryStatus.SKIPPED, now, "nothing to send")
                 report.skipped.append(item.key)
                 return
@@ -214,6 +225,7 @@ class Ticker:
                     row.parts_sent = n + 1
                     if n == 0:
                         row.channel, row.message_ts = to, ts
+                    _hook(source, "posted", session, item, post, ts, now)
                 if n == 0:
                     first_ts = ts
             self._finish(delivery_id, DeliveryStatus.SENT, now, None)
@@ -256,3 +268,15 @@ class Ticker:
 
 def _item(d: Delivery) -> DueItem:
     return DueItem(d.kind, d.subject, d.local_period, d.due_at, d.workspace_id)
+
+
+def _hook(source: Source, name: str, session: Session, *args: object) -> None:
+    """Call a source's optional hook (see Source) in a savepoint; log, never raise."""
+    hook = getattr(source, name, None)
+    if hook is None:
+        return
+    try:
+        with session.begin_nested():
+            hook(session, *args)
+    except Exception:
+        log.exception("the %s hook of %s failed", name, "/".join(source.kinds))

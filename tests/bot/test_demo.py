@@ -3,21 +3,27 @@ a console script that works on it."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections import Counter
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+import bot.cli
+from bot.cli import cli
 from bot.demo import CHANNEL_ID, DEMO_SCRIPT, TEAM_ID, build_demo, working_days
+from bot.demo_week import AFTER_REMINDER, STORY, WeekSummary, run_week
 from bot.dispatch import Caller, Deps, execute
 from commands.errors import UsageError
 from storage.db import make_engine, make_session_factory, upgrade
-from storage.models import Activity, Customer, Deal, DealHistory, Member
+from storage.models import Activity, Customer, Deal, DealHistory, Member, StandupAnswer
 from tests.conftest import Clock
 
 TODAY = date(2026, 11, 20)  # a Friday
@@ -138,7 +144,7 @@ def _fresh(tmp_path: Path, name: str) -> str:
     return url
 
 
-def test_same_seed_same_demo_and_it_is_quick(tmp_path: Path) -> None:
+def test_same_seed_same_demo_and_same_week_and_it_is_quick(tmp_path: Path) -> None:
     first, again, other = (_fresh(tmp_path, n) for n in ("a.db", "b.db", "c.db"))
     started = time.monotonic()
     summary = build_demo(first, today=TODAY)
@@ -148,8 +154,141 @@ def test_same_seed_same_demo_and_it_is_quick(tmp_path: Path) -> None:
     build_demo(other, today=TODAY, seed=8)
     assert _fingerprint(other) != _fingerprint(first)
 
+    started = time.monotonic()
+    text, _ = _week(first, tmp_path / "a")
+    assert time.monotonic() - started < 30  # about 5 s on a 2-core machine
+    text_again, _ = _week(again, tmp_path / "b")
+    assert text_again.replace(str(tmp_path / "b"), str(tmp_path / "a")) == text
+    assert (tmp_path / "a" / "chart.png").read_bytes() == \
+        (tmp_path / "b" / "chart.png").read_bytes()
+
 
 def test_weekend_today_ends_the_history_on_friday() -> None:
     days = working_days(date(2026, 11, 22))  # a Sunday
     assert days[-1] == TODAY and days[0] == date(2026, 10, 12)
     assert all(d.weekday() < 5 for d in days) and len(set(days)) == 30
+
+
+# --- the simulated week -------------------------------------------------------------------
+
+MONDAY = date(2026, 11, 23)  # the Monday after TODAY
+PEOPLE = {"mia", "alice", "bob", "chen", "dana", "eli"}
+
+
+def _week(url: str, folder: Path) -> tuple[str, WeekSummary]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = io.StringIO()
+    week = run_week(url, today=TODAY, out=out, chart=folder / "chart.png")
+    return out.getvalue(), week
+
+
+def _answered_by(url: str) -> dict[tuple[str, date], datetime]:
+    """When each person answered (or skipped) each day's stand-up."""
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            return {(name, day): at for name, day, at in session.execute(
+                select(Member.name, StandupAnswer.day, StandupAnswer.answered_at)
+                .join(Member, Member.id == StandupAnswer.member_id))}
+    finally:
+        engine.dispose()
+
+
+def test_a_simulated_week_through_the_real_ticker(db_url: str, tmp_path: Path) -> None:
+    build_demo(db_url, today=TODAY)
+    text, week = _week(db_url, tmp_path)
+    posts = week.posts
+    answered = _answered_by(db_url)
+    assert week.start == MONDAY
+    assert not [p for p in posts if p.kind == "other" or "no Slack rendering" in p.text]
+
+    for offset in range(5):
+        day = MONDAY + timedelta(days=offset)
+        story = STORY[offset]
+        today = [p for p in posts if p.at.date() == day]
+        # every working day: a prompt for each member who is not out of office, at 09:30
+        prompts = [p for p in today if p.kind == "prompt"]
+        away = {who for who, how in story.items() if how == "away"}
+        assert sorted(p.to for p in prompts) == sorted(PEOPLE - away)
+        assert all(p.dm and f"{p.at:%H:%M}" == "09:30" for p in prompts)
+        # the reminder at 10:00 goes to whoever has not answered or skipped by then, only
+        reminders = [p for p in today if p.kind == "reminder"]
+        assert all(p.dm and f"{p.at:%H:%M}" == "10:00" for p in reminders)
+        at_ten = datetime.combine(day, datetime.min.time(), SHANGHAI).replace(hour=10)
+        silent = {who for who in PEOPLE - away
+                  if (who, day) not in answered or answered[(who, day)] > at_ten}
+        assert {p.to for p in reminders} == silent
+        assert silent == {who for who, how in story.items()
+                          if how in ("never", "late") or how == AFTER_REMINDER}
+        # one summary in the channel at 11:30, with the on-time answers in its thread
+        [summary] = [p for p in today if p.kind == "summary"]
+        assert summary.to == "east" and not summary.dm and not summary.in_thread
+        assert f"{summary.at:%H:%M}" == "11:30"
+        on_time = [p for p in today if p.kind == "answer" and p.at == summary.at]
+        assert all(p.in_thread and p.to == "east" for p in on_time)
+        assert f"Answered {len(on_time)}/{len(PEOPLE - away)}" in summary.text
+
+    summaries = {p.at.date(): p.text for p in posts if p.kind == "summary"}
+    assert "missing: @eli" in summaries[MONDAY + timedelta(days=1)]
+    assert "out of office: @dana" in summaries[MONDAY + timedelta(days=2)]
+    assert "skipped: @bob" in summaries[MONDAY + timedelta(days=4)]
+    # eli's Thursday answer came after the summary: it joins the thread, marked late
+    [late] = [p for p in posts if p.kind == "answer" and "answered late" in p.text]
+    assert late.in_thread and late.at.date() == MONDAY + timedelta(days=3)
+    assert "@eli" in late.text and f"{late.at:%H:%M}" > "11:30"
+    # chen's Kaida blocker, two stand-ups running: mia hears about it on Wednesday
+    [flag] = [p for p in posts if p.kind == "blocker"]
+    assert flag.dm and flag.to == "mia" and flag.at.date() == MONDAY + timedelta(days=2)
+    assert "@chen" in flag.text and flag.text.count("Kaida legal") == 2
+    # the digest: once, Monday 08:30, to mia, reviewing the last week of the history
+    [digest] = [p for p in posts if p.kind == "digest"]
+    assert digest.dm and digest.to == "mia" and digest.at == datetime(2026, 11, 23, 8, 30,
+                                                                      tzinfo=SHANGHAI)
+    assert "Weekly review: East, 16 Nov – 22 Nov" in digest.text
+    assert text.count("· weekly digest") == 1
+    [upload] = [p for p in posts if p.kind == "file"]
+    assert upload.dm and upload.to == "mia" and upload.at == digest.at
+    assert week.chart == tmp_path / "chart.png"
+    assert week.chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    # deviation warnings (whatever rules fire) go to the team channel
+    assert all(p.to == "east" and not p.dm for p in posts if p.kind == "warning")
+
+    # what the terminal shows: headers, the typed commands that matter, the closing count
+    assert "Mon 23 Nov 09:30 · DM to alice · stand-up prompt" in text
+    assert "Mon 23 Nov 11:30 · #east · stand-up summary" in text
+    assert "    Mon 23 Nov 11:30 · thread in #east · answer from " in text  # indented
+    assert "mia> /standup config time:09:30 days:mon-fri" in text
+    assert "dana> /standup ooo tomorrow" in text and "bob> /standup skip" in text
+    assert "#C0EAST" not in text and "@U" not in text  # channel and people by name
+    assert text.rstrip().endswith(week.line())
+    assert week.line() == (
+        f"A simulated week: {week.prompts} prompts, {week.reminders} reminders, 5 summaries "
+        f"({week.answers} answers in their threads), 1 blocker flag, "
+        f"{week.warnings} warning post{'' if week.warnings == 1 else 's'}, 1 digest; "
+        f"chart written to {tmp_path / 'chart.png'}")
+    assert (week.prompts, week.reminders) == (29, 6)
+
+
+def test_salesbot_demo_runs_the_week_and_writes_the_chart(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    help_text = CliRunner().invoke(cli, ["demo", "--help"]).output
+    assert "--chart" in help_text and "demo-digest.png" in help_text  # the default
+    # a Wednesday afternoon: the reps log Thursday's and Friday's visits before the week
+    monkeypatch.setattr(bot.cli, "utc_now", lambda: datetime(2026, 11, 25, 5, 45, tzinfo=UTC))
+    monkeypatch.chdir(tmp_path)
+    chart = Path("charts") / "week.png"
+    chart.parent.mkdir()
+    result = CliRunner().invoke(cli, ["demo", "--db", str(tmp_path / "demo.db"),
+                                      "--chart", str(chart)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for heading in ("== The demo team: six weeks of history ==",
+                    "== A console session: commands as typed in Slack, and the replies ==",
+                    "== A simulated week: the scheduler's stand-ups, warnings and digest =="):
+        assert heading in out
+    assert out.index("alice> /visit") < out.index("== A simulated week")
+    assert "Thu 26 Nov: the reps log" in out and "Fri 27 Nov: the reps log" in out
+    assert "Mon 30 Nov 08:30 · DM to mia · weekly digest" in out
+    assert "Weekly review: East, 23 Nov – 29 Nov" in out
+    assert f"1 digest; chart written to {chart}" in out
+    assert (tmp_path / chart).read_bytes().startswith(b"\x89PNG")

@@ -1,0 +1,523 @@
+"""A week of the demo team's rituals, run through the real ticker with a fast clock.
+
+After the six weeks of history (bot/demo.py), team East gets a stand-up: mia turns it on
+with `/standup config` on Monday morning, and from then until Friday evening the clock
+jumps ahead a few minutes at a time while the ticker (`jobs.ticker.Ticker` over
+`jobs.sources.default_sources()`, exactly what `salesbot run` starts) sends what falls due:
+stand-up prompts, reminders, summaries with their threads, blocker flags, deviation
+warnings and Monday's digest. Nothing goes to Slack: a printing notifier writes each post
+to the terminal, as plain text, with when and where it would have gone.
+
+The people act through the real commands, as in the history: answers with
+`/standup answer ...`, a skip, a day out of office, and their visits with `/visit`. The
+story is fixed (who is late, who is blocked twice, who is away); the seed only moves the
+minutes and the visits, so the same seed and today always print the same week.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.console import user_id_for
+from bot.demo import (
+    CHANNEL_ID,
+    CURRENCY,
+    CUSTOMERS,
+    MANAGER,
+    NEXT_STEPS,
+    OPENERS,
+    PHRASES,
+    PROFILES,
+    REPS,
+    TEAM_ID,
+    TIER_WEIGHT,
+    TIMEZONE,
+    TYPES,
+    WHO,
+)
+from bot.dispatch import Caller, Deps, execute
+from bot.notifier import render_message
+from bot.render import Reply
+from commands.actors import WorkspaceDefaults
+from commands.errors import UserFacingError
+from jobs.digest import DigestPost
+from jobs.notify import FileUpload
+from jobs.sources import default_sources
+from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
+from jobs.ticker import Ticker
+from storage.db import make_engine, make_session_factory
+from storage.models import Activity, Customer, Deal, Member, Stage, Workspace
+
+CHANNEL_NAME = "east"
+STANDUP_CONFIG = "/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m"
+TICK_EVERY = timedelta(minutes=5)
+DAY_STARTS, DAY_ENDS, WEEK_ENDS = time(8), time(19), time(18)  # local; ends on Friday 18:00
+PROMPT_AT = time(9, 30)
+SUMMARY_AT = time(11, 30)  # prompt + the 120-minute window
+
+# --- the printing notifier ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One post as the printing notifier showed it."""
+
+    at: datetime  # local time of the tick that sent it
+    kind: str  # prompt, reminder, summary, answer, blocker, digest, file, warning, other
+    to: str  # a person's name for a DM, else the channel's name
+    dm: bool
+    in_thread: bool
+    text: str  # the plain text printed (all of it, even when the terminal got one line)
+
+
+def _words(class_name: str) -> str:
+    """'DeviationWarningPost' -> 'deviation warning post'."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", class_name).lower()
+
+
+def describe(message: object) -> tuple[str, str]:
+    """The kind of a job's message and how the header names it."""
+    if isinstance(message, StandupPrompt):
+        return ("reminder", "stand-up reminder") if message.reminder \
+            else ("prompt", "stand-up prompt")
+    if isinstance(message, StandupSummaryPost):
+        return "summary", "stand-up summary"
+    if isinstance(message, StandupAnswerPost):
+        who = message.answer.person.name
+        return "answer", f"late answer from {who}" if message.answer.late else f"answer from {who}"
+    if isinstance(message, BlockerFlag):
+        return "blocker", "blocker flag: two stand-ups running"
+    if isinstance(message, DigestPost):
+        return "digest", "weekly digest"
+    if isinstance(message, FileUpload):
+        return "file", "chart"
+    name = _words(type(message).__name__)
+    if "warning" in name or "deviation" in name:
+        return "warning", "deviation warning"
+    return "other", name
+
+
+class PrintingNotifier:
+    """The jobs' Notifier for a terminal: prints each post instead of sending it to Slack.
+
+    Each post gets a header line (local time, where it goes, what it is) and its plain text:
+    the first line for prompts and reminders, all of it otherwise; thread replies are
+    indented under their parent. Files are handed to `save` (which says where they went).
+    """
+
+    def __init__(self, out: TextIO, clock: Callable[[], datetime], *, tz: ZoneInfo,
+                 people: dict[str, str], channels: dict[str, str],
+                 save: Callable[[FileUpload], str] | None = None) -> None:
+        self.out = out
+        self.clock = clock
+        self.tz = tz
+        self.people = people  # Slack user id -> name
+        self.channels = channels  # channel id -> name
+        self.save = save
+        self.printed: list[Printed] = []
+        self._dms: dict[str, str] = {}  # DM channel id -> user id
+
+    def dm_channel(self, user_id: str) -> str:
+        channel = f"D{user_id}"
+        self._dms[channel] = user_id
+        return channel
+
+    def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
+        kind, label = describe(message)
+        at = self.clock().astimezone(self.tz)
+        dm = to in self._dms
+        where = self.people.get(self._dms[to], self._dms[to]) if dm \
+            else self.channels.get(to, to)
+        if isinstance(message, FileUpload):
+            size = f"{len(message.content) / 1024:.0f} kB"
+            saved = f", saved as {self.save(message)}" if self.save else ""
+            body = f"{message.title} ({message.filename}, {size}{saved})"
+        else:
+            try:
+                body = self.plain(render_message(message))
+            except TypeError as exc:  # a job without a Slack rendering: say so, not hide it
+                body = f"({exc})"
+        self.printed.append(Printed(at, kind, where, dm, thread_ts is not None, body))
+        place = f"DM to {where}" if dm else f"#{where}"
+        if thread_ts is not None:
+            place = f"thread in {place}"
+        indent = "    " if thread_ts is not None else ""
+        shown = body.split("\n")[0] if kind in ("prompt", "reminder") else body
+        self.out.write(f"{indent}{at:%a %d %b %H:%M} · {place} · {label}\n")
+        self.out.write("".join(f"{indent}  {line}\n" if line else "\n"
+                               for line in shown.split("\n")))
+        self.out.flush()
+        return f"{len(self.printed)}.000100"
+
+    def plain(self, reply: Reply) -> str:
+        """A reply's text as Slack would show it, without the markup: mentions and channel
+        links by name."""
+        text = re.sub(r"<@([A-Z0-9]+)>", lambda m: f"<@{m.group(1)}|"
+                      f"{self.people.get(m.group(1), m.group(1))}>", reply.text)
+        text = re.sub(r"<#([A-Z0-9]+)>", lambda m: f"<#{m.group(1)}|"
+                      f"{self.channels.get(m.group(1), m.group(1))}>", text)
+        return Reply(text=text, blocks=[]).plain().strip()
+
+# --- the week's story --------------------------------------------------------------------
+
+# How each person answers on each weekday (0 = Monday): minutes after the 09:30 prompt,
+# drawn from a range, or a word: never (no answer: a reminder, then "missing"), late (after
+# the 11:30 summary: it joins the summary's thread), skip (/standup skip), away (out of
+# office that day, by /standup ooo the evening before).
+ON_TIME, AFTER_REMINDER = (3, 24), (33, 58)
+STORY: dict[int, dict[str, tuple[int, int] | str]] = {
+    0: {"mia": ON_TIME, "alice": ON_TIME, "bob": AFTER_REMINDER, "chen": ON_TIME,
+        "dana": ON_TIME, "eli": ON_TIME},
+    1: {"mia": ON_TIME, "alice": ON_TIME, "bob": ON_TIME, "chen": ON_TIME, "dana": ON_TIME,
+        "eli": "never"},
+    2: {"mia": ON_TIME, "alice": ON_TIME, "bob": ON_TIME, "chen": ON_TIME, "dana": "away",
+        "eli": AFTER_REMINDER},
+    3: {"mia": ON_TIME, "alice": AFTER_REMINDER, "bob": ON_TIME, "chen": ON_TIME,
+        "dana": ON_TIME, "eli": "late"},
+    4: {"mia": ON_TIME, "alice": ON_TIME, "bob": "skip", "chen": ON_TIME, "dana": ON_TIME,
+        "eli": "never"},
+}
+# Blockers as typed, by weekday; chen's Kaida blocker two days running gets mia a flag.
+BLOCKERS: dict[tuple[int, str], str] = {
+    (0, "alice"): "Huayi wants a pharma reference customer before the pricing call",
+    (1, "chen"): "Kaida legal is still reviewing our data-processing terms",
+    (2, "chen"): "Still waiting on Kaida legal for the data-processing terms",
+    (4, "dana"): "Hengtong asks for a discount above my approval limit",
+}
+# mia's own answers: what a manager's stand-up looks like.
+MANAGER_DAYS: tuple[tuple[str, str], ...] = (
+    ("Read the weekly digest, prepared the pipeline review",
+     "Pipeline review with each rep; forecast call at 16:00"),
+    ("Pipeline reviews with alice, bob and chen", "Joint visit to Jiangsu Tianrun Steel with bob"),
+    ("Tianrun visit with bob: they want a second phase", "Sort out the Kaida contract with legal"),
+    ("Legal cleared the Kaida terms", "Coaching session with eli; quarter forecast"),
+    ("Forecast sent to the VP", "Month-end numbers; plan next week's targets"),
+)
+AWAY_NOTICE = 17 * 60 + 40  # the evening before, dana says she is out tomorrow
+VERBS = {"visit": "visit to", "call": "call with", "demo": "demo for", "meeting": "meeting at",
+         "email": "emailed"}
+SHORT = {name: short for name, short, _, _ in CUSTOMERS}
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    """What the simulated week printed, counted."""
+
+    start: date
+    prompts: int
+    reminders: int
+    summaries: int
+    answers: int  # thread replies under the summaries, late ones included
+    blocker_flags: int
+    warnings: int
+    digests: int
+    visits: int
+    chart: Path | None
+    posts: tuple[Printed, ...] = field(repr=False, default=())
+
+    def line(self) -> str:
+        def n(count: int, word: str, words: str | None = None) -> str:
+            return f"{count} {word if count == 1 else words or word + 's'}"
+
+        chart = f"chart written to {self.chart}" if self.chart else "no chart"
+        return (f"A simulated week: {n(self.prompts, 'prompt')}, {n(self.reminders, 'reminder')}, "
+                f"{n(self.summaries, 'summary', 'summaries')} "
+                f"({n(self.answers, 'answer')} in their threads), "
+                f"{n(self.blocker_flags, 'blocker flag')}, {n(self.warnings, 'warning post')}, "
+                f"{n(self.digests, 'digest')}; {chart}")
+
+
+class _Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class _Account:
+    name: str
+    tier: str
+    deals: list[str]  # refs of its open deals
+
+
+@dataclass
+class _Command:
+    at: datetime
+    user: str
+    line: str
+    show: bool  # print the line and its reply (routine ones are left to the posts)
+
+
+class _Week:
+    def __init__(self, deps: Deps, clock: _Clock, ticker: Ticker, notifier: PrintingNotifier,
+                 out: TextIO, rng: random.Random, monday: date,
+                 accounts: dict[str, list[_Account]]) -> None:
+        self.deps = deps
+        self.clock = clock
+        self.ticker = ticker
+        self.notifier = notifier
+        self.out = out
+        self.rng = rng
+        self.monday = monday
+        self.accounts = accounts
+        self.tz = ZoneInfo(TIMEZONE)
+        self.visits = 0
+        self.logged: dict[tuple[str, date], list[str]] = {}  # what each rep did on a day
+
+    def at(self, day: date, minute: int) -> datetime:
+        return datetime.combine(day, time(), self.tz) + timedelta(minutes=minute)
+
+    def run(self, before: list[date]) -> None:
+        """The working days `before` Monday (visits only), then the week with its ticker."""
+        for day in before:
+            commands = self.visits_of(day, set())
+            for c in commands:
+                self.send(c)
+            self.out.write(f"{day:%a %d %b}: the reps log {len(commands)} more visits, calls "
+                           "and demos (no stand-up yet).\n")
+        if before:
+            self.out.write("\n")
+        for offset in range(5):
+            self.day(offset)
+
+    def day(self, offset: int) -> None:
+        day = self.monday + timedelta(days=offset)
+        self.out.write(f"── {day:%A %d %B} ──\n")
+        story = STORY[offset]
+        away = {who for who, how in story.items() if how == "away"}
+        commands: list[_Command] = []
+        if offset == 0:
+            commands.append(_Command(self.at(day, 8 * 60), MANAGER, STANDUP_CONFIG, True))
+        prompt = self.at(day, PROMPT_AT.hour * 60 + PROMPT_AT.minute)
+        visits = self.visits_of(day, away)
+        planned: dict[str, list[str]] = {}
+        for c in visits:
+            planned.setdefault(c.user, []).append(self.describe_visit(c.line))
+        for who, how in story.items():
+            if how in ("never", "away"):
+                continue
+            if how == "skip":
+                commands.append(_Command(prompt + timedelta(minutes=self.rng.randint(4, 15)),
+                                         who, "/standup skip", True))
+                continue
+            if how == "late":
+                when = self.at(day, SUMMARY_AT.hour * 60 + SUMMARY_AT.minute) \
+                    + timedelta(minutes=self.rng.randint(12, 40))
+            else:
+                assert isinstance(how, tuple)
+                when = prompt + timedelta(minutes=self.rng.randint(*how))
+            commands.append(_Command(when, who, self.answer(who, offset, day, planned),
+                                     how == "late"))
+        if offset == 0:  # show how one answer is typed; the rest show in the threads
+            first = min((c for c in commands if c.line.startswith("/standup answer")),
+                        key=lambda c: c.at)
+            first.show = True
+        for who, how in STORY.get(offset + 1, {}).items():
+            if how == "away":
+                commands.append(_Command(self.at(day, AWAY_NOTICE), who, "/standup ooo tomorrow",
+                                         True))
+        commands += visits
+        commands.sort(key=lambda c: c.at)
+        end = self.at(day, (WEEK_ENDS if offset == 4 else DAY_ENDS).hour * 60)
+        moment = self.at(day, DAY_STARTS.hour * 60)
+        pending = iter(commands)
+        nxt = next(pending, None)
+        while moment <= end:
+            while nxt is not None and nxt.at <= moment:
+                self.send(nxt)
+                nxt = next(pending, None)
+            self.clock.now = moment
+            self.ticker.tick(moment)
+            moment += TICK_EVERY
+        while nxt is not None:
+            self.send(nxt)
+            nxt = next(pending, None)
+        self.out.write(f"{day:%a %d %b}: {len(visits)} visits, calls and demos logged with "
+                       "/visit.\n\n")
+
+    # --- what people type -----------------------------------------------------------------
+
+    def send(self, c: _Command) -> None:
+        self.clock.now = c.at
+        command, _, text = c.line.lstrip("/").partition(" ")
+        caller = Caller(TEAM_ID, user_id_for(c.user), CHANNEL_ID, c.user)
+        try:
+            reply = execute(self.deps, caller, command, text)
+        except UserFacingError as exc:  # a bug in the demo, not a user's mistake
+            raise RuntimeError(f"demo command failed: {c.user}> {c.line}\n{exc.message}") \
+                from exc
+        if command == "visit":
+            self.visits += 1
+        if c.show:
+            self.out.write(f"{c.at.astimezone(self.tz):%a %d %b %H:%M} · {c.user}> {c.line}\n")
+            if reply is not None:
+                text = self.notifier.plain(reply)
+                self.out.write("".join(f"  {line}\n" for line in text.split("\n")))
+
+    def visits_of(self, day: date, away: set[str]) -> list[_Command]:
+        """Each rep's visits, calls and demos of `day`, logged as they happen."""
+        out = []
+        for rep in REPS:
+            if rep in away:
+                continue
+            count = self.rng.choices((2, 3, 4), weights=PROFILES[rep].per_day)[0]
+            minutes = sorted(self.rng.sample(range(10 * 60 + 2, 17 * 60 + 45, 5), count))
+            accounts = self.accounts[rep]
+            weights = [TIER_WEIGHT[a.tier] * (1 + 1.5 * len(a.deals)) for a in accounts]
+            picked: list[_Account] = []
+            for minute in minutes:
+                account = self.rng.choices(accounts, weights=weights)[0]
+                while account in picked and len(picked) < len(accounts):
+                    account = self.rng.choices(accounts, weights=weights)[0]
+                picked.append(account)
+                kind = self.rng.choices(TYPES, weights=PROFILES[rep].types)[0]
+                outcome = self.rng.choices(("positive", "neutral", "negative"),
+                                           weights=PROFILES[rep].outcomes)[0]
+                parts = [f'/visit "{account.name}"']
+                if kind != "visit":
+                    parts.append(f"type:{kind}")
+                parts.append(f"outcome:{outcome}")
+                if account.deals and self.rng.random() < 0.8:
+                    parts.append(f"deal:{self.rng.choice(account.deals)}")
+                if outcome != "negative" and self.rng.random() < 0.5:
+                    parts.append(f'next:"{self.rng.choice(NEXT_STEPS)}"')
+                parts.append(f"{self.rng.choice(OPENERS[kind])} {self.rng.choice(WHO)}. "
+                             f"{self.rng.choice(PHRASES[outcome])}")
+                line = " ".join(parts)
+                out.append(_Command(self.at(day, minute), rep, line, False))
+                self.logged.setdefault((rep, day), []).append(self.describe_visit(line))
+        return out
+
+    @staticmethod
+    def describe_visit(line: str) -> str:
+        """'demo for Huayi' from a /visit line."""
+        name = line.split('"')[1]
+        kind = re.search(r"\btype:(\w+)", line)
+        return f"{VERBS[kind.group(1) if kind else 'visit']} {SHORT.get(name, name)}"
+
+    def answer(self, who: str, offset: int, day: date, planned: dict[str, list[str]]) -> str:
+        blockers = BLOCKERS.get((offset, who), "none")
+        if who == MANAGER:
+            yesterday, today = MANAGER_DAYS[offset]
+        else:
+            previous = day - timedelta(days=3 if day.weekday() == 0 else 1)
+            back = STORY.get(offset - 1, {}).get(who) == "away"
+            yesterday = "Out of office" if back else \
+                _sentence(self.previous_work(who, previous)) or "Pipeline admin and emails"
+            today = _sentence(planned.get(who, [])) or "Follow-up calls"
+        return (f'/standup answer yesterday:"{yesterday}" today:"{today}" '
+                f'blockers:"{blockers}"')
+
+    def previous_work(self, rep: str, previous: date) -> list[str]:
+        """What `rep` logged on the day `previous`."""
+        if (rep, previous) in self.logged:
+            return self.logged[(rep, previous)]
+        with self.deps.session_factory() as session:
+            rows = session.execute(
+                select(Activity.type, Customer.name)
+                .join(Customer, Customer.id == Activity.customer_id)
+                .join(Member, Member.id == Activity.member_id)
+                .where(Member.slack_user_id == user_id_for(rep), Activity.occurred_on == previous)
+                .order_by(Activity.logged_at, Activity.id)
+            ).all()
+        return [f"{VERBS[kind.value]} {SHORT.get(name, name)}" for kind, name in rows]
+
+
+def _sentence(parts: list[str]) -> str:
+    text = ", ".join(dict.fromkeys(parts))
+    return text[:1].upper() + text[1:]
+
+
+def _accounts(session: Session, ws_id: int) -> dict[str, list[_Account]]:
+    """Each rep's customers and their open deals, as the database has them now."""
+    owners = {m.id: m.name for m in session.scalars(select(Member)
+                                                      .where(Member.workspace_id == ws_id))}
+    out: dict[str, list[_Account]] = {rep: [] for rep in REPS}
+    by_id: dict[int, _Account] = {}
+    for c in session.scalars(select(Customer).where(Customer.workspace_id == ws_id)
+                             .order_by(Customer.id)):
+        owner = owners.get(c.owner_id or 0)
+        if owner in out:
+            by_id[c.id] = _Account(c.name, c.tier.value, [])
+            out[owner].append(by_id[c.id])
+    open_deals = session.execute(
+        select(Deal.customer_id, Deal.number)
+        .join(Stage, (Stage.workspace_id == Deal.workspace_id) & (Stage.name == Deal.stage))
+        .where(Deal.workspace_id == ws_id, ~Stage.is_won, ~Stage.is_lost)
+        .order_by(Deal.number))
+    for customer_id, number in open_deals:
+        if customer_id in by_id:
+            by_id[customer_id].deals.append(f"D-{number}")
+    return out
+
+
+def week_start(today: date) -> date:
+    """The Monday after `today`."""
+    return today + timedelta(days=7 - today.weekday())
+
+
+def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("demo-digest.png"),
+             seed: int = 7) -> WeekSummary:
+    """Simulate the week after `today` on the demo database at `url` (built by build_demo
+    with the same `today`), printing every post to `out`; the digest's chart goes to `chart`.
+    """
+    tz = ZoneInfo(TIMEZONE)
+    monday = week_start(today)
+    engine = make_engine(url)
+    try:
+        factory = make_session_factory(engine)
+        with factory() as session:
+            ws_id = session.scalar(select(Workspace.id).where(Workspace.slack_team_id == TEAM_ID))
+            if ws_id is None:
+                raise ValueError(f"this database holds no demo workspace {TEAM_ID}")
+            names = {m.slack_user_id: m.name for m in session.scalars(
+                select(Member).where(Member.workspace_id == ws_id))}
+            accounts = _accounts(session, ws_id)
+        clock = _Clock(datetime.combine(monday, DAY_STARTS, tz))
+        deps = Deps(session_factory=factory, clock=clock,
+                    defaults=WorkspaceDefaults(currency=CURRENCY, timezone=TIMEZONE))
+        saved: list[Path] = []
+
+        def save(upload: FileUpload) -> str:
+            if chart is None:
+                return "nowhere (no --chart)"
+            chart.write_bytes(upload.content)
+            saved.append(chart)
+            return str(chart)
+
+        notifier = PrintingNotifier(out, clock, tz=tz, people=names,
+                                    channels={CHANNEL_ID: CHANNEL_NAME}, save=save)
+        ticker = Ticker(factory, notifier, default_sources())
+        before = [today + timedelta(days=d) for d in range(1, (monday - today).days)
+                  if (today + timedelta(days=d)).weekday() < 5]
+        friday = monday + timedelta(days=4)
+        out.write("== A simulated week: the scheduler's stand-ups, warnings and digest ==\n"
+                  f"{monday:%a %d %b} 08:00 to {friday:%a %d %b} 18:00 ({TIMEZONE}) on a fast "
+                  f"clock: the real ticker runs every {TICK_EVERY.seconds // 60} minutes of "
+                  "the working day, and what it would post in Slack prints here. People "
+                  "answer with /standup answer and log visits with /visit.\n\n")
+        week = _Week(deps, clock, ticker, notifier, out, random.Random(seed), monday, accounts)
+        week.run(before)
+        kinds = Counter(p.kind for p in notifier.printed)
+        summary = WeekSummary(
+            start=monday, prompts=kinds["prompt"], reminders=kinds["reminder"],
+            summaries=kinds["summary"], answers=kinds["answer"], blocker_flags=kinds["blocker"],
+            warnings=kinds["warning"], digests=kinds["digest"], visits=week.visits,
+            chart=saved[-1] if saved else None, posts=tuple(notifier.printed))
+        out.write(summary.line() + "\n")
+        return summary
+    finally:
+        engine.dispose()

@@ -1,0 +1,195 @@
+"""Block Kit for deviation warnings: the channel message the check posts (with Snooze and
+Acknowledge buttons), the Snooze form, and the replies to `/sales warnings` and the buttons."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.render import SECTION_LIMIT, Reply, escape, text_reply
+from commands.deviations import CRITICAL, SERIOUS, Deviation
+from commands.warnings import (
+    MAX_REASON,
+    PostReason,
+    WarningActed,
+    WarningRef,
+    WarningsResult,
+    warning_value,
+)
+from jobs.warnings import WarningPost
+
+SNOOZE_DAY_ACTION = "warning_snooze_day"
+SNOOZE_WEEK_ACTION = "warning_snooze_week"
+ACK_ACTION = "warning_ack"
+SNOOZE_ACTIONS = {SNOOZE_DAY_ACTION: 1, SNOOZE_WEEK_ACTION: 7}  # action -> days
+WARNING_SNOOZE_CALLBACK = "warning_snooze_form"
+
+RULE_TITLES = {
+    "behind_pace": "Behind pace",
+    "activity_shortfall": "Activity shortfall",
+    "stale_deal": "Stale deal",
+    "close_date_passed": "Close date passed",
+    "close_date_pushed": "Close date pushed again",
+    "tier_cadence": "Customer not visited",
+    "coverage_gap": "Pipeline coverage gap",
+    "funnel_bottleneck": "Funnel bottleneck",
+}
+REASONS: dict[PostReason, str] = {"new": "new", "worse": "worse since last posted",
+                                  "again": "still open"}
+
+
+def severity_mark(severity: int) -> str:
+    if severity >= CRITICAL:
+        return ":red_circle: critical"
+    if severity >= SERIOUS:
+        return ":large_orange_circle: serious"
+    return ":warning: warning"
+
+
+def _head(d: Deviation) -> str:
+    emoji, _, label = severity_mark(d.severity).partition(" ")
+    return f"{emoji} *{RULE_TITLES.get(d.rule, d.rule)}* ({label})"
+
+
+def _when(moment: datetime, tz: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(tz)):%a %d %b %H:%M}"
+
+
+def block_id(key: str) -> str:
+    """The block of a warning's buttons (replaced by a note once acknowledged)."""
+    return f"warning:{key}"[:255]
+
+
+def warning_text(p: WarningPost, d: Deviation) -> str:
+    """One warning: what fired and how badly, who, the numbers, and the fix."""
+    owner = p.mention(d)
+    head = f"{_head(d)} · {REASONS[p.reason(d)]}" + (f" · <@{owner}>" if owner else "")
+    return f"{head}\n{escape(d.message)}\n*Fix:* {escape(d.fix)}"[:SECTION_LIMIT]
+
+
+def _buttons(team_id: int, key: str) -> ActionsBlock:
+    value = warning_value(team_id, key)
+    return ActionsBlock(block_id=block_id(key), elements=[
+        ButtonElement(text="Snooze 1 day", action_id=SNOOZE_DAY_ACTION, value=value),
+        ButtonElement(text="Snooze 1 week", action_id=SNOOZE_WEEK_ACTION, value=value),
+        ButtonElement(text="Acknowledge", action_id=ACK_ACTION, value=value, style="primary"),
+    ])
+
+
+def render_warning_post(p: WarningPost) -> Reply:
+    """The channel message of a check: each warning with its fix and buttons."""
+    count = len(p.warnings)
+    title = (f":rotating_light: *{escape(p.team_name)}*: {count} "
+             f"warning{'s' if count != 1 else ''} to act on")
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=title))]
+    lines = [title]
+    for d in p.warnings:
+        text = warning_text(p, d)
+        lines.append(text)
+        blocks += [SectionBlock(text=MarkdownTextObject(text=text)), _buttons(p.team_id, d.key)]
+    footer = ("Snooze keeps a warning quiet for a day or a week; Acknowledge keeps it quiet "
+              "until it gets worse.")
+    if p.more:
+        more = f"…and {p.more} more: `/sales warnings`"
+        lines.append(more)
+        footer = f"{more} · {footer}"
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    return Reply(text="\n\n".join(lines), blocks=blocks)
+
+
+def render_warning_message(message: object) -> Reply | None:
+    """The Slack message for a warning job's message; None for other messages."""
+    if isinstance(message, WarningPost):
+        return render_warning_post(message)
+    return None
+
+
+def acknowledged_blocks(blocks: list[dict[str, Any]], key: str,
+                        by_user_id: str) -> list[dict[str, Any]]:
+    """The posted message's blocks with one warning's buttons replaced by who acknowledged."""
+    note = ContextBlock(block_id=block_id(key), elements=[MarkdownTextObject(
+        text=f":white_check_mark: Acknowledged by <@{by_user_id}>")]).to_dict()
+    return [note if b.get("block_id") == block_id(key) else b for b in blocks]
+
+
+def snooze_form(ref: WarningRef, days: int, channel_id: str | None) -> View:
+    """Ask why a warning is snoozed (optional) before snoozing it for `days`."""
+    span = "1 day" if days == 1 else "1 week"
+    return View(
+        type="modal",
+        callback_id=WARNING_SNOOZE_CALLBACK,
+        title="Snooze warning",
+        submit=f"Snooze {span}",
+        close="Cancel",
+        private_metadata=json.dumps({"team_id": ref.team_id, "key": ref.key, "days": days,
+                                     "channel_id": channel_id}),
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(
+                text=f"*{escape(ref.team_name)}*: {escape(ref.message)}"[:SECTION_LIMIT])),
+            ContextBlock(elements=[MarkdownTextObject(
+                text=f"It will not be posted for {span}, whatever happens.")]),
+            InputBlock(block_id="reason", label="Why?", optional=True,
+                       element=PlainTextInputElement(
+                           action_id="reason", max_length=MAX_REASON,
+                           placeholder="Customer on holiday until Monday")),
+        ],
+    )
+
+
+def render_warnings(result: WarningsResult | WarningActed) -> Reply:
+    """The reply to `/sales warnings`, or to Snooze and Acknowledge."""
+    if isinstance(result, WarningActed):
+        return render_acted(result)
+    return render_list(result)
+
+
+def render_acted(r: WarningActed) -> Reply:
+    if r.action == "snoozed":
+        assert r.snoozed_until is not None
+        why = f" Reason: {escape(r.reason)}" if r.reason else ""
+        return text_reply(f":zzz: Snoozed until {_when(r.snoozed_until, r.timezone)}: "
+                          f"{escape(r.message)}.{why}")
+    if r.already:
+        return text_reply(f"Already acknowledged by <@{r.by_user_id}>: {escape(r.message)}.")
+    return text_reply(f":white_check_mark: Acknowledged: {escape(r.message)}. It is posted "
+                      "again only if it gets worse.")
+
+
+def render_list(r: WarningsResult) -> Reply:
+    if not r.warnings:
+        lines = [f":white_check_mark: No warnings for *{escape(r.team_name)}* right now."]
+    else:
+        lines = [f"*Warnings of {escape(r.team_name)} now* ({len(r.warnings)}; the same "
+                 f"warning waits {r.cooldown_days} days to be posted again unless it gets "
+                 "worse)"]
+    for w in r.warnings:
+        d = w.deviation
+        state = []
+        if w.snoozed_until is not None:
+            state.append(f"snoozed until {_when(w.snoozed_until, r.timezone)}"
+                         + (f" ({escape(w.snooze_reason)})" if w.snooze_reason else ""))
+        if w.acknowledged_at is not None:
+            state.append(f"acknowledged by {escape(w.acknowledged_by or 'someone')} on "
+                         f"{_when(w.acknowledged_at, r.timezone)}")
+        state.append(f"last posted {_when(w.last_posted_at, r.timezone)}"
+                     if w.last_posted_at is not None else "not posted yet")
+        lines.append(f"{_head(d)} {escape(d.message)}\n    *Fix:* {escape(d.fix)}\n"
+                     f"    _{'; '.join(state)}_")
+    if r.off:
+        lines.append(f"Off: {', '.join(r.off)} (`/sales config warnings off:none` turns "
+                     "them back on)")
+    return text_reply("\n".join(lines))
