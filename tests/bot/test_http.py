@@ -151,7 +151,8 @@ def test_deal_lifecycle_over_http(slack: Client, engine: Engine) -> None:
 
 
 def test_bad_input_gets_private_error_and_writes_nothing(slack: Client, engine: Engine) -> None:
-    slack.command("UALICE", "/deal", 'new "X" customer:"Acme Corp" amount:12x')
+    status, _ = slack.command("UALICE", "/deal", 'new "X" customer:"Acme Corp" amount:12x')
+    assert status == 200  # acknowledged, even though the command then fails
     [reply] = slack.replies(1)
     assert "12x" in reply and "not an amount" in reply
     assert slack.stub.of("response")[0].body["response_type"] == "ephemeral"
