@@ -253,12 +253,13 @@ def deliveries(
     if not rows:
         typer.echo("No failed deliveries." if failed else "Nothing has been scheduled yet.")
         return
-    typer.echo(f"{'due (UTC)':<17} {'kind':<17} {'subject':<11} {'day':<10} {'status':<8} "
-               "tries  last error")
-    for d in rows:
-        typer.echo(f"{d.due_at:%Y-%m-%d %H:%M} {d.kind:<17} {d.subject:<11} "
-                   f"{d.local_period:<10} {d.status.value:<8} {d.attempts:>5}  "
-                   f"{d.last_error or ''}".rstrip())
+    table = [(f"{d.due_at:%Y-%m-%d %H:%M}", d.kind, d.subject, d.local_period,
+              d.status.value, str(d.attempts), d.last_error or "") for d in rows]
+    header = ("due (UTC)", "kind", "subject", "period", "status", "tries", "last error")
+    widths = [max(len(r[i]) for r in [header, *table]) for i in range(6)]
+    for r in [header, *table]:  # columns as wide as their longest value
+        cells = [r[i].rjust(widths[i]) if i == 5 else r[i].ljust(widths[i]) for i in range(6)]
+        typer.echo(("  ".join(cells) + "  " + r[6]).rstrip())
 
 
 @cli.command("manifest")

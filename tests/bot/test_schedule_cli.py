@@ -85,7 +85,8 @@ def test_deliveries_lists_what_was_sent_skipped_or_failed(
     failed = runner.invoke(cli, ["deliveries", "--failed", "--database-url", db_url])
     [header, row] = failed.output.splitlines()
     assert "last error" in header
-    assert row.startswith("2026-11-23 01:30 standup_prompt")
+    assert row.split()[:3] == ["2026-11-23", "01:30", "standup_prompt"]
+    assert header.index("status") == row.index("failed")  # columns line up
     assert row.split()[-3:] == ["failed", "1", "channel_not_found"]
     limited = runner.invoke(cli, ["deliveries", "--limit", "1", "--database-url", db_url])
     assert len(limited.output.splitlines()) == 2
