@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -174,7 +176,7 @@ def register(app: App, deps: Deps) -> None:
                                   f"({exc.response.get('error')}); try again.").as_message())
 
     for name in COMMANDS:
-        app.command(f"/{name}")(handle_command)
+        guard(app.command(f"/{name}"))(handle_command)
 
     def open_visit_form(body: dict[str, Any], client: WebClient) -> None:
         caller = caller_of(body)
@@ -187,7 +189,7 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"],
                           view=visit_form(today=today, channel_id=caller.channel_id))
 
-    @app.options("customer")
+    @guard(app.options("customer"))
     def customer_options(ack: Ack, body: dict[str, Any]) -> None:
         """Suggest customers as the user types; the typed name can be a new customer."""
         query = body.get("value", "").strip()
@@ -202,7 +204,7 @@ def register(app: App, deps: Deps) -> None:
                             "value": f"{NEW_CUSTOMER_PREFIX}{query}"[:150]})
         ack(options=options[:100])
 
-    @app.view(VISIT_CALLBACK)
+    @guard(app.view(VISIT_CALLBACK))
     def submit_visit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                      client: WebClient) -> None:
         """Log the visit from the form, or show what is wrong next to the field."""
@@ -231,27 +233,12 @@ def register(app: App, deps: Deps) -> None:
         ack()
         notify(client, caller_of(body), reply)
 
-    def notify(client: WebClient, caller: Caller, reply: Reply | None) -> None:
-        """Tell the user privately how a form or button went."""
-        if reply is None:
-            return
-        message = reply.as_message()
-        message.pop("response_type")
-        if caller.channel_id:
-            try:
-                client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id,
-                                          **message)
-                return
-            except SlackApiError:
-                pass  # not in that channel any more: fall back to a direct message
-        client.chat_postMessage(channel=caller.user_id, **message)
-
     def refresh_card(respond: Respond, caller: Caller, number: str) -> None:
         card = execute(deps, caller, "deal", f"D-{number}")
         if card is not None:
             respond(**card.as_message(), replace_original=True)
 
-    @app.action("deal_advance")
+    @guard(app.action("deal_advance"))
     def advance(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         """Move the deal to the next stage."""
         ack()
@@ -261,7 +248,7 @@ def register(app: App, deps: Deps) -> None:
                      request_key=f"action:{body['trigger_id']}")
         refresh_card(respond, caller, number)
 
-    @app.action("deal_won")
+    @guard(app.action("deal_won"))
     def won(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         """Mark the deal won."""
         ack()
@@ -271,14 +258,14 @@ def register(app: App, deps: Deps) -> None:
         refresh_card(respond, caller, action["value"])
         send(respond, reply, replace_original=False)
 
-    @app.action("deal_lost")
+    @guard(app.action("deal_lost"))
     def lost(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         """Ask why the deal was lost."""
         ack()
         client.views_open(trigger_id=body["trigger_id"],
                           view=deal_lost_form(action["value"], caller_of(body).channel_id))
 
-    @app.view(DEAL_LOST_CALLBACK)
+    @guard(app.view(DEAL_LOST_CALLBACK))
     def submit_lost(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     client: WebClient) -> None:
         """Mark the deal lost with the reason given."""
@@ -297,7 +284,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         notify(client, caller_of(body), reply)
 
-    @app.action("deal_edit")
+    @guard(app.action("deal_edit"))
     def edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         """Open the deal in an edit form."""
         ack()
@@ -311,7 +298,7 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"],
                           view=deal_edit_form(detail.deal, detail.stages, caller.channel_id))
 
-    @app.view(DEAL_EDIT_CALLBACK)
+    @guard(app.view(DEAL_EDIT_CALLBACK))
     def submit_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     client: WebClient) -> None:
         """Save the edited deal fields; only what changed is recorded."""
@@ -344,7 +331,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         notify(client, caller_of(body), reply)
 
-    @app.action(ANSWER_ACTION)
+    @guard(app.action(ANSWER_ACTION))
     def standup_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                        client: WebClient) -> None:
         """Open the stand-up form, pre-filled from logged work and the plan."""
@@ -357,7 +344,7 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"],
                           view=standup_answer_form(draft, caller.channel_id))
 
-    @app.view(STANDUP_ANSWER_CALLBACK)
+    @guard(app.view(STANDUP_ANSWER_CALLBACK))
     def submit_standup(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                        client: WebClient) -> None:
         """Record the stand-up answer from the form."""
@@ -374,7 +361,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         notify(client, caller_of(body), reply)
 
-    @app.action(SKIP_ACTION)
+    @guard(app.action(SKIP_ACTION))
     def standup_skip(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                      respond: Respond) -> None:
         """Skip that day's stand-up; the prompt becomes the confirmation."""
@@ -384,7 +371,7 @@ def register(app: App, deps: Deps) -> None:
                              request_key=f"action:{body['trigger_id']}")
         send(respond, reply, replace_original=True)
 
-    @app.action(AWAY_ACTION)
+    @guard(app.action(AWAY_ACTION))
     def standup_away(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                      client: WebClient) -> None:
         """Ask from and until when the user is out of office."""
@@ -393,7 +380,7 @@ def register(app: App, deps: Deps) -> None:
                           view=standup_away_form(date.fromisoformat(action["value"]),
                                                  caller_of(body).channel_id))
 
-    @app.view(STANDUP_AWAY_CALLBACK)
+    @guard(app.view(STANDUP_AWAY_CALLBACK))
     def submit_away(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     client: WebClient) -> None:
         """Record the out-of-office days from the form."""
@@ -438,9 +425,9 @@ def register(app: App, deps: Deps) -> None:
                 ref, SNOOZE_ACTIONS[action["action_id"]], caller_of(body).channel_id))
 
     for action_id in SNOOZE_ACTIONS:
-        app.action(action_id)(warning_snooze)
+        guard(app.action(action_id))(warning_snooze)
 
-    @app.view(WARNING_SNOOZE_CALLBACK)
+    @guard(app.view(WARNING_SNOOZE_CALLBACK))
     def submit_warning_snooze(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                               client: WebClient) -> None:
         """Snooze the warning for the day or week chosen, with the reason given."""
@@ -461,7 +448,7 @@ def register(app: App, deps: Deps) -> None:
         if done is not None:
             notify(client, caller, render_acted(done))
 
-    @app.action(ACK_ACTION)
+    @guard(app.action(ACK_ACTION))
     def warning_ack(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                     respond: Respond) -> None:
         """Acknowledge the warning; the channel message then says who did."""
@@ -476,7 +463,7 @@ def register(app: App, deps: Deps) -> None:
         if done.already or not original.get("blocks"):
             send(respond, render_acted(done), replace_original=False)
 
-    @app.event("member_joined_channel")
+    @guard(app.event("member_joined_channel"))
     def joined(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         """Welcome a new rep to the team whose channel they joined."""
         caller = Caller(body.get("team_id") or event.get("team", ""), event["user"],
@@ -495,14 +482,63 @@ def register(app: App, deps: Deps) -> None:
     def on_error(error: Exception, body: dict[str, Any], respond: Respond | None,
                  client: WebClient) -> BoltResponse | None:
         """Tell the user what went wrong, privately; nothing was written."""
-        if isinstance(error, UserFacingError):
-            reply = error_reply(error.message)
-        else:
-            log.exception("unexpected error handling a Slack request", exc_info=error)
-            reply = text_reply(":x: Something went wrong on our side and nothing was saved. "
-                               "Please try again in a minute.")
-        if respond is not None and body.get("response_url"):
-            respond(**reply.as_message(), replace_original=False)
-        elif body.get("user") or body.get("user_id"):
-            notify(client, caller_of(body), reply)
+        report_error(error, body, respond, client)
         return None
+
+
+def guard(decorator: Callable[[Callable[..., Any]], Any]) -> Callable[[Callable[..., Any]], Any]:
+    """Register a listener whose errors are reported here, not left to Bolt's runner.
+
+    In slack-bolt's thread runner a listener that raises after ack() can have its
+    acknowledgement reset, so Slack gets a 404 after 3 s on top of our private message. A
+    guarded listener never raises: its error goes to report_error, the one error path.
+    """
+
+    def register_guarded(fn: Callable[..., Any]) -> Any:
+        names = inspect.getfullargspec(fn).args
+
+        def listener(args: Args) -> Any:
+            try:
+                return fn(**{n: getattr(args, n) for n in names})
+            except Exception as error:
+                if args.ack is not None and args.ack.response is None:
+                    args.ack()  # Slack must hear from us within 3 s, error or not
+                report_error(error, args.body, args.respond, args.client)
+                return None
+
+        listener.__name__ = listener.__qualname__ = fn.__name__
+        listener.__doc__ = fn.__doc__
+        return decorator(listener)
+
+    return register_guarded
+
+
+def report_error(error: Exception, body: dict[str, Any], respond: Respond | None,
+                 client: WebClient) -> None:
+    """Tell the user what went wrong, privately; nothing was written."""
+    if isinstance(error, UserFacingError):
+        reply = error_reply(error.message)
+    else:
+        log.exception("unexpected error handling a Slack request", exc_info=error)
+        reply = text_reply(":x: Something went wrong on our side and nothing was saved. "
+                           "Please try again in a minute.")
+    if respond is not None and body.get("response_url"):
+        respond(**reply.as_message(), replace_original=False)
+    elif body.get("user") or body.get("user_id"):
+        notify(client, caller_of(body), reply)
+
+
+def notify(client: WebClient, caller: Caller, reply: Reply | None) -> None:
+    """Tell the user privately how a form or button went."""
+    if reply is None:
+        return
+    message = reply.as_message()
+    message.pop("response_type")
+    if caller.channel_id:
+        try:
+            client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id,
+                                      **message)
+            return
+        except SlackApiError:
+            pass  # not in that channel any more: fall back to a direct message
+    client.chat_postMessage(channel=caller.user_id, **message)

@@ -203,6 +203,9 @@ class Ticker:
 
     def _deliver(self, source: Source, item: DueItem, delivery_id: int, now: datetime,
                  report: TickReport) -> None:
+        # Posts made in this call, kept in memory: if recording one fails, the failure path
+        # still records it, so the retry does not post it again.
+        made: list[tuple[int, str, str]] = []  # part number, channel, ts
         try:
             with self.session_factory() as session:
                 row = session.get_one(Delivery, delivery_id)
@@ -220,6 +223,7 @@ class Ticker:
                 to = self.notifier.dm_channel(post.to) if post.dm else post.to
                 thread = post.reply_to or (first_ts if post.in_thread else None)
                 ts = self.notifier.send(to, post.message, thread)
+                made.append((n, to, ts))
                 with self.session_factory.begin() as session:
                     row = session.get_one(Delivery, delivery_id)
                     row.parts_sent = n + 1
@@ -232,11 +236,11 @@ class Ticker:
             report.sent.append(item.key)
         except SendFailed as exc:
             self._failed(item, delivery_id, now, exc.reason, exc.retry_after, exc.permanent,
-                         report)
+                         report, made)
         except Exception as exc:
             log.exception("delivery %s failed", item.key)
             self._failed(item, delivery_id, now, f"{type(exc).__name__}: {exc}", None, False,
-                         report)
+                         report, made)
 
     def _finish(self, delivery_id: int, status: DeliveryStatus, now: datetime,
                 note: str | None) -> None:
@@ -247,10 +251,15 @@ class Ticker:
                 row.sent_at = now
 
     def _failed(self, item: DueItem, delivery_id: int, now: datetime, reason: str,
-                retry_after: float | None, permanent: bool, report: TickReport) -> None:
+                retry_after: float | None, permanent: bool, report: TickReport,
+                made: Sequence[tuple[int, str, str]] = ()) -> None:
         with self.session_factory.begin() as session:
             row = session.get_one(Delivery, delivery_id)
             row.last_error = reason[:2000]
+            for n, channel, ts in made:  # posted, but their record may not have been saved
+                row.parts_sent = max(row.parts_sent, n + 1)
+                if n == 0 and row.message_ts is None:
+                    row.channel, row.message_ts = channel, ts
             if permanent or row.attempts >= self.max_attempts:
                 row.status, row.next_attempt_at = DeliveryStatus.FAILED, None
                 log.error("delivery %s failed for good after %d tries: %s", item.key,

@@ -1,0 +1,120 @@
+"""Slack answers a scheduled post with 500 or 429: retried on later ticks, never posted twice,
+given up after the last try and listed by `salesbot deliveries --failed`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import cli
+from bot.notifier import SlackNotifier
+from jobs.standup import StandupSource
+from jobs.ticker import Ticker
+from storage.models import DeliveryStatus
+from tests.bot.test_notifier import FakeTime
+from tests.conftest import Chat
+from tests.jobs.recording import deliveries, utc
+from tests.slack_stub import SlackStub
+
+AT = utc(2026, 11, 23, 1, 30)  # Monday 09:30 in Shanghai: prompts to mia, alice, bob (in order)
+
+
+class CountingNotifier:
+    """The real Slack notifier, counting the posts Slack accepted per channel."""
+
+    def __init__(self, inner: SlackNotifier) -> None:
+        self.inner = inner
+        self.accepted: Counter[str] = Counter()
+
+    def dm_channel(self, user_id: str) -> str:
+        return self.inner.dm_channel(user_id)
+
+    def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
+        ts = self.inner.send(to, message, thread_ts)
+        self.accepted[to] += 1
+        return ts
+
+
+@pytest.fixture
+def stub() -> Iterator[SlackStub]:
+    with SlackStub() as s:
+        yield s
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for var in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL",
+                "SLACK_API_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_slack_errors_are_retried_on_later_ticks_never_doubled_then_given_up(
+        team: Chat, db_url: str, stub: SlackStub) -> None:
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    time_ = FakeTime()
+    notifier = CountingNotifier(SlackNotifier.connect(
+        "xoxb-test", stub.api_url, sleep=time_.sleep, clock=time_.clock, channel_interval=0))
+    ticker = Ticker(team.deps.session_factory, notifier, [StandupSource()])
+    posts = stub.failures
+    rows = lambda: {k.split(":")[2]: r for k, r in  # noqa: E731 - member id -> delivery
+                    deliveries(team.deps.session_factory).items()}
+
+    # mia's prompt gets a 500; alice's a 429 longer than the notifier waits in-process; bob's
+    # a short 429, slept through (on the fake clock) and posted at once.
+    posts["chat.postMessage"] = [(500, {}), (429, {"Retry-After": "120"}),
+                                 (429, {"Retry-After": "2"})]
+    report = ticker.tick(AT)
+    assert len(report.retrying) == 2 and len(report.sent) == 1
+    assert time_.slept == [2.0]
+    assert rows()["2"].next_attempt_at == AT + timedelta(seconds=120)  # Retry-After honoured
+    posts["chat.postMessage"] = [(500, {})]
+    ticker.tick(AT + timedelta(minutes=1))  # mia, try 2: fails again, waits 2 minutes
+    ticker.tick(AT + timedelta(minutes=2))  # alice, try 2: posted
+    posts["chat.postMessage"] = [(500, {})]
+    ticker.tick(AT + timedelta(minutes=3))  # mia, try 3: fails, waits 4 minutes
+    posts["chat.postMessage"] = [(503, {})]
+    report = ticker.tick(AT + timedelta(minutes=7))  # mia, try 4: the last
+    assert len(report.failed) == 1
+    for minute in range(8, 25):  # nothing more is ever sent for these prompts
+        assert not ticker.tick(AT + timedelta(minutes=minute)).sent
+
+    assert notifier.accepted == {"DUALICE": 1, "DUBOB": 1}
+    tried = Counter(c.body["channel"] for c in stub.of("chat.postMessage"))
+    assert tried == {"DUMIA": 4, "DUALICE": 2, "DUBOB": 2}
+    final = rows()
+    assert (final["1"].status, final["1"].attempts) == (DeliveryStatus.FAILED, 4)
+    assert (final["2"].status, final["2"].attempts) == (DeliveryStatus.SENT, 2)
+    assert (final["3"].status, final["3"].attempts) == (DeliveryStatus.SENT, 1)
+
+    listed = CliRunner().invoke(cli, ["deliveries", "--failed", "--database-url", db_url])
+    assert listed.exit_code == 0, listed.output
+    [header, row] = listed.output.splitlines()
+    assert "last error" in header
+    assert row.split() == ["2026-11-23", "01:30", "standup_prompt", "member:1", "2026-11-23",
+                           "failed", "4", "ratelimited"]
+
+
+def test_a_retry_waiting_on_slack_is_listed_as_pending(
+        team: Chat, db_url: str, stub: SlackStub) -> None:
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    time_ = FakeTime()
+    notifier = SlackNotifier.connect("xoxb-test", stub.api_url, sleep=time_.sleep,
+                                     clock=time_.clock, channel_interval=0)
+    ticker = Ticker(team.deps.session_factory, notifier, [StandupSource()])
+    stub.failures["chat.postMessage"] = [(429, {"Retry-After": "600"})]
+    ticker.tick(AT)
+    listed = CliRunner().invoke(cli, ["deliveries", "--failed", "--database-url", db_url])
+    [_, row] = listed.output.splitlines()
+    assert row.split()[5:7] == ["retrying", "1"] and "rate limited" in row
+    for minute in range(1, 10):  # Slack asked for ten minutes of quiet: it gets them
+        assert not ticker.tick(AT + timedelta(minutes=minute)).sent
+    assert ticker.tick(AT + timedelta(minutes=10)).sent
+    assert len(stub.of("chat.postMessage")) == 4  # three prompts, one of them tried twice
+    empty = CliRunner().invoke(cli, ["deliveries", "--failed", "--database-url", db_url])
+    assert "No failed deliveries." in empty.output
