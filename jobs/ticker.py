@@ -10,7 +10,8 @@ insert wins sends it, so several instances on one database send every item exact
 - A failed send is retried on later ticks with exponential backoff (or after Slack's
   Retry-After), and marked failed after `max_attempts` tries or a permanent error. Posts
   already made are never made again: each delivery counts the posts it has made.
-- A claim whose sender died mid-send (its lease ran out) is marked failed, not re-sent.
+- A claim whose sender died (its lease ran out) is retried when no post was in flight,
+  and marked failed, not re-sent, when one was: whether it went out is unknown.
 """
 
 from __future__ import annotations
@@ -158,7 +159,10 @@ class Ticker:
         """One pass at `now`: give up on dead claims, retry failures, send what is due."""
         report = TickReport()
         with self.session_factory.begin() as session:
-            for key in deliveries.abandon_stale_claims(session, now):
+            retried, failed = deliveries.abandon_stale_claims(session, now)
+            for key in retried:
+                log.warning("delivery %s: its sender stopped before posting; retrying", key)
+            for key in failed:
                 log.warning("delivery %s: its sender stopped mid-send; marked failed", key)
                 report.failed.append(key)
         self._retry(now, report)
@@ -206,6 +210,7 @@ class Ticker:
         # Posts made in this call, kept in memory: if recording one fails, the failure path
         # still records it, so the retry does not post it again.
         made: list[tuple[int, str, str]] = []  # part number, channel, ts
+        in_flight = False  # a post handed to the notifier that neither returned nor failed
         try:
             with self.session_factory() as session:
                 row = session.get_one(Delivery, delivery_id)
@@ -222,11 +227,15 @@ class Ticker:
                     continue
                 to = self.notifier.dm_channel(post.to) if post.dm else post.to
                 thread = post.reply_to or (first_ts if post.in_thread else None)
+                with self.session_factory.begin() as session:
+                    session.get_one(Delivery, delivery_id).sending = True
+                in_flight = True
                 ts = self.notifier.send(to, post.message, thread)
                 made.append((n, to, ts))
+                in_flight = False
                 with self.session_factory.begin() as session:
                     row = session.get_one(Delivery, delivery_id)
-                    row.parts_sent = n + 1
+                    row.parts_sent, row.sending = n + 1, False
                     if n == 0:
                         row.channel, row.message_ts = to, ts
                     _hook(source, "posted", session, item, post, ts, now)
@@ -234,13 +243,13 @@ class Ticker:
                     first_ts = ts
             self._finish(delivery_id, DeliveryStatus.SENT, now, None)
             report.sent.append(item.key)
-        except SendFailed as exc:
+        except SendFailed as exc:  # Slack said no: nothing is in flight
             self._failed(item, delivery_id, now, exc.reason, exc.retry_after, exc.permanent,
-                         report, made)
+                         report, made, in_flight=False)
         except Exception as exc:
             log.exception("delivery %s failed", item.key)
             self._failed(item, delivery_id, now, f"{type(exc).__name__}: {exc}", None, False,
-                         report, made)
+                         report, made, in_flight=in_flight)
 
     def _finish(self, delivery_id: int, status: DeliveryStatus, now: datetime,
                 note: str | None) -> None:
@@ -252,7 +261,8 @@ class Ticker:
 
     def _failed(self, item: DueItem, delivery_id: int, now: datetime, reason: str,
                 retry_after: float | None, permanent: bool, report: TickReport,
-                made: Sequence[tuple[int, str, str]] = ()) -> None:
+                made: Sequence[tuple[int, str, str]] = (), *,
+                in_flight: bool = False) -> None:
         with self.session_factory.begin() as session:
             row = session.get_one(Delivery, delivery_id)
             row.last_error = reason[:2000]
@@ -260,6 +270,13 @@ class Ticker:
                 row.parts_sent = max(row.parts_sent, n + 1)
                 if n == 0 and row.message_ts is None:
                     row.channel, row.message_ts = channel, ts
+            row.sending = in_flight
+            if in_flight:  # a post may or may not have gone out: never risk it twice
+                row.status, row.next_attempt_at = DeliveryStatus.FAILED, None
+                log.error("delivery %s failed mid-send; not retried, to avoid a duplicate: "
+                          "%s", item.key, reason)
+                report.failed.append(item.key)
+                return
             if permanent or row.attempts >= self.max_attempts:
                 row.status, row.next_attempt_at = DeliveryStatus.FAILED, None
                 log.error("delivery %s failed for good after %d tries: %s", item.key,

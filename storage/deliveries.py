@@ -91,21 +91,31 @@ def reclaim(
     return taken is not None
 
 
-def abandon_stale_claims(session: Session, now: datetime) -> Sequence[str]:
-    """Mark claims whose sender stopped mid-send as failed; their keys.
+def abandon_stale_claims(session: Session, now: datetime) -> tuple[list[str], list[str]]:
+    """Deal with claims whose sender stopped (its lease ran out): (retried, failed) keys.
 
-    Whether the message went out is unknown, so it is not sent again: a missing message is
-    visible in `salesbot deliveries --failed`, a duplicate would be in everyone's Slack.
+    A claim stopped between posts, with nothing in flight, is simply retried: the posts
+    already recorded are not made again. A claim stopped while a post was in flight is
+    marked failed: whether it went out is unknown, and a missing message is visible in
+    `salesbot deliveries --failed` while a duplicate would be in everyone's Slack.
     """
-    keys = session.scalars(
+    stale = (Delivery.status == DeliveryStatus.CLAIMED) & (Delivery.next_attempt_at < now)
+    failed = session.scalars(
         update(Delivery)
-        .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.next_attempt_at < now)
-        .values(status=DeliveryStatus.FAILED, next_attempt_at=None,
+        .where(stale, Delivery.sending.is_(True))
+        .values(status=DeliveryStatus.FAILED, next_attempt_at=None, sending=False,
                 last_error="the instance sending this stopped before recording the result; "
                            "not re-sent, to avoid a duplicate")
         .returning(Delivery.key)
     ).all()
-    return list(keys)
+    retried = session.scalars(
+        update(Delivery)
+        .where(stale, Delivery.sending.is_(False))
+        .values(status=DeliveryStatus.RETRYING, next_attempt_at=now,
+                last_error="the instance sending this stopped before posting; retrying")
+        .returning(Delivery.key)
+    ).all()
+    return list(retried), list(failed)
 
 
 def recent(session: Session, *, failed_only: bool = False, limit: int = 50) -> Sequence[Delivery]:

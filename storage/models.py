@@ -28,6 +28,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -429,6 +430,9 @@ class Delivery(Base):
     # Messages of this item already posted (a summary is a parent plus thread replies): a
     # retry resumes after them instead of posting them again.
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    # A post handed to Slack and not yet recorded: if the sender dies now, whether it went
+    # out is unknown, so the item is marked failed rather than sent twice.
+    sending: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

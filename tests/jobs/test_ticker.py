@@ -18,7 +18,7 @@ from jobs.standup import StandupPrompt
 from jobs.ticker import DueItem, Ticker
 from storage import deliveries as delivery_repo
 from storage.db import make_engine, make_session_factory
-from storage.models import DeliveryStatus, Workspace
+from storage.models import Delivery, DeliveryStatus, Workspace
 from tests.conftest import Chat
 from tests.jobs.recording import RecordingNotifier, deliveries, make_ticker, utc
 
@@ -146,7 +146,7 @@ def test_a_permanent_error_is_not_retried(deps: Deps, workspace_id: int) -> None
     assert t.tick(DUE).failed == ["note:team:1:2026-11-23"]
 
 
-def test_a_claim_whose_sender_died_is_marked_failed_not_resent(
+def test_a_claim_whose_sender_died_mid_send_is_marked_failed_not_resent(
         deps: Deps, workspace_id: int) -> None:
     item = note(workspace_id)
     with deps.session_factory.begin() as session:  # another instance claimed it, then died
@@ -154,12 +154,29 @@ def test_a_claim_whose_sender_died_is_marked_failed_not_resent(
             session, key=item.key, workspace_id=workspace_id, kind="note", subject=item.subject,
             local_period=item.local_period, due_at=DUE, status=DeliveryStatus.CLAIMED, now=DUE,
             next_attempt_at=DUE + timedelta(minutes=10))
+        session.scalars(select(Delivery)).one().sending = True  # ...with a post in flight
     notifier = RecordingNotifier()
     t = ticker(deps, notifier, [item])
     assert t.tick(DUE + timedelta(minutes=5)).failed == []  # it may still be sending
     assert t.tick(DUE + timedelta(minutes=11)).failed == [item.key]
     assert notifier.sent == []
     assert "not re-sent" in (deliveries(deps.session_factory)[item.key].last_error or "")
+
+
+def test_a_claim_whose_sender_died_before_posting_is_sent_later(
+        deps: Deps, workspace_id: int) -> None:
+    item = note(workspace_id)
+    with deps.session_factory.begin() as session:  # claimed, then the instance died
+        delivery_repo.insert_once(
+            session, key=item.key, workspace_id=workspace_id, kind="note", subject=item.subject,
+            local_period=item.local_period, due_at=DUE, status=DeliveryStatus.CLAIMED, now=DUE,
+            next_attempt_at=DUE + timedelta(minutes=10))
+    notifier = RecordingNotifier()
+    t = ticker(deps, notifier, [item])
+    assert t.tick(DUE + timedelta(minutes=5)).sent == []  # its sender may still be at it
+    assert t.tick(DUE + timedelta(minutes=11)).sent == [item.key]
+    assert [s.message for s in notifier.sent] == ["team:1 part 0"]
+    assert t.tick(DUE + timedelta(minutes=12)).sent == []
 
 
 def test_dry_run_claims_and_sends_nothing(deps: Deps, workspace_id: int) -> None:
