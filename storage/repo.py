@@ -512,7 +512,7 @@ def stale_deals(
     closed = _closed_stage_names()
     last = (
         select(Activity.deal_id, func.max(Activity.occurred_on).label("last_day"))
-        .where(Activity.deal_id.is_not(None))
+        .where(Activity.deal_id.in_(select(Deal.id).where(Deal.owner_id.in_(member_ids))))
         .group_by(Activity.deal_id)
         .subquery()
     )
@@ -563,15 +563,19 @@ def open_deal_rows(
     if not member_ids:
         return []
     closed = _closed_stage_names()
+    # Both aggregates are limited to these members' deals: over the whole workspace they
+    # would cost every team the whole organisation's history (see bench/analytics.py).
+    theirs = select(Deal.id).where(Deal.owner_id.in_(member_ids))
     last = (
         select(Activity.deal_id, func.max(Activity.occurred_on).label("last_day"))
-        .where(Activity.deal_id.is_not(None))
+        .where(Activity.deal_id.in_(theirs))
         .group_by(Activity.deal_id)
         .subquery()
     )
     pushes = (
         select(DealHistory.deal_id, func.count().label("pushes"))
-        .where(DealHistory.field == "close", DealHistory.old_value.is_not(None),
+        .where(DealHistory.deal_id.in_(theirs), DealHistory.field == "close",
+               DealHistory.old_value.is_not(None),
                DealHistory.new_value > DealHistory.old_value)
         .group_by(DealHistory.deal_id)
         .subquery()
@@ -597,9 +601,10 @@ def customer_rows(
     """
     if not member_ids:
         return []
+    theirs = select(Customer.id).where(Customer.owner_id.in_(member_ids))
     last = (
         select(Activity.customer_id, func.max(Activity.occurred_on).label("last_day"))
-        .where(Activity.type == ActivityType.VISIT)
+        .where(Activity.customer_id.in_(theirs), Activity.type == ActivityType.VISIT)
         .group_by(Activity.customer_id)
         .subquery()
     )
