@@ -116,8 +116,13 @@ def test_forged_and_stale_requests_are_refused_and_change_nothing(
         body, content_type = make(slack)
         calls = len(slack.stub.calls)
         ts = int(time.time())
-        status, _ = post(slack, body, content_type=content_type, ts=ts, signature=sign(body, ts))
+        status, text = post(slack, body, content_type=content_type, ts=ts,
+                            signature=sign(body, ts))
         assert status == 200, kind
+        if "response_action" in text:
+            # the form was answered in the HTTP response itself: here, that D-1 is already
+            # won (by the button click just before), shown as an error in the form
+            continue
         slack.stub.wait_for(lambda c, n=calls: len(c) > n)
     assert snapshot(engine) != before
 
