@@ -41,6 +41,10 @@ def find_or_create_customer(
         return CustomerPick(existing, created=False)
     if not force_new:
         names = dict(repo.customer_names(session, workspace_id))
+        if key in names:  # created by a concurrent request since the lookup above
+            again = repo.customer_by_key(session, workspace_id, key)
+            if again is not None:
+                return CustomerPick(again, created=False)
         matches = process.extract(
             key, list(names), scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=3
         )
