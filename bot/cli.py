@@ -57,7 +57,7 @@ def _deps(settings: Settings):  # type: ignore[no-untyped-def]
     from commands.actors import WorkspaceDefaults
     from storage.db import make_engine, make_session_factory
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=20, max_overflow=20)
     deps = Deps(
         session_factory=make_session_factory(engine),
         clock=utc_now,

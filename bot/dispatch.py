@@ -19,7 +19,7 @@ from commands.actors import (
     ensure_workspace,
 )
 from commands.dispatch import parse_command, run_command
-from storage.repo import claim_once
+from storage.repo import claim_once, workspace_and_member
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,14 @@ class Caller:
 
 
 def actor_for(session: Session, deps: Deps, caller: Caller, now: datetime) -> Actor:
-    ws = ensure_workspace(session, caller.team_id, deps.defaults, now)
-    member = ensure_member(
-        session, ws, caller.user_id, deps.directory, now, fallback_name=caller.user_name
-    )
+    known = workspace_and_member(session, caller.team_id, caller.user_id)
+    if known is not None:
+        ws, member = known
+    else:  # first sight of this user (or of the whole workspace): register them
+        ws = ensure_workspace(session, caller.team_id, deps.defaults, now)
+        member = ensure_member(
+            session, ws, caller.user_id, deps.directory, now, fallback_name=caller.user_name
+        )
     return Actor(member=member, workspace=ws, channel_id=caller.channel_id,
                  directory=deps.directory)
 

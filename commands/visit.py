@@ -161,16 +161,14 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         raise UsageError(
             f"{deal.ref} is a deal with {deal.customer.name}, not {pick.customer.name}."
         )
-    activity = Activity(
-        workspace_id=actor.workspace.id, type=args.type, customer_id=pick.customer.id,
+    activity_id = repo.add_activity(
+        session, workspace_id=actor.workspace.id, type=args.type, customer_id=pick.customer.id,
         deal_id=deal.id if deal else None, member_id=member.id, occurred_on=occurred_on,
         outcome=args.outcome, notes=notes.strip(), next_step=args.next_step, logged_at=now,
     )
-    session.add(activity)
-    session.flush()
     return VisitResult(
-        activity_id=activity.id, type=args.type, customer=pick.customer.name,
+        activity_id=activity_id, type=args.type, customer=pick.customer.name,
         tier=pick.customer.tier, customer_created=pick.created, occurred_on=occurred_on,
-        today=today, outcome=args.outcome, notes=activity.notes, next_step=args.next_step,
+        today=today, outcome=args.outcome, notes=notes.strip(), next_step=args.next_step,
         deal_ref=deal.ref if deal else None,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_S = 15
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -34,7 +38,7 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=15000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         if not in_memory:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -46,6 +50,35 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         # fails at once with "database is locked" when another writer got in between,
         # instead of waiting for busy_timeout.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    if not in_memory:
+        _queue_writers(engine)
+
+
+def _queue_writers(engine: Engine) -> None:
+    """Let this process's threads wait for SQLite's write lock in a queue, not by polling.
+
+    Every transaction takes the write lock (BEGIN IMMEDIATE). Threads that find it taken
+    would wait in SQLite's busy handler, which sleeps up to 100 ms between tries: under
+    load the lock sits idle while waiters sleep, and some wait for seconds. A Python lock
+    held from checkout to checkin hands the connection's turn straight to the next thread.
+    Other processes on the same file still wait through busy_timeout.
+    """
+    writer = threading.Lock()
+    holding: set[int] = set()
+
+    @event.listens_for(engine, "checkout")
+    def _take_turn(_dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if writer.acquire(timeout=BUSY_TIMEOUT_S):
+            holding.add(id(record))
+        else:  # a leaked connection must not stop the process; SQLite still guards writes
+            log.warning("waited %s s for the SQLite writer queue; going ahead", BUSY_TIMEOUT_S)
+
+    @event.listens_for(engine, "checkin")
+    def _end_turn(_dbapi_conn: Any, record: Any) -> None:
+        if id(record) in holding:
+            holding.discard(id(record))
+            writer.release()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -70,21 +70,56 @@ def claim_once(session: Session, key: str, now: datetime) -> bool:
     back leaves the key unclaimed and a retry can still succeed.
     """
     dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert(ProcessedRequest)
-        .values(key=key, processed_at=now)
-        .on_conflict_do_nothing()
-        .returning(ProcessedRequest.key)
-    )
-    return session.scalar(stmt) is not None
+    stmt = _CLAIM["postgresql" if dialect == "postgresql" else "sqlite"]
+    return session.execute(stmt, {"key": key, "at": now}).first() is not None
+
+
+# Built once: these run on every request, and building a statement costs more CPU than
+# running it. A Core insert on the table skips the ORM's bulk-insert machinery.
+_CLAIM = {
+    name: insert(ProcessedRequest.__table__)
+    .values(key=bindparam("key"), processed_at=bindparam("at"))
+    .on_conflict_do_nothing()
+    .returning(ProcessedRequest.__table__.c.key)
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.slack_team_id == bindparam("team"))
+_WORKSPACE_AND_MEMBER = (
+    select(Workspace, Member)
+    .join(Member, Member.workspace_id == Workspace.id)
+    .where(Workspace.slack_team_id == bindparam("team"),
+           Member.slack_user_id == bindparam("user"))
+)
+_MEMBER_BY_SLACK_ID = select(Member).where(
+    Member.workspace_id == bindparam("ws"), Member.slack_user_id == bindparam("user")
+)
+_CUSTOMER_BY_KEY = select(Customer).where(
+    Customer.workspace_id == bindparam("ws"), Customer.name_key == bindparam("key")
+)
+_ADD_ACTIVITY = (
+    Activity.__table__.insert().returning(Activity.__table__.c.id)
+)
+_ADD_DEAL = Deal.__table__.insert().returning(Deal.__table__.c.id)
+_ADD_DEAL_HISTORY = DealHistory.__table__.insert()
+_STAGES = select(Stage).where(Stage.workspace_id == bindparam("ws")).order_by(Stage.position)
+_NEXT_DEAL_NUMBER = (
+    update(Workspace.__table__)
+    .where(Workspace.__table__.c.id == bindparam("ws"))
+    .values(deal_seq=Workspace.__table__.c.deal_seq + 1)
+    .returning(Workspace.__table__.c.deal_seq)
+)
+_DEAL_BY_NUMBER = (
+    select(Deal)
+    .where(Deal.workspace_id == bindparam("ws"), Deal.number == bindparam("number"))
+    .options(selectinload(Deal.history))
+)
 
 
 # --- workspaces -------------------------------------------------------------------------
 
 
 def get_workspace(session: Session, slack_team_id: str) -> Workspace | None:
-    return session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
+    return session.scalar(_WORKSPACE_BY_TEAM, {"team": slack_team_id})
 
 
 def create_workspace(
@@ -109,19 +144,12 @@ def only_workspace(session: Session) -> Workspace | None:
 
 
 def stages(session: Session, workspace_id: int) -> Sequence[Stage]:
-    return session.scalars(
-        select(Stage).where(Stage.workspace_id == workspace_id).order_by(Stage.position)
-    ).all()
+    return session.scalars(_STAGES, {"ws": workspace_id}).all()
 
 
 def next_deal_number(session: Session, workspace_id: int) -> int:
     """Hand out the next D-<n> number; the row update serialises concurrent creators."""
-    number = session.scalar(
-        update(Workspace)
-        .where(Workspace.id == workspace_id)
-        .values(deal_seq=Workspace.deal_seq + 1)
-        .returning(Workspace.deal_seq)
-    )
+    number = session.execute(_NEXT_DEAL_NUMBER, {"ws": workspace_id}).scalar()
     assert number is not None
     return number
 
@@ -129,12 +157,17 @@ def next_deal_number(session: Session, workspace_id: int) -> int:
 # --- members and teams ------------------------------------------------------------------
 
 
+def workspace_and_member(
+    session: Session, slack_team_id: str, slack_user_id: str
+) -> tuple[Workspace, Member] | None:
+    """A known user's workspace and member row, in one round trip."""
+    row = session.execute(_WORKSPACE_AND_MEMBER, {"team": slack_team_id,
+                                                  "user": slack_user_id}).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def member_by_slack_id(session: Session, workspace_id: int, slack_user_id: str) -> Member | None:
-    return session.scalar(
-        select(Member).where(
-            Member.workspace_id == workspace_id, Member.slack_user_id == slack_user_id
-        )
-    )
+    return session.scalar(_MEMBER_BY_SLACK_ID, {"ws": workspace_id, "user": slack_user_id})
 
 
 def members_named(session: Session, workspace_id: int, name: str) -> Sequence[Member]:
@@ -185,9 +218,12 @@ def team_names(session: Session, workspace_id: int) -> Sequence[str]:
 
 
 def customer_by_key(session: Session, workspace_id: int, key: str) -> Customer | None:
-    return session.scalar(
-        select(Customer).where(Customer.workspace_id == workspace_id, Customer.name_key == key)
-    )
+    return session.scalar(_CUSTOMER_BY_KEY, {"ws": workspace_id, "key": key})
+
+
+def add_activity(session: Session, **values: Any) -> int:
+    """Insert one activity row and return its id (a Core insert: the hot path of /visit)."""
+    return int(session.execute(_ADD_ACTIVITY, values).scalar_one())
 
 
 def customer_names(session: Session, workspace_id: int) -> Sequence[tuple[str, str]]:
@@ -222,12 +258,20 @@ def _closed_stage_names() -> Select[str]:
 # --- deals and activities ---------------------------------------------------------------
 
 
+def add_deal(session: Session, values: dict[str, Any],
+             history: Sequence[dict[str, Any]]) -> int:
+    """Insert a new deal and its first history rows; return the deal's id.
+
+    Core inserts, not the ORM: creating a deal is a hot path (see add_activity).
+    """
+    deal_id = int(session.execute(_ADD_DEAL, values).scalar_one())
+    if history:
+        session.execute(_ADD_DEAL_HISTORY, [{**row, "deal_id": deal_id} for row in history])
+    return deal_id
+
+
 def deal_by_number(session: Session, workspace_id: int, number: int) -> Deal | None:
-    return session.scalar(
-        select(Deal)
-        .where(Deal.workspace_id == workspace_id, Deal.number == number)
-        .options(selectinload(Deal.history))
-    )
+    return session.scalar(_DEAL_BY_NUMBER, {"ws": workspace_id, "number": number})
 
 
 def open_deals(session: Session, owner_id: int) -> Sequence[Deal]:
