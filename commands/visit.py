@@ -15,7 +15,7 @@ from commands.dates import local_today, parse_day
 from commands.errors import UsageError
 from commands.text import choice, name_key, parse_words, yes_no
 from storage import repo
-from storage.models import Activity, ActivityType, Deal, Outcome, Tier
+from storage.models import ActivityType, Deal, Outcome, Tier
 
 VISIT_OPTIONS = ("type", "outcome", "on", "next", "deal", "tier", "new")
 TYPES = tuple(t.value for t in ActivityType)

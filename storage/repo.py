@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -75,12 +75,17 @@ def claim_once(session: Session, key: str, now: datetime) -> bool:
 
 
 # Built once: these run on every request, and building a statement costs more CPU than
-# running it. A Core insert on the table skips the ORM's bulk-insert machinery.
+# running it. Inserts and the deal counter go straight to the table (Core), skipping the
+# ORM's unit of work and bulk-insert machinery.
+_PROCESSED, _ACTIVITY, _DEAL, _DEAL_HISTORY, _WORKSPACE = (
+    cast(Table, model.__table__)
+    for model in (ProcessedRequest, Activity, Deal, DealHistory, Workspace)
+)
 _CLAIM = {
-    name: insert(ProcessedRequest.__table__)
+    name: insert(_PROCESSED)
     .values(key=bindparam("key"), processed_at=bindparam("at"))
     .on_conflict_do_nothing()
-    .returning(ProcessedRequest.__table__.c.key)
+    .returning(_PROCESSED.c.key)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 _WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.slack_team_id == bindparam("team"))
@@ -96,17 +101,15 @@ _MEMBER_BY_SLACK_ID = select(Member).where(
 _CUSTOMER_BY_KEY = select(Customer).where(
     Customer.workspace_id == bindparam("ws"), Customer.name_key == bindparam("key")
 )
-_ADD_ACTIVITY = (
-    Activity.__table__.insert().returning(Activity.__table__.c.id)
-)
-_ADD_DEAL = Deal.__table__.insert().returning(Deal.__table__.c.id)
-_ADD_DEAL_HISTORY = DealHistory.__table__.insert()
+_ADD_ACTIVITY = _ACTIVITY.insert().returning(_ACTIVITY.c.id)
+_ADD_DEAL = _DEAL.insert().returning(_DEAL.c.id)
+_ADD_DEAL_HISTORY = _DEAL_HISTORY.insert()
 _STAGES = select(Stage).where(Stage.workspace_id == bindparam("ws")).order_by(Stage.position)
 _NEXT_DEAL_NUMBER = (
-    update(Workspace.__table__)
-    .where(Workspace.__table__.c.id == bindparam("ws"))
-    .values(deal_seq=Workspace.__table__.c.deal_seq + 1)
-    .returning(Workspace.__table__.c.deal_seq)
+    update(_WORKSPACE)
+    .where(_WORKSPACE.c.id == bindparam("ws"))
+    .values(deal_seq=_WORKSPACE.c.deal_seq + 1)
+    .returning(_WORKSPACE.c.deal_seq)
 )
 _DEAL_BY_NUMBER = (
     select(Deal)
