@@ -325,9 +325,11 @@ def print_goals(app: Phase, bare: Phase | None) -> None:
         return
     ratio = app.acked_per_s / bare.acked_per_s if bare.acked_per_s else math.nan
     done_ratio = app.completed_per_s / bare.acked_per_s if bare.acked_per_s else math.nan
-    verdict = "PASS" if ratio >= GOAL_THROUGHPUT_RATIO else "FAIL"
-    print(f"goal: throughput >= {GOAL_THROUGHPUT_RATIO:.0%} of the bare app's: acknowledged "
-          f"{fmt(ratio, 2)}x -> {verdict} (completed {fmt(done_ratio, 2)}x){note}")
+    # Judged on commands completed (reply delivered), not only acknowledged: salesbot acks
+    # before it works, so acks alone could outrun the work.
+    verdict = "PASS" if done_ratio >= GOAL_THROUGHPUT_RATIO else "FAIL"
+    print(f"goal: throughput >= {GOAL_THROUGHPUT_RATIO:.0%} of the bare app's: completed "
+          f"{fmt(done_ratio, 2)}x -> {verdict} (acknowledged {fmt(ratio, 2)}x){note}")
 
 
 # --- processes ------------------------------------------------------------------------------
@@ -355,12 +357,23 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the server process so far (Linux /proc; else NaN)."""
+        """User + system CPU time so far of the server process and every process it
+        started (salesbot's command workers), from Linux /proc; else NaN."""
+        total, pending, seen = 0.0, [self.proc.pid], set()
         try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            while pending:
+                pid = pending.pop()
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                stat = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+                total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    children = (task / "children").read_text().split()
+                    pending.extend(int(c) for c in children)
         except (OSError, ValueError, IndexError):
             return math.nan
+        return total
 
     def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

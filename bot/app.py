@@ -7,8 +7,8 @@ import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import Any, Protocol, TypeVar
 
 from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_bolt.kwargs_injection.args import Args
@@ -66,6 +66,15 @@ T = TypeVar("T")
 LISTENER_THREADS = 32
 
 
+class Offload(Protocol):
+    """Somewhere else to run acknowledged slash commands (bot.workers.CommandWorkers)."""
+
+    def submit(self, body: dict[str, Any], now: datetime,
+               run_here: Callable[[], None]) -> bool:
+        """Queue the command; False when it cannot be taken and must be run here."""
+        ...
+
+
 class SlackDirectory:
     """Looks people up with users.info; remembers what it learned."""
 
@@ -93,8 +102,12 @@ def create_app(
     signing_secret: str | None,
     api_url: str | None = None,
     verify_token: bool = True,
+    workers: Offload | None = None,
 ) -> App:
-    """Build the Bolt app; `api_url` points every Web API call at another base URL."""
+    """Build the Bolt app; `api_url` points every Web API call at another base URL.
+
+    With `workers`, slash commands are acknowledged here and run in worker processes.
+    """
     client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
     app = App(
         signing_secret=signing_secret,
@@ -109,7 +122,7 @@ def create_app(
     installed = client.auth_test().get("team_id") if verify_token and token else None
     app.use(only_workspace(installed))
     deps.directory = SlackDirectory(client)
-    register(app, deps)
+    register(app, deps, workers)
     return app
 
 
@@ -141,7 +154,7 @@ def caller_of(body: dict[str, Any]) -> Caller:
                   user.get("username") or user.get("name", ""))
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     """Attach every listener to `app`."""
 
     def send(respond: Respond, reply: Reply | None, **extra: Any) -> None:
@@ -155,25 +168,11 @@ def register(app: App, deps: Deps) -> None:
         if name == "visit" and not body.get("text", "").strip():
             open_visit_form(body, client)
             return
-        reply = execute(deps, caller_of(body), name, body.get("text", ""),
-                        request_key=f"trigger:{body['trigger_id']}")
-        send(respond, reply)
-        if reply is not None and reply.files:
-            upload_to_dm(client, body["user_id"], reply.files, respond)
-
-    def upload_to_dm(client: WebClient, user_id: str, files: tuple[tuple[str, bytes], ...],
-                     respond: Respond) -> None:
-        """Share a command's files (an export) in the caller's direct message."""
-        try:
-            channel = client.conversations_open(users=user_id)["channel"]["id"]
-            client.files_upload_v2(
-                channel=channel, initial_comment="Your salesbot export.",
-                file_uploads=[{"content": data, "filename": name, "title": name}
-                              for name, data in files])
-        except SlackApiError as exc:
-            log.warning("upload to %s failed: %s", user_id, exc.response.get("error"))
-            respond(**error_reply("I could not send the files to your DM "
-                                  f"({exc.response.get('error')}); try again.").as_message())
+        if workers is not None and workers.submit(
+            body, deps.clock(), lambda: answer_or_report(deps, body, respond, client)
+        ):
+            return  # a worker process answers at the response_url
+        answer_command(deps, body, respond, client)
 
     for name in COMMANDS:
         guard(app.command(f"/{name}"))(handle_command)
@@ -484,6 +483,44 @@ def register(app: App, deps: Deps) -> None:
         """Tell the user what went wrong, privately; nothing was written."""
         report_error(error, body, respond, client)
         return None
+
+
+def answer_command(deps: Deps, body: dict[str, Any], respond: Respond,
+                   client: WebClient) -> None:
+    """Run an acknowledged slash command and answer at its response_url.
+
+    Called by the listener, or by a command worker process (bot.workers) with the same body.
+    """
+    reply = execute(deps, caller_of(body), body["command"].lstrip("/"), body.get("text", ""),
+                    request_key=f"trigger:{body['trigger_id']}")
+    if reply is not None:
+        respond(**reply.as_message())
+        if reply.files:
+            upload_to_dm(client, body["user_id"], reply.files, respond)
+
+
+def answer_or_report(deps: Deps, body: dict[str, Any], respond: Respond,
+                     client: WebClient) -> None:
+    """answer_command, with any error reported to the user (outside a listener)."""
+    try:
+        answer_command(deps, body, respond, client)
+    except Exception as error:
+        report_error(error, body, respond, client)
+
+
+def upload_to_dm(client: WebClient, user_id: str, files: tuple[tuple[str, bytes], ...],
+                 respond: Respond) -> None:
+    """Share a command's files (an export) in the caller's direct message."""
+    try:
+        channel = client.conversations_open(users=user_id)["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel, initial_comment="Your salesbot export.",
+            file_uploads=[{"content": data, "filename": name, "title": name}
+                          for name, data in files])
+    except SlackApiError as exc:
+        log.warning("upload to %s failed: %s", user_id, exc.response.get("error"))
+        respond(**error_reply("I could not send the files to your DM "
+                              f"({exc.response.get('error')}); try again.").as_message())
 
 
 def guard(decorator: Callable[[Callable[..., Any]], Any]) -> Callable[[Callable[..., Any]], Any]:

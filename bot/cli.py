@@ -18,6 +18,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.dispatch import Deps
+    from bot.workers import CommandWorkers
     from jobs.notify import Notifier
     from jobs.ticker import Ticker
 
@@ -92,10 +93,19 @@ def db_upgrade(database_url: DatabaseOption = None) -> None:
 
 
 @cli.command()
-def run(database_url: DatabaseOption = None) -> None:
+def run(
+    database_url: DatabaseOption = None,
+    command_workers: Annotated[int | None, typer.Option(
+        "--command-workers", min=0, max=64,
+        help="Processes that answer slash commands while this one receives and "
+             "acknowledges them (overrides SALESBOT_COMMAND_WORKERS; default 1 on a "
+             "machine with several CPUs, else 0: answer in this process).")] = None,
+) -> None:
     """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT) and its
-    once-a-minute scheduler of stand-ups."""
+    once-a-minute scheduler of stand-ups, digests and warnings."""
     settings = load_settings(database_url)
+    if command_workers is not None:
+        settings.command_workers = command_workers
     missing = [] if settings.slack_bot_token else ["SLACK_BOT_TOKEN"]
     if not settings.slack_app_token and not settings.slack_signing_secret:
         missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
@@ -111,9 +121,10 @@ def run(database_url: DatabaseOption = None) -> None:
     from bot.app import create_app
 
     engine, deps = _deps(settings)
+    workers = _start_command_workers(settings, deps)
     app = create_app(deps, token=settings.slack_bot_token,
                      signing_secret=settings.slack_signing_secret,
-                     api_url=settings.slack_api_url)
+                     api_url=settings.slack_api_url, workers=workers)
     from jobs.scheduler import make_scheduler
 
     # Every instance ticks; the delivery claims make each stand-up go out once.
@@ -127,6 +138,8 @@ def run(database_url: DatabaseOption = None) -> None:
             SocketModeHandler(app, settings.slack_app_token).start()
         finally:
             scheduler.shutdown(wait=False)
+            if workers is not None:
+                workers.shutdown()
         return
     from bot.server import make_server, make_wsgi
 
@@ -140,6 +153,37 @@ def run(database_url: DatabaseOption = None) -> None:
     finally:
         scheduler.shutdown(wait=False)
         server.close()
+        if workers is not None:
+            workers.shutdown()
+
+
+def _start_command_workers(settings: Settings, deps: Deps) -> CommandWorkers | None:
+    """Start the processes that answer slash commands, or None to answer them here."""
+    import os
+
+    from bot.workers import CommandWorkers, WorkerConfig
+
+    count = settings.command_workers
+    if count is None:
+        count = 1 if (os.cpu_count() or 1) > 1 else 0
+    if count == 0:
+        typer.echo("Answering slash commands in this process (SALESBOT_COMMAND_WORKERS=0).")
+        return None
+    workers = CommandWorkers(
+        WorkerConfig(database_url=settings.database_url, token=settings.slack_bot_token,
+                     api_url=settings.slack_api_url, defaults=deps.defaults),
+        processes=count,
+    )
+    try:
+        workers.warm_up()
+    except Exception as exc:  # the bot still works without them, only slower
+        typer.secho(f"Could not start the command workers ({exc!r}); answering slash "
+                    "commands in this process.", fg="yellow", err=True)
+        workers.shutdown()
+        return None
+    typer.echo(f"Answering slash commands in {count} worker process"
+               f"{'es' if count > 1 else ''} (SALESBOT_COMMAND_WORKERS).")
+    return workers
 
 
 def _ticker(settings: Settings, deps: Deps, notifier: Notifier | None = None) -> Ticker:

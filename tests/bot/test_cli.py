@@ -42,6 +42,15 @@ def test_bad_timezone_setting_is_reported(monkeypatch: pytest.MonkeyPatch) -> No
     assert result.exit_code == 2 and "Mars/Olympus" in result.output
 
 
+def test_bad_command_workers_setting_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALESBOT_COMMAND_WORKERS", "-1")
+    result = runner.invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 2 and "Configuration error" in result.output
+    assert "greater than or equal to 0" in result.output
+    flag = runner.invoke(cli, ["run", "--command-workers", "99"])
+    assert flag.exit_code == 2 and "--command-workers" in flag.output
+
+
 def test_manifest_requires_a_mode() -> None:
     result = runner.invoke(cli, ["manifest"])
     assert result.exit_code == 2 and "--socket-mode" in result.output

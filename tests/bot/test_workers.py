@@ -1,0 +1,140 @@
+"""Slash commands answered by command worker processes (`salesbot run`'s default on a
+multi-CPU machine): signed HTTP requests to the running app, a real worker process (spawned,
+with its own engine and Slack client) and the Web API pointed at the local stub."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, select
+
+import bot.app
+from bot.app import create_app
+from bot.dispatch import Deps
+from bot.server import make_server, make_wsgi, stop_server
+from bot.workers import CommandWorkers, WorkerConfig
+from storage.models import Activity, Deal
+from tests.bot.test_http import SECRET, Client, count
+from tests.conftest import Clock
+from tests.slack_stub import SlackStub
+
+WORKER_TIMEOUT = 60  # seconds for a spawned worker to import salesbot and answer
+
+
+class Served:
+    def __init__(self, client: Client, workers: CommandWorkers) -> None:
+        self.client = client
+        self.workers = workers
+
+    def replies(self, n: int) -> list[str]:
+        calls = self.client.stub.wait_for(
+            lambda c: len([x for x in c if x.method == "response"]) >= n,
+            timeout=WORKER_TIMEOUT)
+        return [c.body.get("text", "") for c in calls if c.method == "response"]
+
+
+def serve(deps: Deps, engine: Engine, db_url: str, stub: SlackStub,
+          **worker_options: Any) -> Iterator[Served]:
+    workers = CommandWorkers(
+        WorkerConfig(database_url=db_url, token="xoxb-test", api_url=stub.api_url,
+                     defaults=deps.defaults),
+        processes=1, **worker_options)
+    try:
+        workers.warm_up(timeout=WORKER_TIMEOUT)
+        app = create_app(deps, token="xoxb-test", signing_secret=SECRET, api_url=stub.api_url,
+                         workers=workers)
+        server = make_server(make_wsgi(app, engine), host="127.0.0.1", port=0, threads=4)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            yield Served(Client(server.effective_port, stub), workers)
+        finally:
+            stop_server(server)
+            thread.join(timeout=10)
+    finally:
+        workers.shutdown()
+
+
+@pytest.fixture
+def stub() -> Iterator[SlackStub]:
+    with SlackStub() as s:
+        s.add_user("UALICE", "Alice", "America/Los_Angeles")
+        yield s
+
+
+@pytest.fixture
+def served(deps: Deps, engine: Engine, db_url: str, stub: SlackStub) -> Iterator[Served]:
+    yield from serve(deps, engine, db_url, stub)
+
+
+def test_worker_process_answers_commands_with_the_time_they_arrived(
+    served: Served, engine: Engine, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The web process must not run the command itself: make that path fail loudly.
+    def not_here(*args: Any) -> None:
+        raise AssertionError("answered in the web process")
+
+    monkeypatch.setattr(bot.app, "answer_command", not_here)
+    slack = served.client
+    assert slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO')[0] == 200
+    assert slack.command("UALICE", "/deal", 'new "Renewal" customer:"Acme Corp" amount:10k')[0] \
+        == 200
+    replies = served.replies(2)
+    assert any("Acme Corp" in r for r in replies) and any("D-1" in r for r in replies)
+    assert all(c.body["response_type"] == "ephemeral" for c in slack.stub.of("response"))
+    with engine.connect() as conn:
+        visit = conn.execute(select(Activity.occurred_on, Activity.logged_at)).one()
+    # the clock of the web process at receipt, not the worker's own (real) clock
+    assert visit.occurred_on == clock.now.astimezone(ZoneInfo("America/Los_Angeles")).date()
+    assert visit.logged_at == clock.now
+    assert count(engine, Deal) == 1
+
+
+def test_bad_input_and_duplicates_in_a_worker_write_nothing_extra(
+    served: Served, engine: Engine
+) -> None:
+    slack = served.client
+    slack.command("UALICE", "/visit", '"Acme Corp" on:2031-01-01 Met the CTO')
+    [error] = served.replies(1)
+    assert "in the future" in error
+    assert count(engine, Activity) == 0
+    # Slack delivering the same command twice (same trigger): applied once, answered once
+    slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO', trigger="9.same")
+    slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO', trigger="9.same")
+    served.replies(2)
+    slack.command("UALICE", "/visit", '"Acme Corp" Called back')  # a later, distinct one
+    served.replies(3)
+    assert count(engine, Activity) == 2
+    assert len(slack.stub.of("response")) == 3
+
+
+def test_full_queue_is_answered_in_the_web_process(
+    deps: Deps, engine: Engine, db_url: str, stub: SlackStub
+) -> None:
+    for served in serve(deps, engine, db_url, stub, max_queued=0):
+        served.client.command("UALICE", "/visit", '"Acme Corp" Met the CTO')
+        assert "Acme Corp" in served.replies(1)[0]
+    assert count(engine, Activity) == 1
+
+
+def test_a_dead_worker_is_replaced_and_no_command_is_lost(
+    served: Served, engine: Engine
+) -> None:
+    slack = served.client
+    slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO')
+    served.replies(1)
+    for pid in list(served.workers._pool._processes):  # the worker dies (OOM, kill -9...)
+        os.kill(pid, 9)
+    slack.command("UALICE", "/visit", '"Acme Corp" Called back')
+    slack.command("UALICE", "/visit", '"Acme Corp" Sent the quote')
+    replies = served.replies(3)
+    assert sum("Acme Corp" in r for r in replies) == 3
+    assert count(engine, Activity) == 3
+    with engine.connect() as conn:
+        notes = set(conn.scalars(select(Activity.notes)))
+    assert notes == {"Met the CTO", "Called back", "Sent the quote"}
