@@ -13,6 +13,7 @@ a summary, with lines starting "[timing]", which bench/commands.py shows. With
 `--cprofile FILE` it also profiles every listener call on thread CPU time (cProfile, slow:
 expect several times the CPU) and writes the aggregated stats to FILE.
 
+Commands run in this process (`--command-workers 0`): the stages are timed here.
 This monkeypatches Bolt, SQLAlchemy and bot.dispatch in this process only; it is an
 investigation tool, not part of salesbot.
 """
@@ -133,7 +134,8 @@ def main() -> None:
     atexit.register(report)
     from bot.cli import cli
 
-    cli(["run"])
+    # The timings are taken in this process, so commands must run here, not in a worker.
+    cli(["run", "--command-workers", "0"])
 
 
 if __name__ == "__main__":
