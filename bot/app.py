@@ -47,7 +47,7 @@ from commands.customers import suggest_customers
 from commands.dates import local_today
 from commands.deal import DealDetail, DealLost, DealUpdate, parse_deal, run_deal
 from commands.dispatch import COMMANDS
-from commands.errors import UserFacingError
+from commands.errors import PermissionDenied, UserFacingError
 from commands.money import parse_amount, parse_currency
 from commands.sales import join_team_channel
 from commands.standup import StandupAnswerArgs, StandupAway, StandupSkip, standup_draft
@@ -261,6 +261,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     def lost(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         """Ask why the deal was lost."""
         ack()
+        editable_deal(caller_of(body), action["value"])  # refuse before the form, not after
         client.views_open(trigger_id=body["trigger_id"],
                           view=deal_lost_form(action["value"], caller_of(body).channel_id))
 
@@ -288,14 +289,22 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         """Open the deal in an edit form."""
         ack()
         caller = caller_of(body)
+        detail = editable_deal(caller, action["value"])
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=deal_edit_form(detail.deal, detail.stages, caller.channel_id))
+
+    def editable_deal(caller: Caller, number: str) -> DealDetail:
+        """The deal behind a Lost or Edit button, if `caller` may change it."""
         with deps.session_factory.begin() as session:
             now = deps.clock()
             actor = actor_for(session, deps, caller, now)
-            detail = run_deal(parse_deal(f"D-{action['value']}"), session=session, actor=actor,
-                              now=now)
+            detail = run_deal(parse_deal(f"D-{number}"), session=session, actor=actor, now=now)
         assert isinstance(detail, DealDetail)
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=deal_edit_form(detail.deal, detail.stages, caller.channel_id))
+        if not detail.can_edit:
+            raise PermissionDenied(
+                f"{detail.deal.ref} belongs to {detail.deal.owner}. Only they, their manager "
+                "or an admin can change it.")
+        return detail
 
     @guard(app.view(DEAL_EDIT_CALLBACK))
     def submit_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
-from commands.actors import Actor
+from commands.actors import Actor, can_edit_deal
 from commands.customers import SIMILAR, find_or_create_customer
 from commands.dates import local_today, parse_day
-from commands.errors import UsageError
+from commands.errors import PermissionDenied, UsageError
 from commands.text import choice, name_key, parse_words, yes_no
 from storage import repo
 from storage.models import ActivityType, Deal, Outcome, Tier
@@ -139,6 +139,10 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
             raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.")
 
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
+    if deal is not None and not can_edit_deal(actor, deal):
+        # an activity on a deal is part of the deal's record: it resets its staleness
+        raise PermissionDenied(f"{deal.ref} is {deal.owner.name}'s deal: only they, their "
+                               "manager or an admin can log activity on it.")
     if args.customer is not None:
         customer_name, notes = args.customer, " ".join(args.words)
     elif args.words and deal is not None and not args.new_customer \

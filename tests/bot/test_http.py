@@ -9,6 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +20,7 @@ from bot.app import create_app
 from bot.dispatch import Deps
 from bot.server import make_server, make_wsgi, stop_server
 from storage.models import Activity, Deal, Member, Workspace
-from tests.slack_stub import SlackStub
+from tests.slack_stub import Call, SlackStub
 
 SECRET = "test-signing-secret"
 
@@ -65,13 +66,79 @@ class Client:
         }
         return self.post(urlencode(form), **kw)
 
+    def click(self, user: str, action_id: str, value: str, *, block_id: str,
+              channel: str = "C0EAST", message: dict[str, Any] | None = None,
+              trigger: str | None = None) -> tuple[int, str]:
+        """Press a button of a message (`message`: a channel message as Slack shows it to the
+        app; None: the ephemeral reply it came with), as Slack sends it: block_actions."""
+        self.trigger += 1
+        payload: dict[str, Any] = {
+            "type": "block_actions", "team": {"id": self.stub.team_id},
+            "user": {"id": user, "username": user[1:].lower(), "team_id": self.stub.team_id},
+            "api_app_id": "A0SALES", "trigger_id": trigger or f"{self.trigger}.click",
+            "container": {}, "channel": {"id": channel},
+            "response_url": self.stub.response_url(self.trigger),
+            "actions": [{"action_id": action_id, "block_id": block_id, "value": value,
+                         "type": "button"}],
+        }
+        if message is not None:
+            payload["container"] = {"type": "message", "message_ts": message["ts"],
+                                    "channel_id": channel}
+            payload["message"] = message
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
+    def submit(self, user: str, view: dict[str, Any], *,
+               trigger: str | None = None) -> tuple[int, str]:
+        """Submit a modal as Slack sends it: view_submission (`view` with its state)."""
+        self.trigger += 1
+        payload = {"type": "view_submission", "team": {"id": self.stub.team_id},
+                   "user": {"id": user, "username": user[1:].lower(),
+                            "team_id": self.stub.team_id},
+                   "api_app_id": "A0SALES", "trigger_id": trigger or f"{self.trigger}.view",
+                   "view": view}
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
+    def opened_view(self, since: int = 0) -> dict[str, Any]:
+        """The last modal the app opened (after the first `since` calls), as it sent it."""
+        calls = self.stub.wait_for(lambda c: any(x.method == "views.open" for x in c[since:]))
+        return view_of([c for c in calls[since:] if c.method == "views.open"][-1])
+
     def replies(self, n: int) -> list[str]:
         calls = self.stub.wait_for(lambda c: len([x for x in c if x.method == "response"]) >= n)
         return [c.body.get("text", "") for c in calls if c.method == "response"]
 
 
-@pytest.fixture
-def slack(deps: Deps, engine: Engine) -> Iterator[Client]:
+def view_of(call: Call) -> dict[str, Any]:
+    """The modal of a views.open call (the Web API client may send it as JSON text)."""
+    view = call.body["view"]
+    return json.loads(view) if isinstance(view, str) else dict(view)
+
+
+def fill(view: dict[str, Any], n: int, **entered: str | None) -> dict[str, Any]:
+    """The modal as Slack submits it: every input with what was `entered` in it, else the
+    value it opened with; `n` makes its id and hash (what a duplicate delivery repeats)."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element, name = block["element"], block["block_id"]
+        kind, given = element["type"], entered.get(name)
+        if kind in ("static_select", "external_select"):
+            state: dict[str, Any] = {"selected_option": element.get("initial_option")}
+            if given is not None:
+                state["selected_option"] = {"text": {"type": "plain_text", "text": given},
+                                            "value": given}
+        elif kind == "datepicker":
+            state = {"selected_date": given or element.get("initial_date")}
+        else:
+            state = {"value": given if given is not None else element.get("initial_value")}
+        values[name] = {element["action_id"]: {"type": kind, **state}}
+    return {**view, "id": f"V{n}", "hash": f"h{n}", "state": {"values": values}}
+
+
+@contextmanager
+def running_app(deps: Deps, engine: Engine) -> Iterator[Client]:
+    """The app served over HTTP on a free local port, its Web API pointed at a stub Slack."""
     with SlackStub() as stub:
         stub.add_user("UMIA", "Mia", "Asia/Shanghai")
         stub.add_user("UALICE", "Alice", "America/Los_Angeles")
@@ -86,6 +153,12 @@ def slack(deps: Deps, engine: Engine) -> Iterator[Client]:
             stop_server(server)
             thread.join(timeout=10)
             assert not thread.is_alive(), "the HTTP server did not stop"
+
+
+@pytest.fixture
+def slack(deps: Deps, engine: Engine) -> Iterator[Client]:
+    with running_app(deps, engine) as client:
+        yield client
 
 
 def count(engine: Engine, model: Any) -> int:
@@ -131,13 +204,7 @@ def test_deal_lifecycle_over_http(slack: Client, engine: Engine) -> None:
     assert buttons == {"deal_advance": "1:negotiation", "deal_won": "1", "deal_lost": "1",
                        "deal_edit": "1"}
     # clicking "Advance to negotiation" moves the deal and refreshes the card in place
-    payload = {"type": "block_actions", "team": {"id": "T0TEST"},
-               "user": {"id": "UALICE", "username": "alice", "team_id": "T0TEST"},
-               "api_app_id": "A0SALES", "trigger_id": "7.click", "container": {},
-               "channel": {"id": "C0EAST"}, "response_url": slack.stub.response_url(99),
-               "actions": [{"action_id": "deal_advance", "block_id": "deal_actions",
-                            "value": "1:negotiation", "type": "button"}]}
-    status, _ = slack.post(urlencode({"payload": json.dumps(payload)}))
+    status, _ = slack.click("UALICE", "deal_advance", "1:negotiation", block_id="deal_actions")
     assert status == 200
     slack.replies(3)
     card = slack.stub.of("response")[2].body
@@ -186,9 +253,7 @@ def test_duplicate_delivery_takes_effect_once(slack: Client, engine: Engine) -> 
 
 def test_visit_without_text_opens_the_form(slack: Client) -> None:
     slack.command("UALICE", "/visit", "")
-    [call] = slack.stub.wait_for(lambda c: any(x.method == "views.open" for x in c))[-1:]
-    view = call.body["view"]
-    view = json.loads(view) if isinstance(view, str) else view
+    view = slack.opened_view()
     assert view["callback_id"] == "visit_form"
     blocks = [b["block_id"] for b in view["blocks"]]
     assert blocks == ["customer", "type", "on", "outcome", "notes", "next", "deal"]
@@ -209,10 +274,7 @@ def test_view_submission_logs_visit(slack: Client, engine: Engine) -> None:
             "deal": {"deal": {"type": "plain_text_input", "value": None}},
         }},
     }
-    payload = {"type": "view_submission", "team": {"id": "T0TEST"},
-               "user": {"id": "UALICE", "username": "alice", "team_id": "T0TEST"},
-               "api_app_id": "A0SALES", "trigger_id": "9.view", "view": view}
-    status, body = slack.post(urlencode({"payload": json.dumps(payload)}))
+    status, body = slack.submit("UALICE", view)
     assert status == 200 and body == ""
     calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postEphemeral" for x in c))
     text = next(c for c in calls if c.method == "chat.postEphemeral").body["text"]

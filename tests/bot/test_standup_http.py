@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 from sqlalchemy import Engine, select
 
@@ -16,27 +15,13 @@ DAY = "2026-11-23"
 
 
 def click(slack: Client, action_id: str, trigger: str) -> None:  # noqa: F811
-    payload = {"type": "block_actions", "team": {"id": "T0TEST"},
-               "user": {"id": "UALICE", "username": "alice", "team_id": "T0TEST"},
-               "api_app_id": "A0SALES", "trigger_id": trigger, "container": {},
-               "channel": {"id": "DUALICE"}, "response_url": slack.stub.response_url(50),
-               "actions": [{"action_id": action_id, "block_id": "standup_actions",
-                            "value": DAY, "type": "button"}]}
-    status, _ = slack.post(urlencode({"payload": json.dumps(payload)}))
+    status, _ = slack.click("UALICE", action_id, DAY, block_id="standup_actions",
+                            channel="DUALICE", trigger=trigger)
     assert status == 200
 
 
 def submit(slack: Client, view: dict[str, Any]) -> tuple[int, str]:  # noqa: F811
-    payload = {"type": "view_submission", "team": {"id": "T0TEST"},
-               "user": {"id": "UALICE", "username": "alice", "team_id": "T0TEST"},
-               "api_app_id": "A0SALES", "trigger_id": "9.view", "view": view}
-    return slack.post(urlencode({"payload": json.dumps(payload)}))
-
-
-def opened_view(slack: Client) -> dict[str, Any]:  # noqa: F811
-    calls = slack.stub.wait_for(lambda c: any(x.method == "views.open" for x in c))
-    view = [c for c in calls if c.method == "views.open"][-1].body["view"]
-    return json.loads(view) if isinstance(view, str) else view
+    return slack.submit("UALICE", view, trigger="9.view")
 
 
 def test_skip_button_skips_the_day_and_replaces_the_prompt(
@@ -55,7 +40,7 @@ def test_answer_button_opens_a_prefilled_form_and_submitting_it_answers(
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     team.say("alice", '/visit "Acme Corp" on:2026-11-20 outcome:positive Met the CTO')
     click(slack, "standup_answer", "2.answer")
-    view = opened_view(slack)
+    view = slack.opened_view()
     assert view["callback_id"] == "standup_answer_form"
     assert json.loads(view["private_metadata"])["day"] == DAY
     inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
@@ -82,7 +67,7 @@ def test_answer_button_opens_a_prefilled_form_and_submitting_it_answers(
 def test_out_of_office_button_opens_dates_and_saves_them(
         slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
     click(slack, "standup_ooo", "3.ooo")
-    view = opened_view(slack)
+    view = slack.opened_view()
     assert view["callback_id"] == "standup_ooo_form"
     view["id"], view["hash"] = "V10", "h10"
     view["state"] = {"values": {

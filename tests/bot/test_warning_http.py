@@ -3,10 +3,8 @@ Snooze (with its form), and who may press them."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
@@ -51,16 +49,8 @@ def team_id(team: Chat) -> int:
 
 def click(slack: Client, user: str, action_id: str, value: str, message: dict[str, Any],  # noqa: F811
           trigger: str) -> None:
-    payload = {"type": "block_actions", "team": {"id": "T0TEST"},
-               "user": {"id": user, "username": user[1:].lower(), "team_id": "T0TEST"},
-               "api_app_id": "A0SALES", "trigger_id": trigger,
-               "container": {"type": "message", "message_ts": message["ts"],
-                             "channel_id": "C0EAST"},
-               "channel": {"id": "C0EAST"}, "message": message,
-               "response_url": slack.stub.response_url(70),
-               "actions": [{"action_id": action_id, "value": value, "type": "button",
-                            "block_id": f"warning:{value.partition(':')[2]}"}]}
-    status, _ = slack.post(urlencode({"payload": json.dumps(payload)}))
+    status, _ = slack.click(user, action_id, value, block_id=f"warning:{value.partition(':')[2]}",
+                            message=message, trigger=trigger)
     assert status == 200
 
 
@@ -125,18 +115,13 @@ def test_the_owner_snoozes_their_deal_for_a_week_with_a_reason(
     tid = team_id(team)
     click(slack, "UALICE", "warning_snooze_week", f"{tid}:stale_deal:deal:D-1", warned,
           "4.snooze")
-    calls = slack.stub.wait_for(lambda c: any(x.method == "views.open" for x in c))
-    raw = next(c for c in calls if c.method == "views.open").body["view"]
-    view = json.loads(raw) if isinstance(raw, str) else raw
+    view = slack.opened_view()
     assert view["callback_id"] == "warning_snooze_form"
     assert "D-1 Acme renewal" in view["blocks"][0]["text"]["text"]
     view["id"], view["hash"] = "V20", "h20"
     view["state"] = {"values": {"reason": {"reason": {"type": "plain_text_input",
                                                       "value": "Customer on holiday"}}}}
-    payload = {"type": "view_submission", "team": {"id": "T0TEST"},
-               "user": {"id": "UALICE", "username": "alice", "team_id": "T0TEST"},
-               "api_app_id": "A0SALES", "trigger_id": "5.view", "view": view}
-    status, body = slack.post(urlencode({"payload": json.dumps(payload)}))
+    status, body = slack.submit("UALICE", view, trigger="5.view")
     assert status == 200 and body == ""
     calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postEphemeral" for x in c))
     confirm = next(c for c in calls if c.method == "chat.postEphemeral").body

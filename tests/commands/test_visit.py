@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from commands.errors import UsageError
+from commands.errors import PermissionDenied, UsageError
 from storage.models import Activity, Customer
 from tests.commands.test_deal import writes_nothing
 from tests.conftest import Chat
@@ -119,6 +119,16 @@ def test_visit_naming_only_a_deal_is_with_that_deals_customer(acme: Chat) -> Non
 def test_an_email_is_logged_in_plain_english(acme: Chat) -> None:
     out = acme.say("alice", '/visit "Acme Corp" type:email Sent the quote')
     assert "Logged an email with Acme Corp" in out
+
+
+def test_a_visit_on_someone_elses_deal_is_refused_unless_their_manager(acme: Chat) -> None:
+    acme.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
+    # bob's activity would reset the staleness of alice's deal: it is her record, not his
+    with writes_nothing(acme), pytest.raises(PermissionDenied,
+                                             match="D-1 is alice's deal: only they, their "
+                                                   "manager or an admin can log activity"):
+        acme.say("bob", "/visit deal:D-1 type:call Chased the PO")
+    assert "Deal D-1" in acme.say("mia", "/visit deal:D-1 type:meeting Went along")
 
 
 def test_visit_for_a_deal_with_another_customer_is_refused(acme: Chat) -> None:
