@@ -496,12 +496,22 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
 
 def answer_command(deps: Deps, body: dict[str, Any], respond: Respond,
                    client: WebClient) -> None:
-    """Run an acknowledged slash command and answer at its response_url.
+    """Run an acknowledged slash command and answer at its response_url."""
+    deliver_reply(command_reply(deps, body), body, respond, client)
 
-    Called by the listener, or by a command worker process (bot.workers) with the same body.
+
+def command_reply(deps: Deps, body: dict[str, Any]) -> Reply | None:
+    """Run an acknowledged slash command in one transaction; None if it was a duplicate.
+
+    The listener calls it, or a command worker process (bot.workers) with the same body.
     """
-    reply = execute(deps, caller_of(body), body["command"].lstrip("/"), body.get("text", ""),
-                    request_key=f"trigger:{body['trigger_id']}")
+    return execute(deps, caller_of(body), body["command"].lstrip("/"), body.get("text", ""),
+                   request_key=f"trigger:{body['trigger_id']}")
+
+
+def deliver_reply(reply: Reply | None, body: dict[str, Any], respond: Respond,
+                  client: WebClient) -> None:
+    """Post a command's reply to its response_url, and its files (an export) to the DM."""
     if reply is not None:
         respond(**reply.as_message())
         if reply.files:

@@ -7,10 +7,12 @@ acknowledgement of the next ones. `salesbot run` therefore hands every acknowled
 command to worker processes (`SALESBOT_COMMAND_WORKERS`, one by default on a machine with
 more than one CPU): the web process only verifies, acknowledges and queues.
 
-What moves is exactly the listener's work after `ack()` (`bot.app.answer_command`), with the
-time the command arrived, so a command queued for a moment still happens "now". A command a
-worker cannot take (the queue is full, or a worker died) runs in the web process as before:
-nothing is dropped. Duplicate deliveries are still applied once: the request key is claimed
+What moves is exactly the listener's work after `ack()`: the command's transaction
+(`bot.app.command_reply`), with the time the command arrived, so a command queued for a
+moment still happens "now"; then its reply (`bot.app.deliver_reply`), posted by a thread of
+the worker so that the next command need not wait for Slack. A command a worker cannot take
+(the queue is full, or a worker died) runs in the web process as before: nothing is
+dropped. Duplicate deliveries are still applied once: the request key is claimed
 in the command's own transaction, whichever process runs it.
 """
 
@@ -21,7 +23,7 @@ import multiprocessing
 import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,11 +32,12 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.app import SlackDirectory, answer_or_report
+from bot.app import SlackDirectory, command_reply, deliver_reply, report_error
 from bot.dispatch import Deps
 from commands.actors import WorkspaceDefaults
 
 log = logging.getLogger(__name__)
+REPLY_THREADS = 16  # replies being posted at once by one worker process
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,13 @@ class WorkerConfig:
 
 
 class _Worker:
-    """The per-process state of a worker: engine, session factory, Slack client."""
+    """The per-process state of a worker: engine, session factory, Slack client, and the
+    threads that post replies.
+
+    A worker runs one command's transaction at a time, then hands the reply to a thread:
+    posting to a response_url takes a network round trip to Slack (100 ms or more), and
+    waiting for it would cap a worker at a few commands per second.
+    """
 
     def __init__(self, config: WorkerConfig) -> None:
         from storage.db import make_engine, make_session_factory
@@ -59,12 +68,27 @@ class _Worker:
         self.client = (WebClient(token=config.token, base_url=config.api_url)
                        if config.api_url else WebClient(token=config.token))
         self.directory = SlackDirectory(self.client)
+        self.replies = ThreadPoolExecutor(max_workers=REPLY_THREADS,
+                                          thread_name_prefix="salesbot-reply")
 
     def run(self, body: dict[str, Any], now: datetime) -> None:
         deps = Deps(session_factory=self.factory, clock=lambda: now,
                     defaults=self.config.defaults, directory=self.directory)
-        answer_or_report(deps, body, Respond(response_url=body.get("response_url")),
-                         self.client)
+        respond = Respond(response_url=body.get("response_url"))
+        try:
+            reply = command_reply(deps, body)
+        except Exception as error:  # the same one error path as a listener's
+            self.replies.submit(self._post, report_error, error, body, respond, self.client)
+            return
+        if reply is not None:
+            self.replies.submit(self._post, deliver_reply, reply, body, respond, self.client)
+
+    @staticmethod
+    def _post(deliver: Callable[..., None], *args: Any) -> None:
+        try:
+            deliver(*args)
+        except Exception:  # Slack unreachable: nothing to tell the user through
+            log.exception("could not post a command's reply")
 
 
 _worker: _Worker | None = None
