@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 import bot.app
-from bot.app import create_app
+import bot.workers
+from bot.app import create_app, deliver_reply
 from bot.dispatch import Deps
 from bot.server import make_server, make_wsgi, stop_server
 from bot.workers import CommandWorkers, WorkerConfig
@@ -138,3 +139,48 @@ def test_a_dead_worker_is_replaced_and_no_command_is_lost(
     with engine.connect() as conn:
         notes = set(conn.scalars(select(Activity.notes)))
     assert notes == {"Met the CTO", "Called back", "Sent the quote"}
+
+
+def test_a_slow_response_url_does_not_hold_up_the_next_command(
+    deps: Deps, engine: Engine, db_url: str, stub: SlackStub, clock: Clock,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Slack's response_url is a network round trip away. A worker (run here in-process, as
+    # its process would) must run the next command while the first reply is still on its
+    # way: the stub holds the first reply until the second has arrived.
+    second_arrived, held, delivered = threading.Event(), [], []
+    answer = stub.answer
+
+    def slow_first_reply(method: str, body: dict[str, Any]) -> Any:
+        if method == "response":
+            if not held:
+                held.append(body["text"])
+                assert second_arrived.wait(WORKER_TIMEOUT), "the second reply never came"
+            else:
+                second_arrived.set()
+        return answer(method, body)
+
+    def recorded(*args: Any) -> None:
+        deliver_reply(*args)  # raises if the POST failed (e.g. timed out)
+        delivered.append(args[0].text)
+
+    monkeypatch.setattr(stub, "answer", slow_first_reply)
+    monkeypatch.setattr(bot.workers, "deliver_reply", recorded)
+    worker = bot.workers._Worker(WorkerConfig(database_url=db_url, token="xoxb-test",
+                                              api_url=stub.api_url, defaults=deps.defaults))
+    for n, text in enumerate(('"Acme Corp" Met the CTO', '"Initech" Called back')):
+        worker.run(slash_body("/visit", text, stub.response_url(n), f"{n}.t"), clock.now)
+    worker.replies.shutdown(wait=True)  # both replies posted, neither timed out
+    assert held and "Acme Corp" in held[0]
+    # (held until the second came, the first could only finish because the second did not
+    # wait for it; in either order after that)
+    assert sorted("Initech" in text for text in delivered) == [False, True]
+    assert count(engine, Activity) == 2
+
+
+def slash_body(command: str, text: str, response_url: str, trigger: str) -> dict[str, str]:
+    """A slash command's form fields, as Bolt hands them to a listener."""
+    return {"token": "legacy", "team_id": "T0TEST", "team_domain": "test",
+            "channel_id": "C0EAST", "channel_name": "east", "user_id": "UALICE",
+            "user_name": "alice", "command": command, "text": text, "api_app_id": "A0SALES",
+            "response_url": response_url, "trigger_id": trigger}
