@@ -1,6 +1,9 @@
 """A stand-in for Slack's Web API for bench/fanout.py: conversations.open and chat.postMessage,
 rate limited like Slack, in a process of its own, on a clock it shares with the benchmark.
 
+A user's DM is `D<user id>`: conversations.open answers it, and chat.postMessage to a user id
+(U...) posts there and answers with it, as Slack does, counting against that DM's limit.
+
 Limits (token buckets; beyond them the answer is HTTP 429 with an integer Retry-After, as
 Slack does):
 
@@ -67,6 +70,7 @@ class _State:
         self.clock = clock  # a shared double (virtual seconds), or None: time.monotonic
         self.lock = threading.Lock()
         self.calls: Counter[str] = Counter()
+        self.to_user = 0  # chat.postMessage calls addressed to a user id, not a channel id
         self.limited: Counter[str] = Counter()
         self.retried_ok = 0  # accepted requests that had been answered 429 before
         self.was_limited: set[str] = set()
@@ -103,6 +107,9 @@ class _State:
                 return 200, {"ok": True, "channel": {"id": f"D{users}"}}, 0
             if method == "chat.postMessage":
                 channel = str(body.get("channel", ""))
+                if channel[:1] in ("U", "W"):  # a user id: the app's DM with them
+                    self.to_user += 1
+                    channel = f"D{channel}"
                 text = str(body.get("text", ""))
                 key = f"post:{channel}:{body.get('thread_ts')}:{text}"
                 bucket = self.channels.get(channel)
@@ -144,6 +151,7 @@ class _State:
     def stats(self) -> dict[str, Any]:
         with self.lock:
             return {"calls": dict(self.calls), "limited": dict(self.limited),
+                    "to_user": self.to_user,
                     "retried_ok": self.retried_ok, "posts": list(self.posts),
                     "limits": asdict(self.limits)}
 

@@ -8,7 +8,8 @@ afterwards). Then runs the real `jobs.ticker.Ticker` with `jobs.standup.StandupS
 real `bot.notifier.SlackNotifier`, pointed at a stub Slack Web API (bench/_fanout_stub.py, in
 its own process) that allows about one message per second per channel with a small burst
 and answers 429 with Retry-After beyond that (optionally also a workspace-wide limit and a
-conversations.open limit).
+conversations.open limit). A prompt goes to the member's user id, which the stub, like Slack,
+posts in their DM (`D<user id>`, limited like any channel) and answers with the DM's id.
 
 The ticker is driven by a simulated clock through Monday 2026-06-01: `tick(now)` for each
 minute around each zone's 09:00 (and reminder and summary times), and for every minute in
@@ -502,7 +503,9 @@ def report(org: Org, db_label: str, args: argparse.Namespace, ticks: list[TickSt
     if args.tickers > 1:
         split = [sum(t.by_instance[i] for t in ticks) for i in range(args.tickers)]
         print(f"prompts sent by each ticker: {' / '.join(f'{n:,}' for n in split)}")
-    print(f"stub calls: {', '.join(f'{k} {v:,}' for k, v in sorted(stats['calls'].items()))}")
+    calls = ", ".join(f"{k} {v:,}" for k, v in sorted(stats["calls"].items()))
+    print(f"stub calls: {calls}; chat.postMessage to a user id (posted in their DM): "
+          f"{stats.get('to_user', 0):,}")
 
     problems = []
     expected = set(due_at)

@@ -112,7 +112,9 @@ class ChannelPacer:
 
 
 class SlackNotifier:
-    """Posts job messages with chat.postMessage; DMs go through conversations.open."""
+    """Posts job messages with chat.postMessage, a DM to the user's id until Slack has said
+    which channel that DM is (no conversations.open in the way; Slack limits it to ~50 a
+    minute, which after a restart held up a morning's prompts for minutes)."""
 
     def __init__(self, client: WebClient, *, sleep: Sleep = time.sleep,
                  clock: Callable[[], float] = time.monotonic,
@@ -124,7 +126,9 @@ class SlackNotifier:
             RateLimitWait(sleep, max_wait=max_rate_limit_wait),
         ]
         self.pacer = ChannelPacer(channel_interval, sleep=sleep, clock=clock)
-        self._dms: dict[str, str] = {}
+        self._dms: dict[str, str | None] = {}  # user id -> DM channel id, None: not known yet
+        self._dm_users: dict[str, str] = {}  # DM channel id -> user id
+        self._lock = threading.Lock()
 
     @classmethod
     def connect(cls, token: str, api_url: str | None = None, **kw: Any) -> SlackNotifier:
@@ -133,27 +137,51 @@ class SlackNotifier:
         return cls(client, **kw)
 
     def dm_channel(self, user_id: str) -> str:
-        if user_id not in self._dms:
-            response = self._call(self.client.conversations_open, users=user_id)
-            self._dms[user_id] = response["channel"]["id"]
-        return self._dms[user_id]
+        """The DM's channel id once Slack has told it, else the user id: chat.postMessage
+        posts a message sent to a user id in the app's DM with them."""
+        with self._lock:
+            return self._dms.setdefault(user_id, None) or user_id
 
     def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
+        with self._lock:
+            user = to if to in self._dms else self._dm_users.get(to)
+        pace_key = user or to  # a DM is paced as one channel, by user id or channel id alike
         if isinstance(message, FileUpload):
-            self.pacer.wait(to)
+            # files_upload_v2 shares into a channel id, so a DM whose id no post has told yet
+            # (a restart between a digest and its chart) is opened first
+            channel = self._open_dm(to) if to == user else to
+            self.pacer.wait(pace_key)
             response = self._call(
-                self.client.files_upload_v2, channel=to, content=message.content,
+                self.client.files_upload_v2, channel=channel, content=message.content,
                 filename=message.filename, title=message.title,
                 initial_comment=message.comment or None, thread_ts=thread_ts)
             files = response.get("files") or [response.get("file") or {}]
             return str(files[0].get("id", ""))
         reply = render_message(message)
-        self.pacer.wait(to)
+        self.pacer.wait(pace_key)
         response = self._call(
             self.client.chat_postMessage, channel=to, text=reply.text,
             blocks=[b.to_dict() for b in reply.blocks[:50]], thread_ts=thread_ts,
             unfurl_links=False, unfurl_media=False)
+        if to == user and response.get("channel"):
+            self._remember_dm(to, str(response["channel"]))
         return str(response["ts"])
+
+    def _open_dm(self, user_id: str) -> str:
+        """The DM's channel id, from conversations.open when no post has told it yet."""
+        with self._lock:
+            known = self._dms.get(user_id)
+        if known:
+            return known
+        response = self._call(self.client.conversations_open, users=user_id)
+        channel = str(response["channel"]["id"])
+        self._remember_dm(user_id, channel)
+        return channel
+
+    def _remember_dm(self, user_id: str, channel: str) -> None:
+        with self._lock:
+            self._dms[user_id] = channel
+            self._dm_users[channel] = user_id
 
     @staticmethod
     def _call(method: Callable[..., Any], **kwargs: Any) -> Any:

@@ -22,7 +22,9 @@ class Notifier(Protocol):
         ...
 
     def dm_channel(self, user_id: str) -> str:
-        """The id of the direct-message channel with a user (opening it if need be)."""
+        """Where to post a direct message to a user: the DM channel's id, or an id `send`
+        accepts for it until that is known (Slack: the user id). Asked again after a post,
+        the DM channel's id."""
         ...
 
 

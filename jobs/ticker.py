@@ -233,6 +233,9 @@ class Ticker:
                 ts = self.notifier.send(to, post.message, thread)
                 made.append((n, to, ts))
                 in_flight = False
+                if post.dm:  # it may have gone to the user id: record the DM's channel id
+                    to = self.notifier.dm_channel(post.to)
+                    made[-1] = (n, to, ts)
                 with self.session_factory.begin() as session:
                     row = session.get_one(Delivery, delivery_id)
                     row.parts_sent, row.sending = n + 1, False

@@ -106,8 +106,11 @@ class SlackStub:
         if method == "conversations.open":
             return 200, {"ok": True, "channel": {"id": f"D{body.get('users', '')}"}}, {}
         if method in ("chat.postMessage", "chat.postEphemeral"):
-            return 200, {"ok": True, "ts": f"{len(self.calls) + 1}.000", "channel":
-                         body.get("channel")}, {}
+            channel = body.get("channel")
+            if method == "chat.postMessage" and str(channel)[:1] in ("U", "W"):
+                channel = f"D{channel}"  # Slack posts to a user id in the app's DM with them
+            return 200, {"ok": True, "ts": f"{len(self.calls) + 1}.000",
+                         "channel": channel}, {}
         return 200, {"ok": True}, {}
 
     def add_user(self, user_id: str, name: str, tz: str) -> None:

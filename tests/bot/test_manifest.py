@@ -18,7 +18,7 @@ def test_http_manifest_points_everything_at_the_events_url() -> None:
     assert m["settings"]["interactivity"]["message_menu_options_url"] == url
     assert m["settings"]["event_subscriptions"]["request_url"] == url
     assert m["settings"]["socket_mode_enabled"] is False
-    # stand-up prompts are DMs (conversations.open needs im:write)
+    # DMs: prompts need chat:write; exports and charts may conversations.open (im:write)
     assert {"commands", "chat:write", "im:write", "users:read"} <= set(
         m["oauth_config"]["scopes"]["bot"])
 

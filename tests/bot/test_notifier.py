@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from bot.dispatch import Deps
 from bot.notifier import ChannelPacer, SlackNotifier, render_message
 from commands.standup import PersonAnswer, PersonRef, StandupSummary
+from jobs.digest import DigestSource
 from jobs.notify import FileUpload, SendFailed
 from jobs.sources import default_sources
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
@@ -24,6 +26,7 @@ from tests.slack_stub import SlackStub
 ALICE = PersonRef("UALICE", "alice")
 PROMPT = StandupPrompt("East", date(2026, 11, 23), ALICE,
                        datetime(2026, 11, 23, 11, 30, tzinfo=UTC))
+MONDAY_0830 = utc(2026, 11, 23, 8, 30)  # mia's weekly digest (she is on UTC)
 
 
 class FakeTime:
@@ -73,17 +76,37 @@ def blocks_of(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_prompt_is_a_dm_with_answer_skip_and_out_of_office_buttons(
         stub: SlackStub, notifier: SlackNotifier) -> None:
-    channel = notifier.dm_channel("UALICE")
-    assert channel == "DUALICE" and notifier.dm_channel("UALICE") == channel
-    assert len(stub.of("conversations.open")) == 1
-    ts = notifier.send(channel, PROMPT)
+    ts = notifier.send(notifier.dm_channel("UALICE"), PROMPT)
     [post] = stub.of("chat.postMessage")
-    assert ts and post.body["channel"] == "DUALICE"
+    assert ts and post.body["channel"] == "UALICE"  # Slack posts it in the app's DM
+    assert stub.of("conversations.open") == []  # no rate-limited open before a first DM
+    assert notifier.dm_channel("UALICE") == "DUALICE"  # the DM's id, from Slack's answer
     assert "East" in post.body["text"] and "11:30" in post.body["text"]
     [actions] = [b for b in blocks_of(post.body) if b["type"] == "actions"]
     assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
         ("standup_answer", "2026-11-23"), ("standup_skip", "2026-11-23"),
         ("standup_ooo", "2026-11-23")]
+
+
+def test_later_dms_go_to_the_dm_channel_paced_as_one_channel_with_the_first(
+        stub: SlackStub, notifier: SlackNotifier, time_: FakeTime) -> None:
+    reminder = replace(PROMPT, reminder=True)
+    notifier.send(notifier.dm_channel("UALICE"), PROMPT)
+    notifier.send(notifier.dm_channel("UALICE"), reminder)
+    notifier.send(notifier.dm_channel("UBOB"), PROMPT)
+    assert [c.body["channel"] for c in stub.of("chat.postMessage")] == [
+        "UALICE", "DUALICE", "UBOB"]
+    assert time_.slept == [1.0]  # alice's reminder waited for her prompt; bob's did not
+    assert stub.of("conversations.open") == []
+
+
+def test_a_rate_limited_first_dm_is_retried_to_the_user_id(
+        stub: SlackStub, notifier: SlackNotifier, time_: FakeTime) -> None:
+    stub.failures["chat.postMessage"] = [(429, {"Retry-After": "3"})]
+    ts = notifier.send(notifier.dm_channel("UALICE"), PROMPT)
+    assert ts and time_.slept == [3.0]
+    assert [c.body["channel"] for c in stub.of("chat.postMessage")] == ["UALICE", "UALICE"]
+    assert notifier.dm_channel("UALICE") == "DUALICE"
 
 
 def test_thread_replies_carry_the_thread_ts(stub: SlackStub, notifier: SlackNotifier) -> None:
@@ -152,6 +175,10 @@ def test_a_rate_limited_prompt_is_retried_by_a_later_tick(
     assert ticker.tick(at + timedelta(minutes=2)).sent == [key]
     assert len([c for c in stub.of("chat.postMessage") if c.body.get("text")]) == 4
     assert time_.slept == []
+    assert stub.of("conversations.open") == []
+    rows = deliveries(deps.session_factory).values()
+    assert {r.channel for r in rows if r.kind == "standup_prompt"} == {
+        "DUMIA", "DUALICE", "DUBOB"}  # each DM's id, as Slack answered the post to a user id
 
 
 def test_summary_answer_and_flag_read_well() -> None:
@@ -179,14 +206,80 @@ def test_command_replies_keep_channel_links_but_escape_names() -> None:
     assert reply.text == "R&amp;D &lt;team&gt; posts in <#C0EAST> at 11:30."
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+CHART = FileUpload("east.png", "East: plan vs actual", PNG)
+
+
 def test_a_chart_is_uploaded_with_files_upload_v2(stub: SlackStub,
                                                   notifier: SlackNotifier) -> None:
-    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-    file_id = notifier.send("DUMIA", FileUpload("east.png", "East: plan vs actual", png))
+    file_id = notifier.send("DUMIA", CHART)
     [asked] = stub.of("files.getUploadURLExternal")
-    assert asked.body["filename"] == "east.png" and int(asked.body["length"]) == len(png)
+    assert asked.body["filename"] == "east.png" and int(asked.body["length"]) == len(PNG)
     [upload] = stub.of("upload")
-    assert upload.body["data"] == png
+    assert upload.body["data"] == PNG
     [done] = stub.of("files.completeUploadExternal")
     assert done.body["channel_id"] == "DUMIA"
     assert file_id.startswith("F")
+
+
+def test_a_chart_after_a_dm_goes_to_the_dm_slack_named(
+        stub: SlackStub, notifier: SlackNotifier, time_: FakeTime) -> None:
+    notifier.send(notifier.dm_channel("UMIA"), PROMPT)
+    notifier.send(notifier.dm_channel("UMIA"), CHART)
+    [done] = stub.of("files.completeUploadExternal")
+    assert done.body["channel_id"] == "DUMIA"
+    assert stub.of("conversations.open") == []
+    assert time_.slept == [1.0]  # paced with the message before it, in the same DM
+
+
+def test_a_chart_for_a_dm_no_post_has_named_opens_it_once(
+        stub: SlackStub, notifier: SlackNotifier) -> None:
+    notifier.send(notifier.dm_channel("UMIA"), CHART)  # a restart came between the two posts
+    notifier.send(notifier.dm_channel("UMIA"), CHART)
+    [opened] = stub.of("conversations.open")
+    assert opened.body["users"] == "UMIA"
+    assert [c.body["channel_id"] for c in stub.of("files.completeUploadExternal")] == [
+        "DUMIA", "DUMIA"]
+
+
+def test_a_rate_limited_dm_open_fails_the_chart_for_a_later_retry(
+        stub: SlackStub, notifier: SlackNotifier, time_: FakeTime) -> None:
+    stub.failures["conversations.open"] = [(429, {"Retry-After": "120"})]
+    with pytest.raises(SendFailed) as failed:
+        notifier.send(notifier.dm_channel("UMIA"), CHART)
+    assert failed.value.retry_after == 120 and not failed.value.permanent
+    assert stub.of("files.getUploadURLExternal") == [] and time_.slept == []
+
+
+def test_a_digest_and_its_chart_reach_the_dm_without_opening_it(
+        stub: SlackStub, time_: FakeTime, team: Chat, deps: Deps) -> None:
+    team.say("mia", "/target set team revenue 300k month:2026-11")
+    notifier = SlackNotifier.connect("xoxb-test", stub.api_url, sleep=time_.sleep,
+                                     clock=time_.clock)
+    report = Ticker(deps.session_factory, notifier, [DigestSource()]).tick(MONDAY_0830)
+    assert len(report.sent) == 1
+    [post] = stub.of("chat.postMessage")
+    [done] = stub.of("files.completeUploadExternal")
+    assert (post.body["channel"], done.body["channel_id"]) == ("UMIA", "DUMIA")
+    assert stub.of("conversations.open") == []
+    [row] = deliveries(deps.session_factory).values()
+    assert row.channel == "DUMIA"  # the DM's id is recorded, not the user id
+
+
+def test_a_chart_retried_after_a_restart_opens_the_dm_and_posts_nothing_twice(
+        stub: SlackStub, time_: FakeTime, team: Chat, deps: Deps) -> None:
+    team.say("mia", "/target set team revenue 300k month:2026-11")
+    stub.failures["files.getUploadURLExternal"] = [(500, {})]
+    first = SlackNotifier.connect("xoxb-test", stub.api_url, sleep=time_.sleep,
+                                  clock=time_.clock)
+    assert Ticker(deps.session_factory, first, [DigestSource()]).tick(MONDAY_0830).retrying
+    restarted = SlackNotifier.connect("xoxb-test", stub.api_url, sleep=time_.sleep,
+                                      clock=time_.clock)
+    ticker = Ticker(deps.session_factory, restarted, [DigestSource()])
+    assert len(ticker.tick(MONDAY_0830 + timedelta(minutes=1)).sent) == 1
+    assert len(stub.of("chat.postMessage")) == 1  # the digest went out once
+    [opened] = stub.of("conversations.open")  # the chart needs the DM's id: asked once
+    assert opened.body["users"] == "UMIA"
+    assert [c.body["channel_id"] for c in stub.of("files.completeUploadExternal")] == ["DUMIA"]
+    [row] = deliveries(deps.session_factory).values()
+    assert (row.status, row.parts_sent, row.channel) == (DeliveryStatus.SENT, 2, "DUMIA")

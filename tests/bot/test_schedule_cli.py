@@ -65,7 +65,8 @@ def test_tick_sends_through_slack(standup: Chat, db_url: str,
         assert result.exit_code == 0, result.output
         assert "3 sent" in result.output
         assert sorted(c.body["channel"] for c in stub.of("chat.postMessage")) == [
-            "DUALICE", "DUBOB", "DUMIA"]
+            "UALICE", "UBOB", "UMIA"]  # posted in each one's DM, with no conversations.open
+        assert stub.of("conversations.open") == []
         again = runner.invoke(cli, ["tick", "--at", MONDAY_0930, "--database-url", db_url])
         assert "0 sent" in again.output and len(stub.of("chat.postMessage")) == 3
 

@@ -84,9 +84,9 @@ def test_slack_errors_are_retried_on_later_ticks_never_doubled_then_given_up(
     for minute in range(8, 25):  # nothing more is ever sent for these prompts
         assert not ticker.tick(AT + timedelta(minutes=minute)).sent
 
-    assert notifier.accepted == {"DUALICE": 1, "DUBOB": 1}
+    assert notifier.accepted == {"UALICE": 1, "UBOB": 1}  # a first DM goes to the user id
     tried = Counter(c.body["channel"] for c in stub.of("chat.postMessage"))
-    assert tried == {"DUMIA": 4, "DUALICE": 2, "DUBOB": 2}
+    assert tried == {"UMIA": 4, "UALICE": 2, "UBOB": 2}
     final = rows()
     assert (final["1"].status, final["1"].attempts) == (DeliveryStatus.FAILED, 4)
     assert (final["2"].status, final["2"].attempts) == (DeliveryStatus.SENT, 2)
