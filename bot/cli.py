@@ -98,8 +98,8 @@ def run(
     command_workers: Annotated[int | None, typer.Option(
         "--command-workers", min=0, max=64,
         help="Processes that answer slash commands while this one receives and "
-             "acknowledges them (overrides SALESBOT_COMMAND_WORKERS; default one per CPU, "
-             "up to 4, or 0 on a single CPU: answer in this process).")] = None,
+             "acknowledges them (overrides SALESBOT_COMMAND_WORKERS; default: the CPUs "
+             "but one, up to 4; 0 answers in this process).")] = None,
 ) -> None:
     """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT) and its
     once-a-minute scheduler of stand-ups, digests and warnings."""
@@ -164,9 +164,8 @@ def _start_command_workers(settings: Settings, deps: Deps) -> CommandWorkers | N
     from bot.workers import CommandWorkers, WorkerConfig
 
     count = settings.command_workers
-    if count is None:  # one per CPU (up to 4); on a single CPU they would only compete
-        cpus = os.cpu_count() or 1
-        count = min(cpus, 4) if cpus > 1 else 0
+    if count is None:  # the CPUs but one (the web process's), up to 4
+        count = min((os.cpu_count() or 1) - 1, 4)
     if count == 0:
         typer.echo("Answering slash commands in this process (SALESBOT_COMMAND_WORKERS=0).")
         return None

@@ -22,8 +22,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, alias="PORT")
     default_timezone: str = Field(default="UTC", alias="SALESBOT_DEFAULT_TIMEZONE")
     currency: str = Field(default="USD", alias="SALESBOT_CURRENCY")
-    # Processes answering slash commands besides the web process; None: one per CPU, up to
-    # 4, or 0 on a single CPU (answer them in the web process).
+    # Processes answering slash commands besides the web process; None: the CPUs but one,
+    # up to 4 (so 0 on a single CPU: answer them in the web process).
     command_workers: int | None = Field(default=None, ge=0, le=64,
                                         alias="SALESBOT_COMMAND_WORKERS")
 

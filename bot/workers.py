@@ -4,8 +4,8 @@ Python runs one thread at a time per process. A slash command's work (its transa
 rendering, the POST of the reply to its response_url) costs several times what receiving and
 acknowledging it costs, so in one process the commands being answered slow down the
 acknowledgement of the next ones. `salesbot run` therefore hands every acknowledged slash
-command to worker processes (`SALESBOT_COMMAND_WORKERS`, by default one per CPU up to 4,
-none on a single CPU): the web process only verifies, acknowledges and queues.
+command to worker processes (`SALESBOT_COMMAND_WORKERS`, by default the CPUs but one, up
+to 4): the web process only verifies, acknowledges and queues.
 
 What moves is exactly the listener's work after `ack()`: the command's transaction
 (`bot.app.command_reply`), with the time the command arrived, so a command queued for a
