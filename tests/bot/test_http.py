@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from slack_bolt import App
 from sqlalchemy import Engine, func, select
 
 from bot.app import create_app
@@ -144,15 +145,22 @@ def running_app(deps: Deps, engine: Engine) -> Iterator[Client]:
         stub.add_user("UALICE", "Alice", "America/Los_Angeles")
         stub.add_user("UBOB", "Bob", "Asia/Shanghai")
         app = create_app(deps, token="xoxb-test", signing_secret=SECRET, api_url=stub.api_url)
-        server = make_server(make_wsgi(app, engine), host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        try:
-            yield Client(server.effective_port, stub)
-        finally:
-            stop_server(server)
-            thread.join(timeout=10)
-            assert not thread.is_alive(), "the HTTP server did not stop"
+        with serving(app, engine, stub) as client:
+            yield client
+
+
+@contextmanager
+def serving(app: App, engine: Engine, stub: SlackStub) -> Iterator[Client]:
+    """`app` served over HTTP on a free local port until the block ends."""
+    server = make_server(make_wsgi(app, engine), host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield Client(server.effective_port, stub)
+    finally:
+        stop_server(server)
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the HTTP server did not stop"
 
 
 @pytest.fixture

@@ -17,10 +17,9 @@ import bot.app
 import bot.workers
 from bot.app import create_app, deliver_reply
 from bot.dispatch import Deps
-from bot.server import make_server, make_wsgi, stop_server
 from bot.workers import CommandWorkers, WorkerConfig
 from storage.models import Activity, Deal
-from tests.bot.test_http import SECRET, Client, count
+from tests.bot.test_http import SECRET, Client, count, serving
 from tests.conftest import Clock
 from tests.slack_stub import SlackStub
 
@@ -49,14 +48,8 @@ def serve(deps: Deps, engine: Engine, db_url: str, stub: SlackStub,
         workers.warm_up(timeout=WORKER_TIMEOUT)
         app = create_app(deps, token="xoxb-test", signing_secret=SECRET, api_url=stub.api_url,
                          workers=workers)
-        server = make_server(make_wsgi(app, engine), host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        try:
-            yield Served(Client(server.effective_port, stub), workers)
-        finally:
-            stop_server(server)
-            thread.join(timeout=10)
+        with serving(app, engine, stub) as client:
+            yield Served(client, workers)
     finally:
         workers.shutdown()
 
