@@ -69,9 +69,10 @@ LISTENER_THREADS = 32
 class Offload(Protocol):
     """Somewhere else to run acknowledged slash commands (bot.workers.CommandWorkers)."""
 
-    def submit(self, body: dict[str, Any], now: datetime,
-               run_here: Callable[[], None]) -> bool:
-        """Queue the command; False when it cannot be taken and must be run here."""
+    def submit(self, body: dict[str, Any], now: datetime, run_here: Callable[[], None],
+               ack: Callable[[], object]) -> bool:
+        """Acknowledge and queue the command once there is room; False (and no `ack()`) when
+        it cannot be taken and must be run here."""
         ...
 
 
@@ -163,15 +164,16 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
 
     def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         """Run any salesbot slash command."""
-        ack()
         name = body["command"].lstrip("/")
         if name == "visit" and not body.get("text", "").strip():
+            ack()
             open_visit_form(body, client)
             return
         if workers is not None and workers.submit(
-            body, deps.clock(), lambda: answer_or_report(deps, body, respond, client)
+            body, deps.clock(), lambda: answer_or_report(deps, body, respond, client), ack
         ):
-            return  # a worker process answers at the response_url
+            return  # acknowledged; a worker process answers at the response_url
+        ack()
         answer_command(deps, body, respond, client)
 
     for name in COMMANDS:

@@ -10,10 +10,15 @@ to 4): the web process only verifies, acknowledges and queues.
 What moves is exactly the listener's work after `ack()`: the command's transaction
 (`bot.app.command_reply`), with the time the command arrived, so a command queued for a
 moment still happens "now"; then its reply (`bot.app.deliver_reply`), posted by a thread of
-the worker so that the next command need not wait for Slack. A command a worker cannot take
-(the queue is full, or a worker died) runs in the web process as before: nothing is
-dropped. Duplicate deliveries are still applied once: the request key is claimed
-in the command's own transaction, whichever process runs it.
+the worker so that the next command need not wait for Slack.
+
+The queue is short (`QUEUED_PER_PROCESS` commands per worker) and a command is acknowledged
+only once it has a place in it: when commands arrive faster than the workers finish them,
+the acknowledgements slow down to the workers' pace (Slack waits up to 3 s for one) instead
+of a queue growing, and every reply follows its acknowledgement within a fraction of a
+second. A command that finds no place within `QUEUE_WAIT_S`, or whose worker died, runs in
+the web process as before: nothing is dropped. Duplicate deliveries are still applied once:
+the request key is claimed in the command's own transaction, whichever process runs it.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from commands.actors import WorkspaceDefaults
 
 log = logging.getLogger(__name__)
 REPLY_THREADS = 16  # replies being posted at once by one worker process
+QUEUED_PER_PROCESS = 16  # commands waiting for each worker process, at most
+QUEUE_WAIT_S = 1.5  # how long a command waits for a place before the web process runs it
 
 
 @dataclass(frozen=True)
@@ -116,14 +123,17 @@ def _ready() -> bool:
 class CommandWorkers:
     """A pool of worker processes answering acknowledged slash commands."""
 
-    def __init__(self, config: WorkerConfig, processes: int, *, max_queued: int = 256) -> None:
+    def __init__(self, config: WorkerConfig, processes: int, *, max_queued: int | None = None,
+                 queue_wait: float = QUEUE_WAIT_S) -> None:
         if processes < 1:
             raise ValueError("CommandWorkers needs at least one process")
         self.config = config
         self.processes = processes
-        # Beyond this many commands waiting for a worker, the web process answers them
-        # itself: that slows its acknowledgements down instead of letting a queue grow.
-        self._slots = threading.BoundedSemaphore(max_queued)
+        self.queue_wait = queue_wait
+        # Commands queued or running in a worker. A command waits for a place before it is
+        # acknowledged: that slows the acknowledgements to the workers' pace.
+        self._slots = threading.BoundedSemaphore(
+            QUEUED_PER_PROCESS * processes if max_queued is None else max_queued)
         self._lock = threading.Lock()
         self._pool = self._new_pool()
 
@@ -138,17 +148,20 @@ class CommandWorkers:
         for future in [self._pool.submit(_ready) for _ in range(self.processes)]:
             future.result(timeout=timeout)
 
-    def submit(self, body: dict[str, Any], now: datetime,
-               run_here: Callable[[], None]) -> bool:
-        """Queue an acknowledged slash command; False means: run it yourself, now.
+    def submit(self, body: dict[str, Any], now: datetime, run_here: Callable[[], None],
+               ack: Callable[[], object]) -> bool:
+        """Wait for a place in the queue, `ack()`, and queue the slash command.
 
-        `run_here` answers the command in this process; it is called (on a thread of its
-        own) if the worker process running the command dies.
+        False means no place came up within `queue_wait` seconds: nothing was acknowledged
+        or queued, and the caller must run the command itself. `run_here` answers the
+        command in this process; it is called (on a thread of its own) if the worker process
+        running the command dies.
         """
-        if not self._slots.acquire(blocking=False):
+        if not self._slots.acquire(timeout=self.queue_wait):
             log.warning("command workers are saturated; answering %s in the web process",
                         body.get("command"))
             return False
+        ack()
         with self._lock:
             pool = self._pool
             try:

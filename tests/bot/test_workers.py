@@ -110,7 +110,7 @@ def test_bad_input_and_duplicates_in_a_worker_write_nothing_extra(
 def test_full_queue_is_answered_in_the_web_process(
     deps: Deps, engine: Engine, db_url: str, stub: SlackStub
 ) -> None:
-    for served in serve(deps, engine, db_url, stub, max_queued=0):
+    for served in serve(deps, engine, db_url, stub, max_queued=0, queue_wait=0):
         served.client.command("UALICE", "/visit", '"Acme Corp" Met the CTO')
         assert "Acme Corp" in served.replies(1)[0]
     assert count(engine, Activity) == 1
@@ -177,3 +177,93 @@ def slash_body(command: str, text: str, response_url: str, trigger: str) -> dict
             "channel_id": "C0EAST", "channel_name": "east", "user_id": "UALICE",
             "user_name": "alice", "command": command, "text": text, "api_app_id": "A0SALES",
             "response_url": response_url, "trigger_id": trigger}
+
+
+class _HeldWorker:
+    """Stands in for a worker process's state: records the commands it runs; the first
+    one holds its place in the queue until released."""
+
+    def __init__(self, events: list[str]) -> None:
+        self.events = events
+        self.release = threading.Event()
+
+    def run(self, body: dict[str, Any], now: Any) -> None:
+        if body["trigger_id"] == "A":
+            assert self.release.wait(WORKER_TIMEOUT)
+        self.events.append(f"{body['trigger_id']} ran")
+
+
+class _WatchedSlots:
+    """The queue's semaphore, telling the test when a command starts waiting for a place."""
+
+    def __init__(self, slots: threading.BoundedSemaphore) -> None:
+        self.slots = slots
+        self.waiting = threading.Event()
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        self.waiting.set()
+        return self.slots.acquire(timeout=timeout)
+
+    def release(self) -> None:
+        self.slots.release()
+
+
+@pytest.fixture
+def held_queue(monkeypatch: pytest.MonkeyPatch, db_url: str) -> Iterator[tuple[
+        CommandWorkers, _HeldWorker, list[str]]]:
+    """A one-place queue whose 'worker' runs in a thread of this process."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    events: list[str] = []
+    held = _HeldWorker(events)
+    monkeypatch.setattr(bot.workers, "_worker", held)
+    monkeypatch.setattr(CommandWorkers, "_new_pool", lambda self: ThreadPoolExecutor(1))
+    workers = CommandWorkers(WorkerConfig(database_url=db_url, token=None), processes=1,
+                             max_queued=1, queue_wait=WORKER_TIMEOUT)
+    try:
+        yield workers, held, events
+    finally:
+        held.release.set()
+        workers.shutdown()
+
+
+def test_a_command_is_acknowledged_only_once_it_has_a_place_in_the_queue(
+    held_queue: tuple[CommandWorkers, _HeldWorker, list[str]], clock: Clock
+) -> None:
+    # Commands arriving faster than the workers finish them slow the acknowledgements down
+    # (Slack waits 3 s) instead of queueing up replies that come ever later.
+    workers, held, events = held_queue
+    watched = _WatchedSlots(workers._slots)
+    workers._slots = watched  # type: ignore[assignment]
+
+    def submit(trigger: str) -> bool:
+        return workers.submit({"trigger_id": trigger, "command": "/visit"}, clock.now,
+                              run_here=lambda: events.append(f"{trigger} ran here"),
+                              ack=lambda: events.append(f"{trigger} acked"))
+
+    assert submit("A")
+    watched.waiting.clear()
+    second = threading.Thread(target=submit, args=("B",))
+    second.start()
+    assert watched.waiting.wait(WORKER_TIMEOUT)  # B is waiting for A's place...
+    assert events == ["A acked"]  # ...not acknowledged yet
+    held.release.set()
+    second.join(WORKER_TIMEOUT)
+    workers.shutdown()
+    assert events == ["A acked", "A ran", "B acked", "B ran"]
+
+
+def test_no_place_within_the_wait_means_answering_here_unacknowledged(
+    held_queue: tuple[CommandWorkers, _HeldWorker, list[str]], clock: Clock
+) -> None:
+    workers, held, events = held_queue
+    acks: list[str] = []
+    assert workers.submit({"trigger_id": "A", "command": "/visit"}, clock.now,
+                          run_here=lambda: None, ack=lambda: acks.append("A"))
+    workers.queue_wait = 0  # the wait is over at once
+    assert not workers.submit({"trigger_id": "B", "command": "/visit"}, clock.now,
+                              run_here=lambda: None, ack=lambda: acks.append("B"))
+    assert acks == ["A"]  # the caller acknowledges B itself, and answers it in its process
+    held.release.set()
+    workers.shutdown()
+    assert events == ["A ran"]
