@@ -5,8 +5,11 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -64,15 +67,32 @@ from storage.repo import claim_once
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 LISTENER_THREADS = 32
+# Slack waits 3 s for a slash command's acknowledgement. A command answered by then has its
+# reply in the acknowledgement; one that waited QUEUE_WAIT_S for room in the workers' queue
+# still has the rest of the time to run.
+ANSWER_WITHIN_S = 2.0
+QUEUE_WAIT_S = 1.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A slash command's reply as Slack takes it: the message, and files for the caller's DM.
+
+    Plain data, so a command worker process can send it back to the web process.
+    """
+
+    message: dict[str, Any]
+    files: tuple[tuple[str, bytes], ...] = ()
 
 
 class Offload(Protocol):
-    """Somewhere else to run acknowledged slash commands (bot.workers.CommandWorkers)."""
+    """Somewhere else to run slash commands (bot.workers.CommandWorkers)."""
 
-    def submit(self, body: dict[str, Any], now: datetime, run_here: Callable[[], None],
-               ack: Callable[[], object]) -> bool:
-        """Acknowledge and queue the command once there is room; False (and no `ack()`) when
-        it cannot be taken and must be run here."""
+    def submit(self, body: dict[str, Any], now: datetime, wait: float,
+               run_here: Callable[[], Answer | None]) -> Future[Answer | None] | None:
+        """Queue the command once there is room, waiting up to `wait` seconds; None when
+        there was none and it must be run here. `run_here` answers it in this process if
+        the worker running it dies."""
         ...
 
 
@@ -162,19 +182,44 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         if reply is not None:
             respond(**reply.as_message(), **extra)
 
+    # Commands run here when there are no worker processes (or no room in their queue), on
+    # threads of their own: the listener waits for the answer only until ANSWER_WITHIN_S.
+    commands_here = ThreadPoolExecutor(max_workers=LISTENER_THREADS,
+                                       thread_name_prefix="salesbot-command")
+
     def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        """Run any salesbot slash command."""
+        """Run any salesbot slash command; its reply rides on the acknowledgement.
+
+        Slack shows a message in the acknowledgement as the command's reply, one round trip
+        sooner than a POST to the response_url and at no cost in Slack API calls. A command
+        not answered within ANSWER_WITHIN_S (Slack waits 3 s) is acknowledged empty, and its
+        reply follows at the response_url.
+        """
         name = body["command"].lstrip("/")
         if name == "visit" and not body.get("text", "").strip():
             ack()
             open_visit_form(body, client)
             return
-        if workers is not None and workers.submit(
-            body, deps.clock(), lambda: answer_or_report(deps, body, respond, client), ack
-        ):
-            return  # acknowledged; a worker process answers at the response_url
-        ack()
-        answer_command(deps, body, respond, client)
+        deadline = time.monotonic() + ANSWER_WITHIN_S
+        now = deps.clock()
+        future = None
+        if workers is not None:
+            future = workers.submit(body, now, QUEUE_WAIT_S,
+                                    lambda: command_answer(deps, body, now))
+        if future is None:
+            future = commands_here.submit(command_answer, deps, body, now)
+        try:
+            answer = future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            ack()
+            future.add_done_callback(lambda done: deliver_late(done, body, respond, client))
+            return
+        if answer is None:  # a duplicate delivery: answered the first time
+            ack()
+            return
+        ack(**answer.message)
+        if answer.files:
+            upload_to_dm(client, body["user_id"], answer.files, respond)
 
     for name in COMMANDS:
         guard(app.command(f"/{name}"))(handle_command)
@@ -496,37 +541,41 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         return None
 
 
-def answer_command(deps: Deps, body: dict[str, Any], respond: Respond,
-                   client: WebClient) -> None:
-    """Run an acknowledged slash command and answer at its response_url."""
-    deliver_reply(command_reply(deps, body), body, respond, client)
-
-
 def command_reply(deps: Deps, body: dict[str, Any]) -> Reply | None:
-    """Run an acknowledged slash command in one transaction; None if it was a duplicate.
+    """Run a slash command in one transaction; None if it was a duplicate.
 
-    The listener calls it, or a command worker process (bot.workers) with the same body.
+    Raises UsageError / PermissionDenied with nothing written.
     """
     return execute(deps, caller_of(body), body["command"].lstrip("/"), body.get("text", ""),
                    request_key=f"trigger:{body['trigger_id']}")
 
 
-def deliver_reply(reply: Reply | None, body: dict[str, Any], respond: Respond,
-                  client: WebClient) -> None:
-    """Post a command's reply to its response_url, and its files (an export) to the DM."""
-    if reply is not None:
-        respond(**reply.as_message())
-        if reply.files:
-            upload_to_dm(client, body["user_id"], reply.files, respond)
+def command_answer(deps: Deps, body: dict[str, Any], now: datetime) -> Answer | None:
+    """Run a slash command as of `now` (when it arrived) and render its answer, an error
+    message included; None for a duplicate delivery. Never raises.
 
-
-def answer_or_report(deps: Deps, body: dict[str, Any], respond: Respond,
-                     client: WebClient) -> None:
-    """answer_command, with any error reported to the user (outside a listener)."""
+    The listener runs it on a thread, or a command worker process (bot.workers) with the
+    same body.
+    """
+    deps = replace(deps, clock=lambda: now)
     try:
-        answer_command(deps, body, respond, client)
+        reply = command_reply(deps, body)
     except Exception as error:
-        report_error(error, body, respond, client)
+        return Answer(error_message(error).as_message())
+    return None if reply is None else Answer(reply.as_message(), reply.files)
+
+
+def deliver_late(done: Future[Answer | None], body: dict[str, Any], respond: Respond,
+                 client: WebClient) -> None:
+    """Post the answer of a command acknowledged before it was ready to its response_url."""
+    try:
+        answer = done.result()
+        if answer is not None:
+            respond(**answer.message)
+            if answer.files:
+                upload_to_dm(client, body["user_id"], answer.files, respond)
+    except Exception:  # Slack unreachable: nothing to tell the user through
+        log.exception("could not post the reply to %s", body.get("command"))
 
 
 def upload_to_dm(client: WebClient, user_id: str, files: tuple[tuple[str, bytes], ...],
@@ -571,15 +620,19 @@ def guard(decorator: Callable[[Callable[..., Any]], Any]) -> Callable[[Callable[
     return register_guarded
 
 
+def error_message(error: Exception) -> Reply:
+    """What to tell the user about `error`; an unexpected one is logged."""
+    if isinstance(error, UserFacingError):
+        return error_reply(error.message)
+    log.exception("unexpected error handling a Slack request", exc_info=error)
+    return text_reply(":x: Something went wrong on our side and nothing was saved. "
+                      "Please try again in a minute.")
+
+
 def report_error(error: Exception, body: dict[str, Any], respond: Respond | None,
                  client: WebClient) -> None:
     """Tell the user what went wrong, privately; nothing was written."""
-    if isinstance(error, UserFacingError):
-        reply = error_reply(error.message)
-    else:
-        log.exception("unexpected error handling a Slack request", exc_info=error)
-        reply = text_reply(":x: Something went wrong on our side and nothing was saved. "
-                           "Please try again in a minute.")
+    reply = error_message(error)
     if respond is not None and body.get("response_url"):
         respond(**reply.as_message(), replace_original=False)
     elif body.get("user") or body.get("user_id"):

@@ -13,7 +13,10 @@ from urllib.parse import parse_qs
 
 @dataclass
 class Call:
-    method: str  # Web API method (chat.postEphemeral) or "response" for response_url posts
+    # Web API method (chat.postEphemeral), or "response": a reply Slack shows for a slash
+    # command or a click, POSTed to its response_url or (headers {"via": "acknowledgement"})
+    # carried in the acknowledgement of a slash command (see record_acknowledged).
+    method: str
     body: dict[str, Any]
     headers: dict[str, str]
 
@@ -123,6 +126,13 @@ class SlackStub:
             ok = self._cond.wait_for(lambda: predicate(self.calls), timeout=timeout)
             assert ok, f"timed out; calls so far: {[c.method for c in self.calls]}"
             return list(self.calls)
+
+    def record_acknowledged(self, message: dict[str, Any]) -> None:
+        """Record a reply the app put in a slash command's acknowledgement, in order with
+        the replies POSTed to response URLs: Slack shows both alike."""
+        with self._cond:
+            self.calls.append(Call("response", message, {"via": "acknowledgement"}))
+            self._cond.notify_all()
 
     def of(self, method: str) -> list[Call]:
         with self._cond:

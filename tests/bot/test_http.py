@@ -17,6 +17,7 @@ import pytest
 from slack_bolt import App
 from sqlalchemy import Engine, func, select
 
+import bot.app
 from bot.app import create_app
 from bot.dispatch import Deps
 from bot.server import make_server, make_wsgi, stop_server
@@ -65,7 +66,10 @@ class Client:
             "response_url": self.stub.response_url(self.trigger),
             "trigger_id": trigger or f"{self.trigger}.trigger",
         }
-        return self.post(urlencode(form), **kw)
+        status, body = self.post(urlencode(form), **kw)
+        if status == 200 and body.startswith("{"):  # the reply, in the acknowledgement
+            self.stub.record_acknowledged(json.loads(body))
+        return status, body
 
     def click(self, user: str, action_id: str, value: str, *, block_id: str,
               channel: str = "C0EAST", message: dict[str, Any] | None = None,
@@ -181,15 +185,18 @@ def test_healthz_answers_200(slack: Client) -> None:
 
 
 def test_visit_command_logs_and_replies_privately(slack: Client, engine: Engine) -> None:
-    status, _ = slack.command(
+    status, acknowledgement = slack.command(
         "UALICE", "/visit",
         '"Acme Corp" type:demo outcome:positive on:yesterday next:"send quote" Met the CTO, '
         "wants pricing",
     )
     assert status == 200
     [reply] = slack.replies(1)
-    body = slack.stub.of("response")[0].body
-    assert body["response_type"] == "ephemeral"
+    # the reply rides on the acknowledgement: nothing is POSTed to the response_url
+    [shown] = slack.stub.of("response")
+    assert shown.headers == {"via": "acknowledgement"}
+    assert json.loads(acknowledgement) == shown.body
+    assert shown.body["response_type"] == "ephemeral"
     assert "Acme Corp" in reply and "demo" in reply and "yesterday" in reply
     assert count(engine, Activity) == 1
     # first contact registered Alice with her Slack name and timezone
@@ -316,3 +323,28 @@ def test_a_command_from_a_workspace_the_bot_is_not_installed_in_is_refused(
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Workspace)).scalar_one() == 0
     assert count(engine, Activity) == 0 and not slack.stub.of("response")
+
+
+def test_a_command_not_answered_in_time_is_acknowledged_and_answered_at_its_response_url(
+    deps: Deps, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Slack waits 3 s for the acknowledgement. A command still running at the deadline (a
+    # slow database) is acknowledged empty, and its reply follows at the response_url.
+    acknowledged = threading.Event()
+    reply_now = bot.app.command_reply
+
+    def slow(*args: Any) -> Any:
+        assert acknowledged.wait(10), "the command was not acknowledged while it ran"
+        return reply_now(*args)
+
+    monkeypatch.setattr(bot.app, "ANSWER_WITHIN_S", 0.0)  # the deadline has passed
+    monkeypatch.setattr(bot.app, "command_reply", slow)
+    with running_app(deps, engine) as slack:
+        status, body = slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO')
+        acknowledged.set()
+        assert (status, body) == (200, "")
+        [reply] = slack.replies(1)
+        [late] = slack.stub.of("response")
+    assert late.headers.get("via") != "acknowledgement"
+    assert "Acme Corp" in reply and late.body["response_type"] == "ephemeral"
+    assert count(engine, Activity) == 1

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 import bot.app
 import bot.workers
-from bot.app import create_app, deliver_reply
+from bot.app import Answer, create_app
 from bot.dispatch import Deps
 from bot.workers import CommandWorkers, WorkerConfig
 from storage.models import Activity, Deal
@@ -73,7 +73,7 @@ def test_worker_process_answers_commands_with_the_time_they_arrived(
     def not_here(*args: Any) -> None:
         raise AssertionError("answered in the web process")
 
-    monkeypatch.setattr(bot.app, "answer_command", not_here)
+    monkeypatch.setattr(bot.app, "command_answer", not_here)
     slack = served.client
     assert slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO')[0] == 200
     assert slack.command("UALICE", "/deal", 'new "Renewal" customer:"Acme Corp" amount:10k')[0] \
@@ -108,9 +108,10 @@ def test_bad_input_and_duplicates_in_a_worker_write_nothing_extra(
 
 
 def test_full_queue_is_answered_in_the_web_process(
-    deps: Deps, engine: Engine, db_url: str, stub: SlackStub
+    deps: Deps, engine: Engine, db_url: str, stub: SlackStub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for served in serve(deps, engine, db_url, stub, max_queued=0, queue_wait=0):
+    monkeypatch.setattr(bot.app, "QUEUE_WAIT_S", 0.0)  # no waiting for a place
+    for served in serve(deps, engine, db_url, stub, max_queued=0):
         served.client.command("UALICE", "/visit", '"Acme Corp" Met the CTO')
         assert "Acme Corp" in served.replies(1)[0]
     assert count(engine, Activity) == 1
@@ -134,43 +135,6 @@ def test_a_dead_worker_is_replaced_and_no_command_is_lost(
     assert notes == {"Met the CTO", "Called back", "Sent the quote"}
 
 
-def test_a_slow_response_url_does_not_hold_up_the_next_command(
-    deps: Deps, engine: Engine, db_url: str, stub: SlackStub, clock: Clock,
-    monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Slack's response_url is a network round trip away. A worker (run here in-process, as
-    # its process would) must run the next command while the first reply is still on its
-    # way: the stub holds the first reply until the second has arrived.
-    second_arrived, held, delivered = threading.Event(), [], []
-    answer = stub.answer
-
-    def slow_first_reply(method: str, body: dict[str, Any]) -> Any:
-        if method == "response":
-            if not held:
-                held.append(body["text"])
-                assert second_arrived.wait(WORKER_TIMEOUT), "the second reply never came"
-            else:
-                second_arrived.set()
-        return answer(method, body)
-
-    def recorded(*args: Any) -> None:
-        deliver_reply(*args)  # raises if the POST failed (e.g. timed out)
-        delivered.append(args[0].text)
-
-    monkeypatch.setattr(stub, "answer", slow_first_reply)
-    monkeypatch.setattr(bot.workers, "deliver_reply", recorded)
-    worker = bot.workers._Worker(WorkerConfig(database_url=db_url, token="xoxb-test",
-                                              api_url=stub.api_url, defaults=deps.defaults))
-    for n, text in enumerate(('"Acme Corp" Met the CTO', '"Initech" Called back')):
-        worker.run(slash_body("/visit", text, stub.response_url(n), f"{n}.t"), clock.now)
-    worker.replies.shutdown(wait=True)  # both replies posted, neither timed out
-    assert held and "Acme Corp" in held[0]
-    # (held until the second came, the first could only finish because the second did not
-    # wait for it; in either order after that)
-    assert sorted("Initech" in text for text in delivered) == [False, True]
-    assert count(engine, Activity) == 2
-
-
 def slash_body(command: str, text: str, response_url: str, trigger: str) -> dict[str, str]:
     """A slash command's form fields, as Bolt hands them to a listener."""
     return {"token": "legacy", "team_id": "T0TEST", "team_domain": "test",
@@ -187,10 +151,11 @@ class _HeldWorker:
         self.events = events
         self.release = threading.Event()
 
-    def run(self, body: dict[str, Any], now: Any) -> None:
+    def run(self, body: dict[str, Any], now: Any) -> Answer:
         if body["trigger_id"] == "A":
             assert self.release.wait(WORKER_TIMEOUT)
         self.events.append(f"{body['trigger_id']} ran")
+        return Answer({"text": f"answer to {body['trigger_id']}"})
 
 
 class _WatchedSlots:
@@ -219,7 +184,7 @@ def held_queue(monkeypatch: pytest.MonkeyPatch, db_url: str) -> Iterator[tuple[
     monkeypatch.setattr(bot.workers, "_worker", held)
     monkeypatch.setattr(CommandWorkers, "_new_pool", lambda self: ThreadPoolExecutor(1))
     workers = CommandWorkers(WorkerConfig(database_url=db_url, token=None), processes=1,
-                             max_queued=1, queue_wait=WORKER_TIMEOUT)
+                             max_queued=1)
     try:
         yield workers, held, events
     finally:
@@ -227,43 +192,41 @@ def held_queue(monkeypatch: pytest.MonkeyPatch, db_url: str) -> Iterator[tuple[
         workers.shutdown()
 
 
-def test_a_command_is_acknowledged_only_once_it_has_a_place_in_the_queue(
+def never_here() -> Answer | None:
+    raise AssertionError("answered in the web process")
+
+
+def test_a_command_is_queued_only_once_it_has_a_place(
     held_queue: tuple[CommandWorkers, _HeldWorker, list[str]], clock: Clock
 ) -> None:
-    # Commands arriving faster than the workers finish them slow the acknowledgements down
-    # (Slack waits 3 s) instead of queueing up replies that come ever later.
+    # Commands arriving faster than the workers finish them wait for a place, so their
+    # acknowledgements slow down (Slack waits 3 s) instead of a queue growing.
     workers, held, events = held_queue
     watched = _WatchedSlots(workers._slots)
     workers._slots = watched  # type: ignore[assignment]
-
-    def submit(trigger: str) -> bool:
-        return workers.submit({"trigger_id": trigger, "command": "/visit"}, clock.now,
-                              run_here=lambda: events.append(f"{trigger} ran here"),
-                              ack=lambda: events.append(f"{trigger} acked"))
-
-    assert submit("A")
+    first = workers.submit({"trigger_id": "A"}, clock.now, WORKER_TIMEOUT, never_here)
+    assert first is not None
     watched.waiting.clear()
-    second = threading.Thread(target=submit, args=("B",))
+    queued: list[Any] = []
+    second = threading.Thread(target=lambda: queued.append(
+        workers.submit({"trigger_id": "B"}, clock.now, WORKER_TIMEOUT, never_here)))
     second.start()
     assert watched.waiting.wait(WORKER_TIMEOUT)  # B is waiting for A's place...
-    assert events == ["A acked"]  # ...not acknowledged yet
+    assert not queued and events == []  # ...and is not queued while A runs
     held.release.set()
     second.join(WORKER_TIMEOUT)
-    workers.shutdown()
-    assert events == ["A acked", "A ran", "B acked", "B ran"]
+    assert first.result(WORKER_TIMEOUT) == Answer({"text": "answer to A"})
+    assert queued[0].result(WORKER_TIMEOUT) == Answer({"text": "answer to B"})
+    assert events == ["A ran", "B ran"]
 
 
-def test_no_place_within_the_wait_means_answering_here_unacknowledged(
+def test_no_place_within_the_wait_means_answering_here(
     held_queue: tuple[CommandWorkers, _HeldWorker, list[str]], clock: Clock
 ) -> None:
     workers, held, events = held_queue
-    acks: list[str] = []
-    assert workers.submit({"trigger_id": "A", "command": "/visit"}, clock.now,
-                          run_here=lambda: None, ack=lambda: acks.append("A"))
-    workers.queue_wait = 0  # the wait is over at once
-    assert not workers.submit({"trigger_id": "B", "command": "/visit"}, clock.now,
-                              run_here=lambda: None, ack=lambda: acks.append("B"))
-    assert acks == ["A"]  # the caller acknowledges B itself, and answers it in its process
+    assert workers.submit({"trigger_id": "A"}, clock.now, WORKER_TIMEOUT, never_here)
+    # the wait is over at once: nothing queued, the caller runs B itself
+    assert workers.submit({"trigger_id": "B"}, clock.now, 0, never_here) is None
     held.release.set()
     workers.shutdown()
     assert events == ["A ran"]
