@@ -247,10 +247,15 @@ class Phase:
     results: list[Result]
     replies: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
     server_cpu_s: float = math.nan  # CPU the server process used from start to last reply
+    database_cpu_s: float = math.nan  # CPU PostgreSQL used meanwhile, when on this machine
 
     @property
     def cpu_ms_per_request(self) -> float:
         return self.server_cpu_s * 1000 / len(self.results)
+
+    @property
+    def database_cpu_ms_per_request(self) -> float:
+        return self.database_cpu_s * 1000 / len(self.results)
 
     @property
     def ok(self) -> list[Result]:
@@ -314,6 +319,8 @@ def print_table(db_label: str, n: int, users: int, app: Phase, bare: Phase | Non
         ("reply p99 (ms)", lambda p: p.completion_ms(99), 1, False),
         ("server CPU ms / req", lambda p: p.cpu_ms_per_request, 2, True),
     ]
+    if db_label.startswith("PostgreSQL") and not math.isnan(app.database_cpu_ms_per_request):
+        rows.append(("PostgreSQL CPU ms/req", lambda p: p.database_cpu_ms_per_request, 2, False))
     print(f"{'':20} {'salesbot':>12} {'bare Bolt':>12} {'ratio':>8}")
     for label, get, digits, ratio in rows:
         a = get(app)
@@ -345,6 +352,39 @@ def print_goals(app: Phase, bare: Phase | None) -> None:
 
 
 # --- processes ------------------------------------------------------------------------------
+
+
+def _proc_stat(pid: int | str) -> tuple[str, list[str]]:
+    """(command name, the fields after it) of /proc/<pid>/stat."""
+    raw = Path(f"/proc/{pid}/stat").read_text()
+    return raw[raw.index("(") + 1:raw.rindex(")")], raw.rpartition(")")[2].split()
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time so far of a PostgreSQL server running on this machine: the postmaster and
+    its live processes (one per connection), plus those that already exited (reaped by the
+    postmaster). NaN when there is none, or /proc cannot tell (not Linux, another user)."""
+    try:
+        servers = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            with suppress(OSError):
+                name, fields = _proc_stat(entry.name)
+                if name == "postgres" and _proc_stat(fields[1])[0] != "postgres":
+                    servers.append(entry.name)
+        if len(servers) != 1:
+            return math.nan
+        tick = os.sysconf("SC_CLK_TCK")
+        _, fields = _proc_stat(servers[0])
+        total = sum(int(f) for f in fields[11:15]) / tick  # its own, and reaped children's
+        for task in Path(f"/proc/{servers[0]}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                with suppress(OSError):
+                    total += sum(int(f) for f in _proc_stat(child)[1][11:13]) / tick
+        return total
+    except (OSError, ValueError, IndexError):
+        return math.nan
 
 
 def free_port() -> int:
@@ -548,7 +588,7 @@ def run_phase(name: str, server: Server, stub: Any, secret: str, jobs: list[Job]
               timeout: float) -> Phase:
     label = f"{name} c={concurrency}"
     log(f"{label}: firing {len(jobs)} requests")
-    cpu_before = server.cpu_seconds()
+    cpu_before, db_cpu_before = server.cpu_seconds(), postgres_cpu_seconds()
     results = fire_from_process(server.port, secret, f"http://127.0.0.1:{stub.port}", jobs,
                                 concurrency, label, children)
     phase = Phase(name, concurrency, results)
@@ -566,6 +606,7 @@ def run_phase(name: str, server: Server, stub: Any, secret: str, jobs: list[Job]
         time.sleep(0.2)  # let a late duplicate reply, if any, arrive
         phase.add_replies(stub.snapshot({j[0] for j in jobs}))
     phase.server_cpu_s = server.cpu_seconds() - cpu_before
+    phase.database_cpu_s = postgres_cpu_seconds() - db_cpu_before
     return phase
 
 
