@@ -7,8 +7,9 @@ Run it through the benchmark:
 
 For every request it measures wall and thread CPU time of: the request thread (Bolt's
 middleware, signature check, then waiting for a listener thread to call ack()); the listener
-(ack, the command's transaction, the reply); inside it the transaction and the POST to
-response_url; and on SQLite the wait for the write lock (BEGIN IMMEDIATE). On exit it prints
+(waiting for the command's answer, then ack() with it); the command's transaction, which
+runs on a thread of its own; a POST to response_url (only for a reply not ready within
+2 s); and on SQLite the wait for the write lock (BEGIN IMMEDIATE). On exit it prints
 a summary, with lines starting "[timing]", which bench/commands.py shows. With
 `--cprofile FILE` it also profiles every listener call on thread CPU time (cProfile, slow:
 expect several times the CPU) and writes the aggregated stats to FILE.
@@ -41,11 +42,11 @@ _cpu: dict[str, list[float]] = defaultdict(list)
 _profile: list[pstats.Stats] = []
 
 REQUEST = "1 request thread: Bolt middleware, then waiting for ack()"
-LISTENER = "2 listener thread: ack() + command + reply"
-EXECUTE = "2a   the command's transaction (bot.dispatch.execute_args)"
+LISTENER = "2 listener thread: waiting for the command's answer, then ack() with it"
+EXECUTE = "2a   the command's transaction, on a command thread (bot.dispatch.execute_args)"
 BEGIN = "2a.i   BEGIN IMMEDIATE (SQLite: waiting for the write lock)"
 COMMIT = "2a.ii  COMMIT"
-RESPOND = "2b   respond(): POST to response_url"
+RESPOND = "2b   respond(): POST to response_url (a reply not ready within 2 s)"
 
 
 def _timed(kind: str, fn: Callable[..., Any], profile: bool = False) -> Callable[..., Any]:
