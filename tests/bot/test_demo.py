@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -144,19 +143,16 @@ def _fresh(tmp_path: Path, name: str) -> str:
     return url
 
 
-def test_same_seed_same_demo_and_same_week_and_it_is_quick(tmp_path: Path) -> None:
+def test_same_seed_same_demo_and_same_week(tmp_path: Path) -> None:
+    # (how long the demo takes is the demo's own output, not a test: see the README)
     first, again, other = (_fresh(tmp_path, n) for n in ("a.db", "b.db", "c.db"))
-    started = time.monotonic()
     summary = build_demo(first, today=TODAY)
-    assert time.monotonic() - started < 30
     assert build_demo(again, today=TODAY) == summary
     assert _fingerprint(first) == _fingerprint(again)
     build_demo(other, today=TODAY, seed=8)
     assert _fingerprint(other) != _fingerprint(first)
 
-    started = time.monotonic()
     text, _ = _week(first, tmp_path / "a")
-    assert time.monotonic() - started < 30  # about 5 s on a 2-core machine
     text_again, _ = _week(again, tmp_path / "b")
     assert text_again.replace(str(tmp_path / "b"), str(tmp_path / "a")) == text
     assert (tmp_path / "a" / "chart.png").read_bytes() == \
