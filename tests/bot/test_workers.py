@@ -135,14 +135,6 @@ def test_a_dead_worker_is_replaced_and_no_command_is_lost(
     assert notes == {"Met the CTO", "Called back", "Sent the quote"}
 
 
-def slash_body(command: str, text: str, response_url: str, trigger: str) -> dict[str, str]:
-    """A slash command's form fields, as Bolt hands them to a listener."""
-    return {"token": "legacy", "team_id": "T0TEST", "team_domain": "test",
-            "channel_id": "C0EAST", "channel_name": "east", "user_id": "UALICE",
-            "user_name": "alice", "command": command, "text": text, "api_app_id": "A0SALES",
-            "response_url": response_url, "trigger_id": trigger}
-
-
 class _HeldWorker:
     """Stands in for a worker process's state: records the commands it runs; the first
     one holds its place in the queue until released."""
