@@ -25,16 +25,20 @@ class CustomerPick:
 
 def find_or_create_customer(
     session: Session, workspace_id: int, name: str, *, owner: Member, tier: Tier | None,
-    force_new: bool, now: datetime, option_hint: str = "new:yes",
+    force_new: bool, now: datetime, option_hint: str = "new:yes", known: Customer | None = None,
 ) -> CustomerPick:
-    """The customer called `name`; a new name creates it, a near-miss is refused."""
+    """The customer called `name`; a new name creates it, a near-miss is refused.
+
+    `known` is the customer with this name when the caller has just looked it up.
+    """
     clean = " ".join(name.split())
     if not clean:
         raise UsageError("Name the customer, like \"Acme Corp\".")
     if len(clean) > 200:
         raise UsageError("That customer name is longer than 200 characters.")
     key = name_key(clean)
-    existing = repo.customer_by_key(session, workspace_id, key)
+    existing = known if known is not None and known.name_key == key else \
+        repo.customer_by_key(session, workspace_id, key)
     if existing is not None:
         if tier is not None and tier != existing.tier:
             existing.tier = tier

@@ -15,7 +15,7 @@ from commands.dates import local_today, parse_day
 from commands.errors import PermissionDenied, UsageError
 from commands.text import choice, name_key, parse_words, yes_no
 from storage import repo
-from storage.models import ActivityType, Deal, Outcome, Tier
+from storage.models import ActivityType, Customer, Deal, Outcome, Tier
 
 VISIT_OPTIONS = ("type", "outcome", "on", "next", "deal", "tier", "new")
 TYPES = tuple(t.value for t in ActivityType)
@@ -93,27 +93,32 @@ def parse_visit(text: str) -> VisitArgs:
     )
 
 
-def _split_customer(session: Session, workspace_id: int, words: tuple[str, ...]) -> tuple[str, str]:
-    """Separate the customer name from the notes.
+def _split_customer(
+    session: Session, workspace_id: int, words: tuple[str, ...]
+) -> tuple[str, str, Customer | None]:
+    """Separate the customer name from the notes; the customer too when it is known.
 
     A quoted name is taken as it is. Unquoted, the longest run of leading words that names
     a known customer wins (`/visit Acme Corp met the CTO`); failing that, the longest run
     that looks like a typo of one (so `Acme Crop` is caught), else the first word alone.
+    Every candidate is looked up in one query.
     """
     first = words[0]
     if " " in first or len(words) == 1:
-        return first, " ".join(words[1:])
+        return first, " ".join(words[1:]), None
     candidates = [" ".join(words[:n]) for n in range(min(6, len(words)), 0, -1)]
+    known_keys = repo.customers_by_keys(session, workspace_id, [name_key(c) for c in candidates])
     for candidate in candidates:
-        if repo.customer_by_key(session, workspace_id, name_key(candidate)) is not None:
-            return candidate, " ".join(words[len(candidate.split()):])
+        customer = known_keys.get(name_key(candidate))
+        if customer is not None:
+            return candidate, " ".join(words[len(candidate.split()):]), customer
     candidates = candidates[:-1]  # a lone first word is too short to call a typo
     known = [k for k, _ in repo.customer_names(session, workspace_id)]
     for candidate in candidates:
         if process.extractOne(name_key(candidate), known, scorer=fuzz.ratio,
                               score_cutoff=SIMILAR):
-            return candidate, " ".join(words[len(candidate.split()):])
-    return first, " ".join(words[1:])
+            return candidate, " ".join(words[len(candidate.split()):]), None
+    return first, " ".join(words[1:]), None
 
 
 def load_deal(session: Session, actor: Actor, number: int) -> Deal:
@@ -143,23 +148,24 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         # an activity on a deal is part of the deal's record: it resets its staleness
         raise PermissionDenied(f"{deal.ref} is {deal.owner.name}'s deal: only they, their "
                                "manager or an admin can log activity on it.")
+    known: Customer | None = None
     if args.customer is not None:
         customer_name, notes = args.customer, " ".join(args.words)
     elif args.words and deal is not None and not args.new_customer \
-            and " " not in args.words[0] and not any(
-        repo.customer_by_key(session, actor.workspace.id, name_key(" ".join(args.words[:n])))
-        for n in range(1, min(6, len(args.words)) + 1)
+            and " " not in args.words[0] and not repo.customers_by_keys(
+        session, actor.workspace.id,
+        [name_key(" ".join(args.words[:n])) for n in range(1, min(6, len(args.words)) + 1)],
     ):
         # `/visit deal:D-3 Chased the PO`: the deal names the customer, the words are notes
         customer_name, notes = deal.customer.name, " ".join(args.words)
     elif args.words:
-        customer_name, notes = _split_customer(session, actor.workspace.id, args.words)
+        customer_name, notes, known = _split_customer(session, actor.workspace.id, args.words)
     else:
         assert deal is not None  # parse_visit requires a customer or a deal
         customer_name, notes = deal.customer.name, ""
     pick = find_or_create_customer(
         session, actor.workspace.id, customer_name, owner=member, tier=args.tier,
-        force_new=args.new_customer, now=now,
+        force_new=args.new_customer, now=now, known=known,
     )
     if deal is not None and deal.customer_id != pick.customer.id:
         raise UsageError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_S = 15
+PING_AFTER_IDLE_S = 1.0  # a pooled connection idle longer is checked before use
+_CHECKED_IN = "salesbot_checked_in"
 log = logging.getLogger(__name__)
 
 
@@ -27,8 +31,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         _configure_sqlite(engine, in_memory=parsed.database in (None, "", ":memory:"))
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection is still alive before handing it out, if it sat idle.
+
+    A connection idle in the pool may have been closed under us (the database restarted,
+    a proxy timed it out). SQLAlchemy's pool_pre_ping checks every checkout, a round trip
+    per transaction: under load a tenth of a slash command's database work. A connection
+    back in the pool for less than PING_AFTER_IDLE_S was just working, so only those idle
+    longer are pinged; a dead one is replaced transparently (the pool retries the checkout
+    on DisconnectionError).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        checked_in = record.info.get(_CHECKED_IN)
+        if checked_in is None or time.monotonic() - checked_in < PING_AFTER_IDLE_S:
+            return  # brand new, or in use a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception:  # the server's goodbye (e.g. AdminShutdown) surfaces here
+            alive = False
+        if not alive:
+            raise DisconnectionError("pooled connection was closed while idle")
 
 
 def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:

@@ -101,6 +101,10 @@ _MEMBER_BY_SLACK_ID = select(Member).where(
 _CUSTOMER_BY_KEY = select(Customer).where(
     Customer.workspace_id == bindparam("ws"), Customer.name_key == bindparam("key")
 )
+_CUSTOMERS_BY_KEYS = select(Customer).where(
+    Customer.workspace_id == bindparam("ws"),
+    Customer.name_key.in_(bindparam("keys", expanding=True)),
+)
 _ADD_ACTIVITY = _ACTIVITY.insert().returning(_ACTIVITY.c.id)
 _ADD_DEAL = _DEAL.insert().returning(_DEAL.c.id)
 _ADD_DEAL_HISTORY = _DEAL_HISTORY.insert()
@@ -222,6 +226,13 @@ def team_names(session: Session, workspace_id: int) -> Sequence[str]:
 
 def customer_by_key(session: Session, workspace_id: int, key: str) -> Customer | None:
     return session.scalar(_CUSTOMER_BY_KEY, {"ws": workspace_id, "key": key})
+
+
+def customers_by_keys(session: Session, workspace_id: int,
+                      keys: Sequence[str]) -> dict[str, Customer]:
+    """The customers whose name_key is one of `keys`, by key (one query for them all)."""
+    found = session.scalars(_CUSTOMERS_BY_KEYS, {"ws": workspace_id, "keys": list(keys)})
+    return {c.name_key: c for c in found}
 
 
 def add_activity(session: Session, **values: Any) -> int:
