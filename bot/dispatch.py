@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +20,8 @@ from commands.actors import (
     ensure_workspace,
 )
 from commands.dispatch import parse_command, run_command
-from storage.repo import claim_once, workspace_and_member
+from storage.models import Member, Workspace
+from storage.repo import claim_and_find_member, workspace_and_member
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +46,15 @@ class Caller:
     user_name: str = ""
 
 
-def actor_for(session: Session, deps: Deps, caller: Caller, now: datetime) -> Actor:
-    known = workspace_and_member(session, caller.team_id, caller.user_id)
+def actor_for(session: Session, deps: Deps, caller: Caller, now: datetime,
+              known: tuple[Workspace, Member] | Literal["unknown"] | None = "unknown") -> Actor:
+    """The caller as an Actor, registering them on first sight.
+
+    `known` is their workspace and member row when the caller has just looked them up
+    (None: not found).
+    """
+    if known == "unknown":
+        known = workspace_and_member(session, caller.team_id, caller.user_id)
     if known is not None:
         ws, member = known
     else:  # first sight of this user (or of the whole workspace): register them
@@ -75,9 +84,14 @@ def execute_args(
     """Run already-parsed arguments (from a form or a button) like `execute`."""
     with deps.session_factory.begin() as session:
         now = deps.clock()
-        if request_key is not None and not claim_once(session, request_key, now):
-            log.info("duplicate delivery of %s ignored", request_key)
-            return None
-        actor = actor_for(session, deps, caller, now)
+        if request_key is None:
+            actor = actor_for(session, deps, caller, now)
+        else:
+            claimed, known = claim_and_find_member(session, request_key, now, caller.team_id,
+                                                   caller.user_id)
+            if not claimed:
+                log.info("duplicate delivery of %s ignored", request_key)
+                return None
+            actor = actor_for(session, deps, caller, now, known)
         result = run_command(command, args, session=session, actor=actor, now=now)
     return render(result)

@@ -17,20 +17,27 @@ of a queue growing. A command that finds no place in time runs in the web proces
 whose worker dies is answered there too, and the worker is replaced: nothing is dropped.
 Duplicate deliveries are still applied once: the request key is claimed in the command's
 own transaction, whichever process runs it.
+
+Each worker has a pipe of its own: the listener thread writes the command to it, and one
+reader thread per worker sets the answers. (concurrent.futures' ProcessPoolExecutor moves
+every call through a feeder thread and a manager thread: about five times the web
+process's CPU per command, measured in bench/commands.py runs.)
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import logging
 import multiprocessing
 import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 
@@ -40,6 +47,11 @@ from commands.actors import WorkspaceDefaults
 
 log = logging.getLogger(__name__)
 QUEUED_PER_PROCESS = 16  # commands queued or running in each worker process, at most
+STOP_TIMEOUT_S = 60  # for the commands queued at shutdown to finish
+
+# What a worker sends back: ("ready", None) once it can run commands, ("failed", reason)
+# if it cannot start, then (number, Answer | None | _Failure) for each command.
+_READY, _FAILED = "ready", "failed"
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,18 @@ class WorkerConfig:
     api_url: str | None = None
     defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
     log_level: int = logging.INFO
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A command the worker could not answer (answering never raises: a bug, or an answer
+    that cannot be pickled); the web process answers it instead."""
+
+    reason: str
+
+
+class _Runs(Protocol):
+    def run(self, body: dict[str, Any], now: datetime) -> Answer | None: ...
 
 
 class _Worker:
@@ -70,54 +94,127 @@ class _Worker:
         return command_answer(self.deps, body, now)
 
 
-_worker: _Worker | None = None
-
-
-def _start(config: WorkerConfig) -> None:
-    """Initializer of each worker process."""
-    global _worker
+def _serve(conn: Connection, config: WorkerConfig) -> None:
+    """A worker process's main function."""
     # Ctrl+C reaches the whole process group; the web process stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=config.log_level,
                         format="%(asctime)s %(levelname)s %(name)s [worker] %(message)s")
-    _worker = _Worker(config)
+    try:
+        worker = _Worker(config)
+    except Exception as exc:
+        conn.send((_FAILED, repr(exc)))
+        raise
+    conn.send((_READY, None))
+    answer_commands(conn, worker)
 
 
-def _run(body: dict[str, Any], now: datetime) -> Answer | None:
-    assert _worker is not None, "the worker process was not initialised"
-    return _worker.run(body, now)
+def answer_commands(conn: Connection, worker: _Runs) -> None:
+    """Answer the commands arriving on `conn`, in order, until None or the pipe closes."""
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the web process went away
+            return
+        if message is None:
+            return
+        number, body, now = message
+        try:
+            conn.send((number, worker.run(body, now)))
+        except Exception as exc:
+            log.exception("could not answer %s", body.get("command"))
+            conn.send((number, _Failure(repr(exc))))
 
 
-def _ready() -> bool:
-    return _worker is not None
+class _Handle(Protocol):
+    """A running worker: a multiprocessing.Process (or, in tests, a thread)."""
+
+    def is_alive(self) -> bool: ...
+    def join(self, timeout: float | None = None) -> None: ...
+
+
+def spawn_process(config: WorkerConfig) -> tuple[Connection, _Handle]:
+    """Start a worker process; returns our end of its pipe and the process."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_serve, args=(theirs, config),
+                              name="salesbot-command-worker")
+    process.start()
+    theirs.close()  # so that we see EOF when the process dies
+    return ours, process
+
+
+@dataclass(eq=False)
+class _Pending:
+    body: dict[str, Any]
+    run_here: Callable[[], Answer | None]
+    answer: Future[Answer | None]
+
+
+@dataclass(eq=False)
+class _Link:
+    """One worker, the pipe to it and the commands it has not answered yet."""
+
+    conn: Connection
+    handle: _Handle
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    pending: dict[int, _Pending] = field(default_factory=dict)
+    ready: threading.Event = field(default_factory=threading.Event)
+    failure: str | None = None
+    dead: bool = False
 
 
 class CommandWorkers:
-    """A pool of worker processes answering slash commands."""
+    """Worker processes answering slash commands."""
 
-    def __init__(self, config: WorkerConfig, processes: int, *,
-                 max_queued: int | None = None) -> None:
+    def __init__(self, config: WorkerConfig, processes: int, *, max_queued: int | None = None,
+                 start: Callable[[WorkerConfig], tuple[Connection, _Handle]] = spawn_process
+                 ) -> None:
         if processes < 1:
             raise ValueError("CommandWorkers needs at least one process")
         self.config = config
         self.processes = processes
+        self._start = start
         # Commands queued or running in a worker. A command waits for a place before it is
         # queued: that slows the acknowledgements down to the workers' pace.
         self._slots = threading.BoundedSemaphore(
             QUEUED_PER_PROCESS * processes if max_queued is None else max_queued)
         self._lock = threading.Lock()
-        self._pool = self._new_pool()
+        self._links: list[_Link | None] = [None] * processes
+        self._numbers = itertools.count()
+        self._stopping = False
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start, initargs=(self.config,),
-        )
+    def _live_links(self) -> list[_Link]:
+        """The workers able to take commands; a worker that died is replaced first (one
+        that could not start at all is not: the web process answers instead). Holds _lock.
+        """
+        live = []
+        for index, link in enumerate(self._links):
+            if not self._stopping and (link is None or (link.dead and link.failure is None)):
+                conn, handle = self._start(self.config)
+                link = self._links[index] = _Link(conn, handle)
+                threading.Thread(target=self._read, args=(link,), daemon=True,
+                                 name=f"salesbot-worker-{index}-answers").start()
+            if link is not None and not link.dead:
+                live.append(link)
+        return live
 
     def warm_up(self, timeout: float = 120) -> None:
         """Start every worker process now, not on the first command; raise if one fails."""
-        for future in [self._pool.submit(_ready) for _ in range(self.processes)]:
-            future.result(timeout=timeout)
+        with self._lock:
+            self._live_links()
+            links = list(self._links)
+        for link in links:
+            assert link is not None
+            if not link.ready.wait(timeout):
+                raise RuntimeError(f"a command worker did not start within {timeout} s")
+            if link.dead:
+                raise RuntimeError(f"a command worker could not start: {link.failure}")
+
+    def pids(self) -> list[int]:
+        """The process ids of the running workers."""
+        return [pid for link in self._links if link is not None and not link.dead
+                and (pid := getattr(link.handle, "pid", None)) is not None]
 
     def submit(self, body: dict[str, Any], now: datetime, wait: float,
                run_here: Callable[[], Answer | None]) -> Future[Answer | None] | None:
@@ -131,50 +228,87 @@ class CommandWorkers:
             log.warning("command workers are saturated; answering %s in the web process",
                         body.get("command"))
             return None
+        pending = _Pending(dict(body), run_here, Future())
+        number = next(self._numbers)
         with self._lock:
-            pool = self._pool
             try:
-                running = pool.submit(_run, dict(body), now)
-            except (BrokenProcessPool, RuntimeError) as exc:
-                self._slots.release()
-                log.error("command workers unavailable (%r); restarting them", exc)
-                self._replace(pool)
-                return None
-        answer: Future[Answer | None] = Future()
-        running.add_done_callback(lambda done: self._finished(done, pool, body, run_here,
-                                                              answer))
-        return answer
-
-    def _finished(self, running: Future[Answer | None], pool: ProcessPoolExecutor,
-                  body: dict[str, Any], run_here: Callable[[], Answer | None],
-                  answer: Future[Answer | None]) -> None:
+                live = self._live_links()
+            except Exception:
+                log.exception("could not start a command worker")
+                live = []
+        if not live:
+            self._slots.release()
+            return None
+        link = min(live, key=lambda candidate: len(candidate.pending))
+        with link.lock:
+            if not link.dead:
+                link.pending[number] = pending
+                try:
+                    link.conn.send((number, pending.body, now))
+                    return pending.answer
+                except (OSError, ValueError) as exc:  # it died a moment ago
+                    del link.pending[number]
+                    log.error("command worker unreachable (%r); answering here", exc)
         self._slots.release()
-        error = running.exception()
-        if error is None:
-            answer.set_result(running.result())
-            return
-        # The worker process died under this command (answering never raises). Answer it
-        # here: if the worker had committed it, its claimed request key makes this a no-op
-        # rather than a second visit.
-        log.error("a command worker failed on %s: %r; answering it in the web process",
-                  body.get("command"), error)
-        with self._lock:
-            self._replace(pool)
+        return None
 
+    def _read(self, link: _Link) -> None:
+        """Set the answers coming back from one worker, until it stops or dies."""
+        while True:
+            try:
+                tag, payload = link.conn.recv()
+            except (EOFError, OSError):
+                break
+            if tag == _READY:
+                link.ready.set()
+                continue
+            if tag == _FAILED:
+                link.failure = payload
+                log.error("a command worker could not start: %s", payload)
+                break
+            with link.lock:
+                pending = link.pending.pop(tag)
+            self._slots.release()
+            if isinstance(payload, _Failure):
+                log.error("a command worker failed on %s: %s; answering it in the web "
+                          "process", pending.body.get("command"), payload.reason)
+                self._answer_here(pending)
+            else:
+                pending.answer.set_result(payload)
+        with link.lock:
+            link.dead = True
+            orphans = list(link.pending.values())
+            link.pending.clear()
+        link.ready.set()
+        link.conn.close()
+        for pending in orphans:
+            # The worker process died under these commands. Answer them here: if the
+            # worker had committed one, its claimed request key makes it a no-op rather
+            # than a second visit.
+            self._slots.release()
+            log.error("a command worker stopped during %s; answering it in the web process",
+                      pending.body.get("command"))
+            self._answer_here(pending)
+
+    @staticmethod
+    def _answer_here(pending: _Pending) -> None:
         def answer_here() -> None:
             try:
-                answer.set_result(run_here())
+                pending.answer.set_result(pending.run_here())
             except BaseException as exc:  # run_here does not raise; never leave it hanging
-                answer.set_exception(exc)
+                pending.answer.set_exception(exc)
 
         threading.Thread(target=answer_here, name="salesbot-command-retry", daemon=True).start()
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
-        """Start a new pool in place of `broken` (once, however many commands it failed)."""
-        if self._pool is broken:
-            self._pool = self._new_pool()
-            broken.shutdown(wait=False, cancel_futures=False)
-
     def shutdown(self) -> None:
         """Let queued commands finish, then stop the processes."""
-        self._pool.shutdown(wait=True)
+        with self._lock:
+            self._stopping = True
+            links = [link for link in self._links if link is not None]
+        for link in links:
+            with link.lock:
+                if not link.dead:
+                    with contextlib.suppress(OSError, ValueError):
+                        link.conn.send(None)  # after the queued commands
+        for link in links:
+            link.handle.join(STOP_TIMEOUT_S)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, Table, bindparam, func, select, update
+from sqlalchemy import Select, Table, and_, bindparam, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -88,6 +88,17 @@ _CLAIM = {
     .returning(_PROCESSED.c.key)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
+# The claim as a data-modifying CTE, then the caller's workspace and member, if known,
+# outer-joined to a one-row select so that the claim's outcome comes back either way.
+_CLAIMED = _CLAIM["postgresql"].cte("claimed")
+_CLAIM_AND_MEMBER = (
+    select(select(func.count()).select_from(_CLAIMED).scalar_subquery().label("claimed"),
+           Workspace, Member)
+    .select_from(select(literal_column("1").label("one")).subquery("one"))
+    .outerjoin(Workspace, Workspace.slack_team_id == bindparam("team"))
+    .outerjoin(Member, and_(Member.workspace_id == Workspace.id,
+                            Member.slack_user_id == bindparam("user")))
+)
 _WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.slack_team_id == bindparam("team"))
 _WORKSPACE_AND_MEMBER = (
     select(Workspace, Member)
@@ -171,6 +182,22 @@ def workspace_and_member(
     row = session.execute(_WORKSPACE_AND_MEMBER, {"team": slack_team_id,
                                                   "user": slack_user_id}).first()
     return (row[0], row[1]) if row is not None else None
+
+
+def claim_and_find_member(
+    session: Session, key: str, now: datetime, slack_team_id: str, slack_user_id: str
+) -> tuple[bool, tuple[Workspace, Member] | None]:
+    """`claim_once(key)` and `workspace_and_member` together: what every slash command
+    does first. On PostgreSQL it is one statement, so one round trip to the server instead
+    of two (a round trip costs more CPU than either query)."""
+    if session.get_bind().dialect.name != "postgresql":
+        if not claim_once(session, key, now):
+            return False, None
+        return True, workspace_and_member(session, slack_team_id, slack_user_id)
+    row = session.execute(_CLAIM_AND_MEMBER, {"key": key, "at": now, "team": slack_team_id,
+                                              "user": slack_user_id}).one()
+    claimed, ws, member = row
+    return bool(claimed), (ws, member) if ws is not None and member is not None else None
 
 
 def member_by_slack_id(session: Session, workspace_id: int, slack_user_id: str) -> Member | None:

@@ -4,9 +4,12 @@ with its own engine and Slack client) and the Web API pointed at the local stub.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -123,7 +126,7 @@ def test_a_dead_worker_is_replaced_and_no_command_is_lost(
     slack = served.client
     slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO')
     served.replies(1)
-    for pid in list(served.workers._pool._processes):  # the worker dies (OOM, kill -9...)
+    for pid in served.workers.pids():  # the worker dies (OOM, kill -9...)
         os.kill(pid, 9)
     slack.command("UALICE", "/visit", '"Acme Corp" Called back')
     slack.command("UALICE", "/visit", '"Acme Corp" Sent the quote')
@@ -169,14 +172,22 @@ class _WatchedSlots:
 def held_queue(monkeypatch: pytest.MonkeyPatch, db_url: str) -> Iterator[tuple[
         CommandWorkers, _HeldWorker, list[str]]]:
     """A one-place queue whose 'worker' runs in a thread of this process."""
-    from concurrent.futures import ThreadPoolExecutor
-
     events: list[str] = []
     held = _HeldWorker(events)
-    monkeypatch.setattr(bot.workers, "_worker", held)
-    monkeypatch.setattr(CommandWorkers, "_new_pool", lambda self: ThreadPoolExecutor(1))
+    def start_in_a_thread(_config: WorkerConfig) -> tuple[Connection, threading.Thread]:
+        ours, theirs = multiprocessing.Pipe()
+
+        def serve() -> None:
+            theirs.send(("ready", None))
+            bot.workers.answer_commands(theirs, held)
+            theirs.close()
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        return ours, thread
+
     workers = CommandWorkers(WorkerConfig(database_url=db_url, token=None), processes=1,
-                             max_queued=1)
+                             max_queued=1, start=start_in_a_thread)
     try:
         yield workers, held, events
     finally:
@@ -222,3 +233,33 @@ def test_no_place_within_the_wait_means_answering_here(
     held.release.set()
     workers.shutdown()
     assert events == ["A ran"]
+
+
+def test_a_command_the_worker_cannot_answer_is_answered_here(
+    held_queue: tuple[CommandWorkers, _HeldWorker, list[str]], clock: Clock,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workers, held, _ = held_queue
+
+    def broken(body: dict[str, Any], now: Any) -> Answer:
+        raise RuntimeError("a bug in the worker")
+
+    monkeypatch.setattr(held, "run", broken)
+    future = workers.submit({"trigger_id": "A", "command": "/visit"}, clock.now,
+                            WORKER_TIMEOUT, lambda: Answer({"text": "answered here"}))
+    assert future is not None
+    assert future.result(WORKER_TIMEOUT) == Answer({"text": "answered here"})
+    # its place in the queue is free again
+    assert workers.submit({"trigger_id": "B"}, clock.now, 0, never_here) is not None
+
+
+def test_a_worker_that_cannot_start_says_why() -> None:
+    workers = CommandWorkers(WorkerConfig(database_url="nosuchdb://nowhere", token=None),
+                             processes=1)
+    try:
+        with pytest.raises(RuntimeError, match=r"could not start.*nosuchdb"):
+            workers.warm_up(timeout=WORKER_TIMEOUT)
+        # and it is not restarted for every command: they are answered in the web process
+        assert workers.submit({"trigger_id": "A"}, datetime.now(UTC), 0, never_here) is None
+    finally:
+        workers.shutdown()
