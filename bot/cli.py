@@ -157,6 +157,18 @@ def run(
             workers.shutdown()
 
 
+def default_command_workers(cpus: int, database_url: str) -> int:
+    """The CPUs but one (the receiving process's), up to 4; on PostgreSQL one per CPU.
+
+    A worker on PostgreSQL spends part of each command waiting for the server's answers
+    (five round trips for a /visit), and a second worker uses that time. On SQLite every
+    write takes the one database lock, so workers beyond the spare CPUs only queue for it.
+    """
+    if cpus < 2:
+        return 0
+    return min(cpus if database_url.startswith("postgresql") else cpus - 1, 4)
+
+
 def _start_command_workers(settings: Settings, deps: Deps) -> CommandWorkers | None:
     """Start the processes that answer slash commands, or None to answer them here."""
     import os
@@ -164,8 +176,8 @@ def _start_command_workers(settings: Settings, deps: Deps) -> CommandWorkers | N
     from bot.workers import CommandWorkers, WorkerConfig
 
     count = settings.command_workers
-    if count is None:  # the CPUs but one (the web process's), up to 4
-        count = min((os.cpu_count() or 1) - 1, 4)
+    if count is None:
+        count = default_command_workers(os.cpu_count() or 1, settings.database_url)
     if count == 0:
         typer.echo("Answering slash commands in this process (SALESBOT_COMMAND_WORKERS=0).")
         return None

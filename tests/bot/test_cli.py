@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli import cli, default_command_workers
 from storage.models import Deal
 from tests.conftest import Chat
 
@@ -49,6 +49,18 @@ def test_bad_command_workers_setting_is_reported(monkeypatch: pytest.MonkeyPatch
     assert "greater than or equal to 0" in result.output
     flag = runner.invoke(cli, ["run", "--command-workers", "99"])
     assert flag.exit_code == 2 and "--command-workers" in flag.output
+
+
+@pytest.mark.parametrize(("cpus", "url", "expected"), [
+    (1, "sqlite:///salesbot.db", 0), (2, "sqlite:///salesbot.db", 1),
+    (8, "sqlite:///salesbot.db", 4), (1, "postgresql+psycopg://db/salesbot", 0),
+    (2, "postgresql+psycopg://db/salesbot", 2), (3, "postgresql+psycopg://db/salesbot", 3),
+    (16, "postgresql+psycopg://db/salesbot", 4),
+])
+def test_default_command_workers(cpus: int, url: str, expected: int) -> None:
+    # SQLite: one writer at a time, so the spare CPUs; PostgreSQL: a worker waits on the
+    # server's round trips, so one per CPU
+    assert default_command_workers(cpus, url) == expected
 
 
 def test_manifest_requires_a_mode() -> None:
