@@ -3,8 +3,8 @@
 Python runs one thread at a time per process. A slash command's work (its transaction and
 the rendering of its reply) costs several times what receiving it costs, so in one process
 the commands being answered slow down the receipt of the next ones. `salesbot run`
-therefore hands slash commands to worker processes (`SALESBOT_COMMAND_WORKERS`, by default
-the CPUs but one, up to 4): the web process verifies and queues each command, waits for
+therefore hands slash commands to worker processes (`SALESBOT_COMMAND_WORKERS`; by default
+see bot.cli.default_command_workers): the web process verifies and queues each command, waits for
 its answer and sends it to Slack in the acknowledgement (bot.app's handle_command).
 
 What moves is the command's transaction and the rendering of its reply
@@ -20,8 +20,8 @@ own transaction, whichever process runs it.
 
 Each worker has a pipe of its own: the listener thread writes the command to it, and one
 reader thread per worker sets the answers. (concurrent.futures' ProcessPoolExecutor moves
-every call through a feeder thread and a manager thread: about five times the web
-process's CPU per command, measured in bench/commands.py runs.)
+every call through a feeder thread and a manager thread: ~170 us of this process's CPU per
+call in a synthetic test, against ~30 us for a direct pipe.)
 """
 
 from __future__ import annotations
