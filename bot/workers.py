@@ -312,3 +312,7 @@ class CommandWorkers:
                         link.conn.send(None)  # after the queued commands
         for link in links:
             link.handle.join(STOP_TIMEOUT_S)
+            if link.handle.is_alive() and hasattr(link.handle, "terminate"):
+                log.warning("a command worker did not stop within %s s; terminating it",
+                            STOP_TIMEOUT_S)
+                link.handle.terminate()
