@@ -340,21 +340,19 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
         session, ws.id, args.customer, owner=actor.member, tier=args.tier,
         force_new=args.new_customer, now=now,
     )
-    # Written with two Core inserts rather than through the ORM's unit of work: creating a
+    # Written with Core statements rather than through the ORM's unit of work: creating a
     # deal is a hot path, and the unit of work cost more than the rest of the command.
-    number = repo.next_deal_number(session, ws.id)
     amount_minor = to_minor(args.amount.amount)
     amount = Decimal(amount_minor) / 100
     history = [("stage", stage.name), ("amount", _money_text(amount, currency))]
     if close:
         history.append(("close", close.isoformat()))
-    repo.add_deal(
+    number = repo.create_deal(
         session,
-        dict(workspace_id=ws.id, number=number, name=args.name, customer_id=pick.customer.id,
+        dict(workspace_id=ws.id, name=args.name, customer_id=pick.customer.id,
              owner_id=actor.member.id, amount_minor=amount_minor, currency=currency,
              stage=stage.name, expected_close=close, created_at=now),
-        [dict(field=name, old_value=None, new_value=value, changed_by_id=actor.member.id,
-              changed_at=now) for name, value in history],
+        history, changed_by_id=actor.member.id,
     )
     created = DealView(
         ref=f"D-{number}", name=args.name, customer=pick.customer.name,

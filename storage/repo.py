@@ -6,7 +6,19 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, func, literal_column, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -126,6 +138,39 @@ _NEXT_DEAL_NUMBER = (
     .values(deal_seq=_WORKSPACE.c.deal_seq + 1)
     .returning(_WORKSPACE.c.deal_seq)
 )
+# create_deal on PostgreSQL: the numbering UPDATE, the deal and its history rows as
+# data-modifying CTEs, each feeding the next through RETURNING. The deal's parameters are
+# prefixed: an UPDATE would take a parameter named like a workspace column (name,
+# created_at) for a value to SET.
+_NEW_DEAL_COLUMNS = ("workspace_id", "name", "customer_id", "owner_id", "amount_minor",
+                     "currency", "stage", "expected_close", "created_at")
+_SEQ = _NEXT_DEAL_NUMBER.cte("seq")
+_NEW_DEAL = (
+    pg_insert(_DEAL)
+    .from_select(
+        ["number", *_NEW_DEAL_COLUMNS],
+        select(_SEQ.c.deal_seq, *(bindparam(f"deal_{name}", type_=_DEAL.c[name].type)
+                                  for name in _NEW_DEAL_COLUMNS)),
+    )
+    .returning(_DEAL.c.id, _DEAL.c.number)
+    .cte("new_deal")
+)
+_HISTORY_ROWS = func.unnest(
+    bindparam("fields", type_=postgresql.ARRAY(String)),
+    bindparam("new_values", type_=postgresql.ARRAY(String)),
+).table_valued("field", "new_value").render_derived(name="history_rows")
+_NEW_DEAL_HISTORY = (
+    pg_insert(_DEAL_HISTORY)
+    .from_select(
+        ["deal_id", "field", "new_value", "changed_by_id", "changed_at"],
+        select(_NEW_DEAL.c.id, _HISTORY_ROWS.c.field, _HISTORY_ROWS.c.new_value,
+               bindparam("changed_by_id", type_=_DEAL_HISTORY.c.changed_by_id.type),
+               bindparam("deal_created_at", type_=_DEAL_HISTORY.c.changed_at.type))
+        .select_from(_NEW_DEAL).join(_HISTORY_ROWS, true()),
+    )
+    .cte("new_deal_history")
+)
+_CREATE_DEAL = select(_NEW_DEAL.c.number).add_cte(_NEW_DEAL_HISTORY)
 _DEAL_BY_NUMBER = (
     select(Deal)
     .where(Deal.workspace_id == bindparam("ws"), Deal.number == bindparam("number"))
@@ -297,6 +342,28 @@ def _closed_stage_names() -> Select[str]:
 
 
 # --- deals and activities ---------------------------------------------------------------
+
+
+def create_deal(session: Session, values: dict[str, Any],
+                history: Sequence[tuple[str, str]], changed_by_id: int) -> int:
+    """Number a new deal (the workspace's next D-<n>), insert it and its first history rows
+    (field, new value), changed by `changed_by_id` at the deal's created_at; return the
+    number. `values` are the deal's columns but its number.
+
+    On PostgreSQL all of it is one statement: one round trip instead of three.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        number = next_deal_number(session, values["workspace_id"])
+        add_deal(session, {**values, "number": number},
+                 [dict(field=name, old_value=None, new_value=value, changed_by_id=changed_by_id,
+                       changed_at=values["created_at"]) for name, value in history])
+        return number
+    number = session.execute(_CREATE_DEAL, {
+        **{f"deal_{name}": value for name, value in values.items()},
+        "ws": values["workspace_id"], "fields": [name for name, _ in history],
+        "new_values": [value for _, value in history], "changed_by_id": changed_by_id,
+    }).scalar_one()
+    return int(number)
 
 
 def add_deal(session: Session, values: dict[str, Any],
