@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,15 +45,16 @@ class Caller:
     user_name: str = ""
 
 
-def actor_for(session: Session, deps: Deps, caller: Caller, now: datetime,
-              known: tuple[Workspace, Member] | Literal["unknown"] | None = "unknown") -> Actor:
-    """The caller as an Actor, registering them on first sight.
+def actor_for(session: Session, deps: Deps, caller: Caller, now: datetime) -> Actor:
+    """The caller as an Actor, registering them on first sight."""
+    return actor_from(session, deps, caller, now,
+                      workspace_and_member(session, caller.team_id, caller.user_id))
 
-    `known` is their workspace and member row when the caller has just looked them up
-    (None: not found).
-    """
-    if known == "unknown":
-        known = workspace_and_member(session, caller.team_id, caller.user_id)
+
+def actor_from(session: Session, deps: Deps, caller: Caller, now: datetime,
+               known: tuple[Workspace, Member] | None) -> Actor:
+    """The caller as an Actor, from their workspace and member row just looked up; None
+    (not found) registers them."""
     if known is not None:
         ws, member = known
     else:  # first sight of this user (or of the whole workspace): register them
@@ -92,6 +92,6 @@ def execute_args(
             if not claimed:
                 log.info("duplicate delivery of %s ignored", request_key)
                 return None
-            actor = actor_for(session, deps, caller, now, known)
+            actor = actor_from(session, deps, caller, now, known)
         result = run_command(command, args, session=session, actor=actor, now=now)
     return render(result)
