@@ -175,13 +175,18 @@ def fire(port: int, secret: str, stub_base: str, jobs: Sequence[Job], concurrenc
 
 def _loader_main(port: int, secret: str, stub_base: str, jobs: list[Job], concurrency: int,
                  label: str, out: Any) -> None:
-    """The load generator's process: fire everything, send the results back."""
-    out.put(fire(port, secret, stub_base, jobs, concurrency, label))
+    """The load generator's process: fire everything, send the results and the CPU time
+    it took back."""
+    cpu = time.process_time()
+    results = fire(port, secret, stub_base, jobs, concurrency, label)
+    out.put((results, time.process_time() - cpu))
 
 
 def fire_from_process(port: int, secret: str, stub_base: str, jobs: list[Job],
-                      concurrency: int, label: str, children: list[Any]) -> list[Result]:
-    """Run `fire` in a separate process, so the client's CPU is not the bench's."""
+                      concurrency: int, label: str,
+                      children: list[Any]) -> tuple[list[Result], float]:
+    """Run `fire` in a separate process, so the client's CPU is not the bench's; the
+    results and the CPU seconds the load generator used."""
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn")
@@ -193,7 +198,7 @@ def fire_from_process(port: int, secret: str, stub_base: str, jobs: list[Job],
     try:
         while True:
             try:
-                results: list[Result] = out.get(timeout=1)
+                results, cpu_s = out.get(timeout=1)
                 break
             except queue.Empty:
                 if not proc.is_alive():
@@ -205,7 +210,7 @@ def fire_from_process(port: int, secret: str, stub_base: str, jobs: list[Job],
             proc.terminate()
             proc.join(timeout=5)
         children.remove(proc)
-    return results
+    return results, cpu_s
 
 
 def make_jobs(prefix: str, n: int, users: Sequence[str]) -> list[Job]:
@@ -248,11 +253,21 @@ class Phase:
     results: list[Result]
     replies: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
     server_cpu_s: float = math.nan  # CPU the server process used from start to last reply
+    workers_cpu_s: float = math.nan  # of which its child processes (command workers)
+    client_cpu_s: float = math.nan  # CPU the load generator used
     database_cpu_s: float = math.nan  # CPU PostgreSQL used meanwhile, when on this machine
 
     @property
     def cpu_ms_per_request(self) -> float:
         return self.server_cpu_s * 1000 / len(self.results)
+
+    @property
+    def workers_cpu_ms_per_request(self) -> float:
+        return self.workers_cpu_s * 1000 / len(self.results)
+
+    @property
+    def client_cpu_ms_per_request(self) -> float:
+        return self.client_cpu_s * 1000 / len(self.results)
 
     @property
     def database_cpu_ms_per_request(self) -> float:
@@ -320,6 +335,9 @@ def print_table(db_label: str, n: int, users: int, app: Phase, bare: Phase | Non
         ("reply p99 (ms)", lambda p: p.completion_ms(99), 1, False),
         ("server CPU ms / req", lambda p: p.cpu_ms_per_request, 2, True),
     ]
+    if app.workers_cpu_s > 0:
+        rows.append(("  in workers", lambda p: p.workers_cpu_ms_per_request, 2, False))
+    rows.append(("load gen CPU ms/req", lambda p: p.client_cpu_ms_per_request, 2, False))
     if db_label.startswith("PostgreSQL") and not math.isnan(app.database_cpu_ms_per_request):
         rows.append(("PostgreSQL CPU ms/req", lambda p: p.database_cpu_ms_per_request, 2, False))
     print(f"{'':20} {'salesbot':>12} {'bare Bolt':>12} {'ratio':>8}")
@@ -419,10 +437,11 @@ class Server:
             return ""
         return "\n".join(text.splitlines()[-lines:])
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU time so far of the server process and every process it
-        started (salesbot's command workers), from Linux /proc; else NaN."""
-        total, pending, seen = 0.0, [self.proc.pid], set()
+    def cpu_split(self) -> tuple[float, float]:
+        """CPU seconds so far of the server process itself, and of the processes it
+        started (salesbot's command workers, their CPU counted even after they exit only
+        while they run); NaN, NaN where /proc is missing."""
+        own, total, pending, seen = math.nan, 0.0, [self.proc.pid], set()
         try:
             while pending:
                 pid = pending.pop()
@@ -431,12 +450,14 @@ class Server:
                 seen.add(pid)
                 stat = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
                 total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+                if pid == self.proc.pid:
+                    own = total
                 for task in Path(f"/proc/{pid}/task").iterdir():
                     children = (task / "children").read_text().split()
                     pending.extend(int(c) for c in children)
         except (OSError, ValueError, IndexError):
-            return math.nan
-        return total
+            return math.nan, math.nan
+        return own, total - own
 
     def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -599,9 +620,10 @@ def run_phase(name: str, server: Server, stub: Any, secret: str, jobs: list[Job]
               timeout: float) -> Phase:
     label = f"{name} c={concurrency}"
     log(f"{label}: firing {len(jobs)} requests")
-    cpu_before, db_cpu_before = server.cpu_seconds(), postgres_cpu_seconds()
-    results = fire_from_process(server.port, secret, f"http://127.0.0.1:{stub.port}", jobs,
-                                concurrency, label, children)
+    (own_before, kids_before), db_cpu_before = server.cpu_split(), postgres_cpu_seconds()
+    results, client_cpu_s = fire_from_process(server.port, secret,
+                                              f"http://127.0.0.1:{stub.port}", jobs,
+                                              concurrency, label, children)
     phase = Phase(name, concurrency, results)
     if server.proc.poll() is not None:
         raise RuntimeError(f"{server.name} died during the run:\n{server.tail()}")
@@ -616,7 +638,10 @@ def run_phase(name: str, server: Server, stub: Any, secret: str, jobs: list[Job]
             log(f"{label}: {done}/{len(keys)} commands replied")
         time.sleep(0.2)  # let a late duplicate reply, if any, arrive
         phase.add_replies(stub.snapshot({j[0] for j in jobs}))
-    phase.server_cpu_s = server.cpu_seconds() - cpu_before
+    own, kids = server.cpu_split()
+    phase.server_cpu_s = own + kids - own_before - kids_before
+    phase.workers_cpu_s = kids - kids_before
+    phase.client_cpu_s = client_cpu_s
     phase.database_cpu_s = postgres_cpu_seconds() - db_cpu_before
     return phase
 
