@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from commands.actors import Actor, can_edit_deal
 from commands.customers import SIMILAR, find_or_create_customer
-from commands.dates import local_today, parse_day
+from commands.dates import format_day, local_today, parse_day
 from commands.errors import PermissionDenied, UsageError
 from commands.text import choice, name_key, parse_words, yes_no
 from storage import repo
@@ -128,6 +128,23 @@ def load_deal(session: Session, actor: Actor, number: int) -> Deal:
     return deal
 
 
+def _check_open_then(session: Session, deal: Deal, day: date, tz: str) -> None:
+    """Refuse an activity dated after its deal was won or lost: it is not part of that
+    deal any more (an activity up to the day it closed is, like the meeting that won it)."""
+    stage = next((s for s in repo.stages(session, deal.workspace_id) if s.name == deal.stage),
+                 None)
+    if stage is None or not stage.is_closed:
+        return
+    closed_on = local_today(deal.closed_at, tz) if deal.closed_at else None
+    if closed_on is not None and day <= closed_on:
+        return
+    when = f" on {format_day(closed_on)}" if closed_on else ""
+    raise UsageError(
+        f"{deal.ref} was {deal.stage}{when}, so this activity cannot go on it. Log it without "
+        f"the deal, or reopen {deal.ref} first, like `/deal {deal.ref} stage:negotiation`."
+    )
+
+
 def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime) -> VisitResult:
     """Log the activity; nothing is written if any part of the input is wrong."""
     member = actor.member
@@ -148,6 +165,8 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         # an activity on a deal is part of the deal's record: it resets its staleness
         raise PermissionDenied(f"{deal.ref} is {deal.owner.name}'s deal: only they, their "
                                "manager or an admin can log activity on it.")
+    if deal is not None:
+        _check_open_then(session, deal, occurred_on, member.timezone)
     known: Customer | None = None
     if args.customer is not None:
         customer_name, notes = args.customer, " ".join(args.words)

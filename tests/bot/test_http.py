@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from bot.app import create_app
 from bot.dispatch import Deps
 from bot.server import make_server, make_wsgi, stop_server
 from storage.models import Activity, Deal, Member, Workspace
+from tests.conftest import NOW, Clock
 from tests.slack_stub import Call, SlackStub
 
 SECRET = "test-signing-secret"
@@ -274,27 +276,48 @@ def test_visit_without_text_opens_the_form(slack: Client) -> None:
     assert blocks == ["customer", "type", "on", "outcome", "notes", "next", "deal"]
 
 
-def test_view_submission_logs_visit(slack: Client, engine: Engine) -> None:
-    view = {
+def visit_view(customer: str, on: str, deal: str | None, notes: str = "Intro call",
+               type_: str = "call") -> dict[str, Any]:
+    """The /visit form as Slack submits it, filled in."""
+    return {
         "id": "V123", "type": "modal", "hash": "h1", "callback_id": "visit_form",
         "private_metadata": json.dumps({"channel_id": "C0EAST"}),
         "state": {"values": {
             "customer": {"customer": {"type": "external_select",
-                                      "selected_option": {"value": "new:Globex"}}},
-            "type": {"type": {"type": "static_select", "selected_option": {"value": "call"}}},
-            "on": {"on": {"type": "datepicker", "selected_date": "2026-11-20"}},
+                                      "selected_option": {"value": customer}}},
+            "type": {"type": {"type": "static_select", "selected_option": {"value": type_}}},
+            "on": {"on": {"type": "datepicker", "selected_date": on}},
             "outcome": {"outcome": {"type": "static_select", "selected_option": None}},
-            "notes": {"notes": {"type": "plain_text_input", "value": "Intro call"}},
+            "notes": {"notes": {"type": "plain_text_input", "value": notes}},
             "next": {"next": {"type": "plain_text_input", "value": None}},
-            "deal": {"deal": {"type": "plain_text_input", "value": None}},
+            "deal": {"deal": {"type": "plain_text_input", "value": deal}},
         }},
     }
+
+
+def test_view_submission_logs_visit(slack: Client, engine: Engine) -> None:
+    view = visit_view("new:Globex", "2026-11-20", None)
     status, body = slack.submit("UALICE", view)
     assert status == 200 and body == ""
     calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postEphemeral" for x in c))
     text = next(c for c in calls if c.method == "chat.postEphemeral").body["text"]
     assert "Globex" in text and "call" in text
     assert count(engine, Activity) == 1
+
+
+def test_visit_form_on_a_deal_closed_before_shows_why_next_to_the_deal(
+        slack: Client, engine: Engine, clock: Clock) -> None:
+    slack.command("UALICE", "/deal", 'new "Acme renewal" customer:"Acme Corp" amount:120k')
+    slack.command("UALICE", "/deal", "D-1 won")
+    slack.replies(2)
+    clock.now = NOW + timedelta(days=2)
+    status, body = slack.submit("UALICE", visit_view("Acme Corp", "2026-11-24", "D-1"))
+    assert status == 200
+    answer = json.loads(body)
+    assert answer["response_action"] == "errors"
+    assert answer["errors"]["deal"].startswith("D-1 was won on Sun 22 Nov, so this activity "
+                                               "cannot go on it.")
+    assert count(engine, Activity) == 0
 
 
 def test_sales_export_sends_a_rep_only_their_own_data_in_a_dm(slack: Client) -> None:

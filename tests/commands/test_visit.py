@@ -1,12 +1,14 @@
 """/visit through the chat, on SQLite and PostgreSQL. Today is Sunday 22 November 2026."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from commands.errors import PermissionDenied, UsageError
 from storage.models import Activity, Customer
 from tests.commands.test_deal import writes_nothing
-from tests.conftest import Chat
+from tests.conftest import NOW, Chat, Clock
 
 CONTRACT = ('/visit "Acme Corp" type:demo outcome:positive on:yesterday next:"send quote" '
             "Met the CTO, wants pricing")
@@ -129,6 +131,39 @@ def test_a_visit_on_someone_elses_deal_is_refused_unless_their_manager(acme: Cha
                                                    "manager or an admin can log activity"):
         acme.say("bob", "/visit deal:D-1 type:call Chased the PO")
     assert "Deal D-1" in acme.say("mia", "/visit deal:D-1 type:meeting Went along")
+
+
+@pytest.mark.parametrize("close", ["won", 'lost reason:"price"'])
+def test_an_activity_after_its_deal_closed_is_refused_and_writes_nothing(
+        acme: Chat, clock: Clock, close: str) -> None:
+    acme.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
+    acme.say("alice", f"/deal D-1 {close}")  # Sun 22 Nov
+    clock.now = NOW + timedelta(days=2)
+    stage = close.split()[0]
+    with writes_nothing(acme), pytest.raises(
+            UsageError, match=f"D-1 was {stage} on Sun 22 Nov, so this activity cannot go on "
+                              "it. Log it without the deal, or reopen D-1 first"):
+        acme.say("alice", "/visit deal:D-1 type:call Checked in")
+    # the same activity without the deal is fine
+    assert "Logged a call with Acme Corp" in acme.say("alice", '/visit "Acme Corp" type:call Hi')
+
+
+def test_an_activity_up_to_the_day_its_deal_closed_still_goes_on_it(
+        acme: Chat, clock: Clock) -> None:
+    acme.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
+    acme.say("alice", "/deal D-1 won")  # Sun 22 Nov, 17:00 in Shanghai
+    assert "Deal D-1" in acme.say("alice", "/visit deal:D-1 type:meeting Signing lunch")
+    clock.now = NOW + timedelta(days=3)
+    out = acme.say("alice", "/visit deal:D-1 on:2026-11-20 type:demo Final demo")
+    assert "Deal D-1" in out and "Fri 20 Nov" in out
+
+
+def test_a_reopened_deal_takes_activities_again(acme: Chat, clock: Clock) -> None:
+    acme.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
+    acme.say("alice", '/deal D-1 lost reason:"budget"')
+    clock.now = NOW + timedelta(days=7)
+    acme.say("alice", "/deal D-1 stage:negotiation")
+    assert "Deal D-1" in acme.say("alice", "/visit deal:D-1 type:call Budget is back")
 
 
 def test_visit_for_a_deal_with_another_customer_is_refused(acme: Chat) -> None:
