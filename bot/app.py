@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.dispatch import Caller, Deps, actor_for, execute, execute_args
+from bot.home import HOME_LOG_VISIT, HOME_REFRESH, home_view
 from bot.render import Reply, error_reply, text_reply
 from bot.standup_render import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
 from bot.standup_views import (
@@ -51,6 +52,7 @@ from commands.dates import local_today
 from commands.deal import DealDetail, DealLost, DealUpdate, parse_deal, run_deal
 from commands.dispatch import COMMANDS
 from commands.errors import PermissionDenied, UserFacingError
+from commands.home import run_home
 from commands.money import parse_amount, parse_currency
 from commands.sales import join_team_channel
 from commands.standup import StandupAnswerArgs, StandupAway, StandupSkip, standup_draft
@@ -532,6 +534,33 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         if welcome and caller.channel_id:
             client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id,
                                       text=welcome)
+
+    def publish_home(caller: Caller, client: WebClient) -> None:
+        with deps.session_factory.begin() as session:
+            now = deps.clock()
+            home = run_home(session=session, actor=actor_for(session, deps, caller, now),
+                            now=now)
+        client.views_publish(user_id=caller.user_id, view=home_view(home))
+
+    @guard(app.event("app_home_opened"))
+    def home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        """Show the user's Home tab: their plan, open deals, action items and warnings."""
+        if event.get("tab", "home") != "home":  # the Messages tab
+            return
+        publish_home(Caller(body.get("team_id") or event.get("view", {}).get("team_id", ""),
+                            event["user"]), client)
+
+    @guard(app.action(HOME_REFRESH))
+    def home_refresh(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Read everything on the Home tab again."""
+        ack()
+        publish_home(caller_of(body), client)
+
+    @guard(app.action(HOME_LOG_VISIT))
+    def home_log_visit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Open the /visit form from the Home tab; the reply comes as a direct message."""
+        ack()
+        open_visit_form(body, client)
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any], respond: Respond | None,

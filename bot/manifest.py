@@ -18,7 +18,10 @@ BOT_SCOPES = [
     "groups:read",       # ... and in private ones
     "files:write",       # digest charts
 ]
-BOT_EVENTS = ["member_joined_channel"]
+BOT_EVENTS = [
+    "member_joined_channel",  # welcome a rep who joins a team channel
+    "app_home_opened",        # draw the Home tab
+]
 
 
 def manifest(url: str | None = None, *, socket_mode: bool = False) -> dict[str, Any]:
@@ -51,6 +54,11 @@ def manifest(url: str | None = None, *, socket_mode: bool = False) -> dict[str, 
         },
         "features": {
             "bot_user": {"display_name": "salesbot", "always_online": True},
+            # The Home tab shows each user's plan, deals, action items and warnings; the
+            # Messages tab holds the bot's DMs (stand-up prompts, replies to forms), where
+            # slash commands like `/standup answer` can be typed too.
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
+                         "messages_tab_read_only_enabled": False},
             "slash_commands": commands,
         },
         "oauth_config": {"scopes": {"bot": BOT_SCOPES}},

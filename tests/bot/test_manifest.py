@@ -18,6 +18,9 @@ def test_http_manifest_points_everything_at_the_events_url() -> None:
     assert m["settings"]["interactivity"]["message_menu_options_url"] == url
     assert m["settings"]["event_subscriptions"]["request_url"] == url
     assert m["settings"]["socket_mode_enabled"] is False
+    assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {
+        "member_joined_channel", "app_home_opened"}
+    assert m["features"]["app_home"]["home_tab_enabled"] is True
     # DMs: prompts need chat:write; exports and charts may conversations.open (im:write)
     assert {"commands", "chat:write", "im:write", "users:read"} <= set(
         m["oauth_config"]["scopes"]["bot"])

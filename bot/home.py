@@ -1,0 +1,62 @@
+"""The App Home tab's view, in Block Kit, from commands.home."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.render import escape, render
+from commands.dates import format_day
+from commands.home import HomePart, HomeResult
+
+HOME_LOG_VISIT = "home_log_visit"
+HOME_REFRESH = "home_refresh"
+MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab view
+PART_BLOCKS = 20  # one long part (many open deals) leaves room for the others
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def part_blocks(part: HomePart) -> list[Block]:
+    """One part: the command's reply as it would show in a channel, without its buttons
+    (they answer in the channel the command ran in, and a Home tab has none)."""
+    if part.result is None:
+        body: list[Block] = [SectionBlock(text=MarkdownTextObject(
+            text=f":information_source: {escape(part.note or '')}"))]
+    else:
+        body = [b for b in render(part.result).blocks if not isinstance(b, ActionsBlock)]
+    if len(body) > PART_BLOCKS - 1:
+        body = [*body[:PART_BLOCKS - 2], _context("…and more.")]
+    return [*body, _context(f"The same as `{part.command}`.")]
+
+
+def home_view(home: HomeResult) -> View:
+    """The Home tab of one user: a greeting, what they can do from here, then each part."""
+    team = (f"team {escape(home.team_name)}" if home.team_name else
+            "not in a team yet: ask your manager to add you with `/sales team add @you`")
+    blocks: list[Block] = [
+        HeaderBlock(text=f"Hi {home.name}"[:150]),
+        _context(f"{format_day(home.today)} · {team}"),
+        ActionsBlock(block_id="home_actions", elements=[
+            ButtonElement(text="Log a visit", action_id=HOME_LOG_VISIT, style="primary"),
+            ButtonElement(text="Refresh", action_id=HOME_REFRESH),
+        ]),
+    ]
+    footer = _context("Every command and its options: `/sales help`.")
+    for part in home.parts:
+        more = [DividerBlock(), *part_blocks(part)]
+        if len(blocks) + len(more) > MAX_HOME_BLOCKS - 1:
+            break
+        blocks += more
+    return View(type="home", blocks=[*blocks, footer])

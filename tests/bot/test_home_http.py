@@ -1,0 +1,138 @@
+"""The App Home tab over HTTP, signed like Slack, against a stub Web API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Engine, func, select
+
+from bot.home import HOME_LOG_VISIT, HOME_REFRESH
+from storage.models import Activity, Member
+from tests.bot.test_http import Client, fill, slack  # noqa: F401  (the fixture)
+from tests.conftest import Chat
+
+
+def open_home(client: Client, user: str, *, tab: str = "home",
+              event_id: str = "Ev1") -> tuple[int, str]:
+    """The user opens the app's Home tab, as Slack sends it: app_home_opened."""
+    body = {
+        "token": "legacy", "team_id": client.stub.team_id, "api_app_id": "A0SALES",
+        "type": "event_callback", "event_id": event_id, "event_time": 1_795_000_000,
+        "event": {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": tab,
+                  "event_ts": "1795000000.000100"},
+    }
+    return client.post(json.dumps(body), content_type="application/json")
+
+
+def home_click(client: Client, user: str, action_id: str) -> tuple[int, str]:
+    """Press a button of the Home tab: block_actions from a view, with no channel and no
+    response_url."""
+    client.trigger += 1
+    payload: dict[str, Any] = {
+        "type": "block_actions", "team": {"id": client.stub.team_id},
+        "user": {"id": user, "username": user[1:].lower(), "team_id": client.stub.team_id},
+        "api_app_id": "A0SALES", "trigger_id": f"{client.trigger}.home",
+        "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home", "blocks": []},
+        "actions": [{"action_id": action_id, "block_id": "home_actions", "value": "",
+                     "type": "button"}],
+    }
+    return client.post(urlencode({"payload": json.dumps(payload)}))
+
+
+def published(client: Client, n: int = 1) -> tuple[str, dict[str, Any]]:
+    """The n-th views.publish the app made: for whom, and the view."""
+    calls = client.stub.wait_for(
+        lambda c: len([x for x in c if x.method == "views.publish"]) >= n)
+    call = [c for c in calls if c.method == "views.publish"][n - 1]
+    view = call.body["view"]
+    return call.body["user_id"], json.loads(view) if isinstance(view, str) else dict(view)
+
+
+def texts(view: dict[str, Any]) -> str:
+    out = []
+    for block in view["blocks"]:
+        if isinstance(block.get("text"), dict):
+            out.append(block["text"]["text"])
+        out += [e.get("text", "") for e in block.get("elements", []) if block["type"] == "context"]
+        out += [e["text"]["text"] for e in block.get("elements", []) if block["type"] == "actions"]
+    return "\n".join(out)
+
+
+def test_a_rep_sees_their_plan_open_deals_and_team_on_the_home_tab(
+        slack: Client, team: Chat) -> None:  # noqa: F811
+    team.say("mia", "/target set team revenue 1.2M month:2026-11")
+    team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k '
+                      'close:2026-12-15')
+    team.say("bob", '/deal new "Initech pilot" customer:"Initech" amount:30k')
+    status, _ = open_home(slack, "UALICE")
+    assert status == 200
+    user, view = published(slack)
+    assert user == "UALICE" and view["type"] == "home"
+    shown = texts(view)
+    assert "Hi Alice" in shown and "Sun 22 Nov · team East" in shown
+    assert "Activity plan for Alice, 2026-11" in shown
+    assert "Your open deals" in shown and "D-1" in shown and "Acme renewal" in shown
+    assert "Initech pilot" not in shown  # bob's deal is his
+    assert "*Warnings of East now*" in shown
+    assert "*Behind pace* (critical) Alice: 0% of November's target" in shown
+    assert "Log a visit" in shown and "Refresh" in shown
+    assert len(view["blocks"]) <= 100
+    # the buttons of a command's reply answer in a channel; the Home tab has none
+    assert [b for b in view["blocks"] if b["type"] == "actions"] == [
+        b for b in view["blocks"] if b.get("block_id") == "home_actions"]
+
+
+def test_a_part_with_nothing_to_show_says_how_to_get_started(
+        slack: Client, team: Chat) -> None:  # noqa: F811
+    open_home(slack, "UALICE")
+    shown = texts(published(slack)[1])
+    assert "No revenue target covers 2026-11 for Alice. Set one with `/target set" in shown
+    assert "open deals: none. Create one with `/deal new" in shown
+
+
+def test_someone_new_is_registered_and_told_to_join_a_team(
+        slack: Client, engine: Engine) -> None:  # noqa: F811
+    open_home(slack, "UBOB")
+    shown = texts(published(slack)[1])
+    assert "Hi Bob" in shown
+    assert "not in a team yet: ask your manager to add you" in shown
+    with engine.connect() as conn:
+        assert conn.execute(select(Member.name)).scalars().all() == ["Bob"]
+
+
+def test_the_messages_tab_publishes_nothing(slack: Client, team: Chat) -> None:  # noqa: F811
+    status, _ = open_home(slack, "UALICE", tab="messages")
+    assert status == 200
+    open_home(slack, "UMIA", event_id="Ev2")  # a later event, to know the first was handled
+    assert published(slack)[0] == "UMIA"
+    assert not [c for c in slack.stub.calls if c.method == "views.publish"
+                and c.body["user_id"] == "UALICE"]
+
+
+def test_refresh_shows_what_changed_since(slack: Client, team: Chat) -> None:  # noqa: F811
+    open_home(slack, "UALICE")
+    assert "Globex expansion" not in texts(published(slack)[1])
+    team.say("alice", '/deal new "Globex expansion" customer:"Globex" amount:120k')
+    status, _ = home_click(slack, "UALICE", HOME_REFRESH)
+    assert status == 200
+    user, view = published(slack, 2)
+    assert user == "UALICE" and "Globex expansion" in texts(view)
+
+
+def test_log_a_visit_opens_the_form_and_the_reply_comes_as_a_dm(
+        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+    status, _ = home_click(slack, "UALICE", HOME_LOG_VISIT)
+    assert status == 200
+    view = slack.opened_view()
+    assert view["callback_id"] == "visit_form"
+    status, body = slack.submit("UALICE", fill(view, 1, customer="new:Globex",
+                                               notes="Intro call"))
+    assert status == 200 and body == ""
+    calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postMessage" for x in c))
+    [dm] = [c for c in calls if c.method == "chat.postMessage"]
+    assert dm.body["channel"] == "UALICE" and "Globex" in dm.body["text"]
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Activity)).scalar_one() == 1
