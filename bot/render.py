@@ -309,8 +309,8 @@ def _num(value: Decimal | None, metric: str, currency: str | None = None) -> str
         return "–"
     if metric == "revenue" and currency:
         return format_money(value, currency)
-    text = f"{value:,.2f}"
-    return text[:-3] if text.endswith(".00") else text
+    text = f"{value:,.1f}"  # a count: an implied target or a rate can be fractional
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _pct(value: Decimal | None) -> str:

@@ -37,6 +37,17 @@ def test_a_holiday_comes_out_of_the_working_days(team: Chat) -> None:
     assert "2026-12: target 220,000 USD" in out
 
 
+def test_an_implied_count_target_shows_one_decimal_at_most(team: Chat) -> None:
+    team.say("mia", "/target set team visits 100 quarter:2026-Q4")
+    out = team.say("mia", "/target show team visits month:2026-11")
+    # 66 working days in Q4 2026 (22 + 21 + 23), 21 in November: 100 x 21/66 = 31.82 visits
+    assert "2026-11 (implied): target 31.8 · actual 0 · attainment 0%" in out
+    # 15 of November's 21 working days are behind us on Sunday the 22nd: 31.82 x 15/21
+    assert "expected to date 22.7 · pace 0.00" in out
+    out = team.say("mia", "/target show team visits quarter:2026-Q4")
+    assert "2026-Q4: target 100 · actual 0" in out
+
+
 def test_team_target_is_shared_evenly_and_ramped_for_a_new_rep(team: Chat) -> None:
     out = team.say("mia", "/target set team revenue 100k month:2026-11")
     assert "alice 50,000 USD, bob 50,000 USD" in out
