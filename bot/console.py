@@ -8,9 +8,11 @@ from typing import TextIO
 
 from sqlalchemy.orm import Session
 
-from bot.dispatch import Caller, Deps, execute
+from bot.dispatch import Caller, Deps, actor_for, execute
+from bot.home import home_text
 from bot.render import error_reply
 from commands.errors import UserFacingError
+from commands.home import run_home
 from storage import repo
 
 LOCAL_WORKSPACE = "T0LOCAL"
@@ -75,10 +77,13 @@ class Console:
         line = line.strip()
         if not line or line.startswith("#"):
             return None
-        if not line.startswith("/"):
-            return "Type a command as in Slack, starting with /, like /visit or /sales help."
-        command, _, text = line[1:].partition(" ")
         caller = Caller(self.team_id, self.user_id, self.channel, self.user_name)
+        if line.lower() == "home":
+            return self.home(caller)
+        if not line.startswith("/"):
+            return ("Type a command as in Slack, starting with /, like /visit or /sales help, "
+                    "or `home` for your Home tab.")
+        command, _, text = line[1:].partition(" ")
         try:
             reply = execute(self.deps, caller, command, self._mentions(text))
         except UserFacingError as exc:
@@ -88,6 +93,14 @@ class Console:
         # Slack would upload these to the user's DM; the console lists them instead.
         return reply.plain() + "".join(f"\n  [file] {name} ({len(data):,} bytes)"
                                        for name, data in reply.files)
+
+    def home(self, caller: Caller) -> str:
+        """What the user's Home tab in Slack shows, as text."""
+        with self.deps.session_factory.begin() as session:
+            now = self.deps.clock()
+            home = run_home(session=session, actor=actor_for(session, self.deps, caller, now),
+                            now=now)
+        return home_text(home)
 
     def run(self, lines: Iterable[str], out: TextIO, *, echo: bool) -> None:
         for line in lines:

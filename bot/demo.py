@@ -56,6 +56,7 @@ DEMO_SCRIPT: list[tuple[str, str]] = [
     ("mia", "/pipeline team"),
     ("mia", "/sales report month team"),
     ("mia", "/sales leaderboard"),
+    ("alice", "home"),  # what her Home tab in Slack shows
 ]
 
 

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.render import escape, render
+from bot.render import Reply, escape, render
 from commands.dates import format_day
 from commands.home import HomePart, HomeResult
 
@@ -60,3 +60,15 @@ def home_view(home: HomeResult) -> View:
             break
         blocks += more
     return View(type="home", blocks=[*blocks, footer])
+
+
+def home_text(home: HomeResult) -> str:
+    """The Home tab as plain text, for the console and the demo."""
+    team = f"team {home.team_name}" if home.team_name else \
+        "not in a team yet: ask your manager to add you with /sales team add @you"
+    lines = [f"Hi {home.name} · {format_day(home.today)} · {team}", "[Log a visit] [Refresh]"]
+    for part in home.parts:
+        body = (render(part.result) if part.result is not None
+                else Reply(text=f":information_source: {part.note}"))
+        lines += ["", body.plain(), f"(the same as {part.command})"]
+    return "\n".join(lines)

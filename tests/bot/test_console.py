@@ -37,3 +37,13 @@ def test_console_errors_are_readable_and_write_nothing(deps: Deps) -> None:
 def test_console_stops_at_exit(deps: Deps) -> None:
     out = run(deps, "alice", "exit", '/visit "Acme Corp" hi')
     assert out == ""
+
+
+def test_home_shows_what_the_slack_home_tab_shows(deps: Deps) -> None:
+    run(deps, "mia", '/sales team create "East" tz:Asia/Shanghai', "/sales team add @alice")
+    run(deps, "alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
+    out = run(deps, "alice", "home")
+    assert out.startswith("alice> home\nHi alice · Sun 22 Nov · team East\n")
+    assert "Your open deals" in out and "D-1 Acme renewal" in out
+    assert "No revenue target covers 2026-11 for alice" in out
+    assert "(the same as /deal list)" in out

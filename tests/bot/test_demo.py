@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 import bot.cli
 from bot.cli import cli
+from bot.console import Console
 from bot.demo import CHANNEL_ID, DEMO_SCRIPT, TEAM_ID, build_demo, working_days
 from bot.demo_week import AFTER_REMINDER, STORY, WeekSummary, run_week
 from bot.dispatch import Caller, Deps, execute
@@ -84,6 +85,11 @@ def test_demo_team_has_six_weeks_of_history_and_the_script_runs_on_it(db_url: st
         mistakes: list[tuple[str, str]] = []
         replies: dict[str, str] = {}
         for user, line in DEMO_SCRIPT:
+            if not line.startswith("/"):  # `home`: the console shows the user's Home tab
+                shown = Console(deps, user=user, workspace=TEAM_ID).run_line(line)
+                assert shown is not None
+                replies[line] = shown
+                continue
             command, _, text = line.lstrip("/").partition(" ")
             caller = Caller(TEAM_ID, f"U{user.upper()}", CHANNEL_ID, user)
             try:
@@ -102,6 +108,10 @@ def test_demo_team_has_six_weeks_of_history_and_the_script_runs_on_it(db_url: st
         report = replies["/sales report month team"]
         assert "Scorecard of East, 2026-11" in report and "visits: " in report
         assert "Leaderboard of East" in replies["/sales leaderboard"]
+        home = replies["home"]
+        assert home.startswith("Hi alice · Fri 20 Nov · team East\n[Log a visit] [Refresh]")
+        assert "Activity plan for alice, 2026-11" in home and "Your open deals" in home
+        assert "(the same as /sales warnings)" in home
         assert "did you mean" in message.lower()
         assert '"Jiangsu Tianrun Steel"' in message
     finally:
