@@ -163,6 +163,11 @@ def only_workspace(installed: str | None) -> Callable[..., Any]:
     return check
 
 
+def from_home(body: dict[str, Any]) -> bool:
+    """Whether a button was pressed on the App Home tab (no message, no response_url)."""
+    return (body.get("view") or {}).get("type") == "home"
+
+
 def caller_of(body: dict[str, Any]) -> Caller:
     """Who sent a slash command, an action or a view submission."""
     if "user_id" in body:  # slash command
@@ -453,7 +458,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         notify(client, caller_of(body), reply)
 
     def on_warning(body: dict[str, Any], action: dict[str, Any], respond: Respond,
-                   act: Callable[..., T]) -> T | None:
+                   client: WebClient, act: Callable[..., T]) -> T | None:
         """Run a warning button's action once, as the clicker; None if done before or refused.
 
         A refusal is answered here, privately: Bolt answers Slack 404 (an error shown on the
@@ -468,18 +473,22 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
                     return None
                 return act(session, actor_for(session, deps, caller, now), team_id, key, now)
         except UserFacingError as exc:
-            send(respond, error_reply(exc.message), replace_original=False)
+            if not body.get("response_url"):  # the Home tab: no message to answer under
+                notify(client, caller, error_reply(exc.message))
+            else:
+                send(respond, error_reply(exc.message), replace_original=False)
             return None
 
     def warning_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                        respond: Respond, client: WebClient) -> None:
         """Ask why the warning is snoozed, if the clicker may snooze it."""
         ack()
-        ref = on_warning(body, action, respond, lambda session, actor, team_id, key, now:
+        ref = on_warning(body, action, respond, client, lambda session, actor, team_id, key, now:
                          warning_to_snooze(session, actor, team_id, key))
         if ref is not None:
             client.views_open(trigger_id=body["trigger_id"], view=snooze_form(
-                ref, SNOOZE_ACTIONS[action["action_id"]], caller_of(body).channel_id))
+                ref, SNOOZE_ACTIONS[action["action_id"]], caller_of(body).channel_id,
+                from_home=from_home(body)))
 
     for action_id in SNOOZE_ACTIONS:
         guard(app.action(action_id))(warning_snooze)
@@ -502,15 +511,20 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             ack(response_action="errors", errors={"reason": exc.message[:150]})
             return
         ack()
-        if done is not None:
+        if meta.get("home"):  # snoozed from the Home tab: it shows the snooze now
+            publish_home(caller, client)
+        elif done is not None:
             notify(client, caller, render_acted(done))
 
     @guard(app.action(ACK_ACTION))
     def warning_ack(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                    respond: Respond) -> None:
-        """Acknowledge the warning; the channel message then says who did."""
+                    respond: Respond, client: WebClient) -> None:
+        """Acknowledge the warning; the channel message (or the Home tab) then says who."""
         ack()
-        done = on_warning(body, action, respond, acknowledge_warning)
+        done = on_warning(body, action, respond, client, acknowledge_warning)
+        if from_home(body):
+            publish_home(caller_of(body), client)
+            return
         if done is None:
             return
         original = body.get("message") or {}

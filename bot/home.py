@@ -15,29 +15,34 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.render import Reply, escape, render
+from bot.warning_render import warnings_with_buttons
 from commands.dates import format_day
 from commands.home import HomePart, HomeResult
+from commands.warnings import WarningsResult
 
 HOME_LOG_VISIT = "home_log_visit"
 HOME_REFRESH = "home_refresh"
 MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab view
-PART_BLOCKS = 20  # one long part (many open deals) leaves room for the others
+PART_BLOCKS = 40  # one long part (many open deals) leaves room for the others
 
 
 def _context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
-def part_blocks(part: HomePart) -> list[Block]:
-    """One part: the command's reply as it would show in a channel, without its buttons
-    (they answer in the channel the command ran in, and a Home tab has none)."""
+def part_blocks(part: HomePart, limit: int = PART_BLOCKS) -> list[Block]:
+    """One part in at most `limit` blocks: the command's reply, its warnings with their
+    Snooze and Acknowledge buttons; other buttons are left out (they answer in the
+    channel the command ran in, and a Home tab has none)."""
     if part.result is None:
         body: list[Block] = [SectionBlock(text=MarkdownTextObject(
             text=f":information_source: {escape(part.note or '')}"))]
+    elif isinstance(part.result, WarningsResult):
+        body = warnings_with_buttons(part.result)
     else:
         body = [b for b in render(part.result).blocks if not isinstance(b, ActionsBlock)]
-    if len(body) > PART_BLOCKS - 1:
-        body = [*body[:PART_BLOCKS - 2], _context("…and more.")]
+    if len(body) > limit - 1:
+        body = [*body[:max(limit - 2, 0)], _context("…and more.")]
     return [*body, _context(f"The same as `{part.command}`.")]
 
 
@@ -53,13 +58,13 @@ def home_view(home: HomeResult) -> View:
             ButtonElement(text="Refresh", action_id=HOME_REFRESH),
         ]),
     ]
-    footer = _context("Every command and its options: `/sales help`.")
     for part in home.parts:
-        more = [DividerBlock(), *part_blocks(part)]
-        if len(blocks) + len(more) > MAX_HOME_BLOCKS - 1:
+        room = MAX_HOME_BLOCKS - 1 - len(blocks) - 1  # the footer, the divider
+        if room < 3:  # not even a line and its pointer
             break
-        blocks += more
-    return View(type="home", blocks=[*blocks, footer])
+        blocks += [DividerBlock(), *part_blocks(part, min(PART_BLOCKS, room))]
+    return View(type="home", blocks=[*blocks, _context(
+        "Every command and its options: `/sales help`.")])
 
 
 def home_text(home: HomeResult) -> str:

@@ -24,6 +24,7 @@ from bot.render import SECTION_LIMIT, Reply, escape, text_reply
 from commands.deviations import CRITICAL, SERIOUS, Deviation
 from commands.warnings import (
     MAX_REASON,
+    ListedWarning,
     PostReason,
     WarningActed,
     WarningRef,
@@ -126,8 +127,10 @@ def acknowledged_blocks(blocks: list[dict[str, Any]], key: str,
     return [note if b.get("block_id") == block_id(key) else b for b in blocks]
 
 
-def snooze_form(ref: WarningRef, days: int, channel_id: str | None) -> View:
-    """Ask why a warning is snoozed (optional) before snoozing it for `days`."""
+def snooze_form(ref: WarningRef, days: int, channel_id: str | None, *,
+                from_home: bool = False) -> View:
+    """Ask why a warning is snoozed (optional) before snoozing it for `days`; `from_home`:
+    asked from the Home tab, which is drawn again once it is snoozed."""
     span = "1 day" if days == 1 else "1 week"
     return View(
         type="modal",
@@ -136,7 +139,7 @@ def snooze_form(ref: WarningRef, days: int, channel_id: str | None) -> View:
         submit=f"Snooze {span}",
         close="Cancel",
         private_metadata=json.dumps({"team_id": ref.team_id, "key": ref.key, "days": days,
-                                     "channel_id": channel_id}),
+                                     "channel_id": channel_id, "home": from_home}),
         blocks=[
             SectionBlock(text=MarkdownTextObject(
                 text=f"*{escape(ref.team_name)}*: {escape(ref.message)}"[:SECTION_LIMIT])),
@@ -169,27 +172,49 @@ def render_acted(r: WarningActed) -> Reply:
                       "again only if it gets worse.")
 
 
-def render_list(r: WarningsResult) -> Reply:
+def _title(r: WarningsResult) -> str:
     if not r.warnings:
-        lines = [f":white_check_mark: No warnings for *{escape(r.team_name)}* right now."]
-    else:
-        lines = [f"*Warnings of {escape(r.team_name)} now* ({len(r.warnings)}; the same "
-                 f"warning waits {r.cooldown_days} days to be posted again unless it gets "
-                 "worse)"]
-    for w in r.warnings:
-        d = w.deviation
-        state = []
-        if w.snoozed_until is not None:
-            state.append(f"snoozed until {_when(w.snoozed_until, r.timezone)}"
-                         + (f" ({escape(w.snooze_reason)})" if w.snooze_reason else ""))
-        if w.acknowledged_at is not None:
-            state.append(f"acknowledged by {escape(w.acknowledged_by or 'someone')} on "
-                         f"{_when(w.acknowledged_at, r.timezone)}")
-        state.append(f"last posted {_when(w.last_posted_at, r.timezone)}"
-                     if w.last_posted_at is not None else "not posted yet")
-        lines.append(f"{_head(d)} {escape(d.message)}\n    *Fix:* {escape(d.fix)}\n"
-                     f"    _{'; '.join(state)}_")
+        return f":white_check_mark: No warnings for *{escape(r.team_name)}* right now."
+    return (f"*Warnings of {escape(r.team_name)} now* ({len(r.warnings)}; the same warning "
+            f"waits {r.cooldown_days} days to be posted again unless it gets worse)")
+
+
+def listed_text(w: ListedWarning, tz: str) -> str:
+    """One warning of `/sales warnings`: what fired, the fix, and what the team did."""
+    d = w.deviation
+    state = []
+    if w.snoozed_until is not None:
+        state.append(f"snoozed until {_when(w.snoozed_until, tz)}"
+                     + (f" ({escape(w.snooze_reason)})" if w.snooze_reason else ""))
+    if w.acknowledged_at is not None:
+        state.append(f"acknowledged by {escape(w.acknowledged_by or 'someone')} on "
+                     f"{_when(w.acknowledged_at, tz)}")
+    state.append(f"last posted {_when(w.last_posted_at, tz)}"
+                 if w.last_posted_at is not None else "not posted yet")
+    return (f"{_head(d)} {escape(d.message)}\n    *Fix:* {escape(d.fix)}\n"
+            f"    _{'; '.join(state)}_")
+
+
+def _off(r: WarningsResult) -> str:
+    return f"Off: {', '.join(r.off)} (`/sales config warnings off:none` turns them back on)"
+
+
+def render_list(r: WarningsResult) -> Reply:
+    lines = [_title(r), *(listed_text(w, r.timezone) for w in r.warnings)]
     if r.off:
-        lines.append(f"Off: {', '.join(r.off)} (`/sales config warnings off:none` turns "
-                     "them back on)")
+        lines.append(_off(r))
     return text_reply("\n".join(lines))
+
+
+def warnings_with_buttons(r: WarningsResult) -> list[Block]:
+    """The list with Snooze and Acknowledge under each warning the reader may act on and
+    nobody acknowledged yet (the Home tab's; a command's reply lists them as text)."""
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_title(r)))]
+    for w in r.warnings:
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=listed_text(w, r.timezone)[:SECTION_LIMIT])))
+        if w.may_act and w.acknowledged_at is None:
+            blocks.append(_buttons(r.team_id, w.deviation.key))
+    if r.off:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_off(r))]))
+    return blocks

@@ -143,6 +143,7 @@ class ListedWarning:
     snooze_reason: str | None = None
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
+    may_act: bool = False  # the reader may snooze and acknowledge it
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class WarningsResult:
     warnings: tuple[ListedWarning, ...]
     off: tuple[str, ...]  # rules turned off with /sales config warnings off:...
     cooldown_days: int
+    team_id: int = 0
 
 
 def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
@@ -167,21 +169,26 @@ def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
         Member.id.in_({s.acknowledged_by_id for s in states.values()
                        if s.acknowledged_by_id is not None})))}
     listed = []
+    in_charge = actor.is_admin or actor.manages(team)
     for d in team_deviations(session, ws, team, now, config):
+        may_act = in_charge or about(session, team, d.key) == actor.member.id
         s = states.get(d.key)
         if s is None:
-            listed.append(ListedWarning(d))
+            listed.append(ListedWarning(d, may_act=may_act))
             continue
         snoozed = _snoozed(s, now)
         reason = s.snooze_reason if snoozed else None
         if not s.active:  # resolved since last recorded: new again, only a snooze holds
-            listed.append(ListedWarning(d, snoozed_until=snoozed, snooze_reason=reason))
+            listed.append(ListedWarning(d, snoozed_until=snoozed, snooze_reason=reason,
+                                        may_act=may_act))
             continue
         listed.append(ListedWarning(
             d, s.first_seen_at, s.last_posted_at, snoozed, reason, s.acknowledged_at,
-            names.get(s.acknowledged_by_id) if s.acknowledged_by_id is not None else None))
+            names.get(s.acknowledged_by_id) if s.acknowledged_by_id is not None else None,
+            may_act))
     return WarningsResult(team.name, actor.member.timezone, tuple(listed),
-                          tuple(r for r in RULES if not config.is_on(r)), config.cooldown_days)
+                          tuple(r for r in RULES if not config.is_on(r)), config.cooldown_days,
+                          team.id)
 
 
 def _snoozed(state: WarningState, now: datetime) -> datetime | None:

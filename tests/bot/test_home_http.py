@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine, func, select
 
 from bot.home import HOME_LOG_VISIT, HOME_REFRESH
-from storage.models import Activity, Member
+from bot.warning_render import ACK_ACTION, SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION
+from storage.models import Activity, Member, Team, WarningState
 from tests.bot.test_http import Client, fill, slack  # noqa: F401  (the fixture)
 from tests.conftest import Chat
 
@@ -26,7 +27,8 @@ def open_home(client: Client, user: str, *, tab: str = "home",
     return client.post(json.dumps(body), content_type="application/json")
 
 
-def home_click(client: Client, user: str, action_id: str) -> tuple[int, str]:
+def home_click(client: Client, user: str, action_id: str, value: str = "",
+               block_id: str = "home_actions") -> tuple[int, str]:
     """Press a button of the Home tab: block_actions from a view, with no channel and no
     response_url."""
     client.trigger += 1
@@ -36,7 +38,7 @@ def home_click(client: Client, user: str, action_id: str) -> tuple[int, str]:
         "api_app_id": "A0SALES", "trigger_id": f"{client.trigger}.home",
         "container": {"type": "view", "view_id": "VHOME"},
         "view": {"id": "VHOME", "type": "home", "blocks": []},
-        "actions": [{"action_id": action_id, "block_id": "home_actions", "value": "",
+        "actions": [{"action_id": action_id, "block_id": block_id, "value": value,
                      "type": "button"}],
     }
     return client.post(urlencode({"payload": json.dumps(payload)}))
@@ -51,6 +53,23 @@ def published(client: Client, n: int = 1) -> tuple[str, dict[str, Any]]:
     return call.body["user_id"], json.loads(view) if isinstance(view, str) else dict(view)
 
 
+def member_id(engine: Engine, slack_user_id: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(Member.id).where(
+            Member.slack_user_id == slack_user_id)).scalar_one()
+
+
+def warning_buttons(view: dict[str, Any]) -> dict[str, str]:
+    """The warnings with buttons on a Home tab: block id -> the buttons' value."""
+    found = {}
+    for b in view["blocks"]:
+        if b["type"] == "actions" and b["block_id"].startswith("warning:"):
+            assert [e["action_id"] for e in b["elements"]] == [
+                SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION, ACK_ACTION]
+            found[b["block_id"]] = b["elements"][0]["value"]
+    return found
+
+
 def texts(view: dict[str, Any]) -> str:
     out = []
     for block in view["blocks"]:
@@ -62,7 +81,7 @@ def texts(view: dict[str, Any]) -> str:
 
 
 def test_a_rep_sees_their_plan_open_deals_and_team_on_the_home_tab(
-        slack: Client, team: Chat) -> None:  # noqa: F811
+        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
     team.say("mia", "/target set team revenue 1.2M month:2026-11")
     team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k '
                       'close:2026-12-15')
@@ -80,9 +99,12 @@ def test_a_rep_sees_their_plan_open_deals_and_team_on_the_home_tab(
     assert "*Behind pace* (critical) Alice: 0% of November's target" in shown
     assert "Log a visit" in shown and "Refresh" in shown
     assert len(view["blocks"]) <= 100
-    # the buttons of a command's reply answer in a channel; the Home tab has none
-    assert [b for b in view["blocks"] if b["type"] == "actions"] == [
-        b for b in view["blocks"] if b.get("block_id") == "home_actions"]
+    # besides its own, the only buttons are on the warnings about her
+    alice = member_id(engine, "UALICE")
+    actions = [b["block_id"] for b in view["blocks"] if b["type"] == "actions"]
+    assert actions[0] == "home_actions" and len(actions) > 1
+    assert all(a.startswith("warning:") and a.endswith(f":member:{alice}")
+               for a in actions[1:])
 
 
 def test_a_part_with_nothing_to_show_says_how_to_get_started(
@@ -136,3 +158,58 @@ def test_log_a_visit_opens_the_form_and_the_reply_comes_as_a_dm(
     assert dm.body["channel"] == "UALICE" and "Globex" in dm.body["text"]
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Activity)).scalar_one() == 1
+
+
+def test_a_manager_acknowledges_a_warning_on_the_home_tab(
+        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+    team.say("mia", "/target set team revenue 1.2M month:2026-11")
+    open_home(slack, "UMIA")
+    with engine.connect() as conn:
+        tid = conn.execute(select(Team.id)).scalar_one()
+    block = f"warning:behind_pace:team:{tid}"
+    buttons = warning_buttons(published(slack)[1])
+    assert block in buttons and len(buttons) >= 3  # a manager may act on every warning
+    status, _ = home_click(slack, "UMIA", ACK_ACTION, buttons[block], block)
+    assert status == 200
+    _, after = published(slack, 2)
+    assert block not in warning_buttons(after)
+    assert "acknowledged by Mia on Sun 22 Nov 17:00" in texts(after)
+    with engine.connect() as conn:
+        acked = conn.execute(select(WarningState.acknowledged_by_id).where(
+            WarningState.key == f"behind_pace:team:{tid}")).scalar_one()
+    assert acked == member_id(engine, "UMIA")
+    assert not slack.stub.of("response")  # no message to answer under
+
+
+def test_a_snooze_on_the_home_tab_asks_why_then_shows_it(
+        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+    team.say("mia", "/target set team revenue 1.2M month:2026-11")
+    open_home(slack, "UALICE")
+    block = f"warning:behind_pace:member:{member_id(engine, 'UALICE')}"
+    value = warning_buttons(published(slack)[1])[block]
+    home_click(slack, "UALICE", SNOOZE_WEEK_ACTION, value, block)
+    form = slack.opened_view()
+    assert form["callback_id"] == "warning_snooze_form"
+    status, body = slack.submit("UALICE", fill(form, 7, reason="On leave until Monday"))
+    assert status == 200 and body == ""
+    _, after = published(slack, 2)
+    assert "snoozed until Sun 29 Nov 01:00 (On leave until Monday)" in texts(after)
+    assert not [c for c in slack.stub.calls if c.method == "chat.postMessage"]
+
+
+def test_a_click_on_someone_elses_warning_is_refused_by_dm_and_changes_nothing(
+        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+    team.say("mia", "/target set team revenue 1.2M month:2026-11")
+    open_home(slack, "UMIA")
+    block = f"warning:behind_pace:member:{member_id(engine, 'UBOB')}"
+    value = warning_buttons(published(slack)[1])[block]
+    home_click(slack, "UALICE", ACK_ACTION, value, block)  # alice presses bob's (forged)
+    calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postMessage" for x in c))
+    [dm] = [c for c in calls if c.method == "chat.postMessage"]
+    assert dm.body["channel"] == "UALICE"
+    assert "Only a manager of East, an admin or the person the warning is about" in \
+        dm.body["text"]
+    user, again = published(slack, 2)  # her Home tab, drawn again: no button on bob's
+    assert user == "UALICE" and block not in warning_buttons(again)
+    with engine.connect() as conn:
+        assert not any(conn.execute(select(WarningState.acknowledged_by_id)).scalars())
