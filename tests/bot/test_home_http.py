@@ -70,6 +70,16 @@ def warning_buttons(view: dict[str, Any]) -> dict[str, str]:
     return found
 
 
+def behind_pace_button(client: Client, team: Chat, engine: Engine, *, seen_by: str,
+                       about: str) -> tuple[str, str]:
+    """With a target nobody is near, `seen_by` opens the Home tab: the block id and value of
+    the buttons of the behind-pace warning about `about`."""
+    team.say("mia", "/target set team revenue 1.2M month:2026-11")
+    open_home(client, seen_by)
+    block = f"warning:behind_pace:member:{member_id(engine, about)}"
+    return block, warning_buttons(published(client)[1])[block]
+
+
 def texts(view: dict[str, Any]) -> str:
     out = []
     for block in view["blocks"]:
@@ -183,10 +193,7 @@ def test_a_manager_acknowledges_a_warning_on_the_home_tab(
 
 def test_a_snooze_on_the_home_tab_asks_why_then_shows_it(
         slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
-    team.say("mia", "/target set team revenue 1.2M month:2026-11")
-    open_home(slack, "UALICE")
-    block = f"warning:behind_pace:member:{member_id(engine, 'UALICE')}"
-    value = warning_buttons(published(slack)[1])[block]
+    block, value = behind_pace_button(slack, team, engine, seen_by="UALICE", about="UALICE")
     home_click(slack, "UALICE", SNOOZE_WEEK_ACTION, value, block)
     form = slack.opened_view()
     assert form["callback_id"] == "warning_snooze_form"
@@ -199,10 +206,7 @@ def test_a_snooze_on_the_home_tab_asks_why_then_shows_it(
 
 def test_a_click_on_someone_elses_warning_is_refused_by_dm_and_changes_nothing(
         slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
-    team.say("mia", "/target set team revenue 1.2M month:2026-11")
-    open_home(slack, "UMIA")
-    block = f"warning:behind_pace:member:{member_id(engine, 'UBOB')}"
-    value = warning_buttons(published(slack)[1])[block]
+    block, value = behind_pace_button(slack, team, engine, seen_by="UMIA", about="UBOB")
     home_click(slack, "UALICE", ACK_ACTION, value, block)  # alice presses bob's (forged)
     calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postMessage" for x in c))
     [dm] = [c for c in calls if c.method == "chat.postMessage"]
