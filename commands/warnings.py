@@ -148,12 +148,12 @@ class ListedWarning:
 
 @dataclass(frozen=True)
 class WarningsResult:
+    team_id: int
     team_name: str
     timezone: str  # the reader's, for the times shown
     warnings: tuple[ListedWarning, ...]
     off: tuple[str, ...]  # rules turned off with /sales config warnings off:...
     cooldown_days: int
-    team_id: int = 0
 
 
 def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
@@ -186,9 +186,8 @@ def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
             d, s.first_seen_at, s.last_posted_at, snoozed, reason, s.acknowledged_at,
             names.get(s.acknowledged_by_id) if s.acknowledged_by_id is not None else None,
             may_act))
-    return WarningsResult(team.name, actor.member.timezone, tuple(listed),
-                          tuple(r for r in RULES if not config.is_on(r)), config.cooldown_days,
-                          team.id)
+    return WarningsResult(team.id, team.name, actor.member.timezone, tuple(listed),
+                          tuple(r for r in RULES if not config.is_on(r)), config.cooldown_days)
 
 
 def _snoozed(state: WarningState, now: datetime) -> datetime | None:
