@@ -404,16 +404,16 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             actor = actor_for(session, deps, caller, now)
             draft = standup_draft(session, actor, date.fromisoformat(action["value"]), now)
         client.views_open(trigger_id=body["trigger_id"],
-                          view=standup_answer_form(draft, caller.channel_id))
+                          view=standup_answer_form(draft, caller.channel_id,
+                                                   from_home=from_home(body)))
 
     @guard(app.view(STANDUP_ANSWER_CALLBACK))
     def submit_standup(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                        client: WebClient) -> None:
         """Record the stand-up answer from the form."""
-        v = values(view)
+        v, meta = values(view), json.loads(view["private_metadata"])
         args = StandupAnswerArgs(v.get("yesterday") or "", v.get("today") or "",
-                                 v.get("blockers") or "",
-                                 day=date.fromisoformat(json.loads(view["private_metadata"])["day"]))
+                                 v.get("blockers") or "", day=date.fromisoformat(meta["day"]))
         try:
             reply = execute_args(deps, caller_of(body), "standup", args,
                                  request_key=f"view:{view['id']}:{view.get('hash', '')}")
@@ -422,6 +422,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             return
         ack()
         notify(client, caller_of(body), reply)
+        if meta.get("home"):  # answered from the Home tab: it shows the answer now
+            publish_home(caller_of(body), client)
 
     @guard(app.action(SKIP_ACTION))
     def standup_skip(ack: Ack, body: dict[str, Any], action: dict[str, Any],

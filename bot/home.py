@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -15,6 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.render import Reply, escape, render
+from bot.standup_render import ANSWER_ACTION
 from bot.warning_render import warnings_with_buttons
 from commands.dates import format_day
 from commands.home import HomePart, HomeResult
@@ -46,6 +50,45 @@ def part_blocks(part: HomePart, limit: int = PART_BLOCKS) -> list[Block]:
     return [*body, _context(f"The same as `{part.command}`.")]
 
 
+def _at(moment: datetime | None, tz: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(tz)):%H:%M}" if moment is not None else "–"
+
+
+def standup_line(home: HomeResult) -> str | None:
+    """Where the user's stand-up stands, in one line; None when their team runs none."""
+    st = home.standup
+    if st is None:
+        return None
+    when, tz = format_day(st.day, st.today), home.timezone
+    title = f"*Stand-up of {escape(st.team_name)}, {when}*"
+    return {
+        "no_standup": f"*Stand-up of {escape(st.team_name)}*: none today.",
+        "away": f"{title}: you are out of office.",
+        "upcoming": f"{title}: opens at {_at(st.opens_at, tz)}, answers until "
+                    f"{_at(st.closes_at, tz)}.",
+        "open": f":speech_balloon: {title}: waiting for your answer until "
+                f"{_at(st.closes_at, tz)}.",
+        "closed": f"{title}: not answered; the summary went out at {_at(st.closes_at, tz)}. "
+                  "An answer now joins its thread.",
+        "answered": f":white_check_mark: {title}: answered at {_at(st.answered_at, tz)}.",
+        "skipped": f"{title}: skipped.",
+    }[st.state]
+
+
+def standup_blocks(home: HomeResult) -> list[Block]:
+    """The stand-up line, with a button to answer (or change the answer) while it counts."""
+    line, st = standup_line(home), home.standup
+    if line is None or st is None:
+        return []
+    button = None
+    if st.state in ("upcoming", "open", "closed", "answered", "skipped"):
+        button = ButtonElement(text="Change answer" if st.state == "answered" else "Answer",
+                               action_id=ANSWER_ACTION, value=st.day.isoformat(),
+                               style="primary" if st.state == "open" else None)
+    return [SectionBlock(block_id="home_standup", text=MarkdownTextObject(text=line),
+                         accessory=button)]
+
+
 def home_view(home: HomeResult) -> View:
     """The Home tab of one user: a greeting, what they can do from here, then each part."""
     team = (f"team {escape(home.team_name)}" if home.team_name else
@@ -57,6 +100,7 @@ def home_view(home: HomeResult) -> View:
             ButtonElement(text="Log a visit", action_id=HOME_LOG_VISIT, style="primary"),
             ButtonElement(text="Refresh", action_id=HOME_REFRESH),
         ]),
+        *standup_blocks(home),
     ]
     for part in home.parts:
         room = MAX_HOME_BLOCKS - 1 - len(blocks) - 1  # the footer, the divider
@@ -72,6 +116,9 @@ def home_text(home: HomeResult) -> str:
     team = f"team {home.team_name}" if home.team_name else \
         "not in a team yet: ask your manager to add you with /sales team add @you"
     lines = [f"Hi {home.name} · {format_day(home.today)} · {team}", "[Log a visit] [Refresh]"]
+    standup = standup_line(home)
+    if standup is not None:
+        lines.append(Reply(text=standup).plain())
     for part in home.parts:
         body = (render(part.result) if part.result is not None
                 else Reply(text=f":information_source: {part.note}"))

@@ -27,8 +27,10 @@ def _text(action_id: str, value: str, *, placeholder: str, multiline: bool = Tru
                                  placeholder=placeholder, initial_value=value or None)
 
 
-def standup_answer_form(draft: StandupDraft, channel_id: str | None) -> View:
-    """Yesterday, today and blockers, pre-filled from logged work and the plan."""
+def standup_answer_form(draft: StandupDraft, channel_id: str | None, *,
+                        from_home: bool = False) -> View:
+    """Yesterday, today and blockers, pre-filled from logged work and the plan; `from_home`:
+    opened from the Home tab, which is drawn again once the answer is in."""
     note = f"*{draft.team_name}* stand-up for {format_day(draft.day)}"
     if draft.plan_hint:
         note += f" · your plan: {draft.plan_hint}"
@@ -38,7 +40,8 @@ def standup_answer_form(draft: StandupDraft, channel_id: str | None) -> View:
         title="Stand-up",
         submit="Send",
         close="Cancel",
-        private_metadata=json.dumps({"day": draft.day.isoformat(), "channel_id": channel_id}),
+        private_metadata=json.dumps({"day": draft.day.isoformat(), "channel_id": channel_id,
+                                     "home": from_home}),
         blocks=[
             ContextBlock(elements=[MarkdownTextObject(text=note[:2900])]),
             InputBlock(block_id="yesterday",

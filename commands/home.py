@@ -1,9 +1,9 @@
 """The App Home tab: one screen of what a rep or a manager needs today.
 
-Each part is a command the user could type (`/plan`, `/deal list`, `/sales action list`,
-`/sales warnings`), run for them as they would run it, so the Home tab and the commands
-never disagree. A part that has nothing to show says why and how to fix it, in the same
-words the command would use.
+First where their stand-up stands. Then parts, each a command the user could type (`/plan`,
+`/deal list`, `/sales action list`, `/sales warnings`), run for them as they would run it,
+so the Home tab and the commands never disagree. A part that has nothing to show says why
+and how to fix it, in the same words the command would use.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from commands.actors import Actor
 from commands.dates import local_today
 from commands.deal import DealList, run_deal
 from commands.errors import UserFacingError
+from commands.standup import MyStandup, my_standup
 from commands.targets import PlanArgs, run_plan
 from commands.warnings import WarningsArgs, run_warnings
 
@@ -38,6 +39,8 @@ class HomeResult:
     today: date
     team_name: str | None
     parts: tuple[HomePart, ...]
+    standup: MyStandup | None = None
+    timezone: str = "UTC"  # the user's, for the times shown
 
 
 def _part(command: str, run: Callable[[], object]) -> HomePart:
@@ -65,4 +68,5 @@ def run_home(*, session: Session, actor: Actor, now: datetime) -> HomeResult:
     return HomeResult(
         name=member.name, today=local_today(now, member.timezone),
         team_name=team.name if team is not None else None, parts=tuple(parts),
+        standup=my_standup(session, actor, now), timezone=member.timezone,
     )

@@ -602,6 +602,45 @@ def answer_day(session: Session, cfg: StandupConfig, member: Member, now: dateti
     return today
 
 
+@dataclass(frozen=True)
+class MyStandup:
+    """Where the caller's stand-up stands now, for their Home tab."""
+
+    team_name: str
+    day: date  # the stand-up an answer now is for
+    today: date  # the member's today where the stand-up happens
+    state: str  # no_standup, away, upcoming, open, closed (not answered), answered, skipped
+    opens_at: datetime | None = None  # the member's prompt
+    closes_at: datetime | None = None  # the summary
+    answered_at: datetime | None = None
+
+
+def my_standup(session: Session, actor: Actor, now: datetime) -> MyStandup | None:
+    """The caller's stand-up of today (or the one still open from yesterday); None when
+    their team runs none."""
+    team, member = actor.member.team, actor.member
+    cfg = standups.config_for(session, team.id) if team is not None else None
+    if team is None or cfg is None or not (cfg.enabled or cfg.adhoc_day):
+        return None
+    day = answer_day(session, cfg, member, now)
+    today = standup_today(cfg, member, now)
+    s = team_schedule(session, cfg, [day]).day(day)
+    if s is None:
+        return MyStandup(team.name, day, today, "no_standup")
+    at = s.prompt_at(member.id)
+    if at is None:
+        return MyStandup(team.name, day, today, "away", closes_at=s.summary_at)
+    ans = standups.answer_for(session, member.id, day)
+    if ans is not None and ans.skipped:
+        state = "skipped"
+    elif ans is not None and ans.answered_at is not None:
+        state = "answered"
+    else:
+        state = "upcoming" if now < at else "open" if now < s.summary_at else "closed"
+    return MyStandup(team.name, day, today, state, at, s.summary_at,
+                     ans.answered_at if ans is not None and not ans.skipped else None)
+
+
 def _clip(text: str) -> str:
     return text.strip()[:MAX_TEXT]
 

@@ -47,3 +47,5 @@ def test_home_shows_what_the_slack_home_tab_shows(deps: Deps) -> None:
     assert "Your open deals" in out and "D-1 Acme renewal" in out
     assert "No revenue target covers 2026-11 for alice" in out
     assert "(the same as /deal list)" in out
+    run(deps, "mia", "/standup config time:09:30 days:mon-fri")
+    assert "\nStand-up of East: none today.\n" in run(deps, "alice", "home")  # a Sunday

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from bot.home import HOME_LOG_VISIT, HOME_REFRESH
 from bot.warning_render import ACK_ACTION, SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION
-from storage.models import Activity, Member, Team, WarningState
+from storage.models import Activity, Member, StandupAnswer, Team, WarningState
 from tests.bot.test_http import Client, fill, slack  # noqa: F401  (the fixture)
-from tests.conftest import Chat
+from tests.conftest import Chat, Clock
 
 
 def open_home(client: Client, user: str, *, tab: str = "home",
@@ -217,3 +219,63 @@ def test_a_click_on_someone_elses_warning_is_refused_by_dm_and_changes_nothing(
     assert user == "UALICE" and block not in warning_buttons(again)
     with engine.connect() as conn:
         assert not any(conn.execute(select(WarningState.acknowledged_by_id)).scalars())
+
+
+def standup_of(view: dict[str, Any]) -> dict[str, Any]:
+    [block] = [b for b in view["blocks"] if b.get("block_id") == "home_standup"]
+    return block
+
+
+@pytest.mark.parametrize(("utc_hour", "shown", "button"), [
+    (1, "*Stand-up of East, today*: opens at 09:30, answers until 11:30.", "Answer"),
+    (2, ":speech_balloon: *Stand-up of East, today*: waiting for your answer until 11:30.",
+     "Answer"),
+    (4, "*Stand-up of East, today*: not answered; the summary went out at 11:30. An answer "
+        "now joins its thread.", "Answer"),
+])
+def test_the_home_tab_says_where_todays_standup_stands(
+        slack: Client, team: Chat, clock: Clock, utc_hour: int, shown: str,  # noqa: F811
+        button: str) -> None:
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    clock.now = datetime(2026, 11, 23, utc_hour, 0, tzinfo=UTC)  # Monday, Shanghai +8
+    open_home(slack, "UMIA")
+    block = standup_of(published(slack)[1])
+    assert block["text"]["text"] == shown
+    assert block["accessory"]["text"]["text"] == button
+    assert block["accessory"]["action_id"] == "standup_answer"
+    assert block["accessory"]["value"] == "2026-11-23"
+
+
+def test_no_standup_line_without_one_and_none_on_a_weekend(
+        slack: Client, team: Chat) -> None:  # noqa: F811
+    open_home(slack, "UMIA")
+    assert not [b for b in published(slack)[1]["blocks"]
+                if b.get("block_id") == "home_standup"]
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    home_click(slack, "UMIA", HOME_REFRESH)
+    block = standup_of(published(slack, 2)[1])  # Sunday 22 Nov
+    assert block["text"]["text"] == "*Stand-up of East*: none today."
+    assert "accessory" not in block
+
+
+def test_answering_from_the_home_tab_shows_it_answered(
+        slack: Client, team: Chat, clock: Clock, engine: Engine) -> None:  # noqa: F811
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
+    open_home(slack, "UMIA")
+    value = standup_of(published(slack)[1])["accessory"]["value"]
+    home_click(slack, "UMIA", "standup_answer", value, "home_standup")
+    form = slack.opened_view()
+    assert json.loads(form["private_metadata"])["home"] is True
+    status, body = slack.submit("UMIA", fill(form, 3, yesterday="Forecast call",
+                                             today="Pipeline review", blockers="none"))
+    assert status == 200 and body == ""
+    calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postMessage" for x in c))
+    dm = next(c for c in calls if c.method == "chat.postMessage")
+    assert dm.body["channel"] == "UMIA" and "Your stand-up for today is in" in dm.body["text"]
+    block = standup_of(published(slack, 2)[1])
+    assert block["text"]["text"] == (":white_check_mark: *Stand-up of East, today*: "
+                                     "answered at 10:00.")
+    assert block["accessory"]["text"]["text"] == "Change answer"
+    with engine.connect() as conn:
+        assert conn.execute(select(StandupAnswer.today)).scalar_one() == "Pipeline review"
