@@ -1,9 +1,9 @@
 """The App Home tab: one screen of what a rep or a manager needs today.
 
 First where their stand-up stands. Then parts, each a command the user could type (`/plan`,
-`/deal list`, `/sales action list`, `/sales warnings`), run for them as they would run it,
-so the Home tab and the commands never disagree. A part that has nothing to show says why
-and how to fix it, in the same words the command would use.
+`/deal list`, `/sales action list`, `/sales leaderboard`, `/sales warnings`), run for them
+as they would run it, so the Home tab and the commands never disagree. A part that has
+nothing to show says why and how to fix it, in the same words the command would use.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from commands.actors import Actor
 from commands.dates import local_today
 from commands.deal import DealList, run_deal
 from commands.errors import UserFacingError
+from commands.report import LeaderboardArgs, run_leaderboard
 from commands.standup import MyStandup, my_standup
 from commands.targets import PlanArgs, run_plan
 from commands.warnings import WarningsArgs, run_warnings
@@ -63,6 +64,8 @@ def run_home(*, session: Session, actor: Actor, now: datetime) -> HomeResult:
     if team is not None or member.managed_teams:
         parts.append(_part("/sales action list", lambda: run_action(
             ActionList(), session=session, actor=actor, now=now)))
+        parts.append(_part("/sales leaderboard", lambda: run_leaderboard(
+            LeaderboardArgs(), session=session, actor=actor, now=now)))
         parts.append(_part("/sales warnings", lambda: run_warnings(
             WarningsArgs(), session=session, actor=actor, now=now)))
     return HomeResult(

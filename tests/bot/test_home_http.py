@@ -107,6 +107,7 @@ def test_a_rep_sees_their_plan_open_deals_and_team_on_the_home_tab(
     assert "Activity plan for Alice, 2026-11" in shown
     assert "Your open deals" in shown and "D-1" in shown and "Acme renewal" in shown
     assert "Initech pilot" not in shown  # bob's deal is his
+    assert "*Leaderboard of East: revenue, 2026-11* (ranked by attainment)" in shown
     assert "*Warnings of East now*" in shown
     assert "*Behind pace* (critical) Alice: 0% of November's target" in shown
     assert "Log a visit" in shown and "Refresh" in shown
