@@ -18,6 +18,8 @@ each, as the scheduled job does:
 - `commands.digest.build_digest` (the weekly digest): min / median / max per team, and all
   teams one after another;
 - `commands.checks.team_deviations` (every deviation rule) for every team;
+- `commands.home.run_home`: what each team's manager's App Home tab reads when opened
+  (their plan, deals, the team's action items, leaderboard and warnings);
 - the SQL each makes: statements and time in the database per team, the costliest
   statement shapes;
 - peak RSS of that process (VmHWM: ru_maxrss would include the parent's, Linux carries it
@@ -656,6 +658,20 @@ def analyze(url: str, profile: bool, trace: bool, charts: bool) -> dict[str, Any
     results["deviations_wall_s"] = time.perf_counter() - began
     results["deviation_shapes"] = sorted(
         ([s, n, t] for s, (n, t) in meter.by_shape.items()), key=lambda x: -x[2])[:8]
+
+    def home(session: Any, ws: Any, team: Any, config: Any) -> int:
+        """What the team's manager's Home tab reads when they open it."""
+        from commands.actors import Actor
+        from commands.home import run_home
+
+        manager = team.managers[0] if team.managers else team.members[0]
+        shown = run_home(session=session, actor=Actor(member=manager, workspace=ws), now=NOW)
+        return len(shown.parts)
+
+    log("analytics: the Home tab of every team's manager")
+    began = time.perf_counter()
+    results["home"] = per_team(home)
+    results["home_wall_s"] = time.perf_counter() - began
     results["rss_mb"] = peak_rss_mb()
     if charts:
         from jobs.chart import digest_chart
@@ -719,6 +735,7 @@ def report(db_label: str, gen: Generated | None, res: dict[str, Any],
     cold = res["cold"]
     print(f"first digest (cold: imports, statement cache): {fmt_s(cold['s'])}")
     for key, title in (("digest", "build_digest"), ("deviations", "team_deviations"),
+                       ("home", "a manager's Home tab (run_home)"),
                        ("charts", "build_digest + chart PNG")):
         rows = res.get(key)
         if not rows:
