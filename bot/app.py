@@ -427,13 +427,16 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
 
     @guard(app.action(SKIP_ACTION))
     def standup_skip(ack: Ack, body: dict[str, Any], action: dict[str, Any],
-                     respond: Respond) -> None:
+                     respond: Respond, client: WebClient) -> None:
         """Skip that day's stand-up; the prompt becomes the confirmation."""
         ack()
         reply = execute_args(deps, caller_of(body), "standup",
                              StandupSkip(date.fromisoformat(action["value"])),
                              request_key=f"action:{body['trigger_id']}")
-        send(respond, reply, replace_original=True)
+        if from_home(body):  # no prompt to replace: the tab shows it skipped
+            publish_home(caller_of(body), client)
+        else:
+            send(respond, reply, replace_original=True)
 
     @guard(app.action(AWAY_ACTION))
     def standup_away(ack: Ack, body: dict[str, Any], action: dict[str, Any],
@@ -442,7 +445,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         ack()
         client.views_open(trigger_id=body["trigger_id"],
                           view=standup_away_form(date.fromisoformat(action["value"]),
-                                                 caller_of(body).channel_id))
+                                                 caller_of(body).channel_id,
+                                                 from_home=from_home(body)))
 
     @guard(app.view(STANDUP_AWAY_CALLBACK))
     def submit_away(ack: Ack, body: dict[str, Any], view: dict[str, Any],
@@ -458,6 +462,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             return
         ack()
         notify(client, caller_of(body), reply)
+        if json.loads(view["private_metadata"]).get("home"):  # the tab shows it now
+            publish_home(caller_of(body), client)
 
     def on_warning(body: dict[str, Any], action: dict[str, Any], respond: Respond,
                    client: WebClient, act: Callable[..., T]) -> T | None:

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.render import Reply, escape, render
-from bot.standup_render import ANSWER_ACTION
+from bot.standup_render import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
 from bot.warning_render import warnings_with_buttons
 from commands.dates import format_day
 from commands.home import HomePart, HomeResult
@@ -76,17 +76,26 @@ def standup_line(home: HomeResult) -> str | None:
 
 
 def standup_blocks(home: HomeResult) -> list[Block]:
-    """The stand-up line, with a button to answer (or change the answer) while it counts."""
+    """The stand-up line, with the prompt's buttons while it counts: Answer (or Change
+    answer), and before it closes Skip today and Out of office."""
     line, st = standup_line(home), home.standup
     if line is None or st is None:
         return []
-    button = None
+    blocks: list[Block] = [SectionBlock(block_id="home_standup",
+                                        text=MarkdownTextObject(text=line))]
+    value = st.day.isoformat()
+    buttons = []
     if st.state in ("upcoming", "open", "closed", "answered", "skipped"):
-        button = ButtonElement(text="Change answer" if st.state == "answered" else "Answer",
-                               action_id=ANSWER_ACTION, value=st.day.isoformat(),
-                               style="primary" if st.state == "open" else None)
-    return [SectionBlock(block_id="home_standup", text=MarkdownTextObject(text=line),
-                         accessory=button)]
+        buttons.append(ButtonElement(
+            text="Change answer" if st.state == "answered" else "Answer",
+            action_id=ANSWER_ACTION, value=value,
+            style="primary" if st.state == "open" else None))
+    if st.state in ("upcoming", "open"):
+        buttons += [ButtonElement(text="Skip today", action_id=SKIP_ACTION, value=value),
+                    ButtonElement(text="Out of office", action_id=AWAY_ACTION, value=value)]
+    if buttons:
+        blocks.append(ActionsBlock(block_id="home_standup_actions", elements=buttons))
+    return blocks
 
 
 def home_view(home: HomeResult) -> View:

@@ -58,15 +58,16 @@ def standup_answer_form(draft: StandupDraft, channel_id: str | None, *,
     )
 
 
-def standup_away_form(day: date, channel_id: str | None) -> View:
-    """From and until which day you are out of office."""
+def standup_away_form(day: date, channel_id: str | None, *, from_home: bool = False) -> View:
+    """From and until which day you are out of office; `from_home`: asked from the Home
+    tab, which is drawn again once it is saved."""
     return View(
         type="modal",
         callback_id=STANDUP_AWAY_CALLBACK,
         title="Out of office",
         submit="Save",
         close="Cancel",
-        private_metadata=json.dumps({"channel_id": channel_id}),
+        private_metadata=json.dumps({"channel_id": channel_id, "home": from_home}),
         blocks=[
             InputBlock(block_id="start", label="From", element=DatePickerElement(
                 action_id="start", initial_date=day.isoformat())),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +12,14 @@ from sqlalchemy import Engine, func, select
 
 from bot.home import HOME_LOG_VISIT, HOME_REFRESH
 from bot.warning_render import ACK_ACTION, SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION
-from storage.models import Activity, Member, StandupAnswer, Team, WarningState
+from storage.models import (
+    Activity,
+    Member,
+    OutOfOffice,
+    StandupAnswer,
+    Team,
+    WarningState,
+)
 from tests.bot.test_http import Client, fill, slack  # noqa: F401  (the fixture)
 from tests.conftest import Chat, Clock
 
@@ -222,29 +229,35 @@ def test_a_click_on_someone_elses_warning_is_refused_by_dm_and_changes_nothing(
         assert not any(conn.execute(select(WarningState.acknowledged_by_id)).scalars())
 
 
-def standup_of(view: dict[str, Any]) -> dict[str, Any]:
-    [block] = [b for b in view["blocks"] if b.get("block_id") == "home_standup"]
-    return block
+def standup_of(view: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The stand-up line of a Home tab, and its buttons."""
+    [line] = [b["text"]["text"] for b in view["blocks"] if b.get("block_id") == "home_standup"]
+    return line, [e for b in view["blocks"] if b.get("block_id") == "home_standup_actions"
+                  for e in b["elements"]]
 
 
-@pytest.mark.parametrize(("utc_hour", "shown", "button"), [
-    (1, "*Stand-up of East, today*: opens at 09:30, answers until 11:30.", "Answer"),
+PROMPT_BUTTONS = ["Answer", "Skip today", "Out of office"]
+
+
+@pytest.mark.parametrize(("utc_hour", "shown", "buttons"), [
+    (1, "*Stand-up of East, today*: opens at 09:30, answers until 11:30.", PROMPT_BUTTONS),
     (2, ":speech_balloon: *Stand-up of East, today*: waiting for your answer until 11:30.",
-     "Answer"),
+     PROMPT_BUTTONS),
     (4, "*Stand-up of East, today*: not answered; the summary went out at 11:30. An answer "
-        "now joins its thread.", "Answer"),
+        "now joins its thread.", ["Answer"]),
 ])
 def test_the_home_tab_says_where_todays_standup_stands(
         slack: Client, team: Chat, clock: Clock, utc_hour: int, shown: str,  # noqa: F811
-        button: str) -> None:
+        buttons: list[str]) -> None:
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     clock.now = datetime(2026, 11, 23, utc_hour, 0, tzinfo=UTC)  # Monday, Shanghai +8
     open_home(slack, "UMIA")
-    block = standup_of(published(slack)[1])
-    assert block["text"]["text"] == shown
-    assert block["accessory"]["text"]["text"] == button
-    assert block["accessory"]["action_id"] == "standup_answer"
-    assert block["accessory"]["value"] == "2026-11-23"
+    line, elements = standup_of(published(slack)[1])
+    assert line == shown
+    assert [e["text"]["text"] for e in elements] == buttons
+    assert [e["action_id"] for e in elements] == [
+        "standup_answer", "standup_skip", "standup_ooo"][:len(buttons)]
+    assert {e["value"] for e in elements} == {"2026-11-23"}
 
 
 def test_no_standup_line_without_one_and_none_on_a_weekend(
@@ -254,9 +267,7 @@ def test_no_standup_line_without_one_and_none_on_a_weekend(
                 if b.get("block_id") == "home_standup"]
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     home_click(slack, "UMIA", HOME_REFRESH)
-    block = standup_of(published(slack, 2)[1])  # Sunday 22 Nov
-    assert block["text"]["text"] == "*Stand-up of East*: none today."
-    assert "accessory" not in block
+    assert standup_of(published(slack, 2)[1]) == ("*Stand-up of East*: none today.", [])
 
 
 def test_answering_from_the_home_tab_shows_it_answered(
@@ -264,8 +275,8 @@ def test_answering_from_the_home_tab_shows_it_answered(
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
     open_home(slack, "UMIA")
-    value = standup_of(published(slack)[1])["accessory"]["value"]
-    home_click(slack, "UMIA", "standup_answer", value, "home_standup")
+    answer = standup_of(published(slack)[1])[1][0]
+    home_click(slack, "UMIA", answer["action_id"], answer["value"], "home_standup_actions")
     form = slack.opened_view()
     assert json.loads(form["private_metadata"])["home"] is True
     status, body = slack.submit("UMIA", fill(form, 3, yesterday="Forecast call",
@@ -274,9 +285,42 @@ def test_answering_from_the_home_tab_shows_it_answered(
     calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postMessage" for x in c))
     dm = next(c for c in calls if c.method == "chat.postMessage")
     assert dm.body["channel"] == "UMIA" and "Your stand-up for today is in" in dm.body["text"]
-    block = standup_of(published(slack, 2)[1])
-    assert block["text"]["text"] == (":white_check_mark: *Stand-up of East, today*: "
-                                     "answered at 10:00.")
-    assert block["accessory"]["text"]["text"] == "Change answer"
+    line, elements = standup_of(published(slack, 2)[1])
+    assert line == ":white_check_mark: *Stand-up of East, today*: answered at 10:00."
+    assert [e["text"]["text"] for e in elements] == ["Change answer"]
     with engine.connect() as conn:
         assert conn.execute(select(StandupAnswer.today)).scalar_one() == "Pipeline review"
+
+
+def test_skip_today_from_the_home_tab(
+        slack: Client, team: Chat, clock: Clock, engine: Engine) -> None:  # noqa: F811
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    open_home(slack, "UMIA")
+    skip = standup_of(published(slack)[1])[1][1]
+    home_click(slack, "UMIA", skip["action_id"], skip["value"], "home_standup_actions")
+    line, elements = standup_of(published(slack, 2)[1])
+    assert line == "*Stand-up of East, today*: skipped."
+    assert [e["text"]["text"] for e in elements] == ["Answer"]
+    with engine.connect() as conn:
+        assert conn.execute(select(StandupAnswer.skipped)).scalar_one() is True
+    assert not slack.stub.of("response")  # no prompt to replace
+
+
+def test_out_of_office_from_the_home_tab(
+        slack: Client, team: Chat, clock: Clock, engine: Engine) -> None:  # noqa: F811
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    clock.now = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # before the prompt
+    open_home(slack, "UMIA")
+    away = standup_of(published(slack)[1])[1][2]
+    home_click(slack, "UMIA", away["action_id"], away["value"], "home_standup_actions")
+    form = slack.opened_view()
+    assert form["callback_id"] == "standup_ooo_form"
+    status, body = slack.submit("UMIA", fill(form, 5, end="2026-11-27"))
+    assert status == 200 and body == ""
+    line, elements = standup_of(published(slack, 2)[1])
+    assert line == "*Stand-up of East, today*: you are out of office."
+    assert elements == []
+    with engine.connect() as conn:
+        assert conn.execute(select(OutOfOffice.start_day, OutOfOffice.end_day)).one() == (
+            date(2026, 11, 23), date(2026, 11, 27))
