@@ -98,10 +98,17 @@ def standup_blocks(home: HomeResult) -> list[Block]:
     return blocks
 
 
+def _team_line(home: HomeResult, *, mrkdwn: bool) -> str:
+    """The user's team, or how to join one: for the tab (mrkdwn) or the console."""
+    if home.team_name:
+        return f"team {escape(home.team_name) if mrkdwn else home.team_name}"
+    add = "`/sales team add @you`" if mrkdwn else "/sales team add @you"
+    return f"not in a team yet: ask your manager to add you with {add}"
+
+
 def home_view(home: HomeResult) -> View:
     """The Home tab of one user: a greeting, what they can do from here, then each part."""
-    team = (f"team {escape(home.team_name)}" if home.team_name else
-            "not in a team yet: ask your manager to add you with `/sales team add @you`")
+    team = _team_line(home, mrkdwn=True)
     blocks: list[Block] = [
         HeaderBlock(text=f"Hi {home.name}"[:150]),
         _context(f"{format_day(home.today)} · {team}"),
@@ -122,8 +129,7 @@ def home_view(home: HomeResult) -> View:
 
 def home_text(home: HomeResult) -> str:
     """The Home tab as plain text, for the console and the demo."""
-    team = f"team {home.team_name}" if home.team_name else \
-        "not in a team yet: ask your manager to add you with /sales team add @you"
+    team = _team_line(home, mrkdwn=False)
     lines = [f"Hi {home.name} · {format_day(home.today)} · {team}", "[Log a visit] [Refresh]"]
     standup = standup_line(home)
     if standup is not None:
