@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -134,27 +135,42 @@ def run(
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
+        # SIGTERM (systemd, docker stop) stops it the way Ctrl+C does.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             SocketModeHandler(app, settings.slack_app_token).start()
+        except KeyboardInterrupt:
+            pass
         finally:
             scheduler.shutdown(wait=False)
             if workers is not None:
                 workers.shutdown()
+        typer.echo("salesbot stopped.")
         return
-    from bot.server import make_server, make_wsgi
+    from bot.server import Serving, make_server, make_wsgi
 
-    server = make_server(make_wsgi(app, engine), port=settings.port, threads=16)
-    typer.echo(f"salesbot is listening on http://0.0.0.0:{settings.port}/slack/events "
+    serving = Serving(make_server(make_wsgi(app, engine), port=settings.port, threads=16))
+
+    def stop(_signum: int, _frame: object) -> None:
+        if serving.stopping:  # asked twice: stop now
+            raise KeyboardInterrupt
+        serving.stop()
+
+    # Ctrl+C or SIGTERM (systemd, docker stop): take no new requests, finish those in
+    # progress, then stop. A second Ctrl+C stops at once.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    typer.echo(f"salesbot is listening on http://0.0.0.0:{serving.port}/slack/events "
                "(health: /healthz). Press Ctrl+C to stop.")
     try:
-        server.run()
+        serving.run()
     except KeyboardInterrupt:
         pass
     finally:
         scheduler.shutdown(wait=False)
-        server.close()
         if workers is not None:
             workers.shutdown()
+    typer.echo("salesbot stopped.")
 
 
 def default_command_workers(cpus: int, database_url: str) -> int:

@@ -3,7 +3,10 @@ served by waitress (a production WSGI server), not Bolt's development server."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -12,6 +15,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
 log = logging.getLogger(__name__)
+DRAIN_S = 5.0  # Slack waits 3 s for an acknowledgement: no request should need longer
+POLL_S = 1.0  # how often the loop checks for stop() if its wake-up did not arrive
+DRAIN_POLL_S = 0.05
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -40,15 +46,70 @@ def make_wsgi(app: App, engine: Engine) -> WSGIApp:
 
 def make_server(wsgi: WSGIApp, *, host: str = "0.0.0.0", port: int = 3000,
                 threads: int = 8) -> Any:
-    """A waitress server (not yet running); call .run() to serve and .close() to stop."""
+    """A waitress server, not yet running: serve it with `Serving(server).run()`."""
     from waitress.server import create_server
 
     return create_server(wsgi, host=host, port=port, threads=threads, ident="salesbot")
 
 
-def stop_server(server: Any) -> None:
-    """Stop a server running in another thread: its sockets are closed by its own loop,
-    which then returns from run()."""
-    from waitress import wasyncore
+class Serving:
+    """Serve a waitress server until `stop()` (called from another thread or a signal
+    handler), then stop gracefully: take no new connections, let the requests in progress
+    finish for up to `drain_s` seconds, and close.
 
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    Everything but setting the flag happens in the loop's own thread: waitress's close()
+    from another thread races with its select(). `stop()` wakes the loop through the
+    server's trigger; should that fail, the loop still looks every POLL_S seconds.
+    """
+
+    def __init__(self, server: Any, *, drain_s: float = DRAIN_S) -> None:
+        self.server = server
+        self.drain_s = drain_s
+        self._stopping = threading.Event()
+        self.draining = threading.Event()  # set once no new connection is taken
+
+    @property
+    def port(self) -> int:
+        return int(self.server.effective_port)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def run(self) -> None:
+        from waitress import wasyncore
+
+        sockets = self.server._map
+        poll = wasyncore.poll2 if self.server.adj.asyncore_use_poll else wasyncore.poll
+        try:
+            while sockets and not self._stopping.is_set():
+                poll(POLL_S, sockets)
+            # The listening socket only: the trigger stays to wake us as replies are ready.
+            wasyncore.dispatcher.close(self.server)
+            self.draining.set()
+            deadline = time.monotonic() + self.drain_s
+            while _in_progress(sockets) and time.monotonic() < deadline:
+                poll(DRAIN_POLL_S, sockets)
+            if _in_progress(sockets):
+                log.warning("stopping with requests still in progress after %s s",
+                            self.drain_s)
+        finally:
+            wasyncore.close_all(sockets)
+            self.server.task_dispatcher.shutdown(timeout=self.drain_s)
+            self.draining.set()
+
+    def stop(self) -> None:
+        """Ask the server to stop; returns at once (join the thread running run())."""
+        self._stopping.set()
+        with contextlib.suppress(OSError, ValueError):  # the loop looks again within POLL_S
+            self.server.trigger.pull_trigger()
+
+
+def _in_progress(sockets: dict[int, Any]) -> bool:
+    """Whether a connection has a request being received, run, or its reply being sent."""
+    from waitress.channel import HTTPChannel
+
+    return any(isinstance(channel, HTTPChannel)
+               and (channel.requests or channel.request is not None
+                    or channel.total_outbufs_len)
+               for channel in list(sockets.values()))

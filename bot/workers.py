@@ -96,8 +96,11 @@ class _Worker:
 
 def _serve(conn: Connection, config: WorkerConfig) -> None:
     """A worker process's main function."""
-    # Ctrl+C reaches the whole process group; the web process stops the workers itself.
+    # Ctrl+C reaches the whole process group, and `systemctl stop` sends SIGTERM to every
+    # process of the service: the web process stops the workers itself once the commands
+    # in progress are answered. Should it die instead, the pipe closes and so do we.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=config.log_level,
                         format="%(asctime)s %(levelname)s %(name)s [worker] %(message)s")
     try:
@@ -312,7 +315,7 @@ class CommandWorkers:
                         link.conn.send(None)  # after the queued commands
         for link in links:
             link.handle.join(STOP_TIMEOUT_S)
-            if link.handle.is_alive() and hasattr(link.handle, "terminate"):
-                log.warning("a command worker did not stop within %s s; terminating it",
+            if link.handle.is_alive() and hasattr(link.handle, "kill"):
+                log.warning("a command worker did not stop within %s s; killing it",
                             STOP_TIMEOUT_S)
-                link.handle.terminate()
+                link.handle.kill()  # it ignores SIGTERM

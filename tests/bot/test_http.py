@@ -21,7 +21,7 @@ from sqlalchemy import Engine, func, select
 import bot.app
 from bot.app import create_app
 from bot.dispatch import Deps
-from bot.server import make_server, make_wsgi, stop_server
+from bot.server import Serving, make_server, make_wsgi
 from storage.models import Activity, Deal, Member, Workspace
 from tests.conftest import NOW, Clock
 from tests.slack_stub import Call, SlackStub
@@ -158,13 +158,14 @@ def running_app(deps: Deps, engine: Engine) -> Iterator[Client]:
 @contextmanager
 def serving(app: App, engine: Engine, stub: SlackStub) -> Iterator[Client]:
     """`app` served over HTTP on a free local port until the block ends."""
-    server = make_server(make_wsgi(app, engine), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    serving = Serving(make_server(make_wsgi(app, engine), host="127.0.0.1", port=0,
+                                  threads=4))
+    thread = threading.Thread(target=serving.run, daemon=True)
     thread.start()
     try:
-        yield Client(server.effective_port, stub)
+        yield Client(serving.port, stub)
     finally:
-        stop_server(server)
+        serving.stop()
         thread.join(timeout=10)
         assert not thread.is_alive(), "the HTTP server did not stop"
 

@@ -1,0 +1,168 @@
+"""HTTP mode's server stops gracefully: on stop() (Ctrl+C or SIGTERM for `salesbot run`) it
+takes no new connections, answers the requests in progress, then closes."""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.server import Serving, make_server
+from tests.slack_stub import SlackStub
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_S = 10
+
+
+class SlowApp:
+    """A WSGI app whose /slow request runs until the test releases it."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, environ: dict[str, Any],
+                 start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ["PATH_INFO"] == "/slow":
+            self.entered.set()
+            assert self.release.wait(WAIT_S), "the test never released the request"
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"done"]
+
+
+@pytest.fixture
+def slow() -> Iterator[SlowApp]:
+    app = SlowApp()
+    yield app
+    app.release.set()
+
+
+def start(app: SlowApp, **kw: Any) -> tuple[Serving, threading.Thread]:
+    serving = Serving(make_server(app, host="127.0.0.1", port=0, threads=2), **kw)
+    thread = threading.Thread(target=serving.run, daemon=True)
+    thread.start()
+    return serving, thread
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT_S)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode()
+    finally:
+        conn.close()
+
+
+def in_background(port: int, path: str) -> tuple[threading.Thread, list[Any]]:
+    out: list[Any] = []
+
+    def fetch() -> None:
+        try:
+            out.append(get(port, path))
+        except Exception as exc:  # the test asserts on what came back
+            out.append(exc)
+
+    thread = threading.Thread(target=fetch, daemon=True)
+    thread.start()
+    return thread, out
+
+
+def test_stop_answers_the_request_in_progress_and_refuses_new_ones(slow: SlowApp) -> None:
+    serving, thread = start(slow)
+    assert get(serving.port, "/quick") == (200, "done")
+    client, answered = in_background(serving.port, "/slow")
+    assert slow.entered.wait(WAIT_S)
+
+    serving.stop()
+    assert serving.draining.wait(WAIT_S)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", serving.port), timeout=WAIT_S)
+    assert thread.is_alive(), "the server stopped before its request was answered"
+
+    slow.release.set()
+    client.join(WAIT_S)
+    assert answered == [(200, "done")]
+    thread.join(WAIT_S)
+    assert not thread.is_alive(), "the server did not stop after its last request"
+
+
+def test_a_request_still_running_after_the_drain_time_does_not_hold_the_stop(
+        slow: SlowApp) -> None:
+    serving, thread = start(slow, drain_s=0)
+    client, answered = in_background(serving.port, "/slow")
+    assert slow.entered.wait(WAIT_S)
+    serving.stop()
+    thread.join(WAIT_S)
+    assert not thread.is_alive(), "a stuck request kept the server from stopping"
+    slow.release.set()
+    client.join(WAIT_S)
+    assert len(answered) == 1 and isinstance(answered[0], ConnectionError)
+
+
+def test_stop_still_stops_the_server_when_its_wake_up_fails(
+        slow: SlowApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The loop is woken through a pipe; should writing to it fail (CI once saw EBADF
+    # there), stop() must neither raise nor leave the server running.
+    serving, thread = start(slow)
+    assert get(serving.port, "/quick") == (200, "done")
+
+    def broken(*_args: Any) -> None:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    monkeypatch.setattr(serving.server.trigger, "pull_trigger", broken)
+    serving.stop()
+    thread.join(WAIT_S)
+    assert not thread.is_alive(), "the server kept running after stop()"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_salesbot_run_stops_cleanly_on_sigterm_and_ctrl_c(
+        tmp_path: Path, signum: signal.Signals) -> None:
+    with SlackStub() as stub:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("SLACK_", "SALESBOT_")) and k not in ("DATABASE_URL", "PORT")}
+        env.update({
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+            "PYTHONUNBUFFERED": "1",
+            "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
+            "SLACK_API_URL": stub.api_url, "PORT": "0",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'salesbot.db'}",
+            "SALESBOT_COMMAND_WORKERS": "0",
+        })
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from bot.cli import main; main()", "run"], cwd=tmp_path,
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert proc.stdout is not None
+            seen = []
+            for line in proc.stdout:
+                seen.append(line)
+                if listening := re.search(r"listening on http://0\.0\.0\.0:(\d+)/", line):
+                    break
+            else:
+                raise AssertionError("salesbot run exited:\n" + "".join(seen))
+            port = int(listening.group(1))
+            assert port != 0  # the port it really listens on, when PORT=0 picks one
+            assert get(port, "/healthz") == (200, "ok\n")
+
+            proc.send_signal(signum)
+            rest, _ = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 0, "".join(seen) + rest
+    assert rest.rstrip().endswith("salesbot stopped."), rest
+    assert "Traceback" not in rest
