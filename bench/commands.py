@@ -663,7 +663,8 @@ def warm_up(server: Server, stub: Any, secret: str, jobs: list[Job], timeout: fl
 
 
 def serve_bare(port: int, secret: str) -> None:
-    """A Bolt app whose /visit and /deal only ack, on the same WSGI server as salesbot."""
+    """A Bolt app whose /visit and /deal only ack, on the same WSGI server as salesbot
+    (waitress with bot.server.HTTP_THREADS threads)."""
     from slack_bolt import Ack, App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
@@ -798,8 +799,11 @@ def run_loads(args: argparse.Namespace, stub: Any, url: str, db_label: str, work
     for line in app_server.log_path.read_text(errors="replace").splitlines():
         if line.startswith("[timing]"):  # from bench/timed_salesbot.py
             print(line)
+    from bot.server import HTTP_THREADS
+
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs shared by the load "
-          "generator, the stub, the servers (and PostgreSQL)")
+          "generator, the stub, the servers (and PostgreSQL); both apps on waitress with "
+          f"{HTTP_THREADS} threads")
     if broken:
         raise SystemExit(1)
 

@@ -149,7 +149,7 @@ def run(
         return
     from bot.server import Serving, make_server, make_wsgi
 
-    serving = Serving(make_server(make_wsgi(app, engine), port=settings.port, threads=16))
+    serving = Serving(make_server(make_wsgi(app, engine), port=settings.port))
 
     def stop(_signum: int, _frame: object) -> None:
         if serving.stopping:  # asked twice: stop now
