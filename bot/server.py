@@ -97,8 +97,11 @@ class Serving:
                 log.warning("stopping with requests still in progress after %s s",
                             self.drain_s)
         finally:
-            wasyncore.close_all(sockets)
+            # The task threads first: one finishing a request wakes the loop through the
+            # trigger, which must still be open (closed, its number may already belong to
+            # another file).
             self.server.task_dispatcher.shutdown(timeout=self.drain_s)
+            wasyncore.close_all(sockets)
             self.draining.set()
 
     def stop(self) -> None:

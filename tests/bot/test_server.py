@@ -127,6 +127,51 @@ def test_stop_still_stops_the_server_when_its_wake_up_fails(
     assert not thread.is_alive(), "the server kept running after stop()"
 
 
+def test_a_request_finishing_as_the_server_stops_still_finds_its_trigger_open(
+        slow: SlowApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A request's thread wakes the loop once more after its reply is sent. Were the
+    # sockets closed first, that write would go to a closed pipe (EBADF), or to whatever
+    # file has since been given its number: waitress's threads must stop first.
+    serving, thread = start(slow)
+    server = serving.server
+    at_the_end, go_on, closing = threading.Event(), threading.Event(), threading.Event()
+    woken: list[Any] = []
+    pull, shutdown, close = server.pull_trigger, server.task_dispatcher.shutdown, \
+        server.trigger.close
+
+    def pull_at_the_end() -> None:
+        if sys._getframe(1).f_code.co_name == "service" and serving.stopping:
+            at_the_end.set()  # the request is done; hold its thread here
+            assert go_on.wait(WAIT_S)
+        try:
+            pull()
+            woken.append("ok")
+        except OSError as exc:
+            woken.append(exc)
+
+    def closing_then(real: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kw: Any) -> Any:
+            closing.set()
+            return real(*args, **kw)
+        return wrapped
+
+    monkeypatch.setattr(server, "pull_trigger", pull_at_the_end)
+    monkeypatch.setattr(server.task_dispatcher, "shutdown", closing_then(shutdown))
+    monkeypatch.setattr(server.trigger, "close", closing_then(close))
+    client, answered = in_background(serving.port, "/slow")
+    assert slow.entered.wait(WAIT_S)
+    serving.stop()
+    slow.release.set()
+    assert at_the_end.wait(WAIT_S)
+    assert closing.wait(WAIT_S)  # the loop has begun to shut down...
+    go_on.set()  # ...and now the request's thread wakes it
+    client.join(WAIT_S)
+    thread.join(WAIT_S)
+    assert answered == [(200, "done")]
+    assert woken and woken[-1] == "ok", woken
+    assert not thread.is_alive()
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_salesbot_run_stops_cleanly_on_sigterm_and_ctrl_c(
         tmp_path: Path, signum: signal.Signals) -> None:
