@@ -137,11 +137,13 @@ def run(
         typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
         # SIGTERM (systemd, docker stop) stops it the way Ctrl+C does.
         signal.signal(signal.SIGTERM, signal.default_int_handler)
+        handler = SocketModeHandler(app, settings.slack_app_token)
         try:
-            SocketModeHandler(app, settings.slack_app_token).start()
+            handler.start()
         except KeyboardInterrupt:
             pass
         finally:
+            handler.close()  # no new requests from Slack
             scheduler.shutdown(wait=False)
             if workers is not None:
                 workers.shutdown()

@@ -84,6 +84,7 @@ class Serving:
 
         sockets = self.server._map
         poll = wasyncore.poll2 if self.server.adj.asyncore_use_poll else wasyncore.poll
+        interrupted = True  # until the loop ends normally (a second Ctrl+C does not wait)
         try:
             while sockets and not self._stopping.is_set():
                 poll(POLL_S, sockets)
@@ -96,11 +97,12 @@ class Serving:
             if _in_progress(sockets):
                 log.warning("stopping with requests still in progress after %s s",
                             self.drain_s)
+            interrupted = False
         finally:
             # The task threads first: one finishing a request wakes the loop through the
             # trigger, which must still be open (closed, its number may already belong to
             # another file).
-            self.server.task_dispatcher.shutdown(timeout=self.drain_s)
+            self.server.task_dispatcher.shutdown(timeout=0 if interrupted else self.drain_s)
             wasyncore.close_all(sockets)
             self.draining.set()
 

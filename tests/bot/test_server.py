@@ -111,6 +111,38 @@ def test_a_request_still_running_after_the_drain_time_does_not_hold_the_stop(
     assert len(answered) == 1 and isinstance(answered[0], ConnectionError)
 
 
+def test_a_second_ctrl_c_stops_without_waiting_for_the_requests_in_progress(
+        slow: SlowApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    from waitress import wasyncore
+
+    real_poll = wasyncore.poll
+
+    def poll(timeout: float, sockets: dict[int, Any]) -> None:
+        if serving.stopping:
+            raise KeyboardInterrupt  # what `salesbot run` raises on a second Ctrl+C
+        real_poll(timeout, sockets)
+
+    monkeypatch.setattr(wasyncore, "poll", poll)
+    serving = Serving(make_server(slow, host="127.0.0.1", port=0, threads=2),
+                      drain_s=WAIT_S * 3)
+    ended: list[str] = []
+
+    def run() -> None:
+        try:
+            serving.run()
+        except KeyboardInterrupt:
+            ended.append("interrupted")
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    in_background(serving.port, "/slow")
+    assert slow.entered.wait(WAIT_S)
+    serving.stop()
+    thread.join(WAIT_S)
+    assert not thread.is_alive(), "the server waited for the request after all"
+    assert ended == ["interrupted"]
+
+
 def test_stop_still_stops_the_server_when_its_wake_up_fails(
         slow: SlowApp, monkeypatch: pytest.MonkeyPatch) -> None:
     # The loop is woken through a pipe; should writing to it fail (CI once saw EBADF
