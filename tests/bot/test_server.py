@@ -221,6 +221,8 @@ def test_salesbot_run_stops_cleanly_on_sigterm_and_ctrl_c(
         proc = subprocess.Popen(
             [sys.executable, "-c", "from bot.cli import main; main()", "run"], cwd=tmp_path,
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        watchdog = threading.Timer(60, proc.kill)  # a hang fails the test, not the run
+        watchdog.start()
         try:
             assert proc.stdout is not None
             seen = []
@@ -237,6 +239,7 @@ def test_salesbot_run_stops_cleanly_on_sigterm_and_ctrl_c(
             proc.send_signal(signum)
             rest, _ = proc.communicate(timeout=60)
         finally:
+            watchdog.cancel()
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
