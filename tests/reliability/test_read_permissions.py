@@ -20,7 +20,7 @@ from sqlalchemy import Engine, text
 
 from bot.dispatch import Caller, actor_for
 from bot.render import Reply
-from commands.errors import PermissionDenied
+from commands.errors import PermissionDenied, UsageError
 from commands.home import HomePart, run_home
 from storage.db import make_engine, make_session_factory, upgrade
 from tests.conftest import NOW, PG_URL, _backends, _pg_database
@@ -234,3 +234,35 @@ def test_team_report_names_teammates_deals_only_where_their_cards_are_readable(
         shown = reply.plain()
         assert "Globex pilot" in shown
         assert ("Acme renewal" in shown) == sees_bobs, (user, setting, shown)
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_only_a_manager_of_the_team_or_an_admin_sets_deal_cards(engine: Engine,
+                                                                actor: str) -> None:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            before = snapshot(conn)
+            try:
+                outcome: Any = chat(conn).as_(ACTORS[actor], "/sales config deal_cards:own")
+            except PermissionDenied as exc:
+                outcome = exc
+            changed = changed_tables(before, snapshot(conn))
+        finally:
+            outer.rollback()
+    if actor in OVER:
+        assert isinstance(outcome, Reply)
+        assert "reps see only their own deal cards" in outcome.plain()
+        assert changed == ["team_settings"]
+    else:
+        assert isinstance(outcome, PermissionDenied) and changed == []
+
+
+def test_deal_cards_takes_team_or_own(engine: Engine) -> None:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            with pytest.raises(UsageError, match="`deal_cards:maybe` is not a choice"):
+                chat(conn).as_("mia", "/sales config deal_cards:maybe")
+        finally:
+            outer.rollback()
