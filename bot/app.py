@@ -46,17 +46,17 @@ from bot.warning_render import (
     render_acted,
     snooze_form,
 )
-from commands.actors import Profile
+from commands.actors import Profile, require_deal_edit
 from commands.customers import suggest_customers
 from commands.dates import local_today
-from commands.deal import DealDetail, DealLost, DealUpdate, parse_deal, run_deal
+from commands.deal import DealDetail, DealLost, DealUpdate, deal_detail
 from commands.dispatch import COMMANDS
-from commands.errors import PermissionDenied, UserFacingError
+from commands.errors import UserFacingError
 from commands.home import run_home
 from commands.money import parse_amount, parse_currency
 from commands.sales import join_team_channel
 from commands.standup import StandupAnswerArgs, StandupAway, StandupSkip, standup_draft
-from commands.visit import VisitArgs, parse_deal_ref
+from commands.visit import VisitArgs, load_deal, parse_deal_ref
 from commands.warnings import (
     acknowledge_warning,
     parse_warning_value,
@@ -352,13 +352,10 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         with deps.session_factory.begin() as session:
             now = deps.clock()
             actor = actor_for(session, deps, caller, now)
-            detail = run_deal(parse_deal(f"D-{number}"), session=session, actor=actor, now=now)
-        assert isinstance(detail, DealDetail)
-        if not detail.can_edit:
-            raise PermissionDenied(
-                f"{detail.deal.ref} belongs to {detail.deal.owner}. Only they, their manager "
-                "or an admin can change it.")
-        return detail
+            deal = load_deal(session, actor, parse_deal_ref(f"D-{number}"))
+            # who may change a deal may read it: say the former, it is what the button does
+            require_deal_edit(actor, deal)
+            return deal_detail(session, actor, deal, now)
 
     @guard(app.view(DEAL_EDIT_CALLBACK))
     def submit_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],

@@ -552,6 +552,9 @@ def render_config(r: ConfigResult) -> Reply:
     lines = [escape(r.message)] if r.message else []
     lines.append(f"*Settings of {escape(r.team_name)}*")
     lines.append(f"Weekly digest: {r.digest}")
+    lines.append(f"Deal cards: `deal_cards:{r.deal_cards}` (reps see "
+                 + ("their teammates' deal cards too)" if r.deal_cards == "team"
+                    else "only their own deal cards)"))
     lines.append("Warnings: " + " ".join(f"`{k}:{v}`" for k, v in r.warnings))
     return text_reply("\n".join(lines))
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from commands.access import require_read_team
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today, parse_day
 from commands.errors import PermissionDenied, UsageError
@@ -153,6 +154,8 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
                             (line_of(found, today),))
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
     team = person.team if person and person.team else find_team(session, actor, args.team_name)
+    # action items come out of the team's review: the team reads them all, not only its own
+    require_read_team(actor, team, "action items")
     today = local_today(now, team.timezone)
     since = now - timedelta(days=RECENT_DONE_DAYS) if args.include_done else None
     items = repo.action_items(session, team.id, owner_id=person.id if person else None,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from commands.access import DEAL_CARDS, DEFAULT_DEAL_CARDS
 from commands.actors import Actor
 from commands.deviations import (
     CONFIG_KEYS,
@@ -31,13 +32,22 @@ class ConfigArgs:
     digest_off: bool = False
     warnings: dict[str, str] | None = None
     team_name: str | None = None
+    deal_cards: str | None = None  # "team" or "own"
 
 
 def parse_config(text: str) -> ConfigArgs:
-    """`/sales config [digest:mon-08:30|off] [warnings key:value ...] [team:"East"]`."""
-    words = parse_words(text, ("digest", "team", *CONFIG_KEYS))
+    """`/sales config [digest:mon-08:30|off] [deal_cards:team|own] [warnings key:value ...]
+    [team:"East"]`."""
+    words = parse_words(text, ("digest", "team", "deal_cards", *CONFIG_KEYS))
     opts = dict(words.options)
     team_name = opts.pop("team", None)
+    deal_cards = opts.pop("deal_cards", None)
+    if deal_cards is not None:
+        deal_cards = deal_cards.strip().lower()
+        if deal_cards not in DEAL_CARDS:
+            raise UsageError(f"`deal_cards:{deal_cards}` is not a choice: deal_cards:team lets "
+                             "reps see their teammates' deal cards, deal_cards:own only their "
+                             "own.")
     digest = None
     digest_off = False
     if "digest" in opts:
@@ -60,7 +70,7 @@ def parse_config(text: str) -> ConfigArgs:
     warnings = opts or None
     if warnings is not None:
         parse_rule_config(warnings)  # reject bad values before anything is written
-    return ConfigArgs(digest, digest_off, warnings, team_name)
+    return ConfigArgs(digest, digest_off, warnings, team_name, deal_cards)
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,7 @@ class ConfigResult:
     message: str
     digest: str  # "Mon 08:30 (each manager's timezone)" or "off"
     warnings: tuple[tuple[str, str], ...]
+    deal_cards: str = DEFAULT_DEAL_CARDS
 
 
 def rule_config(settings: TeamSettings | None) -> RuleConfig:
@@ -91,7 +102,8 @@ def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
                now: datetime) -> ConfigResult:
     team = find_team(session, actor, args.team_name)
     settings = repo.team_settings(session, team.id)
-    changing = args.digest is not None or args.digest_off or args.warnings is not None
+    changing = (args.digest is not None or args.digest_off or args.warnings is not None
+                or args.deal_cards is not None)
     message = ""
     if changing:
         if not (actor.is_admin or actor.manages(team)):
@@ -99,7 +111,8 @@ def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
                                    "settings; `/sales config` shows them.")
         if settings is None:
             settings = TeamSettings(team_id=team.id, digest_day=0, digest_time="08:30",
-                                    digest_enabled=True, warnings="")
+                                    digest_enabled=True, warnings="",
+                                    deal_cards=DEFAULT_DEAL_CARDS)
             session.add(settings)
         changed = []
         if args.digest_off:
@@ -109,6 +122,11 @@ def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
             settings.digest_day, settings.digest_time = args.digest
             settings.digest_enabled = True
             changed.append(f"the weekly digest goes out {digest_text(settings)}")
+        if args.deal_cards is not None:
+            settings.deal_cards = args.deal_cards
+            changed.append("reps see " + ("their teammates' deal cards"
+                                          if args.deal_cards == "team"
+                                          else "only their own deal cards"))
         if args.warnings is not None:
             merged = parse_rule_config(args.warnings, rule_config(settings))
             settings.warnings = " ".join(f"{k}:{v}" for k, v in
@@ -121,7 +139,8 @@ def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
         message = f"Updated {team.name}: " + "; ".join(changed) + "."
     current = rule_config(settings)
     return ConfigResult(team.name, message, digest_text(settings),
-                        tuple(format_rule_config(current).items()))
+                        tuple(format_rule_config(current).items()),
+                        settings.deal_cards if settings is not None else DEFAULT_DEAL_CARDS)
 
 
 def _changed_keys(config: RuleConfig) -> set[str]:

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from commands.access import require_read_deal, require_read_person
 from commands.actors import Actor, can_edit_deal, require_deal_edit, resolve_mention
 from commands.customers import find_or_create_customer
 from commands.dates import local_today, parse_day
-from commands.errors import PermissionDenied, UsageError
+from commands.errors import UsageError
 from commands.money import Money, parse_amount, parse_currency
 from commands.text import Mention, as_mention, choice, parse_words, yes_no
 from commands.visit import load_deal, parse_deal_ref, parse_tier
@@ -279,6 +280,7 @@ def run_deal(args: DealArgs, *, session: Session, actor: Actor, now: datetime) -
         return _create(args, session, actor, now)
     deal = load_deal(session, actor, args.number)
     if isinstance(args, DealShow):
+        require_read_deal(session, actor, deal)
         return deal_detail(session, actor, deal, now)
     require_deal_edit(actor, deal)
     if isinstance(args, DealWon):
@@ -456,10 +458,7 @@ def _list(args: DealList, session: Session, actor: Actor, now: datetime) -> Deal
     owner = actor.member
     if args.owner is not None:
         owner = resolve_mention(session, actor, args.owner, now)
-        if owner.id != actor.member.id and not (actor.is_admin or actor.manages(owner.team)):
-            raise PermissionDenied(
-                f"Only {owner.name}'s manager or an admin can list {owner.name}'s deals."
-            )
+        require_read_person(actor, owner, "open deals")
     stages = _stage_map(session, actor.workspace.id)
     by_stage: dict[str, list[DealView]] = defaultdict(list)
     totals: dict[str, Decimal] = defaultdict(Decimal)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from commands.access import can_read_digest
 from commands.actions import line_of as action_line
 from commands.actors import Actor
 from commands.checks import team_inputs
@@ -279,7 +280,7 @@ def run_digest(args: DigestArgs, *, session: Session, actor: Actor,
                now: datetime) -> DigestResult:
     """Build the weekly digest of a team on demand."""
     team = find_team(session, actor, args.team_name)
-    if not (actor.is_admin or actor.manages(team)):
+    if not can_read_digest(actor.member, team):
         raise PermissionDenied(f"The digest of {team.name} is for its managers; "
                                "`/sales report` shows your own scorecard.")
     return build_digest(session, actor.workspace, team, now)

@@ -55,6 +55,7 @@ SALES = """*`/sales` — teams, roles, reports and leaderboards*
 `/sales action add @bob "Call 5 B-tier accounts" due:friday` · `/sales action done A-3` ·
   `/sales action list [@bob] [all]` — PDCA action items from the weekly review
 `/sales config` — the team's settings · `/sales config digest:mon-08:30|off` ·
+  `/sales config deal_cards:team|own` (may reps see teammates' deal cards) ·
   `/sales config warnings stale_days:14 pace_threshold:0.85` (managers)
 `/sales warnings [team:"East"]` — the deviation warnings firing now, with who snoozed or
   acknowledged them (they are also posted in the team channel at 10:00 and 15:00)

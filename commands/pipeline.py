@@ -9,6 +9,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from commands.access import deal_owners_named, require_read_person, require_read_team
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import UsageError
@@ -102,6 +103,10 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     if person is None and not args.team and actor.member.role.value == "rep":
         person = actor.member
     team = team_for(session, actor, person)
+    if person is not None:
+        require_read_person(actor, person, "pipeline", team_hint="/pipeline team")
+    else:
+        require_read_team(actor, team, "pipeline")
     ids = [person.id] if person else [m.id for m in team.members]
     ws = actor.workspace
     currency = ws.default_currency
@@ -134,6 +139,8 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     closing = [d for d in repo.open_closing_between(session, ids, period.start, period.end)
                if d.currency == currency]
     closing_sum = sum((d.amount for d in closing), Decimal(0))
+    named = set(deal_owners_named(session, actor.member, team, ids))
+    listed = [d for d in closing if d.owner_id in named]
     won, lost, _, _, _ = repo.rate_counts(session, ids, now - timedelta(days=TRAILING_DAYS),
                                           today - timedelta(days=TRAILING_DAYS))
     trailing = win_rate(won, lost) if won + lost >= MIN_CLOSED else None
@@ -144,7 +151,7 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         probability_source="history" if use_history else "configured",
         closed_deals=closed_deals, period=period, remaining_target=remaining,
         closing_in_period=closing_sum,
-        closing_deals=tuple((d.ref, d.name, d.amount) for d in closing[:5]),
+        closing_deals=tuple((d.ref, d.name, d.amount) for d in listed[:5]),
         coverage=coverage, healthy=coverage_healthy(coverage, rate), win_rate=rate,
         other_currencies=tuple(others),
     )

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from commands.access import deal_owners_named, require_read_person, require_read_team
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import UsageError
@@ -200,14 +201,20 @@ def _period(kind: str, given: Period | None, today: date) -> Period:
 
 def _scope(session: Session, actor: Actor, args: ReportArgs,
            now: datetime) -> tuple[Team, Member | None]:
+    """The team and person (None: the whole team) the report is about, if the actor may
+    read them."""
     if args.scope is not None:
         person = resolve_mention(session, actor, args.scope, now)
+        require_read_person(actor, person, "scorecard", team_hint="/sales report team")
         return team_for(session, actor, person), person
     if args.team or args.team_name:
-        return find_team(session, actor, args.team_name), None
-    if actor.member.role.value == "rep":
+        team = find_team(session, actor, args.team_name)
+    elif actor.member.role.value == "rep":
         return team_for(session, actor, actor.member), actor.member
-    return find_team(session, actor, None), None
+    else:
+        team = find_team(session, actor, None)
+    require_read_team(actor, team, "report")
+    return team, None
 
 
 def run_report(args: ReportArgs, *, session: Session, actor: Actor,
@@ -241,13 +248,16 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     reach = pd.DataFrame(repo.stage_reach(session, ids, since), columns=["position", "deals"])
     funnel = stage_funnel(reach, stages)
     start_at, end_at = period_bounds(period, team.timezone)
+    named = deal_owners_named(session, actor.member, team, ids)
     moves = pd.DataFrame(
         [(f"D-{n}", nm, Decimal(a) / 100, c, o, w, t)
-         for n, nm, a, c, o, w, t in repo.stage_moves(session, ids, start_at, end_at)],
+         for n, nm, a, c, o, w, t in repo.stage_moves(session, named, start_at, end_at)],
         columns=["ref", "name", "amount", "currency", "from_stage", "to_stage", "at"])
     top = top_moves(moves)
     cutoff = today - timedelta(days=STALE_DAYS)
     stale_count, stale = repo.stale_deals(session, ids, cutoff, now - timedelta(days=STALE_DAYS))
+    if named != ids:
+        _, stale = repo.stale_deals(session, named, cutoff, now - timedelta(days=STALE_DAYS))
     tiers = repo.visits_by_tier(session, ids, period.start, min(period.end, today))
     return ReportResult(
         scope_name=person.name if person else team.name,
@@ -275,6 +285,7 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     """Rank a team's reps on one metric by attainment of their targets."""
     ws = actor.workspace
     team = find_team(session, actor, args.team_name)
+    require_read_team(actor, team, "leaderboard")
     today = local_today(now, team.timezone)
     period = _period(args.period_kind, args.period, today)
     hol = repo.holidays(session, team.id)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from commands.access import readable_member_ids
 from commands.actors import Actor
 from commands.dates import local_today
 from commands.errors import UsageError
@@ -37,16 +38,13 @@ def run_export(args: ExportArgs, *, session: Session, actor: Actor,
                now: datetime) -> ExportResult:
     """Export what the caller may see: a rep their own, a manager their teams', an admin all."""
     me = actor.member
-    if actor.is_admin:
-        ids = None
+    ids = readable_member_ids(me)
+    if ids is None:
         scope = f"everything in {actor.workspace.name}"
     elif me.managed_teams:
-        members = {m.id for team in me.managed_teams for m in team.members} | {me.id}
-        ids = sorted(members)
         scope = "your team" + ("s " if len(me.managed_teams) > 1 else " ") + ", ".join(
             t.name for t in me.managed_teams)
     else:
-        ids = [me.id]
         scope = "your own customers, visits, deals and targets"
     tables = export_tables(session, actor.workspace.id, ids)
     day = local_today(now, me.timezone).isoformat()

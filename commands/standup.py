@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from commands.access import require_read_team
 from commands.actors import Actor
 from commands.dates import format_day, local_today, parse_day
 from commands.errors import PermissionDenied, UsageError, UserFacingError
@@ -766,6 +767,7 @@ def _now(args: StandupNow, session: Session, actor: Actor, now: datetime) -> Sta
 def _report(args: StandupReportArgs, session: Session, actor: Actor,
             now: datetime) -> StandupReport:
     team = find_team(session, actor, args.team)
+    require_read_team(actor, team, "stand-up report")
     today = local_today(now, team.timezone)
     day = parse_day(args.day, today=today, prefer="past", option="report") if args.day else today
     cfg = standups.config_for(session, team.id)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from commands.access import require_read_person, require_read_team
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import PermissionDenied, UsageError
@@ -80,6 +81,7 @@ class TargetLock:
 class PlanArgs:
     scope: Mention | None
     period: Period | None
+    team: bool = False  # `/plan team`: the team's plan, also for a rep
 
 
 TargetArgs = TargetSet | TargetShow | TargetLock
@@ -182,7 +184,8 @@ def parse_plan(text: str) -> PlanArgs:
             raise UsageError(
                 f"`{p}` is not a person or a period; try `/plan @alice month:2026-12`."
             )
-    return PlanArgs(scope, _period_from(words.options, words.positionals))
+    is_team = scope is None and any(p.lower() == "team" for p in words.positionals)
+    return PlanArgs(scope, _period_from(words.options, words.positionals), is_team)
 
 
 # --- running -------------------------------------------------------------------------------
@@ -228,6 +231,15 @@ def team_for(session: Session, actor: Actor, person: Member | None) -> Team:
             )
         return person.team
     return find_team(session, actor, None)
+
+
+def _require_read(actor: Actor, team: Team, person: Member | None, what: str,
+                  team_command: str) -> None:
+    """Refuse unless the actor may read the person's (or, without one, the team's) `what`."""
+    if person is not None:
+        require_read_person(actor, person, what, team_hint=team_command)
+    else:
+        require_read_team(actor, team, what)
 
 
 def _scope_key(team: Team, person: Member | None) -> str:
@@ -404,6 +416,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
         return _set(args, session, actor, team, person, now)
     if person is None and not args.is_team:
         person = actor.member if actor.member.role.value == "rep" else None
+    _require_read(actor, team, person, "targets", "/target show team")
     today = local_today(now, team.timezone)
     period = args.period or period_containing("quarter", today)
     hol = repo.holidays(session, team.id)
@@ -511,9 +524,10 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
     """Work back from the revenue still to win to the visits needed per working day."""
     ws = actor.workspace
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
-    if person is None and actor.member.role.value == "rep":
+    if person is None and not args.team and actor.member.role.value == "rep":
         person = actor.member
     team = team_for(session, actor, person)
+    _require_read(actor, team, person, "plan", "/plan team")
     today = local_today(now, team.timezone)
     period = args.period or period_containing("month", today)
     hol = repo.holidays(session, team.id)

@@ -24,6 +24,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commands.access import require_read_team
 from commands.actors import Actor
 from commands.checks import team_deviations
 from commands.config import rule_config
@@ -160,8 +161,7 @@ def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
                  now: datetime) -> WarningsResult:
     """List the team's warnings firing now, with their snooze and acknowledgement."""
     team = find_team(session, actor, args.team_name)
-    if not (actor.is_admin or actor.manages(team) or actor.member.team_id == team.id):
-        raise PermissionDenied(f"The warnings of {team.name} are for its members and managers.")
+    require_read_team(actor, team, "warnings")
     config = team_config(session, team)
     ws = session.get_one(Workspace, team.workspace_id)
     states = states_of(session, team.id)

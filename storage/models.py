@@ -528,6 +528,8 @@ class TeamSettings(Base):
     digest_time: Mapped[str] = mapped_column(String(5), default="08:30")
     digest_enabled: Mapped[bool] = mapped_column(default=True)
     warnings: Mapped[str] = mapped_column(Text, default="")  # key:value pairs
+    # whether reps see teammates' deal cards ("team") or only their own ("own")
+    deal_cards: Mapped[str] = mapped_column(String(8), default="team", server_default="team")
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
