@@ -100,7 +100,8 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             cumulative_share=(found.expected_share(period, yesterday) if found.seasonal
                               else None),
             rates=rates,
-            visits_logged=int(actual_for(session, "visits", ids, period, team.timezone)),
+            visits_logged=int(actual_for(session, "visits", ids, period, team.timezone,
+                                         today=today)),
             visits_expected=(visits_target.expected_share(period, yesterday) or Decimal(0))
             * visits_target.value if visits_target is not None else None,
             open_pipeline_in_period=closing,
@@ -151,7 +152,8 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             * progress_days.elapsed / progress_days.total)
     funnel = FunnelInput(
         subject=f"team:{team.id}", who=team.name, stages=frame,
-        visits=int(actual_for(session, "visits", team_ids, period, team.timezone)),
+        visits=int(actual_for(session, "visits", team_ids, period, team.timezone,
+                              today=today)),
         visits_planned=visits_planned,
         opportunities=int(actual_for(session, "opportunities", team_ids, period,
                                      team.timezone)),

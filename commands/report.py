@@ -28,6 +28,7 @@ from commands.plan import (
     win_rate_by_value,
 )
 from commands.sales import find_team
+from commands.tally import view_timezone, visit_tally
 from commands.targets import (
     METRICS,
     PERIOD_OPTIONS,
@@ -216,14 +217,15 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     ws = actor.workspace
     team, person = _scope(session, actor, args, now)
     ids = [person.id] if person else [m.id for m in team.members]
-    today = local_today(now, team.timezone)
+    tz = view_timezone(team, person)
+    today = local_today(now, tz)
     period = _period(args.period_kind, args.period, today)
     hol = repo.holidays(session, team.id)
     progress = working_day_progress(period, today, hol)
     currency = ws.default_currency
     lines = []
     for metric in METRICS:
-        actual = actual_for(session, metric, ids, period, team.timezone)
+        actual = actual_for(session, metric, ids, period, tz, today=today)
         found = target_plan(session, ws, team, person, metric, period, hol)
         if found is None:
             lines.append(MetricLine(metric, None, actual, None))
@@ -240,7 +242,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     stages = [s.name for s in repo.stages(session, ws.id) if not s.is_lost]
     reach = pd.DataFrame(repo.stage_reach(session, ids, since), columns=["position", "deals"])
     funnel = stage_funnel(reach, stages)
-    start_at, end_at = period_bounds(period, team.timezone)
+    start_at, end_at = period_bounds(period, tz)
     moves = pd.DataFrame(
         [(f"D-{n}", nm, Decimal(a) / 100, c, o, w, t)
          for n, nm, a, c, o, w, t in repo.stage_moves(session, ids, start_at, end_at)],
@@ -248,7 +250,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     top = top_moves(moves)
     cutoff = today - timedelta(days=STALE_DAYS)
     stale_count, stale = repo.stale_deals(session, ids, cutoff, now - timedelta(days=STALE_DAYS))
-    tiers = repo.visits_by_tier(session, ids, period.start, min(period.end, today))
+    tiers = visit_tally(session, ids, period, today)
     return ReportResult(
         scope_name=person.name if person else team.name,
         period=period,
@@ -266,7 +268,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
                      str(r["to_stage"])) for r in top.to_dict("records")),
         stale_count=stale_count,
         stale=tuple((d.ref, d.name, d.amount, d.currency, last) for d, last in stale),
-        visits_by_tier=tuple((t, tiers.get(t, 0)) for t in ("A", "B", "C")),
+        visits_by_tier=tiers.by_tier,
     )
 
 
@@ -287,7 +289,8 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
         scores.append({
             "rep": rep.name, "metric": args.metric,
             "target": found.value if found is not None else Decimal(0),
-            "actual": actual_for(session, args.metric, [rep.id], period, team.timezone),
+            "actual": actual_for(session, args.metric, [rep.id], period, team.timezone,
+                                 today=today),
         })
     board = leaderboard(pd.DataFrame(scores))
     rows = tuple(

@@ -38,6 +38,7 @@ from commands.plan import (
     split_across_reps,
 )
 from commands.sales import find_team
+from commands.tally import view_timezone, visit_tally
 from commands.text import Mention, as_mention, choice, parse_words
 from storage import repo
 from storage.models import Member, PeriodLock, Target, TargetChange, Team, Workspace
@@ -240,7 +241,11 @@ def period_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
     return start, datetime.combine(period.end + timedelta(days=1), time(), zone)
 
 
-def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz: str) -> Decimal:
+def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz: str,
+               *, today: date | None = None) -> Decimal:
+    """The actual of `metric` in `period`, read in the view's timezone `tz` up to its `today`."""
+    if metric == "visits":  # the same count as every breakdown of visits (commands.tally)
+        return Decimal(visit_tally(session, ids, period, today).total)
     start_at, end_at = period_bounds(period, tz)
     minor = repo.metric_actual(session, metric, ids, period.start, period.end, start_at, end_at)
     return Decimal(minor) / 100
@@ -404,7 +409,8 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
         return _set(args, session, actor, team, person, now)
     if person is None and not args.is_team:
         person = actor.member if actor.member.role.value == "rep" else None
-    today = local_today(now, team.timezone)
+    tz = view_timezone(team, person)
+    today = local_today(now, tz)
     period = args.period or period_containing("quarter", today)
     hol = repo.holidays(session, team.id)
     ids = [person.id] if person else [m.id for m in team.members]
@@ -415,7 +421,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
         if found is None:
             continue
         currency = currency or found.currency
-        actual = actual_for(session, args.metric, ids, p, team.timezone)
+        actual = actual_for(session, args.metric, ids, p, tz, today=today)
         progress = working_day_progress(p, today, hol)
         share = (found.expected_share(p, today - timedelta(days=1)) if found.seasonal
                  else None)
