@@ -36,6 +36,7 @@ from commands.targets import (
     period_bounds,
     target_plan,
     team_for,
+    tracking,
 )
 from commands.text import Mention, as_mention, choice, parse_words
 from storage import repo
@@ -230,11 +231,11 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
         if found is None:
             lines.append(MetricLine(metric, None, actual, None))
             continue
-        share = (found.expected_share(period, today - timedelta(days=1)) if found.seasonal
-                 else None)
+        tracked = tracking(found, period, today, hol, tz)
         lines.append(MetricLine(metric, found.value, actual, scorecard(
-            found.value, actual, elapsed_working_days=progress.elapsed,
-            remaining_working_days=progress.remaining, cumulative_share=share)))
+            found.value, actual, elapsed_working_days=tracked.progress.elapsed,
+            remaining_working_days=tracked.progress.remaining,
+            cumulative_share=tracked.cumulative_share)))
     since = now - timedelta(days=TRAILING_DAYS)
     won, lost, won_minor, lost_minor = repo.closed_totals(session, ids, since, currency)
     cycles = pd.DataFrame(repo.won_cycles(session, ids, since),

@@ -17,8 +17,8 @@ ALICE, BOB = "<@UALICE|alice>", "<@UBOB|bob>"
 @pytest.fixture
 def month(team: Chat, clock: Clock) -> Chat:
     """November 2026 for East: targets, three closed deals, a stale one and an A-tier visit."""
-    team.say("mia", "/target set team revenue 300k month:2026-11")
     clock.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    team.say("mia", "/target set team revenue 300k month:2026-11")
     team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')  # D-1
     team.say("bob", '/deal new "Old deal" customer:"Globex" amount:50k')  # D-2, never touched
     clock.now = NOW
