@@ -2,8 +2,10 @@
 
 One rule for every view. A visit is dated by the rep who logged it (the day it happened in
 their calendar). A view reads its period and its today in one timezone: the team's for a
-team view (`/sales report team`, the leaderboard, `/target show team`, the warnings, the
-digest), the person's for a personal view (`/sales report @alice`, `/plan`, the Home tab).
+team view (`/sales report team`, the leaderboard, `/target show team`, `/plan`, the
+warnings, the digest), the person's for a personal view (`/sales report @alice`,
+`/target show @alice`). `/plan @alice` keeps the team's calendar so that the reps' plans
+add up to the team's.
 It counts the visits dated from the period's first day up to its today, never a day that
 has not begun where the view is read, and its breakdowns (by tier) count the same rows.
 """
