@@ -394,8 +394,8 @@ def demo(
         help="Where to write the PNG chart of the simulated week's Monday digest.")] = Path(
         "demo-digest.png"),
 ) -> None:
-    """Build a realistic demo team in a fresh SQLite file, show a console session, then
-    run a simulated week of stand-ups, warnings and the digest through the real ticker."""
+    """Build a realistic demo team in a fresh SQLite file, run its last week of stand-ups,
+    warnings and the digest through the real ticker, then show a console session today."""
     from bot.console import Console
     from bot.demo import DEMO_SCRIPT, TIMEZONE, build_demo
     from bot.demo_week import run_week
@@ -414,16 +414,16 @@ def demo(
         f"activities, {summary.deals} deals ({summary.won} won, {summary.lost} lost) "
         f"in {time.monotonic() - started:.1f}s\n"
     )
+    week_started = time.monotonic()
+    run_week(url, today=today, out=sys.stdout, chart=chart)
+    typer.echo(f"(the week took {time.monotonic() - week_started:.1f}s)\n")
     settings = load_settings(url)
     engine, deps = _deps(settings)
-    typer.echo("== A console session: commands as typed in Slack, and the replies ==")
+    typer.echo("== A console session today: commands as typed in Slack, and the replies ==")
     for user, line in DEMO_SCRIPT:
         Console(deps, user=user, workspace="T0DEMO").run([line], sys.stdout, echo=True)
     engine.dispose()
-    week_started = time.monotonic()
-    run_week(url, today=today, out=sys.stdout, chart=chart)
-    typer.echo(f"(the week took {time.monotonic() - week_started:.1f}s, the whole demo "
-               f"{time.monotonic() - started:.1f}s)\n")
+    typer.echo(f"(the whole demo took {time.monotonic() - started:.1f}s)\n")
     typer.echo(f"Try it yourself: salesbot console --user alice --database-url {url}")
     typer.echo(f"What the ticker sent: salesbot deliveries --limit 20 --database-url {url}")
 

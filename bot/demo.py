@@ -231,6 +231,18 @@ def working_days(today: date, count: int = WORKING_DAYS) -> list[date]:
     return [_shift(first, i) for i in range(count)]
 
 
+def simulated_week(today: date) -> date:
+    """The Monday of the simulated week: the last Monday-to-Friday over before `today`, so
+    that the demo's whole story lies in the past."""
+    monday = today - timedelta(days=today.weekday())
+    return monday if today.weekday() >= 5 else monday - timedelta(days=7)
+
+
+def history_days(today: date) -> list[date]:
+    """The history's working days: six weeks up to the Friday before the simulated week."""
+    return working_days(simulated_week(today) - timedelta(days=3))
+
+
 def _user_id(name: str) -> str:
     return f"U{name.upper()}"
 
@@ -510,7 +522,8 @@ def _summary(session: Session, workspace_id: int) -> DemoSummary:
 
 
 def build_demo(url: str, *, today: date, seed: int = 7) -> DemoSummary:
-    """Fill the (already migrated) database at `url` with team East's last six weeks.
+    """Fill the (already migrated) database at `url` with team East's six weeks of history,
+    up to the simulated week (bot/demo_week.py) that ends before `today`.
 
     The same `seed` and `today` always give the same data.
     """
@@ -520,7 +533,7 @@ def build_demo(url: str, *, today: date, seed: int = 7) -> DemoSummary:
         with factory() as session:
             if session.scalar(select(Workspace.id).where(Workspace.slack_team_id == TEAM_ID)):
                 raise ValueError(f"this database already holds the demo workspace {TEAM_ID}")
-        days = working_days(today)
+        days = history_days(today)
         tz = ZoneInfo(TIMEZONE)
         clock = _Clock(datetime(days[0].year, days[0].month, days[0].day, 8, tzinfo=tz))
         deps = Deps(session_factory=factory, clock=clock,

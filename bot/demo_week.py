@@ -8,6 +8,10 @@ stand-up prompts, reminders, summaries with their threads, blocker flags, deviat
 warnings and Monday's digest. Nothing goes to Slack: a printing notifier writes each post
 to the terminal, as plain text, with when and where it would have gone.
 
+The week is the last Monday-to-Friday over before today, so everything the demo writes
+lies in the past; the working days between that Friday and today follow on the same
+clock, quietly (everyone answers on time; one line each).
+
 The people act through the real commands, as in the history: answers with
 `/standup answer ...`, a skip, a day out of office, and their visits with `/visit`. The
 story is fixed (who is late, who is blocked twice, who is away); the seed only moves the
@@ -16,6 +20,7 @@ minutes and the visits, so the same seed and today always print the same week.
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from collections import Counter
@@ -45,6 +50,7 @@ from bot.demo import (
     TIMEZONE,
     TYPES,
     WHO,
+    simulated_week,
 )
 from bot.dispatch import Caller, Deps, execute
 from bot.notifier import render_message
@@ -204,6 +210,9 @@ MANAGER_DAYS: tuple[tuple[str, str], ...] = (
     ("Legal cleared the Kaida terms", "Coaching session with eli; quarter forecast"),
     ("Forecast sent to the VP", "Month-end numbers; plan next week's targets"),
 )
+# The working days after the story's week, up to yesterday: everyone on time, no blockers.
+QUIET: dict[str, tuple[int, int] | str] = {who: ON_TIME for who in STORY[0]}
+QUIET_MANAGER = ("Pipeline reviews and forecast", "Coaching sessions; pipeline review")
 AWAY_NOTICE = 17 * 60 + 40  # the evening before, dana says she is out tomorrow
 VERBS = {"visit": "visit to", "call": "call with", "demo": "demo for", "meeting": "meeting at",
          "email": "emailed"}
@@ -275,28 +284,36 @@ class _Week:
         self.accounts = accounts
         self.tz = ZoneInfo(TIMEZONE)
         self.visits = 0
+        self.week_visits = 0  # the visits of the story's week, without the days after it
         self.logged: dict[tuple[str, date], list[str]] = {}  # what each rep did on a day
 
     def at(self, day: date, minute: int) -> datetime:
         return datetime.combine(day, time(), self.tz) + timedelta(minutes=minute)
 
-    def run(self, before: list[date]) -> None:
-        """The working days `before` Monday (visits only), then the week with its ticker."""
-        for day in before:
-            commands = self.visits_of(day, set())
-            for c in commands:
-                self.send(c)
-            self.out.write(f"{day:%a %d %b}: the reps log {len(commands)} more visits, calls "
-                           "and demos (no stand-up yet).\n")
-        if before:
-            self.out.write("\n")
+    def run(self, after: list[date]) -> int:
+        """The week with its ticker, then the working days `after` it, quietly; returns how
+        many posts the week itself printed."""
         for offset in range(5):
-            self.day(offset)
+            self.day(offset, self.monday + timedelta(days=offset))
+        in_week = len(self.notifier.printed)
+        self.week_visits = self.visits
+        for i, day in enumerate(after):
+            shown, self.out = self.out, io.StringIO()
+            self.notifier.out = self.out
+            before = len(self.notifier.printed)
+            visits = self.day(5 + i, day)
+            self.out = self.notifier.out = shown
+            self.out.write(f"{day:%a %d %b}: everyone answers the stand-up on time, "
+                           f"{visits} visits, calls and demos are logged, and the ticker "
+                           f"sends {len(self.notifier.printed) - before} posts.\n")
+        if after:
+            self.out.write("\n")
+        return in_week
 
-    def day(self, offset: int) -> None:
-        day = self.monday + timedelta(days=offset)
+    def day(self, offset: int, day: date) -> int:
+        """One working day of the story (offset 0-4 the week, 5 on the quiet days after)."""
         self.out.write(f"── {day:%A %d %B} ──\n")
-        story = STORY[offset]
+        story = STORY.get(offset, QUIET)
         away = {who for who, how in story.items() if how == "away"}
         commands: list[_Command] = []
         if offset == 0:
@@ -347,6 +364,7 @@ class _Week:
             nxt = next(pending, None)
         self.out.write(f"{day:%a %d %b}: {len(visits)} visits, calls and demos logged with "
                        "/visit.\n\n")
+        return len(visits)
 
     # --- what people type -----------------------------------------------------------------
 
@@ -411,7 +429,8 @@ class _Week:
     def answer(self, who: str, offset: int, day: date, planned: dict[str, list[str]]) -> str:
         blockers = BLOCKERS.get((offset, who), "none")
         if who == MANAGER:
-            yesterday, today = MANAGER_DAYS[offset]
+            yesterday, today = MANAGER_DAYS[offset] if offset < len(MANAGER_DAYS) \
+                else QUIET_MANAGER
         else:
             previous = day - timedelta(days=3 if day.weekday() == 0 else 1)
             back = STORY.get(offset - 1, {}).get(who) == "away"
@@ -465,14 +484,15 @@ def _accounts(session: Session, ws_id: int) -> dict[str, list[_Account]]:
 
 
 def week_start(today: date) -> date:
-    """The Monday after `today`."""
-    return today + timedelta(days=7 - today.weekday())
+    """The Monday of the simulated week: the last Monday-to-Friday over before `today`."""
+    return simulated_week(today)
 
 
 def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("demo-digest.png"),
              seed: int = 7) -> WeekSummary:
-    """Simulate the week after `today` on the demo database at `url` (built by build_demo
-    with the same `today`), printing every post to `out`; the digest's chart goes to `chart`.
+    """Simulate the last week before `today` on the demo database at `url` (built by
+    build_demo with the same `today`), then the working days after it up to yesterday,
+    printing every post to `out`; the digest's chart goes to `chart`.
     """
     tz = ZoneInfo(TIMEZONE)
     monday = week_start(today)
@@ -501,22 +521,22 @@ def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("d
         notifier = PrintingNotifier(out, clock, tz=tz, people=names,
                                     channels={CHANNEL_ID: CHANNEL_NAME}, save=save)
         ticker = Ticker(factory, notifier, default_sources())
-        before = [today + timedelta(days=d) for d in range(1, (monday - today).days)
-                  if (today + timedelta(days=d)).weekday() < 5]
         friday = monday + timedelta(days=4)
+        after = [friday + timedelta(days=d) for d in range(3, (today - friday).days)
+                 if (friday + timedelta(days=d)).weekday() < 5]
         out.write("== A simulated week: the scheduler's stand-ups, warnings and digest ==\n"
                   f"{monday:%a %d %b} 08:00 to {friday:%a %d %b} 18:00 ({TIMEZONE}) on a fast "
                   f"clock: the real ticker runs every {TICK_EVERY.seconds // 60} minutes of "
                   "the working day, and what it would post in Slack prints here. People "
                   "answer with /standup answer and log visits with /visit.\n\n")
         week = _Week(deps, clock, ticker, notifier, out, random.Random(seed), monday, accounts)
-        week.run(before)
-        kinds = Counter(p.kind for p in notifier.printed)
+        in_week = week.run(after)
+        kinds = Counter(p.kind for p in notifier.printed[:in_week])
         summary = WeekSummary(
             start=monday, prompts=kinds["prompt"], reminders=kinds["reminder"],
             summaries=kinds["summary"], answers=kinds["answer"], blocker_flags=kinds["blocker"],
-            warnings=kinds["warning"], digests=kinds["digest"], visits=week.visits,
-            chart=saved[-1] if saved else None, posts=tuple(notifier.printed))
+            warnings=kinds["warning"], digests=kinds["digest"], visits=week.week_visits,
+            chart=saved[-1] if saved else None, posts=tuple(notifier.printed[:in_week]))
         out.write(summary.line() + "\n")
         return summary
     finally:

@@ -4,6 +4,7 @@ Acknowledge buttons), the Snooze form, and the replies to `/sales warnings` and 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -91,8 +92,38 @@ def _buttons(team_id: int, key: str) -> ActionsBlock:
     ])
 
 
+FIRST_NAMES = 3  # names per rule in a first post's summary
+
+
+def render_first_post(p: WarningPost) -> Reply:
+    """A team's first check: one calm summary of what fires, per rule, without alarms."""
+    count = len(p.warnings)
+    title = (f"*{escape(p.team_name)}*: salesbot now checks the plan twice a working day. "
+             f"The first check found {count} thing{'s' if count != 1 else ''} to look at:")
+    by_rule: dict[str, list[str]] = {}
+    for d in p.warnings:
+        by_rule.setdefault(d.rule, []).append(d.who)
+    lines = []
+    for rule, names in by_rule.items():
+        counts = Counter(names)  # who, in the order the rule named them
+        shown = ", ".join(escape(n) if c == 1 else f"{escape(n)} {c}"
+                          for n, c in list(counts.items())[:FIRST_NAMES])
+        rest = len(counts) - FIRST_NAMES
+        lines.append(f"• {RULE_TITLES.get(rule, rule)}: {len(names)} ({shown}"
+                     f"{f' and {rest} more' if rest > 0 else ''})")
+    footer = ("`/sales warnings` lists each one with its numbers, its fix, Snooze and "
+              "Acknowledge. From now on this channel hears only what is new, what gets worse, "
+              "and what is still open after its cooldown.")
+    text = "\n".join([title, *lines])
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text[:SECTION_LIMIT])),
+                           ContextBlock(elements=[MarkdownTextObject(text=footer)])]
+    return Reply(text=f"{text}\n\n{footer}", blocks=blocks)
+
+
 def render_warning_post(p: WarningPost) -> Reply:
     """The channel message of a check: each warning with its fix and buttons."""
+    if p.first:
+        return render_first_post(p)
     count = len(p.warnings)
     title = (f":rotating_light: *{escape(p.team_name)}*: {count} "
              f"warning{'s' if count != 1 else ''} to act on")

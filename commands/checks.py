@@ -28,7 +28,7 @@ from commands.deviations import (
 )
 from commands.periods import Period, period_containing, working_day_progress
 from commands.plan import TRAILING_DAYS, ActivityRates, RateStats, choose_rates, win_rate
-from commands.targets import DEFAULT_RATES, actual_for, target_plan
+from commands.targets import DEFAULT_RATES, actual_for, target_plan, tracking
 from storage import repo
 from storage.models import Member, Team, Workspace
 
@@ -87,20 +87,22 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             session, ids, period.start, period.end) if d.currency == currency), Decimal(0))
         stats = _stats(session, ids, now, today)
         visits_target = target_plan(session, ws, team, person, "visits", period, hol)
+        tracked = tracking(found, period, today, hol, team.timezone)
         return Progress(
             subject=f"member:{person.id}" if person else f"team:{team.id}",
             who=person.name if person else team.name,
             period_name=_period_name(period),
             target=found.value,
             actual=actual_for(session, "revenue", ids, period, team.timezone),
-            elapsed_working_days=progress_days.elapsed,
-            remaining_working_days=progress_days.remaining,
+            elapsed_working_days=tracked.progress.elapsed,
+            remaining_working_days=tracked.progress.remaining,
             currency=found.currency or currency,
             reps=1 if person else max(len(reps), 1),
-            cumulative_share=(found.expected_share(period, yesterday) if found.seasonal
-                              else None),
+            cumulative_share=tracked.cumulative_share,
+            tracked_since=tracked.since if tracked.late_start else None,
             rates=rates,
-            visits_logged=int(actual_for(session, "visits", ids, period, team.timezone)),
+            visits_logged=int(actual_for(session, "visits", ids, period, team.timezone,
+                                         today=today)),
             visits_expected=(visits_target.expected_share(period, yesterday) or Decimal(0))
             * visits_target.value if visits_target is not None else None,
             open_pipeline_in_period=closing,
@@ -151,7 +153,8 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             * progress_days.elapsed / progress_days.total)
     funnel = FunnelInput(
         subject=f"team:{team.id}", who=team.name, stages=frame,
-        visits=int(actual_for(session, "visits", team_ids, period, team.timezone)),
+        visits=int(actual_for(session, "visits", team_ids, period, team.timezone,
+                              today=today)),
         visits_planned=visits_planned,
         opportunities=int(actual_for(session, "opportunities", team_ids, period,
                                      team.timezone)),

@@ -320,6 +320,8 @@ class Progress:
     visits_expected: Decimal | None = None  # planned visits to date, instead of deriving them
     open_pipeline_in_period: Decimal | None = None  # open deals expected to close this period
     win_rate: Decimal | None = None  # trailing, by count; None when nothing closed
+    tracked_since: date | None = None  # the target was set after the period began: judged
+    # from this day, and the working days above count from it
 
     def __post_init__(self) -> None:
         if self.elapsed_working_days < 0 or self.remaining_working_days < 0:
@@ -387,6 +389,8 @@ def behind_pace(
         share = card.expected_share or ZERO
         gone = (f"where last year had {_pct(share)} done by now" if p.cumulative_share is not None
                 else f"with {_pct(share)} of working days gone")
+        if p.tracked_since is not None:
+            gone += f" since the target was set on {p.tracked_since:%a %d %b}"
         message = f"{p.who}: {_pct(card.attainment)} of {p.period_name}'s target {gone}"
         plan = _remaining_activity_plan(p)
         visits = plan.visits_per_day if plan else None

@@ -23,7 +23,7 @@ from commands.checks import team_inputs
 from commands.dates import local_today
 from commands.deviations import Deviation, RuleConfig, evaluate_all
 from commands.errors import PermissionDenied
-from commands.periods import Period, period_containing, working_day_progress
+from commands.periods import Period, period_containing
 from commands.plan import (
     TRAILING_DAYS,
     Scorecard,
@@ -35,7 +35,7 @@ from commands.plan import (
 )
 from commands.sales import find_team
 from commands.standup import has_blockers
-from commands.targets import actual_for, period_bounds, target_plan
+from commands.targets import TargetPlan, actual_for, period_bounds, target_plan, tracking
 from commands.text import parse_words
 from storage import repo, standups
 from storage.models import StandupAnswer, Team, Workspace
@@ -136,30 +136,30 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     today = local_today(now, team.timezone)
     period = period_containing("month", today)
     hol = repo.holidays(session, team.id)
-    progress = working_day_progress(period, today, hol)
+    yesterday = today - timedelta(days=1)
     ids = [m.id for m in team.members]
     reps = [m for m in team.members if m.role.value == "rep"]
     currency = ws.default_currency
 
-    def card(found_value: Decimal, actual: Decimal, share: Decimal | None) -> Scorecard:
-        return scorecard(found_value, actual, elapsed_working_days=progress.elapsed,
-                         remaining_working_days=progress.remaining, cumulative_share=share)
+    def card(found: TargetPlan, actual: Decimal) -> Scorecard:
+        # pace from when tracking began, as the warnings judge it
+        tracked = tracking(found, period, today, hol, team.timezone)
+        return scorecard(found.value, actual, elapsed_working_days=tracked.progress.elapsed,
+                         remaining_working_days=tracked.progress.remaining,
+                         cumulative_share=tracked.cumulative_share)
 
-    yesterday = today - timedelta(days=1)
     team_plan = target_plan(session, ws, team, None, "revenue", period, hol)
     actual = actual_for(session, "revenue", ids, period, team.timezone)
     team_card = None
     if team_plan is not None:
-        team_card = card(team_plan.value, actual, team_plan.expected_share(period, yesterday)
-                         if team_plan.seasonal else None)
+        team_card = card(team_plan, actual)
     rep_lines = []
     for rep in reps:
         found = target_plan(session, ws, team, rep, "revenue", period, hol)
         if found is None:
             continue
         rep_actual = actual_for(session, "revenue", [rep.id], period, team.timezone)
-        rep_lines.append(RepLine(rep.name, card(found.value, rep_actual, found.expected_share(
-            period, yesterday) if found.seasonal else None)))
+        rep_lines.append(RepLine(rep.name, card(found, rep_actual)))
 
     # forecast and coverage: the open deals expected to close this period
     stages = repo.stages(session, ws.id)

@@ -29,6 +29,7 @@ from commands.plan import (
     win_rate_by_value,
 )
 from commands.sales import find_team
+from commands.tally import view_timezone, visit_tally
 from commands.targets import (
     METRICS,
     PERIOD_OPTIONS,
@@ -36,6 +37,7 @@ from commands.targets import (
     period_bounds,
     target_plan,
     team_for,
+    tracking,
 )
 from commands.text import Mention, as_mention, choice, parse_words
 from storage import repo
@@ -223,23 +225,24 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     ws = actor.workspace
     team, person = _scope(session, actor, args, now)
     ids = [person.id] if person else [m.id for m in team.members]
-    today = local_today(now, team.timezone)
+    tz = view_timezone(team, person)
+    today = local_today(now, tz)
     period = _period(args.period_kind, args.period, today)
     hol = repo.holidays(session, team.id)
     progress = working_day_progress(period, today, hol)
     currency = ws.default_currency
     lines = []
     for metric in METRICS:
-        actual = actual_for(session, metric, ids, period, team.timezone)
+        actual = actual_for(session, metric, ids, period, tz, today=today)
         found = target_plan(session, ws, team, person, metric, period, hol)
         if found is None:
             lines.append(MetricLine(metric, None, actual, None))
             continue
-        share = (found.expected_share(period, today - timedelta(days=1)) if found.seasonal
-                 else None)
+        tracked = tracking(found, period, today, hol, tz)
         lines.append(MetricLine(metric, found.value, actual, scorecard(
-            found.value, actual, elapsed_working_days=progress.elapsed,
-            remaining_working_days=progress.remaining, cumulative_share=share)))
+            found.value, actual, elapsed_working_days=tracked.progress.elapsed,
+            remaining_working_days=tracked.progress.remaining,
+            cumulative_share=tracked.cumulative_share)))
     since = now - timedelta(days=TRAILING_DAYS)
     won, lost, won_minor, lost_minor = repo.closed_totals(session, ids, since, currency)
     cycles = pd.DataFrame(repo.won_cycles(session, ids, since),
@@ -247,7 +250,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     stages = [s.name for s in repo.stages(session, ws.id) if not s.is_lost]
     reach = pd.DataFrame(repo.stage_reach(session, ids, since), columns=["position", "deals"])
     funnel = stage_funnel(reach, stages)
-    start_at, end_at = period_bounds(period, team.timezone)
+    start_at, end_at = period_bounds(period, tz)
     named = deal_owners_named(session, actor.member, team, ids)
     moves = pd.DataFrame(
         [(f"D-{n}", nm, Decimal(a) / 100, c, o, w, t)
@@ -258,7 +261,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     stale_count, stale = repo.stale_deals(session, ids, cutoff, now - timedelta(days=STALE_DAYS))
     if named != ids:
         _, stale = repo.stale_deals(session, named, cutoff, now - timedelta(days=STALE_DAYS))
-    tiers = repo.visits_by_tier(session, ids, period.start, min(period.end, today))
+    tiers = visit_tally(session, ids, period, today)
     return ReportResult(
         scope_name=person.name if person else team.name,
         period=period,
@@ -276,7 +279,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
                      str(r["to_stage"])) for r in top.to_dict("records")),
         stale_count=stale_count,
         stale=tuple((d.ref, d.name, d.amount, d.currency, last) for d, last in stale),
-        visits_by_tier=tuple((t, tiers.get(t, 0)) for t in ("A", "B", "C")),
+        visits_by_tier=tiers.by_tier,
     )
 
 
@@ -298,7 +301,8 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
         scores.append({
             "rep": rep.name, "metric": args.metric,
             "target": found.value if found is not None else Decimal(0),
-            "actual": actual_for(session, args.metric, [rep.id], period, team.timezone),
+            "actual": actual_for(session, args.metric, [rep.id], period, team.timezone,
+                                 today=today),
         })
     board = leaderboard(pd.DataFrame(scores))
     rows = tuple(

@@ -651,6 +651,7 @@ def _answer(args: StandupAnswerArgs, session: Session, actor: Actor,
     team, cfg = _team_of(session, actor)
     member = actor.member
     day = args.day or answer_day(session, cfg, member, now)
+    _refuse_day_off(session, cfg, member, day, now, blocker=has_blockers(args.blockers or ""))
     yesterday, today = args.yesterday, args.today
     if yesterday is None or today is None:
         draft = standup_draft(session, actor, day, now)
@@ -676,10 +677,44 @@ def _answer(args: StandupAnswerArgs, session: Session, actor: Actor,
     return StandupDone(message)
 
 
+def next_standup(session: Session, cfg: StandupConfig, member: Member,
+                 after: date) -> tuple[date, datetime] | None:
+    """The member's next stand-up after `after`: its day and when they are asked."""
+    days = [after + timedelta(days=i) for i in range(1, 15)]
+    schedule = team_schedule(session, cfg, days)
+    for d in days:
+        s = schedule.day(d)
+        at = s.prompt_at(member.id) if s is not None else None
+        if at is not None:
+            return d, at
+    return None
+
+
+def _refuse_day_off(session: Session, cfg: StandupConfig, member: Member, day: date,
+                    now: datetime, *, blocker: bool = False) -> None:
+    # An answer for a day without a stand-up would never reach a summary: say so, and when
+    # the next stand-up is, instead of keeping it and promising what will not happen.
+    if team_schedule(session, cfg, [day]).day(day) is not None:
+        return
+    today = standup_today(cfg, member, now)
+    when = format_day(day, today)
+    message = (f"{cfg.team.name} has no stand-up {'today' if when == 'today' else 'on ' + when}"
+               f" ({day:%A}), so there is nothing to answer and nothing was saved.")
+    found = next_standup(session, cfg, member, day)
+    if found is not None:
+        at = found[1].astimezone(ZoneInfo(member.timezone))
+        message += (f" The next stand-up is {format_day(found[0], today)} at {at:%H:%M}; "
+                    "answer it then.")
+    if blocker:
+        message += " A blocker that cannot wait: tell your manager directly."
+    raise UsageError(message)
+
+
 def _skip(args: StandupSkip, session: Session, actor: Actor, now: datetime) -> StandupDone:
     team, cfg = _team_of(session, actor)
     member = actor.member
     day = args.day or answer_day(session, cfg, member, now)
+    _refuse_day_off(session, cfg, member, day, now)
     when = format_day(day, standup_today(cfg, member, now))
     ans = standups.answer_for(session, member.id, day)
     if ans is not None and not ans.skipped:
@@ -770,6 +805,10 @@ def _report(args: StandupReportArgs, session: Session, actor: Actor,
     require_read_team(actor, team, "stand-up report")
     today = local_today(now, team.timezone)
     day = parse_day(args.day, today=today, prefer="past", option="report") if args.day else today
+    if day > today:
+        raise UsageError(f"{format_day(day, today)} ({day.isoformat()}) has not happened yet "
+                         f"in {team.name}'s timezone; `/standup report` covers today or an "
+                         "earlier day.")
     cfg = standups.config_for(session, team.id)
     schedule = team_schedule(session, cfg, [day]).day(day) if cfg is not None else None
     summary = summarize(session, team, day, as_of=now,

@@ -18,6 +18,7 @@ from commands.errors import PermissionDenied, UsageError
 from commands.money import parse_amount
 from commands.periods import (
     Period,
+    WorkingDayProgress,
     parse_period,
     period_containing,
     same_period_last_year,
@@ -39,6 +40,7 @@ from commands.plan import (
     split_across_reps,
 )
 from commands.sales import find_team
+from commands.tally import view_timezone, visit_tally
 from commands.text import Mention, as_mention, choice, parse_words
 from storage import repo
 from storage.models import Member, PeriodLock, Target, TargetChange, Team, Workspace
@@ -252,7 +254,11 @@ def period_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
     return start, datetime.combine(period.end + timedelta(days=1), time(), zone)
 
 
-def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz: str) -> Decimal:
+def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz: str,
+               *, today: date | None = None) -> Decimal:
+    """The actual of `metric` in `period`, read in the view's timezone `tz` up to its `today`."""
+    if metric == "visits":  # the same count as every breakdown of visits (commands.tally)
+        return Decimal(visit_tally(session, ids, period, today).total)
     start_at, end_at = period_bounds(period, tz)
     minor = repo.metric_actual(session, metric, ids, period.start, period.end, start_at, end_at)
     return Decimal(minor) / 100
@@ -302,12 +308,45 @@ class TargetPlan:
     source: Period  # the period of the stored target it was derived from
     daily: dict[date, Decimal]  # that target's plan per day (scaled to this scope)
     seasonal: bool
+    first_set_at: datetime | None = None  # when the stored target was first set
 
     def expected_share(self, period: Period, through: date) -> Decimal | None:
         """Share of this period's target planned up to and including `through`."""
         if self.value == 0:
             return None
         return planned_between(self.daily, period.start, through) / self.value
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """Where a target's period stands, counted from when tracking began.
+
+    Tracking begins on the later of the period's first day and the day the target was first
+    set: a target set mid-quarter is not judged on the weeks before anyone had it.
+    """
+
+    since: date
+    late_start: bool  # tracking began after the period's first day
+    progress: WorkingDayProgress  # the working days from `since` to the period's end
+    cumulative_share: Decimal | None  # seasonal: last year's share of that span by now
+
+
+def tracking(found: TargetPlan, period: Period, today: date, hol: set[date],
+             tz: str) -> Tracking:
+    """The period's working-day progress (and seasonal share) from when tracking began."""
+    since = period.start
+    if found.first_set_at is not None:
+        set_on = local_today(found.first_set_at, tz)
+        if period.start < set_on <= period.end:  # set later for a past period: all of it
+            since = set_on
+    tracked = Period(period.kind, since, period.end)
+    share = None
+    if found.seasonal:
+        rest = planned_between(found.daily, since, period.end)
+        share = (planned_between(found.daily, since, today - timedelta(days=1)) / rest
+                 if rest else None)
+    return Tracking(since, since > period.start, working_day_progress(tracked, today, hol),
+                    share)
 
 
 def _as_period(t: Target) -> Period:
@@ -363,7 +402,7 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
         explicit = outer_p == period
         value = whole if explicit else planned_between(daily, period.start, period.end)
         return TargetPlan(value, not explicit, outer.currency, outer_p, daily,
-                          shares is not None)
+                          shares is not None, outer.first_set_at or outer.set_at)
     if person is None:
         return None
     team_plan = target_plan(session, ws, team, None, metric, period, hol)
@@ -381,7 +420,7 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
     daily = {d: v * ratio for d, v in team_plan.daily.items()}
     value = (team_plan.value * ratio).quantize(CENT)
     return TargetPlan(value, True, team_plan.currency, team_plan.source, daily,
-                      team_plan.seasonal)
+                      team_plan.seasonal, team_plan.first_set_at)
 
 
 def _pyramid(period: Period, today: date) -> list[Period]:
@@ -417,7 +456,8 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     if person is None and not args.is_team:
         person = actor.member if actor.member.role.value == "rep" else None
     _require_read(actor, team, person, "targets", "/target show team")
-    today = local_today(now, team.timezone)
+    tz = view_timezone(team, person)
+    today = local_today(now, tz)
     period = args.period or period_containing("quarter", today)
     hol = repo.holidays(session, team.id)
     ids = [person.id] if person else [m.id for m in team.members]
@@ -428,13 +468,12 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
         if found is None:
             continue
         currency = currency or found.currency
-        actual = actual_for(session, args.metric, ids, p, team.timezone)
-        progress = working_day_progress(p, today, hol)
-        share = (found.expected_share(p, today - timedelta(days=1)) if found.seasonal
-                 else None)
+        actual = actual_for(session, args.metric, ids, p, tz, today=today)
+        tracked = tracking(found, p, today, hol, tz)
         rows.append(PyramidRow(p.label, p.kind, found.value, found.implied, scorecard(
-            found.value, actual, elapsed_working_days=progress.elapsed,
-            remaining_working_days=progress.remaining, cumulative_share=share)))
+            found.value, actual, elapsed_working_days=tracked.progress.elapsed,
+            remaining_working_days=tracked.progress.remaining,
+            cumulative_share=tracked.cumulative_share)))
     name = person.name if person else team.name
     if not rows:
         return TargetResult(f"No {args.metric} target for {name} covers {period.label} yet. "
@@ -464,7 +503,8 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
                         member_id=person.id if person else None, scope_key=key,
                         metric=args.metric, period_kind=args.period.kind,
                         period_start=args.period.start, period_end=args.period.end,
-                        target_minor=minor, set_by_id=actor.member.id, set_at=now)
+                        target_minor=minor, set_by_id=actor.member.id, set_at=now,
+                        first_set_at=now)
         session.add(target)
     target.target_minor = minor
     target.stretch_minor = int(args.stretch * 100) if args.stretch is not None else None

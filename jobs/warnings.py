@@ -65,6 +65,7 @@ class WarningPost:
     firing: tuple[str, ...] = ()
     reasons: tuple[tuple[str, PostReason], ...] = ()
     mentions: tuple[tuple[str, str], ...] = ()
+    first: bool = False  # the team's first post: one calm summary of everything firing
 
     def reason(self, d: Deviation) -> PostReason:
         return dict(self.reasons).get(d.key, "new")
@@ -111,7 +112,11 @@ class WarningSource:
         if not due:
             return []
         due.sort(key=lambda dw: -dw[0].severity)  # stable: rule order within a severity
-        shown = due[:MAX_WARNINGS]
+        # A team's first post after set-up summarises all that fires at once (a target set
+        # mid-period finds a backlog); it is recorded as posted, so each warning after it is
+        # news: new, worse, or still there after its cooldown.
+        first = not states
+        shown = due if first else due[:MAX_WARNINGS]
         owners = {int(d.owner.rpartition(":")[2]) for d, _ in shown if d.owner}
         slack_ids = {f"member:{i}": u for i, u in session.execute(
             select(Member.id, Member.slack_user_id).where(Member.id.in_(owners)))}
@@ -122,6 +127,7 @@ class WarningSource:
             reasons=tuple((d.key, why) for d, why in shown),
             mentions=tuple(sorted({(d.owner, slack_ids[d.owner]) for d, _ in shown
                                    if d.owner is not None and d.owner in slack_ids})),
+            first=first,
         ))]
 
     def posted(self, session: Session, item: DueItem, post: Post, ts: str,

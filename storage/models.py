@@ -346,6 +346,9 @@ class Target(Base):
     split: Mapped[str] = mapped_column(String(200), default="even")
     set_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the target was first set: pace is judged from then (or the period's start), and
+    # a later change of the amount does not restart it.
+    first_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class TargetChange(Base):

@@ -12,21 +12,39 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 import bot.cli
 from bot.cli import cli
 from bot.console import Console
-from bot.demo import CHANNEL_ID, DEMO_SCRIPT, TEAM_ID, build_demo, working_days
+from bot.demo import (
+    CHANNEL_ID,
+    DEMO_SCRIPT,
+    TEAM_ID,
+    build_demo,
+    history_days,
+    simulated_week,
+    working_days,
+)
 from bot.demo_week import AFTER_REMINDER, STORY, WeekSummary, run_week
 from bot.dispatch import Caller, Deps, execute
 from commands.errors import UsageError
 from storage.db import make_engine, make_session_factory, upgrade
-from storage.models import Activity, Customer, Deal, DealHistory, Member, StandupAnswer
+from storage.models import (
+    Activity,
+    Customer,
+    Deal,
+    DealHistory,
+    Delivery,
+    Member,
+    StandupAnswer,
+    WarningState,
+)
 from tests.conftest import Clock
 
-TODAY = date(2026, 11, 20)  # a Friday
+TODAY = date(2026, 11, 28)  # a Saturday: the simulated week is Mon 23 to Fri 27 November
+HISTORY_ENDS = date(2026, 11, 20)  # the Friday before it
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -44,8 +62,8 @@ def test_demo_team_has_six_weeks_of_history_and_the_script_runs_on_it(db_url: st
         with factory() as session:
             tiers = Counter(session.scalars(select(Customer.tier)))
             assert (tiers["A"], tiers["B"], tiers["C"]) == (8, 12, 20)
-            days = set(working_days(TODAY))
-            assert len(days) == 30 and max(days) == TODAY
+            days = set(history_days(TODAY))
+            assert len(days) == 30 and max(days) == HISTORY_ENDS
             per_rep_day = Counter((name, day) for name, day in session.execute(
                 select(Member.name, Activity.occurred_on)
                 .join(Member, Member.id == Activity.member_id)
@@ -171,13 +189,26 @@ def test_same_seed_same_demo_and_same_week(tmp_path: Path) -> None:
 
 def test_weekend_today_ends_the_history_on_friday() -> None:
     days = working_days(date(2026, 11, 22))  # a Sunday
-    assert days[-1] == TODAY and days[0] == date(2026, 10, 12)
+    assert days[-1] == HISTORY_ENDS and days[0] == date(2026, 10, 12)
     assert all(d.weekday() < 5 for d in days) and len(set(days)) == 30
+
+
+@pytest.mark.parametrize(("today", "monday"), [
+    (date(2026, 11, 28), date(2026, 11, 23)),  # Saturday: the week just over
+    (date(2026, 11, 29), date(2026, 11, 23)),  # Sunday
+    (date(2026, 11, 30), date(2026, 11, 23)),  # Monday: last week, today has not happened
+    (date(2026, 11, 25), date(2026, 11, 16)),  # Wednesday: last week, then Mon and Tue
+    (date(2026, 11, 27), date(2026, 11, 16)),  # Friday: this week is not over yet
+])
+def test_the_simulated_week_is_the_last_one_over_before_today(today: date,
+                                                              monday: date) -> None:
+    assert simulated_week(today) == monday
+    assert history_days(today)[-1] == monday - timedelta(days=3)  # the Friday before it
 
 
 # --- the simulated week -------------------------------------------------------------------
 
-MONDAY = date(2026, 11, 23)  # the Monday after TODAY
+MONDAY = date(2026, 11, 23)  # the Monday of the week before TODAY
 PEOPLE = {"mia", "alice", "bob", "chen", "dana", "eli"}
 
 
@@ -279,8 +310,9 @@ def test_salesbot_demo_runs_the_week_and_writes_the_chart(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     help_text = CliRunner().invoke(cli, ["demo", "--help"]).output
     assert "--chart" in help_text and "demo-digest.png" in help_text  # the default
-    # a Wednesday afternoon: the reps log Thursday's and Friday's visits before the week
-    monkeypatch.setattr(bot.cli, "utc_now", lambda: datetime(2026, 11, 25, 5, 45, tzinfo=UTC))
+    # a Wednesday afternoon: the week is the last one, then Monday and Tuesday quietly
+    now = datetime(2026, 11, 25, 5, 45, tzinfo=UTC)
+    monkeypatch.setattr(bot.cli, "utc_now", lambda: now)
     monkeypatch.chdir(tmp_path)
     chart = Path("charts") / "week.png"
     chart.parent.mkdir()
@@ -288,13 +320,43 @@ def test_salesbot_demo_runs_the_week_and_writes_the_chart(tmp_path: Path,
                                       "--chart", str(chart)])
     assert result.exit_code == 0, result.output
     out = result.output
-    for heading in ("== The demo team: six weeks of history ==",
-                    "== A console session: commands as typed in Slack, and the replies ==",
-                    "== A simulated week: the scheduler's stand-ups, warnings and digest =="):
-        assert heading in out
-    assert out.index("alice> /visit") < out.index("== A simulated week")
-    assert "Thu 26 Nov: the reps log" in out and "Fri 27 Nov: the reps log" in out
-    assert "Mon 30 Nov 08:30 · DM to mia · weekly digest" in out
-    assert "Weekly review: East, 23 Nov – 29 Nov" in out
+    headings = ("== The demo team: six weeks of history ==",
+                "== A simulated week: the scheduler's stand-ups, warnings and digest ==",
+                "== A console session today: commands as typed in Slack, and the replies ==")
+    assert [out.index(h) for h in headings] == sorted(out.index(h) for h in headings)
+    assert "Mon 16 Nov 08:00 to Fri 20 Nov 18:00 (Asia/Shanghai)" in out
+    assert out.index("Fri 20 Nov 11:30 · #east · stand-up summary") < out.index(
+        "Mon 23 Nov: everyone answers the stand-up on time") < out.index(
+        "Tue 24 Nov: everyone answers the stand-up on time") < out.index("alice> /visit")
+    assert "Wed 25 Nov:" not in out  # today is not simulated: its day is not over
+    assert "Mon 16 Nov 08:30 · DM to mia · weekly digest" in out
+    assert "Weekly review: East, 09 Nov – 15 Nov" in out
     assert f"1 digest; chart written to {chart}" in out
     assert (tmp_path / chart).read_bytes().startswith(b"\x89PNG")
+    assert "Hi alice · Wed 25 Nov · team East" in out  # the Home tab, today
+
+    # everything the demo wrote lies in the past, up to now
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    engine = make_engine(url)
+    try:
+        factory = make_session_factory(engine)
+        with factory() as session:
+            latest = [session.scalar(select(func.max(column))) for column in (
+                Activity.logged_at, Deal.created_at, Deal.closed_at, DealHistory.changed_at,
+                StandupAnswer.answered_at, Delivery.due_at, WarningState.last_posted_at)]
+            assert all(at is not None and at <= now for at in latest), latest
+            assert session.scalar(select(func.max(Activity.occurred_on))) == date(2026, 11, 25)
+            assert session.scalar(select(func.max(StandupAnswer.day))) == date(2026, 11, 24)
+        # the console on the demo database: last week's stand-up, as it was
+        deps = Deps(factory, Clock(now))
+        report = execute(deps, Caller(TEAM_ID, "UMIA", CHANNEL_ID, "mia"), "standup",
+                         "report 2026-11-20")
+        assert report is not None and "Answered 4/6 · skipped: @bob · missing: @eli" in \
+            report.plain()
+        listed = execute(deps, Caller(TEAM_ID, "UMIA", CHANNEL_ID, "mia"), "sales", "warnings")
+        assert listed is not None
+        posted = re.findall(r"last posted (\w{3} \d\d \w{3})", listed.plain())
+        assert posted and all(datetime.strptime(f"{shown} 2026 +0800", "%a %d %b %Y %z").date()
+                              <= date(2026, 11, 25) for shown in posted)
+    finally:
+        engine.dispose()

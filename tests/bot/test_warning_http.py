@@ -15,7 +15,7 @@ from jobs.warnings import WarningPost, WarningSource
 from storage.models import Team, WarningState
 from tests.bot.test_http import Client, slack  # noqa: F401 - the running app and stub
 from tests.conftest import Chat, Clock
-from tests.jobs.recording import RecordingNotifier
+from tests.jobs.recording import RecordingNotifier, past_first_check
 
 MON_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
@@ -24,6 +24,7 @@ MON_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 def warned(team: Chat, clock: Clock) -> dict[str, Any]:
     """East is behind pace and alice's deal D-1 is idle; the 10:00 check has posted both.
     Returns the posted message as Slack shows it to the app (text, blocks, ts)."""
+    clock.now = datetime(2026, 11, 1, 0, 30, tzinfo=UTC)  # the target is set as November begins
     team.say("mia", "/target set team revenue 300k month:2026-11")
     clock.now = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
     team.say("alice", '/deal new "Acme renewal" customer:"Acme" amount:40k')
@@ -31,6 +32,7 @@ def warned(team: Chat, clock: Clock) -> dict[str, Any]:
     team.say("bob", '/deal new "Initech pilot" customer:"Initech" amount:150k')
     team.say("bob", "/deal D-2 won")
     team.say("mia", "/sales config warnings off:activity_shortfall,coverage_gap,tier_cadence")
+    past_first_check(team.deps.session_factory)
     notifier = RecordingNotifier()
     Ticker(team.deps.session_factory, notifier, [WarningSource()]).tick(MON_10)
     [sent] = notifier.sent

@@ -14,13 +14,14 @@ from storage import repo
 from tests.conftest import NOW, Chat, Clock
 
 
-def _deviations(chat: Chat, config: RuleConfig | None = None) -> dict[str, Deviation]:
+def _deviations(chat: Chat, config: RuleConfig | None = None,
+                now: datetime = NOW) -> dict[str, Deviation]:
     with chat.deps.session_factory() as session:
         ws = repo.get_workspace(session, chat.team_id)
         assert ws is not None
         team = repo.team_by_channel(session, ws.id, chat.channel_id)
         assert team is not None
-        found = team_deviations(session, ws, team, NOW, config or RuleConfig())
+        found = team_deviations(session, ws, team, now, config or RuleConfig())
         return {d.key.replace(f"team:{team.id}", "team").replace(
             f"member:{_id(session, ws.id, 'alice')}", "alice").replace(
             f"member:{_id(session, ws.id, 'bob')}", "bob"): d for d in found}
@@ -32,6 +33,7 @@ def _id(session: Session, ws_id: int, name: str) -> int:
 
 def test_a_team_behind_with_a_stale_late_deal_and_a_neglected_a_customer(
         team: Chat, clock: Clock) -> None:
+    clock.now = datetime(2026, 11, 1, 0, 30, tzinfo=UTC)  # the target is set as the month begins
     team.say("mia", "/target set team revenue 300k month:2026-11")
     clock.now = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
     team.say("alice", '/visit "Acme Corp" tier:A Kick-off')
@@ -56,8 +58,10 @@ def test_a_team_behind_with_a_stale_late_deal_and_a_neglected_a_customer(
 
 
 def test_rules_that_are_off_stay_quiet_and_a_team_on_plan_gets_no_pace_warning(
-        team: Chat) -> None:
+        team: Chat, clock: Clock) -> None:
+    clock.now = datetime(2026, 11, 1, 0, 30, tzinfo=UTC)  # the target is set as the month begins
     team.say("mia", "/target set team revenue 30k month:2026-11")
+    clock.now = NOW
     team.say("bob", '/deal new "Initech pilot" customer:"Initech" amount:30k')
     team.say("bob", "/deal D-1 won")
     found = _deviations(team, RuleConfig(off=frozenset({"tier_cadence"})))
@@ -73,3 +77,20 @@ def test_decided_funnel_counts_only_deals_whose_fate_at_a_stage_is_known() -> No
     # lead: 4 moved past it, 2 lost there (4 still sit there, undecided)
     assert funnel.values.tolist() == [["lead", 6, 4], ["qualified", 4, 4], ["proposal", 4, 3]]
 
+
+
+def test_pace_is_judged_from_when_the_target_was_set_not_from_the_months_start(
+        team: Chat, clock: Clock) -> None:
+    clock.now = datetime(2026, 11, 19, 1, 0, tzinfo=UTC)  # Thursday 09:00 in Shanghai
+    team.say("mia", "/target set team revenue 300k quarter:2026-Q4")
+    # Sunday the 22nd: two working days (Thu, Fri) since the target was set, too early to say;
+    # from the month's start it would be 15 of 21 with nothing won
+    found = _deviations(team)
+    assert not [k for k in found if k.startswith("behind_pace")]
+    # Wednesday the 25th: 4 of the 8 working days from Thu 19 to Mon 30 are gone
+    clock.now = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+    team.say("mia", "/target set team revenue 360k quarter:2026-Q4")  # a change restarts nothing
+    behind = _deviations(team, now=clock.now)["behind_pace:team"]
+    assert behind.figure("expected_share") == Decimal("0.5")
+    assert ("with 50% of working days gone since the target was set on Thu 19 Nov"
+            in behind.message)

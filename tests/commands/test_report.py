@@ -17,8 +17,8 @@ ALICE, BOB = "<@UALICE|alice>", "<@UBOB|bob>"
 @pytest.fixture
 def month(team: Chat, clock: Clock) -> Chat:
     """November 2026 for East: targets, three closed deals, a stale one and an A-tier visit."""
-    team.say("mia", "/target set team revenue 300k month:2026-11")
     clock.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    team.say("mia", "/target set team revenue 300k month:2026-11")
     team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')  # D-1
     team.say("bob", '/deal new "Old deal" customer:"Globex" amount:50k')  # D-2, never touched
     clock.now = NOW
@@ -103,3 +103,29 @@ def test_top_moves_keeps_one_row_per_deal_from_first_to_last_stage() -> None:
     top = top_moves(moves)
     assert top[["ref", "from_stage", "to_stage"]].values.tolist() == [
         ["D-2", "lead", "won"], ["D-1", "lead", "won"]]
+
+
+# --- one timezone per view ------------------------------------------------------------------
+
+
+def test_visits_and_their_tiers_add_up_in_a_new_york_team_with_reps_on_utc(
+        chat: Chat, clock: Clock) -> None:
+    chat.say("mia", '/sales team create "East" tz:America/New_York')
+    chat.say("mia", f"/sales team add {ALICE} {BOB}")  # alice and bob are on UTC
+    clock.now = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)  # Thu 10:00 in New York
+    chat.say("alice", '/visit "Acme Corp" tier:A new:yes Check-in')
+    clock.now = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # Thu 21:00 in NY, Fri for alice
+    chat.say("alice", '/visit "Globex" tier:B new:yes Intro')
+    chat.say("bob", '/visit "Initech" tier:C new:yes Demo')
+    chat.say("bob", '/visit "Acme Corp" Follow-up')
+    # the team's view: New York's Thursday, so Friday's visits are not in it yet
+    team = chat.say("mia", "/sales report month team")
+    assert "visits: 1 (no target)" in team and "Visits by tier: A 1 · B 0 · C 0" in team
+    assert "1. alice — 1 (no target)" in chat.say("mia", "/sales leaderboard visits")
+    # alice's own view: her Friday, with both of her visits, by tier too
+    mine = chat.say("alice", "/sales report")
+    assert "visits: 2 (no target)" in mine and "Visits by tier: A 1 · B 1 · C 0" in mine
+    # on Friday in New York the team sees all four, and the tiers still add up
+    clock.now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    team = chat.say("mia", "/sales report month team")
+    assert "visits: 4 (no target)" in team and "Visits by tier: A 2 · B 1 · C 1" in team

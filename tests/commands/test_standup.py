@@ -252,3 +252,45 @@ def test_answer_form_is_prefilled_from_logged_work_and_plan(team: Chat, clock: C
     assert draft.plan_hint == "33.4 visits a day to stay on pace (2026-11 plan)"
     assert draft.today.startswith("• 33.4 visits a day") and "send quote (Acme Corp)" in \
         draft.today
+
+
+# --- days off and reports of other days ----------------------------------------------------
+
+
+def _counts(chat: Chat) -> int:
+    with chat.deps.session_factory() as session:
+        return len(session.scalars(select(StandupAnswer)).all())
+
+
+def test_an_answer_on_a_day_off_is_refused_with_the_next_stand_up(team: Chat,
+                                                                 clock: Clock) -> None:
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    clock.now = datetime(2026, 11, 28, 2, tzinfo=UTC)  # Saturday 10:00 in Shanghai
+    with pytest.raises(UsageError) as refused:
+        team.say("alice", '/standup answer yesterday:"x" today:"y" blockers:"waiting on legal"')
+    message = refused.value.message
+    assert "no stand-up today (Saturday)" in message and "nothing was saved" in message
+    assert "next stand-up is Mon 30 Nov at 01:30" in message  # 09:30 Shanghai, alice is on UTC
+    assert "summary" not in message  # no promise of a summary that will never be sent
+    assert "tell your manager directly" in message
+    with pytest.raises(UsageError, match="next stand-up is Mon 30 Nov"):
+        team.say("bob", "/standup skip")
+    assert _counts(team) == 0
+    # on Monday the same answer goes in, and the blocker is in the summary
+    clock.now = datetime(2026, 11, 30, 2, tzinfo=UTC)  # Mon 10:00 in Shanghai
+    out = team.say("alice", '/standup answer yesterday:"x" today:"y" blockers:"waiting on legal"')
+    assert "Your blocker is in the summary" in out and _counts(team) == 1
+
+
+def test_report_of_a_future_day_is_refused_and_a_past_day_shows_its_answers(
+        team: Chat, clock: Clock) -> None:
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    clock.now = datetime(2026, 11, 23, 2, tzinfo=UTC)  # Mon 10:00 in Shanghai
+    team.say("alice", '/standup answer yesterday:"met Acme" today:"demo" blockers:none')
+    team.say("bob", '/standup answer yesterday:"calls" today:"visits" blockers:none')
+    with pytest.raises(UsageError, match="has not happened yet"):
+        team.say("mia", "/standup report 2026-11-24")
+    assert _counts(team) == 2
+    clock.now = datetime(2026, 12, 2, 2, tzinfo=UTC)  # the next week
+    out = team.say("mia", "/standup report 2026-11-23")
+    assert "Answered 2/3" in out and "met Acme" in out and "visits" in out

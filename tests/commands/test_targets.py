@@ -37,8 +37,10 @@ def test_a_holiday_comes_out_of_the_working_days(team: Chat) -> None:
     assert "2026-12: target 220,000 USD" in out
 
 
-def test_an_implied_count_target_shows_one_decimal_at_most(team: Chat) -> None:
+def test_an_implied_count_target_shows_one_decimal_at_most(team: Chat, clock: Clock) -> None:
+    clock.now = datetime(2026, 10, 1, 0, 30, tzinfo=UTC)  # the target is set as the quarter begins
     team.say("mia", "/target set team visits 100 quarter:2026-Q4")
+    clock.now = NOW
     out = team.say("mia", "/target show team visits month:2026-11")
     # 66 working days in Q4 2026 (22 + 21 + 23), 21 in November: 100 x 21/66 = 31.82 visits
     assert "2026-11 (implied): target 31.8 · actual 0 · attainment 0%" in out
@@ -58,9 +60,11 @@ def test_team_target_is_shared_evenly_and_ramped_for_a_new_rep(team: Chat) -> No
     assert "alice 60,000 USD, bob 30,000 USD" in out
 
 
-def test_rep_target_with_tiers_and_pace(team: Chat) -> None:
+def test_rep_target_with_tiers_and_pace(team: Chat, clock: Clock) -> None:
+    clock.now = datetime(2026, 11, 1, 0, 30, tzinfo=UTC)  # the target is set as the month begins
     out = team.say("mia", f"/target set {ALICE} revenue 300k month:2026-11 stretch:360k "
                           "challenge:420k")
+    clock.now = NOW
     assert "300,000.00 USD, stretch 360,000.00, challenge 420,000.00" in out
     team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
     team.say("alice", "/deal D-1 won")
@@ -97,8 +101,9 @@ def test_a_seasonal_quarter_follows_last_years_months(team: Chat, clock: Clock) 
         clock.now = datetime.combine(day, time(3), UTC)
         team.say("alice", f'/deal new "Deal {day}" customer:"Acme Corp" amount:{amount}')
         team.say("alice", f"/deal D-{day.month - 9} won")
-    clock.now = NOW
+    clock.now = datetime(2026, 10, 1, 0, 30, tzinfo=UTC)  # the target is set as the quarter begins
     team.say("mia", "/target set team revenue 1M quarter:2026-Q4 split:seasonal")
+    clock.now = NOW
     # last year's Q4 won 25% / 25% / 50% by month
     assert "2026-12 (implied): target 500,000 USD" in team.say(
         "mia", "/target show team month:2026-12")

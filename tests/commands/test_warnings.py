@@ -72,6 +72,7 @@ def test_parse_warnings_takes_a_team() -> None:
 @pytest.fixture
 def behind(team: Chat, clock: Clock) -> Chat:
     """East: 150k of a 300k November target won by bob, alice owns an idle 40k deal."""
+    clock.now = datetime(2026, 11, 1, 0, 30, tzinfo=UTC)  # the target is set as the month begins
     team.say("mia", "/target set team revenue 300k month:2026-11")
     clock.now = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
     team.say("alice", '/deal new "Acme renewal" customer:"Acme" amount:40k')

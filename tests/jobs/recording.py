@@ -13,7 +13,7 @@ from bot.dispatch import Deps
 from jobs.notify import SendFailed
 from jobs.standup import StandupSource
 from jobs.ticker import Ticker
-from storage.models import Delivery, Member
+from storage.models import Delivery, Member, Team, WarningState
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,18 @@ def member_id(factory: sessionmaker[Session], user_id: str) -> int:
         found = session.scalar(select(Member.id).where(Member.slack_user_id == user_id))
         assert found is not None
         return found
+
+
+PAST_WARNING = "stale_deal:deal:D-0"  # the long-gone warning past_first_check records
+
+
+def past_first_check(factory: sessionmaker[Session]) -> None:
+    """Every team has had its first warning post (a calm summary) long ago, so a check
+    posts warnings one by one; a warning that is gone since stands for it."""
+    long_ago = datetime(2026, 1, 5, 2, tzinfo=UTC)
+    with factory.begin() as session:
+        for team_id in session.scalars(select(Team.id)):
+            session.add(WarningState(team_id=team_id, key=PAST_WARNING,
+                                     rule="stale_deal", message="", first_seen_at=long_ago,
+                                     last_seen_at=long_ago, last_posted_at=long_ago,
+                                     posted_severity=1, active=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.dispatch import Deps
 from jobs.standup import (
@@ -14,7 +15,7 @@ from jobs.standup import (
     StandupSummaryPost,
 )
 from jobs.ticker import Ticker
-from storage.models import DeliveryStatus
+from storage.models import DeliveryStatus, StandupConfig
 from tests.conftest import Chat, Clock
 from tests.jobs.recording import RecordingNotifier, deliveries, make_ticker, set_timezone, utc
 
@@ -141,6 +142,8 @@ def test_a_late_answer_joins_the_summary_thread(
 def test_a_blocker_two_stand_ups_running_is_flagged_to_the_manager(
         standup: Chat, ticker: Ticker, notifier: RecordingNotifier, clock: Clock) -> None:
     friday = PROMPT_AT - timedelta(days=3)
+    with standup.deps.session_factory.begin() as session:  # the stand-up ran last week too
+        session.scalars(select(StandupConfig)).one().enabled_at = friday - timedelta(hours=1)
     at(clock, friday + timedelta(minutes=5))
     standup.say("mia", "/standup config time:09:30 days:mon-fri")  # nothing changes
     standup.say("alice", '/standup answer yesterday:"a" today:"b" blockers:"legal review"')

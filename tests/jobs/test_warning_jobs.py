@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,14 @@ from storage import repo
 from storage.db import make_engine, make_session_factory
 from storage.models import DeliveryStatus, Team, WarningState
 from tests.conftest import Chat, Clock
-from tests.jobs.recording import RecordingNotifier, deliveries, member_id, utc
+from tests.jobs.recording import (
+    PAST_WARNING,
+    RecordingNotifier,
+    deliveries,
+    member_id,
+    past_first_check,
+    utc,
+)
 
 MON_10 = utc(2026, 11, 23, 2)  # Monday 10:00 in Shanghai
 MON_15 = utc(2026, 11, 23, 7)
@@ -44,13 +51,17 @@ def ticker(deps: Deps, notifier: RecordingNotifier) -> Ticker:
 
 
 @pytest.fixture
-def behind(team: Chat) -> Chat:
+def behind(team: Chat, clock: Clock) -> Chat:
     """East has a 300k November target and has won 150k (bob's): half done, with 15 of 21
     working days gone on Monday the 23rd (pace 0.70, a warning) and 16 on Tuesday (0.66,
     serious). Alice has won nothing of her 150k share (critical)."""
+    now = clock.now
+    clock.now = datetime(2026, 11, 1, 0, 30, tzinfo=UTC)  # the target is set as the month begins
     team.say("mia", "/target set team revenue 300k month:2026-11")
+    clock.now = now
     team.say("bob", '/deal new "Initech pilot" customer:"Initech" amount:150k')
     team.say("bob", "/deal D-1 won")
+    past_first_check(team.deps.session_factory)
     return team
 
 
@@ -83,7 +94,8 @@ def posted(notifier: RecordingNotifier) -> dict[str, tuple[int, str]]:
 
 def states(chat: Chat) -> dict[str, WarningState]:
     with chat.deps.session_factory() as session:
-        return {s.key: s for s in session.scalars(select(WarningState))}
+        return {s.key: s for s in session.scalars(select(WarningState))
+                if s.key != PAST_WARNING}
 
 
 def act(chat: Chat, user: str, action: Callable[..., Any], *args: Any) -> Any:
@@ -240,6 +252,7 @@ def test_a_long_list_is_capped_and_the_rest_follows_at_the_next_check(
     clock.now = utc(2026, 10, 1, 2)
     for n in range(10):
         team.say("alice", f'/deal new "Deal {n}" customer:"Acme" amount:{n + 1}k')
+    past_first_check(team.deps.session_factory)
     ticker.tick(MON_10)
     [post] = posts(notifier)
     assert (len(post.warnings), post.more, len(post.firing)) == (8, 2, 10)
@@ -331,3 +344,32 @@ def test_a_failing_posted_hook_never_gets_a_post_sent_twice(
     assert Ticker(deps.session_factory, notifier, [quiet]).tick(MON_10).skipped == [
         "note:team:2:2026-11-23"]
     assert quiet.quiet == ["note:team:2:2026-11-23"]
+
+
+# --- day one ------------------------------------------------------------------------------
+
+
+def test_a_new_teams_first_post_is_one_calm_summary_not_a_wall_of_criticals(
+        team: Chat, ticker: Ticker, notifier: RecordingNotifier, clock: Clock) -> None:
+    clock.now = utc(2026, 10, 1, 2)  # deals that have gone quiet since October
+    for n in range(6):
+        team.say("alice", f'/deal new "Deal {n}" customer:"Acme" amount:{n + 1}k '
+                          "close:2026-10-20")
+    clock.now = utc(2026, 11, 10, 2)  # a quarter target set mid-quarter, mid-month
+    team.say("mia", "/target set team revenue 900k quarter:2026-Q4")
+    ticker.tick(MON_10)
+    [post] = posts(notifier)
+    assert post.first and post.more == 0 and len(post.warnings) > 8  # all of them, at once
+    assert set(post.firing) == {d.key for d in post.warnings}
+    reply = render_message(post)
+    assert reply.text.startswith("*East*: salesbot now checks the plan twice a working day. "
+                                 f"The first check found {len(post.warnings)} things to look at")
+    assert "• Stale deal: 6 (alice 6)" in reply.text
+    assert "• Behind pace: 3 (" in reply.text
+    assert ":red_circle:" not in reply.text and "critical" not in reply.text
+    assert "`/sales warnings` lists each one" in reply.text
+    assert not [b for b in reply.blocks if b.type == "actions"]  # no wall of buttons
+    # everything in the summary counts as posted: the next check has nothing new to say
+    notifier.sent.clear()
+    assert ticker.tick(MON_15).sent == [] and notifier.sent == []
+    assert {k for k, s in states(team).items() if s.last_posted_at == MON_10} == set(post.firing)
