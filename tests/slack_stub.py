@@ -29,6 +29,10 @@ class SlackStub:
         self.users: dict[str, dict[str, Any]] = {}
         self.team_id = "T0TEST"
         self.failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        # Web API method -> the error Slack refuses it with ({"ok": false, "error": ...})
+        self.refusals: dict[str, str] = {}
+        # What apps.connections.open hands out: a Socket Mode stand-in's URL
+        self.socket_mode_url: str | None = None
         self._cond = threading.Condition()
         stub = self
 
@@ -86,6 +90,12 @@ class SlackStub:
         if queued:
             status, headers = queued.pop(0)
             return status, {"ok": False, "error": "ratelimited"}, headers
+        if method in self.refusals:
+            return 200, {"ok": False, "error": self.refusals[method]}, {}
+        if method == "apps.connections.open":
+            if self.socket_mode_url is None:
+                return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
+            return 200, {"ok": True, "url": self.socket_mode_url}, {}
         if method == "response":
             return 200, {"ok": True}, {}
         if method == "auth.test":
