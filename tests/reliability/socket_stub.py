@@ -42,6 +42,8 @@ class SocketModeStub:
         self.connections: list[ServerConnection] = []
         self.closed: set[int] = set()  # connections the app (or the stub) has closed
         self.acks: list[Acked] = []
+        # what happened, in order: ("open", n), ("ack", envelope_id), ("closed", n)
+        self.log: list[tuple[str, object]] = []
         self._sent: dict[str, float] = {}
         self._ids = itertools.count(1)
         self.server: Server = serve(self._serve, "127.0.0.1", 0)
@@ -56,6 +58,7 @@ class SocketModeStub:
         with self._cond:
             self.connections.append(ws)
             number = len(self.connections)
+            self.log.append(("open", number))
             self._cond.notify_all()
         ws.send(json.dumps({"type": "hello", "num_connections": 1,
                             "debug_info": {"host": "stub", "approximate_connection_time": 18060},
@@ -67,12 +70,14 @@ class SocketModeStub:
                     sent = self._sent.get(data.get("envelope_id", ""), time.monotonic())
                     self.acks.append(Acked(data.get("envelope_id", ""), data.get("payload"),
                                            number, time.monotonic() - sent))
+                    self.log.append(("ack", data.get("envelope_id", "")))
                     self._cond.notify_all()
         except ConnectionClosed:
             pass
         finally:
             with self._cond:
                 self.closed.add(number)
+                self.log.append(("closed", number))
                 self._cond.notify_all()
 
     # --- what Slack sends -------------------------------------------------------------------
