@@ -133,6 +133,7 @@ def run(
     scheduler = make_scheduler(_ticker(settings, deps), deps.clock)
     scheduler.start()
     if settings.slack_app_token:
+        from bot.preflight import StartupError
         from bot.socket_mode import SocketMode
 
         mode = SocketMode(app, settings.slack_app_token, url=socket_url)
@@ -147,8 +148,13 @@ def run(
         # acknowledge those in progress, then disconnect. A second Ctrl+C stops at once.
         signal.signal(signal.SIGINT, stop_socket_mode)
         signal.signal(signal.SIGTERM, stop_socket_mode)
-        typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
         try:
+            try:
+                mode.connect()
+            except StartupError as exc:
+                typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
+                raise typer.Exit(1) from None
+            typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
             mode.run()
         except KeyboardInterrupt:
             pass

@@ -35,6 +35,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 from websockets.sync.client import ClientConnection, connect
 
+from bot.preflight import StartupError
+
 log = logging.getLogger(__name__)
 LISTENER_THREADS = 32  # envelopes handled at once (Bolt's own pool has as many threads)
 PING_S = 10.0  # a connection silent this long is pinged; one not answering in PING_S more is
@@ -122,15 +124,15 @@ class SocketModeClient(BaseSocketModeClient):
 
     def send_message(self, message: str) -> None:
         deadline = time.monotonic() + SEND_WAIT_S
-        with self._changed:
-            while True:
-                ws = self._current
-                if ws is not None:
-                    try:
-                        ws.send(message)
-                        return
-                    except ConnectionClosed:
-                        pass
+        while True:
+            ws = self._current
+            if ws is not None:
+                try:
+                    ws.send(message)
+                    return
+                except ConnectionClosed:
+                    pass
+            with self._changed:
                 left = deadline - time.monotonic()
                 if left <= 0 or self.closed or not self._changed.wait_for(
                         lambda ws=ws: self._current is not ws, timeout=left):  # type: ignore[misc]
@@ -142,7 +144,8 @@ class SocketModeClient(BaseSocketModeClient):
         self._closing.set()
         self.disconnect()
         self.message_processor.shutdown()
-        self.message_workers.shutdown()
+        # SocketMode.run has waited for the envelopes in progress; a stuck one is left be
+        self.message_workers.shutdown(wait=False, cancel_futures=True)
 
 
 class SocketMode:
@@ -161,7 +164,7 @@ class SocketMode:
         self._stopping = threading.Event()
         self._idle = threading.Condition()
         self._in_flight = 0
-        self.connected = threading.Event()
+        self._opened = False
         self.draining = threading.Event()  # set once no new envelope is taken
 
     @property
@@ -181,11 +184,22 @@ class SocketMode:
                 self._in_flight -= 1
                 self._idle.notify_all()
 
-    def run(self) -> None:
-        """Connect, serve until stop(), drain, close. Raises if the first connection fails."""
+    def connect(self) -> None:
+        """Open the first connection; raises StartupError if it cannot be opened."""
+        self._opened = True
         try:
             self.client.connect()
-            self.connected.set()
+        except Exception as exc:  # said in a line by `salesbot run`
+            self.client.close()
+            raise StartupError(f"cannot open the Socket Mode connection to Slack: {exc}"
+                               ) from None
+
+    def run(self) -> None:
+        """Serve until stop() (connecting first unless connect() was called), then take no
+        new envelopes, wait for those in progress, and close."""
+        try:
+            if not self._opened:
+                self.connect()
             while not self._stopping.wait(POLL_S):
                 pass
             with self._idle:

@@ -90,3 +90,20 @@ def test_a_refused_app_token_is_named_and_socket_mode_never_announced(tmp_path: 
     assert "SLACK_APP_TOKEN was refused by Slack (invalid_auth): check" in said
     assert "connections:write" in said
     assert "running in Socket Mode" not in result.stdout
+
+
+def test_a_socket_mode_connection_that_cannot_be_opened_is_said_in_a_line(
+        tmp_path: Path) -> None:
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    with SlackStub() as stub:
+        stub.socket_mode_url = f"ws://127.0.0.1:{port}/link/"
+        result = run_to_exit(salesbot_env(stub.api_url, f"sqlite:///{tmp_path / 'x.db'}",
+                                          SLACK_APP_TOKEN="xapp-test"), tmp_path)
+    assert result.returncode == 1
+    # it had started (the log says so); its last word says why it stops
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "salesbot cannot start: cannot open the Socket Mode connection to Slack: ")
+    assert "Traceback" not in result.stderr
+    assert "running in Socket Mode" not in result.stdout

@@ -151,7 +151,7 @@ def test_sigterm_acknowledges_the_command_in_progress_then_disconnects(
     salesbot.proc.wait(30)
     out = "".join(salesbot.lines)
     assert salesbot.proc.returncode == 0, out
-    assert out.rstrip().endswith("salesbot stopped."), out
+    assert "salesbot stopped." in out, out
     assert "Traceback" not in out
     # the command in progress was acknowledged before the connection closed; the envelope
     # that came while stopping was not taken (unacknowledged, Slack delivers it again)
