@@ -129,14 +129,23 @@ def run(
                      api_url=settings.slack_api_url, workers=workers)
     from jobs.scheduler import make_scheduler
 
-    # Every instance ticks; the delivery claims make each stand-up go out once.
-    scheduler = make_scheduler(_ticker(settings, deps), deps.clock)
-    scheduler.start()
+    mode = None
     if settings.slack_app_token:
         from bot.preflight import StartupError
         from bot.socket_mode import SocketMode
 
         mode = SocketMode(app, settings.slack_app_token, url=socket_url)
+        try:
+            mode.connect()
+        except StartupError as exc:
+            if workers is not None:
+                workers.shutdown()
+            typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
+            raise typer.Exit(1) from None
+    # Every instance ticks; the delivery claims make each stand-up go out once.
+    scheduler = make_scheduler(_ticker(settings, deps), deps.clock)
+    scheduler.start()
+    if mode is not None:
 
         def stop_socket_mode(_signum: int, _frame: object) -> None:
             if mode.stopping:  # asked twice: stop now
@@ -148,13 +157,8 @@ def run(
         # acknowledge those in progress, then disconnect. A second Ctrl+C stops at once.
         signal.signal(signal.SIGINT, stop_socket_mode)
         signal.signal(signal.SIGTERM, stop_socket_mode)
+        typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
         try:
-            try:
-                mode.connect()
-            except StartupError as exc:
-                typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
-                raise typer.Exit(1) from None
-            typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
             mode.run()
         except KeyboardInterrupt:
             pass
