@@ -135,6 +135,18 @@ def run(
         from bot.socket_mode import SocketMode
 
         mode = SocketMode(app, settings.slack_app_token, url=socket_url)
+
+        def stop_socket_mode(_signum: int, _frame: object) -> None:
+            assert mode is not None
+            if mode.stopping:  # asked twice: stop now
+                raise KeyboardInterrupt
+            typer.echo("salesbot is stopping: finishing the requests in progress.")
+            mode.stop()
+
+        # Ctrl+C or SIGTERM (systemd, docker stop): take no new envelopes, finish and
+        # acknowledge those in progress, then disconnect. A second Ctrl+C stops at once.
+        signal.signal(signal.SIGINT, stop_socket_mode)
+        signal.signal(signal.SIGTERM, stop_socket_mode)
         try:
             mode.connect()
         except StartupError as exc:
@@ -146,17 +158,6 @@ def run(
     scheduler = make_scheduler(_ticker(settings, deps), deps.clock)
     scheduler.start()
     if mode is not None:
-
-        def stop_socket_mode(_signum: int, _frame: object) -> None:
-            if mode.stopping:  # asked twice: stop now
-                raise KeyboardInterrupt
-            typer.echo("salesbot is stopping: finishing the requests in progress.")
-            mode.stop()
-
-        # Ctrl+C or SIGTERM (systemd, docker stop): take no new envelopes, finish and
-        # acknowledge those in progress, then disconnect. A second Ctrl+C stops at once.
-        signal.signal(signal.SIGINT, stop_socket_mode)
-        signal.signal(signal.SIGTERM, stop_socket_mode)
         typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
         try:
             mode.run()

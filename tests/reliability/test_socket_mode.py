@@ -76,6 +76,7 @@ def salesbot(db_url: str, tmp_path: Path) -> Iterator[Salesbot]:
         reader.start()
         try:
             socket_mode.wait_connections(1, timeout=START_S)
+            bot.wait_line("salesbot is running in Socket Mode", timeout=START_S)
             yield bot
         finally:
             if proc.poll() is None:
