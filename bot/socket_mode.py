@@ -1,13 +1,13 @@
 """Socket Mode: salesbot's Socket Mode client, and serving a Bolt app over it until stopped.
 
 slack_sdk's clients were measured against a local stand-in for Slack's websocket
-(bench/socket_mode.py, figures in the README's "Reliability"): the built-in one reads a new
-connection only after the old one's blocking read times out (acks 3 s late after every
-`disconnect`) and notices a cut connection only by its stale-ping check (not within 30 s);
-websocket-client's sometimes opens no new connection for 10 s after a `disconnect` (its
-close handler reconnects a second time while the first is still opening); the aiohttp and
-websockets clients run a synchronous Bolt app's listeners one at a time on their event loop
-(six 0.5-second commands: the last acked after 3 s) and notice a cut connection after 10 s.
+(bench/socket_mode.py; figures in the README's "Reliability"): the built-in one reads a new
+connection only once the old one's blocking read times out (acks 3 s late after every
+`disconnect`) and did not notice a cut connection within 30 s; websocket-client's opened no
+new connection for 10.5 s after one `disconnect` in five (its close handler reconnects a
+second time while the first new connection is still opening); the aiohttp and websockets
+clients run a synchronous Bolt app's listeners one at a time on their event loop (five
+0.5-second commands: the last acked after 2.5 s) and notice a cut connection after 10 s.
 
 This client keeps slack_sdk's message processing (BaseSocketModeClient: the queue, the
 worker threads, the listeners Bolt's adapter uses) and puts it over websockets' threading
