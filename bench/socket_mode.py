@@ -9,11 +9,11 @@ own `bot.socket_mode`) a bare Bolt app whose `/quick` command acks at once and w
 - refresh: 5 times, a `disconnect` (refresh_requested): how long until the new connection
   opens (inf: none within 15 s), and the ack latency of a command sent on it as soon as it
   has opened;
-- drop: twice, the connection is cut without a closing handshake: how long until a new
-  connection opens (the time the app is offline; inf: none within 30 s);
 - parallel: 5 `/slow` commands sent at once (Bolt's default listener pool has 5
   threads): how long until the last is acknowledged (0.5 s when they run side by side,
-  2.5 s when one at a time).
+  2.5 s when one at a time);
+- drop: twice, the connection is cut without a closing handshake: how long until a new
+  connection opens (the time the app is offline; inf: none within 30 s).
 
 Usage (from the repository root; the optional clients need their libraries installed):
 
@@ -149,14 +149,14 @@ def measure(kind: str) -> dict[str, Any]:
                 acks.append(stub.wait_ack(command(stub, "/quick", 100 + i), 15).after_s)
             out["refresh_new_connection_s"] = max(opened)
             out["refresh_ack_s"] = (min(acks), max(acks)) if acks else math.inf
+            if acks:
+                ids = [command(stub, "/slow", 200 + i) for i in range(5)]
+                out["parallel_5x0.5s_last_ack_s"] = max(stub.wait_ack(e, 30).after_s
+                                                        for e in ids)
             drops: list[float] = []
             while len(drops) < 2 and math.inf not in drops:
                 drops.append(reconnect_s(stub, stub.drop, 30))
             out["drop_offline_s"] = max(drops)
-            if max(drops) < math.inf:
-                ids = [command(stub, "/slow", 200 + i) for i in range(5)]
-                out["parallel_5x0.5s_last_ack_s"] = max(stub.wait_ack(e, 30).after_s
-                                                        for e in ids)
     return out
 
 
