@@ -18,6 +18,7 @@ and then closes the old one; a connection that ends unasked for is replaced at o
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import threading
 import time
@@ -47,6 +48,7 @@ SEND_WAIT_S = 2.0  # an ack sent while reconnecting waits this long for the new 
 RETRY_S = (0.0, 1.0, 2.0, 5.0, 10.0, 30.0)  # waits between attempts to reconnect
 DRAIN_S = 5.0  # Slack waits 3 s for an acknowledgement: no envelope should need longer
 POLL_S = 1.0
+MAX_ENVELOPE_BYTES = 16 * 2**20  # Slack's envelopes are kilobytes; a large form's, tens
 
 
 class SocketModeClient(BaseSocketModeClient):
@@ -84,7 +86,7 @@ class SocketModeClient(BaseSocketModeClient):
         self.wss_uri = None  # a URL serves one connection
         ws = connect(url, open_timeout=OPEN_TIMEOUT_S, close_timeout=CLOSE_TIMEOUT_S,
                      ping_interval=self.ping_interval, ping_timeout=self.ping_interval,
-                     max_size=None, compression=None, proxy=None)
+                     max_size=MAX_ENVELOPE_BYTES, compression=None)
         with self._changed:
             old, self._current = self._current, ws
             self._changed.notify_all()
@@ -108,7 +110,7 @@ class SocketModeClient(BaseSocketModeClient):
             self._reconnect()
 
     def _reconnect(self) -> None:
-        for attempt in range(10**6):
+        for attempt in itertools.count():
             if self._closing.wait(RETRY_S[min(attempt, len(RETRY_S) - 1)]):
                 return
             try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
+from bot.home import HOME_LOG_VISIT
 from storage.models import Activity
+from tests.bot.test_home_http import home_click
 from tests.bot.test_http import Client, count, slack  # noqa: F401 - the app-over-HTTP fixture
 
 
@@ -23,6 +25,18 @@ def test_a_form_slack_gave_up_on_asks_the_user_to_try_again(
     del slack.stub.refusals["views.open"]
     slack.command("UALICE", "/visit", "")
     assert slack.opened_view()["callback_id"]
+
+
+def test_the_home_tab_form_slack_gave_up_on_says_so_in_a_dm(
+        slack: Client) -> None:  # noqa: F811
+    # a Home tab button has no channel and no response_url: the word comes as a DM
+    slack.stub.refusals["views.open"] = "expired_trigger_id"
+    status, _ = home_click(slack, "UALICE", HOME_LOG_VISIT)
+    assert status == 200
+    calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postMessage" for x in c))
+    [dm] = [c for c in calls if c.method == "chat.postMessage"]
+    assert dm.body["channel"] == "UALICE"
+    assert "try again" in dm.body["text"] and "went wrong on our side" not in dm.body["text"]
 
 
 @pytest.mark.parametrize(("error", "said"), [
