@@ -164,7 +164,9 @@ def run(
         except KeyboardInterrupt:
             pass
         finally:
-            scheduler.shutdown(wait=False)
+            # A tick in progress finishes first (the process would wait for it at exit
+            # anyway), so "salesbot stopped." is the last word.
+            scheduler.shutdown(wait=True)
             if workers is not None:
                 workers.shutdown()
         typer.echo("salesbot stopped.")
@@ -189,7 +191,7 @@ def run(
     except KeyboardInterrupt:
         pass
     finally:
-        scheduler.shutdown(wait=False)
+        scheduler.shutdown(wait=True)  # see above: the tick in progress first
         if workers is not None:
             workers.shutdown()
     typer.echo("salesbot stopped.")
