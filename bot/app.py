@@ -668,10 +668,38 @@ def guard(decorator: Callable[[Callable[..., Any]], Any]) -> Callable[[Callable[
     return register_guarded
 
 
+# What to tell a user when Slack refuses a call salesbot made for them, by Slack's error code
+SLACK_REFUSALS = {
+    "expired_trigger_id": "Slack gave up waiting for the form to open (it allows 3 seconds). "
+                          "Please try again.",
+    "exchanged_trigger_id": "That click already opened a form. Please click again to open "
+                            "another.",
+    "ratelimited": "Slack is asking salesbot to slow down. Please try again in a minute.",
+    "channel_not_found": "I cannot post in this channel: invite me with `/invite @salesbot`, "
+                         "or try in a channel I am in.",
+    "not_in_channel": "I cannot post in this channel: invite me with `/invite @salesbot`, "
+                      "or try in a channel I am in.",
+    "is_archived": "This channel is archived, so I cannot post in it.",
+    "user_not_found": "Slack does not know that person.",
+    "missing_scope": "salesbot's Slack app lacks a permission it needs: ask your Slack admin "
+                     "to reinstall it from `salesbot manifest`.",
+    "invalid_auth": "Slack refused salesbot's token: ask your Slack admin to check the app.",
+    "token_revoked": "Slack refused salesbot's token: ask your Slack admin to check the app.",
+    "account_inactive": "Slack refused salesbot's token: ask your Slack admin to check the app.",
+}
+
+
 def error_message(error: Exception) -> Reply:
     """What to tell the user about `error`; an unexpected one is logged."""
     if isinstance(error, UserFacingError):
         return error_reply(error.message)
+    if isinstance(error, SlackApiError):
+        code = (error.response.get("error") if isinstance(error.response.data, dict)
+                else None) or f"HTTP {error.response.status_code}"
+        log.warning("Slack refused a call: %s", code)
+        known = SLACK_REFUSALS.get(code)
+        return error_reply(known or f"Slack refused what salesbot asked of it ({code}). "
+                                    "Please try again in a minute.")
     log.exception("unexpected error handling a Slack request", exc_info=error)
     return text_reply(":x: Something went wrong on our side and nothing was saved. "
                       "Please try again in a minute.")

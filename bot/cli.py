@@ -117,6 +117,7 @@ def run(
             fg="red", err=True,
         )
         raise typer.Exit(2)
+    socket_url = _check_slack(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _upgrade(settings.database_url)
     from bot.app import create_app
@@ -128,23 +129,44 @@ def run(
                      api_url=settings.slack_api_url, workers=workers)
     from jobs.scheduler import make_scheduler
 
+    mode = None
+    if settings.slack_app_token:
+        from bot.preflight import StartupError
+        from bot.socket_mode import SocketMode
+
+        mode = SocketMode(app, settings.slack_app_token, url=socket_url)
+
+        def stop_socket_mode(_signum: int, _frame: object) -> None:
+            assert mode is not None
+            if mode.stopping:  # asked twice: stop now
+                raise KeyboardInterrupt
+            typer.echo("salesbot is stopping: finishing the requests in progress.")
+            mode.stop()
+
+        # Ctrl+C or SIGTERM (systemd, docker stop): take no new envelopes, finish and
+        # acknowledge those in progress, then disconnect. A second Ctrl+C stops at once.
+        signal.signal(signal.SIGINT, stop_socket_mode)
+        signal.signal(signal.SIGTERM, stop_socket_mode)
+        try:
+            mode.connect()
+        except StartupError as exc:
+            if workers is not None:
+                workers.shutdown()
+            typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
+            raise typer.Exit(1) from None
     # Every instance ticks; the delivery claims make each stand-up go out once.
     scheduler = make_scheduler(_ticker(settings, deps), deps.clock)
     scheduler.start()
-    if settings.slack_app_token:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+    if mode is not None:
         typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
-        # SIGTERM (systemd, docker stop) stops it the way Ctrl+C does.
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
-        handler = SocketModeHandler(app, settings.slack_app_token)
         try:
-            handler.start()
+            mode.run()
         except KeyboardInterrupt:
             pass
         finally:
-            handler.close()  # no new requests from Slack
-            scheduler.shutdown(wait=False)
+            # A tick in progress finishes first (the process would wait for it at exit
+            # anyway), so "salesbot stopped." is the last word.
+            scheduler.shutdown(wait=True)
             if workers is not None:
                 workers.shutdown()
         typer.echo("salesbot stopped.")
@@ -169,10 +191,26 @@ def run(
     except KeyboardInterrupt:
         pass
     finally:
-        scheduler.shutdown(wait=False)
+        scheduler.shutdown(wait=True)  # see above: the tick in progress first
         if workers is not None:
             workers.shutdown()
     typer.echo("salesbot stopped.")
+
+
+def _check_slack(settings: Settings) -> str | None:
+    """Ask Slack, with a short timeout, whether it takes the tokens; exit 1 with a line or
+    two if not. Returns the Socket Mode URL to connect to (None in HTTP mode)."""
+    from bot.preflight import StartupError, check_bot_token, open_socket_mode
+
+    assert settings.slack_bot_token
+    try:
+        check_bot_token(settings.slack_bot_token, settings.slack_api_url)
+        if settings.slack_app_token:
+            return open_socket_mode(settings.slack_app_token, settings.slack_api_url)
+    except StartupError as exc:
+        typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    return None
 
 
 def default_command_workers(cpus: int, database_url: str) -> int:

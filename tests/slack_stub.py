@@ -29,6 +29,14 @@ class SlackStub:
         self.users: dict[str, dict[str, Any]] = {}
         self.team_id = "T0TEST"
         self.failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        # Web API method -> the error Slack refuses it with ({"ok": false, "error": ...})
+        self.refusals: dict[str, str] = {}
+        # What apps.connections.open hands out: a Socket Mode stand-in's URL
+        self.socket_mode_url: str | None = None
+        # Web API method -> an event its calls wait for before they are answered; `held`
+        # lists the calls waiting (see wait_held)
+        self.hold: dict[str, threading.Event] = {}
+        self.held: list[str] = []
         self._cond = threading.Condition()
         stub = self
 
@@ -55,6 +63,11 @@ class SlackStub:
                     body = {k: v[0] for k, v in parse_qs(raw).items()}
                 path = self.path.split("?")[0]
                 method = "response" if path.startswith("/response") else path.rsplit("/", 1)[-1]
+                if (gate := stub.hold.get(method)) is not None:
+                    with stub._cond:
+                        stub.held.append(method)
+                        stub._cond.notify_all()
+                    gate.wait(60)
                 status, payload, headers = stub.answer(method, body)
                 with stub._cond:
                     stub.calls.append(Call(method, body, dict(self.headers)))
@@ -86,6 +99,12 @@ class SlackStub:
         if queued:
             status, headers = queued.pop(0)
             return status, {"ok": False, "error": "ratelimited"}, headers
+        if method in self.refusals:
+            return 200, {"ok": False, "error": self.refusals[method]}, {}
+        if method == "apps.connections.open":
+            if self.socket_mode_url is None:
+                return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
+            return 200, {"ok": True, "url": self.socket_mode_url}, {}
         if method == "response":
             return 200, {"ok": True}, {}
         if method == "auth.test":
@@ -127,6 +146,12 @@ class SlackStub:
             assert ok, f"timed out; calls so far: {[c.method for c in self.calls]}"
             return list(self.calls)
 
+    def wait_held(self, method: str, timeout: float = 10) -> None:
+        """Block until a call to `method` is waiting for its hold to be released."""
+        with self._cond:
+            assert self._cond.wait_for(lambda: method in self.held, timeout=timeout), \
+                f"no call to {method} arrived; calls so far: {[c.method for c in self.calls]}"
+
     def record_acknowledged(self, message: dict[str, Any]) -> None:
         """Record a reply the app put in a slash command's acknowledgement, in order with
         the replies POSTed to response URLs: Slack shows both alike."""
@@ -143,5 +168,7 @@ class SlackStub:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        for gate in self.hold.values():
+            gate.set()
         self.server.shutdown()
         self.server.server_close()
