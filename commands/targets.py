@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from commands.actors import Actor, resolve_mention
+from commands.actors import Actor, resolve_mention, resolve_person
 from commands.dates import local_today
 from commands.errors import PermissionDenied, UsageError
 from commands.money import parse_amount
@@ -38,7 +38,7 @@ from commands.plan import (
     split_across_reps,
 )
 from commands.sales import find_team
-from commands.text import Mention, as_mention, choice, parse_words
+from commands.text import Mention, as_mention, choice, name_key, parse_words
 from storage import repo
 from storage.models import Member, PeriodLock, Target, TargetChange, Team, Workspace
 
@@ -47,8 +47,10 @@ PERIOD_OPTIONS = ("year", "quarter", "month", "week")
 SET_OPTIONS = ("stretch", "challenge", "split", *PERIOD_OPTIONS)
 DEFAULT_RATES = ActivityRates(avg_deal_size=Decimal(100_000), win_rate=Decimal("0.2"),
                               opportunities_per_visit=Decimal("0.25"), source="default")
-_WEIGHT = re.compile(r"^([A-Za-z][\w.\-]*):(\d+(?:\.\d+)?)$")
+# a rep's weight in split:weights: `alice:2`, `@alice:2` or a Slack mention `<@U1|alice>:2`
+_WEIGHT = re.compile(r"^(<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@?[^\s:<>@]+):(\d+(?:\.\d+)?)$")
 CENT = Decimal("0.01")
+MAX_SPLIT = 200  # the length of Target.split
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class TargetSet:
     stretch: Decimal | None = None
     challenge: Decimal | None = None
     split: str = "even"
+    weights: tuple[tuple[Mention, Decimal], ...] = ()  # split:weights, each rep as typed
 
 
 @dataclass(frozen=True)
@@ -128,14 +131,16 @@ def parse_target(text: str) -> TargetArgs:
         stretch = _value(metric, opts["stretch"], "stretch")[0] if "stretch" in opts else None
         challenge = _value(metric, opts["challenge"], "challenge")[0] \
             if "challenge" in opts else None
-        split = _parse_split(opts.get("split"), [p for p in pos[3:] if _WEIGHT.match(p)])
+        weights = [p for p in pos[3:] if _WEIGHT.match(p)]
+        split = _parse_split(opts.get("split"), weights)
         if scope is not None and split.startswith("weights"):
             raise UsageError("`split:weights` shares a team target among reps; use it with "
                              "`team`.")
         if split == "seasonal" and period.kind not in ("year", "quarter"):
             raise UsageError("`split:seasonal` spreads a year or a quarter over its months by "
                              "last year's actuals; use it with year: or quarter:.")
-        return TargetSet(scope, metric, value, currency, period, stretch, challenge, split)
+        return TargetSet(scope, metric, value, currency, period, stretch, challenge, split,
+                         tuple(_weight(w) for w in weights))
     if verb in ("", "show"):
         scope, is_team = None, False
         for p in pos:
@@ -168,7 +173,15 @@ def _parse_split(value: str | None, weights: list[str]) -> str:
         return kind
     if not weights:
         raise UsageError("Give each rep a weight: `split:weights alice:2 bob:1`.")
-    return "weights " + " ".join(w.lower() for w in weights)
+    return "weights"
+
+
+def _weight(word: str) -> tuple[Mention, Decimal]:
+    """`alice:2` as (the rep named, their weight); who they are is settled when it runs."""
+    m = _WEIGHT.match(word)
+    assert m is not None
+    who = m.group(1)
+    return as_mention(who) or Mention(None, who), Decimal(m.group(2))
 
 
 def parse_plan(text: str) -> PlanArgs:
@@ -258,9 +271,9 @@ def rep_shares(team_target: Target, team: Team) -> list[tuple[Member, Decimal]]:
     weights: dict[str, Decimal] = {}
     if team_target.split.startswith("weights"):
         for item in team_target.split.split()[1:]:
-            name, _, w = item.partition(":")
+            name, _, w = item.rpartition(":")
             weights[name] = Decimal(w)
-    shares = [RepShare(name=m.name, weight=weights.get(m.name.lower(), Decimal(0) if weights
+    shares = [RepShare(name=m.name, weight=weights.get(name_key(m.name), Decimal(0) if weights
                                                          else Decimal(1)),
                        started_on=m.started_on) for m in reps]
     total = Decimal(team_target.target_minor) / 100
@@ -440,6 +453,7 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     lock = repo.lock_covering(session, ws.id, args.period.start, args.period.end)
     if lock is not None and not actor.is_admin:
         raise PermissionDenied(f"Targets for {args.period.label} are locked; ask an admin.")
+    split = _weights(session, actor, team, args, now) if args.weights else args.split
     key = _scope_key(team, person)
     minor = int(args.value * 100)
     currency = (args.currency or ws.default_currency) if args.metric == "revenue" else None
@@ -457,7 +471,7 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     target.stretch_minor = int(args.stretch * 100) if args.stretch is not None else None
     target.challenge_minor = int(args.challenge * 100) if args.challenge is not None else None
     target.currency, target.split, target.set_by_id, target.set_at = (
-        currency, args.split, actor.member.id, now)
+        currency, split, actor.member.id, now)
     session.flush()
     if lock is not None:
         session.add(TargetChange(target_id=target.id, old_minor=old, new_minor=minor,
@@ -475,6 +489,33 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
                                                     if lock else ""))
     return TargetResult(message, name, args.metric, currency, rep_shares=shares,
                         warnings=tuple(warnings))
+
+
+def _weights(session: Session, actor: Actor, team: Team, args: TargetSet,
+             now: datetime) -> str:
+    """`split:weights` as stored: every rep of the team, each named once, with a weight.
+
+    A name that is not one of the team's reps is refused, and so is a rep left out: either
+    would silently give someone a share of 0.
+    """
+    reps = _reps(team)
+    given: dict[int, tuple[Member, Decimal]] = {}
+    for mention, weight in args.weights:
+        rep = resolve_person(session, actor, mention, now, among=reps,
+                             where=f"a rep of {team.name}")
+        if rep.id in given:
+            raise UsageError(f"{rep.name} is given two weights; give each rep one.")
+        given[rep.id] = (rep, weight)
+    missing = [m.name for m in reps if m.id not in given]
+    if missing:
+        raise UsageError(f"Give every rep of {team.name} a weight: {', '.join(missing)} "
+                         f"{'has' if len(missing) == 1 else 'have'} none (`{missing[0]}:0` "
+                         "leaves a rep out).")
+    split = "weights " + " ".join(f"{name_key(m.name)}:{w}" for m, w in given.values())
+    if len(split) > MAX_SPLIT:
+        raise UsageError(f"These weights are too long to keep ({len(split)} characters; at "
+                         f"most {MAX_SPLIT}). Use shorter weights, or split evenly.")
+    return split
 
 
 def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,

@@ -257,6 +257,12 @@ def members_named(session: Session, workspace_id: int, name: str) -> Sequence[Me
     ).all()
 
 
+def workspace_members(session: Session, workspace_id: int) -> Sequence[Member]:
+    return session.scalars(
+        select(Member).where(Member.workspace_id == workspace_id).order_by(Member.name)
+    ).all()
+
+
 def member_names(session: Session, workspace_id: int) -> Sequence[str]:
     return session.scalars(select(Member.name).where(Member.workspace_id == workspace_id)).all()
 
