@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import Engine
 
-from commands.errors import UsageError
+from commands.errors import PermissionDenied, UsageError
 from tests.conftest import Chat
 from tests.reliability.helpers import changed_tables, counts, snapshot
 
@@ -118,3 +118,84 @@ def test_adding_someone_new_registers_them(team: Chat) -> None:
 def test_a_plain_name_matches_ignoring_case(team: Chat) -> None:
     out = team.say("mia", "/target set @ALICE revenue 300k month:2026-12")
     assert "Set alice's revenue target" in out
+
+
+# --- a second manager -----------------------------------------------------------------------
+
+
+def test_a_manager_made_before_joining_manages_the_team_they_join(team: Chat) -> None:
+    out = team.say("mia", "/sales role <@UCAROL|carol> manager")
+    assert "Add them to a team" in out
+    out = team.say("mia", "/sales team add <@UCAROL|carol>")
+    assert "Added carol to East as a manager" in out
+    assert "Managers: @carol, @mia" in team.say("alice", "/sales team")
+    assert "Set East's revenue target" in team.say(
+        "carol", "/target set team revenue 900k quarter:2026-Q4")
+
+
+def test_a_member_made_manager_manages_their_team(team: Chat) -> None:
+    team.say("mia", "/sales team add <@UCAROL|carol>")
+    assert "They manage East" in team.say("mia", "/sales role @carol manager")
+    assert "Managers: @carol, @mia" in team.say("alice", "/sales team")
+    assert "Set East's revenue target" in team.say(
+        "carol", "/target set team revenue 900k quarter:2026-Q4")
+
+
+def test_a_manager_of_a_named_team_from_anywhere(team: Chat) -> None:
+    out = team.say("mia", '/sales role <@UCAROL|carol> manager team:"East"', channel="DMIA")
+    assert "carol is now a manager. They manage East." in out
+    assert "Managers: @carol, @mia" in team.say("alice", "/sales team")
+
+
+def test_a_manager_is_removed_and_can_no_longer_set_targets(team: Chat) -> None:
+    team.say("mia", '/sales role <@UCAROL|carol> manager team:"East"')
+    assert "Removed carol from East" in team.say("mia", "/sales team remove @carol")
+    assert "Managers: @mia" in team.say("alice", "/sales team")
+    with pytest.raises(PermissionDenied):
+        team.say("carol", "/target set team revenue 900k quarter:2026-Q4")
+
+
+def test_the_last_manager_of_a_team_is_not_removed(team: Chat) -> None:
+    with unchanged(team), pytest.raises(UsageError, match="only manager of East"):
+        team.say("mia", "/sales team remove @mia")
+    assert "Managers: @mia" in team.say("alice", "/sales team")
+
+
+# --- moves between teams --------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_teams(team: Chat) -> Chat:
+    """East (mia, admin; alice, bob) and West (wes, manager)."""
+    team.say("mia", "/sales role <@UWES|wes> manager")
+    team.say("wes", '/sales team create "West" tz:Europe/Berlin', channel="C0WEST")
+    return team
+
+
+@pytest.mark.parametrize("who", ["@bob", "@mia"])
+def test_a_manager_cannot_take_people_from_another_team(two_teams: Chat, who: str) -> None:
+    with unchanged(two_teams), pytest.raises(PermissionDenied, match="manager of both"):
+        two_teams.say("wes", f"/sales team add {who}", channel="C0WEST")
+    out = two_teams.say("alice", "/sales team")
+    assert "Managers: @mia" in out and "@bob" in out
+
+
+def test_a_manager_of_both_teams_moves_a_rep(two_teams: Chat) -> None:
+    two_teams.say("mia", '/sales role @wes manager team:"East"')
+    out = two_teams.say("wes", "/sales team add @bob", channel="C0WEST")
+    assert "Moved bob from East to West" in out
+    assert "@bob" not in two_teams.say("alice", "/sales team")
+
+
+def test_an_admin_moves_a_rep(two_teams: Chat) -> None:
+    out = two_teams.say("mia", '/sales team add @bob team:"West"')
+    assert "Moved bob from East to West" in out
+
+
+def test_a_move_never_takes_a_teams_last_manager(two_teams: Chat) -> None:
+    with unchanged(two_teams), pytest.raises(UsageError, match="only manager of East"):
+        two_teams.say("mia", '/sales team add @mia team:"West"')
+    two_teams.say("mia", "/sales role @alice manager")  # East now has two managers
+    assert "Moved mia from East to West" in two_teams.say("mia", '/sales team add @mia '
+                                                                 'team:"West"')
+    assert "Managers: @alice" in two_teams.say("bob", "/sales team", channel="C0EAST")

@@ -77,6 +77,10 @@ MATRIX = [
     row("add someone to the team", "/sales team add <@UNIA|nia>", {MANAGER, ADMIN}, "member"),
     row("remove a rep from the team", f"/sales team remove {BOB}", {MANAGER, ADMIN},
         "member"),
+    # a move between teams needs an admin or a manager of both: carl is West's rep, bob East's
+    row("take another team's rep", "/sales team add <@UCARL|carl>", {ADMIN}, "member"),
+    row("give a rep to another team", f"/sales team add {BOB}", {ADMIN}, "member",
+        channel="C0WEST"),
     row("change a role", f"/sales role {BOB} manager", {ADMIN}, "member"),
     row("add a holiday", '/sales holiday add 2026-12-24 "Christmas Eve"', {MANAGER, ADMIN},
         "holiday"),
