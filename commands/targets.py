@@ -40,7 +40,15 @@ from commands.plan import (
 from commands.sales import find_team
 from commands.text import Mention, as_mention, choice, name_key, parse_words
 from storage import repo
-from storage.models import Member, PeriodLock, Target, TargetChange, Team, Workspace
+from storage.models import (
+    WORKSPACE_SCOPE,
+    Member,
+    PeriodLock,
+    Target,
+    TargetChange,
+    Team,
+    Workspace,
+)
 
 METRICS = ("revenue", "wins", "visits", "new_customers", "opportunities")
 PERIOD_OPTIONS = ("year", "quarter", "month", "week")
@@ -77,6 +85,9 @@ class TargetShow:
 @dataclass(frozen=True)
 class TargetLock:
     period: Period
+    scope: Mention | None = None  # a rep; None: a team (this channel's, or team:)
+    team: str | None = None
+    everyone: bool = False  # every team's targets (admins only)
 
 
 @dataclass(frozen=True)
@@ -155,12 +166,32 @@ def parse_target(text: str) -> TargetArgs:
         metric = next((p.lower() for p in pos if p.lower() in METRICS), "revenue")
         return TargetShow(scope, is_team, _period_from(opts, pos), metric)
     if verb == "lock":
-        period = _period_from(opts, pos)
-        if period is None:
-            raise UsageError("Which period? `/target lock quarter:2026-Q4`.")
-        return TargetLock(period)
+        return _parse_lock(rest)
     raise UsageError("Use `/target set`, `/target show` or `/target lock`; `/target help` "
                      "has examples.")
+
+
+def _parse_lock(rest: str) -> TargetLock:
+    """`/target lock [team|@alice|all] quarter:2026-Q4 [team:"East"]`."""
+    words = parse_words(rest, (*PERIOD_OPTIONS, "team"))
+    opts, pos = words.options, words.positionals
+    period = _period_from(opts, pos)
+    if period is None:
+        raise UsageError("Which period? `/target lock quarter:2026-Q4` locks your team's "
+                         "targets for it.")
+    scope, everyone = None, False
+    for p in pos:
+        if p.lower() in ("all", "everyone", "workspace"):
+            everyone = True
+        elif as_mention(p):
+            scope = as_mention(p)
+        elif p.lower() != "team" and not re.match(r"^\d{4}", p):
+            raise UsageError(f"`{p}` is not team, a rep, `all` or a period: `/target lock "
+                             "quarter:2026-Q4` (your team), `/target lock @alice ...` or "
+                             "`/target lock all ...` (every team; admins).")
+    if sum((everyone, scope is not None, "team" in opts)) > 1:
+        raise UsageError("Lock one thing at a time: a team, a rep, or `all`.")
+    return TargetLock(period, scope, opts.get("team") or None, everyone)
 
 
 def _parse_split(value: str | None, weights: list[str]) -> str:
@@ -403,14 +434,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
                now: datetime) -> TargetResult:
     ws = actor.workspace
     if isinstance(args, TargetLock):
-        if not actor.is_admin:
-            raise PermissionDenied("Only an admin can lock a period.")
-        if repo.lock_covering(session, ws.id, args.period.start, args.period.end) is None:
-            session.add(PeriodLock(workspace_id=ws.id, period_kind=args.period.kind,
-                                   period_start=args.period.start, period_end=args.period.end,
-                                   locked_by_id=actor.member.id, locked_at=now))
-        return TargetResult(f"Locked targets for {args.period.label}. Only admins can change "
-                            "them now, and every change is recorded.", "", "", None)
+        return _lock(args, session, actor, now)
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
     team = team_for(session, actor, person)
     if isinstance(args, TargetSet):
@@ -450,9 +474,11 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     if not (actor.is_admin or actor.manages(team)):
         raise PermissionDenied(f"Only a manager of {team.name} or an admin can set its targets; "
                                "`/target show` shows them.")
-    lock = repo.lock_covering(session, ws.id, args.period.start, args.period.end)
+    lock = repo.lock_covering(session, ws.id, args.period.start, args.period.end,
+                              _lock_scopes(team, person))
     if lock is not None and not actor.is_admin:
-        raise PermissionDenied(f"Targets for {args.period.label} are locked; ask an admin.")
+        raise PermissionDenied(f"{_locked_name(session, lock)} targets for {args.period.label} "
+                               "are locked; ask an admin.")
     split = _weights(session, actor, team, args, now) if args.weights else args.split
     key = _scope_key(team, person)
     minor = int(args.value * 100)
@@ -489,6 +515,50 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
                                                     if lock else ""))
     return TargetResult(message, name, args.metric, currency, rep_shares=shares,
                         warnings=tuple(warnings))
+
+
+def _lock(args: TargetLock, session: Session, actor: Actor, now: datetime) -> TargetResult:
+    """Freeze one team's (or rep's) targets for a period; every team's only when asked."""
+    ws = actor.workspace
+    if args.everyone:
+        if not actor.is_admin:
+            raise PermissionDenied("Only an admin can lock every team's targets; "
+                                   "`/target lock quarter:2026-Q4` locks your team's.")
+        key, name = WORKSPACE_SCOPE, "every team's"
+    else:
+        person = resolve_mention(session, actor, args.scope, now) if args.scope else None
+        team = team_for(session, actor, person) if person else find_team(session, actor,
+                                                                          args.team)
+        if not (actor.is_admin or actor.manages(team)):
+            raise PermissionDenied(f"Only a manager of {team.name} or an admin can lock its "
+                                   "targets.")
+        key, name = _scope_key(team, person), f"{person.name if person else team.name}'s"
+    p = args.period
+    if repo.lock_covering(session, ws.id, p.start, p.end, [key]) is not None:
+        return TargetResult(f"{name[0].upper()}{name[1:]} targets for {p.label} are already "
+                            "locked.", "", "", None)
+    session.add(PeriodLock(workspace_id=ws.id, scope_key=key, period_kind=p.kind,
+                           period_start=p.start, period_end=p.end,
+                           locked_by_id=actor.member.id, locked_at=now))
+    session.flush()
+    return TargetResult(f"Locked {name} targets for {p.label}. Only admins can change them "
+                        "now, and every change is recorded.", "", "", None)
+
+
+def _lock_scopes(team: Team, person: Member | None) -> list[str]:
+    """The locks that freeze a target: the workspace's, its team's, and its rep's own."""
+    return [WORKSPACE_SCOPE, f"team:{team.id}", *([f"member:{person.id}"] if person else [])]
+
+
+def _locked_name(session: Session, lock: PeriodLock) -> str:
+    kind, _, ident = lock.scope_key.partition(":")
+    if kind == "team":
+        found = session.get(Team, int(ident))
+        return f"{found.name}'s" if found else "These"
+    if kind == "member":
+        who = session.get(Member, int(ident))
+        return f"{who.name}'s" if who else "These"
+    return "Every team's"
 
 
 def _weights(session: Session, actor: Actor, team: Team, args: TargetSet,

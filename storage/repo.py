@@ -451,13 +451,14 @@ def targets_covering(
 
 
 def lock_covering(
-    session: Session, workspace_id: int, start: date, end: date
+    session: Session, workspace_id: int, start: date, end: date, scope_keys: Sequence[str]
 ) -> PeriodLock | None:
+    """A lock on one of `scope_keys` (workspace, team:<id>, member:<id>) covering the period."""
     return session.scalar(
         select(PeriodLock).where(
             PeriodLock.workspace_id == workspace_id, PeriodLock.period_start <= start,
-            PeriodLock.period_end >= end,
-        ).limit(1)
+            PeriodLock.period_end >= end, PeriodLock.scope_key.in_(scope_keys),
+        ).order_by(PeriodLock.id).limit(1)
     )
 
 

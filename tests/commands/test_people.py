@@ -199,3 +199,53 @@ def test_a_move_never_takes_a_teams_last_manager(two_teams: Chat) -> None:
     assert "Moved mia from East to West" in two_teams.say("mia", '/sales team add @mia '
                                                                  'team:"West"')
     assert "Managers: @alice" in two_teams.say("bob", "/sales team", channel="C0EAST")
+
+
+# --- a lock is a team's ---------------------------------------------------------------------
+
+
+def test_a_teams_lock_leaves_other_teams_targets_open(two_teams: Chat) -> None:
+    out = two_teams.say("mia", "/target lock quarter:2026-Q4")
+    assert "Locked East's targets for 2026-Q4" in out
+    out = two_teams.say("wes", "/target set team revenue 500k month:2026-12", channel="C0WEST")
+    assert "Set West's revenue target for 2026-12" in out
+    two_teams.say("mia", '/sales role <@UCARL|carl> manager team:"East"')
+    with unchanged(two_teams), pytest.raises(PermissionDenied, match="East's targets for "
+                                                                      "2026-12 are locked"):
+        two_teams.say("carl", "/target set team revenue 500k month:2026-12")
+
+
+def test_a_manager_locks_their_own_team_only(two_teams: Chat) -> None:
+    out = two_teams.say("wes", "/target lock quarter:2026-Q4", channel="C0WEST")
+    assert "Locked West's targets for 2026-Q4" in out
+    with unchanged(two_teams), pytest.raises(PermissionDenied, match="manager of East"):
+        two_teams.say("wes", '/target lock quarter:2026-Q4 team:"East"', channel="C0WEST")
+    assert "Set East's revenue target" in two_teams.say(
+        "mia", "/target set team revenue 900k quarter:2026-Q4")
+
+
+def test_a_teams_lock_covers_its_reps_and_a_reps_lock_only_them(two_teams: Chat) -> None:
+    two_teams.say("mia", '/sales role <@UCARL|carl> manager team:"East"')
+    two_teams.say("mia", "/target lock @alice month:2026-12")
+    with pytest.raises(PermissionDenied, match="alice's targets for 2026-12 are locked"):
+        two_teams.say("carl", "/target set @alice revenue 300k month:2026-12")
+    assert "Set bob's revenue target" in two_teams.say(
+        "carl", "/target set @bob revenue 300k month:2026-12")
+    two_teams.say("mia", "/target lock month:2026-11")
+    with pytest.raises(PermissionDenied, match="East's targets for 2026-11 are locked"):
+        two_teams.say("carl", "/target set @bob revenue 300k month:2026-11")
+
+
+def test_only_an_admin_locks_every_team_and_says_so(two_teams: Chat) -> None:
+    with unchanged(two_teams), pytest.raises(PermissionDenied, match="Only an admin"):
+        two_teams.say("wes", "/target lock all quarter:2026-Q4", channel="C0WEST")
+    out = two_teams.say("mia", "/target lock all quarter:2026-Q4")
+    assert "Locked every team's targets for 2026-Q4" in out
+    with unchanged(two_teams), pytest.raises(PermissionDenied, match="Every team's targets"):
+        two_teams.say("wes", "/target set team revenue 500k month:2026-12", channel="C0WEST")
+
+
+def test_locking_twice_says_it_already_is(team: Chat) -> None:
+    team.say("mia", "/target lock quarter:2026-Q4")
+    with unchanged(team):
+        assert "already locked" in team.say("mia", "/target lock quarter:2026-Q4")
