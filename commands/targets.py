@@ -398,6 +398,12 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
                           shares is not None)
     if person is None:
         return None
+    return _share_of_team(session, ws, team, person, metric, period, hol)
+
+
+def _share_of_team(session: Session, ws: Workspace, team: Team, person: Member, metric: str,
+                   period: Period, hol: set[date]) -> TargetPlan | None:
+    """The rep's share of the team's target for a period (their own target aside)."""
     team_plan = target_plan(session, ws, team, None, metric, period, hol)
     if team_plan is None:
         return None
@@ -465,7 +471,13 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
                             f"Set one with `/target set {'@' + name if person else 'team'} "
                             f"{args.metric} ... {period.kind}:{period.label}`.", name,
                             args.metric, None)
-    return TargetResult("", name, args.metric, currency or ws.default_currency, tuple(rows))
+    warnings: list[str] = []
+    if person is None or actor.is_admin or actor.manages(team):
+        for p in _pyramid(period, today):
+            if p.kind in ("year", "quarter", "month"):
+                warnings += reps_vs_team(session, ws, team, args.metric, p, hol)
+    return TargetResult("", name, args.metric, currency or ws.default_currency, tuple(rows),
+                        warnings=tuple(warnings))
 
 
 def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Member | None,
@@ -503,6 +515,8 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
         session.add(TargetChange(target_id=target.id, old_minor=old, new_minor=minor,
                                  changed_by_id=actor.member.id, changed_at=now))
     warnings = _sum_checks(session, ws, key, args.metric, args.period)
+    warnings += reps_vs_team(session, ws, team, args.metric, args.period,
+                             repo.holidays(session, team.id))
     name = person.name if person else team.name
     shares: tuple[tuple[str, Decimal], ...] = ()
     if person is None:
@@ -586,6 +600,38 @@ def _weights(session: Session, actor: Actor, team: Team, args: TargetSet,
         raise UsageError(f"These weights are too long to keep ({len(split)} characters; at "
                          f"most {MAX_SPLIT}). Use shorter weights, or split evenly.")
     return split
+
+
+def reps_vs_team(session: Session, ws: Workspace, team: Team, metric: str, period: Period,
+                 hol: set[date]) -> list[str]:
+    """Say when the reps' targets for a period do not add up to the team's, and by how much.
+
+    A rep without a target of their own carries their share of the team's, and the shares
+    add up to it; a rep with their own target carries that instead, which the team's target
+    does not follow.
+    """
+    team_plan = target_plan(session, ws, team, None, metric, period, hol)
+    if team_plan is None:
+        return []
+    own: list[tuple[Member, Decimal, Decimal]] = []
+    for rep in _reps(team):
+        key = _scope_key(team, rep)
+        if not any(t.period_end >= period.end for t in
+                   repo.targets_covering(session, ws.id, key, metric, period.start)):
+            continue
+        mine = target_plan(session, ws, team, rep, metric, period, hol)
+        share = _share_of_team(session, ws, team, rep, metric, period, hol)
+        if mine is not None:
+            own.append((rep, mine.value, share.value if share else Decimal(0)))
+    gap = sum((v - s for _, v, s in own), Decimal(0)).quantize(CENT)
+    if not gap:
+        return []
+    team_value = team_plan.value.quantize(CENT)
+    detail = "; ".join(f"{rep.name} has {v:,.2f} of their own instead of a {s:,.2f} share"
+                       for rep, v, s in own if v != s)
+    return [f"The reps' {metric} targets for {period.label} add up to "
+            f"{team_value + gap:,.2f}, {abs(gap):,.2f} {'more' if gap > 0 else 'less'} than "
+            f"{team.name}'s {team_value:,.2f} ({detail})."]
 
 
 def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
