@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -123,8 +123,10 @@ class People:
         return found[0] if found else self._by_id.get(name)
 
     def guess(self, name: str) -> str | None:
-        """The name most like `name`, for a "did you mean"."""
-        return closest(name, [m.name for m in self.members]) if name else None
+        """The name most like `name` (compared ignoring case), for a "did you mean"."""
+        by_folded = {m.name.casefold(): m.name for m in self.members}
+        found = closest(name.casefold(), by_folded) if name else None
+        return by_folded[found] if found else None
 
     def hint(self, name: str) -> str:
         guess = self.guess(name)
@@ -133,7 +135,7 @@ class People:
 
 def resolve_person(
     session: Session, actor: Actor, mention: Mention, now: datetime, *,
-    among: Iterable[Member] | None = None, where: str = "", register: bool = False,
+    among: Sequence[Member] | None = None, where: str = "", register: bool = False,
 ) -> Member:
     """The member a command names, or a UsageError saying who was meant.
 
@@ -152,6 +154,9 @@ def resolve_person(
                                    fallback_name=mention.name)
     else:
         named = repo.members_named(session, ws.id, mention.name)
+        if len(named) > 1 and among is not None:  # the one of them who fits
+            fits = {m.id for m in among}
+            named = [m for m in named if m.id in fits] or named
         if len(named) > 1:
             raise UsageError(f"More than one person is called @{mention.name}; mention them in "
                              "Slack.")
@@ -164,7 +169,8 @@ def resolve_person(
     if member is not None and (candidates is None or
                                candidates.find("", member.slack_user_id) is not None):
         return member
-    pool = candidates or everyone or People(repo.workspace_members(session, ws.id))
+    pool = candidates if candidates is not None else (
+        everyone or People(repo.workspace_members(session, ws.id)))
     hint = pool.hint(mention.name or (member.name if member else ""))
     if member is not None:
         raise UsageError(f"{member.name} is not {where}.{hint}")
