@@ -155,6 +155,16 @@ def test_a_manager_is_removed_and_can_no_longer_set_targets(team: Chat) -> None:
         team.say("carol", "/target set team revenue 900k quarter:2026-Q4")
 
 
+def test_a_manager_demoted_to_rep_manages_nothing_and_the_reply_says_who_is_left(
+        team: Chat) -> None:
+    team.say("mia", '/sales role <@UCAROL|carol> manager team:"East"')
+    assert "has no manager" not in team.say("mia", "/sales role @carol rep")
+    assert "Managers: @mia" in team.say("alice", "/sales team")
+    team.say("mia", "/sales role @bob admin")
+    out = team.say("bob", "/sales role @mia rep")
+    assert "East has no manager now" in out
+
+
 def test_the_last_manager_of_a_team_is_not_removed(team: Chat) -> None:
     with unchanged(team), pytest.raises(UsageError, match="only manager of East"):
         team.say("mia", "/sales team remove @mia")
