@@ -26,7 +26,8 @@ TARGET = """*`/target` — targets (managers set them, everyone can read them)*
 `/target set team revenue 1.2M quarter:2026-Q4 split:weights alice:2 bob:1`
 `/target set @alice revenue 300k month:2026-12 stretch:360k challenge:420k`
 `/target show [team|@alice] [month:2026-12]` — target, actual, attainment, expected, pace
-`/target lock quarter:2026-Q4` — admins: freeze targets; later changes are recorded
+`/target lock quarter:2026-Q4` — freeze this team's targets; `/target lock @alice ...` a
+rep's; `/target lock all ...` every team's (admins). Later changes are recorded
 • Metrics: revenue, wins, visits, new_customers, opportunities
 • Periods: year:2026, quarter:2026-Q4, month:2026-12, week:2026-W49"""
 
@@ -44,7 +45,7 @@ of the remaining target (healthy at 1 / win rate or more)."""
 SALES = """*`/sales` — teams, roles, reports and leaderboards*
 `/sales team create "East" tz:Asia/Shanghai` — in a channel: binds a team to it, you manage it
 `/sales team add @alice @bob` · `/sales team remove @bob` · `/sales team` — show the team
-`/sales role @carol manager` — admins: set rep, manager or admin
+`/sales role @carol manager [team:"East"]` — admins: set rep, manager or admin
 `/sales holiday add 2026-12-25 "Christmas"` · `/sales holiday` — the team's days off
 `/sales member @dan start:2026-10-01` — a new rep's first day (ramped targets)
 `/sales report [week|month|quarter] [@alice|team]` — the scorecard: every metric's target,

@@ -33,6 +33,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commands.actors import People
 from commands.dates import local_today
 from commands.errors import UsageError
 from commands.money import parse_amount, parse_currency
@@ -450,7 +451,7 @@ class _Known:
     """What the workspace already holds, loaded once for the whole file."""
 
     workspace: Workspace
-    members: dict[str, list[Member]]  # casefolded name -> members
+    people: People
     member_names: list[str]
     timezones: dict[int, str]  # member id -> timezone
     customers: dict[str, tuple[int, str]]  # name key -> (id, name)
@@ -461,9 +462,6 @@ class _Known:
 
 def _load(session: Session, ws: Workspace) -> _Known:
     members = session.scalars(select(Member).where(Member.workspace_id == ws.id)).all()
-    by_name: dict[str, list[Member]] = {}
-    for m in members:
-        by_name.setdefault(m.name.casefold(), []).append(m)
     customers = session.execute(
         select(Customer.name_key, Customer.id, Customer.name)
         .where(Customer.workspace_id == ws.id)).all()
@@ -472,7 +470,7 @@ def _load(session: Session, ws: Workspace) -> _Known:
         .where(Deal.workspace_id == ws.id)).all()
     return _Known(
         workspace=ws,
-        members=by_name,
+        people=People(members),
         member_names=sorted(m.name for m in members),
         timezones={m.id: m.timezone for m in members},
         customers={k: (i, n) for k, i, n in customers},
@@ -537,11 +535,12 @@ def _person(row: _Row, field_name: str, known: _Known, *, optional: bool = False
         if optional:
             return None
         raise _Bad(f"{row.header(field_name)} is empty")
-    found = known.members.get(raw.casefold(), [])
-    if len(found) > 1:
-        raise _Bad(f'more than one person is called "{raw}"')
-    if found:
-        return found[0].id
+    try:  # the same matching as a person named in a command
+        found = known.people.find(raw)
+    except UsageError:
+        raise _Bad(f'more than one person is called "{raw}"') from None
+    if found is not None:
+        return found.id
     raise _Bad(f'{row.header(field_name)} "{raw}" is not anyone in this workspace'
                f"{_hint(raw, known.member_names)}")
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from commands.actors import Actor, require_admin, resolve_mention
+from commands.actors import Actor, require_admin, resolve_person
 from commands.dates import zone
 from commands.errors import PermissionDenied, UsageError
 from commands.text import Mention, as_mention, choice, closest, name_key, parse_words
@@ -61,6 +61,7 @@ class TeamShow:
 class SetRole:
     person: Mention
     role: Role
+    team: str | None = None  # with manager: the team they manage
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,17 @@ def parse_sales(text: str) -> SalesArgs:
     if verb in ("team", "teams"):
         return _parse_team(rest)
     if verb == "role":
-        words = parse_words(rest, ())
+        words = parse_words(rest, ("team",))
         people = [as_mention(w) for w in words.positionals]
         if len(words.positionals) != 2 or people[0] is None:
-            raise UsageError("Use `/sales role @carol manager` (roles: rep, manager, admin).")
-        return SetRole(people[0], Role(choice(words.positionals[1], ROLES, "role")))
+            raise UsageError("Use `/sales role @carol manager` (roles: rep, manager, admin), "
+                             'or `/sales role @carol manager team:"East"`.')
+        role = Role(choice(words.positionals[1], ROLES, "role"))
+        team = words.options.get("team") or None
+        if team is not None and role != Role.MANAGER:
+            raise UsageError('`team:` goes with `manager`: `/sales role @carol manager '
+                             'team:"East"` makes carol a manager of East.')
+        return SetRole(people[0], role, team)
     if verb == "holiday":
         return _parse_holiday(rest)
     if verb == "member":
@@ -204,7 +211,7 @@ def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime)
     if isinstance(args, HolidayAdd | HolidayList):
         return _holiday(args, session, actor)
     if isinstance(args, MemberStart):
-        person = resolve_mention(session, actor, args.person, now)
+        person = resolve_person(session, actor, args.person, now)
         if not (actor.is_admin or actor.manages(person.team)):
             raise PermissionDenied(f"Only {person.name}'s manager or an admin can set this.")
         person.started_on = args.started_on
@@ -220,35 +227,69 @@ def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime)
         raise PermissionDenied(f"Only a manager of {team.name} or an admin can change its members.")
     lines = []
     for mention in args.people:
-        person = resolve_mention(session, actor, mention, now)
         if isinstance(args, TeamAdd):
-            lines.append(_add(team, person))
+            person = resolve_person(session, actor, mention, now, register=True)
+            lines.append(_add(team, person, actor))
         else:
+            person = resolve_person(session, actor, mention, now,
+                                    among=[*team.members, *team.managers],
+                                    where=f"in {team.name}")
             lines.append(_remove(team, person))
-    session.flush()
+        session.flush()
     session.refresh(team)
     return TeamResult(team_view(team), message="\n".join(lines))
 
 
-def _add(team: Team, person: Member) -> str:
+def _add(team: Team, person: Member, actor: Actor) -> str:
+    """Add someone to the team, moving them from their old team if they have one.
+
+    A manager (by role) who manages no team becomes this team's manager: making someone a
+    manager works whether `/sales role` or `/sales team add` comes first.
+    """
+    manages = person.role == Role.MANAGER and not [t for t in person.managed_teams
+                                                   if t is not person.team]
+    as_manager = " as a manager" if manages and team not in person.managed_teams else ""
     if person.team_id == team.id:
-        return f"{person.name} is already in {team.name}."
+        if not as_manager:
+            return f"{person.name} is already in {team.name}."
+        person.managed_teams.append(team)
+        return f"{person.name} now manages {team.name}."
     old = person.team
-    person.team = team
     if old is not None:
+        if not (actor.is_admin or (actor.manages(old) and actor.manages(team))):
+            raise PermissionDenied(
+                f"{person.name} is in {old.name}. Only an admin or a manager of both "
+                f"{old.name} and {team.name} can move them.")
+        _keep_a_manager(old, person, f"moving {person.name} to {team.name}")
         if old in person.managed_teams:
             person.managed_teams.remove(old)
-        return f"Moved {person.name} from {old.name} to {team.name}."
-    return f"Added {person.name} to {team.name}."
+    person.team = team
+    if as_manager:
+        person.managed_teams.append(team)
+    if old is not None:
+        return f"Moved {person.name} from {old.name} to {team.name}{as_manager}."
+    return f"Added {person.name} to {team.name}{as_manager}."
+
+
+def _keep_a_manager(team: Team, person: Member, doing: str) -> None:
+    """Refuse what would leave `team` without a manager: its last one is `person`."""
+    if [m.id for m in team.managers] == [person.id]:
+        raise UsageError(
+            f"{person.name} is the only manager of {team.name}: {doing} would leave it with "
+            f"none. Make someone else its manager first (`/sales role @name manager "
+            f'team:"{team.name}"`).')
 
 
 def _remove(team: Team, person: Member) -> str:
-    if person.team_id != team.id and team not in person.managed_teams:
-        return f"{person.name} is not in {team.name}."
+    """Take someone out of the team: its member and its manager both, never its last manager.
+
+    A manager of the team who is a member of another team only stops managing this one.
+    """
+    if team in person.managed_teams:
+        _keep_a_manager(team, person, f"removing {person.name}")
+        person.managed_teams.remove(team)
     if person.team_id == team.id:
         person.team = None
-    if team in person.managed_teams:
-        person.managed_teams.remove(team)
     return f"Removed {person.name} from {team.name}."
 
 
@@ -337,20 +378,34 @@ def _create_team(args: TeamCreate, session: Session, actor: Actor, now: datetime
 
 def _set_role(args: SetRole, session: Session, actor: Actor, now: datetime) -> RoleResult:
     require_admin(actor, "change roles")
-    person = resolve_mention(session, actor, args.person, now)
+    team = find_team(session, actor, args.team) if args.team else None
+    person = resolve_person(session, actor, args.person, now, register=True)
     if person.role == Role.ADMIN and args.role != Role.ADMIN \
             and repo.count_admins(session, actor.workspace.id) == 1:
         raise UsageError(f"{person.name} is the only admin; make someone else admin first.")
+    article = "an" if args.role == Role.ADMIN else "a"
+    message = (f"{person.name} is {'already' if person.role == args.role else 'now'} "
+               f"{article} {args.role.value}.")
     person.role = args.role
-    message = f"{person.name} is now {'an' if args.role == Role.ADMIN else 'a'} {args.role.value}."
-    if args.role == Role.MANAGER and person.team is not None \
-            and person.team not in person.managed_teams:
-        person.managed_teams.append(person.team)
-        message += f" They manage {person.team.name}."
-    elif args.role == Role.MANAGER and person.team is None:
-        message += " Add them to a team with `/sales team add` to make them its manager."
+    if args.role == Role.MANAGER:
+        team = team or person.team
+        if team is None:
+            message += (f" Add them to a team with `/sales team add @{person.name}` (in the "
+                        'team\'s channel), or give `team:"East"`, to make them its manager.')
+        elif team in person.managed_teams:
+            message += f" They manage {team.name}."
+        else:
+            person.managed_teams.append(team)
+            if person.team is None:
+                person.team = team
+            message += f" They manage {team.name}."
     if args.role == Role.REP:
+        left = [t.name for t in person.managed_teams if len(t.managers) == 1]
         person.managed_teams.clear()
+        if left:
+            message += (f" {', '.join(left)} {'has' if len(left) == 1 else 'have'} no manager "
+                        f"now: only admins can change {'it' if len(left) == 1 else 'them'} until "
+                        "someone is made a manager (`/sales role @name manager`).")
     session.flush()
     return RoleResult(person.name, args.role, message)
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.access import require_read_person, require_read_team
-from commands.actors import Actor, resolve_mention
+from commands.actors import Actor, resolve_mention, resolve_person
 from commands.dates import local_today
 from commands.errors import PermissionDenied, UsageError
 from commands.money import parse_amount
@@ -41,17 +41,27 @@ from commands.plan import (
 )
 from commands.sales import find_team
 from commands.tally import view_timezone, visit_tally
-from commands.text import Mention, as_mention, choice, parse_words
+from commands.text import Mention, as_mention, choice, name_key, parse_words
 from storage import repo
-from storage.models import Member, PeriodLock, Target, TargetChange, Team, Workspace
+from storage.models import (
+    WORKSPACE_SCOPE,
+    Member,
+    PeriodLock,
+    Target,
+    TargetChange,
+    Team,
+    Workspace,
+)
 
 METRICS = ("revenue", "wins", "visits", "new_customers", "opportunities")
 PERIOD_OPTIONS = ("year", "quarter", "month", "week")
 SET_OPTIONS = ("stretch", "challenge", "split", *PERIOD_OPTIONS)
 DEFAULT_RATES = ActivityRates(avg_deal_size=Decimal(100_000), win_rate=Decimal("0.2"),
                               opportunities_per_visit=Decimal("0.25"), source="default")
-_WEIGHT = re.compile(r"^([A-Za-z][\w.\-]*):(\d+(?:\.\d+)?)$")
+# a rep's weight in split:weights: `alice:2`, `@alice:2` or a Slack mention `<@U1|alice>:2`
+_WEIGHT = re.compile(r"^(<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@?[^\s:<>@]+):(\d+(?:\.\d+)?)$")
 CENT = Decimal("0.01")
+MAX_SPLIT = 200  # the length of Target.split
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ class TargetSet:
     stretch: Decimal | None = None
     challenge: Decimal | None = None
     split: str = "even"
+    weights: tuple[tuple[Mention, Decimal], ...] = ()  # split:weights, each rep as typed
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,9 @@ class TargetShow:
 @dataclass(frozen=True)
 class TargetLock:
     period: Period
+    scope: Mention | None = None  # a rep; None: a team (this channel's, or team:)
+    team: str | None = None
+    everyone: bool = False  # every team's targets (admins only)
 
 
 @dataclass(frozen=True)
@@ -132,14 +146,16 @@ def parse_target(text: str) -> TargetArgs:
         stretch = _value(metric, opts["stretch"], "stretch")[0] if "stretch" in opts else None
         challenge = _value(metric, opts["challenge"], "challenge")[0] \
             if "challenge" in opts else None
-        split = _parse_split(opts.get("split"), [p for p in pos[3:] if _WEIGHT.match(p)])
+        weights = [p for p in pos[3:] if _WEIGHT.match(p)]
+        split = _parse_split(opts.get("split"), weights)
         if scope is not None and split.startswith("weights"):
             raise UsageError("`split:weights` shares a team target among reps; use it with "
                              "`team`.")
         if split == "seasonal" and period.kind not in ("year", "quarter"):
             raise UsageError("`split:seasonal` spreads a year or a quarter over its months by "
                              "last year's actuals; use it with year: or quarter:.")
-        return TargetSet(scope, metric, value, currency, period, stretch, challenge, split)
+        return TargetSet(scope, metric, value, currency, period, stretch, challenge, split,
+                         tuple(_weight(w) for w in weights))
     if verb in ("", "show"):
         scope, is_team = None, False
         for p in pos:
@@ -154,12 +170,32 @@ def parse_target(text: str) -> TargetArgs:
         metric = next((p.lower() for p in pos if p.lower() in METRICS), "revenue")
         return TargetShow(scope, is_team, _period_from(opts, pos), metric)
     if verb == "lock":
-        period = _period_from(opts, pos)
-        if period is None:
-            raise UsageError("Which period? `/target lock quarter:2026-Q4`.")
-        return TargetLock(period)
+        return _parse_lock(rest)
     raise UsageError("Use `/target set`, `/target show` or `/target lock`; `/target help` "
                      "has examples.")
+
+
+def _parse_lock(rest: str) -> TargetLock:
+    """`/target lock [team|@alice|all] quarter:2026-Q4 [team:"East"]`."""
+    words = parse_words(rest, (*PERIOD_OPTIONS, "team"))
+    opts, pos = words.options, words.positionals
+    period = _period_from(opts, pos)
+    if period is None:
+        raise UsageError("Which period? `/target lock quarter:2026-Q4` locks your team's "
+                         "targets for it.")
+    scope, everyone = None, False
+    for p in pos:
+        if p.lower() in ("all", "everyone", "workspace"):
+            everyone = True
+        elif as_mention(p):
+            scope = as_mention(p)
+        elif p.lower() != "team" and not re.match(r"^\d{4}", p):
+            raise UsageError(f"`{p}` is not team, a rep, `all` or a period: `/target lock "
+                             "quarter:2026-Q4` (your team), `/target lock @alice ...` or "
+                             "`/target lock all ...` (every team; admins).")
+    if sum((everyone, scope is not None, "team" in opts)) > 1:
+        raise UsageError("Lock one thing at a time: a team, a rep, or `all`.")
+    return TargetLock(period, scope, opts.get("team") or None, everyone)
 
 
 def _parse_split(value: str | None, weights: list[str]) -> str:
@@ -172,7 +208,15 @@ def _parse_split(value: str | None, weights: list[str]) -> str:
         return kind
     if not weights:
         raise UsageError("Give each rep a weight: `split:weights alice:2 bob:1`.")
-    return "weights " + " ".join(w.lower() for w in weights)
+    return "weights"
+
+
+def _weight(word: str) -> tuple[Mention, Decimal]:
+    """`alice:2` as (the rep named, their weight); who they are is settled when it runs."""
+    m = _WEIGHT.match(word)
+    assert m is not None
+    who = m.group(1)
+    return as_mention(who) or Mention(None, who), Decimal(m.group(2))
 
 
 def parse_plan(text: str) -> PlanArgs:
@@ -276,9 +320,9 @@ def rep_shares(team_target: Target, team: Team) -> list[tuple[Member, Decimal]]:
     weights: dict[str, Decimal] = {}
     if team_target.split.startswith("weights"):
         for item in team_target.split.split()[1:]:
-            name, _, w = item.partition(":")
+            name, _, w = item.rpartition(":")
             weights[name] = Decimal(w)
-    shares = [RepShare(name=m.name, weight=weights.get(m.name.lower(), Decimal(0) if weights
+    shares = [RepShare(name=m.name, weight=weights.get(name_key(m.name), Decimal(0) if weights
                                                          else Decimal(1)),
                        started_on=m.started_on) for m in reps]
     total = Decimal(team_target.target_minor) / 100
@@ -405,6 +449,12 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
                           shares is not None, outer.first_set_at or outer.set_at)
     if person is None:
         return None
+    return _share_of_team(session, ws, team, person, metric, period, hol)
+
+
+def _share_of_team(session: Session, ws: Workspace, team: Team, person: Member, metric: str,
+                   period: Period, hol: set[date]) -> TargetPlan | None:
+    """The rep's share of the team's target for a period (their own target aside)."""
     team_plan = target_plan(session, ws, team, None, metric, period, hol)
     if team_plan is None:
         return None
@@ -441,14 +491,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
                now: datetime) -> TargetResult:
     ws = actor.workspace
     if isinstance(args, TargetLock):
-        if not actor.is_admin:
-            raise PermissionDenied("Only an admin can lock a period.")
-        if repo.lock_covering(session, ws.id, args.period.start, args.period.end) is None:
-            session.add(PeriodLock(workspace_id=ws.id, period_kind=args.period.kind,
-                                   period_start=args.period.start, period_end=args.period.end,
-                                   locked_by_id=actor.member.id, locked_at=now))
-        return TargetResult(f"Locked targets for {args.period.label}. Only admins can change "
-                            "them now, and every change is recorded.", "", "", None)
+        return _lock(args, session, actor, now)
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
     team = team_for(session, actor, person)
     if isinstance(args, TargetSet):
@@ -480,7 +523,13 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
                             f"Set one with `/target set {'@' + name if person else 'team'} "
                             f"{args.metric} ... {period.kind}:{period.label}`.", name,
                             args.metric, None)
-    return TargetResult("", name, args.metric, currency or ws.default_currency, tuple(rows))
+    warnings: list[str] = []
+    if person is None or actor.is_admin or actor.manages(team):
+        for p in _pyramid(period, today):
+            if p.kind in ("year", "quarter", "month"):
+                warnings += reps_vs_team(session, ws, team, args.metric, p, hol)
+    return TargetResult("", name, args.metric, currency or ws.default_currency, tuple(rows),
+                        warnings=tuple(warnings))
 
 
 def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Member | None,
@@ -489,9 +538,12 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     if not (actor.is_admin or actor.manages(team)):
         raise PermissionDenied(f"Only a manager of {team.name} or an admin can set its targets; "
                                "`/target show` shows them.")
-    lock = repo.lock_covering(session, ws.id, args.period.start, args.period.end)
+    lock = repo.lock_covering(session, ws.id, args.period.start, args.period.end,
+                              _lock_scopes(team, person))
     if lock is not None and not actor.is_admin:
-        raise PermissionDenied(f"Targets for {args.period.label} are locked; ask an admin.")
+        raise PermissionDenied(f"{_locked_name(session, lock)} targets for {args.period.label} "
+                               "are locked; ask an admin.")
+    split = _weights(session, actor, team, args, now) if args.weights else args.split
     key = _scope_key(team, person)
     minor = int(args.value * 100)
     currency = (args.currency or ws.default_currency) if args.metric == "revenue" else None
@@ -510,12 +562,14 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     target.stretch_minor = int(args.stretch * 100) if args.stretch is not None else None
     target.challenge_minor = int(args.challenge * 100) if args.challenge is not None else None
     target.currency, target.split, target.set_by_id, target.set_at = (
-        currency, args.split, actor.member.id, now)
+        currency, split, actor.member.id, now)
     session.flush()
     if lock is not None:
         session.add(TargetChange(target_id=target.id, old_minor=old, new_minor=minor,
                                  changed_by_id=actor.member.id, changed_at=now))
     warnings = _sum_checks(session, ws, key, args.metric, args.period)
+    warnings += reps_vs_team(session, ws, team, args.metric, args.period,
+                             repo.holidays(session, team.id))
     name = person.name if person else team.name
     shares: tuple[tuple[str, Decimal], ...] = ()
     if person is None:
@@ -528,6 +582,109 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
                                                     if lock else ""))
     return TargetResult(message, name, args.metric, currency, rep_shares=shares,
                         warnings=tuple(warnings))
+
+
+def _lock(args: TargetLock, session: Session, actor: Actor, now: datetime) -> TargetResult:
+    """Freeze one team's (or rep's) targets for a period; every team's only when asked."""
+    ws = actor.workspace
+    if args.everyone:
+        if not actor.is_admin:
+            raise PermissionDenied("Only an admin can lock every team's targets; "
+                                   "`/target lock quarter:2026-Q4` locks your team's.")
+        key, name = WORKSPACE_SCOPE, "every team's"
+    else:
+        person = resolve_mention(session, actor, args.scope, now) if args.scope else None
+        team = team_for(session, actor, person) if person else find_team(session, actor,
+                                                                          args.team)
+        if not (actor.is_admin or actor.manages(team)):
+            raise PermissionDenied(f"Only a manager of {team.name} or an admin can lock its "
+                                   "targets.")
+        key, name = _scope_key(team, person), f"{person.name if person else team.name}'s"
+    p = args.period
+    if repo.lock_covering(session, ws.id, p.start, p.end, [key]) is not None:
+        return TargetResult(f"{name[0].upper()}{name[1:]} targets for {p.label} are already "
+                            "locked.", "", "", None)
+    session.add(PeriodLock(workspace_id=ws.id, scope_key=key, period_kind=p.kind,
+                           period_start=p.start, period_end=p.end,
+                           locked_by_id=actor.member.id, locked_at=now))
+    session.flush()
+    return TargetResult(f"Locked {name} targets for {p.label}. Only admins can change them "
+                        "now, and every change is recorded.", "", "", None)
+
+
+def _lock_scopes(team: Team, person: Member | None) -> list[str]:
+    """The locks that freeze a target: the workspace's, its team's, and its rep's own."""
+    return [WORKSPACE_SCOPE, f"team:{team.id}", *([f"member:{person.id}"] if person else [])]
+
+
+def _locked_name(session: Session, lock: PeriodLock) -> str:
+    kind, _, ident = lock.scope_key.partition(":")
+    if kind == "team":
+        found = session.get(Team, int(ident))
+        return f"{found.name}'s" if found else "These"
+    if kind == "member":
+        who = session.get(Member, int(ident))
+        return f"{who.name}'s" if who else "These"
+    return "Every team's"
+
+
+def _weights(session: Session, actor: Actor, team: Team, args: TargetSet,
+             now: datetime) -> str:
+    """`split:weights` as stored: every rep of the team, each named once, with a weight.
+
+    A name that is not one of the team's reps is refused, and so is a rep left out: either
+    would silently give someone a share of 0.
+    """
+    reps = _reps(team)
+    given: dict[int, tuple[Member, Decimal]] = {}
+    for mention, weight in args.weights:
+        rep = resolve_person(session, actor, mention, now, among=reps,
+                             where=f"a rep of {team.name}")
+        if rep.id in given:
+            raise UsageError(f"{rep.name} is given two weights; give each rep one.")
+        given[rep.id] = (rep, weight)
+    missing = [m.name for m in reps if m.id not in given]
+    if missing:
+        raise UsageError(f"Give every rep of {team.name} a weight: {', '.join(missing)} "
+                         f"{'has' if len(missing) == 1 else 'have'} none (`{missing[0]}:0` "
+                         "leaves a rep out).")
+    split = "weights " + " ".join(f"{name_key(m.name)}:{w}" for m, w in given.values())
+    if len(split) > MAX_SPLIT:
+        raise UsageError(f"These weights are too long to keep ({len(split)} characters; at "
+                         f"most {MAX_SPLIT}). Use shorter weights, or split evenly.")
+    return split
+
+
+def reps_vs_team(session: Session, ws: Workspace, team: Team, metric: str, period: Period,
+                 hol: set[date]) -> list[str]:
+    """Say when the reps' targets for a period do not add up to the team's, and by how much.
+
+    A rep without a target of their own carries their share of the team's, and the shares
+    add up to it; a rep with their own target carries that instead, which the team's target
+    does not follow.
+    """
+    team_plan = target_plan(session, ws, team, None, metric, period, hol)
+    if team_plan is None:
+        return []
+    own: list[tuple[Member, Decimal, Decimal]] = []
+    for rep in _reps(team):
+        key = _scope_key(team, rep)
+        if not any(t.period_end >= period.end for t in
+                   repo.targets_covering(session, ws.id, key, metric, period.start)):
+            continue
+        mine = target_plan(session, ws, team, rep, metric, period, hol)
+        share = _share_of_team(session, ws, team, rep, metric, period, hol)
+        if mine is not None:
+            own.append((rep, mine.value, share.value if share else Decimal(0)))
+    gap = sum((v - s for _, v, s in own), Decimal(0)).quantize(CENT)
+    if not gap:
+        return []
+    team_value = team_plan.value.quantize(CENT)
+    detail = "; ".join(f"{rep.name} has {v:,.2f} of their own instead of a {s:,.2f} share"
+                       for rep, v, s in own if v != s)
+    return [f"The reps' {metric} targets for {period.label} add up to "
+            f"{team_value + gap:,.2f}, {abs(gap):,.2f} {'more' if gap > 0 else 'less'} than "
+            f"{team.name}'s {team_value:,.2f} ({detail})."]
 
 
 def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,

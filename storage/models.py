@@ -351,6 +351,9 @@ class Target(Base):
     first_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+WORKSPACE_SCOPE = "workspace"  # a lock on every team's targets
+
+
 class TargetChange(Base):
     """A change to a target made after its period was locked: who, when, from what to what."""
 
@@ -366,13 +369,21 @@ class TargetChange(Base):
 
 
 class PeriodLock(Base):
-    """A period whose targets are frozen (admins may still change them, on the record)."""
+    """A period whose targets are frozen (admins may still change them, on the record).
+
+    The lock is one team's ("team:<id>": its targets and its reps'), one rep's
+    ("member:<id>"), or every team's ("workspace", only an admin sets it).
+    """
 
     __tablename__ = "period_lock"
-    __table_args__ = (UniqueConstraint("workspace_id", "period_kind", "period_start"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "scope_key", "period_kind", "period_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    scope_key: Mapped[str] = mapped_column(String(32), default=WORKSPACE_SCOPE,
+                                           server_default=WORKSPACE_SCOPE)
     period_kind: Mapped[str] = mapped_column(String(8))
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)

@@ -257,6 +257,12 @@ def members_named(session: Session, workspace_id: int, name: str) -> Sequence[Me
     ).all()
 
 
+def workspace_members(session: Session, workspace_id: int) -> Sequence[Member]:
+    return session.scalars(
+        select(Member).where(Member.workspace_id == workspace_id).order_by(Member.name)
+    ).all()
+
+
 def member_names(session: Session, workspace_id: int) -> Sequence[str]:
     return session.scalars(select(Member.name).where(Member.workspace_id == workspace_id)).all()
 
@@ -445,13 +451,14 @@ def targets_covering(
 
 
 def lock_covering(
-    session: Session, workspace_id: int, start: date, end: date
+    session: Session, workspace_id: int, start: date, end: date, scope_keys: Sequence[str]
 ) -> PeriodLock | None:
+    """A lock on one of `scope_keys` (workspace, team:<id>, member:<id>) covering the period."""
     return session.scalar(
         select(PeriodLock).where(
             PeriodLock.workspace_id == workspace_id, PeriodLock.period_start <= start,
-            PeriodLock.period_end >= end,
-        ).limit(1)
+            PeriodLock.period_end >= end, PeriodLock.scope_key.in_(scope_keys),
+        ).order_by(PeriodLock.id).limit(1)
     )
 
 

@@ -60,7 +60,7 @@ def row(what: str, line: str, allowed: set[str], changes: str, **kw: Any) -> Any
 
 
 # Everything runs in East's channel unless said otherwise. bob is a rep of East: D-1 and A-1
-# are his; D-2 is alice's own. 2027-Q1 is locked.
+# are his; D-2 is alice's own. East's targets for 2027-Q1 are locked.
 MATRIX = [
     row("edit a rep's deal", "/deal D-1 amount:150k", {MANAGER, ADMIN}, "deal"),
     row("close a rep's deal", "/deal D-1 won", {MANAGER, ADMIN}, "deal"),
@@ -73,10 +73,21 @@ MATRIX = [
         {MANAGER, ADMIN}, "target"),
     row("set a target in a locked period", "/target set team revenue 600k month:2027-02",
         {ADMIN}, "target"),
-    row("lock a period", "/target lock quarter:2026-Q4", {ADMIN}, "period_lock"),
+    row("lock the team's targets", "/target lock quarter:2026-Q4", {MANAGER, ADMIN},
+        "period_lock"),
+    row("lock a rep's targets", f"/target lock {BOB} quarter:2026-Q4", {MANAGER, ADMIN},
+        "period_lock"),
+    row("lock another team's targets", '/target lock quarter:2026-Q4 team:"West"',
+        {OTHER, ADMIN}, "period_lock"),
+    row("lock every team's targets", "/target lock all quarter:2026-Q4", {ADMIN},
+        "period_lock"),
     row("add someone to the team", "/sales team add <@UNIA|nia>", {MANAGER, ADMIN}, "member"),
     row("remove a rep from the team", f"/sales team remove {BOB}", {MANAGER, ADMIN},
         "member"),
+    # a move between teams needs an admin or a manager of both: carl is West's rep, bob East's
+    row("take another team's rep", "/sales team add <@UCARL|carl>", {ADMIN}, "member"),
+    row("give a rep to another team", f"/sales team add {BOB}", {ADMIN}, "member",
+        channel="C0WEST"),
     row("change a role", f"/sales role {BOB} manager", {ADMIN}, "member"),
     row("add a holiday", '/sales holiday add 2026-12-24 "Christmas Eve"', {MANAGER, ADMIN},
         "holiday"),
