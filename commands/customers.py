@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from commands.errors import UsageError
+from commands.limits import check_length
 from commands.text import name_key
 from storage import repo
 from storage.models import Customer, Member, Tier
@@ -34,8 +35,7 @@ def find_or_create_customer(
     clean = " ".join(name.split())
     if not clean:
         raise UsageError("Name the customer, like \"Acme Corp\".")
-    if len(clean) > 200:
-        raise UsageError("That customer name is longer than 200 characters.")
+    check_length(clean, "customer name")
     key = name_key(clean)
     existing = known if known is not None and known.name_key == key else \
         repo.customer_by_key(session, workspace_id, key)
