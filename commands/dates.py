@@ -133,6 +133,12 @@ def local_today(now: datetime, tz: str) -> date:
     return now.astimezone(ZoneInfo(tz)).date()
 
 
+def on_day(d: date, today: date) -> str:
+    """'today', 'yesterday' or 'on Fri 20 Nov': a day after a verb ("logged ...")."""
+    text = format_day(d, today)
+    return text if text in ("today", "yesterday") else f"on {text}"
+
+
 def format_day(d: date, today: date | None = None) -> str:
     """'Fri 20 Nov' (with the year when it is not this year)."""
     if today is not None and d == today:

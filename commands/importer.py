@@ -37,7 +37,7 @@ from commands.dates import local_today
 from commands.errors import UsageError
 from commands.limits import LIMITS
 from commands.money import parse_amount, parse_currency
-from commands.text import closest, name_key
+from commands.text import closest, name_key, plural
 from commands.visit import parse_deal_ref
 from storage import repo
 from storage.models import (
@@ -397,13 +397,13 @@ class ImportPlan:
     def summary(self) -> str:
         """`120 deals, 14 new customers`."""
         if self.kind is ImportKind.CUSTOMERS:
-            return _count(len(self.customers), "customer")
-        main = (_count(len(self.deals), "deal") if self.kind is ImportKind.DEALS
-                else _count(len(self.activities), "activity", "activities"))
-        return f"{main}, {_count(len(self.customers), 'new customer')}"
+            return plural(len(self.customers), "customer")
+        main = (plural(len(self.deals), "deal") if self.kind is ImportKind.DEALS
+                else plural(len(self.activities), "activity", "activities"))
+        return f"{main}, {plural(len(self.customers), 'new customer')}"
 
     def dry_run_message(self) -> str:
-        skipped = f"; {_count(len(self.skipped), 'row')} already there would be skipped" \
+        skipped = f"; {plural(len(self.skipped), 'row')} already there would be skipped" \
             if self.skipped else ""
         return f"Dry run: would import {self.summary()}{skipped}. Nothing was written."
 
@@ -420,22 +420,18 @@ class ImportResult:
 
     def message(self) -> str:
         if self.kind is ImportKind.CUSTOMERS:
-            what = _count(self.customers, "customer")
+            what = plural(self.customers, "customer")
         elif self.kind is ImportKind.DEALS:
             refs = "" if self.first_ref is None else (
                 f" ({self.first_ref})" if self.first_ref == self.last_ref
                 else f" ({self.first_ref} to {self.last_ref})")
-            what = f"{_count(self.deals, 'deal')}{refs}, {_count(self.customers, 'new customer')}"
+            what = f"{plural(self.deals, 'deal')}{refs}, {plural(self.customers, 'new customer')}"
         else:
-            what = (f"{_count(self.activities, 'activity', 'activities')}, "
-                    f"{_count(self.customers, 'new customer')}")
-        skipped = f"; skipped {_count(self.skipped, 'row')} already there" if self.skipped \
+            what = (f"{plural(self.activities, 'activity', 'activities')}, "
+                    f"{plural(self.customers, 'new customer')}")
+        skipped = f"; skipped {plural(self.skipped, 'row')} already there" if self.skipped \
             else ""
         return f"Imported {what}{skipped}."
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 # --- checking rows ------------------------------------------------------------------------

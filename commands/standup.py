@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.actors import Actor
-from commands.dates import format_day, local_today, parse_day
+from commands.dates import format_day, local_today, on_day, parse_day
 from commands.errors import PermissionDenied, UsageError, UserFacingError
 from commands.limits import LIMITS, check_length
 from commands.periods import working_days
@@ -525,7 +525,7 @@ def _status(session: Session, actor: Actor, now: datetime) -> StandupConfigResul
     when = format_day(day, local_today(now, member.timezone))
     held = team_schedule(session, cfg, [day]).day(day)
     if ans is None and (held is None or held.prompt_at(member.id) is None):
-        line = f"No stand-up for you {'today' if when == 'today' else 'on ' + when}."
+        line = f"No stand-up for you {on_day(day, local_today(now, member.timezone))}."
     elif ans is None:
         line = f"You have not answered the stand-up of {when} yet: `/standup answer`."
     elif ans.skipped:

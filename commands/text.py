@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rapidfuzz import process
 
@@ -118,6 +119,16 @@ def closest(word: str, choices: Iterable[str], *, cutoff: int = 70) -> str | Non
     """The choice most like `word`, or None when nothing is close enough."""
     found = process.extractOne(word.lower(), list(choices), score_cutoff=cutoff)
     return found[0] if found else None
+
+
+def plural(count: int | Decimal, one: str, many: str | None = None) -> str:
+    """`count` with its noun: '1 visit', '3 visits', '1 activity', '1,200 activities'."""
+    return f"{count:,} {noun(count, one, many)}"
+
+
+def noun(count: int | Decimal, one: str, many: str | None = None) -> str:
+    """The noun for `count` alone (for when markup sits between number and noun)."""
+    return one if count == 1 else (many or one + "s")
 
 
 def name_key(name: str) -> str:

@@ -53,6 +53,7 @@ class VisitResult:
     notes: str
     next_step: str | None
     deal_ref: str | None
+    tier_given: bool = False  # the tier was in the command: no hint to set it
 
 
 def parse_deal_ref(text: str, option: str = "deal") -> int:
@@ -203,5 +204,5 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         activity_id=activity_id, type=args.type, customer=pick.customer.name,
         tier=pick.customer.tier, customer_created=pick.created, occurred_on=occurred_on,
         today=today, outcome=args.outcome, notes=notes.strip(), next_step=args.next_step,
-        deal_ref=deal.ref if deal else None,
+        deal_ref=deal.ref if deal else None, tier_given=args.tier is not None,
     )

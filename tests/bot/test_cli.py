@@ -124,7 +124,7 @@ def test_export_csv_lists_each_file(team: Chat, db_url: str, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "out/customers.csv: 0 rows", "out/activities.csv: 0 rows", "out/deals.csv: 0 rows",
-        "out/deal_history.csv: 0 rows", "out/targets.csv: 1 rows"]
+        "out/deal_history.csv: 0 rows", "out/targets.csv: 1 row"]
     assert (tmp_path / "out" / "targets.csv").read_text(encoding="utf-8").count("\n") == 2
 
 
