@@ -93,8 +93,8 @@ def test_export_xlsx_then_import_into_another_workspace(team: Chat, db_url: str,
     exported = runner.invoke(cli, ["export", "--format", "xlsx", "--out", str(out),
                                    "--workspace", "T0TEST", "--database-url", db_url])
     assert exported.exit_code == 0, exported.output
-    assert exported.output == (f"{out / 'salesbot-export.xlsx'}: customers 1, activities 2, "
-                               "deals 1, deal_history 3, targets 0 rows\n")
+    assert exported.output == (f"{out / 'salesbot-export.xlsx'}: customers 1 row, activities "
+                               "2 rows, deals 1 row, deal_history 3 rows, targets 0 rows\n")
 
     copy = Chat(team.deps, team_id="T0COPY", channel_id="C0COPY")
     copy.say("mia", '/sales team create "East" tz:Asia/Shanghai')
