@@ -282,7 +282,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             if "on:" in exc.message:
                 field = "on"
             elif exc.message.startswith(("The notes ", "The next step ")):
-                field = "notes" if "notes" in exc.message[:10] else "next"
+                field = "notes" if exc.message.startswith("The notes ") else "next"
             ack(response_action="errors", errors={field: exc.message[:150]})
             return
         ack()

@@ -37,7 +37,8 @@ def check_length(text: str, field: str, *, label: str | None = None) -> str:
 
 
 def too_long(label: str, length: int, limit: int) -> str:
-    return (f"The {label} is {length:,} characters long; the limit is {limit:,}. "
+    verb = "are" if label.endswith("notes") else "is"
+    return (f"The {label} {verb} {length:,} characters long; the limit is {limit:,}. "
             "Shorten it and try again.")
 
 

@@ -52,7 +52,7 @@ def test_a_long_stand_up_answer_from_the_form_is_refused(team: Chat, clock: Cloc
 
 
 @pytest.mark.parametrize(("line", "message"), [
-    ('/visit "Acme Corp" ' + "n" * 3001, "notes is 3,001 characters long; the limit is 3,000"),
+    ('/visit "Acme Corp" ' + "n" * 3001, "notes are 3,001 characters long; the limit is 3,000"),
     ('/visit "Acme Corp" next:"' + "s" * 501 + '" Met', "next step is 501 characters long"),
     ('/deal new "' + "d" * 201 + '" customer:"Acme Corp" amount:10k',
      "deal name is 201 characters long; the limit is 200"),
