@@ -79,6 +79,8 @@ def ensure_member(
     """The member for a chat user id, registering them as a rep on first sight."""
     member = repo.member_by_slack_id(session, workspace.id, user_id)
     if member is not None:
+        if member.name == user_id and fallback_name and fallback_name != user_id:
+            member.name = fallback_name  # known only by id until now: the best-known name
         return member
     profile = directory.lookup(user_id)
     tz = workspace.default_timezone

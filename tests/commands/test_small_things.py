@@ -15,7 +15,7 @@ from commands.errors import UsageError
 from commands.text import plural
 from commands.warnings import ListedWarning
 from jobs.warnings import WarningPost
-from storage.models import Customer
+from storage.models import Customer, Member
 from tests.commands.test_deal import writes_nothing
 from tests.commands.test_deviations import alice
 from tests.conftest import Chat, Clock
@@ -95,3 +95,13 @@ def test_someone_not_looked_up_yet_is_shown_as_a_mention() -> None:
     # a real name is left as it is, even in capitals
     named = _warning("WALTER")
     assert "WALTER: 1 visit" in warning_text(WarningPost(1, "East", (named,)), named)
+
+
+def test_someone_known_only_by_id_takes_the_first_name_salesbot_learns(team: Chat) -> None:
+    team.say("mia", "/sales team add <@U0AB12CD34>")
+    assert "U0AB12CD34" in team.say("mia", "/sales team")
+    team.say("mia", "/sales team add <@U0AB12CD34|zoe>")
+    with team.deps.session_factory() as session:
+        names = session.scalars(select(Member.name).where(
+            Member.slack_user_id == "U0AB12CD34")).all()
+    assert names == ["zoe"]
