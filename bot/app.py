@@ -281,6 +281,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             field = "deal" if "deal" in exc.message.lower() else "customer"
             if "on:" in exc.message:
                 field = "on"
+            elif exc.message.startswith(("The notes ", "The next step ")):
+                field = "notes" if exc.message.startswith("The notes ") else "next"
             ack(response_action="errors", errors={field: exc.message[:150]})
             return
         ack()

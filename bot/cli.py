@@ -437,6 +437,7 @@ def demo(
     from bot.console import Console
     from bot.demo import DEMO_SCRIPT, TIMEZONE, build_demo
     from bot.demo_week import run_week
+    from commands.text import plural
 
     started = time.monotonic()
     for suffix in ("", "-wal", "-shm"):
@@ -448,8 +449,10 @@ def demo(
     typer.echo(f"Building the demo team in {db} (six weeks of visits and deals)...")
     summary = build_demo(url, today=today)
     typer.echo(
-        f"  {summary.members} people, {summary.customers} customers, {summary.activities} "
-        f"activities, {summary.deals} deals ({summary.won} won, {summary.lost} lost) "
+        f"  {plural(summary.members, 'person', 'people')}, "
+        f"{plural(summary.customers, 'customer')}, "
+        f"{plural(summary.activities, 'activity', 'activities')}, "
+        f"{plural(summary.deals, 'deal')} ({summary.won} won, {summary.lost} lost) "
         f"in {time.monotonic() - started:.1f}s\n"
     )
     week_started = time.monotonic()
@@ -495,6 +498,7 @@ def export(
 ) -> None:
     """Export customers, activities, deals, deal history and targets (CSV or Excel)."""
     from commands.export import WORKBOOK, export_tables, write_export
+    from commands.text import plural
     from storage import repo
 
     settings = load_settings(database_url)
@@ -511,11 +515,11 @@ def export(
         tables = export_tables(session, ws_id)
     counts = write_export(tables, out, fmt.value)
     if fmt is ExportFormatChoice.XLSX:
-        sheets = ", ".join(f"{name} {rows}" for name, rows in counts.items())
-        typer.echo(f"{out / WORKBOOK}: {sheets} rows")
+        sheets = ", ".join(f"{name} {plural(rows, 'row')}" for name, rows in counts.items())
+        typer.echo(f"{out / WORKBOOK}: {sheets}")
         return
     for name, rows in counts.items():
-        typer.echo(f"{out / f'{name}.csv'}: {rows} rows")
+        typer.echo(f"{out / f'{name}.csv'}: {plural(rows, 'row')}")
 
 
 @cli.command("import")
@@ -538,6 +542,7 @@ def import_cmd(
 
     from commands.errors import UsageError
     from commands.importer import apply_import, pick_workspace, plan_import, read_rows
+    from commands.text import plural
 
     settings = load_settings(database_url)
     try:
@@ -555,7 +560,8 @@ def import_cmd(
             except UsageError as exc:
                 typer.secho(str(exc), fg="red", err=True)
                 raise typer.Exit(2) from None
-            with typer.progressbar(length=len(rows), label=f"Checking {len(rows)} rows",
+            with typer.progressbar(length=len(rows),
+                                   label=f"Checking {plural(len(rows), 'row')}",
                                    file=sys.stderr,
                                    hidden=len(rows) < PROGRESS_MIN_ROWS) as checking:
                 try:
@@ -568,7 +574,7 @@ def import_cmd(
                 for problem in plan.problems:
                     typer.secho(f"{file.name} {problem}", fg="red", err=True)
                 bad = len(plan.problems)
-                typer.secho(f"Nothing was imported: {bad} row{'s' if bad != 1 else ''} of "
+                typer.secho(f"Nothing was imported: {plural(bad, 'row')} of "
                             f"{plan.rows} {'have' if bad != 1 else 'has'} problems. Fix "
                             f"{'them' if bad != 1 else 'it'} and run the import again.",
                             fg="red", err=True)

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 
 from commands.actions import ActionResult
 from commands.config import ConfigResult
-from commands.dates import format_day
+from commands.dates import format_day, on_day
 from commands.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.digest import DigestResult
 from commands.help import usage
@@ -32,6 +32,7 @@ from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
 from commands.sales_export import ExportResult
 from commands.standup import StandupConfigResult, StandupDone, StandupReport
 from commands.targets import PlanResult, TargetResult
+from commands.text import noun, plural
 from commands.visit import VisitResult
 from commands.warnings import WarningActed, WarningsResult
 
@@ -69,6 +70,28 @@ class Reply:
 def escape(text: str) -> str:
     """Escape user text for mrkdwn so it cannot forge mentions or links."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# A Slack user id (U024BE7LH): a member is named by it until salesbot learns their name.
+_USER_ID = re.compile(r"[UW](?=[A-Z0-9]*[0-9])[A-Z0-9]{8,}")
+
+
+def is_user_id(name: str) -> bool:
+    return _USER_ID.fullmatch(name) is not None
+
+
+def person(name: str) -> str:
+    """A person's name for mrkdwn; someone salesbot has not looked up yet (named by their
+    Slack id) becomes a mention, so Slack shows their name rather than the id."""
+    return f"<@{name}>" if is_user_id(name) else escape(name)
+
+
+def naming(text: str, who: str) -> str:
+    """Escaped `text` about `who`, with `who` shown as `person(who)` wherever it appears."""
+    escaped = escape(text)
+    if not is_user_id(who):
+        return escaped
+    return re.sub(rf"(?<![\w@]){re.escape(who)}(?!\w)", f"<@{who}>", escaped)
 
 
 def sections(text: str) -> list[Block]:
@@ -157,15 +180,15 @@ def render_visit(r: VisitResult) -> Reply:
         lines.append(" · ".join(extra))
     if r.customer_created:
         lines.append(
-            f":new: *{escape(r.customer)}* is a new customer, tier {r.tier.value}. "
-            "Set the tier with `tier:A`, `tier:B` or `tier:C` on your next visit."
+            f":new: *{escape(r.customer)}* is a new customer, tier {r.tier.value}."
+            + ("" if r.tier_given else
+               " Set the tier with `tier:A`, `tier:B` or `tier:C` on your next visit.")
         )
     return text_reply("\n".join(lines))
 
 
 def _on(day: Any, today: Any) -> str:
-    text = format_day(day, today)
-    return text if text in ("today", "yesterday") else f"on {text}"
+    return on_day(day, today)
 
 
 def _close(d: DealView, today: Any = None) -> str:
@@ -271,8 +294,8 @@ def render_deal_list(r: DealListing) -> Reply:
         by_cur: dict[str, Decimal] = {}
         for d in g.deals:
             by_cur[d.currency] = by_cur.get(d.currency, Decimal(0)) + d.amount
-        parts.append(f"\n*{g.stage}* ({g.probability_pct}%) — {len(g.deals)} "
-                     f"deal{'s' if len(g.deals) != 1 else ''}, {_totals(by_cur)}")
+        parts.append(f"\n*{g.stage}* ({g.probability_pct}%) — {plural(len(g.deals), 'deal')}, "
+                     f"{_totals(by_cur)}")
         parts += [f"• {deal_line(d, r.today)}" for d in g.deals]
     footer = f"Open total {_totals(r.totals)} · weighted {_totals(r.weighted)}"
     text = "\n".join(parts) + "\n\n" + footer
@@ -355,13 +378,17 @@ def render_plan(r: PlanResult) -> Reply:
         f"*Activity plan for {escape(r.scope_name)}, {r.period.label}*",
         f"Target {format_money(r.target, r.currency)} · won so far "
         f"{format_money(r.actual, r.currency)} · to go "
-        f"{format_money(p.remaining_revenue, r.currency)} in {r.remaining_days} working days",
-        f"→ *{p.wins_needed}* win{'' if p.wins_needed == 1 else 's'} "
+        f"{format_money(p.remaining_revenue, r.currency)} in "
+        f"{plural(r.remaining_days, 'working day')}",
+        f"→ *{p.wins_needed}* {noun(p.wins_needed, 'win')} "
         f"(avg deal {format_money(avg_deal, r.currency)})"
         + (f", {p.wins_per_rep} per rep" if p.reps > 1 else ""),
-        f"→ *{p.opportunities_needed}* opportunities (win rate {_pct(rates.win_rate)})"
+        f"→ *{p.opportunities_needed}* "
+        f"{noun(p.opportunities_needed, 'opportunity', 'opportunities')} "
+        f"(win rate {_pct(rates.win_rate)})"
         + (f", {p.opportunities_per_rep} per rep" if p.reps > 1 else ""),
-        f"→ *{p.visits_needed}* visits ({rates.opportunities_per_visit:.2f} opportunities per "
+        f"→ *{p.visits_needed}* {noun(p.visits_needed, 'visit')} "
+        f"({rates.opportunities_per_visit:.2f} opportunities per "
         f"visit)" + (f", {p.visits_per_rep} per rep" if p.reps > 1 else ""),
         f"→ *{per_day}* visits per working day{' per rep' if p.reps > 1 else ''}",
         f"Pipeline needed: {format_money(p.pipeline_needed, r.currency)} "
@@ -375,7 +402,7 @@ def render_pipeline(r: PipelineResult) -> Reply:
     cur = r.currency
     lines = [f"*Pipeline of {escape(r.scope_name)}*"]
     for s in r.lines:
-        lines.append(f"• *{s.stage}*: {s.count} deal{'' if s.count == 1 else 's'}, "
+        lines.append(f"• *{s.stage}*: {plural(s.count, 'deal')}, "
                      f"{format_money(s.amount, cur)} × {_pct(s.probability)} = "
                      f"{format_money(s.weighted, cur)}")
     source = (f"historical stage-to-won rates ({r.closed_deals} closed deals)"
@@ -422,7 +449,7 @@ def render_report(r: ReportResult) -> Reply:
             f"pace {'–' if s.pace is None else f'{s.pace:.2f}'}{flag} · projected "
             f"{_num(s.projected, m.metric, cur)} · needs "
             f"{_num(s.required_per_working_day, m.metric, cur)} per working day")
-    cycle = "–" if r.median_cycle_days is None else f"{r.median_cycle_days} days"
+    cycle = "–" if r.median_cycle_days is None else plural(r.median_cycle_days, "day")
     lines.append(f"*Win rate* (last 180 days): {_pct(r.win_rate_count)} by count "
                  f"({r.won} won, {r.lost} lost), {_pct(r.win_rate_value)} by value · "
                  f"median cycle {cycle}")
@@ -499,23 +526,23 @@ def digest_sections(r: DigestResult) -> list[str]:
                "last week): " + ("; ".join(
                    f"{stage} {_change(conv, prev)} of {left}"
                    for stage, left, conv, prev in moving) or "no stage moves"))
-    won = "; ".join(f"{ref} {escape(name)} ({escape(owner)}) {format_money(a, cur)}"
+    won = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {format_money(a, cur)}"
                     for ref, name, owner, a in r.won) or "none"
-    lost = "; ".join(f"{ref} {escape(name)} ({escape(owner)}) {format_money(a, cur)}: "
+    lost = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {format_money(a, cur)}: "
                      f"{escape(reason)}" for ref, name, owner, a, reason in r.lost) or "none"
     out.append(f"*Won this week*: {won}\n*Lost this week*: {lost}")
-    slipped = "; ".join(f"{ref} {escape(name)} ({escape(owner)}) {old} → {new}"
+    slipped = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {old} → {new}"
                         for ref, name, owner, old, new in r.slipped[:5]) or "none"
-    stale = "; ".join(escape(d.message) for d in r.stale[:5]) or "none"
+    stale = "; ".join(naming(d.message, d.who) for d in r.stale[:5]) or "none"
     more = f" (+{len(r.stale) - 5} more)" if len(r.stale) > 5 else ""
     out.append(f"*Slipped* (close date pushed): {slipped}\n*Stale*: {stale}{more}")
     cadence = " · ".join(f"{t} {n}" for t, n in r.out_of_cadence)
-    examples = "".join(f"\n• {escape(d.message)}" for d in r.cadence_examples)
+    examples = "".join(f"\n• {naming(d.message, d.who)}" for d in r.cadence_examples)
     out.append(f"*Customers out of cadence*: {cadence}{examples}")
     if r.standup is not None:
         answered, prompted = r.standup
         out.append(f"*Stand-ups*: {answered} of {prompted} answered" + "".join(
-            f"\n• {escape(who)}: {escape(text)} (two days running)" for who, text in r.blockers))
+            f"\n• {person(who)}: {escape(text)} (two days running)" for who, text in r.blockers))
     if r.actions:
         out.append("*Action items*\n" + "\n".join(
             f"• {ref} {escape(owner)}: {escape(text)}"

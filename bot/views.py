@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from commands.deal import DealView
+from commands.limits import LIMITS
 from commands.visit import OUTCOMES, TYPES
 
 VISIT_CALLBACK = "visit_form"
@@ -51,9 +52,10 @@ def visit_form(*, today: date, channel_id: str | None) -> View:
                                                    options=_options(OUTCOMES))),
             InputBlock(block_id="notes", label="Notes", optional=True,
                        element=PlainTextInputElement(action_id="notes", multiline=True,
-                                                     max_length=3000)),
+                                                     max_length=LIMITS["notes"])),
             InputBlock(block_id="next", label="Next step", optional=True,
-                       element=PlainTextInputElement(action_id="next", max_length=500)),
+                       element=PlainTextInputElement(action_id="next",
+                                                     max_length=LIMITS["next step"])),
             InputBlock(block_id="deal", label="Deal", optional=True,
                        hint="A deal reference like D-3",
                        element=PlainTextInputElement(action_id="deal", max_length=20)),
@@ -77,7 +79,7 @@ def deal_edit_form(deal: DealView, stages: tuple[str, ...], channel_id: str | No
                                      "channel_id": channel_id}),
         blocks=[
             InputBlock(block_id="name", label="Name", element=PlainTextInputElement(
-                action_id="name", initial_value=deal.name, max_length=200)),
+                action_id="name", initial_value=deal.name, max_length=LIMITS["deal name"])),
             InputBlock(block_id="stage", label="Stage", element=StaticSelectElement(
                 action_id="stage", options=stage_options, initial_option=initial)),
             InputBlock(block_id="amount", label="Amount", hint="120000, 120k, 1.2m, $120k, 12万",
@@ -100,7 +102,8 @@ def deal_lost_form(number: str, channel_id: str | None) -> View:
         private_metadata=json.dumps({"number": number, "channel_id": channel_id}),
         blocks=[
             InputBlock(block_id="reason", label="Why was it lost?", element=PlainTextInputElement(
-                action_id="reason", placeholder="price, timing, competitor...", max_length=500)),
+                action_id="reason", placeholder="price, timing, competitor...",
+                max_length=LIMITS["lost reason"])),
         ],
     )
 

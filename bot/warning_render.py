@@ -21,8 +21,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.render import SECTION_LIMIT, Reply, escape, text_reply
+from bot.render import SECTION_LIMIT, Reply, escape, naming, person, text_reply
 from commands.deviations import CRITICAL, SERIOUS, Deviation
+from commands.text import plural
 from commands.warnings import (
     MAX_REASON,
     ListedWarning,
@@ -80,7 +81,8 @@ def warning_text(p: WarningPost, d: Deviation) -> str:
     """One warning: what fired and how badly, who, the numbers, and the fix."""
     owner = p.mention(d)
     head = f"{_head(d)} · {REASONS[p.reason(d)]}" + (f" · <@{owner}>" if owner else "")
-    return f"{head}\n{escape(d.message)}\n*Fix:* {escape(d.fix)}"[:SECTION_LIMIT]
+    return (f"{head}\n{naming(d.message, d.who)}\n"
+            f"*Fix:* {naming(d.fix, d.who)}")[:SECTION_LIMIT]
 
 
 def _buttons(team_id: int, key: str) -> ActionsBlock:
@@ -125,8 +127,7 @@ def render_warning_post(p: WarningPost) -> Reply:
     if p.first:
         return render_first_post(p)
     count = len(p.warnings)
-    title = (f":rotating_light: *{escape(p.team_name)}*: {count} "
-             f"warning{'s' if count != 1 else ''} to act on")
+    title = f":rotating_light: *{escape(p.team_name)}*: {plural(count, 'warning')} to act on"
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=title))]
     lines = [title]
     for d in p.warnings:
@@ -207,7 +208,7 @@ def _title(r: WarningsResult) -> str:
     if not r.warnings:
         return f":white_check_mark: No warnings for *{escape(r.team_name)}* right now."
     return (f"*Warnings of {escape(r.team_name)} now* ({len(r.warnings)}; the same warning "
-            f"waits {r.cooldown_days} days to be posted again unless it gets worse)")
+            f"waits {plural(r.cooldown_days, 'day')} to be posted again unless it gets worse)")
 
 
 def listed_text(w: ListedWarning, tz: str) -> str:
@@ -218,11 +219,11 @@ def listed_text(w: ListedWarning, tz: str) -> str:
         state.append(f"snoozed until {_when(w.snoozed_until, tz)}"
                      + (f" ({escape(w.snooze_reason)})" if w.snooze_reason else ""))
     if w.acknowledged_at is not None:
-        state.append(f"acknowledged by {escape(w.acknowledged_by or 'someone')} on "
+        state.append(f"acknowledged by {person(w.acknowledged_by or 'someone')} on "
                      f"{_when(w.acknowledged_at, tz)}")
     state.append(f"last posted {_when(w.last_posted_at, tz)}"
                  if w.last_posted_at is not None else "not posted yet")
-    return (f"{_head(d)} {escape(d.message)}\n    *Fix:* {escape(d.fix)}\n"
+    return (f"{_head(d)} {naming(d.message, d.who)}\n    *Fix:* {naming(d.fix, d.who)}\n"
             f"    _{'; '.join(state)}_")
 
 

@@ -12,12 +12,13 @@ from commands.access import require_read_team
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today, parse_day
 from commands.errors import PermissionDenied, UsageError
+from commands.limits import LIMITS, check_length
 from commands.sales import find_team
 from commands.text import Mention, as_mention, parse_words
 from storage import repo
 from storage.models import ActionItem, Member, Team
 
-MAX_TEXT = 500
+MAX_TEXT = LIMITS["action item"]
 RECENT_DONE_DAYS = 14
 _REF = re.compile(r"^(?:a-?)?(\d+)$", re.IGNORECASE)
 
@@ -70,8 +71,7 @@ def parse_action(text: str) -> ActionArgs:
         if not item:
             raise UsageError('Say what to do: `/sales action add @bob "Call 5 B-tier accounts" '
                              "due:friday`.")
-        if len(item) > MAX_TEXT:
-            raise UsageError(f"An action item is at most {MAX_TEXT} characters.")
+        check_length(item, "action item")
         return ActionAdd(owner, item, words.options.get("due"))
     if verb in ("done", "close", "complete"):
         words = parse_words(rest, ())

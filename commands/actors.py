@@ -80,6 +80,8 @@ def ensure_member(
     """The member for a chat user id, registering them as a rep on first sight."""
     member = repo.member_by_slack_id(session, workspace.id, user_id)
     if member is not None:
+        if member.name == user_id and fallback_name and fallback_name != user_id:
+            member.name = fallback_name  # known only by id until now: the best-known name
         return member
     profile = directory.lookup(user_id)
     tz = workspace.default_timezone
@@ -152,6 +154,9 @@ def resolve_person(
         if member is None and register:
             member = ensure_member(session, ws, mention.user_id, actor.directory, now,
                                    fallback_name=mention.name)
+        elif (member is not None and member.name == mention.user_id and mention.name
+              and mention.name != mention.user_id):
+            member.name = mention.name  # known only by id until now: the best-known name
     else:
         named = repo.members_named(session, ws.id, mention.name)
         if len(named) > 1 and among is not None:  # the one of them who fits

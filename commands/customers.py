@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from commands.errors import UsageError
+from commands.limits import check_length
 from commands.text import name_key
 from storage import repo
 from storage.models import Customer, Member, Tier
@@ -34,8 +36,7 @@ def find_or_create_customer(
     clean = " ".join(name.split())
     if not clean:
         raise UsageError("Name the customer, like \"Acme Corp\".")
-    if len(clean) > 200:
-        raise UsageError("That customer name is longer than 200 characters.")
+    check_length(clean, "customer name")
     key = name_key(clean)
     existing = known if known is not None and known.name_key == key else \
         repo.customer_by_key(session, workspace_id, key)
@@ -49,11 +50,12 @@ def find_or_create_customer(
             again = repo.customer_by_key(session, workspace_id, key)
             if again is not None:
                 return CustomerPick(again, created=False)
-        matches = process.extract(
+        matches = [m[0] for m in process.extract(
             key, list(names), scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=3
-        )
+        )]
+        matches += [k for k in _overlapping(clean, names) if k not in matches][:3 - len(matches)]
         if matches:
-            suggestions = " or ".join(f'"{names[m[0]]}"' for m in matches)
+            suggestions = " or ".join(f'"{names[m]}"' for m in matches)
             raise UsageError(
                 f'No customer is called "{clean}". Did you mean {suggestions}? '
                 f"If \"{clean}\" really is a new customer, add `{option_hint}`."
@@ -65,6 +67,25 @@ def find_or_create_customer(
     added = repo.add_or_get(session, customer,
                             lambda: repo.customer_by_key(session, workspace_id, key))
     return CustomerPick(added, created=added is customer)
+
+
+# A part shorter than this ("A", "Co") is too common to take for the same customer.
+MIN_CONTAINED = 3
+
+
+def _overlapping(name: str, names: dict[str, str]) -> list[str]:
+    """Keys of the known names that contain `name`, or that `name` contains, from the start
+    of a word: "Acme Corporation" and "Acme Corp", "Acme" and "Acme Corp", not "Art" and
+    "Smartech"."""
+    mine = " ".join(name.casefold().split())
+    found = []
+    for key, other in names.items():
+        theirs = " ".join(other.casefold().split())
+        short, long_ = sorted((mine, theirs), key=len)
+        if len(short) >= MIN_CONTAINED and short != long_ and \
+                re.search(r"(?:^|\W)" + re.escape(short), long_):
+            found.append(key)
+    return found
 
 
 def suggest_customers(

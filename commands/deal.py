@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from commands.access import require_read_deal, require_read_person
 from commands.actors import Actor, can_edit_deal, require_deal_edit, resolve_mention
 from commands.customers import find_or_create_customer
-from commands.dates import local_today, parse_day
+from commands.dates import format_day, local_today, parse_day
 from commands.errors import UsageError
+from commands.limits import check_length
 from commands.money import Money, parse_amount, parse_currency
 from commands.text import Mention, as_mention, choice, parse_words, yes_no
 from commands.visit import load_deal, parse_deal_ref, parse_tier
@@ -114,9 +115,7 @@ def _parse_new(rest: str) -> DealNew:
         raise UsageError(
             'Name the deal, like `/deal new "Acme renewal" customer:"Acme Corp" amount:120k`.'
         )
-    name = " ".join(words.positionals)
-    if len(name) > 200:
-        raise UsageError("A deal name can be at most 200 characters.")
+    name = check_length(" ".join(words.positionals), "deal name")
     if not opts.get("customer"):
         raise UsageError(f'Which customer is "{name}" for? Add customer:"Acme Corp".')
     if not opts.get("amount"):
@@ -334,9 +333,15 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
         raise UsageError(
             f"A new deal starts open. Create it, then close it with `/deal D-n {stage.name}`."
         )
+    check_length(args.name, "deal name")
     today = local_today(now, actor.member.timezone)
     close = parse_day(args.close, today=today, prefer="future", option="close") if args.close \
         else None
+    if close is not None and close < today:
+        raise UsageError(
+            f"`close:{args.close}` is {format_day(close, today)}, in the past. A new deal "
+            "closes today or later: give the date you expect to close it."
+        )
     currency = _currency(args.amount, args.currency, ws.default_currency)
     pick = find_or_create_customer(
         session, ws.id, args.customer, owner=actor.member, tier=args.tier,
@@ -391,6 +396,10 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
         raise UsageError(
             f'Say why {deal.ref} was lost, like `/deal {deal.ref} lost reason:"price"`.'
         )
+    if args.name:
+        check_length(args.name, "deal name")
+    if args.reason:
+        check_length(args.reason.strip(), "lost reason")
     if args.name and args.name != deal.name:
         changes.append(Change("name", deal.name, args.name))
         deal.name = args.name

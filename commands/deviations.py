@@ -31,7 +31,7 @@ from commands.plan import (
     pipeline_coverage,
     scorecard,
 )
-from commands.text import closest
+from commands.text import closest, plural
 
 Rule = Literal[
     "behind_pace",
@@ -486,8 +486,9 @@ def activity_shortfall(
             subject=p.subject,
             who=p.who,
             severity=_shortfall_severity(ratio, config.activity_threshold),
-            message=(f"{p.who}: {p.visits_logged} visits logged in {p.period_name}, the activity "
-                     f"plan expected {_whole(expected)} by now ({_pct(ratio)})"),
+            message=(f"{p.who}: {plural(p.visits_logged, 'visit')} logged in "
+                     f"{p.period_name}, the activity plan expected {_whole(expected)} by now "
+                     f"({_pct(ratio)})"),
             fix=fix,
             numbers=(
                 ("visits_logged", p.visits_logged),
@@ -565,7 +566,7 @@ def stale_deal(
         owner = _text(deal["owner"])
         out.append(_deal_deviation(
             "stale_deal", deal, min(CRITICAL, idle // limit),
-            message=(f"{_deal_label(deal)}, {owner}: no activity for {idle} days "
+            message=(f"{_deal_label(deal)}, {owner}: no activity for {plural(idle, 'day')} "
                      f"(limit {limit} in {deal['stage']})"),
             fix=(f"{owner}: log the next step with the customer (`/visit`), or close "
                  f"{deal['ref']} as lost if it is dead."),
@@ -609,7 +610,7 @@ def close_date_pushed(
         out.append(_deal_deviation(
             "close_date_pushed", deal, min(CRITICAL, pushes - config.push_limit + 1),
             message=(f"{_deal_label(deal)}, {_text(deal['owner'])}: close date pushed "
-                     f"{pushes} times{now_on}"),
+                     f"{plural(pushes, 'time')}{now_on}"),
             fix=("Ask what the customer is really waiting for and agree the next step "
                  "with a date; if nobody can say, qualify the deal out."),
             numbers=(("pushes", pushes), ("expected_close", close)),
@@ -669,7 +670,7 @@ def tier_cadence(
             who=owner,
             severity=min(CRITICAL, days // cadence),
             message=(f"{c['name']} (tier {tier}), {owner}: {seen}; tier {tier} is visited "
-                     f"every {cadence} days"),
+                     f"every {plural(cadence, 'day')}"),
             fix=f"{owner}: book a visit with {c['name']} this week.",
             numbers=(("tier", tier), ("days_since_visit", days), ("cadence", cadence),
                      ("last_visit_on", last)),
@@ -887,7 +888,7 @@ def _whole(value: Decimal) -> str:
 
 
 def _days(count: int, word: str = "working day") -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
+    return plural(count, word)
 
 
 def _rate_source(p: Progress) -> str:

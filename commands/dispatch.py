@@ -15,6 +15,7 @@ from commands.config import ConfigArgs, parse_config, run_config
 from commands.deal import parse_deal, run_deal
 from commands.digest import DigestArgs, parse_digest, run_digest
 from commands.errors import UsageError
+from commands.limits import check_command_text
 from commands.pipeline import parse_pipeline, run_pipeline
 from commands.report import (
     LeaderboardArgs,
@@ -110,6 +111,7 @@ def parse_command(command: str, text: str) -> Any:
     name = command.lstrip("/").lower()
     if name not in COMMANDS:
         raise UsageError(f"`/{name}` is not a salesbot command. Try `/sales help`.")
+    check_command_text(text)  # before any parsing: parse time grows with the text
     if text.strip().lower() in HELP_WORDS:
         return HelpResult(None if name == "sales" else name)
     return COMMANDS[name].parse(text)

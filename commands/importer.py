@@ -36,8 +36,9 @@ from sqlalchemy.orm import Session
 from commands.actors import People
 from commands.dates import local_today
 from commands.errors import UsageError
+from commands.limits import LIMITS
 from commands.money import parse_amount, parse_currency
-from commands.text import closest, name_key
+from commands.text import closest, name_key, plural
 from commands.visit import parse_deal_ref
 from storage import repo
 from storage.models import (
@@ -76,7 +77,6 @@ _SALESFORCE_NAMES = {
     "proposal/price quote": "Proposal/Price Quote", "negotiation/review": "Negotiation/Review",
     "closed won": "Closed Won", "closed lost": "Closed Lost",
 }
-MAX_NAME = 200
 
 
 class ImportKind(enum.StrEnum):
@@ -398,13 +398,13 @@ class ImportPlan:
     def summary(self) -> str:
         """`120 deals, 14 new customers`."""
         if self.kind is ImportKind.CUSTOMERS:
-            return _count(len(self.customers), "customer")
-        main = (_count(len(self.deals), "deal") if self.kind is ImportKind.DEALS
-                else _count(len(self.activities), "activity", "activities"))
-        return f"{main}, {_count(len(self.customers), 'new customer')}"
+            return plural(len(self.customers), "customer")
+        main = (plural(len(self.deals), "deal") if self.kind is ImportKind.DEALS
+                else plural(len(self.activities), "activity", "activities"))
+        return f"{main}, {plural(len(self.customers), 'new customer')}"
 
     def dry_run_message(self) -> str:
-        skipped = f"; {_count(len(self.skipped), 'row')} already there would be skipped" \
+        skipped = f"; {plural(len(self.skipped), 'row')} already there would be skipped" \
             if self.skipped else ""
         return f"Dry run: would import {self.summary()}{skipped}. Nothing was written."
 
@@ -421,22 +421,18 @@ class ImportResult:
 
     def message(self) -> str:
         if self.kind is ImportKind.CUSTOMERS:
-            what = _count(self.customers, "customer")
+            what = plural(self.customers, "customer")
         elif self.kind is ImportKind.DEALS:
             refs = "" if self.first_ref is None else (
                 f" ({self.first_ref})" if self.first_ref == self.last_ref
                 else f" ({self.first_ref} to {self.last_ref})")
-            what = f"{_count(self.deals, 'deal')}{refs}, {_count(self.customers, 'new customer')}"
+            what = f"{plural(self.deals, 'deal')}{refs}, {plural(self.customers, 'new customer')}"
         else:
-            what = (f"{_count(self.activities, 'activity', 'activities')}, "
-                    f"{_count(self.customers, 'new customer')}")
-        skipped = f"; skipped {_count(self.skipped, 'row')} already there" if self.skipped \
+            what = (f"{plural(self.activities, 'activity', 'activities')}, "
+                    f"{plural(self.customers, 'new customer')}")
+        skipped = f"; skipped {plural(self.skipped, 'row')} already there" if self.skipped \
             else ""
         return f"Imported {what}{skipped}."
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 # --- checking rows ------------------------------------------------------------------------
@@ -522,11 +518,21 @@ def _required(row: _Row, field_name: str) -> str:
     return value
 
 
-def _name(row: _Row, field_name: str) -> str:
+def _name(row: _Row, field_name: str, limit: str = "customer name") -> str:
     clean = " ".join(_required(row, field_name).split())
-    if len(clean) > MAX_NAME:
-        raise _Bad(f"{row.header(field_name)} is longer than {MAX_NAME} characters")
-    return clean
+    return _within(row, field_name, clean, limit)
+
+
+def _text(row: _Row, field_name: str, limit: str) -> str:
+    return _within(row, field_name, row[field_name], limit)
+
+
+def _within(row: _Row, field_name: str, value: str, limit: str) -> str:
+    """`value`, or the row refused when it is longer than the limit a command would apply."""
+    if len(value) > LIMITS[limit]:
+        raise _Bad(f"{row.header(field_name)} is {len(value):,} characters long; the limit is "
+                   f"{LIMITS[limit]:,}")
+    return value
 
 
 def _person(row: _Row, field_name: str, known: _Known, *, optional: bool = False) -> int | None:
@@ -587,49 +593,91 @@ _DAY_PATTERNS = (
 )
 
 
-def day_first(values: Iterable[str]) -> bool:
-    """Whether a file writes dates day first: 15/12/2026 and 15.12.2026 say so, 12/15/2026
-    says month first (Salesforce's US default), and 03/04/2026 alone cannot tell."""
+def day_first(values: Iterable[str]) -> bool | None:
+    """Whether a file writes its slashed dates day first, decided from all its rows.
+
+    A date that is real only one way votes for that way (15/12/2026 day first, 12/15/2026
+    month first); one real neither way (13/45/2026) does not vote, it is just a bad row.
+    The way with more votes wins; with none, dotted dates (always day first) decide, else
+    None: the file does not say, and a date like 03/04/2026 cannot be read one way.
+    """
+    votes = {True: 0, False: 0}
+    dotted = False
     for value in values:
         m = _DAY_PATTERNS[1].match(value.strip())
-        if m and (m.group("sep") == "." or int(m.group("a")) > 12):
-            return True
-    return False
+        if m is None:
+            continue
+        if m.group("sep") == ".":
+            dotted = True
+            continue
+        a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+        as_dmy, as_mdy = _real(year, b, a), _real(year, a, b)
+        if as_dmy != as_mdy:
+            votes[as_dmy] += 1
+    if votes[True] != votes[False]:
+        return votes[True] > votes[False]
+    return True if dotted else None
 
 
-def _day_parts(raw: str, dayfirst: bool) -> tuple[int, int, int] | None:
-    """(year, month, day) as written, not yet checked to be a real date."""
+def _real(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _day_parts(raw: str, dayfirst: bool | None) -> tuple[int, int, int] | None:
+    """(year, month, day) as written, not yet checked to be a real date. Raises _Bad for a
+    slashed date the file gives no way to read one way (03/04/2026 with nothing else)."""
     if m := _DAY_PATTERNS[0].match(raw):
         return int(m.group("y")), int(m.group("m")), int(m.group("d"))
     if m := _DAY_PATTERNS[1].match(raw):
-        a, b = int(m.group("a")), int(m.group("b"))
-        day_month = dayfirst or m.group("sep") == "."
-        return (int(m.group("y")), b, a) if day_month else (int(m.group("y")), a, b)
+        a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+        if m.group("sep") == ".":
+            return year, b, a
+        if dayfirst is None:
+            if _real(year, b, a) and _real(year, a, b) and a != b:
+                raise _Bad(f'could be {a} {_MONTH_NAMES[b - 1]} or {b} {_MONTH_NAMES[a - 1]}, '
+                           f"and no other date in the file says which; write it like "
+                           f"{date(year, b, a).isoformat()}")
+            dayfirst = _real(year, b, a)
+        return (year, b, a) if dayfirst else (year, a, b)
     return None
 
 
-def _calendar_day(raw: str, dayfirst: bool) -> date | None:
-    parts = _day_parts(raw.strip(), dayfirst)
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec")
+
+
+def _calendar_day(raw: str, dayfirst: bool | None) -> date | None:
     try:
+        parts = _day_parts(raw.strip(), dayfirst)
         return date(*parts) if parts else None
-    except ValueError:
+    except (ValueError, _Bad):
         return None
 
 
-def _day(row: _Row, field_name: str, dayfirst: bool) -> date | None:
+def _day(row: _Row, field_name: str, dayfirst: bool | None) -> date | None:
     raw = row[field_name]
     if not raw:
         return None
-    parts = _day_parts(raw, dayfirst)
+    try:
+        parts = _day_parts(raw, dayfirst)
+    except _Bad as exc:
+        raise _Bad(f'{row.header(field_name)} "{raw}" {exc}') from None
     if parts is None:
         raise _Bad(f'{row.header(field_name)} "{raw}" is not a date; write it like 2026-12-15')
     try:
         return date(*parts)
     except ValueError:
-        raise _Bad(f'{row.header(field_name)} "{raw}" is not a real date') from None
+        other_way = dayfirst is not None and _calendar_day(raw, not dayfirst) is not None
+        order = f" read {'day' if dayfirst else 'month'} first like the file's other dates" \
+            if other_way else ""
+        raise _Bad(f'{row.header(field_name)} "{raw}" is not a real date{order}') from None
 
 
-def _moment(row: _Row, field_name: str, tz: str, dayfirst: bool) -> datetime | None:
+def _moment(row: _Row, field_name: str, tz: str, dayfirst: bool | None) -> datetime | None:
     """A timestamp; without an offset it is taken in `tz`, a bare date at its midnight."""
     raw = row[field_name]
     if not raw:
@@ -696,7 +744,8 @@ def plan_import(
 class _Checker:
     """Checks rows one by one, remembering what earlier rows of the file will add."""
 
-    def __init__(self, kind: ImportKind, known: _Known, now: datetime, dayfirst: bool) -> None:
+    def __init__(self, kind: ImportKind, known: _Known, now: datetime,
+                 dayfirst: bool | None) -> None:
         self.kind = kind
         self.known = known
         self.now = now
@@ -769,8 +818,9 @@ class _Checker:
         self.new_customers[key] = NewCustomer(row.line, name, key, tier, owner_id, created)
 
     def _deal(self, row: _Row) -> None:
-        name = row.check(_name, row, "name")
+        name = row.check(_name, row, "name", "deal name")
         customer = row.check(_name, row, "customer")
+        lost_reason = row.check(_text, row, "lost_reason", "lost reason")
         owner_id = row.check(_person, row, "owner", self.known)
         money = row.check(_amount, row, self.known.workspace.default_currency)
         stage: Stage | None = row.check(_stage, row, self.known)
@@ -801,7 +851,7 @@ class _Checker:
                                                                       created),
             owner_id=owner_id, amount_minor=money[0], currency=money[1], stage=stage.name,
             expected_close=close, created_at=created, closed_at=closed_at,
-            lost_reason=(row["lost_reason"] or None) if stage.is_lost else None,
+            lost_reason=(lost_reason or None) if stage.is_lost else None,
         ))
 
     def _activity(self, row: _Row) -> None:
@@ -816,10 +866,11 @@ class _Checker:
         outcome = row.check(_choice, row, "outcome", [o.value for o in Outcome])
         deal_id = row.check(self._deal_ref, row, customer)
         logged = row.check(_moment, row, "logged_at", tz, self.dayfirst) or self.now
+        notes = row.check(_text, row, "notes", "notes")
+        next_step = row.check(_text, row, "next_step", "next step")
         if row.reasons:
             return
         key = name_key(customer)
-        notes = row["notes"]
         existing = self.known.customers.get(key)
         identity = (existing[0] if existing else key, member_id, day, ActivityType(type_),
                     notes)
@@ -833,7 +884,7 @@ class _Checker:
             line=row.line, occurred_on=day, type=ActivityType(type_),
             customer_key=self._customer_for(row, customer, member_id, logged),
             member_id=member_id, deal_id=deal_id, outcome=Outcome(outcome) if outcome else None,
-            notes=notes, next_step=row["next_step"] or None, logged_at=logged,
+            notes=notes, next_step=next_step or None, logged_at=logged,
         ))
 
     def _deal_ref(self, row: _Row, customer: str | None) -> int | None:

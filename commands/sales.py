@@ -8,8 +8,9 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from commands.actors import Actor, require_admin, resolve_person
-from commands.dates import zone
+from commands.dates import parse_calendar_day, zone
 from commands.errors import PermissionDenied, UsageError
+from commands.limits import check_length
 from commands.text import Mention, as_mention, choice, closest, name_key, parse_words
 from storage import repo
 from storage.models import Holiday, Member, Role, Team
@@ -108,10 +109,7 @@ def parse_sales(text: str) -> SalesArgs:
 
 
 def _iso_day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"`{option}:{text}` is not a date like 2026-12-25.") from None
+    return parse_calendar_day(text, option)
 
 
 def _parse_holiday(rest: str) -> SalesArgs:
@@ -121,7 +119,8 @@ def _parse_holiday(rest: str) -> SalesArgs:
         return HolidayList()
     if pos[0].lower() != "add" or len(pos) < 2:
         raise UsageError('Use `/sales holiday add 2026-12-25 "Christmas"` or `/sales holiday`.')
-    return HolidayAdd(_iso_day(pos[1], "holiday"), " ".join(pos[2:]))
+    return HolidayAdd(_iso_day(pos[1], "holiday"),
+                      check_length(" ".join(pos[2:]), "holiday name"))
 
 
 def _parse_team(rest: str) -> SalesArgs:
@@ -135,9 +134,7 @@ def _parse_team(rest: str) -> SalesArgs:
         words = parse_words(tail, ("tz",))
         if not words.positionals:
             raise UsageError('Name the team, like `/sales team create "East" tz:Asia/Shanghai`.')
-        name = " ".join(words.positionals)
-        if len(name) > 100:
-            raise UsageError("A team name can be at most 100 characters.")
+        name = check_length(" ".join(words.positionals), "team name")
         tz = words.options.get("tz")
         if tz is not None:
             zone(tz)

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from commands.access import require_read_team
 from commands.actors import Actor
-from commands.dates import format_day, local_today, parse_day
+from commands.dates import format_day, local_today, on_day, parse_day
 from commands.errors import PermissionDenied, UsageError, UserFacingError
+from commands.limits import LIMITS, check_length
 from commands.periods import working_days
 from commands.sales import find_team
 from commands.targets import PlanArgs, run_plan
@@ -34,7 +35,7 @@ DEFAULT_TIME = time(9, 30)
 DEFAULT_DAYS: tuple[int, ...] = (0, 1, 2, 3, 4)
 DEFAULT_WINDOW = 120
 DEFAULT_REMINDER = 30
-MAX_TEXT = 3000
+MAX_TEXT = LIMITS["stand-up answer"]
 MAX_AWAY_DAYS = 366
 CONFIG_OPTIONS = ("time", "days", "tz", "window", "reminder", "team")
 ANSWER_OPTIONS = ("yesterday", "today", "blockers")
@@ -525,7 +526,7 @@ def _status(session: Session, actor: Actor, now: datetime) -> StandupConfigResul
     when = format_day(day, local_today(now, member.timezone))
     held = team_schedule(session, cfg, [day]).day(day)
     if ans is None and (held is None or held.prompt_at(member.id) is None):
-        line = f"No stand-up for you {'today' if when == 'today' else 'on ' + when}."
+        line = f"No stand-up for you {on_day(day, local_today(now, member.timezone))}."
     elif ans is None:
         line = f"You have not answered the stand-up of {when} yet: `/standup answer`."
     elif ans.skipped:
@@ -642,8 +643,9 @@ def my_standup(session: Session, actor: Actor, now: datetime) -> MyStandup | Non
                      ans.answered_at if ans is not None and not ans.skipped else None)
 
 
-def _clip(text: str) -> str:
-    return text.strip()[:MAX_TEXT]
+def _checked(text: str, part: str) -> str:
+    """The answer's `part` without surrounding space; too long is refused, never cut."""
+    return check_length(text.strip(), "stand-up answer", label=f"`{part}:` answer")
 
 
 def _answer(args: StandupAnswerArgs, session: Session, actor: Actor,
@@ -657,13 +659,14 @@ def _answer(args: StandupAnswerArgs, session: Session, actor: Actor,
         draft = standup_draft(session, actor, day, now)
         yesterday = draft.yesterday if yesterday is None else yesterday
         today = draft.today if today is None else today
+    yesterday, today = _checked(yesterday, "yesterday"), _checked(today, "today")
+    blockers = _checked(args.blockers or "", "blockers")
     ans = standups.answer_for(session, member.id, day)
     if ans is None:
         ans = StandupAnswer(team_id=team.id, member_id=member.id, day=day)
         session.add(ans)
     ans.team_id, ans.skipped = team.id, False
-    ans.yesterday, ans.today = _clip(yesterday), _clip(today)
-    ans.blockers = _clip(args.blockers or "")
+    ans.yesterday, ans.today, ans.blockers = yesterday, today, blockers
     ans.answered_at = now
     session.flush()
     when = format_day(day, standup_today(cfg, member, now))

@@ -13,6 +13,7 @@ from commands.actors import Actor, can_edit_deal
 from commands.customers import SIMILAR, find_or_create_customer
 from commands.dates import format_day, local_today, parse_day
 from commands.errors import PermissionDenied, UsageError
+from commands.limits import check_length
 from commands.text import choice, name_key, parse_words, yes_no
 from storage import repo
 from storage.models import ActivityType, Customer, Deal, Outcome, Tier
@@ -52,6 +53,7 @@ class VisitResult:
     notes: str
     next_step: str | None
     deal_ref: str | None
+    tier_given: bool = False  # the tier was in the command: no hint to set it
 
 
 def parse_deal_ref(text: str, option: str = "deal") -> int:
@@ -182,6 +184,9 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
     else:
         assert deal is not None  # parse_visit requires a customer or a deal
         customer_name, notes = deal.customer.name, ""
+    check_length(notes.strip(), "notes")
+    if args.next_step is not None:
+        check_length(args.next_step, "next step")
     pick = find_or_create_customer(
         session, actor.workspace.id, customer_name, owner=member, tier=args.tier,
         force_new=args.new_customer, now=now, known=known,
@@ -199,5 +204,5 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         activity_id=activity_id, type=args.type, customer=pick.customer.name,
         tier=pick.customer.tier, customer_created=pick.created, occurred_on=occurred_on,
         today=today, outcome=args.outcome, notes=notes.strip(), next_step=args.next_step,
-        deal_ref=deal.ref if deal else None,
+        deal_ref=deal.ref if deal else None, tier_given=args.tier is not None,
     )

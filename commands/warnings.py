@@ -30,6 +30,7 @@ from commands.checks import team_deviations
 from commands.config import rule_config
 from commands.deviations import RULES, Deviation, RuleConfig, should_post
 from commands.errors import PermissionDenied, UsageError
+from commands.limits import LIMITS, check_length
 from commands.sales import find_team
 from commands.text import parse_words
 from storage import repo
@@ -37,7 +38,7 @@ from storage.models import Customer, Member, Team, WarningState, Workspace
 
 PostReason = Literal["new", "worse", "again"]
 SNOOZE_DAYS = (1, 7)  # the Snooze buttons: 1 day, 1 week
-MAX_REASON = 500
+MAX_REASON = LIMITS["snooze reason"]
 
 
 # --- what to post -----------------------------------------------------------------------------
@@ -289,8 +290,7 @@ def snooze_warning(session: Session, actor: Actor, team_id: int, key: str, days:
     if days not in SNOOZE_DAYS:
         raise UsageError("A warning can be snoozed for 1 day or 1 week.")
     reason = reason.strip()
-    if len(reason) > MAX_REASON:
-        raise UsageError(f"Keep the reason under {MAX_REASON} characters.")
+    check_length(reason, "snooze reason")
     team, found = _target(session, actor, team_id, key, "snooze")
     state = _state(session, team, key, found, now)
     state.snoozed_until = now + timedelta(days=days)

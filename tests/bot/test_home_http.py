@@ -79,11 +79,21 @@ def warning_buttons(view: dict[str, Any]) -> dict[str, str]:
     return found
 
 
+def set_november_target(team: Chat) -> None:
+    """A 1.2M November target set as the month began, so pace is judged over the month."""
+    clock = team.deps.clock
+    assert isinstance(clock, Clock)
+    now = clock.now
+    clock.now = datetime(2026, 11, 1, 1, 0, tzinfo=UTC)
+    team.say("mia", "/target set team revenue 1.2M month:2026-11")
+    clock.now = now
+
+
 def behind_pace_button(client: Client, team: Chat, engine: Engine, *, seen_by: str,
                        about: str) -> tuple[str, str]:
     """With a target nobody is near, `seen_by` opens the Home tab: the block id and value of
     the buttons of the behind-pace warning about `about`."""
-    team.say("mia", "/target set team revenue 1.2M month:2026-11")
+    set_november_target(team)
     open_home(client, seen_by)
     block = f"warning:behind_pace:member:{member_id(engine, about)}"
     return block, warning_buttons(published(client)[1])[block]
@@ -101,7 +111,7 @@ def texts(view: dict[str, Any]) -> str:
 
 def test_a_rep_sees_their_plan_open_deals_and_team_on_the_home_tab(
         slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
-    team.say("mia", "/target set team revenue 1.2M month:2026-11")
+    set_november_target(team)
     team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k '
                       'close:2026-12-15')
     team.say("bob", '/deal new "Initech pilot" customer:"Initech" amount:30k')
@@ -182,7 +192,7 @@ def test_log_a_visit_opens_the_form_and_the_reply_comes_as_a_dm(
 
 def test_a_manager_acknowledges_a_warning_on_the_home_tab(
         slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
-    team.say("mia", "/target set team revenue 1.2M month:2026-11")
+    set_november_target(team)
     open_home(slack, "UMIA")
     with engine.connect() as conn:
         tid = conn.execute(select(Team.id)).scalar_one()
