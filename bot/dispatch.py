@@ -67,7 +67,8 @@ def actor_from(session: Session, deps: Deps, caller: Caller, now: datetime,
 
 
 def execute(
-    deps: Deps, caller: Caller, command: str, text: str, *, request_key: str | None = None
+    deps: Deps, caller: Caller, command: str, text: str, *, request_key: str | None = None,
+    keep: Callable[[Session, str, Reply], None] | None = None,
 ) -> Reply | None:
     """Parse and run `/command text` as `caller` in one transaction; render the result.
 
@@ -75,13 +76,18 @@ def execute(
     UsageError / PermissionDenied with nothing written.
     """
     return execute_args(deps, caller, command, parse_command(command, text),
-                        request_key=request_key)
+                        request_key=request_key, keep=keep)
 
 
 def execute_args(
-    deps: Deps, caller: Caller, command: str, args: object, *, request_key: str | None = None
+    deps: Deps, caller: Caller, command: str, args: object, *, request_key: str | None = None,
+    keep: Callable[[Session, str, Reply], None] | None = None,
 ) -> Reply | None:
-    """Run already-parsed arguments (from a form or a button) like `execute`."""
+    """Run already-parsed arguments (from a form or a button) like `execute`.
+
+    `keep(session, request_key, reply)` is called in the command's transaction (a slash
+    command keeps its reply with its claim, for Slack's retries).
+    """
     with deps.session_factory.begin() as session:
         now = deps.clock()
         if request_key is None:
@@ -94,4 +100,7 @@ def execute_args(
                 return None
             actor = actor_from(session, deps, caller, now, known)
         result = run_command(command, args, session=session, actor=actor, now=now)
-    return render(result)
+        reply = render(result)
+        if keep is not None and request_key is not None:
+            keep(session, request_key, reply)
+    return reply

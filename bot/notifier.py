@@ -7,11 +7,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from http.client import HTTPException
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -20,7 +25,7 @@ from bot.render import Reply, render_digest
 from bot.standup_render import render_standup_message
 from bot.warning_render import render_warning_message
 from jobs.digest import DigestPost
-from jobs.notify import FileUpload, SendFailed
+from jobs.notify import FileUpload, SendFailed, SendUncertain
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,7 @@ log = logging.getLogger(__name__)
 CHANNEL_INTERVAL = 1.0
 # Longer Retry-After waits are not slept through: the ticker retries on a later tick.
 MAX_RATE_LIMIT_WAIT = 30.0
+CALL_TIMEOUT_S = 30.0  # slack_sdk's default: how long a Web API call waits for its answer
 PERMANENT_ERRORS = frozenset({
     "channel_not_found", "is_archived", "not_in_channel", "user_not_found", "user_disabled",
     "account_inactive", "cannot_dm_bot", "invalid_blocks", "msg_too_long", "no_text",
@@ -121,8 +127,14 @@ class SlackNotifier:
                  channel_interval: float = CHANNEL_INTERVAL,
                  max_rate_limit_wait: float = MAX_RATE_LIMIT_WAIT) -> None:
         self.client = client
+        # slack_sdk's default retries a call whose connection was reset or closed, also
+        # after the request went out: a post Slack made would be made twice. Only a request
+        # that never reached Slack (URLError: refused, unresolved, failed while sending) is
+        # retried at once; see _call for the rest.
         self.client.retry_handlers = [
-            *(h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)),
+            *(h for h in client.retry_handlers
+              if not isinstance(h, RateLimitErrorRetryHandler | ConnectionErrorRetryHandler)),
+            ConnectionErrorRetryHandler(error_types=[URLError]),
             RateLimitWait(sleep, max_wait=max_rate_limit_wait),
         ]
         self.pacer = ChannelPacer(channel_interval, sleep=sleep, clock=clock)
@@ -131,9 +143,11 @@ class SlackNotifier:
         self._lock = threading.Lock()
 
     @classmethod
-    def connect(cls, token: str, api_url: str | None = None, **kw: Any) -> SlackNotifier:
+    def connect(cls, token: str, api_url: str | None = None, *,
+                timeout: float = CALL_TIMEOUT_S, **kw: Any) -> SlackNotifier:
         """A notifier with its own Web API client (not shared with the Bolt app's)."""
         client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
+        setattr(client, "timeout", timeout)  # noqa: B010 - typed int; urllib takes a float
         return cls(client, **kw)
 
     def dm_channel(self, user_id: str) -> str:
@@ -152,7 +166,7 @@ class SlackNotifier:
             channel = self._open_dm(to) if to == user else to
             self.pacer.wait(pace_key)
             response = self._call(
-                self.client.files_upload_v2, channel=channel, content=message.content,
+                self.client.files_upload_v2, posting=True, channel=channel, content=message.content,
                 filename=message.filename, title=message.title,
                 initial_comment=message.comment or None, thread_ts=thread_ts)
             files = response.get("files") or [response.get("file") or {}]
@@ -160,7 +174,7 @@ class SlackNotifier:
         reply = render_message(message)
         self.pacer.wait(pace_key)
         response = self._call(
-            self.client.chat_postMessage, channel=to, text=reply.text,
+            self.client.chat_postMessage, posting=True, channel=to, text=reply.text,
             blocks=[b.to_dict() for b in reply.blocks[:50]], thread_ts=thread_ts,
             unfurl_links=False, unfurl_media=False)
         if to == user and response.get("channel"):
@@ -184,7 +198,9 @@ class SlackNotifier:
             self._dm_users[channel] = user_id
 
     @staticmethod
-    def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
+    def _call(method: Callable[..., Any], *, posting: bool = False, **kwargs: Any) -> Any:
+        """Call the Web API; SendFailed when nothing was done, SendUncertain when a post
+        (`posting`) went out and no answer came back."""
         try:
             return method(**kwargs)
         except SlackApiError as exc:
@@ -193,5 +209,12 @@ class SlackNotifier:
                 wait = retry_after(exc.response.headers)
                 raise SendFailed(f"rate limited ({error})", retry_after=wait) from exc
             raise SendFailed(error, permanent=error in PERMANENT_ERRORS) from exc
-        except OSError as exc:  # connection refused, timeouts: try again on a later tick
-            raise SendFailed(f"could not reach Slack: {exc}") from exc
+        except URLError as exc:  # refused, unresolved: Slack never had the request
+            raise SendFailed(f"could not reach Slack: {exc.reason}") from exc
+        except (OSError, HTTPException) as exc:
+            # A timeout or a dropped connection while waiting for the answer: the request
+            # went out, and Slack may have posted it (it answered a post after 35 s once).
+            if posting:
+                raise SendUncertain(f"no answer from Slack ({type(exc).__name__}: {exc}); "
+                                    "it may have been posted") from exc
+            raise SendFailed(f"no answer from Slack: {exc}") from exc

@@ -29,6 +29,10 @@ class SlackStub:
         self.users: dict[str, dict[str, Any]] = {}
         self.team_id = "T0TEST"
         self.failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        # How many of the next calls of a method Slack does, records and answers only once
+        # `released` is set: past any short client timeout (a slow Slack).
+        self.slow: dict[str, int] = {}
+        self.released = threading.Event()
         self._cond = threading.Condition()
         stub = self
 
@@ -59,6 +63,13 @@ class SlackStub:
                 with stub._cond:
                     stub.calls.append(Call(method, body, dict(self.headers)))
                     stub._cond.notify_all()
+                    slow = stub.slow.get(method, 0) > 0
+                    if slow:
+                        stub.slow[method] -= 1
+                if slow:  # done and recorded, answered too late (the client has gone)
+                    stub.released.wait(timeout=30)
+                    self.close_connection = True
+                    return
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -143,5 +154,6 @@ class SlackStub:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()

@@ -1,5 +1,6 @@
 """Slack answers a scheduled post with 500 or 429: retried on later ticks, never posted twice,
-given up after the last try and listed by `salesbot deliveries --failed`."""
+given up after the last try and listed by `salesbot deliveries --failed`. Slack answering
+after the client gave up: posted once, listed as unconfirmed."""
 
 from __future__ import annotations
 
@@ -118,3 +119,29 @@ def test_a_retry_waiting_on_slack_is_listed_as_pending(
     assert len(stub.of("chat.postMessage")) == 4  # three prompts, one of them tried twice
     empty = CliRunner().invoke(cli, ["deliveries", "--failed", "--database-url", db_url])
     assert "No failed deliveries." in empty.output
+
+
+def test_a_post_slack_answers_after_the_client_gave_up_is_made_once(
+        team: Chat, db_url: str, stub: SlackStub) -> None:
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    time_ = FakeTime()
+    # Slack posts each prompt, and answers after the client's timeout (30 s in production,
+    # 0.2 s here); the notifier's own retry on a dropped connection must not repost either.
+    notifier = SlackNotifier.connect("xoxb-test", stub.api_url, timeout=0.2,
+                                     sleep=time_.sleep, clock=time_.clock, channel_interval=0)
+    ticker = Ticker(team.deps.session_factory, notifier, [StandupSource()])
+    stub.slow["chat.postMessage"] = 3
+    report = ticker.tick(AT)
+    assert sorted(report.unconfirmed) == sorted(report.sent) and len(report.sent) == 3
+    for minute in range(1, 30):  # later ticks (until the 10:00 reminders): nothing again
+        assert not ticker.tick(AT + timedelta(minutes=minute)).sent
+    posted = Counter(c.body["channel"] for c in stub.of("chat.postMessage"))
+    assert posted == {"UMIA": 1, "UALICE": 1, "UBOB": 1}  # exactly one post each
+    rows = deliveries(team.deps.session_factory)
+    assert {(r.status, r.attempts) for r in rows.values()} == {(DeliveryStatus.SENT, 1)}
+
+    listed = CliRunner().invoke(cli, ["deliveries", "--failed", "--database-url", db_url])
+    lines = listed.output.splitlines()[1:]
+    assert len(lines) == 3
+    for line in lines:
+        assert line.split()[5:7] == ["sent?", "1"] and "unconfirmed: no answer from Slack" in line
