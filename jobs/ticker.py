@@ -125,7 +125,10 @@ class Ticker:
     lease: timedelta = LEASE
 
     def _source(self, kind: str) -> Source | None:
-        return next((s for s in self.sources if kind in s.kinds), None)
+        from jobs.refusals import ChannelRefusalSource
+
+        return next((s for s in [*self.sources, ChannelRefusalSource()] if kind in s.kinds),
+                    None)
 
     def _grace(self, source: Source) -> timedelta:
         return source.grace if source.grace is not None else self.grace
@@ -217,6 +220,7 @@ class Ticker:
         # still records it, so the retry does not post it again.
         made: list[tuple[int, str, str]] = []  # part number, channel, ts
         in_flight = False  # a post handed to the notifier that neither returned nor failed
+        channel: str | None = None  # where the post being made goes, if not a DM
         try:
             with self.session_factory() as session:
                 row = session.get_one(Delivery, delivery_id)
@@ -232,6 +236,7 @@ class Ticker:
                 if n < done:
                     continue
                 to = self.notifier.dm_channel(post.to) if post.dm else post.to
+                channel = None if post.dm else to
                 thread = post.reply_to or (first_ts if post.in_thread else None)
                 with self.session_factory.begin() as session:
                     session.get_one(Delivery, delivery_id).sending = True
@@ -260,6 +265,8 @@ class Ticker:
         except SendFailed as exc:  # Slack said no: nothing is in flight
             self._failed(item, delivery_id, now, exc.reason, exc.retry_after, exc.permanent,
                          report, made, in_flight=False)
+            if exc.permanent and channel is not None:
+                self._tell_managers(item, channel, exc.reason, now, report)
         except Exception as exc:
             log.exception("delivery %s failed", item.key)
             self._failed(item, delivery_id, now, f"{type(exc).__name__}: {exc}", None, False,
@@ -287,6 +294,30 @@ class Ticker:
         log.warning("delivery %s: %s", item.key, note)
         report.sent.append(item.key)
         report.unconfirmed.append(item.key)
+
+    def _tell_managers(self, item: DueItem, channel: str, error: str, now: datetime,
+                       report: TickReport) -> None:
+        """The team's channel refused a post for good: DM its managers the fix, once."""
+        from jobs.refusals import KIND, ChannelRefusalSource, notice_for
+
+        if item.kind == KIND:
+            return
+        try:
+            with self.session_factory.begin() as session:
+                notice = notice_for(session, item.workspace_id, channel, error, now)
+                if notice is None:
+                    return
+                delivery_id = deliveries.insert_once(
+                    session, key=notice.key, workspace_id=notice.workspace_id,
+                    kind=notice.kind, subject=notice.subject,
+                    local_period=notice.local_period, due_at=now,
+                    status=DeliveryStatus.CLAIMED, now=now, next_attempt_at=now + self.lease)
+        except Exception:
+            log.exception("could not record the notice about %s refusing %s", channel,
+                          item.key)
+            return
+        if delivery_id is not None:  # None: the managers were told already
+            self._deliver(ChannelRefusalSource(), notice, delivery_id, now, report)
 
     def _finish(self, delivery_id: int, status: DeliveryStatus, now: datetime,
                 note: str | None) -> None:

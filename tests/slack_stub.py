@@ -32,6 +32,7 @@ class SlackStub:
         # How many of the next calls of a method Slack does, records and answers only once
         # `released` is set: past any short client timeout (a slow Slack).
         self.slow: dict[str, int] = {}
+        self.refusing: dict[str, str] = {}  # channel -> the error chat.postMessage answers
         self.released = threading.Event()
         self._cond = threading.Condition()
         stub = self
@@ -121,6 +122,8 @@ class SlackStub:
             return 200, {"ok": True, "channel": {"id": f"D{body.get('users', '')}"}}, {}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             channel = body.get("channel")
+            if channel in self.refusing:
+                return 200, {"ok": False, "error": self.refusing[channel]}, {}
             if method == "chat.postMessage" and str(channel)[:1] in ("U", "W"):
                 channel = f"D{channel}"  # Slack posts to a user id in the app's DM with them
             return 200, {"ok": True, "ts": f"{len(self.calls) + 1}.000",
