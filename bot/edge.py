@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
+from bot.dispatch import NUL_REFUSED
+
 log = logging.getLogger(__name__)
 
 # Slack's payloads are small: a slash command is ~1 KB (its text is at most 4,000
@@ -36,8 +38,7 @@ MAX_LOGGED_CHARS = 200  # of any header value quoted in a log line
 # Slack ids: T0123ABCD, U024BE7LH, C1H9RESGL, V0PKB1ZFV, Ev08MFMKH6; trigger ids add dots.
 _ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _TRIGGER = re.compile(r"[A-Za-z0-9._-]{1,100}")
-NUL_REFUSED = ("That text contains a NUL character (\\0), which salesbot cannot store. "
-               "Remove it and try again.")
+
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -174,7 +175,7 @@ def _check_command(form: dict[str, str]) -> None:
     _slack_id(form.get("channel_id"), "channel_id")
     _slack_id(form.get("trigger_id"), "trigger_id", required=True, pattern=_TRIGGER)
     if "\x00" in form.get("text", ""):
-        raise Refused("200 OK", {"response_type": "ephemeral", "text": f":x: {NUL_REFUSED}"})
+        raise Refused("200 OK", {"response_type": "ephemeral", "text": f":warning: {NUL_REFUSED}"})
 
 
 def _dict(value: object) -> dict[str, Any]:

@@ -293,6 +293,8 @@ def snooze_warning(session: Session, actor: Actor, team_id: int, key: str, days:
     if days not in SNOOZE_DAYS:
         raise UsageError("A warning can be snoozed for 1 day or 1 week.")
     reason = reason.strip()
+    if "\x00" in reason:
+        raise UsageError("The reason contains a NUL character (\\0); remove it.")
     if len(reason) > MAX_REASON:
         raise UsageError(f"Keep the reason under {MAX_REASON} characters.")
     team, found = _target(session, actor, team_id, key, "snooze")

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.edge import MAX_BODY_BYTES, BoundedLines
+from commands.errors import UserFacingError
 from tests.bot.test_http import SECRET, Client
 from tests.conftest import Chat
 from tests.reliability.helpers import changed_tables, snapshot
@@ -170,4 +171,18 @@ def test_acknowledging_a_warning_salesbot_never_posted_is_refused(
     slack.click("UMIA", "warning_ack", "1:behind_pace:member:999", block_id="warning_1")
     [said] = slack.replies(1)
     assert "has not posted that warning" in said
+    assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize("line", ['/visit "Acme\x00 Corp" met the CTO',
+                                  '/visit "Acme Corp" a note with \x00 in it',
+                                  '/deal new "Big\x00 deal" customer:"Acme Corp" amount:10k',
+                                  '/sales team create "No\x00rth"'])
+def test_a_nul_character_is_refused_however_the_command_arrives(
+        team: Chat, engine: Engine, line: str) -> None:
+    # the console and Socket Mode do not pass through the HTTP edge: the command path
+    # refuses it too
+    before = snapshot(engine)
+    with pytest.raises(UserFacingError, match="NUL character"):
+        team.say("mia", line, channel="C0NORTH")
     assert snapshot(engine) == before
