@@ -17,10 +17,11 @@ from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, actor_for, execute, execute_args
 from bot.home import HOME_LOG_VISIT, HOME_REFRESH, home_view
-from bot.render import Reply, error_reply, text_reply
+from bot.render import MAX_BLOCKS, Reply, error_reply, text_reply
 from bot.standup_render import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
 from bot.standup_views import (
     STANDUP_ANSWER_CALLBACK,
@@ -51,7 +52,7 @@ from commands.customers import suggest_customers
 from commands.dates import local_today
 from commands.deal import DealDetail, DealLost, DealUpdate, deal_detail
 from commands.dispatch import COMMANDS
-from commands.errors import UserFacingError
+from commands.errors import UsageError, UserFacingError
 from commands.home import run_home
 from commands.money import parse_amount, parse_currency
 from commands.sales import join_team_channel
@@ -64,6 +65,7 @@ from commands.warnings import (
     warning_to_snooze,
 )
 from storage.models import ActivityType, Outcome
+from storage.replies import keep_reply, kept_reply
 from storage.repo import claim_once
 
 log = logging.getLogger(__name__)
@@ -177,9 +179,39 @@ def caller_of(body: dict[str, Any]) -> Caller:
     team = body.get("team", {}) or {}
     channel = (body.get("channel") or {}).get("id")
     if channel is None and body.get("view", {}).get("private_metadata"):
-        channel = json.loads(body["view"]["private_metadata"]).get("channel_id")
+        try:  # a form's channel: where to answer; a form salesbot did not make has none
+            channel = form_meta(body["view"]).get("channel_id")
+        except UserFacingError:
+            channel = None
+        channel = channel if isinstance(channel, str) else None
     return Caller(team.get("id") or user.get("team_id", ""), user["id"], channel,
                   user.get("username") or user.get("name", ""))
+
+
+STALE_FORM = ("This form was not made by salesbot, or is out of date: nothing was saved. "
+              "Close it and open it again.")
+
+
+def form_meta(view: dict[str, Any]) -> dict[str, Any]:
+    """What salesbot wrote in a form's private metadata; UsageError when it is not that."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "")
+    except ValueError:
+        raise UsageError(STALE_FORM) from None
+    if not isinstance(meta, dict):
+        raise UsageError(STALE_FORM)
+    return meta
+
+
+def meta_field(meta: dict[str, Any], name: str, kind: Callable[[str], T]) -> T:
+    """One field of a form's metadata as `kind` (int, date.fromisoformat, str)."""
+    value = meta.get(name)
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise UsageError(STALE_FORM)
+    try:
+        return kind(str(value))
+    except ValueError:
+        raise UsageError(STALE_FORM) from None
 
 
 def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
@@ -221,7 +253,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             ack()
             future.add_done_callback(lambda done: deliver_late(done, body, respond, client))
             return
-        if answer is None:  # a duplicate delivery: answered the first time
+        if answer is None:  # a duplicate delivery whose reply was not kept
             ack()
             return
         ack(**answer.message)
@@ -325,14 +357,14 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     def submit_lost(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     client: WebClient) -> None:
         """Mark the deal lost with the reason given."""
-        meta = json.loads(view["private_metadata"])
+        number = meta_field(form_meta(view), "number", int)
         reason = (values(view).get("reason") or "").strip()
         if not reason:
             ack(response_action="errors", errors={"reason": "Say why it was lost."})
             return
         try:
             reply = execute_args(deps, caller_of(body), "deal",
-                                 DealLost(int(meta["number"]), reason),
+                                 DealLost(number, reason),
                                  request_key=f"view:{view['id']}:{view.get('hash', '')}")
         except UserFacingError as exc:
             ack(response_action="errors", errors={"reason": exc.message[:150]})
@@ -363,7 +395,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     def submit_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     client: WebClient) -> None:
         """Save the edited deal fields; only what changed is recorded."""
-        meta = json.loads(view["private_metadata"])
+        number = meta_field(form_meta(view), "number", int)
         v = values(view)
         errors: dict[str, str] = {}
         amount = currency = None
@@ -378,7 +410,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        args = DealUpdate(int(meta["number"]), stage=v.get("stage"), amount=amount,
+        args = DealUpdate(number, stage=v.get("stage"), amount=amount,
                           currency=currency, close=v.get("close"), name=v.get("name"))
         try:
             reply = execute_args(deps, caller_of(body), "deal", args,
@@ -410,9 +442,10 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     def submit_standup(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                        client: WebClient) -> None:
         """Record the stand-up answer from the form."""
-        v, meta = values(view), json.loads(view["private_metadata"])
+        v, meta = values(view), form_meta(view)
         args = StandupAnswerArgs(v.get("yesterday") or "", v.get("today") or "",
-                                 v.get("blockers") or "", day=date.fromisoformat(meta["day"]))
+                                 v.get("blockers") or "",
+                                 day=meta_field(meta, "day", date.fromisoformat))
         try:
             reply = execute_args(deps, caller_of(body), "standup", args,
                                  request_key=f"view:{view['id']}:{view.get('hash', '')}")
@@ -461,7 +494,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             return
         ack()
         notify(client, caller_of(body), reply)
-        if json.loads(view["private_metadata"]).get("home"):  # the tab shows it now
+        if form_meta(view).get("home"):  # the tab shows it now
             publish_home(caller_of(body), client)
 
     def on_warning(body: dict[str, Any], action: dict[str, Any], respond: Respond,
@@ -504,7 +537,9 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     def submit_warning_snooze(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                               client: WebClient) -> None:
         """Snooze the warning for the day or week chosen, with the reason given."""
-        meta = json.loads(view["private_metadata"])
+        meta = form_meta(view)
+        team_id, key = meta_field(meta, "team_id", int), meta_field(meta, "key", str)
+        days = meta_field(meta, "days", int)
         caller = caller_of(body)
         done = None
         try:
@@ -512,7 +547,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
                 now = deps.clock()
                 if claim_once(session, f"view:{view['id']}:{view.get('hash', '')}", now):
                     done = snooze_warning(session, actor_for(session, deps, caller, now),
-                                          int(meta["team_id"]), meta["key"], int(meta["days"]),
+                                          team_id, key, days,
                                           values(view).get("reason") or "", now)
         except UserFacingError as exc:
             ack(response_action="errors", errors={"reason": exc.message[:150]})
@@ -591,18 +626,47 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         return None
 
 
+ALREADY_DONE = "Already done (Slack sent this command again):"
+
+
 def command_reply(deps: Deps, body: dict[str, Any]) -> Reply | None:
     """Run a slash command in one transaction; None if it was a duplicate.
 
-    Raises UsageError / PermissionDenied with nothing written.
+    Its reply is kept with its claim (see `retried_answer`). Raises UsageError /
+    PermissionDenied with nothing written.
     """
     return execute(deps, caller_of(body), body["command"].lstrip("/"), body.get("text", ""),
-                   request_key=f"trigger:{body['trigger_id']}")
+                   request_key=command_key(body), keep=keep_answer)
+
+
+def command_key(body: dict[str, Any]) -> str:
+    return f"trigger:{body['trigger_id']}"
+
+
+def keep_answer(session: Session, key: str, reply: Reply) -> None:
+    keep_reply(session, key, json.dumps(reply.as_message()))
+
+
+def retried_answer(deps: Deps, body: dict[str, Any]) -> Answer | None:
+    """What a command delivered again answers: the reply its first delivery got, marked
+    as already done (files, such as an export, are not shared twice); None if none was
+    kept."""
+    with deps.session_factory() as session:
+        kept = kept_reply(session, command_key(body))
+    if kept is None:
+        return None
+    message = json.loads(kept)
+    message["text"] = f"{ALREADY_DONE} {message.get('text', '')}"
+    if message.get("blocks"):
+        note = {"type": "context", "elements": [{"type": "mrkdwn", "text": ALREADY_DONE}]}
+        message["blocks"] = [note, *message["blocks"]][:MAX_BLOCKS]
+    return Answer(message)
 
 
 def command_answer(deps: Deps, body: dict[str, Any], now: datetime) -> Answer | None:
     """Run a slash command as of `now` (when it arrived) and render its answer, an error
-    message included; None for a duplicate delivery. Never raises.
+    message included; for a duplicate delivery, the first one's answer marked as already
+    done (None if none was kept). Never raises.
 
     The listener runs it on a thread, or a command worker process (bot.workers) with the
     same body.
@@ -610,9 +674,11 @@ def command_answer(deps: Deps, body: dict[str, Any], now: datetime) -> Answer | 
     deps = replace(deps, clock=lambda: now)
     try:
         reply = command_reply(deps, body)
+        if reply is None:  # a duplicate delivery: answer with what the first one did
+            return retried_answer(deps, body)
     except Exception as error:
         return Answer(error_message(error).as_message())
-    return None if reply is None else Answer(reply.as_message(), reply.files)
+    return Answer(reply.as_message(), reply.files)
 
 
 def deliver_late(done: Future[Answer | None], body: dict[str, Any], respond: Respond,

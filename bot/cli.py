@@ -350,7 +350,8 @@ class _NoSend:
 @cli.command()
 def deliveries(
     failed: Annotated[bool, typer.Option(
-        "--failed", help="Only deliveries that failed or are waiting to be retried.")] = False,
+        "--failed", help="Only deliveries that failed, are waiting to be retried, or were "
+                         "sent without Slack confirming (sent?).")] = False,
     limit: Annotated[int, typer.Option(help="How many to list, newest first.", min=1)] = 50,
     database_url: DatabaseOption = None,
 ) -> None:
@@ -366,7 +367,8 @@ def deliveries(
         typer.echo("No failed deliveries." if failed else "Nothing has been scheduled yet.")
         return
     table = [(f"{d.due_at:%Y-%m-%d %H:%M}", d.kind, d.subject, d.local_period,
-              d.status.value, str(d.attempts), d.last_error or "") for d in rows]
+              "sent?" if delivery_repo.unconfirmed(d) else d.status.value, str(d.attempts),
+              d.last_error or "") for d in rows]
     header = ("due (UTC)", "kind", "subject", "period", "status", "tries", "last error")
     widths = [max(len(r[i]) for r in [header, *table]) for i in range(6)]
     for r in [header, *table]:  # columns as wide as their longest value

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +19,7 @@ from commands.actors import (
     ensure_workspace,
 )
 from commands.dispatch import parse_command, run_command
+from commands.errors import UsageError
 from storage.models import Member, Workspace
 from storage.repo import claim_and_find_member, workspace_and_member
 
@@ -67,7 +68,8 @@ def actor_from(session: Session, deps: Deps, caller: Caller, now: datetime,
 
 
 def execute(
-    deps: Deps, caller: Caller, command: str, text: str, *, request_key: str | None = None
+    deps: Deps, caller: Caller, command: str, text: str, *, request_key: str | None = None,
+    keep: Callable[[Session, str, Reply], None] | None = None,
 ) -> Reply | None:
     """Parse and run `/command text` as `caller` in one transaction; render the result.
 
@@ -75,13 +77,19 @@ def execute(
     UsageError / PermissionDenied with nothing written.
     """
     return execute_args(deps, caller, command, parse_command(command, text),
-                        request_key=request_key)
+                        request_key=request_key, keep=keep)
 
 
 def execute_args(
-    deps: Deps, caller: Caller, command: str, args: object, *, request_key: str | None = None
+    deps: Deps, caller: Caller, command: str, args: object, *, request_key: str | None = None,
+    keep: Callable[[Session, str, Reply], None] | None = None,
 ) -> Reply | None:
-    """Run already-parsed arguments (from a form or a button) like `execute`."""
+    """Run already-parsed arguments (from a form or a button) like `execute`.
+
+    `keep(session, request_key, reply)` is called in the command's transaction (a slash
+    command keeps its reply with its claim, for Slack's retries).
+    """
+    refuse_nul(args)
     with deps.session_factory.begin() as session:
         now = deps.clock()
         if request_key is None:
@@ -94,4 +102,32 @@ def execute_args(
                 return None
             actor = actor_from(session, deps, caller, now, known)
         result = run_command(command, args, session=session, actor=actor, now=now)
-    return render(result)
+        reply = render(result)
+        if keep is not None and request_key is not None:
+            keep(session, request_key, reply)
+    return reply
+
+
+NUL_REFUSED = ("That text contains a NUL character (\\0), which salesbot cannot store. "
+               "Remove it and try again.")
+
+
+def refuse_nul(args: object) -> None:
+    """Refuse arguments with a NUL character in any text: PostgreSQL cannot store one, and
+    SQLite would keep it silently (from Slack, the console or Socket Mode alike)."""
+    if any("\x00" in text for text in _texts(args)):
+        raise UsageError(NUL_REFUSED)
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif is_dataclass(value) and not isinstance(value, type):
+        for item in fields(value):
+            yield from _texts(getattr(value, item.name))
+    elif isinstance(value, tuple | list | frozenset | set):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)

@@ -7,20 +7,26 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from http.client import HTTPException
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.render import Reply, render_digest
+from bot.render import Reply, render_digest, text_reply
 from bot.standup_render import render_standup_message
 from bot.warning_render import render_warning_message
 from jobs.digest import DigestPost
-from jobs.notify import FileUpload, SendFailed
+from jobs.notify import FileUpload, SendFailed, SendUncertain
+from jobs.refusals import ChannelRefused
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +34,7 @@ log = logging.getLogger(__name__)
 CHANNEL_INTERVAL = 1.0
 # Longer Retry-After waits are not slept through: the ticker retries on a later tick.
 MAX_RATE_LIMIT_WAIT = 30.0
+CALL_TIMEOUT_S = 30.0  # slack_sdk's default: how long a Web API call waits for its answer
 PERMANENT_ERRORS = frozenset({
     "channel_not_found", "is_archived", "not_in_channel", "user_not_found", "user_disabled",
     "account_inactive", "cannot_dm_bot", "invalid_blocks", "msg_too_long", "no_text",
@@ -41,10 +48,30 @@ def render_message(message: object) -> Reply:
     """The Slack message for anything a job sends (a new kind of job adds its branch)."""
     if isinstance(message, DigestPost):
         return render_digest(message.digest)
+    if isinstance(message, ChannelRefused):
+        return render_channel_refused(message)
     reply = render_standup_message(message) or render_warning_message(message)
     if reply is None:
         raise TypeError(f"no Slack rendering for {type(message).__name__}")
     return reply
+
+
+def render_channel_refused(notice: ChannelRefused) -> Reply:
+    """Tell a manager why salesbot cannot post in their team's channel, and the fix."""
+    channel = f"<#{notice.channel_id}>"
+    why = {
+        "not_in_channel": f"salesbot is not a member of {channel}.",
+        "is_archived": f"{channel} is archived.",
+        "channel_not_found": f"salesbot cannot find {channel}: it was deleted, or it is "
+                             "private and salesbot is not in it.",
+    }.get(notice.error, f"Slack refused the post ({notice.error}).")
+    fix = ("unarchive it and invite salesbot" if notice.error == "is_archived"
+           else f"invite salesbot to it (type `/invite @salesbot` in {channel})")
+    return text_reply(
+        f":warning: salesbot could not post {notice.team}'s stand-up summary and warnings in "
+        f"the team's channel: {why} Fix: {fix}, or bind the team to another channel "
+        f'(run `/sales team channel team:"{notice.team}"` there). Until then these posts '
+        "are not sent; you will not be told again about this channel.")
 
 
 def retry_after(headers: dict[str, Any] | None) -> float | None:
@@ -121,8 +148,14 @@ class SlackNotifier:
                  channel_interval: float = CHANNEL_INTERVAL,
                  max_rate_limit_wait: float = MAX_RATE_LIMIT_WAIT) -> None:
         self.client = client
+        # slack_sdk's default retries a call whose connection was reset or closed, also
+        # after the request went out: a post Slack made would be made twice. Only a request
+        # that never reached Slack (URLError: refused, unresolved, failed while sending) is
+        # retried at once; see _call for the rest.
         self.client.retry_handlers = [
-            *(h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)),
+            *(h for h in client.retry_handlers
+              if not isinstance(h, RateLimitErrorRetryHandler | ConnectionErrorRetryHandler)),
+            ConnectionErrorRetryHandler(error_types=[URLError]),
             RateLimitWait(sleep, max_wait=max_rate_limit_wait),
         ]
         self.pacer = ChannelPacer(channel_interval, sleep=sleep, clock=clock)
@@ -131,9 +164,11 @@ class SlackNotifier:
         self._lock = threading.Lock()
 
     @classmethod
-    def connect(cls, token: str, api_url: str | None = None, **kw: Any) -> SlackNotifier:
+    def connect(cls, token: str, api_url: str | None = None, *,
+                timeout: float = CALL_TIMEOUT_S, **kw: Any) -> SlackNotifier:
         """A notifier with its own Web API client (not shared with the Bolt app's)."""
         client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
+        setattr(client, "timeout", timeout)  # noqa: B010 - typed int; urllib takes a float
         return cls(client, **kw)
 
     def dm_channel(self, user_id: str) -> str:
@@ -152,7 +187,7 @@ class SlackNotifier:
             channel = self._open_dm(to) if to == user else to
             self.pacer.wait(pace_key)
             response = self._call(
-                self.client.files_upload_v2, channel=channel, content=message.content,
+                self.client.files_upload_v2, posting=True, channel=channel, content=message.content,
                 filename=message.filename, title=message.title,
                 initial_comment=message.comment or None, thread_ts=thread_ts)
             files = response.get("files") or [response.get("file") or {}]
@@ -160,7 +195,7 @@ class SlackNotifier:
         reply = render_message(message)
         self.pacer.wait(pace_key)
         response = self._call(
-            self.client.chat_postMessage, channel=to, text=reply.text,
+            self.client.chat_postMessage, posting=True, channel=to, text=reply.text,
             blocks=[b.to_dict() for b in reply.blocks[:50]], thread_ts=thread_ts,
             unfurl_links=False, unfurl_media=False)
         if to == user and response.get("channel"):
@@ -184,7 +219,9 @@ class SlackNotifier:
             self._dm_users[channel] = user_id
 
     @staticmethod
-    def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
+    def _call(method: Callable[..., Any], *, posting: bool = False, **kwargs: Any) -> Any:
+        """Call the Web API; SendFailed when nothing was done, SendUncertain when a post
+        (`posting`) went out and no answer came back."""
         try:
             return method(**kwargs)
         except SlackApiError as exc:
@@ -193,5 +230,12 @@ class SlackNotifier:
                 wait = retry_after(exc.response.headers)
                 raise SendFailed(f"rate limited ({error})", retry_after=wait) from exc
             raise SendFailed(error, permanent=error in PERMANENT_ERRORS) from exc
-        except OSError as exc:  # connection refused, timeouts: try again on a later tick
-            raise SendFailed(f"could not reach Slack: {exc}") from exc
+        except URLError as exc:  # refused, unresolved: Slack never had the request
+            raise SendFailed(f"could not reach Slack: {exc.reason}") from exc
+        except (OSError, HTTPException) as exc:
+            # A timeout or a dropped connection while waiting for the answer: the request
+            # went out, and Slack may have posted it (it answered a post after 35 s once).
+            if posting:
+                raise SendUncertain(f"no answer from Slack ({type(exc).__name__}: {exc}); "
+                                    "it may have been posted") from exc
+            raise SendFailed(f"no answer from Slack: {exc}") from exc

@@ -14,6 +14,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
+from bot.edge import MAX_BODY_BYTES, WSGIApp, bound_log_lines, screened
+
 log = logging.getLogger(__name__)
 # Requests served at once. A listener holds its thread until the acknowledgement, and Bolt
 # looks for it every 10 ms: at 16 threads that alone caps a server near 1,500 requests/s.
@@ -22,12 +24,17 @@ DRAIN_S = 5.0  # Slack waits 3 s for an acknowledgement: no request should need 
 POLL_S = 1.0  # how often the loop checks for stop() if its wake-up did not arrive
 DRAIN_POLL_S = 0.05
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def make_wsgi(app: App, engine: Engine) -> WSGIApp:
-    """The WSGI application: Bolt for Slack, plus /healthz that checks the database."""
-    slack = SlackRequestHandler(app, path="/slack/events")
+def make_wsgi(app: App, engine: Engine, *, signing_secret: str | None = None) -> WSGIApp:
+    """The WSGI application: Bolt for Slack, plus /healthz that checks the database.
+
+    Slack's requests are screened first (bot.edge): bounded in size, signed with
+    `signing_secret` (by default the app's), readable. Log lines are kept bounded too.
+    """
+    bound_log_lines()
+    secret = signing_secret or getattr(app, "_signing_secret", None)
+    slack = screened(SlackRequestHandler(app, path="/slack/events"), secret)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in (
@@ -52,7 +59,9 @@ def make_server(wsgi: WSGIApp, *, host: str = "0.0.0.0", port: int = 3000,
     """A waitress server, not yet running: serve it with `Serving(server).run()`."""
     from waitress.server import create_server
 
-    return create_server(wsgi, host=host, port=port, threads=threads, ident="salesbot")
+    # Refuse bodies over the limit before reading them (waitress's default is 1 GB).
+    return create_server(wsgi, host=host, port=port, threads=threads, ident="salesbot",
+                         max_request_body_size=MAX_BODY_BYTES)
 
 
 class Serving:

@@ -483,7 +483,9 @@ class _Row:
         self.line = line
         self.headers = mapping
         self.values = {f: str(cells[h]).strip() for f, h in mapping.items()}
-        self.reasons: list[str] = []
+        # PostgreSQL cannot store a NUL character and SQLite would keep it silently
+        self.reasons: list[str] = [f"{h} contains a NUL character (\\0)"
+                                   for f, h in mapping.items() if "\x00" in self.values[f]]
 
     def __getitem__(self, field_name: str) -> str:
         return self.values.get(field_name, "")

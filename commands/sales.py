@@ -59,6 +59,13 @@ class TeamShow:
 
 
 @dataclass(frozen=True)
+class TeamChannel:
+    """Bind the team to the channel the command is run in."""
+
+    team: str | None = None
+
+
+@dataclass(frozen=True)
 class SetRole:
     person: Mention
     role: Role
@@ -70,8 +77,8 @@ class SalesHelp:
     topic: str | None = None
 
 
-SalesArgs = (TeamCreate | TeamAdd | TeamRemove | TeamShow | SetRole | SalesHelp | HolidayAdd
-             | HolidayList | MemberStart)
+SalesArgs = (TeamCreate | TeamAdd | TeamRemove | TeamShow | TeamChannel | SetRole | SalesHelp
+             | HolidayAdd | HolidayList | MemberStart)
 
 
 def parse_sales(text: str) -> SalesArgs:
@@ -139,6 +146,9 @@ def _parse_team(rest: str) -> SalesArgs:
         if tz is not None:
             zone(tz)
         return TeamCreate(name, tz)
+    if verb == "channel":
+        words = parse_words(tail, ("team",))
+        return TeamChannel(words.options.get("team") or " ".join(words.positionals) or None)
     if verb in ("add", "remove"):
         words = parse_words(tail, ("team",))
         people = tuple(as_mention(w) for w in words.positionals)
@@ -151,7 +161,7 @@ def _parse_team(rest: str) -> SalesArgs:
         return cls(tuple(p for p in people if p is not None), words.options.get("team"))
     raise UsageError(
         f"`/sales team {head}` is not a command. Use `/sales team create`, `add`, `remove`, "
-        "or `/sales team` to show your team."
+        "`channel`, or `/sales team` to show your team."
     )
 
 
@@ -219,6 +229,8 @@ def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime)
     if isinstance(args, TeamShow):
         team = find_team(session, actor, args.team)
         return TeamResult(team_view(team), message="")
+    if isinstance(args, TeamChannel):
+        return _bind_channel(args, session, actor)
     team = find_team(session, actor, args.team)
     if not (actor.is_admin or actor.manages(team)):
         raise PermissionDenied(f"Only a manager of {team.name} or an admin can change its members.")
@@ -371,6 +383,30 @@ def _create_team(args: TeamCreate, session: Session, actor: Actor, now: datetime
         message += f" {member.name} is the workspace admin."
     return TeamResult(team_view(team), message=message, became_admin=became_admin,
                       in_channel=True)
+
+
+def _bind_channel(args: TeamChannel, session: Session, actor: Actor) -> TeamResult:
+    """Move a team's posts (stand-up summary, warnings) to the channel this is run in."""
+    channel = actor.channel_id
+    if not channel or channel.startswith("D"):
+        raise UsageError('Run `/sales team channel team:"East"` in the channel the team '
+                         "should use.")
+    bound = repo.team_by_channel(session, actor.workspace.id, channel)
+    team = bound if args.team is None and bound is not None \
+        else find_team(session, actor, args.team)
+    if not (actor.is_admin or actor.manages(team)):
+        raise PermissionDenied(f"Only a manager of {team.name} or an admin can move its "
+                               "channel.")
+    if bound is not None and bound.id != team.id:
+        raise UsageError(f"This channel already belongs to {bound.name}.")
+    if team.slack_channel_id == channel:
+        return TeamResult(team_view(team), message=f"{team.name} already uses this channel.")
+    team.slack_channel_id = channel
+    session.flush()
+    return TeamResult(team_view(team), message=(
+        f"{team.name} now uses this channel: its stand-up summary and warnings are posted "
+        "here. Invite salesbot to it (`/invite @salesbot`) if it is not a member yet."),
+        in_channel=True)
 
 
 def _set_role(args: SetRole, session: Session, actor: Actor, now: datetime) -> RoleResult:

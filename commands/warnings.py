@@ -278,7 +278,11 @@ def _state(session: Session, team: Team, key: str, state: WarningState | None,
     if state is not None:
         return state
     rule = key.partition(":")[0]
-    # posted but not recorded (the record failed after the post): start its record now
+    # Posted but not recorded (the record failed after the post): it fires now, so start
+    # its record. A key that neither was recorded nor fires was never posted.
+    if rule not in RULES or key not in {d.key for d in evaluate(session, team, now)}:
+        raise UsageError(f"salesbot has not posted that warning to {team.name}: nothing "
+                         "to act on.")
     return repo.add_or_get(session, WarningState(
         team_id=team.id, key=key, rule=rule, message=key, first_seen_at=now, last_seen_at=now,
         active=True), lambda: states_of(session, team.id).get(key))
@@ -290,6 +294,8 @@ def snooze_warning(session: Session, actor: Actor, team_id: int, key: str, days:
     if days not in SNOOZE_DAYS:
         raise UsageError("A warning can be snoozed for 1 day or 1 week.")
     reason = reason.strip()
+    if "\x00" in reason:
+        raise UsageError("The reason contains a NUL character (\\0); remove it.")
     check_length(reason, "snooze reason")
     team, found = _target(session, actor, team_id, key, "snooze")
     state = _state(session, team, key, found, now)

@@ -17,7 +17,8 @@ class Notifier(Protocol):
     def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
         """Post `message` to channel `to` (in the thread of `thread_ts`); the message's ts.
 
-        Raises SendFailed when the message was not posted.
+        Raises SendFailed when the message was not posted, SendUncertain when whether it
+        was is unknown (it was handed over, and no answer came).
         """
         ...
 
@@ -38,6 +39,16 @@ class SendFailed(Exception):
         self.reason = reason
         self.retry_after = retry_after
         self.permanent = permanent
+
+
+class SendUncertain(Exception):
+    """A message was handed to the chat platform and no answer came (a timeout, or the
+    connection dropped after the request went out): it may or may not have been posted.
+    Sending it again would risk a duplicate in everyone's Slack."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ insert wins sends it, so several instances on one database send every item exact
 - A failed send is retried on later ticks with exponential backoff (or after Slack's
   Retry-After), and marked failed after `max_attempts` tries or a permanent error. Posts
   already made are never made again: each delivery counts the posts it has made.
-- A claim whose sender died (its lease ran out) is retried when no post was in flight,
-  and marked failed, not re-sent, when one was: whether it went out is unknown.
+- A post whose outcome is unknown (Slack did not answer in time, or the sender died with
+  it in flight) is counted as sent, unconfirmed, and never made again: a missing message
+  can be looked up (`salesbot deliveries` shows it as "sent?"), a duplicate is in
+  everyone's Slack. The item's later posts are not made (they may belong in its thread).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobs.notify import Notifier, Post, SendFailed
+from jobs.notify import Notifier, Post, SendFailed, SendUncertain
 from storage import deliveries
 from storage.models import Delivery, DeliveryStatus
 
@@ -91,9 +93,11 @@ class TickReport:
     skipped: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    unconfirmed: list[str] = field(default_factory=list)  # counted in `sent` as well
 
     def __str__(self) -> str:
-        return (f"{len(self.sent)} sent, {len(self.skipped)} skipped, "
+        doubt = f" ({len(self.unconfirmed)} unconfirmed)" if self.unconfirmed else ""
+        return (f"{len(self.sent)} sent{doubt}, {len(self.skipped)} skipped, "
                 f"{len(self.retrying)} to retry, {len(self.failed)} failed")
 
 
@@ -121,7 +125,10 @@ class Ticker:
     lease: timedelta = LEASE
 
     def _source(self, kind: str) -> Source | None:
-        return next((s for s in self.sources if kind in s.kinds), None)
+        from jobs.refusals import ChannelRefusalSource
+
+        return next((s for s in [*self.sources, ChannelRefusalSource()] if kind in s.kinds),
+                    None)
 
     def _grace(self, source: Source) -> timedelta:
         return source.grace if source.grace is not None else self.grace
@@ -159,12 +166,14 @@ class Ticker:
         """One pass at `now`: give up on dead claims, retry failures, send what is due."""
         report = TickReport()
         with self.session_factory.begin() as session:
-            retried, failed = deliveries.abandon_stale_claims(session, now)
+            retried, unconfirmed = deliveries.abandon_stale_claims(session, now)
             for key in retried:
                 log.warning("delivery %s: its sender stopped before posting; retrying", key)
-            for key in failed:
-                log.warning("delivery %s: its sender stopped mid-send; marked failed", key)
-                report.failed.append(key)
+            for key in unconfirmed:
+                log.warning("delivery %s: its sender stopped mid-post; counted as sent, "
+                            "unconfirmed, not re-sent", key)
+                report.sent.append(key)
+                report.unconfirmed.append(key)
         self._retry(now, report)
         due = self.due(now)
         with self.session_factory() as session:
@@ -211,6 +220,7 @@ class Ticker:
         # still records it, so the retry does not post it again.
         made: list[tuple[int, str, str]] = []  # part number, channel, ts
         in_flight = False  # a post handed to the notifier that neither returned nor failed
+        channel: str | None = None  # where the post being made goes, if not a DM
         try:
             with self.session_factory() as session:
                 row = session.get_one(Delivery, delivery_id)
@@ -226,11 +236,17 @@ class Ticker:
                 if n < done:
                     continue
                 to = self.notifier.dm_channel(post.to) if post.dm else post.to
+                channel = None if post.dm else to
                 thread = post.reply_to or (first_ts if post.in_thread else None)
                 with self.session_factory.begin() as session:
                     session.get_one(Delivery, delivery_id).sending = True
                 in_flight = True
-                ts = self.notifier.send(to, post.message, thread)
+                try:
+                    ts = self.notifier.send(to, post.message, thread)
+                except SendUncertain as exc:
+                    self._unconfirmed(source, item, delivery_id, n, len(posts), to, post,
+                                      now, exc.reason, report, made)
+                    return
                 made.append((n, to, ts))
                 in_flight = False
                 if post.dm:  # it may have gone to the user id: record the DM's channel id
@@ -249,10 +265,59 @@ class Ticker:
         except SendFailed as exc:  # Slack said no: nothing is in flight
             self._failed(item, delivery_id, now, exc.reason, exc.retry_after, exc.permanent,
                          report, made, in_flight=False)
+            if exc.permanent and channel is not None:
+                self._tell_managers(item, channel, exc.reason, now, report)
         except Exception as exc:
             log.exception("delivery %s failed", item.key)
             self._failed(item, delivery_id, now, f"{type(exc).__name__}: {exc}", None, False,
                          report, made, in_flight=in_flight)
+
+    def _unconfirmed(self, source: Source, item: DueItem, delivery_id: int, n: int,
+                     total: int, to: str, post: Post, now: datetime, reason: str,
+                     report: TickReport, made: Sequence[tuple[int, str, str]]) -> None:
+        """Post `n` went out and no answer came: count it as sent, unconfirmed."""
+        later = total - n - 1
+        note = (f"unconfirmed: {reason}; counted as sent and not posted again, to avoid a "
+                "duplicate" + (f"; its {later} later part(s) were not sent" if later else ""))
+        with self.session_factory.begin() as session:
+            row = session.get_one(Delivery, delivery_id)
+            for m, channel, ts in made:
+                if m == 0 and row.message_ts is None:
+                    row.channel, row.message_ts = channel, ts
+            row.parts_sent = max(row.parts_sent, n + 1)
+            if n == 0:
+                row.channel = to
+            # `sending` stays set on a sent delivery: its last post is unconfirmed
+            row.status, row.sending, row.next_attempt_at = DeliveryStatus.SENT, True, None
+            row.sent_at, row.last_error = now, note[:2000]
+            _hook(source, "posted", session, item, post, "", now)
+        log.warning("delivery %s: %s", item.key, note)
+        report.sent.append(item.key)
+        report.unconfirmed.append(item.key)
+
+    def _tell_managers(self, item: DueItem, channel: str, error: str, now: datetime,
+                       report: TickReport) -> None:
+        """The team's channel refused a post for good: DM its managers the fix, once."""
+        from jobs.refusals import KIND, ChannelRefusalSource, notice_for
+
+        if item.kind == KIND:
+            return
+        try:
+            with self.session_factory.begin() as session:
+                notice = notice_for(session, item.workspace_id, channel, error, now)
+                if notice is None:
+                    return
+                delivery_id = deliveries.insert_once(
+                    session, key=notice.key, workspace_id=notice.workspace_id,
+                    kind=notice.kind, subject=notice.subject,
+                    local_period=notice.local_period, due_at=now,
+                    status=DeliveryStatus.CLAIMED, now=now, next_attempt_at=now + self.lease)
+        except Exception:
+            log.exception("could not record the notice about %s refusing %s", channel,
+                          item.key)
+            return
+        if delivery_id is not None:  # None: the managers were told already
+            self._deliver(ChannelRefusalSource(), notice, delivery_id, now, report)
 
     def _finish(self, delivery_id: int, status: DeliveryStatus, now: datetime,
                 note: str | None) -> None:

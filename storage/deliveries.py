@@ -92,20 +92,21 @@ def reclaim(
 
 
 def abandon_stale_claims(session: Session, now: datetime) -> tuple[list[str], list[str]]:
-    """Deal with claims whose sender stopped (its lease ran out): (retried, failed) keys.
+    """Deal with claims whose sender stopped (its lease ran out): (retried, unconfirmed).
 
     A claim stopped between posts, with nothing in flight, is simply retried: the posts
     already recorded are not made again. A claim stopped while a post was in flight is
-    marked failed: whether it went out is unknown, and a missing message is visible in
-    `salesbot deliveries --failed` while a duplicate would be in everyone's Slack.
+    counted as sent, unconfirmed (`sending` stays set): the post most likely went out, and
+    a duplicate would be in everyone's Slack while a missing message can be looked up.
     """
     stale = (Delivery.status == DeliveryStatus.CLAIMED) & (Delivery.next_attempt_at < now)
-    failed = session.scalars(
+    unconfirmed = session.scalars(
         update(Delivery)
         .where(stale, Delivery.sending.is_(True))
-        .values(status=DeliveryStatus.FAILED, next_attempt_at=None, sending=False,
-                last_error="the instance sending this stopped before recording the result; "
-                           "not re-sent, to avoid a duplicate")
+        .values(status=DeliveryStatus.SENT, next_attempt_at=None, sent_at=now,
+                parts_sent=Delivery.parts_sent + 1,
+                last_error="unconfirmed: the instance sending this stopped mid-post; counted "
+                           "as sent and not posted again, to avoid a duplicate")
         .returning(Delivery.key)
     ).all()
     retried = session.scalars(
@@ -115,14 +116,22 @@ def abandon_stale_claims(session: Session, now: datetime) -> tuple[list[str], li
                 last_error="the instance sending this stopped before posting; retrying")
         .returning(Delivery.key)
     ).all()
-    return list(retried), list(failed)
+    return list(retried), list(unconfirmed)
+
+
+def unconfirmed(delivery: Delivery) -> bool:
+    """Whether a sent delivery's last post was handed to Slack without an answer."""
+    return delivery.status == DeliveryStatus.SENT and delivery.sending
 
 
 def recent(session: Session, *, failed_only: bool = False, limit: int = 50) -> Sequence[Delivery]:
-    """The latest deliveries, newest first; with `failed_only`, failures and pending retries."""
+    """The latest deliveries, newest first; with `failed_only`, failures, pending retries
+    and sends Slack did not confirm."""
     stmt = select(Delivery)
     if failed_only:
-        stmt = stmt.where(Delivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.RETRYING]))
+        stmt = stmt.where(Delivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.RETRYING])
+                          | ((Delivery.status == DeliveryStatus.SENT)
+                             & Delivery.sending.is_(True)))
     return session.scalars(
         stmt.order_by(Delivery.due_at.desc(), Delivery.id.desc()).limit(limit)
     ).all()

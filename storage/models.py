@@ -312,6 +312,9 @@ class ProcessedRequest(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A slash command's reply (JSON, as Slack takes it): a retry of a command already
+    # applied answers with it instead of an empty acknowledgement.
+    reply: Mapped[str | None] = mapped_column(Text)
 
 
 def to_minor(value: Decimal) -> int:

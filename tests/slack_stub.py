@@ -37,6 +37,11 @@ class SlackStub:
         # lists the calls waiting (see wait_held)
         self.hold: dict[str, threading.Event] = {}
         self.held: list[str] = []
+        # How many of the next calls of a method Slack does, records and answers only once
+        # `released` is set: past any short client timeout (a slow Slack).
+        self.slow: dict[str, int] = {}
+        self.refusing: dict[str, str] = {}  # channel -> the error chat.postMessage answers
+        self.released = threading.Event()
         self._cond = threading.Condition()
         stub = self
 
@@ -72,6 +77,13 @@ class SlackStub:
                 with stub._cond:
                     stub.calls.append(Call(method, body, dict(self.headers)))
                     stub._cond.notify_all()
+                    slow = stub.slow.get(method, 0) > 0
+                    if slow:
+                        stub.slow[method] -= 1
+                if slow:  # done and recorded, answered too late (the client has gone)
+                    stub.released.wait(timeout=30)
+                    self.close_connection = True
+                    return
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -129,6 +141,8 @@ class SlackStub:
             return 200, {"ok": True, "channel": {"id": f"D{body.get('users', '')}"}}, {}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             channel = body.get("channel")
+            if channel in self.refusing:
+                return 200, {"ok": False, "error": self.refusing[channel]}, {}
             if method == "chat.postMessage" and str(channel)[:1] in ("U", "W"):
                 channel = f"D{channel}"  # Slack posts to a user id in the app's DM with them
             return 200, {"ok": True, "ts": f"{len(self.calls) + 1}.000",
@@ -170,5 +184,6 @@ class SlackStub:
     def __exit__(self, *exc: Any) -> None:
         for gate in self.hold.values():
             gate.set()
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()

@@ -100,14 +100,16 @@ def test_bad_input_and_duplicates_in_a_worker_write_nothing_extra(
     [error] = served.replies(1)
     assert "in the future" in error
     assert count(engine, Activity) == 0
-    # Slack delivering the same command twice (same trigger): applied once, answered once
+    # Slack delivering the same command twice (same trigger): applied once; the second
+    # delivery answers with what the first did
     slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO', trigger="9.same")
     slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO', trigger="9.same")
-    served.replies(2)
+    again = served.replies(3)[2]
+    assert again.startswith("Already done") and "Acme Corp" in again
     slack.command("UALICE", "/visit", '"Acme Corp" Called back')  # a later, distinct one
-    served.replies(3)
+    served.replies(4)
     assert count(engine, Activity) == 2
-    assert len(slack.stub.of("response")) == 3
+    assert len(slack.stub.of("response")) == 4
 
 
 def test_full_queue_is_answered_in_the_web_process(

@@ -146,7 +146,7 @@ def test_a_permanent_error_is_not_retried(deps: Deps, workspace_id: int) -> None
     assert t.tick(DUE).failed == ["note:team:1:2026-11-23"]
 
 
-def test_a_claim_whose_sender_died_mid_send_is_marked_failed_not_resent(
+def test_a_claim_whose_sender_died_mid_send_is_counted_sent_unconfirmed_not_resent(
         deps: Deps, workspace_id: int) -> None:
     item = note(workspace_id)
     with deps.session_factory.begin() as session:  # another instance claimed it, then died
@@ -157,10 +157,14 @@ def test_a_claim_whose_sender_died_mid_send_is_marked_failed_not_resent(
         session.scalars(select(Delivery)).one().sending = True  # ...with a post in flight
     notifier = RecordingNotifier()
     t = ticker(deps, notifier, [item])
-    assert t.tick(DUE + timedelta(minutes=5)).failed == []  # it may still be sending
-    assert t.tick(DUE + timedelta(minutes=11)).failed == [item.key]
-    assert notifier.sent == []
-    assert "not re-sent" in (deliveries(deps.session_factory)[item.key].last_error or "")
+    assert t.tick(DUE + timedelta(minutes=5)).unconfirmed == []  # it may still be sending
+    report = t.tick(DUE + timedelta(minutes=11))
+    assert report.failed == [] and report.unconfirmed == [item.key]  # not "failed": it
+    assert notifier.sent == []  # most likely went out, and is not posted a second time
+    row = deliveries(deps.session_factory)[item.key]
+    assert row.status == DeliveryStatus.SENT and row.parts_sent == 1
+    assert "unconfirmed" in (row.last_error or "")
+    assert t.tick(DUE + timedelta(minutes=30)).sent == [] and notifier.sent == []
 
 
 def test_a_claim_whose_sender_died_before_posting_is_sent_later(
