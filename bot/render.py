@@ -258,7 +258,11 @@ def render_deal_detail(r: DealDetail) -> Reply:
 
 
 def _totals(amounts: dict[str, Decimal]) -> str:
-    return " + ".join(format_money(v, c) for c, v in sorted(amounts.items())) or "0"
+    """Amounts per currency, listed side by side: two currencies never make one figure."""
+    texts = [format_money(v, c) for c, v in sorted(amounts.items())]
+    if len(texts) < 2:
+        return texts[0] if texts else "0"
+    return ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 def render_deal_list(r: DealListing) -> Reply:

@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 import pandas as pd
 
 from commands.errors import UsageError
+from commands.money import format_amount, format_money
 from commands.plan import (
     BEHIND_THRESHOLD,
     ActivityPlan,
@@ -632,7 +633,8 @@ def _deal_deviation(
 
 def _deal_label(deal: dict[str, Any]) -> str:
     currency = _opt(deal["currency"])
-    amount = f"{_money(deal['amount']):,.2f}" + (f" {currency}" if currency else "")
+    amount = format_money(_money(deal["amount"]), currency) if currency \
+        else format_amount(_money(deal["amount"]))
     return f"{deal['ref']} {deal['name']} ({deal['stage']}, {amount})"
 
 
@@ -854,9 +856,7 @@ def _amount(p: Progress, value: Decimal) -> str:
     if p.metric != "revenue":
         unit = METRIC_UNITS.get(p.metric, p.metric)
         return f"{_tenth_up(value)} {unit}"
-    text = f"{value.quantize(CENT, ROUND_HALF_UP):,.2f}"
-    text = text[:-3] if text.endswith(".00") else text
-    return f"{text} {p.currency}" if p.currency else text
+    return format_money(value, p.currency) if p.currency else format_amount(value)
 
 
 def _pct(value: Decimal) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import PermissionDenied, UsageError
-from commands.money import parse_amount
+from commands.money import format_value, looks_like_currency, parse_amount
 from commands.periods import (
     Period,
     parse_period,
@@ -29,6 +29,7 @@ from commands.plan import (
     RateStats,
     RepShare,
     Scorecard,
+    allocate,
     choose_rates,
     daily_plan,
     derive_activity_plan,
@@ -106,11 +107,23 @@ def _value(metric: str, text: str, option: str) -> tuple[Decimal, str | None]:
     return value, None
 
 
+def _tier(metric: str, opts: dict[str, str], option: str,
+          currency: str | None) -> Decimal | None:
+    """A stretch or challenge value, in the target's own currency."""
+    if option not in opts:
+        return None
+    value, given = _value(metric, opts[option], option)
+    if given and given != (currency or given):
+        raise UsageError(f"`{option}:{opts[option]}` is in {given} but the target is in "
+                         f"{currency}; give both in one currency.")
+    return value
+
+
 def parse_target(text: str) -> TargetArgs:
     """`/target set team revenue 1.2M quarter:2026-Q4`, `/target show @alice`, `/target lock`."""
     head, _, rest = text.strip().partition(" ")
     verb = head.lower()
-    words = parse_words(rest, SET_OPTIONS)
+    words = parse_words(rest, SET_OPTIONS, money_options=("stretch", "challenge"))
     opts, pos = words.options, words.positionals
     if verb == "set":
         if len(pos) < 3:
@@ -120,14 +133,15 @@ def parse_target(text: str) -> TargetArgs:
         if scope is None and pos[0].lower() != "team":
             raise UsageError(f"`{pos[0]}` is not `team` or a person; mention a rep like @alice.")
         metric = choice(pos[1], METRICS, "metric")
+        if metric == "revenue" and len(pos) > 3 and looks_like_currency(pos[3]):
+            pos = [*pos[:2], f"{pos[2]} {pos[3]}", *pos[4:]]  # 27.9M CNY, like amount:120k EUR
         period = _period_from(opts, pos[3:])
         if period is None:
             raise UsageError("Which period? Add year:2026, quarter:2026-Q4, month:2026-12 or "
                              "week:2026-W49.")
         value, currency = _value(metric, pos[2], "target")
-        stretch = _value(metric, opts["stretch"], "stretch")[0] if "stretch" in opts else None
-        challenge = _value(metric, opts["challenge"], "challenge")[0] \
-            if "challenge" in opts else None
+        stretch = _tier(metric, opts, "stretch", currency)
+        challenge = _tier(metric, opts, "challenge", currency)
         split = _parse_split(opts.get("split"), [p for p in pos[3:] if _WEIGHT.match(p)])
         if scope is not None and split.startswith("weights"):
             raise UsageError("`split:weights` shares a team target among reps; use it with "
@@ -361,13 +375,16 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
                                    team_plan.source.kind, team_plan.source.start)
     if team_target is None:
         return None
-    mine = dict((m.id, s) for m, s in rep_shares(team_target, team)).get(person.id)
+    split = rep_shares(team_target, team)
+    ids = [m.id for m, _ in split]
     team_whole = Decimal(team_target.target_minor) / 100
-    if mine is None or not team_whole:
+    if person.id not in ids or not team_whole or not any(s for _, s in split):
         return None
+    mine = split[ids.index(person.id)][1]
     ratio = mine / team_whole
     daily = {d: v * ratio for d, v in team_plan.daily.items()}
-    value = (team_plan.value * ratio).quantize(CENT)
+    # The reps' parts of any period are one split of the team's, so they add up to it.
+    value = allocate(team_plan.value, [s for _, s in split])[ids.index(person.id)]
     return TargetPlan(value, True, team_plan.currency, team_plan.source, daily,
                       team_plan.seasonal)
 
@@ -467,12 +484,12 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     shares: tuple[tuple[str, Decimal], ...] = ()
     if person is None:
         shares = tuple((m.name, s) for m, s in rep_shares(target, team))
-    tiers = "".join(f", {label} {v:,.2f}" for label, v in (("stretch", args.stretch),
-                                                            ("challenge", args.challenge)) if v)
-    unit = f" {currency}" if currency else ""
+    tiers = "".join(f", {label} {format_value(v, args.metric, currency)}"
+                    for label, v in (("stretch", args.stretch), ("challenge", args.challenge))
+                    if v)
     message = (f"Set {name}'s {args.metric} target for {args.period.label}: "
-               f"{args.value:,.2f}{unit}{tiers}." + (" (Period locked: change recorded.)"
-                                                    if lock else ""))
+               f"{format_value(args.value, args.metric, currency)}{tiers}."
+               + (" (Period locked: change recorded.)" if lock else ""))
     return TargetResult(message, name, args.metric, currency, rep_shares=shares,
                         warnings=tuple(warnings))
 
@@ -482,6 +499,10 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
     """Say how explicit sub-period targets relate to their enclosing target."""
     # All months set: do they add up? Some set: the others now share what is left.
     out = []
+
+    def fmt(value: Decimal) -> str:
+        return format_value(value, metric, None)
+
     for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
         if outer.period_kind == period.kind or outer.period_kind not in ("year", "quarter"):
             continue
@@ -493,16 +514,16 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
         kind = kids[0].kind
         if all(t is not None for t in explicit):
             if total != whole:
-                out.append(f"The {kind}s of {outer_p.label} add up to {total:,.2f}, "
-                           f"not {whole:,.2f}.")
+                out.append(f"The {kind}s of {outer_p.label} add up to {fmt(total)}, "
+                           f"not {fmt(whole)}.")
         elif any(t is not None for t in explicit):
             rest = [k.label for k, t in zip(kids, explicit, strict=True) if t is None]
             left = whole - total
             if left < 0:
-                out.append(f"The {kind}s set so far add up to {total:,.2f}, more than "
-                           f"{outer_p.label}'s {whole:,.2f}.")
+                out.append(f"The {kind}s set so far add up to {fmt(total)}, more than "
+                           f"{outer_p.label}'s {fmt(whole)}.")
             else:
-                out.append(f"{', '.join(rest)} now share the remaining {left:,.2f} of "
+                out.append(f"{', '.join(rest)} now share the remaining {fmt(left)} of "
                            f"{outer_p.label}.")
     return out
 
