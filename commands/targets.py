@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import PermissionDenied, UsageError
+from commands.fx import Tally, won_revenue
 from commands.money import format_value, looks_like_currency, parse_amount
 from commands.periods import (
     Period,
@@ -254,10 +255,24 @@ def period_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
     return start, datetime.combine(period.end + timedelta(days=1), time(), zone)
 
 
-def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz: str) -> Decimal:
+def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz: str,
+               currency: str | None = None) -> Decimal:
+    """A metric's actual; revenue in `currency` (see revenue_for), counts otherwise."""
+    if metric == "revenue":
+        if currency is None:
+            raise ValueError("revenue is counted in one currency; say which")
+        return revenue_for(session, ids, period, tz, currency).total
     start_at, end_at = period_bounds(period, tz)
     minor = repo.metric_actual(session, metric, ids, period.start, period.end, start_at, end_at)
     return Decimal(minor) / 100
+
+
+def revenue_for(session: Session, ids: list[int], period: Period, tz: str,
+                currency: str) -> Tally:
+    """Revenue won in a period in one currency: other currencies count only through a rate
+    an admin set, and the deals without one are left out, named."""
+    start_at, end_at = period_bounds(period, tz)
+    return won_revenue(session, ids, start_at, end_at, currency)
 
 
 def _reps(team: Team) -> list[Member]:
@@ -317,11 +332,12 @@ def _as_period(t: Target) -> Period:
 
 
 def _month_shares(session: Session, metric: str, ids: list[int], outer: Period,
-                  tz: str) -> dict[date, Decimal] | None:
+                  tz: str, currency: str | None) -> dict[date, Decimal] | None:
     """Last year's share of each month of `outer`, from its actuals (SQL-aggregated)."""
     months = [m for m in _months(outer)]
     last_year = {same_period_last_year(m).label:
-                 actual_for(session, metric, ids, same_period_last_year(m), tz) for m in months}
+                 actual_for(session, metric, ids, same_period_last_year(m), tz, currency)
+                 for m in months}
     shares = seasonal_shares(months, last_year)
     if shares is None:
         return None
@@ -360,7 +376,8 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
         shares = None
         if seasonal:
             ids = [person.id] if person else [m.id for m in team.members]
-            shares = _month_shares(session, metric, ids, outer_p, team.timezone)
+            shares = _month_shares(session, metric, ids, outer_p, team.timezone,
+                                   outer.currency or ws.default_currency)
         daily = daily_plan(whole, outer_p, fixed, hol, shares)
         explicit = outer_p == period
         value = whole if explicit else planned_between(daily, period.start, period.end)
@@ -432,7 +449,8 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
         if found is None:
             continue
         currency = currency or found.currency
-        actual = actual_for(session, args.metric, ids, p, team.timezone)
+        actual = actual_for(session, args.metric, ids, p, team.timezone,
+                            currency or ws.default_currency)
         progress = working_day_progress(p, today, hol)
         share = (found.expected_share(p, today - timedelta(days=1)) if found.seasonal
                  else None)
@@ -546,7 +564,8 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
                          f"`/target set {who} revenue 300k {period.kind}:{period.label}`.")
     target, _, currency = found
     ids = [person.id] if person else [m.id for m in team.members]
-    actual = actual_for(session, "revenue", ids, period, team.timezone)
+    actual = actual_for(session, "revenue", ids, period, team.timezone,
+                        currency or ws.default_currency)
     since = now - timedelta(days=TRAILING_DAYS)
     since_day = today - timedelta(days=TRAILING_DAYS)
 
