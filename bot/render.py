@@ -341,6 +341,7 @@ def render_target(r: TargetResult) -> Reply:
         lines.append("Per rep: " + ", ".join(
             f"{escape(name)} {_num(v, r.metric, r.currency)}" for name, v in r.rep_shares))
     lines += [f":warning: {escape(w)}" for w in r.warnings]
+    lines += _currency_notes((), r.left_out, r.currency or "")
     return text_reply("\n".join(lines))
 
 
@@ -374,6 +375,7 @@ def render_plan(r: PlanResult) -> Reply:
         f"(coverage {p.coverage_needed:.1f}×)",
         f"_Rates from {source}._",
     ]
+    lines += _currency_notes((), r.left_out, r.currency)
     return text_reply("\n".join(lines))
 
 

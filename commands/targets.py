@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import PermissionDenied, UsageError
-from commands.fx import Tally, won_revenue
+from commands.fx import LeftOut, Tally, won_revenue
 from commands.money import format_value, looks_like_currency, parse_amount
 from commands.periods import (
     Period,
@@ -221,6 +221,7 @@ class TargetResult:
     rows: tuple[PyramidRow, ...] = ()
     rep_shares: tuple[tuple[str, Decimal], ...] = ()
     warnings: tuple[str, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()  # won deals the revenue actuals could not count
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,7 @@ class PlanResult:
     currency: str
     remaining_days: int
     plan: ActivityPlan
+    left_out: tuple[LeftOut, ...] = ()  # won deals the actual could not count, and why
 
 
 def team_for(session: Session, actor: Actor, person: Member | None) -> Team:
@@ -444,13 +446,18 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     ids = [person.id] if person else [m.id for m in team.members]
     rows = []
     currency = None
+    left_out: tuple[LeftOut, ...] = ()
     for p in _pyramid(period, today):
         found = target_plan(session, ws, team, person, args.metric, p, hol)
         if found is None:
             continue
         currency = currency or found.currency
-        actual = actual_for(session, args.metric, ids, p, team.timezone,
-                            currency or ws.default_currency)
+        if args.metric == "revenue":
+            revenue = revenue_for(session, ids, p, team.timezone, currency or ws.default_currency)
+            actual = revenue.total
+            left_out = left_out or revenue.left_out  # the longest period holds the others
+        else:
+            actual = actual_for(session, args.metric, ids, p, team.timezone)
         progress = working_day_progress(p, today, hol)
         share = (found.expected_share(p, today - timedelta(days=1)) if found.seasonal
                  else None)
@@ -463,7 +470,8 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
                             f"Set one with `/target set {'@' + name if person else 'team'} "
                             f"{args.metric} ... {period.kind}:{period.label}`.", name,
                             args.metric, None)
-    return TargetResult("", name, args.metric, currency or ws.default_currency, tuple(rows))
+    return TargetResult("", name, args.metric, currency or ws.default_currency, tuple(rows),
+                        left_out=left_out)
 
 
 def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Member | None,
@@ -564,8 +572,8 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
                          f"`/target set {who} revenue 300k {period.kind}:{period.label}`.")
     target, _, currency = found
     ids = [person.id] if person else [m.id for m in team.members]
-    actual = actual_for(session, "revenue", ids, period, team.timezone,
-                        currency or ws.default_currency)
+    revenue = revenue_for(session, ids, period, team.timezone, currency or ws.default_currency)
+    actual = revenue.total
     since = now - timedelta(days=TRAILING_DAYS)
     since_day = today - timedelta(days=TRAILING_DAYS)
 
@@ -579,4 +587,5 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
     reps = 1 if person else max(len(_reps(team)), 1)
     plan = derive_activity_plan(target - actual, reps, rates, progress.remaining)
     return PlanResult(person.name if person else team.name, period, target, actual,
-                      currency or ws.default_currency, progress.remaining, plan)
+                      currency or ws.default_currency, progress.remaining, plan,
+                      left_out=revenue.left_out)
