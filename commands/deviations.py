@@ -510,7 +510,8 @@ def coverage_gap(
         rate = config.default_win_rate if use_default or p.win_rate is None else p.win_rate
         if p.target <= 0 or coverage is None or coverage_healthy(coverage, rate):
             continue
-        needed = remaining / rate
+        # estimates from a rate: whole units, so a rounded target share shows no stray cent
+        needed = (remaining / rate).quantize(ONE, ROUND_HALF_UP)
         gap = needed - p.open_pipeline_in_period
         which = "the default" if use_default else "a"
         out.append(Deviation(

@@ -490,7 +490,8 @@ def derive_activity_plan(
         visits_per_day=_per_day(visits, remaining_working_days),
         visits_per_rep_per_day=_per_day(visits_per_rep, remaining_working_days),
         coverage_needed=ONE / rates.win_rate,
-        pipeline_needed=(revenue / rates.win_rate).quantize(CENT, ROUND_HALF_UP),
+        # an estimate from a rate: whole units, so a rounded target share shows no stray cent
+        pipeline_needed=(revenue / rates.win_rate).quantize(ONE, ROUND_HALF_UP),
         rates=rates,
     )
 

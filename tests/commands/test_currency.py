@@ -17,8 +17,8 @@ from bot.dispatch import Caller, actor_for
 from bot.render import digest_sections
 from commands.digest import DigestArgs, run_digest
 from commands.errors import PermissionDenied, UsageError
-from commands.money import format_count, parse_amount, parse_currency
-from commands.plan import allocate
+from commands.money import format_count, format_money, parse_amount, parse_currency
+from commands.plan import ActivityRates, allocate, derive_activity_plan
 from storage.models import Base, Deal, FxRate
 from tests.commands.test_import import run_import, write_csv
 from tests.conftest import NOW, Chat, Clock
@@ -298,3 +298,12 @@ def test_the_digest_counts_one_currency_and_shows_each_deal_in_its_own(mixed: Ch
     assert "D-2 Euro deal (alice) 120,000 EUR" in text  # not "120,000 USD"
     assert "Left out: D-2 Euro deal (120,000 EUR)" in text
     assert "D-4 EU open (50,000 EUR)" in text
+
+
+def test_pipeline_needed_from_a_rounded_target_share_has_no_stray_cent() -> None:
+    # the demo's December: a share of a 36M CNY quarter leaves 10,145,454.55 to win, and a
+    # 4-in-11 win rate: 10,145,454.55 × 11 / 4 is 27,900,000.0125, shown as 27,900,000.01
+    rates = ActivityRates(Decimal("1140000"), Decimal(4) / 11, Decimal("0.51"), "team")
+    plan = derive_activity_plan(Decimal("10145454.55"), 4, rates, remaining_working_days=19)
+    assert plan.pipeline_needed == Decimal("27900000")
+    assert format_money(plan.pipeline_needed, "CNY") == "27,900,000 CNY"
