@@ -147,9 +147,14 @@ def describe_left_out(left_out: Sequence[LeftOut], limit: int = 5) -> str:
     return "Left out: " + "; ".join(parts) + more + "."
 
 
+def rate_text(rate: Decimal) -> str:
+    """A rate as people read it: 1.08, 0.140260 (a cross rate, to six decimals)."""
+    return f"{rate.quantize(Decimal('0.000001'), ROUND_HALF_UP).normalize():f}"
+
+
 def describe_counted(counted: Sequence[Counted], currency: str, limit: int = 5) -> str:
     parts = [f"{d.ref} {format_money(d.amount, d.currency)} as {format_money(d.value, currency)}"
-             f" at {d.rate.normalize():f}" for d in counted[:limit]]
+             f" at {rate_text(d.rate)}" for d in counted[:limit]]
     more = f"; and {len(counted) - limit} more" if len(counted) > limit else ""
     return "Converted: " + "; ".join(parts) + more + "."
 

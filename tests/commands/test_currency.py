@@ -17,6 +17,7 @@ from bot.dispatch import Caller, actor_for
 from bot.render import digest_sections
 from commands.digest import DigestArgs, run_digest
 from commands.errors import PermissionDenied, UsageError
+from commands.fx import Rate, Rates, tally
 from commands.money import format_count, format_money, parse_amount, parse_currency
 from commands.plan import ActivityRates, allocate, derive_activity_plan
 from storage.models import Base, Deal, FxRate
@@ -307,3 +308,18 @@ def test_pipeline_needed_from_a_rounded_target_share_has_no_stray_cent() -> None
     plan = derive_activity_plan(Decimal("10145454.55"), 4, rates, remaining_working_days=19)
     assert plan.pipeline_needed == Decimal("27900000")
     assert format_money(plan.pipeline_needed, "CNY") == "27,900,000 CNY"
+
+
+def test_a_rate_converts_both_ways_and_across_the_workspace_currency() -> None:
+    rates = Rates([Rate("EUR", "USD", Decimal("1.08"), "mia", NOW),
+                   Rate("GBP", "USD", Decimal("1.26"), "mia", NOW)], "USD")
+    assert rates.find("EUR", "USD") == Decimal("1.08")
+    assert rates.find("EUR", "EUR") == 1
+    total = tally([("D-1", "a", Decimal("100"), "USD"), ("D-2", "b", Decimal("108"), "USD"),
+                   ("D-3", "c", Decimal("126"), "GBP"), ("D-4", "d", Decimal("5"), "JPY")],
+                  "EUR", rates)
+    # 208 USD / 1.08 = 192.59 EUR; 126 GBP × 1.26 / 1.08 = 147 EUR; JPY has no rate
+    assert total.total == Decimal("339.59")
+    assert [d.ref for d in total.counted] == ["D-1", "D-2", "D-3"]
+    assert [(d.ref, d.currency) for d in total.left_out] == [("D-4", "JPY")]
+    assert "`/sales config fx:JPY/EUR=<rate>`" in total.left_out[0].reason
