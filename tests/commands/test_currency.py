@@ -11,10 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from bot.dispatch import Caller, actor_for
 from bot.render import digest_sections
+from bot.settings import Settings
 from commands.digest import DigestArgs, run_digest
 from commands.errors import PermissionDenied, UsageError
 from commands.fx import Rate, Rates, tally
@@ -323,3 +325,9 @@ def test_a_rate_converts_both_ways_and_across_the_workspace_currency() -> None:
     assert [d.ref for d in total.counted] == ["D-1", "D-2", "D-3"]
     assert [(d.ref, d.currency) for d in total.left_out] == [("D-4", "JPY")]
     assert "`/sales config fx:JPY/EUR=<rate>`" in total.left_out[0].reason
+
+
+def test_the_workspace_currency_setting_must_be_a_real_code() -> None:
+    assert Settings(_env_file=None, SALESBOT_CURRENCY="eur").currency == "EUR"  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="ISO 4217"):
+        Settings(_env_file=None, SALESBOT_CURRENCY="XYZ")  # type: ignore[call-arg]
