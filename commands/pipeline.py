@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import UsageError
-from commands.fx import Counted, LeftOut, deals_tally
+from commands.fx import Counted, LeftOut, load_rates, tally
 from commands.periods import Period, period_containing
 from commands.plan import MIN_CLOSED, TRAILING_DAYS, coverage_healthy, pipeline_coverage, win_rate
 from commands.targets import revenue_for, target_for, team_for
@@ -123,12 +123,15 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     if found is not None and found[2]:
         currency = found[2]  # the pipeline is weighed against the target, in its currency
     open_deals = repo.open_deals_of(session, ids)
+    fx = (load_rates(session, ws.id, ws.default_currency)
+          if any(d.currency != currency for d in open_deals) else None)
     by_stage: dict[str, tuple[int, Decimal]] = {}
     left_out: list[LeftOut] = []
     counted: list[Counted] = []
     for name in {d.stage for d in open_deals}:
         stage_deals = [d for d in open_deals if d.stage == name]
-        part = deals_tally(session, stage_deals, currency, ws)
+        part = tally([(d.ref, d.name, d.amount, d.currency) for d in stage_deals], currency,
+                     fx)
         left_out += part.left_out
         counted += part.counted
         by_stage[name] = (len(stage_deals) - len(part.left_out), part.total)
@@ -146,8 +149,13 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         left_out += won_so_far.left_out
         remaining = max(found[0] - won_so_far.total, Decimal(0))
     closing_all = repo.open_closing_between(session, ids, period.start, period.end)
-    closing_sum = deals_tally(session, closing_all, currency, ws).total
-    closing = [d for d in closing_all if d.currency == currency]
+    closing_tally = tally([(d.ref, d.name, d.amount, d.currency) for d in closing_all],
+                          currency, fx)
+    closing_sum = closing_tally.total
+    converted = {d.ref: d.value for d in closing_tally.counted}
+    skipped = {d.ref for d in closing_tally.left_out}
+    closing = [(d.ref, d.name, converted.get(d.ref, d.amount)) for d in closing_all
+               if d.ref not in skipped]
     won, lost, _, _, _ = repo.rate_counts(session, ids, now - timedelta(days=TRAILING_DAYS),
                                           today - timedelta(days=TRAILING_DAYS))
     trailing = win_rate(won, lost) if won + lost >= MIN_CLOSED else None
@@ -158,7 +166,7 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         probability_source="history" if use_history else "configured",
         closed_deals=closed_deals, period=period, remaining_target=remaining,
         closing_in_period=closing_sum,
-        closing_deals=tuple((d.ref, d.name, d.amount) for d in closing[:5]),
+        closing_deals=tuple(sorted(closing, key=lambda c: -c[2])[:5]),
         coverage=coverage, healthy=coverage_healthy(coverage, rate), win_rate=rate,
         other_currencies=tuple(others),
         left_out=tuple(sorted(left_out, key=lambda d: int(d.ref[2:]))),
