@@ -470,6 +470,7 @@ def render_leaderboard(r: LeaderboardResult) -> Reply:
         detail = (f"{_pct(got)} of {_num(target, r.metric, r.currency)}" if got is not None
                   else "no target")
         lines.append(f"{rank}. {escape(rep)} — {_num(actual, r.metric, r.currency)} ({detail})")
+    lines += _currency_notes((), r.left_out, r.currency)
     return text_reply("\n".join(lines))
 
 

@@ -196,6 +196,7 @@ class LeaderboardResult:
     currency: str
     rows: tuple[tuple[int, str, Decimal | None, Decimal, Decimal | None], ...]
     # rank, rep, target, actual, attainment
+    left_out: tuple[LeftOut, ...] = ()  # won deals the revenue figures could not count
 
 
 def _period(kind: str, given: Period | None, today: date) -> Period:
@@ -298,6 +299,7 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     if not reps:
         raise UsageError(f"{team.name} has no reps to rank yet: `/sales team add @alice`.")
     scores: list[dict[str, Any]] = []
+    left_out: tuple[LeftOut, ...] = ()
     for rep in reps:
         found = target_plan(session, ws, team, rep, args.metric, period, hol)
         scores.append({
@@ -306,9 +308,12 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
             "actual": actual_for(session, args.metric, [rep.id], period, team.timezone,
                                  currency),
         })
+    if args.metric == "revenue":
+        left_out = revenue_for(session, [r.id for r in reps], period, team.timezone,
+                               currency).left_out
     board = leaderboard(pd.DataFrame(scores))
     rows = tuple(
         (int(r["rank"]), str(r["rep"]), r["target"] if r["attainment"] is not None else None,
          r["actual"], r["attainment"]) for r in board.to_dict("records"))
-    return LeaderboardResult(team.name, args.metric, period, currency, rows)
+    return LeaderboardResult(team.name, args.metric, period, currency, rows, left_out)
 

@@ -285,7 +285,8 @@ def test_imported_amounts_keep_their_currency_and_bad_ones_are_refused(
     assert "XYZ is not an ISO 4217" in problems[3]
 
 
-@pytest.mark.parametrize("line", ["/plan team", "/target show team month:2026-11"])
+@pytest.mark.parametrize("line", ["/plan team", "/target show team month:2026-11",
+                                  "/sales leaderboard month:2026-11"])
 def test_plan_and_target_show_name_the_deals_they_leave_out(mixed: Chat, line: str) -> None:
     out = mixed.say("mia", line)
     assert "Left out: D-2 Euro deal (120,000 EUR): in EUR, and no EUR→USD rate is set" in out
