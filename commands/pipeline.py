@@ -147,6 +147,7 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     if found is not None:
         won_so_far = revenue_for(session, ids, period, team.timezone, currency)
         left_out += won_so_far.left_out
+        counted += won_so_far.counted
         remaining = max(found[0] - won_so_far.total, Decimal(0))
     closing_all = repo.open_closing_between(session, ids, period.start, period.end)
     closing_tally = tally([(d.ref, d.name, d.amount, d.currency) for d in closing_all],

@@ -172,7 +172,8 @@ def test_with_a_rate_an_admin_set_eur_deals_count_toward_a_usd_target(
     pipeline = mixed.say("mia", "/pipeline team")
     assert "Open 84,000 USD" in pipeline  # 30k USD + 50k EUR × 1.08
     assert "Closing in 2026-11: 84,000 USD\n   D-4 EU open 54,000 USD\n   D-3 US open" in pipeline
-    assert "Converted: D-4 50,000 EUR as 54,000 USD at 1.08" in pipeline
+    assert ("Converted: D-2 120,000 EUR as 129,600 USD at 1.08; "
+            "D-4 50,000 EUR as 54,000 USD at 1.08.") in pipeline
     assert "Remaining target 70,400 USD" in pipeline
     assert "Left out" not in pipeline
     with mixed.deps.session_factory() as session:
