@@ -42,8 +42,9 @@ class Money:
     currency: str | None  # None: the workspace's default currency
 
 
-def parse_amount(text: str, option: str = "amount") -> Money:
-    """Parse a money amount above zero; the currency is None unless a symbol or code says it."""
+def parse_amount(text: str, option: str = "amount", *, allow_zero: bool = False) -> Money:
+    """Parse a money amount above zero (or zero, for a target of nothing in a shutdown month);
+    the currency is None unless a symbol or code says it."""
     raw = text.strip()
     if raw.startswith(("-", "−")):
         raise UsageError(f"`{option}:{text}` is negative; an amount must be more than 0.")
@@ -59,7 +60,7 @@ def parse_amount(text: str, option: str = "amount") -> Money:
         raise UsageError(f"`{option}:{text}` is larger than any deal salesbot can track.")
     if amount != amount.quantize(CENT):
         raise UsageError(f"`{option}:{text}` has more than two decimal places.")
-    if amount == 0:
+    if amount == 0 and not allow_zero:
         raise UsageError(f"`{option}:{text}` is zero; an amount must be more than 0.")
     currency = SYMBOLS.get(m.group("sym") or "")
     code = m.group("code")

@@ -97,7 +97,7 @@ def _period_from(opts: dict[str, str], positionals: list[str]) -> Period | None:
 
 def _value(metric: str, text: str, option: str) -> tuple[Decimal, str | None]:
     if metric == "revenue":
-        money = parse_amount(text, option)
+        money = parse_amount(text, option, allow_zero=option == "target")
         return money.amount, money.currency
     try:
         value = Decimal(text.replace(",", ""))
