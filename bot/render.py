@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from commands.config import ConfigResult
 from commands.dates import format_day, on_day
 from commands.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.digest import DigestResult
+from commands.fx import Counted, LeftOut, describe_counted, describe_left_out
 from commands.help import usage
 from commands.money import format_money
 from commands.pipeline import PipelineResult
@@ -281,7 +283,11 @@ def render_deal_detail(r: DealDetail) -> Reply:
 
 
 def _totals(amounts: dict[str, Decimal]) -> str:
-    return " + ".join(format_money(v, c) for c, v in sorted(amounts.items())) or "0"
+    """Amounts per currency, listed side by side: two currencies never make one figure."""
+    texts = [format_money(v, c) for c, v in sorted(amounts.items())]
+    if len(texts) < 2:
+        return texts[0] if texts else "0"
+    return ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 def render_deal_list(r: DealListing) -> Reply:
@@ -358,6 +364,7 @@ def render_target(r: TargetResult) -> Reply:
         lines.append("Per rep: " + ", ".join(
             f"{escape(name)} {_num(v, r.metric, r.currency)}" for name, v in r.rep_shares))
     lines += [f":warning: {escape(w)}" for w in r.warnings]
+    lines += _currency_notes((), r.left_out, r.currency or "")
     return text_reply("\n".join(lines))
 
 
@@ -395,6 +402,7 @@ def render_plan(r: PlanResult) -> Reply:
         f"(coverage {p.coverage_needed:.1f}×)",
         f"_Rates from {source}._",
     ]
+    lines += _currency_notes((), r.left_out, r.currency)
     return text_reply("\n".join(lines))
 
 
@@ -422,9 +430,19 @@ def render_pipeline(r: PipelineResult) -> Reply:
             f":warning: below the {need}× a {_pct(r.win_rate)} win rate needs"
         lines.append(f"Remaining target {format_money(r.remaining_target, cur)} · coverage "
                      f"{cov} {verdict}")
-    if r.other_currencies:
-        lines.append(f"_Deals in {', '.join(r.other_currencies)} are not counted here._")
+    lines += _currency_notes(r.converted, r.left_out, cur)
     return text_reply("\n".join(lines))
+
+
+def _currency_notes(converted: Sequence[Counted], left_out: Sequence[LeftOut],
+                    currency: str) -> list[str]:
+    """Say which deals a figure converted, and which it left out and why."""
+    notes = []
+    if converted:
+        notes.append(f"_{escape(describe_counted(converted, currency))}_")
+    if left_out:
+        notes.append(f":warning: _{escape(describe_left_out(left_out))}_")
+    return notes
 
 
 def _metric_name(metric: str) -> str:
@@ -449,6 +467,7 @@ def render_report(r: ReportResult) -> Reply:
             f"pace {'–' if s.pace is None else f'{s.pace:.2f}'}{flag} · projected "
             f"{_num(s.projected, m.metric, cur)} · needs "
             f"{_num(s.required_per_working_day, m.metric, cur)} per working day")
+    lines += _currency_notes(r.converted, r.left_out, cur)
     cycle = "–" if r.median_cycle_days is None else plural(r.median_cycle_days, "day")
     lines.append(f"*Win rate* (last 180 days): {_pct(r.win_rate_count)} by count "
                  f"({r.won} won, {r.lost} lost), {_pct(r.win_rate_value)} by value · "
@@ -478,6 +497,7 @@ def render_leaderboard(r: LeaderboardResult) -> Reply:
         detail = (f"{_pct(got)} of {_num(target, r.metric, r.currency)}" if got is not None
                   else "no target")
         lines.append(f"{rank}. {escape(rep)} — {_num(actual, r.metric, r.currency)} ({detail})")
+    lines += _currency_notes((), r.left_out, r.currency)
     return text_reply("\n".join(lines))
 
 
@@ -526,11 +546,16 @@ def digest_sections(r: DigestResult) -> list[str]:
                "last week): " + ("; ".join(
                    f"{stage} {_change(conv, prev)} of {left}"
                    for stage, left, conv, prev in moving) or "no stage moves"))
-    won = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {format_money(a, cur)}"
+    in_cur = dict(r.deal_currencies)
+    won = "; ".join(f"{ref} {escape(name)} ({person(owner)}) "
+                    f"{format_money(a, in_cur.get(ref, cur))}"
                     for ref, name, owner, a in r.won) or "none"
-    lost = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {format_money(a, cur)}: "
+    lost = "; ".join(f"{ref} {escape(name)} ({person(owner)}) "
+                     f"{format_money(a, in_cur.get(ref, cur))}: "
                      f"{escape(reason)}" for ref, name, owner, a, reason in r.lost) or "none"
     out.append(f"*Won this week*: {won}\n*Lost this week*: {lost}")
+    if r.left_out:
+        out.append(f":warning: _{escape(describe_left_out(r.left_out))}_")
     slipped = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {old} → {new}"
                         for ref, name, owner, old, new in r.slipped[:5]) or "none"
     stale = "; ".join(naming(d.message, d.who) for d in r.stale[:5]) or "none"
@@ -583,6 +608,14 @@ def render_config(r: ConfigResult) -> Reply:
                  + ("their teammates' deal cards too)" if r.deal_cards == "team"
                     else "only their own deal cards)"))
     lines.append("Warnings: " + " ".join(f"`{k}:{v}`" for k, v in r.warnings))
+    if r.fx_rates:
+        lines.append("Exchange rates (workspace): " + "; ".join(
+            f"1 {x.currency} = {x.rate.normalize():f} {x.quote} (set by {escape(x.set_by)} "
+            f"{x.set_at:%Y-%m-%d %H:%M} UTC)" for x in r.fx_rates))
+    elif r.currency:
+        lines.append(f"Exchange rates: none; deals in currencies other than {r.currency} count "
+                     f"toward {r.currency} targets only once an admin sets a rate, like "
+                     f"`/sales config fx:EUR=1.08`.")
     return text_reply("\n".join(lines))
 
 

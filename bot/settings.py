@@ -7,6 +7,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from commands.dates import zone
 from commands.errors import UsageError
+from commands.money import is_currency_code
 
 
 class Settings(BaseSettings):
@@ -39,9 +40,10 @@ class Settings(BaseSettings):
     @field_validator("currency")
     @classmethod
     def _valid_currency(cls, value: str) -> str:
-        if len(value) != 3 or not value.isalpha():
-            raise ValueError("SALESBOT_CURRENCY must be a three-letter code like USD")
-        return value.upper()
+        if not is_currency_code(value):
+            raise ValueError("SALESBOT_CURRENCY must be an ISO 4217 currency code in use, "
+                             "like USD")
+        return value.strip().upper()
 
     @field_validator("slack_api_url")
     @classmethod

@@ -26,6 +26,7 @@ from commands.deviations import (
     evaluate_all,
     expected_visits_to_date,
 )
+from commands.fx import deals_tally
 from commands.periods import Period, period_containing, working_day_progress
 from commands.plan import TRAILING_DAYS, ActivityRates, RateStats, choose_rates, win_rate
 from commands.targets import DEFAULT_RATES, actual_for, target_plan, tracking
@@ -83,8 +84,9 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
         if found is None:
             return None
         ids = [person.id] if person else team_ids
-        closing = sum((d.amount for d in repo.open_closing_between(
-            session, ids, period.start, period.end) if d.currency == currency), Decimal(0))
+        in_currency = found.currency or currency
+        closing = deals_tally(session, repo.open_closing_between(
+            session, ids, period.start, period.end), in_currency, ws).total
         stats = _stats(session, ids, now, today)
         visits_target = target_plan(session, ws, team, person, "visits", period, hol)
         tracked = tracking(found, period, today, hol, team.timezone)
@@ -93,10 +95,10 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             who=person.name if person else team.name,
             period_name=_period_name(period),
             target=found.value,
-            actual=actual_for(session, "revenue", ids, period, team.timezone),
+            actual=actual_for(session, "revenue", ids, period, team.timezone, in_currency),
             elapsed_working_days=tracked.progress.elapsed,
             remaining_working_days=tracked.progress.remaining,
-            currency=found.currency or currency,
+            currency=in_currency,
             reps=1 if person else max(len(reps), 1),
             cumulative_share=tracked.cumulative_share,
             tracked_since=tracked.since if tracked.late_start else None,

@@ -17,10 +17,11 @@ from commands.deviations import (
     parse_rule_config,
 )
 from commands.errors import PermissionDenied, UsageError
+from commands.fx import FxChange, Rate, load_rates, parse_fx
 from commands.sales import find_team
 from commands.text import parse_words
 from storage import repo
-from storage.models import TeamSettings
+from storage.models import FxRate, TeamSettings
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DIGEST = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*-(\d{1,2}):(\d{2})$")
@@ -33,14 +34,16 @@ class ConfigArgs:
     warnings: dict[str, str] | None = None
     team_name: str | None = None
     deal_cards: str | None = None  # "team" or "own"
+    fx: tuple[FxChange, ...] = ()
 
 
 def parse_config(text: str) -> ConfigArgs:
     """`/sales config [digest:mon-08:30|off] [deal_cards:team|own] [warnings key:value ...]
-    [team:"East"]`."""
-    words = parse_words(text, ("digest", "team", "deal_cards", *CONFIG_KEYS))
+    [fx:EUR=1.08] [team:"East"]`."""
+    words = parse_words(text, ("digest", "team", "deal_cards", "fx", *CONFIG_KEYS))
     opts = dict(words.options)
     team_name = opts.pop("team", None)
+    fx = parse_fx(opts.pop("fx")) if "fx" in opts else ()
     deal_cards = opts.pop("deal_cards", None)
     if deal_cards is not None:
         deal_cards = deal_cards.strip().lower()
@@ -70,7 +73,7 @@ def parse_config(text: str) -> ConfigArgs:
     warnings = opts or None
     if warnings is not None:
         parse_rule_config(warnings)  # reject bad values before anything is written
-    return ConfigArgs(digest, digest_off, warnings, team_name, deal_cards)
+    return ConfigArgs(digest, digest_off, warnings, team_name, deal_cards, fx)
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class ConfigResult:
     digest: str  # "Mon 08:30 (each manager's timezone)" or "off"
     warnings: tuple[tuple[str, str], ...]
     deal_cards: str = DEFAULT_DEAL_CARDS
+    currency: str = ""  # the workspace's: amounts typed without a currency are in it
+    fx_rates: tuple[Rate, ...] = ()
 
 
 def rule_config(settings: TeamSettings | None) -> RuleConfig:
@@ -100,6 +105,8 @@ def digest_text(settings: TeamSettings | None) -> str:
 
 def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
                now: datetime) -> ConfigResult:
+    ws = actor.workspace
+    fx_message = _set_fx(args.fx, session, actor, now) if args.fx else ""
     team = find_team(session, actor, args.team_name)
     settings = repo.team_settings(session, team.id)
     changing = (args.digest is not None or args.digest_off or args.warnings is not None
@@ -138,9 +145,45 @@ def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
         session.flush()
         message = f"Updated {team.name}: " + "; ".join(changed) + "."
     current = rule_config(settings)
+    message = " ".join(m for m in (fx_message, message) if m)
     return ConfigResult(team.name, message, digest_text(settings),
                         tuple(format_rule_config(current).items()),
-                        settings.deal_cards if settings is not None else DEFAULT_DEAL_CARDS)
+                        settings.deal_cards if settings is not None else DEFAULT_DEAL_CARDS,
+                        ws.default_currency,
+                        load_rates(session, ws.id, ws.default_currency).rates)
+
+
+
+def _set_fx(changes: tuple[FxChange, ...], session: Session, actor: Actor,
+            now: datetime) -> str:
+    """Set or remove exchange rates: the workspace's, so only an admin may."""
+    ws = actor.workspace
+    if not actor.is_admin:
+        raise PermissionDenied("Only an admin can set exchange rates; `/sales config` shows "
+                               "them.")
+    done = []
+    for change in changes:
+        quote = change.quote or ws.default_currency
+        if change.currency == quote:
+            raise UsageError(f"`fx:{change.currency}=…`: {quote} is the workspace's own "
+                             "currency; give another one, or a pair like fx:EUR/CNY=7.7.")
+        row = repo.find_fx_rate(session, ws.id, change.currency, quote)
+        if change.rate is None:
+            if row is None:
+                raise UsageError(f"No {change.currency}→{quote} rate is set; nothing to remove.")
+            session.delete(row)
+            done.append(f"removed the {change.currency}→{quote} rate")
+            continue
+        if row is None:
+            row = FxRate(workspace_id=ws.id, currency=change.currency, quote=quote,
+                         rate_text="", set_by_id=actor.member.id, set_at=now)
+            session.add(row)
+        row.rate_text = f"{change.rate.normalize():f}"
+        row.set_by_id, row.set_at = actor.member.id, now
+        done.append(f"1 {change.currency} = {row.rate_text} {quote}")
+    session.flush()
+    session.expire_all()
+    return "Exchange rates: " + "; ".join(done) + "."
 
 
 def _changed_keys(config: RuleConfig) -> set[str]:

@@ -109,7 +109,7 @@ def _parse_list(rest: str) -> DealList:
 
 
 def _parse_new(rest: str) -> DealNew:
-    words = parse_words(rest, NEW_OPTIONS)
+    words = parse_words(rest, NEW_OPTIONS, money_options=("amount",))
     opts = words.options
     if not words.positionals:
         raise UsageError(
@@ -141,7 +141,7 @@ def _non_empty(opts: dict[str, str], key: str) -> str | None:
 
 
 def _parse_existing(number: int, rest: str) -> DealArgs:
-    words = parse_words(rest, UPDATE_OPTIONS)
+    words = parse_words(rest, UPDATE_OPTIONS, money_options=("amount",))
     opts = words.options
     verb = words.positionals[0].lower() if words.positionals else ""
     extra = words.positionals[1:]

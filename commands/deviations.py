@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 import pandas as pd
 
 from commands.errors import UsageError
+from commands.money import format_amount, format_money
 from commands.plan import (
     BEHIND_THRESHOLD,
     ActivityPlan,
@@ -514,7 +515,8 @@ def coverage_gap(
         rate = config.default_win_rate if use_default or p.win_rate is None else p.win_rate
         if p.target <= 0 or coverage is None or coverage_healthy(coverage, rate):
             continue
-        needed = remaining / rate
+        # estimates from a rate: whole units, so a rounded target share shows no stray cent
+        needed = (remaining / rate).quantize(ONE, ROUND_HALF_UP)
         gap = needed - p.open_pipeline_in_period
         which = "the default" if use_default else "a"
         out.append(Deviation(
@@ -637,7 +639,8 @@ def _deal_deviation(
 
 def _deal_label(deal: dict[str, Any]) -> str:
     currency = _opt(deal["currency"])
-    amount = f"{_money(deal['amount']):,.2f}" + (f" {currency}" if currency else "")
+    amount = format_money(_money(deal["amount"]), currency) if currency \
+        else format_amount(_money(deal["amount"]))
     return f"{deal['ref']} {deal['name']} ({deal['stage']}, {amount})"
 
 
@@ -859,9 +862,7 @@ def _amount(p: Progress, value: Decimal) -> str:
     if p.metric != "revenue":
         unit = METRIC_UNITS.get(p.metric, p.metric)
         return f"{_tenth_up(value)} {unit}"
-    text = f"{value.quantize(CENT, ROUND_HALF_UP):,.2f}"
-    text = text[:-3] if text.endswith(".00") else text
-    return f"{text} {p.currency}" if p.currency else text
+    return format_money(value, p.currency) if p.currency else format_amount(value)
 
 
 def _pct(value: Decimal) -> str:

@@ -23,6 +23,7 @@ from commands.checks import team_inputs
 from commands.dates import local_today
 from commands.deviations import Deviation, RuleConfig, evaluate_all
 from commands.errors import PermissionDenied
+from commands.fx import LeftOut, deals_tally
 from commands.periods import Period, period_containing
 from commands.plan import (
     TRAILING_DAYS,
@@ -35,7 +36,14 @@ from commands.plan import (
 )
 from commands.sales import find_team
 from commands.standup import has_blockers
-from commands.targets import TargetPlan, actual_for, period_bounds, target_plan, tracking
+from commands.targets import (
+    TargetPlan,
+    actual_for,
+    period_bounds,
+    revenue_for,
+    target_plan,
+    tracking,
+)
 from commands.text import parse_words
 from storage import repo, standups
 from storage.models import StandupAnswer, Team, Workspace
@@ -127,6 +135,8 @@ class DigestResult:
     blockers: tuple[tuple[str, str], ...] = ()  # person, blocker reported on 2+ days
     actions: tuple[tuple[str, str, str, date | None, str], ...] = ()
     # ref, owner, text, due, state (open, done, overdue)
+    deal_currencies: tuple[tuple[str, str], ...] = ()  # ref, currency of won and lost deals
+    left_out: tuple[LeftOut, ...] = ()  # deals the revenue figures could not count, and why
 
 
 def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
@@ -149,7 +159,10 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                          cumulative_share=tracked.cumulative_share)
 
     team_plan = target_plan(session, ws, team, None, "revenue", period, hol)
-    actual = actual_for(session, "revenue", ids, period, team.timezone)
+    if team_plan is not None and team_plan.currency:
+        currency = team_plan.currency  # revenue counts in the target's currency
+    revenue = revenue_for(session, ids, period, team.timezone, currency)
+    actual = revenue.total
     team_card = None
     if team_plan is not None:
         team_card = card(team_plan, actual)
@@ -158,21 +171,25 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         found = target_plan(session, ws, team, rep, "revenue", period, hol)
         if found is None:
             continue
-        rep_actual = actual_for(session, "revenue", [rep.id], period, team.timezone)
+        rep_actual = actual_for(session, "revenue", [rep.id], period, team.timezone,
+                                found.currency or currency)
         rep_lines.append(RepLine(rep.name, card(found, rep_actual)))
 
     # forecast and coverage: the open deals expected to close this period
     stages = repo.stages(session, ws.id)
     probability = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
-    closing = [d for d in repo.open_closing_between(session, ids, period.start, period.end)
-               if d.currency == currency]
-    weighted = sum((d.amount * probability.get(d.stage, Decimal(0)) for d in closing),
-                   Decimal(0))
+    closing_all = repo.open_closing_between(session, ids, period.start, period.end)
+    closing_tally = deals_tally(session, closing_all, currency, ws)
+    skipped = {d.ref for d in closing_tally.left_out}
+    closing = [d for d in closing_all if d.ref not in skipped]
+    counted = {d.ref: d.value for d in closing_tally.counted}
+    weighted = sum((counted.get(d.ref, d.amount) * probability.get(d.stage, Decimal(0))
+                    for d in closing), Decimal(0))
     won_n, lost_n, _, _, _ = repo.rate_counts(session, ids, now - timedelta(days=TRAILING_DAYS),
                                               today - timedelta(days=TRAILING_DAYS))
     rate = win_rate(won_n, lost_n)
     remaining = (team_plan.value - actual) if team_plan is not None else None
-    open_closing = sum((d.amount for d in closing), Decimal(0))
+    open_closing = closing_tally.total
     coverage = (pipeline_coverage(open_closing, remaining) if remaining is not None else None)
 
     # the week under review and the one before
@@ -196,6 +213,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     won = tuple((d.ref, d.name, owner, d.amount) for d, owner, is_won in closed if is_won)
     lost = tuple((d.ref, d.name, owner, d.amount, d.lost_reason or "")
                  for d, owner, is_won in closed if not is_won)
+    deal_currencies = tuple((d.ref, d.currency) for d, _, _ in closed)
     slipped = tuple((d.ref, d.name, owner, old, new) for d, owner, old, new
                     in repo.close_pushes_between(session, ids, week_start, week_end))
 
@@ -242,7 +260,8 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         cadence_examples=tuple(cadence[:3]), deviations=tuple(deviations), focus=focus,
         cumulative=cumulative, attainment=attainment,
         standup=(answered, prompted) if prompted or answered else None,
-        blockers=blockers, actions=actions,
+        blockers=blockers, actions=actions, deal_currencies=deal_currencies,
+        left_out=revenue.left_out + closing_tally.left_out,
     )
 
 

@@ -18,7 +18,7 @@ DEAL = """*`/deal` — create, update and close deals*
 `/deal D-1 stage:negotiation amount:150k close:"next friday"`
 `/deal D-1 won` · `/deal D-1 lost reason:"price"` (a reason is required)
 `/deal` or `/deal list` — your open deals by stage · `/deal D-1` — one deal with its history
-• Amounts: 120000, 120,000, 120k, 1.2m, $120k, ¥120,000, 12万; `currency:EUR`
+• Amounts: 120000, 120,000, 120k, 1.2m, $120k, ¥120,000, 12万, 120k EUR; `currency:EUR`
 • Stages: lead, qualified, proposal, negotiation, won, lost"""
 
 TARGET = """*`/target` — targets (managers set them, everyone can read them)*

@@ -13,9 +13,10 @@ from commands.access import deal_owners_named, require_read_person, require_read
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import UsageError
+from commands.fx import Counted, LeftOut, load_rates, tally
 from commands.periods import Period, period_containing
 from commands.plan import MIN_CLOSED, TRAILING_DAYS, coverage_healthy, pipeline_coverage, win_rate
-from commands.targets import actual_for, target_for, team_for
+from commands.targets import revenue_for, target_for, team_for
 from commands.text import Mention, as_mention, parse_words
 from storage import repo
 
@@ -86,6 +87,8 @@ class PipelineResult:
     healthy: bool
     win_rate: Decimal
     other_currencies: tuple[str, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()  # deals no figure here counts, and why
+    converted: tuple[Counted, ...] = ()  # deals counted through an exchange rate
 
     @property
     def total(self) -> Decimal:
@@ -118,9 +121,26 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     closed_deals = int(rates["closed"].max()) if not rates.empty else 0
     use_history = closed_deals >= MIN_CLOSED_FOR_HISTORY
     history = dict(zip(rates["stage"], rates["rate"], strict=True)) if use_history else {}
-    rows = repo.open_pipeline_by_stage(session, ids)
-    others = sorted({c for _, c, _, _ in rows if c != currency})
-    by_stage = {s: (n, Decimal(a) / 100) for s, c, n, a in rows if c == currency}
+    today = local_today(now, team.timezone)
+    period = period_containing("month", today)
+    hol = repo.holidays(session, team.id)
+    found = target_for(session, ws, team, person, "revenue", period, hol)
+    if found is not None and found[2]:
+        currency = found[2]  # the pipeline is weighed against the target, in its currency
+    open_deals = repo.open_deals_of(session, ids)
+    fx = (load_rates(session, ws.id, ws.default_currency)
+          if any(d.currency != currency for d in open_deals) else None)
+    by_stage: dict[str, tuple[int, Decimal]] = {}
+    left_out: list[LeftOut] = []
+    counted: list[Counted] = []
+    for name in {d.stage for d in open_deals}:
+        stage_deals = [d for d in open_deals if d.stage == name]
+        part = tally([(d.ref, d.name, d.amount, d.currency) for d in stage_deals], currency,
+                     fx)
+        left_out += part.left_out
+        counted += part.counted
+        by_stage[name] = (len(stage_deals) - len(part.left_out), part.total)
+    others = sorted({d.currency for d in left_out})
     lines = []
     for s in stages:
         count, amount = by_stage.get(s.name, (0, Decimal(0)))
@@ -128,19 +148,21 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         prob = p if p is not None else configured[s.name]
         lines.append(StageLine(s.name, count, amount, prob, (amount * prob).quantize(
             Decimal("0.01"))))
-    today = local_today(now, team.timezone)
-    period = period_containing("month", today)
-    hol = repo.holidays(session, team.id)
-    found = target_for(session, ws, team, person, "revenue", period, hol)
     remaining = None
     if found is not None:
-        remaining = max(found[0] - actual_for(session, "revenue", ids, period, team.timezone),
-                        Decimal(0))
-    closing = [d for d in repo.open_closing_between(session, ids, period.start, period.end)
-               if d.currency == currency]
-    closing_sum = sum((d.amount for d in closing), Decimal(0))
+        won_so_far = revenue_for(session, ids, period, team.timezone, currency)
+        left_out += won_so_far.left_out
+        counted += won_so_far.counted
+        remaining = max(found[0] - won_so_far.total, Decimal(0))
+    closing_all = repo.open_closing_between(session, ids, period.start, period.end)
+    closing_tally = tally([(d.ref, d.name, d.amount, d.currency) for d in closing_all],
+                          currency, fx)
+    closing_sum = closing_tally.total
+    converted = {d.ref: d.value for d in closing_tally.counted}
+    skipped = {d.ref for d in closing_tally.left_out}
     named = set(deal_owners_named(session, actor.member, team, ids))
-    listed = [d for d in closing if d.owner_id in named]
+    closing = [(d.ref, d.name, converted.get(d.ref, d.amount)) for d in closing_all
+               if d.ref not in skipped and d.owner_id in named]
     won, lost, _, _, _ = repo.rate_counts(session, ids, now - timedelta(days=TRAILING_DAYS),
                                           today - timedelta(days=TRAILING_DAYS))
     trailing = win_rate(won, lost) if won + lost >= MIN_CLOSED else None
@@ -151,8 +173,10 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         probability_source="history" if use_history else "configured",
         closed_deals=closed_deals, period=period, remaining_target=remaining,
         closing_in_period=closing_sum,
-        closing_deals=tuple((d.ref, d.name, d.amount) for d in listed[:5]),
+        closing_deals=tuple(sorted(closing, key=lambda c: -c[2])[:5]),
         coverage=coverage, healthy=coverage_healthy(coverage, rate), win_rate=rate,
         other_currencies=tuple(others),
+        left_out=tuple(sorted(left_out, key=lambda d: int(d.ref[2:]))),
+        converted=tuple(sorted(counted, key=lambda d: int(d.ref[2:]))),
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 import pandas as pd
@@ -193,19 +193,32 @@ def planned_to_date(
 
 
 def _allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    """Split a total by weights into cents that sum exactly to it."""
-    # The rounding remainder goes to the last part with a weight, so a weekend day or a
-    # zero-weight rep never gets a stray cent.
+    return allocate(total, weights)
+
+
+def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split a total by weights into cents that sum exactly to it.
+
+    Largest remainder in minor units: every part gets the whole cents of its exact share,
+    and the cents left over go one each to the parts with the largest fractions (on a tie,
+    the later part). So no part is ever off by more than a cent from its exact share, and a
+    weekend day or a zero-weight rep never gets a stray cent.
+    """
     if not weights:
         raise ValueError("nothing to split the total across")
     weight_sum = sum(weights, ZERO)
     if weight_sum <= 0 or any(w < 0 for w in weights):
         raise ValueError("weights must be non-negative with a positive sum")
-    exact = total.quantize(CENT, ROUND_HALF_UP)
-    amounts = [(exact * w / weight_sum).quantize(CENT, ROUND_HALF_UP) for w in weights]
-    last = max(i for i, w in enumerate(weights) if w > 0)
-    amounts[last] += exact - sum(amounts, ZERO)
-    return amounts
+    cents = int(total.quantize(CENT, ROUND_HALF_UP) * 100)
+    sign, cents = (-1 if cents < 0 else 1), abs(cents)
+    exact = [Decimal(cents) * w / weight_sum for w in weights]
+    whole = [int(e.to_integral_value(ROUND_FLOOR)) for e in exact]
+    left = cents - sum(whole)
+    by_fraction = sorted(range(len(weights)), key=lambda i: (exact[i] - whole[i], i),
+                         reverse=True)
+    for i in by_fraction[:left]:
+        whole[i] += 1
+    return [Decimal(sign * c) / 100 for c in whole]
 
 
 # --- scorecard --------------------------------------------------------------------------------
@@ -477,7 +490,8 @@ def derive_activity_plan(
         visits_per_day=_per_day(visits, remaining_working_days),
         visits_per_rep_per_day=_per_day(visits_per_rep, remaining_working_days),
         coverage_needed=ONE / rates.win_rate,
-        pipeline_needed=(revenue / rates.win_rate).quantize(CENT, ROUND_HALF_UP),
+        # an estimate from a rate: whole units, so a rounded target share shows no stray cent
+        pipeline_needed=(revenue / rates.win_rate).quantize(ONE, ROUND_HALF_UP),
         rates=rates,
     )
 

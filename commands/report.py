@@ -19,6 +19,7 @@ from commands.access import deal_owners_named, require_read_person, require_read
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import UsageError
+from commands.fx import Counted, LeftOut
 from commands.periods import Period, parse_period, period_containing, working_day_progress
 from commands.plan import (
     TRAILING_DAYS,
@@ -35,6 +36,7 @@ from commands.targets import (
     PERIOD_OPTIONS,
     actual_for,
     period_bounds,
+    revenue_for,
     target_plan,
     team_for,
     tracking,
@@ -185,6 +187,8 @@ class ReportResult:
     stale_count: int
     stale: tuple[tuple[str, str, Decimal, str, date | None], ...]
     visits_by_tier: tuple[tuple[str, int], ...]
+    left_out: tuple[LeftOut, ...] = ()  # won deals the revenue figure could not count, and why
+    converted: tuple[Counted, ...] = ()  # won deals counted through an exchange rate
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,7 @@ class LeaderboardResult:
     currency: str
     rows: tuple[tuple[int, str, Decimal | None, Decimal, Decimal | None], ...]
     # rank, rep, target, actual, attainment
+    left_out: tuple[LeftOut, ...] = ()  # won deals the revenue figures could not count
 
 
 def _period(kind: str, given: Period | None, today: date) -> Period:
@@ -232,9 +237,17 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     progress = working_day_progress(period, today, hol)
     currency = ws.default_currency
     lines = []
+    left_out: tuple[LeftOut, ...] = ()
+    converted: tuple[Counted, ...] = ()
     for metric in METRICS:
-        actual = actual_for(session, metric, ids, period, tz, today=today)
         found = target_plan(session, ws, team, person, metric, period, hol)
+        if metric == "revenue":
+            # revenue toward a target counts in the target's currency
+            currency = (found.currency if found is not None else None) or currency
+            revenue = revenue_for(session, ids, period, tz, currency)
+            actual, left_out, converted = revenue.total, revenue.left_out, revenue.counted
+        else:
+            actual = actual_for(session, metric, ids, period, tz, today=today)
         if found is None:
             lines.append(MetricLine(metric, None, actual, None))
             continue
@@ -280,6 +293,8 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
         stale_count=stale_count,
         stale=tuple((d.ref, d.name, d.amount, d.currency, last) for d, last in stale),
         visits_by_tier=tiers.by_tier,
+        left_out=left_out,
+        converted=converted,
     )
 
 
@@ -293,20 +308,26 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     period = _period(args.period_kind, args.period, today)
     hol = repo.holidays(session, team.id)
     reps = [m for m in team.members if m.role.value == "rep"]
+    team_plan = target_plan(session, ws, team, None, args.metric, period, hol)
+    currency = (team_plan.currency if team_plan is not None else None) or ws.default_currency
     if not reps:
         raise UsageError(f"{team.name} has no reps to rank yet: `/sales team add @alice`.")
     scores: list[dict[str, Any]] = []
+    left_out: tuple[LeftOut, ...] = ()
     for rep in reps:
         found = target_plan(session, ws, team, rep, args.metric, period, hol)
         scores.append({
             "rep": rep.name, "metric": args.metric,
             "target": found.value if found is not None else Decimal(0),
             "actual": actual_for(session, args.metric, [rep.id], period, team.timezone,
-                                 today=today),
+                                 currency, today=today),
         })
+    if args.metric == "revenue":
+        left_out = revenue_for(session, [r.id for r in reps], period, team.timezone,
+                               currency).left_out
     board = leaderboard(pd.DataFrame(scores))
     rows = tuple(
         (int(r["rank"]), str(r["rep"]), r["target"] if r["attainment"] is not None else None,
          r["actual"], r["attainment"]) for r in board.to_dict("records"))
-    return LeaderboardResult(team.name, args.metric, period, ws.default_currency, rows)
+    return LeaderboardResult(team.name, args.metric, period, currency, rows, left_out)
 

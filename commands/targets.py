@@ -15,7 +15,8 @@ from commands.access import require_read_person, require_read_team
 from commands.actors import Actor, resolve_mention, resolve_person
 from commands.dates import local_today
 from commands.errors import PermissionDenied, UsageError
-from commands.money import parse_amount
+from commands.fx import LeftOut, Tally, won_revenue
+from commands.money import format_value, looks_like_currency, parse_amount
 from commands.periods import (
     Period,
     WorkingDayProgress,
@@ -31,6 +32,7 @@ from commands.plan import (
     RateStats,
     RepShare,
     Scorecard,
+    allocate,
     choose_rates,
     daily_plan,
     derive_activity_plan,
@@ -113,7 +115,7 @@ def _period_from(opts: dict[str, str], positionals: list[str]) -> Period | None:
 
 def _value(metric: str, text: str, option: str) -> tuple[Decimal, str | None]:
     if metric == "revenue":
-        money = parse_amount(text, option)
+        money = parse_amount(text, option, allow_zero=option == "target")
         return money.amount, money.currency
     try:
         value = Decimal(text.replace(",", ""))
@@ -124,11 +126,23 @@ def _value(metric: str, text: str, option: str) -> tuple[Decimal, str | None]:
     return value, None
 
 
+def _tier(metric: str, opts: dict[str, str], option: str,
+          currency: str | None) -> Decimal | None:
+    """A stretch or challenge value, in the target's own currency."""
+    if option not in opts:
+        return None
+    value, given = _value(metric, opts[option], option)
+    if given and given != (currency or given):
+        raise UsageError(f"`{option}:{opts[option]}` is in {given} but the target is in "
+                         f"{currency}; give both in one currency.")
+    return value
+
+
 def parse_target(text: str) -> TargetArgs:
     """`/target set team revenue 1.2M quarter:2026-Q4`, `/target show @alice`, `/target lock`."""
     head, _, rest = text.strip().partition(" ")
     verb = head.lower()
-    words = parse_words(rest, SET_OPTIONS)
+    words = parse_words(rest, SET_OPTIONS, money_options=("stretch", "challenge"))
     opts, pos = words.options, words.positionals
     if verb == "set":
         if len(pos) < 3:
@@ -138,14 +152,15 @@ def parse_target(text: str) -> TargetArgs:
         if scope is None and pos[0].lower() != "team":
             raise UsageError(f"`{pos[0]}` is not `team` or a person; mention a rep like @alice.")
         metric = choice(pos[1], METRICS, "metric")
+        if metric == "revenue" and len(pos) > 3 and looks_like_currency(pos[3]):
+            pos = [*pos[:2], f"{pos[2]} {pos[3]}", *pos[4:]]  # 27.9M CNY, like amount:120k EUR
         period = _period_from(opts, pos[3:])
         if period is None:
             raise UsageError("Which period? Add year:2026, quarter:2026-Q4, month:2026-12 or "
                              "week:2026-W49.")
         value, currency = _value(metric, pos[2], "target")
-        stretch = _value(metric, opts["stretch"], "stretch")[0] if "stretch" in opts else None
-        challenge = _value(metric, opts["challenge"], "challenge")[0] \
-            if "challenge" in opts else None
+        stretch = _tier(metric, opts, "stretch", currency)
+        challenge = _tier(metric, opts, "challenge", currency)
         weights = [p for p in pos[3:] if _WEIGHT.match(p)]
         split = _parse_split(opts.get("split"), weights)
         if scope is not None and split.startswith("weights"):
@@ -255,6 +270,7 @@ class TargetResult:
     rows: tuple[PyramidRow, ...] = ()
     rep_shares: tuple[tuple[str, Decimal], ...] = ()
     warnings: tuple[str, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()  # won deals the revenue actuals could not count
 
 
 @dataclass(frozen=True)
@@ -266,6 +282,7 @@ class PlanResult:
     currency: str
     remaining_days: int
     plan: ActivityPlan
+    left_out: tuple[LeftOut, ...] = ()  # won deals the actual could not count, and why
 
 
 def team_for(session: Session, actor: Actor, person: Member | None) -> Team:
@@ -299,13 +316,26 @@ def period_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
 
 
 def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz: str,
-               *, today: date | None = None) -> Decimal:
-    """The actual of `metric` in `period`, read in the view's timezone `tz` up to its `today`."""
+               currency: str | None = None, *, today: date | None = None) -> Decimal:
+    """The actual of `metric` in `period`, read in the view's timezone `tz` up to its `today`;
+    revenue in `currency` (see revenue_for), counts otherwise."""
+    if metric == "revenue":
+        if currency is None:
+            raise ValueError("revenue is counted in one currency; say which")
+        return revenue_for(session, ids, period, tz, currency).total
     if metric == "visits":  # the same count as every breakdown of visits (commands.tally)
         return Decimal(visit_tally(session, ids, period, today).total)
     start_at, end_at = period_bounds(period, tz)
     minor = repo.metric_actual(session, metric, ids, period.start, period.end, start_at, end_at)
     return Decimal(minor) / 100
+
+
+def revenue_for(session: Session, ids: list[int], period: Period, tz: str,
+                currency: str) -> Tally:
+    """Revenue won in a period in one currency: other currencies count only through a rate
+    an admin set, and the deals without one are left out, named."""
+    start_at, end_at = period_bounds(period, tz)
+    return won_revenue(session, ids, start_at, end_at, currency)
 
 
 def _reps(team: Team) -> list[Member]:
@@ -398,11 +428,12 @@ def _as_period(t: Target) -> Period:
 
 
 def _month_shares(session: Session, metric: str, ids: list[int], outer: Period,
-                  tz: str) -> dict[date, Decimal] | None:
+                  tz: str, currency: str | None) -> dict[date, Decimal] | None:
     """Last year's share of each month of `outer`, from its actuals (SQL-aggregated)."""
     months = [m for m in _months(outer)]
     last_year = {same_period_last_year(m).label:
-                 actual_for(session, metric, ids, same_period_last_year(m), tz) for m in months}
+                 actual_for(session, metric, ids, same_period_last_year(m), tz, currency)
+                 for m in months}
     shares = seasonal_shares(months, last_year)
     if shares is None:
         return None
@@ -441,7 +472,8 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
         shares = None
         if seasonal:
             ids = [person.id] if person else [m.id for m in team.members]
-            shares = _month_shares(session, metric, ids, outer_p, team.timezone)
+            shares = _month_shares(session, metric, ids, outer_p, team.timezone,
+                                   outer.currency or ws.default_currency)
         daily = daily_plan(whole, outer_p, fixed, hol, shares)
         explicit = outer_p == period
         value = whole if explicit else planned_between(daily, period.start, period.end)
@@ -462,13 +494,16 @@ def _share_of_team(session: Session, ws: Workspace, team: Team, person: Member, 
                                    team_plan.source.kind, team_plan.source.start)
     if team_target is None:
         return None
-    mine = dict((m.id, s) for m, s in rep_shares(team_target, team)).get(person.id)
+    split = rep_shares(team_target, team)
+    ids = [m.id for m, _ in split]
     team_whole = Decimal(team_target.target_minor) / 100
-    if mine is None or not team_whole:
+    if person.id not in ids or not team_whole or not any(s for _, s in split):
         return None
+    mine = split[ids.index(person.id)][1]
     ratio = mine / team_whole
     daily = {d: v * ratio for d, v in team_plan.daily.items()}
-    value = (team_plan.value * ratio).quantize(CENT)
+    # The reps' parts of any period are one split of the team's, so they add up to it.
+    value = allocate(team_plan.value, [s for _, s in split])[ids.index(person.id)]
     return TargetPlan(value, True, team_plan.currency, team_plan.source, daily,
                       team_plan.seasonal, team_plan.first_set_at)
 
@@ -506,12 +541,18 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     ids = [person.id] if person else [m.id for m in team.members]
     rows = []
     currency = None
+    left_out: tuple[LeftOut, ...] = ()
     for p in _pyramid(period, today):
         found = target_plan(session, ws, team, person, args.metric, p, hol)
         if found is None:
             continue
         currency = currency or found.currency
-        actual = actual_for(session, args.metric, ids, p, tz, today=today)
+        if args.metric == "revenue":
+            revenue = revenue_for(session, ids, p, tz, currency or ws.default_currency)
+            actual = revenue.total
+            left_out = left_out or revenue.left_out  # the longest period holds the others
+        else:
+            actual = actual_for(session, args.metric, ids, p, tz, today=today)
         tracked = tracking(found, p, today, hol, tz)
         rows.append(PyramidRow(p.label, p.kind, found.value, found.implied, scorecard(
             found.value, actual, elapsed_working_days=tracked.progress.elapsed,
@@ -529,7 +570,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
             if p.kind in ("year", "quarter", "month"):
                 warnings += reps_vs_team(session, ws, team, args.metric, p, hol)
     return TargetResult("", name, args.metric, currency or ws.default_currency, tuple(rows),
-                        warnings=tuple(warnings))
+                        warnings=tuple(warnings), left_out=left_out)
 
 
 def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Member | None,
@@ -574,12 +615,12 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     shares: tuple[tuple[str, Decimal], ...] = ()
     if person is None:
         shares = tuple((m.name, s) for m, s in rep_shares(target, team))
-    tiers = "".join(f", {label} {v:,.2f}" for label, v in (("stretch", args.stretch),
-                                                            ("challenge", args.challenge)) if v)
-    unit = f" {currency}" if currency else ""
+    tiers = "".join(f", {label} {format_value(v, args.metric, currency)}"
+                    for label, v in (("stretch", args.stretch), ("challenge", args.challenge))
+                    if v)
     message = (f"Set {name}'s {args.metric} target for {args.period.label}: "
-               f"{args.value:,.2f}{unit}{tiers}." + (" (Period locked: change recorded.)"
-                                                    if lock else ""))
+               f"{format_value(args.value, args.metric, currency)}{tiers}."
+               + (" (Period locked: change recorded.)" if lock else ""))
     return TargetResult(message, name, args.metric, currency, rep_shares=shares,
                         warnings=tuple(warnings))
 
@@ -680,11 +721,15 @@ def reps_vs_team(session: Session, ws: Workspace, team: Team, metric: str, perio
     if not gap:
         return []
     team_value = team_plan.value.quantize(CENT)
-    detail = "; ".join(f"{rep.name} has {v:,.2f} of their own instead of a {s:,.2f} share"
+
+    def fmt(value: Decimal) -> str:
+        return format_value(value, metric, team_plan.currency)
+
+    detail = "; ".join(f"{rep.name} has {fmt(v)} of their own instead of a {fmt(s)} share"
                        for rep, v, s in own if v != s)
     return [f"The reps' {metric} targets for {period.label} add up to "
-            f"{team_value + gap:,.2f}, {abs(gap):,.2f} {'more' if gap > 0 else 'less'} than "
-            f"{team.name}'s {team_value:,.2f} ({detail})."]
+            f"{fmt(team_value + gap)}, {fmt(abs(gap))} {'more' if gap > 0 else 'less'} than "
+            f"{team.name}'s {fmt(team_value)} ({detail})."]
 
 
 def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
@@ -692,6 +737,10 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
     """Say how explicit sub-period targets relate to their enclosing target."""
     # All months set: do they add up? Some set: the others now share what is left.
     out = []
+
+    def fmt(value: Decimal) -> str:
+        return format_value(value, metric, None)
+
     for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
         if outer.period_kind == period.kind or outer.period_kind not in ("year", "quarter"):
             continue
@@ -703,16 +752,16 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
         kind = kids[0].kind
         if all(t is not None for t in explicit):
             if total != whole:
-                out.append(f"The {kind}s of {outer_p.label} add up to {total:,.2f}, "
-                           f"not {whole:,.2f}.")
+                out.append(f"The {kind}s of {outer_p.label} add up to {fmt(total)}, "
+                           f"not {fmt(whole)}.")
         elif any(t is not None for t in explicit):
             rest = [k.label for k, t in zip(kids, explicit, strict=True) if t is None]
             left = whole - total
             if left < 0:
-                out.append(f"The {kind}s set so far add up to {total:,.2f}, more than "
-                           f"{outer_p.label}'s {whole:,.2f}.")
+                out.append(f"The {kind}s set so far add up to {fmt(total)}, more than "
+                           f"{outer_p.label}'s {fmt(whole)}.")
             else:
-                out.append(f"{', '.join(rest)} now share the remaining {left:,.2f} of "
+                out.append(f"{', '.join(rest)} now share the remaining {fmt(left)} of "
                            f"{outer_p.label}.")
     return out
 
@@ -736,7 +785,8 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
                          f"`/target set {who} revenue 300k {period.kind}:{period.label}`.")
     target, _, currency = found
     ids = [person.id] if person else [m.id for m in team.members]
-    actual = actual_for(session, "revenue", ids, period, team.timezone)
+    revenue = revenue_for(session, ids, period, team.timezone, currency or ws.default_currency)
+    actual = revenue.total
     since = now - timedelta(days=TRAILING_DAYS)
     since_day = today - timedelta(days=TRAILING_DAYS)
 
@@ -750,4 +800,5 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
     reps = 1 if person else max(len(_reps(team)), 1)
     plan = derive_activity_plan(target - actual, reps, rates, progress.remaining)
     return PlanResult(person.name if person else team.name, period, target, actual,
-                      currency or ws.default_currency, progress.remaining, plan)
+                      currency or ws.default_currency, progress.remaining, plan,
+                      left_out=revenue.left_out)

@@ -17,6 +17,7 @@ from rapidfuzz import process
 
 from commands.errors import UsageError
 from commands.limits import check_command_text
+from commands.money import looks_like_currency
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
@@ -91,15 +92,25 @@ class Words:
     options: dict[str, str] = field(default_factory=dict)
 
 
-def parse_words(text: str, known_options: Collection[str]) -> Words:
+def parse_words(text: str, known_options: Collection[str],
+                money_options: Collection[str] = ()) -> Words:
     """Split `text` into positional words and the `key:value` options in `known_options`.
+
+    A currency code right after an option in `money_options` belongs to it:
+    `amount:120k EUR` is the option amount `120k EUR`, as if it had been quoted.
 
     A word like `at:10` whose key is not an option and not close to one stays a positional
     word (it is probably part of the notes); one close to an option (`outcom:positive`) is
     refused with a suggestion, because silently losing it would be worse.
     """
     out = Words()
+    last_money: str | None = None
     for word in split_words(html.unescape(text)):
+        if last_money is not None and looks_like_currency(word):
+            out.options[last_money] += f" {word}"
+            last_money = None
+            continue
+        last_money = None
         m = _OPTION.match(word)
         if m and not word.startswith(("http:", "https:", "mailto:")):
             key, value = m.group(1).lower(), m.group(2)
@@ -107,6 +118,8 @@ def parse_words(text: str, known_options: Collection[str]) -> Words:
                 if key in out.options:
                     raise UsageError(f"`{key}:` is given twice; give it once.")
                 out.options[key] = value.strip()
+                if key in money_options and not re.search(r"[A-Za-z]{3}\s*$", value):
+                    last_money = key
                 continue
             guess = closest(key, known_options, cutoff=75)
             if guess:

@@ -573,3 +573,28 @@ class WarningState(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class FxRate(Base):
+    """An exchange rate an admin set: one unit of `currency` is worth `rate` of `quote`.
+
+    Kept with who set it and when, because every converted figure names its rate.
+    """
+
+    __tablename__ = "fx_rate"
+    __table_args__ = (UniqueConstraint("workspace_id", "currency", "quote"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    currency: Mapped[str] = mapped_column(String(3))
+    quote: Mapped[str] = mapped_column(String(3))
+    # The exact decimal as typed ("1.08"): SQLite has no exact decimal column type.
+    rate_text: Mapped[str] = mapped_column(String(40))
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    set_by: Mapped[Member] = relationship()
+
+    @property
+    def rate(self) -> Decimal:
+        return Decimal(self.rate_text)

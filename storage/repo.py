@@ -31,6 +31,7 @@ from storage.models import (
     Customer,
     Deal,
     DealHistory,
+    FxRate,
     Holiday,
     Member,
     PeriodLock,
@@ -910,3 +911,51 @@ def action_items(
 
 def team_settings(session: Session, team_id: int) -> TeamSettings | None:
     return session.get(TeamSettings, team_id)
+
+
+# --- exchange rates -----------------------------------------------------------------------
+
+
+def fx_rates(session: Session, workspace_id: int) -> Sequence[FxRate]:
+    """The exchange rates an admin set for a workspace, by currency."""
+    return session.scalars(
+        select(FxRate).options(selectinload(FxRate.set_by))
+        .where(FxRate.workspace_id == workspace_id)
+        .order_by(FxRate.currency, FxRate.quote)
+    ).all()
+
+
+def find_fx_rate(session: Session, workspace_id: int, currency: str,
+                 quote: str) -> FxRate | None:
+    return session.scalar(
+        select(FxRate).where(FxRate.workspace_id == workspace_id, FxRate.currency == currency,
+                             FxRate.quote == quote)
+    )
+
+
+def won_deals_between(
+    session: Session, member_ids: Sequence[int], start_at: datetime, end_at: datetime
+) -> Sequence[tuple[int, int, str, str, int]]:
+    """(workspace id, number, name, currency, amount in hundredths) of deals won in
+    [start_at, end_at), biggest first."""
+    if not member_ids:
+        return []
+    won = _won_stage_names()
+    rows = session.execute(
+        select(Deal.workspace_id, Deal.number, Deal.name, Deal.currency, Deal.amount_minor)
+        .where(Deal.owner_id.in_(member_ids), Deal.stage.in_(won),
+               Deal.closed_at >= start_at, Deal.closed_at < end_at)
+        .order_by(Deal.amount_minor.desc(), Deal.number)
+    ).all()
+    return [(int(w), int(n), str(nm), str(c), int(a)) for w, n, nm, c, a in rows]
+
+
+def open_deals_of(session: Session, member_ids: Sequence[int]) -> Sequence[Deal]:
+    """Open deals of some members, biggest first."""
+    if not member_ids:
+        return []
+    closed = _closed_stage_names()
+    return session.scalars(
+        select(Deal).where(Deal.owner_id.in_(member_ids), Deal.stage.not_in(closed))
+        .order_by(Deal.amount_minor.desc(), Deal.number)
+    ).all()

@@ -232,7 +232,7 @@ def test_stale_deal_by_days_without_activity_and_stage_limit() -> None:
     found = {w.subject: w for w in stale_deal(frame, TODAY)}
     assert set(found) == {"deal:D-1", "deal:D-3"}
     assert found["deal:D-1"].message == (
-        "D-1 Acme renewal (proposal, 40,000.00 USD), Alice: no activity for 14 days "
+        "D-1 Acme renewal (proposal, 40,000 USD), Alice: no activity for 14 days "
         "(limit 14 in proposal)"
     )
     assert found["deal:D-1"].severity == WARNING and found["deal:D-1"].owner == "member:12"
@@ -254,7 +254,7 @@ def test_close_date_passed_only_before_today() -> None:
     found = {w.subject: w for w in close_date_passed(frame, TODAY)}
     assert set(found) == {"deal:D-1", "deal:D-3"}
     assert found["deal:D-1"].message == (
-        "D-1 Acme renewal (proposal, 40,000.00 USD), Alice: expected to close 2026-12-17, "
+        "D-1 Acme renewal (proposal, 40,000 USD), Alice: expected to close 2026-12-17, "
         "1 day ago, still in proposal"
     )
     assert "`/deal D-1 close:YYYY-MM-DD`" in found["deal:D-1"].fix

@@ -268,9 +268,9 @@ def test_a_reps_own_target_that_breaks_the_teams_sum_is_pointed_out(team: Chat) 
     out = team.say("mia", "/target set team revenue 900k quarter:2026-Q4")
     assert "add up to" not in out
     out = team.say("mia", "/target set @alice revenue 500k quarter:2026-Q4")
-    gap = ("The reps' revenue targets for 2026-Q4 add up to 950,000.00, 50,000.00 more than "
-           "East's 900,000.00 (alice has 500,000.00 of their own instead of a 450,000.00 "
-           "share).")
+    gap = ("The reps' revenue targets for 2026-Q4 add up to 950,000 USD, 50,000 USD more "
+           "than East's 900,000 USD (alice has 500,000 USD of their own instead of a "
+           "450,000 USD share).")
     assert gap in out
     assert gap in team.say("mia", "/target show team quarter:2026-Q4")
     assert gap in team.say("mia", "/target show @alice quarter:2026-Q4")
@@ -280,8 +280,8 @@ def test_a_month_of_a_rep_against_the_teams_quarter(team: Chat) -> None:
     team.say("mia", "/target set team revenue 660k quarter:2026-Q4")
     # December: 23 of the quarter's 66 working days of 660k is 230k, alice's half 115k
     out = team.say("mia", "/target set @alice revenue 100k month:2026-12")
-    assert ("The reps' revenue targets for 2026-12 add up to 215,000.00, 15,000.00 less than "
-            "East's 230,000.00") in out
+    assert ("The reps' revenue targets for 2026-12 add up to 215,000 USD, 15,000 USD less "
+            "than East's 230,000 USD") in out
 
 
 def test_reps_targets_that_add_up_say_nothing(team: Chat) -> None:

@@ -127,15 +127,18 @@ def test_december_daily_split_skips_weekends_and_christmas() -> None:
     assert amounts[date(2026, 12, 1)] == D("4545.45")  # 100000 / 22 = 4545.4545...
     assert amounts[date(2026, 12, 5)] == 0  # Saturday
     assert amounts[date(2026, 12, 25)] == 0  # Christmas
-    assert amounts[date(2026, 12, 31)] == D("4545.55")  # 21 × 4545.45 = 95454.45; the rest
+    # 22 × 4545.45 leaves 10 cents: the last ten working days get one each, no day a blob
+    assert amounts[date(2026, 12, 31)] == D("4545.46")
+    assert set(amounts.values()) == {D("0"), D("4545.45"), D("4545.46")}
 
 
 def test_rounding_remainder_never_lands_on_a_weekend() -> None:
-    # January 2027 ends on a Sunday; the stray cents go to Friday the 29th.
+    # January 2027 ends on a Sunday; the stray cents go to the last working days, a cent each.
     split = split_by_working_days(D("100"), parse_period("2027-01").children())
     amounts = dict((p.start, a) for p, a in split)
     assert amounts[date(2027, 1, 31)] == 0
-    assert amounts[date(2027, 1, 29)] == D("100") - 20 * D("4.76")
+    assert amounts[date(2027, 1, 29)] == D("4.77")
+    assert set(amounts.values()) == {D("0"), D("4.76"), D("4.77")}
     assert sum(amounts.values()) == D("100.00")
 
 

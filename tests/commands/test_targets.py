@@ -65,7 +65,7 @@ def test_rep_target_with_tiers_and_pace(team: Chat, clock: Clock) -> None:
     out = team.say("mia", f"/target set {ALICE} revenue 300k month:2026-11 stretch:360k "
                           "challenge:420k")
     clock.now = NOW
-    assert "300,000.00 USD, stretch 360,000.00, challenge 420,000.00" in out
+    assert "300,000 USD, stretch 360,000 USD, challenge 420,000 USD" in out
     team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
     team.say("alice", "/deal D-1 won")
     out = team.say("alice", "/target show month:2026-11")
@@ -80,13 +80,13 @@ def test_months_that_do_not_add_up_are_pointed_out(team: Chat) -> None:
     team.say("mia", "/target set team revenue 300k month:2026-10")
     team.say("mia", "/target set team revenue 300k month:2026-11")
     out = team.say("mia", "/target set team revenue 200k month:2026-12")
-    assert "months of 2026-Q4 add up to 800,000.00, not 900,000.00" in out
+    assert "months of 2026-Q4 add up to 800,000, not 900,000" in out
 
 
 def test_an_explicit_month_re_spreads_the_rest_of_the_quarter(team: Chat) -> None:
     team.say("mia", "/target set team revenue 900k quarter:2026-Q4")
     out = team.say("mia", "/target set team revenue 400k month:2026-10")
-    assert "2026-11, 2026-12 now share the remaining 500,000.00 of 2026-Q4" in out
+    assert "2026-11, 2026-12 now share the remaining 500,000 of 2026-Q4" in out
     # November has 21 working days and December 23: 500k x 21/44 and 500k x 23/44
     assert "2026-11 (implied): target 238,636.36 USD" in team.say(
         "mia", "/target show team month:2026-11")
