@@ -7,7 +7,7 @@ the frames and dataclasses commands.deviations expects, and runs the rules. Used
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -27,8 +27,8 @@ from commands.deviations import (
     expected_visits_to_date,
 )
 from commands.periods import Period, period_containing, working_day_progress
-from commands.plan import TRAILING_DAYS, ActivityRates, RateStats, choose_rates, win_rate
-from commands.targets import DEFAULT_RATES, actual_for, target_plan
+from commands.plan import TRAILING_DAYS
+from commands.targets import PlanFigures, activity_plan_for, actual_for, target_plan
 from storage import repo
 from storage.models import Member, Team, Workspace
 
@@ -52,12 +52,6 @@ def decided_funnel(fates: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["stage", "reached", "advanced"])
 
 
-def _stats(session: Session, ids: list[int], now: datetime, today: date) -> RateStats:
-    won, lost, amount, opps, visits = repo.rate_counts(
-        session, ids, now - timedelta(days=TRAILING_DAYS), today - timedelta(days=TRAILING_DAYS))
-    return RateStats(won, lost, Decimal(amount) / 100, opps, visits)
-
-
 def _period_name(period: Period) -> str:
     if period.kind == "month":
         return f"{period.start:%B}"
@@ -74,19 +68,25 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
     members = list(team.members)
     reps = [m for m in members if m.role.value == "rep"]
     team_ids = [m.id for m in members]
-    team_stats = _stats(session, team_ids, now, today)
     currency = ws.default_currency
     yesterday = today - timedelta(days=1)
 
-    def progress_for(person: Member | None, rates: ActivityRates) -> Progress | None:
+    def progress_for(person: Member | None, figures: PlanFigures | None,
+                     visits_by_reps: Decimal | None = None) -> Progress | None:
         found = target_plan(session, ws, team, person, "revenue", period, hol)
-        if found is None:
+        if found is None or figures is None:
             return None
         ids = [person.id] if person else team_ids
         closing = sum((d.amount for d in repo.open_closing_between(
             session, ids, period.start, period.end) if d.currency == currency), Decimal(0))
-        stats = _stats(session, ids, now, today)
         visits_target = target_plan(session, ws, team, person, "visits", period, hol)
+        plan = figures.plan
+        rates = plan.rates
+        if visits_target is not None:
+            visits_expected: Decimal | None = (visits_target.expected_share(period, yesterday)
+                                               or Decimal(0)) * visits_target.value
+        else:  # a team without a visits target expects what its reps' plans expect
+            visits_expected = visits_by_reps
         return Progress(
             subject=f"member:{person.id}" if person else f"team:{team.id}",
             who=person.name if person else team.name,
@@ -96,27 +96,30 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             elapsed_working_days=progress_days.elapsed,
             remaining_working_days=progress_days.remaining,
             currency=found.currency or currency,
-            reps=1 if person else max(len(reps), 1),
+            reps=plan.reps,
             cumulative_share=(found.expected_share(period, yesterday) if found.seasonal
                               else None),
             rates=rates,
             visits_logged=int(actual_for(session, "visits", ids, period, team.timezone)),
-            visits_expected=(visits_target.expected_share(period, yesterday) or Decimal(0))
-            * visits_target.value if visits_target is not None else None,
+            visits_expected=visits_expected,
             open_pipeline_in_period=closing,
-            win_rate=win_rate(stats.won_count, stats.lost_count),
+            win=rates.win(),
+            plan=plan if progress_days.remaining > 0 else None,
         )
 
-    team_rates = choose_rates(None, team_stats, DEFAULT_RATES)
-    progress = []
-    team_progress = progress_for(None, team_rates)
-    if team_progress is not None:
-        progress.append(team_progress)
-    for rep in reps:
-        rep_rates = choose_rates(_stats(session, [rep.id], now, today), team_stats, DEFAULT_RATES)
-        found = progress_for(rep, rep_rates)
-        if found is not None:
-            progress.append(found)
+    # One plan per rep, as /plan @rep shows it; the team's is their sum, as /plan team shows.
+    rep_progress = [progress_for(rep, activity_plan_for(session, ws, team, rep, period, now))
+                    for rep in reps]
+    derived = [expected_visits_to_date(p.target, 1, p.rates, progress_days.elapsed,
+                                       progress_days.total)
+               if p is not None and p.visits_expected is None and p.rates is not None
+               else (p.visits_expected if p is not None else None) for p in rep_progress]
+    by_reps = sum((v for v in derived if v is not None), Decimal(0)) if any(
+        v is not None for v in derived) else None
+    team_figures = activity_plan_for(session, ws, team, None, period, now)
+    team_progress = progress_for(None, team_figures, by_reps if reps else None)
+    team_rates = team_figures.plan.rates if team_figures is not None else None
+    progress = [p for p in (team_progress, *rep_progress) if p is not None]
 
     deals = pd.DataFrame(
         [(f"D-{n}", name, owner_id, owner, stage, Decimal(amount) / 100, cur, close, last,
@@ -142,10 +145,9 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
         "trailing_reached": trailing["reached"], "trailing_advanced": trailing["advanced"],
     }, columns=list(FUNNEL_COLUMNS))
     visits_planned = opportunities_planned = None
-    if team_progress is not None and progress_days.total:
+    if team_progress is not None and team_rates is not None and progress_days.total:
         visits_planned = team_progress.visits_expected or expected_visits_to_date(
-            team_progress.target, team_progress.reps, team_rates, progress_days.elapsed,
-            progress_days.total)
+            team_progress.target, 1, team_rates, progress_days.elapsed, progress_days.total)
         opportunities_planned = (
             team_progress.target / team_rates.avg_deal_size / team_rates.win_rate
             * progress_days.elapsed / progress_days.total)

@@ -19,19 +19,20 @@ from sqlalchemy.orm import Session
 from commands.actions import line_of as action_line
 from commands.actors import Actor
 from commands.checks import team_inputs
+from commands.config import rule_config
 from commands.dates import local_today
 from commands.deviations import Deviation, RuleConfig, evaluate_all
 from commands.errors import PermissionDenied
 from commands.periods import Period, period_containing, working_day_progress
 from commands.plan import (
-    TRAILING_DAYS,
     Scorecard,
+    WinRate,
     coverage_healthy,
     cumulative_plan_vs_actual,
     pipeline_coverage,
     scorecard,
-    win_rate,
 )
+from commands.rates import win_rate_for
 from commands.sales import find_team
 from commands.standup import has_blockers
 from commands.targets import actual_for, period_bounds, target_plan
@@ -126,12 +127,13 @@ class DigestResult:
     blockers: tuple[tuple[str, str], ...] = ()  # person, blocker reported on 2+ days
     actions: tuple[tuple[str, str, str, date | None, str], ...] = ()
     # ref, owner, text, due, state (open, done, overdue)
+    win: WinRate | None = None  # the rate coverage is judged by, and why that one
 
 
 def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                  config: RuleConfig | None = None) -> DigestResult:
     """Review the seven days before `now` for one team, against this month's plan."""
-    config = config or RuleConfig()
+    config = config or rule_config(repo.team_settings(session, team.id))
     today = local_today(now, team.timezone)
     period = period_containing("month", today)
     hol = repo.holidays(session, team.id)
@@ -167,9 +169,8 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                if d.currency == currency]
     weighted = sum((d.amount * probability.get(d.stage, Decimal(0)) for d in closing),
                    Decimal(0))
-    won_n, lost_n, _, _, _ = repo.rate_counts(session, ids, now - timedelta(days=TRAILING_DAYS),
-                                              today - timedelta(days=TRAILING_DAYS))
-    rate = win_rate(won_n, lost_n)
+    win = win_rate_for(session, team, None, now)
+    rate = win.rate
     remaining = (team_plan.value - actual) if team_plan is not None else None
     open_closing = sum((d.amount for d in closing), Decimal(0))
     coverage = (pipeline_coverage(open_closing, remaining) if remaining is not None else None)
@@ -241,7 +242,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         cadence_examples=tuple(cadence[:3]), deviations=tuple(deviations), focus=focus,
         cumulative=cumulative, attainment=attainment,
         standup=(answered, prompted) if prompted or answered else None,
-        blockers=blockers, actions=actions,
+        blockers=blockers, actions=actions, win=win,
     )
 
 

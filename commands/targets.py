@@ -23,10 +23,8 @@ from commands.periods import (
     working_day_progress,
 )
 from commands.plan import (
-    TRAILING_DAYS,
     ActivityPlan,
     ActivityRates,
-    RateStats,
     RepShare,
     Scorecard,
     choose_rates,
@@ -36,7 +34,9 @@ from commands.plan import (
     scorecard,
     seasonal_shares,
     split_across_reps,
+    team_activity_plan,
 )
+from commands.rates import default_win_rate, trailing_stats
 from commands.sales import find_team
 from commands.text import Mention, as_mention, choice, parse_words
 from storage import repo
@@ -217,6 +217,7 @@ class PlanResult:
     currency: str
     remaining_days: int
     plan: ActivityPlan
+    reps_without_target: tuple[str, ...] = ()  # a team's reps with no revenue target
 
 
 def team_for(session: Session, actor: Actor, person: Member | None) -> Team:
@@ -507,6 +508,53 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
     return out
 
 
+@dataclass(frozen=True)
+class PlanFigures:
+    """A scope's revenue target for a period, what is won, and the activity plan for the rest."""
+
+    target: Decimal
+    actual: Decimal
+    currency: str | None
+    plan: ActivityPlan
+    remaining_days: int
+    reps_without_target: tuple[str, ...] = ()  # a team's reps left out of its sum
+
+
+def activity_plan_for(session: Session, ws: Workspace, team: Team, person: Member | None,
+                      period: Period, now: datetime) -> PlanFigures | None:
+    """The activity plan of a rep, or of a team as the sum of its reps' plans; None: no target.
+
+    Every reply and warning that speaks of visits or wins needed comes from here, so the
+    reps' plans always add up to their team's. A team without reps is planned as one unit.
+    """
+    hol = repo.holidays(session, team.id)
+    found = target_for(session, ws, team, person, "revenue", period, hol)
+    if found is None:
+        return None
+    target, _, currency = found
+    ids = [person.id] if person else [m.id for m in team.members]
+    actual = actual_for(session, "revenue", ids, period, team.timezone)
+    remaining = working_day_progress(period, local_today(now, team.timezone), hol).remaining
+    default = default_win_rate(session, team)
+    team_stats = trailing_stats(session, [m.id for m in team.members], team, now)
+    if person is not None:
+        rates = choose_rates(trailing_stats(session, [person.id], team, now), team_stats,
+                             DEFAULT_RATES, who=person.name, default_win_rate=default)
+        return PlanFigures(target, actual, currency,
+                           derive_activity_plan(target - actual, 1, rates, remaining), remaining)
+    team_rates = choose_rates(None, team_stats, DEFAULT_RATES, default_win_rate=default)
+    members, missing = [], []
+    for rep in _reps(team):
+        mine = activity_plan_for(session, ws, team, rep, period, now)
+        if mine is None:
+            missing.append(rep.name)
+        else:
+            members.append((rep.name, mine.plan))
+    plan = (team_activity_plan(members, team_rates, remaining) if members
+            else derive_activity_plan(target - actual, 1, team_rates, remaining))
+    return PlanFigures(target, actual, currency, plan, remaining, tuple(missing))
+
+
 def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -> PlanResult:
     """Work back from the revenue still to win to the visits needed per working day."""
     ws = actor.workspace
@@ -514,29 +562,13 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
     if person is None and actor.member.role.value == "rep":
         person = actor.member
     team = team_for(session, actor, person)
-    today = local_today(now, team.timezone)
-    period = args.period or period_containing("month", today)
-    hol = repo.holidays(session, team.id)
-    found = target_for(session, ws, team, person, "revenue", period, hol)
-    if found is None:
+    period = args.period or period_containing("month", local_today(now, team.timezone))
+    figures = activity_plan_for(session, ws, team, person, period, now)
+    if figures is None:
         who = f"@{person.name}" if person else "team"
         raise UsageError(f"No revenue target covers {period.label} for "
                          f"{person.name if person else team.name}. Set one with "
                          f"`/target set {who} revenue 300k {period.kind}:{period.label}`.")
-    target, _, currency = found
-    ids = [person.id] if person else [m.id for m in team.members]
-    actual = actual_for(session, "revenue", ids, period, team.timezone)
-    since = now - timedelta(days=TRAILING_DAYS)
-    since_day = today - timedelta(days=TRAILING_DAYS)
-
-    def stats(member_ids: list[int]) -> RateStats:
-        won, lost, amount, opps, visits = repo.rate_counts(session, member_ids, since, since_day)
-        return RateStats(won, lost, Decimal(amount) / 100, opps, visits)
-
-    rates = choose_rates(stats([person.id]) if person else None,
-                         stats([m.id for m in team.members]), DEFAULT_RATES)
-    progress = working_day_progress(period, today, hol)
-    reps = 1 if person else max(len(_reps(team)), 1)
-    plan = derive_activity_plan(target - actual, reps, rates, progress.remaining)
-    return PlanResult(person.name if person else team.name, period, target, actual,
-                      currency or ws.default_currency, progress.remaining, plan)
+    return PlanResult(person.name if person else team.name, period, figures.target,
+                      figures.actual, figures.currency or ws.default_currency,
+                      figures.remaining_days, figures.plan, figures.reps_without_target)
