@@ -108,15 +108,20 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
         )
 
     # One plan per rep, as /plan @rep shows it; the team's is their sum, as /plan team shows.
-    rep_progress = [progress_for(rep, activity_plan_for(session, ws, team, rep, period, now))
-                    for rep in reps]
-    derived = [expected_visits_to_date(p.target, 1, p.rates, progress_days.elapsed,
+    rep_figures = {rep.id: activity_plan_for(session, ws, team, rep, period, now)
+                   for rep in reps}
+    rep_progress = [progress_for(rep, rep_figures[rep.id]) for rep in reps]
+
+    def visits_expected_by_now(p: Progress) -> Decimal | None:
+        if p.visits_expected is not None or p.rates is None:
+            return p.visits_expected
+        return expected_visits_to_date(p.target, 1, p.rates, progress_days.elapsed,
                                        progress_days.total)
-               if p is not None and p.visits_expected is None and p.rates is not None
-               else (p.visits_expected if p is not None else None) for p in rep_progress]
-    by_reps = sum((v for v in derived if v is not None), Decimal(0)) if any(
-        v is not None for v in derived) else None
-    team_figures = activity_plan_for(session, ws, team, None, period, now)
+
+    expected = [v for p in rep_progress if p is not None
+                and (v := visits_expected_by_now(p)) is not None]
+    by_reps = sum(expected, Decimal(0)) if expected else None
+    team_figures = activity_plan_for(session, ws, team, None, period, now, rep_figures)
     team_progress = progress_for(None, team_figures, by_reps if reps else None)
     team_rates = team_figures.plan.rates if team_figures is not None else None
     progress = [p for p in (team_progress, *rep_progress) if p is not None]

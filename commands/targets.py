@@ -521,11 +521,14 @@ class PlanFigures:
 
 
 def activity_plan_for(session: Session, ws: Workspace, team: Team, person: Member | None,
-                      period: Period, now: datetime) -> PlanFigures | None:
+                      period: Period, now: datetime,
+                      rep_figures: dict[int, PlanFigures | None] | None = None,
+                      ) -> PlanFigures | None:
     """The activity plan of a rep, or of a team as the sum of its reps' plans; None: no target.
 
     Every reply and warning that speaks of visits or wins needed comes from here, so the
     reps' plans always add up to their team's. A team without reps is planned as one unit.
+    `rep_figures` (member id → this function's answer for them) saves working them out again.
     """
     hol = repo.holidays(session, team.id)
     found = target_for(session, ws, team, person, "revenue", period, hol)
@@ -545,7 +548,8 @@ def activity_plan_for(session: Session, ws: Workspace, team: Team, person: Membe
     team_rates = choose_rates(None, team_stats, DEFAULT_RATES, default_win_rate=default)
     members, missing = [], []
     for rep in _reps(team):
-        mine = activity_plan_for(session, ws, team, rep, period, now)
+        mine = (rep_figures[rep.id] if rep_figures is not None and rep.id in rep_figures
+                else activity_plan_for(session, ws, team, rep, period, now))
         if mine is None:
             missing.append(rep.name)
         else:
