@@ -608,7 +608,9 @@ def team_activity_plan(
         wins_needed=sum(p.wins_needed for p in plans),
         opportunities_needed=sum(p.opportunities_needed for p in plans),
         visits_needed=visits,
-        visits_per_day=_per_day(visits, remaining_working_days),
+        # the reps' own visits a day added up, as each rep's /plan shows them
+        visits_per_day=(sum((p.visits_per_day or ZERO for p in plans), ZERO)
+                        if remaining_working_days > 0 else None),
         coverage_needed=pipeline / revenue if revenue > 0 else ONE / rates.win_rate,
         pipeline_needed=pipeline,
         rates=rates,

@@ -151,12 +151,15 @@ def test_the_warnings_per_rep_figure_is_the_teams_divided_by_its_reps(team: Chat
     per_rep = behind.figure("visits_per_rep_per_day")
     assert isinstance(team_per_day, Decimal) and isinstance(per_rep, Decimal)
     assert per_rep == team_per_day / 3
-    # the team's visits a day are /plan team's: 240 visits over the 6 working days left
-    assert team_per_day == Decimal("40.00")
-    assert f"{team_per_day:.2f} visits per working day" in _one_line(
-        team.say("mia", "/plan team"))
+    # the team's visits a day are /plan team's, the reps' own (80 over the 6 working days
+    # left, 13.34 each) added up
+    reps = [re.search(r"→ ([\d.]+) visits per working day", team.say("mia", f"/plan {who}"))
+            for who in (ALICE, BOB, CAROL)]
+    assert [r.group(1) for r in reps if r] == ["13.34"] * 3
+    assert team_per_day == Decimal("40.02")
+    assert "40.02 visits per working day" in _one_line(team.say("mia", "/plan team"))
     shown = (per_rep * 10).to_integral_value(ROUND_CEILING) / 10
-    assert f"40 visits a day ({shown} per rep on average, 3 reps)" in behind.message
+    assert f"40.1 visits a day ({shown} per rep on average, 3 reps)" in behind.message
 
 
 def test_the_home_tab_plan_is_the_plan(team: Chat) -> None:
