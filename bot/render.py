@@ -414,6 +414,9 @@ def render_plan(r: PlanResult) -> Reply:
         f"(coverage {p.coverage_needed:.1f}×)",
         f"_{escape(rates_note(rates))}_",
     ]
+    if r.reps_without_target:
+        lines.append(f"No rep has a revenue target for {r.period.label} "
+                     f"({escape(', '.join(r.reps_without_target))}): planned as one unit.")
     return text_reply("\n".join(lines))
 
 

@@ -28,7 +28,7 @@ from commands.deviations import (
 )
 from commands.periods import Period, period_containing, working_day_progress
 from commands.plan import TRAILING_DAYS
-from commands.targets import PlanFigures, activity_plan_for, actual_for, target_plan
+from commands.targets import PlanFigures, actual_for, target_plan, team_activity_plans
 from storage import repo
 from storage.models import Member, Team, Workspace
 
@@ -108,8 +108,7 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
         )
 
     # One plan per rep, as /plan @rep shows it; the team's is their sum, as /plan team shows.
-    rep_figures = {rep.id: activity_plan_for(session, ws, team, rep, period, now)
-                   for rep in reps}
+    team_figures, rep_figures = team_activity_plans(session, ws, team, period, now)
     rep_progress = [progress_for(rep, rep_figures[rep.id]) for rep in reps]
 
     def visits_expected_by_now(p: Progress) -> Decimal | None:
@@ -121,7 +120,6 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
     expected = [v for p in rep_progress if p is not None
                 and (v := visits_expected_by_now(p)) is not None]
     by_reps = sum(expected, Decimal(0)) if expected else None
-    team_figures = activity_plan_for(session, ws, team, None, period, now, rep_figures)
     team_progress = progress_for(None, team_figures, by_reps if reps else None)
     team_rates = team_figures.plan.rates if team_figures is not None else None
     progress = [p for p in (team_progress, *rep_progress) if p is not None]

@@ -521,42 +521,71 @@ class PlanFigures:
 
 
 def activity_plan_for(session: Session, ws: Workspace, team: Team, person: Member | None,
-                      period: Period, now: datetime,
-                      rep_figures: dict[int, PlanFigures | None] | None = None,
-                      ) -> PlanFigures | None:
+                      period: Period, now: datetime) -> PlanFigures | None:
     """The activity plan of a rep, or of a team as the sum of its reps' plans; None: no target.
 
     Every reply and warning that speaks of visits or wins needed comes from here, so the
     reps' plans always add up to their team's. A team without reps is planned as one unit.
-    `rep_figures` (member id → this function's answer for them) saves working them out again.
     """
-    hol = repo.holidays(session, team.id)
-    found = target_for(session, ws, team, person, "revenue", period, hol)
-    if found is None:
-        return None
-    target, _, currency = found
-    ids = [person.id] if person else [m.id for m in team.members]
-    actual = actual_for(session, "revenue", ids, period, team.timezone)
-    remaining = working_day_progress(period, local_today(now, team.timezone), hol).remaining
-    default = default_win_rate(session, team)
-    team_stats = trailing_stats(session, [m.id for m in team.members], team, now)
-    if person is not None:
-        rates = choose_rates(trailing_stats(session, [person.id], team, now), team_stats,
-                             DEFAULT_RATES, who=person.name, default_win_rate=default)
+    if person is None:
+        return team_activity_plans(session, ws, team, period, now)[0]
+    return _ActivityPlanner(session, ws, team, period, now).plan(person)
+
+
+def team_activity_plans(session: Session, ws: Workspace, team: Team, period: Period,
+                        now: datetime) -> tuple[PlanFigures | None, dict[int, PlanFigures | None]]:
+    """A team's plan and each of its reps' (member id → plan; None: no target), together."""
+    planner = _ActivityPlanner(session, ws, team, period, now)
+    reps = {rep.id: planner.plan(rep) for rep in _reps(team)}
+    return planner.team_plan(reps), reps
+
+
+class _ActivityPlanner:
+    """What every plan of one team and period shares: holidays, the team's history, defaults."""
+
+    def __init__(self, session: Session, ws: Workspace, team: Team, period: Period,
+                 now: datetime) -> None:
+        self.session, self.ws, self.team, self.period, self.now = session, ws, team, period, now
+        self.hol = repo.holidays(session, team.id)
+        self.remaining = working_day_progress(period, local_today(now, team.timezone),
+                                              self.hol).remaining
+        self.default = default_win_rate(session, team)
+        self.team_stats = trailing_stats(session, [m.id for m in team.members], team, now)
+
+    def _target(self, person: Member | None) -> tuple[Decimal, Decimal, str | None] | None:
+        found = target_for(self.session, self.ws, self.team, person, "revenue", self.period,
+                           self.hol)
+        if found is None:
+            return None
+        ids = [person.id] if person else [m.id for m in self.team.members]
+        return found[0], actual_for(self.session, "revenue", ids, self.period,
+                                    self.team.timezone), found[2]
+
+    def plan(self, person: Member) -> PlanFigures | None:
+        found = self._target(person)
+        if found is None:
+            return None
+        target, actual, currency = found
+        rates = choose_rates(trailing_stats(self.session, [person.id], self.team, self.now),
+                             self.team_stats, DEFAULT_RATES, who=person.name,
+                             default_win_rate=self.default)
         return PlanFigures(target, actual, currency,
-                           derive_activity_plan(target - actual, 1, rates, remaining), remaining)
-    team_rates = choose_rates(None, team_stats, DEFAULT_RATES, default_win_rate=default)
-    members, missing = [], []
-    for rep in _reps(team):
-        mine = (rep_figures[rep.id] if rep_figures is not None and rep.id in rep_figures
-                else activity_plan_for(session, ws, team, rep, period, now))
-        if mine is None:
-            missing.append(rep.name)
-        else:
-            members.append((rep.name, mine.plan))
-    plan = (team_activity_plan(members, team_rates, remaining) if members
-            else derive_activity_plan(target - actual, 1, team_rates, remaining))
-    return PlanFigures(target, actual, currency, plan, remaining, tuple(missing))
+                           derive_activity_plan(target - actual, 1, rates, self.remaining),
+                           self.remaining)
+
+    def team_plan(self, reps: dict[int, PlanFigures | None]) -> PlanFigures | None:
+        found = self._target(None)
+        if found is None:
+            return None
+        target, actual, currency = found
+        team_rates = choose_rates(None, self.team_stats, DEFAULT_RATES,
+                                  default_win_rate=self.default)
+        members = [(rep.name, mine.plan) for rep in _reps(self.team)
+                   if (mine := reps.get(rep.id)) is not None]
+        missing = tuple(rep.name for rep in _reps(self.team) if reps.get(rep.id) is None)
+        plan = (team_activity_plan(members, team_rates, self.remaining) if members
+                else derive_activity_plan(target - actual, 1, team_rates, self.remaining))
+        return PlanFigures(target, actual, currency, plan, self.remaining, missing)
 
 
 def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -> PlanResult:
