@@ -108,7 +108,8 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
         )
 
     # One plan per rep, as /plan @rep shows it; the team's is their sum, as /plan team shows.
-    team_figures, rep_figures = team_activity_plans(session, ws, team, period, now)
+    team_figures, rep_figures = team_activity_plans(session, ws, team, period, now,
+                                                    config.default_win_rate)
     rep_progress = [progress_for(rep, rep_figures[rep.id]) for rep in reps]
 
     def visits_expected_by_now(p: Progress) -> Decimal | None:

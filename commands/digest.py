@@ -169,7 +169,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                if d.currency == currency]
     weighted = sum((d.amount * probability.get(d.stage, Decimal(0)) for d in closing),
                    Decimal(0))
-    win = win_rate_for(session, team, None, now)
+    win = win_rate_for(session, team, None, now, config.default_win_rate)
     rate = win.rate
     remaining = (team_plan.value - actual) if team_plan is not None else None
     open_closing = sum((d.amount for d in closing), Decimal(0))

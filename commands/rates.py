@@ -34,10 +34,14 @@ def default_win_rate(session: Session, team: Team) -> Decimal:
     return rule_config(repo.team_settings(session, team.id)).default_win_rate
 
 
-def win_rate_for(session: Session, team: Team, person: Member | None,
-                 now: datetime) -> WinRate:
-    """The win rate for a person's figures (their own first), or for the team's."""
+def win_rate_for(session: Session, team: Team, person: Member | None, now: datetime,
+                 default: Decimal | None = None) -> WinRate:
+    """The win rate for a person's figures (their own first), or for the team's.
+
+    `default` is the team's configured default when the caller has already read it.
+    """
     team_stats = trailing_stats(session, [m.id for m in team.members], team, now)
     own = trailing_stats(session, [person.id], team, now) if person is not None else None
-    return pick_win_rate(own, team_stats, default_win_rate(session, team),
+    return pick_win_rate(own, team_stats,
+                         default if default is not None else default_win_rate(session, team),
                          who=person.name if person is not None else "")

@@ -532,10 +532,15 @@ def activity_plan_for(session: Session, ws: Workspace, team: Team, person: Membe
     return _ActivityPlanner(session, ws, team, period, now).plan(person)
 
 
-def team_activity_plans(session: Session, ws: Workspace, team: Team, period: Period,
-                        now: datetime) -> tuple[PlanFigures | None, dict[int, PlanFigures | None]]:
-    """A team's plan and each of its reps' (member id → plan; None: no target), together."""
-    planner = _ActivityPlanner(session, ws, team, period, now)
+def team_activity_plans(
+    session: Session, ws: Workspace, team: Team, period: Period, now: datetime,
+    default_win_rate: Decimal | None = None,
+) -> tuple[PlanFigures | None, dict[int, PlanFigures | None]]:
+    """A team's plan and each of its reps' (member id → plan; None: no target), together.
+
+    `default_win_rate` is the team's configured one when the caller has already read it.
+    """
+    planner = _ActivityPlanner(session, ws, team, period, now, default_win_rate)
     reps = {rep.id: planner.plan(rep) for rep in _reps(team)}
     return planner.team_plan(reps), reps
 
@@ -544,12 +549,12 @@ class _ActivityPlanner:
     """What every plan of one team and period shares: holidays, the team's history, defaults."""
 
     def __init__(self, session: Session, ws: Workspace, team: Team, period: Period,
-                 now: datetime) -> None:
+                 now: datetime, default: Decimal | None = None) -> None:
         self.session, self.ws, self.team, self.period, self.now = session, ws, team, period, now
         self.hol = repo.holidays(session, team.id)
         self.remaining = working_day_progress(period, local_today(now, team.timezone),
                                               self.hol).remaining
-        self.default = default_win_rate(session, team)
+        self.default = default if default is not None else default_win_rate(session, team)
         self.team_stats = trailing_stats(session, [m.id for m in team.members], team, now)
 
     def _target(self, person: Member | None) -> tuple[Decimal, Decimal, str | None] | None:
