@@ -28,7 +28,7 @@ from commands.fx import Counted, LeftOut, describe_counted, describe_left_out
 from commands.help import usage
 from commands.money import format_money
 from commands.pipeline import PipelineResult
-from commands.plan import Scorecard
+from commands.plan import ActivityPlan, ActivityRates, Scorecard
 from commands.report import LeaderboardResult, ReportResult
 from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
 from commands.sales_export import ExportResult
@@ -368,13 +368,37 @@ def render_target(r: TargetResult) -> Reply:
     return text_reply("\n".join(lines))
 
 
+def rates_note(rates: ActivityRates) -> str:
+    """Which win rate a plan used and why, and where its other rates came from."""
+    history = {"rep": "their own history", "team": "the team's history",
+               "default": "the configured defaults"}
+    others = history[rates.source]
+    if rates.visit_source is not None:
+        others = (f"average deal from {others}, opportunities per visit from "
+                  f"{history[rates.visit_source]} (no visits logged)")
+    else:
+        others = f"average deal and opportunities per visit from {others}"
+    return f"Win rate: {rates.win().describe()}; {others}."
+
+
+def _plan_counts(p: ActivityPlan, cur: str) -> str:
+    per_day = "–" if p.visits_per_day is None else f"{p.visits_per_day:.2f}"
+    return (f"{_count(p.wins_needed, 'win')}, {_count(p.opportunities_needed, 'opportunity')},"
+            f" {_count(p.visits_needed, 'visit')} ({per_day} a working day), pipeline "
+            f"{format_money(p.pipeline_needed, cur)}")
+
+
+def _count(n: int, word: str) -> str:
+    plural = "opportunities" if word == "opportunity" else f"{word}s"
+    return f"{n} {word if n == 1 else plural}"
+
+
 def render_plan(r: PlanResult) -> Reply:
     p = r.plan
     rates = p.rates
-    source = {"rep": "this rep's last 180 days", "team": "the team's last 180 days",
-              "default": "configured defaults (not enough closed deals yet)"}[rates.source]
     avg_deal = rates.avg_deal_size.quantize(Decimal("0.01"))
-    per_day = "–" if p.visits_per_rep_per_day is None else f"{p.visits_per_rep_per_day:.2f}"
+    per_day = "–" if p.visits_per_day is None else f"{p.visits_per_day:.2f}"
+    to_go = max(r.target - r.actual, Decimal(0))
     if r.actual >= r.target:
         return text_reply(
             f"*Activity plan for {escape(r.scope_name)}, {r.period.label}*\n:tada: Target "
@@ -385,24 +409,50 @@ def render_plan(r: PlanResult) -> Reply:
         f"*Activity plan for {escape(r.scope_name)}, {r.period.label}*",
         f"Target {format_money(r.target, r.currency)} · won so far "
         f"{format_money(r.actual, r.currency)} · to go "
-        f"{format_money(p.remaining_revenue, r.currency)} in "
-        f"{plural(r.remaining_days, 'working day')}",
+        f"{format_money(to_go, r.currency)} in {plural(r.remaining_days, 'working day')}",
+    ]
+    if p.members:
+        # a team's plan is its reps' plans added up: each line below is that rep's /plan
+        lines += [
+            f"→ *{p.wins_needed}* {noun(p.wins_needed, 'win')} · "
+            f"*{p.opportunities_needed}* "
+            f"{noun(p.opportunities_needed, 'opportunity', 'opportunities')} · "
+            f"*{p.visits_needed}* {noun(p.visits_needed, 'visit')}, "
+            f"*{per_day}* visits per working day: the sum of {p.reps} reps' own plans "
+            f"(`/plan @rep`), each at their own rates",
+            *(f"• {escape(name)}: {_plan_counts(mine, r.currency)} · "
+              f"{escape(mine.rates.win().describe())}" for name, mine in p.members),
+        ]
+        if r.reps_without_target:
+            lines.append(f"Not in the sum (no revenue target for {r.period.label}): "
+                         f"{escape(', '.join(r.reps_without_target))}.")
+        if p.remaining_revenue != to_go:
+            lines.append(
+                f"The reps' own targets leave {format_money(p.remaining_revenue, r.currency)} "
+                f"to go in all, against the team's {format_money(to_go, r.currency)}.")
+        lines.append(f"Pipeline needed: {format_money(p.pipeline_needed, r.currency)}, the "
+                     f"reps' own pipelines added up (coverage {p.coverage_needed:.1f}×)")
+        lines.append(f"_The team's coverage (`/pipeline team`, the digest, the team's warnings) "
+                     f"is judged at {escape(rates.win().describe())}._")
+        lines += _currency_notes((), r.left_out, r.currency)
+        return text_reply("\n".join(lines))
+    lines += [
         f"→ *{p.wins_needed}* {noun(p.wins_needed, 'win')} "
-        f"(avg deal {format_money(avg_deal, r.currency)})"
-        + (f", {p.wins_per_rep} per rep" if p.reps > 1 else ""),
+        f"(avg deal {format_money(avg_deal, r.currency)})",
         f"→ *{p.opportunities_needed}* "
         f"{noun(p.opportunities_needed, 'opportunity', 'opportunities')} "
-        f"(win rate {_pct(rates.win_rate)})"
-        + (f", {p.opportunities_per_rep} per rep" if p.reps > 1 else ""),
+        f"(win rate {_pct(rates.win_rate)})",
         f"→ *{p.visits_needed}* {noun(p.visits_needed, 'visit')} "
-        f"({rates.opportunities_per_visit:.2f} opportunities per "
-        f"visit)" + (f", {p.visits_per_rep} per rep" if p.reps > 1 else ""),
-        f"→ *{per_day}* visits per working day{' per rep' if p.reps > 1 else ''}",
+        f"({rates.opportunities_per_visit:.2f} opportunities per visit)",
+        f"→ *{per_day}* visits per working day",
         f"Pipeline needed: {format_money(p.pipeline_needed, r.currency)} "
         f"(coverage {p.coverage_needed:.1f}×)",
-        f"_Rates from {source}._",
+        f"_{escape(rates_note(rates))}_",
     ]
     lines += _currency_notes((), r.left_out, r.currency)
+    if r.reps_without_target:
+        lines.append(f"No rep has a revenue target for {r.period.label} "
+                     f"({escape(', '.join(r.reps_without_target))}): planned as one unit.")
     return text_reply("\n".join(lines))
 
 
@@ -426,10 +476,12 @@ def render_pipeline(r: PipelineResult) -> Reply:
     else:
         cov = "–" if r.coverage is None else f"{r.coverage:.2f}×"
         need = (1 / r.win_rate).quantize(Decimal("0.1"))
-        verdict = ":white_check_mark: healthy" if r.healthy else \
+        verdict = f":white_check_mark: healthy (needs {need}×)" if r.healthy else \
             f":warning: below the {need}× a {_pct(r.win_rate)} win rate needs"
         lines.append(f"Remaining target {format_money(r.remaining_target, cur)} · coverage "
                      f"{cov} {verdict}")
+        if r.win is not None:
+            lines.append(f"_Win rate: {escape(r.win.describe())}._")
     lines += _currency_notes(r.converted, r.left_out, cur)
     return text_reply("\n".join(lines))
 
@@ -535,8 +587,11 @@ def digest_sections(r: DigestResult) -> list[str]:
             f"{format_money(line.score.target, cur)}, {_pace_text(line.score)}"
             for line in r.reps))
     cov = "–" if r.coverage is None else f"{r.coverage:.2f}×"
-    need = "" if not r.win_rate else f" (needs {1 / r.win_rate:.1f}× at a {_pct(r.win_rate)} " \
-        "win rate)"
+    if r.win is not None:
+        need = f" (needs {1 / r.win.rate:.1f}× at {escape(r.win.describe())})"
+    else:
+        need = "" if not r.win_rate else f" (needs {1 / r.win_rate:.1f}× at a " \
+            f"{_pct(r.win_rate)} win rate)"
     verdict = ":white_check_mark:" if r.coverage_healthy else ":warning:"
     out.append(f"*Forecast*: {format_money(r.weighted_forecast, cur)} weighted (won + open "
                f"deals closing in {r.period.label} × stage probability) · coverage {cov}{need} "

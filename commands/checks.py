@@ -7,7 +7,7 @@ the frames and dataclasses commands.deviations expects, and runs the rules. Used
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -28,8 +28,8 @@ from commands.deviations import (
 )
 from commands.fx import deals_tally
 from commands.periods import Period, period_containing, working_day_progress
-from commands.plan import TRAILING_DAYS, ActivityRates, RateStats, choose_rates, win_rate
-from commands.targets import DEFAULT_RATES, actual_for, target_plan, tracking
+from commands.plan import TRAILING_DAYS
+from commands.targets import PlanFigures, actual_for, target_plan, team_activity_plans, tracking
 from storage import repo
 from storage.models import Member, Team, Workspace
 
@@ -53,12 +53,6 @@ def decided_funnel(fates: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["stage", "reached", "advanced"])
 
 
-def _stats(session: Session, ids: list[int], now: datetime, today: date) -> RateStats:
-    won, lost, amount, opps, visits = repo.rate_counts(
-        session, ids, now - timedelta(days=TRAILING_DAYS), today - timedelta(days=TRAILING_DAYS))
-    return RateStats(won, lost, Decimal(amount) / 100, opps, visits)
-
-
 def _period_name(period: Period) -> str:
     if period.kind == "month":
         return f"{period.start:%B}"
@@ -75,21 +69,27 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
     members = list(team.members)
     reps = [m for m in members if m.role.value == "rep"]
     team_ids = [m.id for m in members]
-    team_stats = _stats(session, team_ids, now, today)
     currency = ws.default_currency
     yesterday = today - timedelta(days=1)
 
-    def progress_for(person: Member | None, rates: ActivityRates) -> Progress | None:
+    def progress_for(person: Member | None, figures: PlanFigures | None,
+                     visits_by_reps: Decimal | None = None) -> Progress | None:
         found = target_plan(session, ws, team, person, "revenue", period, hol)
-        if found is None:
+        if found is None or figures is None:
             return None
         ids = [person.id] if person else team_ids
         in_currency = found.currency or currency
         closing = deals_tally(session, repo.open_closing_between(
             session, ids, period.start, period.end), in_currency, ws).total
-        stats = _stats(session, ids, now, today)
         visits_target = target_plan(session, ws, team, person, "visits", period, hol)
         tracked = tracking(found, period, today, hol, team.timezone)
+        plan = figures.plan
+        rates = plan.rates
+        if visits_target is not None:
+            visits_expected: Decimal | None = (visits_target.expected_share(period, yesterday)
+                                               or Decimal(0)) * visits_target.value
+        else:  # a team without a visits target expects what its reps' plans expect
+            visits_expected = visits_by_reps
         return Progress(
             subject=f"member:{person.id}" if person else f"team:{team.id}",
             who=person.name if person else team.name,
@@ -99,28 +99,35 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             elapsed_working_days=tracked.progress.elapsed,
             remaining_working_days=tracked.progress.remaining,
             currency=in_currency,
-            reps=1 if person else max(len(reps), 1),
+            reps=plan.reps,
             cumulative_share=tracked.cumulative_share,
             tracked_since=tracked.since if tracked.late_start else None,
             rates=rates,
             visits_logged=int(actual_for(session, "visits", ids, period, team.timezone,
                                          today=today)),
-            visits_expected=(visits_target.expected_share(period, yesterday) or Decimal(0))
-            * visits_target.value if visits_target is not None else None,
+            visits_expected=visits_expected,
             open_pipeline_in_period=closing,
-            win_rate=win_rate(stats.won_count, stats.lost_count),
+            win=rates.win(),
+            plan=plan if progress_days.remaining > 0 else None,
         )
 
-    team_rates = choose_rates(None, team_stats, DEFAULT_RATES)
-    progress = []
-    team_progress = progress_for(None, team_rates)
-    if team_progress is not None:
-        progress.append(team_progress)
-    for rep in reps:
-        rep_rates = choose_rates(_stats(session, [rep.id], now, today), team_stats, DEFAULT_RATES)
-        found = progress_for(rep, rep_rates)
-        if found is not None:
-            progress.append(found)
+    # One plan per rep, as /plan @rep shows it; the team's is their sum, as /plan team shows.
+    team_figures, rep_figures = team_activity_plans(session, ws, team, period, now,
+                                                    config.default_win_rate)
+    rep_progress = [progress_for(rep, rep_figures[rep.id]) for rep in reps]
+
+    def visits_expected_by_now(p: Progress) -> Decimal | None:
+        if p.visits_expected is not None or p.rates is None:
+            return p.visits_expected
+        return expected_visits_to_date(p.target, 1, p.rates, progress_days.elapsed,
+                                       progress_days.total)
+
+    expected = [v for p in rep_progress if p is not None
+                and (v := visits_expected_by_now(p)) is not None]
+    by_reps = sum(expected, Decimal(0)) if expected else None
+    team_progress = progress_for(None, team_figures, by_reps if reps else None)
+    team_rates = team_figures.plan.rates if team_figures is not None else None
+    progress = [p for p in (team_progress, *rep_progress) if p is not None]
 
     deals = pd.DataFrame(
         [(f"D-{n}", name, owner_id, owner, stage, Decimal(amount) / 100, cur, close, last,
@@ -146,10 +153,9 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
         "trailing_reached": trailing["reached"], "trailing_advanced": trailing["advanced"],
     }, columns=list(FUNNEL_COLUMNS))
     visits_planned = opportunities_planned = None
-    if team_progress is not None and progress_days.total:
+    if team_progress is not None and team_rates is not None and progress_days.total:
         visits_planned = team_progress.visits_expected or expected_visits_to_date(
-            team_progress.target, team_progress.reps, team_rates, progress_days.elapsed,
-            progress_days.total)
+            team_progress.target, 1, team_rates, progress_days.elapsed, progress_days.total)
         opportunities_planned = (
             team_progress.target / team_rates.avg_deal_size / team_rates.win_rate
             * progress_days.elapsed / progress_days.total)

@@ -27,6 +27,7 @@ from commands.plan import (
     BEHIND_THRESHOLD,
     ActivityPlan,
     ActivityRates,
+    WinRate,
     coverage_healthy,
     derive_activity_plan,
     pipeline_coverage,
@@ -323,6 +324,10 @@ class Progress:
     win_rate: Decimal | None = None  # trailing, by count; None when nothing closed
     tracked_since: date | None = None  # the target was set after the period began: judged
     # from this day, and the working days above count from it
+    # the rate coverage is judged by (from plan.pick_win_rate, with its reason); wins over
+    # win_rate and the configured default when given
+    win: WinRate | None = None
+    plan: ActivityPlan | None = None  # the plan for what is left, as /plan derives it
 
     def __post_init__(self) -> None:
         if self.elapsed_working_days < 0 or self.remaining_working_days < 0:
@@ -405,11 +410,9 @@ def behind_pace(
             fix = (f"Close {_amount(p, required)} per working day for the "
                    f"{_days(p.remaining_working_days)} left")
             if plan is not None and visits is not None:
-                each = plan.visits_per_rep_per_day
-                per_rep = f" ({_tenth_up(each)} per rep)" if p.reps > 1 and each else ""
+                per_rep = _per_rep(plan)
                 message += f", {_visits(visits)} a day{per_rep}"
-                fix += (f": about {_visits(visits)} a day{per_rep} at "
-                        f"{_rate_source(p)} rates")
+                fix += f": about {_visits(visits)} a day{per_rep} at {_rate_source(p)}"
             fix += "; review the deals closing this period first."
         out.append(Deviation(
             rule="behind_pace",
@@ -426,6 +429,7 @@ def behind_pace(
                 ("pace", card.pace),
                 ("required_per_working_day", required),
                 ("visits_per_day", visits),
+                ("visits_per_rep_per_day", plan.visits_per_rep_per_day if plan else None),
                 ("projected", card.projected),
                 ("remaining_working_days", p.remaining_working_days),
             ),
@@ -473,8 +477,8 @@ def activity_shortfall(
         if plan is not None and plan.visits_per_day is not None:
             per_day = plan.visits_per_day
             fix = (f"Book {_visits(per_day)} a working day for the "
-                   f"{_days(p.remaining_working_days)} left: what the rest of the target needs "
-                   f"at {_rate_source(p)} rates.")
+                   f"{_days(p.remaining_working_days)} left{_per_rep(plan)}: what the rest of "
+                   f"the target needs at {_rate_source(p)}.")
         elif p.remaining_working_days > 0:
             per_day = max(planned_total - p.visits_logged, ZERO) / p.remaining_working_days
             fix = (f"Book {_visits(per_day)} a working day for the "
@@ -511,22 +515,26 @@ def coverage_gap(
             continue
         remaining = p.target - p.actual
         coverage = pipeline_coverage(p.open_pipeline_in_period, remaining)
-        use_default = p.win_rate is None or p.win_rate <= 0
-        rate = config.default_win_rate if use_default or p.win_rate is None else p.win_rate
+        if p.win is not None:
+            rate, which = p.win.rate, p.win.describe()
+        elif p.win_rate is None or p.win_rate <= 0:
+            rate = config.default_win_rate
+            which = f"the configured default win rate {_pct(rate)} (no closed deals)"
+        else:
+            rate, which = p.win_rate, f"a {_pct(p.win_rate)} win rate"
         if p.target <= 0 or coverage is None or coverage_healthy(coverage, rate):
             continue
         # estimates from a rate: whole units, so a rounded target share shows no stray cent
         needed = (remaining / rate).quantize(ONE, ROUND_HALF_UP)
         gap = needed - p.open_pipeline_in_period
-        which = "the default" if use_default else "a"
         out.append(Deviation(
             rule="coverage_gap",
             subject=p.subject,
             who=p.who,
             severity=_shortfall_severity(coverage * rate, ONE),
             message=(f"{p.who}: pipeline closing in {p.period_name} covers "
-                     f"{_times(coverage)} the {_amount(p, remaining)} still to win; at {which} "
-                     f"{_pct(rate)} win rate it needs {_times(ONE / rate)}"),
+                     f"{_times(coverage)} the {_amount(p, remaining)} still to win; it needs "
+                     f"{_times(ONE / rate)} at {which}"),
             fix=(f"Add {_amount(p, gap)} of pipeline expected to close in {p.period_name}, "
                  "or pull later deals forward."),
             numbers=(
@@ -543,7 +551,11 @@ def coverage_gap(
 
 
 def _remaining_activity_plan(p: Progress) -> ActivityPlan | None:
-    if p.rates is None or p.metric != "revenue" or p.remaining_working_days <= 0:
+    if p.metric != "revenue" or p.remaining_working_days <= 0:
+        return None
+    if p.plan is not None:
+        return p.plan
+    if p.rates is None:
         return None
     return derive_activity_plan(p.target - p.actual, p.reps, p.rates, p.remaining_working_days)
 
@@ -892,6 +904,22 @@ def _days(count: int, word: str = "working day") -> str:
     return plural(count, word)
 
 
+def _per_rep(plan: ActivityPlan | None) -> str:
+    """The team's visits a day shared by its reps, the exact share shown rounded up."""
+    each = plan.visits_per_rep_per_day if plan is not None else None
+    if plan is None or plan.reps <= 1 or not each:
+        return ""
+    return f" ({_tenth_up(each)} per rep on average, {plan.reps} reps)"
+
+
 def _rate_source(p: Progress) -> str:
-    source = p.rates.source if p.rates else "default"
-    return {"rep": f"{p.who}'s own", "team": "the team's", "default": "the default"}[source]
+    """Which rates a plan figure came from and why, as pick_win_rate chose them."""
+    if p.plan is not None and p.plan.members:
+        return "each rep's own rates (the team's figures are their reps' plans added up)"
+    rates = p.plan.rates if p.plan is not None else p.rates
+    if rates is None:
+        return "the default rates"
+    if rates.basis is None:
+        source = {"rep": f"{p.who}'s own", "team": "the team's", "default": "the default"}
+        return f"{source[rates.source]} rates"
+    return rates.basis.describe()

@@ -20,20 +20,21 @@ from commands.access import can_read_digest
 from commands.actions import line_of as action_line
 from commands.actors import Actor
 from commands.checks import team_inputs
+from commands.config import rule_config
 from commands.dates import local_today
 from commands.deviations import Deviation, RuleConfig, evaluate_all
 from commands.errors import PermissionDenied
 from commands.fx import LeftOut, deals_tally
 from commands.periods import Period, period_containing
 from commands.plan import (
-    TRAILING_DAYS,
     Scorecard,
+    WinRate,
     coverage_healthy,
     cumulative_plan_vs_actual,
     pipeline_coverage,
     scorecard,
-    win_rate,
 )
+from commands.rates import win_rate_for
 from commands.sales import find_team
 from commands.standup import has_blockers
 from commands.targets import (
@@ -137,12 +138,13 @@ class DigestResult:
     # ref, owner, text, due, state (open, done, overdue)
     deal_currencies: tuple[tuple[str, str], ...] = ()  # ref, currency of won and lost deals
     left_out: tuple[LeftOut, ...] = ()  # deals the revenue figures could not count, and why
+    win: WinRate | None = None  # the rate coverage is judged by, and why that one
 
 
 def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                  config: RuleConfig | None = None) -> DigestResult:
     """Review the seven days before `now` for one team, against this month's plan."""
-    config = config or RuleConfig()
+    config = config or rule_config(repo.team_settings(session, team.id))
     today = local_today(now, team.timezone)
     period = period_containing("month", today)
     hol = repo.holidays(session, team.id)
@@ -185,9 +187,8 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     counted = {d.ref: d.value for d in closing_tally.counted}
     weighted = sum((counted.get(d.ref, d.amount) * probability.get(d.stage, Decimal(0))
                     for d in closing), Decimal(0))
-    won_n, lost_n, _, _, _ = repo.rate_counts(session, ids, now - timedelta(days=TRAILING_DAYS),
-                                              today - timedelta(days=TRAILING_DAYS))
-    rate = win_rate(won_n, lost_n)
+    win = win_rate_for(session, team, None, now, config.default_win_rate)
+    rate = win.rate
     remaining = (team_plan.value - actual) if team_plan is not None else None
     open_closing = closing_tally.total
     coverage = (pipeline_coverage(open_closing, remaining) if remaining is not None else None)
@@ -261,7 +262,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         cumulative=cumulative, attainment=attainment,
         standup=(answered, prompted) if prompted or answered else None,
         blockers=blockers, actions=actions, deal_currencies=deal_currencies,
-        left_out=revenue.left_out + closing_tally.left_out,
+        left_out=revenue.left_out + closing_tally.left_out, win=win,
     )
 
 

@@ -34,7 +34,9 @@ rep's; `/target lock all ...` every team's (admins). Later changes are recorded
 PLAN = """*`/plan` — what it takes to hit the target*
 `/plan` · `/plan @alice month:2026-12` · `/plan team`
 Works back from the revenue still to win: wins needed (average deal size) → opportunities
-(win rate) → visits (opportunities per visit) → visits per remaining working day."""
+(win rate) → visits (opportunities per visit) → visits per remaining working day. The win
+rate is your own once you have 5 closed deals, else the team's, else the configured default,
+and the reply says which; `/plan team` is its reps' own plans added up."""
 
 PIPELINE = """*`/pipeline` — open deals by stage*
 `/pipeline` · `/pipeline @alice` · `/pipeline team`

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 import pandas as pd
@@ -15,7 +15,8 @@ from commands.dates import local_today
 from commands.errors import UsageError
 from commands.fx import Counted, LeftOut, load_rates, tally
 from commands.periods import Period, period_containing
-from commands.plan import MIN_CLOSED, TRAILING_DAYS, coverage_healthy, pipeline_coverage, win_rate
+from commands.plan import WinRate, coverage_healthy, pipeline_coverage
+from commands.rates import win_rate_for
 from commands.targets import revenue_for, target_for, team_for
 from commands.text import Mention, as_mention, parse_words
 from storage import repo
@@ -23,7 +24,6 @@ from storage import repo
 # Historical stage-to-won rates replace the configured probabilities from this many closed
 # deals on: fewer make the history too noisy to trust.
 MIN_CLOSED_FOR_HISTORY = 20
-DEFAULT_WIN_RATE = Decimal("0.2")
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,7 @@ class PipelineResult:
     other_currencies: tuple[str, ...] = ()
     left_out: tuple[LeftOut, ...] = ()  # deals no figure here counts, and why
     converted: tuple[Counted, ...] = ()  # deals counted through an exchange rate
+    win: WinRate | None = None  # the rate coverage is judged by, and why that one
 
     @property
     def total(self) -> Decimal:
@@ -163,10 +164,8 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     named = set(deal_owners_named(session, actor.member, team, ids))
     closing = [(d.ref, d.name, converted.get(d.ref, d.amount)) for d in closing_all
                if d.ref not in skipped and d.owner_id in named]
-    won, lost, _, _, _ = repo.rate_counts(session, ids, now - timedelta(days=TRAILING_DAYS),
-                                          today - timedelta(days=TRAILING_DAYS))
-    trailing = win_rate(won, lost) if won + lost >= MIN_CLOSED else None
-    rate = trailing if trailing else DEFAULT_WIN_RATE
+    win = win_rate_for(session, team, person, now)
+    rate = win.rate
     coverage = pipeline_coverage(closing_sum, remaining) if remaining is not None else None
     return PipelineResult(
         scope_name=person.name if person else team.name, currency=currency, lines=tuple(lines),
@@ -175,7 +174,7 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         closing_in_period=closing_sum,
         closing_deals=tuple(sorted(closing, key=lambda c: -c[2])[:5]),
         coverage=coverage, healthy=coverage_healthy(coverage, rate), win_rate=rate,
-        other_currencies=tuple(others),
+        other_currencies=tuple(others), win=win,
         left_out=tuple(sorted(left_out, key=lambda d: int(d.ref[2:]))),
         converted=tuple(sorted(counted, key=lambda d: int(d.ref[2:]))),
     )

@@ -26,10 +26,8 @@ from commands.periods import (
     working_day_progress,
 )
 from commands.plan import (
-    TRAILING_DAYS,
     ActivityPlan,
     ActivityRates,
-    RateStats,
     RepShare,
     Scorecard,
     allocate,
@@ -40,7 +38,9 @@ from commands.plan import (
     scorecard,
     seasonal_shares,
     split_across_reps,
+    team_activity_plan,
 )
+from commands.rates import default_win_rate, trailing_stats
 from commands.sales import find_team
 from commands.tally import view_timezone, visit_tally
 from commands.text import Mention, as_mention, choice, name_key, parse_words
@@ -283,6 +283,7 @@ class PlanResult:
     remaining_days: int
     plan: ActivityPlan
     left_out: tuple[LeftOut, ...] = ()  # won deals the actual could not count, and why
+    reps_without_target: tuple[str, ...] = ()  # a team's reps with no revenue target
 
 
 def team_for(session: Session, actor: Actor, person: Member | None) -> Team:
@@ -766,6 +767,96 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
     return out
 
 
+@dataclass(frozen=True)
+class PlanFigures:
+    """A scope's revenue target for a period, what is won, and the activity plan for the rest."""
+
+    target: Decimal
+    actual: Decimal
+    currency: str | None
+    plan: ActivityPlan
+    remaining_days: int
+    reps_without_target: tuple[str, ...] = ()  # a team's reps left out of its sum
+    left_out: tuple[LeftOut, ...] = ()  # won deals the actual could not count, and why
+
+
+def activity_plan_for(session: Session, ws: Workspace, team: Team, person: Member | None,
+                      period: Period, now: datetime) -> PlanFigures | None:
+    """The activity plan of a rep, or of a team as the sum of its reps' plans; None: no target.
+
+    Every reply and warning that speaks of visits or wins needed comes from here, so the
+    reps' plans always add up to their team's. A team without reps is planned as one unit.
+    """
+    if person is None:
+        return team_activity_plans(session, ws, team, period, now)[0]
+    return _ActivityPlanner(session, ws, team, period, now).plan(person)
+
+
+def team_activity_plans(
+    session: Session, ws: Workspace, team: Team, period: Period, now: datetime,
+    default_win_rate: Decimal | None = None,
+) -> tuple[PlanFigures | None, dict[int, PlanFigures | None]]:
+    """A team's plan and each of its reps' (member id → plan; None: no target), together.
+
+    `default_win_rate` is the team's configured one when the caller has already read it.
+    """
+    planner = _ActivityPlanner(session, ws, team, period, now, default_win_rate)
+    reps = {rep.id: planner.plan(rep) for rep in _reps(team)}
+    return planner.team_plan(reps), reps
+
+
+class _ActivityPlanner:
+    """What every plan of one team and period shares: holidays, the team's history, defaults."""
+
+    def __init__(self, session: Session, ws: Workspace, team: Team, period: Period,
+                 now: datetime, default: Decimal | None = None) -> None:
+        self.session, self.ws, self.team, self.period, self.now = session, ws, team, period, now
+        self.hol = repo.holidays(session, team.id)
+        self.remaining = working_day_progress(period, local_today(now, team.timezone),
+                                              self.hol).remaining
+        self.default = default if default is not None else default_win_rate(session, team)
+        self.team_stats = trailing_stats(session, [m.id for m in team.members], team, now)
+
+    def _target(self, person: Member | None) -> tuple[Decimal, Tally, str | None] | None:
+        found = target_for(self.session, self.ws, self.team, person, "revenue", self.period,
+                           self.hol)
+        if found is None:
+            return None
+        ids = [person.id] if person else [m.id for m in self.team.members]
+        won = revenue_for(self.session, ids, self.period, self.team.timezone,
+                          found[2] or self.ws.default_currency)
+        return found[0], won, found[2]
+
+    def plan(self, person: Member) -> PlanFigures | None:
+        found = self._target(person)
+        if found is None:
+            return None
+        target, won, currency = found
+        actual = won.total
+        rates = choose_rates(trailing_stats(self.session, [person.id], self.team, self.now),
+                             self.team_stats, DEFAULT_RATES, who=person.name,
+                             default_win_rate=self.default)
+        return PlanFigures(target, actual, currency,
+                           derive_activity_plan(target - actual, 1, rates, self.remaining),
+                           self.remaining, left_out=won.left_out)
+
+    def team_plan(self, reps: dict[int, PlanFigures | None]) -> PlanFigures | None:
+        found = self._target(None)
+        if found is None:
+            return None
+        target, won, currency = found
+        actual = won.total
+        team_rates = choose_rates(None, self.team_stats, DEFAULT_RATES,
+                                  default_win_rate=self.default)
+        members = [(rep.name, mine.plan) for rep in _reps(self.team)
+                   if (mine := reps.get(rep.id)) is not None]
+        missing = tuple(rep.name for rep in _reps(self.team) if reps.get(rep.id) is None)
+        plan = (team_activity_plan(members, team_rates, self.remaining) if members
+                else derive_activity_plan(target - actual, 1, team_rates, self.remaining))
+        return PlanFigures(target, actual, currency, plan, self.remaining, missing,
+                           won.left_out)
+
+
 def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -> PlanResult:
     """Work back from the revenue still to win to the visits needed per working day."""
     ws = actor.workspace
@@ -774,31 +865,14 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
         person = actor.member
     team = team_for(session, actor, person)
     _require_read(actor, team, person, "plan", "/plan team")
-    today = local_today(now, team.timezone)
-    period = args.period or period_containing("month", today)
-    hol = repo.holidays(session, team.id)
-    found = target_for(session, ws, team, person, "revenue", period, hol)
-    if found is None:
+    period = args.period or period_containing("month", local_today(now, team.timezone))
+    figures = activity_plan_for(session, ws, team, person, period, now)
+    if figures is None:
         who = f"@{person.name}" if person else "team"
         raise UsageError(f"No revenue target covers {period.label} for "
                          f"{person.name if person else team.name}. Set one with "
                          f"`/target set {who} revenue 300k {period.kind}:{period.label}`.")
-    target, _, currency = found
-    ids = [person.id] if person else [m.id for m in team.members]
-    revenue = revenue_for(session, ids, period, team.timezone, currency or ws.default_currency)
-    actual = revenue.total
-    since = now - timedelta(days=TRAILING_DAYS)
-    since_day = today - timedelta(days=TRAILING_DAYS)
-
-    def stats(member_ids: list[int]) -> RateStats:
-        won, lost, amount, opps, visits = repo.rate_counts(session, member_ids, since, since_day)
-        return RateStats(won, lost, Decimal(amount) / 100, opps, visits)
-
-    rates = choose_rates(stats([person.id]) if person else None,
-                         stats([m.id for m in team.members]), DEFAULT_RATES)
-    progress = working_day_progress(period, today, hol)
-    reps = 1 if person else max(len(_reps(team)), 1)
-    plan = derive_activity_plan(target - actual, reps, rates, progress.remaining)
-    return PlanResult(person.name if person else team.name, period, target, actual,
-                      currency or ws.default_currency, progress.remaining, plan,
-                      left_out=revenue.left_out)
+    return PlanResult(person.name if person else team.name, period, figures.target,
+                      figures.actual, figures.currency or ws.default_currency,
+                      figures.remaining_days, figures.plan, left_out=figures.left_out,
+                      reps_without_target=figures.reps_without_target)

@@ -121,7 +121,11 @@ def test_demo_team_has_six_weeks_of_history_and_the_script_runs_on_it(db_url: st
         # the plan engine over the demo: targets, the activity plan, pipeline and scorecard
         assert "2026-Q4: target 36,000,000 CNY" in replies["/target show team"]
         assert "Activity plan for East, 2026-11" in replies["/plan team"]
-        assert "Rates from the team's last 180 days" in replies["/plan team"]
+        # the team's plan is its reps' plans added up, and says which win rate it judges by
+        team_plan = replies["/plan team"]
+        assert "the team's 180-day win rate 36% (8 won of 22 closed)" in team_plan
+        wins = [int(n) for n in re.findall(r"^• \w+: (\d+) wins?,", team_plan, re.M)]
+        assert len(wins) == 5 and f"→ {sum(wins)} wins · " in team_plan
         assert "Pipeline of East" in replies["/pipeline team"]
         report = replies["/sales report month team"]
         assert "Scorecard of East, 2026-11" in report and "visits: " in report

@@ -100,7 +100,7 @@ def test_a_team_gets_visits_per_rep_and_its_currency() -> None:
     # over 10 days 12.8 a day, 3.2 a rep. Pace 0.2 / 0.5 = 0.4, under half of 0.85: critical.
     assert warning.message == (
         "East: 20% of Q4's target with 50% of working days gone; "
-        "needs 80,000 USD per working day, 12.8 visits a day (3.2 per rep)"
+        "needs 80,000 USD per working day, 12.8 visits a day (3.2 per rep on average, 4 reps)"
     )
     assert warning.severity == CRITICAL
     assert "the team's rates" in warning.fix
@@ -187,7 +187,7 @@ def test_coverage_gap_below_one_over_win_rate() -> None:
     # 200k / 144k = 1.39; a 25% win rate needs 4.0x = 576k, 376k more.
     assert warning.message == (
         "Alice: pipeline closing in December covers 1.4× the 144,000 still to win; "
-        "at a 25% win rate it needs 4.0×"
+        "it needs 4.0× at a 25% win rate"
     )
     assert warning.fix.startswith("Add 376,000 of pipeline expected to close in December")
     assert warning.figure("pipeline_needed") == D("576000.00")
@@ -198,8 +198,8 @@ def test_coverage_gap_uses_the_default_win_rate_without_history() -> None:
     progress = alice(actual=D(145000), open_pipeline_in_period=D(300000), win_rate=None)
     [warning] = coverage_gap([progress])
     # 300k / 100k = 3.0, the default 20% needs 5.0: 0.6 of it
-    assert "covers 3.0× the 100,000 still to win; at the default 20% win rate it needs 5.0×" \
-        in warning.message
+    assert ("covers 3.0× the 100,000 still to win; it needs 5.0× at the configured default "
+            "win rate 20% (no closed deals)") in warning.message
     assert warning.severity == SERIOUS
     assert coverage_gap([progress], RuleConfig(default_win_rate=D("0.34"))) == []
 

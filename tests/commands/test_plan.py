@@ -53,11 +53,9 @@ DEFAULTS = ActivityRates(D("50000"), D("0.25"), D("0.2"), "default")
 def test_seed_example_10m_target() -> None:
     rates = ActivityRates(D("100000"), D("0.2"), D("0.25"), "team")
     plan = derive_activity_plan(D("10000000"), 10, rates, remaining_working_days=20)
-    assert plan.wins_needed == 100
-    assert plan.wins_per_rep == 10
-    assert plan.opportunities_per_rep == 50
-    assert plan.opportunities_needed == 500
-    assert (plan.visits_per_rep, plan.visits_needed) == (200, 2000)
+    assert plan.wins_needed == 100  # 10 per rep
+    assert plan.opportunities_needed == 500  # 50 per rep
+    assert plan.visits_needed == 2000  # 200 per rep
     assert plan.visits_per_rep_per_day == D("10.00")
     assert plan.visits_per_day == D("100.00")
     assert plan.coverage_needed == 5
@@ -68,16 +66,19 @@ def test_seed_example_10m_target() -> None:
 def test_activity_plan_rounds_up_to_whole_deals_and_visits() -> None:
     rates = ActivityRates(D("100000"), D("0.2"), D("0.3"), "rep")
     plan = derive_activity_plan(D("1050000"), 4, rates, remaining_working_days=7)
-    assert (plan.wins_needed, plan.wins_per_rep) == (11, 3)  # 10.5 wins; 11 over 4 reps
-    assert (plan.opportunities_needed, plan.opportunities_per_rep) == (55, 15)
-    assert (plan.visits_needed, plan.visits_per_rep) == (184, 50)  # 55 / 0.3 = 183.3
-    assert plan.visits_per_rep_per_day == D("7.15")  # 50 / 7 = 7.142..., rounded up
+    # 10.5 wins over 4 reps: each rep's quarter is 2.625 wins, so 3 each and 12 for the
+    # team, which is what its 4 reps' plans add up to (not 11 with "3 per rep")
+    assert plan.wins_needed == 12
+    assert plan.opportunities_needed == 60  # 15 each
+    assert plan.visits_needed == 200  # 50 each: 15 / 0.3
+    assert plan.visits_per_day == D("28.58")  # 200 / 7 = 28.571..., rounded up
+    assert plan.visits_per_rep_per_day == plan.visits_per_day / 4
 
 
 def test_activity_plan_when_nothing_remains() -> None:
     rates = ActivityRates(D("100000"), D("0.2"), D("0.25"), "rep")
     met = derive_activity_plan(D("-5000"), 3, rates, remaining_working_days=5)
-    assert (met.wins_needed, met.opportunities_per_rep, met.visits_per_rep) == (0, 0, 0)
+    assert (met.wins_needed, met.opportunities_needed, met.visits_needed) == (0, 0, 0)
     assert met.pipeline_needed == 0
     late = derive_activity_plan(D("100000"), 1, rates, remaining_working_days=0)
     assert late.wins_needed == 1 and late.visits_per_rep_per_day is None

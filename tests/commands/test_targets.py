@@ -20,10 +20,12 @@ def test_the_seeds_example_10m_10_reps_20_percent(chat: Chat) -> None:
     chat.say("mia", f"/sales team add {reps}")
     chat.say("mia", "/target set team revenue 10M month:2026-12")
     out = chat.say("mia", "/plan team month:2026-12")
-    # default rates: average deal 100k, win rate 20%: 100 wins, 10 per rep, 50 opps per rep
-    assert "100 wins" in out and "10 per rep" in out
-    assert "500 opportunities" in out and "50 per rep" in out
-    assert "configured defaults" in out
+    # default rates: average deal 100k, win rate 20%: 100 wins, 10 per rep, 50 opps per rep;
+    # the team's figures are its 10 reps' plans added up
+    assert "100 wins · 500 opportunities · 2000 visits" in out
+    assert out.count("10 wins, 50 opportunities, 200 visits") == 10
+    assert "the configured default win rate 20% (no closed deals in the team's history yet)" \
+        in out
     assert "in 23 working days" in out  # every weekday of December 2026
 
 
@@ -155,7 +157,7 @@ def test_plan_uses_the_reps_own_rates_once_they_have_five_closed_deals(team: Cha
         team.say("alice", '/visit "Acme Corp" Check-in')
     out = team.say("alice", "/plan month:2026-12")
     # 2 won of 5 closed = 40%; avg won deal 50k; 5 deals from 10 visits = 0.5 per visit
-    assert "this rep's last 180 days" in out
+    assert "alice's own 180-day win rate 40% (2 won of 5 closed)" in out
     assert "4 wins" in out and "10 opportunities (win rate 40%)" in out
     assert "20 visits (0.50 opportunities per visit)" in out
 

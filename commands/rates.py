@@ -1,0 +1,47 @@
+"""The one win rate selection every figure goes through, fed from the database.
+
+commands.plan.pick_win_rate decides (own rate, else the team's, else the configured default,
+each with a minimum sample); this module counts the trailing history it decides on and reads
+the team's configured default (`/sales config warnings default_win_rate:20%`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from commands.config import rule_config
+from commands.dates import local_today
+from commands.plan import TRAILING_DAYS, RateStats, WinRate, pick_win_rate
+from storage import repo
+from storage.models import Member, Team
+
+
+def trailing_stats(session: Session, ids: Sequence[int], team: Team, now: datetime) -> RateStats:
+    """What these people closed, created and visited over the trailing window before `now`."""
+    today = local_today(now, team.timezone)
+    won, lost, amount, opps, visits = repo.rate_counts(
+        session, list(ids), now - timedelta(days=TRAILING_DAYS),
+        today - timedelta(days=TRAILING_DAYS))
+    return RateStats(won, lost, Decimal(amount) / 100, opps, visits)
+
+
+def default_win_rate(session: Session, team: Team) -> Decimal:
+    """The team's configured default win rate, used until there is enough history."""
+    return rule_config(repo.team_settings(session, team.id)).default_win_rate
+
+
+def win_rate_for(session: Session, team: Team, person: Member | None, now: datetime,
+                 default: Decimal | None = None) -> WinRate:
+    """The win rate for a person's figures (their own first), or for the team's.
+
+    `default` is the team's configured default when the caller has already read it.
+    """
+    team_stats = trailing_stats(session, [m.id for m in team.members], team, now)
+    own = trailing_stats(session, [person.id], team, now) if person is not None else None
+    return pick_win_rate(own, team_stats,
+                         default if default is not None else default_win_rate(session, team),
+                         who=person.name if person is not None else "")
