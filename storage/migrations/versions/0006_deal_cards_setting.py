@@ -1,6 +1,6 @@
 """team setting: whether reps see their teammates' deal cards
 
-Revision ID: 0006_readpolicy
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-06 02:10:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_readpolicy'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None

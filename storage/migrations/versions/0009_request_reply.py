@@ -1,7 +1,7 @@
 """a command's reply kept with its request claim, for Slack's retries
 
-Revision ID: 0006_delivery
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06 02:30:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_delivery'
-down_revision = '0006_people'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """a lock is a team's (or a rep's), the whole workspace only when said
 
-Revision ID: 0006_people
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06 02:05:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_people'
-down_revision = '0006_standup'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """exchange rates an admin set
 
-Revision ID: 0006_currency
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-06 02:25:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.models
 
-revision = '0006_currency'
-down_revision = '0006_delivery'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """target first set: pace is judged from when a target was first set, not last changed
 
-Revision ID: 0006_standup
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06 02:10:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.models
 
-revision = '0006_standup'
-down_revision = '0006_readpolicy'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
