@@ -529,11 +529,12 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     if isinstance(args, TargetLock):
         return _lock(args, session, actor, now)
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
-    team = team_for(session, actor, person)
     if isinstance(args, TargetSet):
-        return _set(args, session, actor, team, person, now)
+        return _set(args, session, actor, team_for(session, actor, person), person, now)
     if person is None and not args.is_team:
         person = actor.member if actor.member.role.value == "rep" else None
+    # a person's figures always come from their own team, wherever the command is run
+    team = team_for(session, actor, person)
     _require_read(actor, team, person, "targets", "/target show team")
     tz = view_timezone(team, person)
     today = local_today(now, tz)
