@@ -47,6 +47,7 @@ from bot.warning_render import (
     render_acted,
     snooze_form,
 )
+from commands.access import customer_people
 from commands.actors import Profile, require_deal_edit
 from commands.customers import suggest_customers
 from commands.dates import local_today
@@ -311,7 +312,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         caller = caller_of(body)
         with deps.session_factory.begin() as session:
             actor = actor_for(session, deps, caller, deps.clock())
-            names = suggest_customers(session, actor.workspace.id, query, limit=20)
+            names = suggest_customers(session, actor.workspace.id, query, limit=20,
+                                      people=customer_people(actor.member))
         options = [{"text": {"type": "plain_text", "text": n[:75]}, "value": n[:150]}
                    for n in names]
         if query and not any(n.casefold() == query.casefold() for n in names):
