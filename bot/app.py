@@ -621,7 +621,9 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             if not claim_once(session, f"event:{body.get('event_id')}", now):
                 return
             actor = actor_for(session, deps, caller, now)
-            welcome = join_team_channel(session, actor)
+            inviter = event.get("inviter")
+            welcome = join_team_channel(session, actor,
+                                        inviter if isinstance(inviter, str) else None)
         if welcome and caller.channel_id:
             client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id,
                                       text=welcome)

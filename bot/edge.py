@@ -227,6 +227,7 @@ def _check_event(body: dict[str, Any]) -> None:
     event = _dict(body.get("event"))
     if isinstance(event.get("user"), str | None):
         _slack_id(event.get("user"), "event user")
+    _slack_id(event.get("inviter"), "event inviter")
 
 
 def _strings(value: object) -> Iterator[str]:
