@@ -79,7 +79,11 @@ def parse_action(text: str) -> ActionArgs:
         if match is None:
             raise UsageError("Which item? `/sales action done A-3` (`/sales action list` shows "
                              "them).")
-        return ActionDone(int(match.group(1)))
+        number = match.group(1)
+        if len(number) > 9:  # no item has such a number (nor could PostgreSQL look it up)
+            raise UsageError(f"There is no action item A-{number[:12]}…; `/sales action list` "
+                             "shows them.")
+        return ActionDone(int(number))
     raise UsageError("Use `/sales action add`, `/sales action done A-3` or `/sales action list`.")
 
 
