@@ -40,11 +40,12 @@ class TeamRemove:
 class HolidayAdd:
     day: date
     name: str
+    team: str | None = None  # team:"East"; else the channel's team, or yours
 
 
 @dataclass(frozen=True)
 class HolidayList:
-    pass
+    team: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,14 +121,14 @@ def _iso_day(text: str, option: str) -> date:
 
 
 def _parse_holiday(rest: str) -> SalesArgs:
-    words = parse_words(rest, ())
-    pos = words.positionals
+    words = parse_words(rest, ("team",))
+    pos, team = words.positionals, words.options.get("team") or None
     if not pos or pos[0].lower() in ("list", "ls"):
-        return HolidayList()
+        return HolidayList(team)
     if pos[0].lower() != "add" or len(pos) < 2:
         raise UsageError('Use `/sales holiday add 2026-12-25 "Christmas"` or `/sales holiday`.')
     return HolidayAdd(_iso_day(pos[1], "holiday"),
-                      check_length(" ".join(pos[2:]), "holiday name"))
+                      check_length(" ".join(pos[2:]), "holiday name"), team)
 
 
 def _parse_team(rest: str) -> SalesArgs:
@@ -303,7 +304,7 @@ def _remove(team: Team, person: Member) -> str:
 
 
 def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> RoleResult:
-    team = find_team(session, actor, None)
+    team = find_team(session, actor, args.team)
     if isinstance(args, HolidayAdd):
         if not (actor.is_admin or actor.manages(team)):
             raise PermissionDenied(f"Only a manager of {team.name} or an admin can add holidays.")
