@@ -126,7 +126,8 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
     if isinstance(args, ActionAdd):
         owner = resolve_mention(session, actor, args.owner, now) if args.owner else actor.member
         team = owner.team or find_team(session, actor, None)
-        if not _may_manage(actor, team, owner):
+        # someone in no team has no manager: the channel's team's manager is not theirs
+        if not _may_manage(actor, owner.team, owner):
             raise PermissionDenied(f"Only {owner.name}'s manager or an admin can give them an "
                                    "action item.")
         today = local_today(now, team.timezone)

@@ -54,3 +54,12 @@ def test_a_holiday_for_a_team_named_is_that_teams_not_the_channels(engine: Engin
                                                       channel="C0WEST")
         finally:
             outer.rollback()
+
+
+def test_a_manager_gives_no_action_item_to_someone_outside_their_teams(engine: Engine) -> None:
+    """olga is in no team: wes, in West's channel, is not her manager."""
+    refused, changed = run(engine, "wes", Read("action", '/sales action add <@UOLGA|olga> '
+                                               '"Call Initech"', frozenset(), "",
+                                               channel="C0WEST"))
+    assert isinstance(refused, PermissionDenied), refused
+    assert changed == []
