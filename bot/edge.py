@@ -227,7 +227,8 @@ def _check_event(body: dict[str, Any]) -> None:
     event = _dict(body.get("event"))
     if isinstance(event.get("user"), str | None):
         _slack_id(event.get("user"), "event user")
-    _slack_id(event.get("inviter"), "event inviter")
+    if isinstance(event.get("inviter"), str | None):
+        _slack_id(event.get("inviter"), "event inviter")
 
 
 def _strings(value: object) -> Iterator[str]:
