@@ -47,6 +47,7 @@ from bot.warning_render import (
     render_acted,
     snooze_form,
 )
+from commands.access import customer_people
 from commands.actors import Profile, require_deal_edit
 from commands.customers import suggest_customers
 from commands.dates import local_today
@@ -214,6 +215,36 @@ def meta_field(meta: dict[str, Any], name: str, kind: Callable[[str], T]) -> T:
         raise UsageError(STALE_FORM) from None
 
 
+STALE_BUTTON = ("That button was not made by salesbot, or is out of date: nothing was "
+                "changed. Run the command again for fresh buttons.")
+
+
+def record_number(value: str) -> int:
+    """A deal's number or a record's id as a button or form carries it: digits, at most 9
+    (a larger one is no deal or team salesbot made, and too large for PostgreSQL's integer)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) == 0:
+        raise ValueError(f"not a record number: {value[:20]!r}")
+    return int(value)
+
+
+def deal_and_stage(value: str) -> tuple[int, str]:
+    """An Advance button's value: the deal's number and the stage it moves to."""
+    number, _, stage = value.partition(":")
+    return record_number(number), stage
+
+
+def button_value(action: dict[str, Any], kind: Callable[[str], T]) -> T:
+    """A button's value as `kind` (record_number, date.fromisoformat); a value salesbot did
+    not write (an old or altered message) is refused with STALE_BUTTON."""
+    value = action.get("value")
+    if not isinstance(value, str):
+        raise UsageError(STALE_BUTTON)
+    try:
+        return kind(value)
+    except ValueError:
+        raise UsageError(STALE_BUTTON) from None
+
+
 def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     """Attach every listener to `app`."""
 
@@ -281,7 +312,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         caller = caller_of(body)
         with deps.session_factory.begin() as session:
             actor = actor_for(session, deps, caller, deps.clock())
-            names = suggest_customers(session, actor.workspace.id, query, limit=20)
+            names = suggest_customers(session, actor.workspace.id, query, limit=20,
+                                      people=customer_people(actor.member))
         options = [{"text": {"type": "plain_text", "text": n[:75]}, "value": n[:150]}
                    for n in names]
         if query and not any(n.casefold() == query.casefold() for n in names):
@@ -329,35 +361,37 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     def advance(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         """Move the deal to the next stage."""
         ack()
-        number, _, stage = action["value"].partition(":")
+        number, stage = button_value(action, deal_and_stage)
         caller = caller_of(body)
-        execute_args(deps, caller, "deal", DealUpdate(int(number), stage=stage),
+        execute_args(deps, caller, "deal", DealUpdate(number, stage=stage),
                      request_key=f"action:{body['trigger_id']}")
-        refresh_card(respond, caller, number)
+        refresh_card(respond, caller, str(number))
 
     @guard(app.action("deal_won"))
     def won(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         """Mark the deal won."""
         ack()
         caller = caller_of(body)
-        reply = execute(deps, caller, "deal", f"D-{action['value']} won",
+        number = button_value(action, record_number)
+        reply = execute(deps, caller, "deal", f"D-{number} won",
                         request_key=f"action:{body['trigger_id']}")
-        refresh_card(respond, caller, action["value"])
+        refresh_card(respond, caller, str(number))
         send(respond, reply, replace_original=False)
 
     @guard(app.action("deal_lost"))
     def lost(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         """Ask why the deal was lost."""
         ack()
-        editable_deal(caller_of(body), action["value"])  # refuse before the form, not after
+        number = str(button_value(action, record_number))
+        editable_deal(caller_of(body), number)  # refuse before the form, not after
         client.views_open(trigger_id=body["trigger_id"],
-                          view=deal_lost_form(action["value"], caller_of(body).channel_id))
+                          view=deal_lost_form(number, caller_of(body).channel_id))
 
     @guard(app.view(DEAL_LOST_CALLBACK))
     def submit_lost(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     client: WebClient) -> None:
         """Mark the deal lost with the reason given."""
-        number = meta_field(form_meta(view), "number", int)
+        number = meta_field(form_meta(view), "number", record_number)
         reason = (values(view).get("reason") or "").strip()
         if not reason:
             ack(response_action="errors", errors={"reason": "Say why it was lost."})
@@ -377,7 +411,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         """Open the deal in an edit form."""
         ack()
         caller = caller_of(body)
-        detail = editable_deal(caller, action["value"])
+        detail = editable_deal(caller, str(button_value(action, record_number)))
         client.views_open(trigger_id=body["trigger_id"],
                           view=deal_edit_form(detail.deal, detail.stages, caller.channel_id))
 
@@ -395,7 +429,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     def submit_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                     client: WebClient) -> None:
         """Save the edited deal fields; only what changed is recorded."""
-        number = meta_field(form_meta(view), "number", int)
+        number = meta_field(form_meta(view), "number", record_number)
         v = values(view)
         errors: dict[str, str] = {}
         amount = currency = None
@@ -433,7 +467,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         with deps.session_factory.begin() as session:
             now = deps.clock()
             actor = actor_for(session, deps, caller, now)
-            draft = standup_draft(session, actor, date.fromisoformat(action["value"]), now)
+            draft = standup_draft(session, actor, button_value(action, date.fromisoformat),
+                                  now)
         client.views_open(trigger_id=body["trigger_id"],
                           view=standup_answer_form(draft, caller.channel_id,
                                                    from_home=from_home(body)))
@@ -463,7 +498,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         """Skip that day's stand-up; the prompt becomes the confirmation."""
         ack()
         reply = execute_args(deps, caller_of(body), "standup",
-                             StandupSkip(date.fromisoformat(action["value"])),
+                             StandupSkip(button_value(action, date.fromisoformat)),
                              request_key=f"action:{body['trigger_id']}")
         if from_home(body):  # no prompt to replace: the tab shows it skipped
             publish_home(caller_of(body), client)
@@ -476,7 +511,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         """Ask from and until when the user is out of office."""
         ack()
         client.views_open(trigger_id=body["trigger_id"],
-                          view=standup_away_form(date.fromisoformat(action["value"]),
+                          view=standup_away_form(button_value(action, date.fromisoformat),
                                                  caller_of(body).channel_id,
                                                  from_home=from_home(body)))
 
@@ -538,7 +573,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
                               client: WebClient) -> None:
         """Snooze the warning for the day or week chosen, with the reason given."""
         meta = form_meta(view)
-        team_id, key = meta_field(meta, "team_id", int), meta_field(meta, "key", str)
+        team_id, key = meta_field(meta, "team_id", record_number), meta_field(meta, "key", str)
         days = meta_field(meta, "days", int)
         caller = caller_of(body)
         done = None
@@ -586,7 +621,9 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
             if not claim_once(session, f"event:{body.get('event_id')}", now):
                 return
             actor = actor_for(session, deps, caller, now)
-            welcome = join_team_channel(session, actor)
+            inviter = event.get("inviter")
+            welcome = join_team_channel(session, actor,
+                                        inviter if isinstance(inviter, str) else None)
         if welcome and caller.channel_id:
             client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id,
                                       text=welcome)

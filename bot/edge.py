@@ -9,6 +9,9 @@ Checked here, before anything is parsed or logged:
   request from Slack that salesbot cannot read is answered 400, never 500;
 - a NUL character typed into a slash command or a form is refused with a message saying
   so (PostgreSQL cannot store it, SQLite would keep it silently).
+
+A Socket Mode envelope's payload goes through the same readability, id and NUL checks
+(`check_envelope`, called by bot.socket_mode before Bolt sees it).
 """
 
 from __future__ import annotations
@@ -145,6 +148,19 @@ def check_readable(environ: dict[str, Any], raw: bytes) -> None:
         _check_command(form)
 
 
+def check_envelope(kind: str, payload: object) -> None:
+    """The checks of `check_readable` for a Socket Mode envelope's payload (a slash
+    command's form fields, an interaction, or an event callback): raises Refused."""
+    if not isinstance(payload, dict):
+        raise _unreadable(f"the {kind} envelope's payload is not a JSON object")
+    if kind == "slash_commands":
+        _check_command(payload)
+    elif kind == "interactive":
+        _check_interaction(payload)
+    elif kind == "events_api" and payload.get("type") == "event_callback":
+        _check_event(payload)
+
+
 def _unreadable(why: str) -> Refused:
     log.warning("refused a signed request salesbot cannot read: %s", why)
     return Refused("400 Bad Request", {"error": f"unreadable request: {why}"})
@@ -169,12 +185,15 @@ def _slack_id(value: object, what: str, *, required: bool = False,
         raise _unreadable(f"{what} is not a Slack id ({shown!r})")
 
 
-def _check_command(form: dict[str, str]) -> None:
+def _check_command(form: dict[str, Any]) -> None:
     _slack_id(form.get("team_id"), "team_id", required=True)
     _slack_id(form.get("user_id"), "user_id", required=True)
     _slack_id(form.get("channel_id"), "channel_id")
     _slack_id(form.get("trigger_id"), "trigger_id", required=True, pattern=_TRIGGER)
-    if "\x00" in form.get("text", ""):
+    text = form.get("text", "")
+    if not isinstance(text, str):
+        raise _unreadable("the command's text is not text")
+    if "\x00" in text:
         raise Refused("200 OK", {"response_type": "ephemeral", "text": f":warning: {NUL_REFUSED}"})
 
 
@@ -208,6 +227,8 @@ def _check_event(body: dict[str, Any]) -> None:
     event = _dict(body.get("event"))
     if isinstance(event.get("user"), str | None):
         _slack_id(event.get("user"), "event user")
+    if isinstance(event.get("inviter"), str | None):
+        _slack_id(event.get("inviter"), "event inviter")
 
 
 def _strings(value: object) -> Iterator[str]:

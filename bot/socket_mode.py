@@ -32,10 +32,12 @@ from slack_sdk import WebClient
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.interval_runner import IntervalRunner
 from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 from websockets.sync.client import ClientConnection, connect
 
+from bot.edge import Refused, check_envelope
 from bot.preflight import StartupError
 
 log = logging.getLogger(__name__)
@@ -180,6 +182,16 @@ class SocketMode:
             self._in_flight += 1
         try:
             start = time.time()
+            try:  # the same screening as a request over HTTP (bot.edge)
+                check_envelope(request.type, request.payload)
+            except Refused as refusal:
+                # acknowledged, so that Slack does not send it again; a typed NUL gets
+                # its message, an unreadable payload nothing (it is logged)
+                answer = refusal.body if refusal.status.startswith("200") else None
+                client.send_socket_mode_response(SocketModeResponse(
+                    envelope_id=request.envelope_id,
+                    payload=answer if isinstance(answer, dict) else None))
+                return
             send_response(client, request, run_bolt_app(self.app, request), start)
         finally:
             with self._idle:

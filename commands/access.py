@@ -84,6 +84,15 @@ def readable_member_ids(reader: Member) -> list[int] | None:
     return sorted(ids)
 
 
+def customer_people(reader: Member) -> list[int] | None:
+    """The people whose customers the visit form suggests to `reader` (None: everyone's):
+    their team's and the teams they manage, as they read those teams' figures."""
+    if _is_admin(reader):
+        return None
+    teams = [*reader.managed_teams, *([reader.team] if reader.team is not None else [])]
+    return sorted({m.id for team in teams for m in team.members} | {reader.id})
+
+
 def require_read_team(actor: Actor, team: Team, what: str) -> None:
     """Refuse unless the actor may read the team's `what` (e.g. "leaderboard")."""
     if not can_read_team(actor.member, team):

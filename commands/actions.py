@@ -79,7 +79,11 @@ def parse_action(text: str) -> ActionArgs:
         if match is None:
             raise UsageError("Which item? `/sales action done A-3` (`/sales action list` shows "
                              "them).")
-        return ActionDone(int(match.group(1)))
+        number = match.group(1)
+        if len(number) > 9:  # no item has such a number (nor could PostgreSQL look it up)
+            raise UsageError(f"There is no action item A-{number[:12]}…; `/sales action list` "
+                             "shows them.")
+        return ActionDone(int(number))
     raise UsageError("Use `/sales action add`, `/sales action done A-3` or `/sales action list`.")
 
 
@@ -122,7 +126,8 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
     if isinstance(args, ActionAdd):
         owner = resolve_mention(session, actor, args.owner, now) if args.owner else actor.member
         team = owner.team or find_team(session, actor, None)
-        if not _may_manage(actor, team, owner):
+        # someone in no team has no manager: the channel's team's manager is not theirs
+        if not _may_manage(actor, owner.team, owner):
             raise PermissionDenied(f"Only {owner.name}'s manager or an admin can give them an "
                                    "action item.")
         today = local_today(now, team.timezone)

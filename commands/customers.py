@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,12 +90,15 @@ def _overlapping(name: str, names: dict[str, str]) -> list[str]:
 
 
 def suggest_customers(
-    session: Session, workspace_id: int, query: str, limit: int = 20
+    session: Session, workspace_id: int, query: str, limit: int = 20,
+    people: Sequence[int] | None = None,
 ) -> list[str]:
-    """Customer names for a type-ahead: containing `query`, then the closest spellings."""
-    names = [c.name for c in repo.search_customers(session, workspace_id, query.strip(), limit)]
+    """Customer names for a type-ahead: containing `query`, then the closest spellings; only
+    `people`'s customers when given (see access.customer_people)."""
+    names = [c.name for c in repo.search_customers(session, workspace_id, query.strip(), limit,
+                                                   people)]
     if len(names) < limit and query.strip():
-        all_names = dict(repo.customer_names(session, workspace_id))
+        all_names = dict(repo.customer_names(session, workspace_id, people))
         for key, _score, _ in process.extract(name_key(query), list(all_names), scorer=fuzz.ratio,
                                               score_cutoff=60, limit=limit):
             if all_names[key] not in names:

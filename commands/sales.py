@@ -40,11 +40,12 @@ class TeamRemove:
 class HolidayAdd:
     day: date
     name: str
+    team: str | None = None  # team:"East"; else the channel's team, or yours
 
 
 @dataclass(frozen=True)
 class HolidayList:
-    pass
+    team: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,14 +121,14 @@ def _iso_day(text: str, option: str) -> date:
 
 
 def _parse_holiday(rest: str) -> SalesArgs:
-    words = parse_words(rest, ())
-    pos = words.positionals
+    words = parse_words(rest, ("team",))
+    pos, team = words.positionals, words.options.get("team") or None
     if not pos or pos[0].lower() in ("list", "ls"):
-        return HolidayList()
+        return HolidayList(team)
     if pos[0].lower() != "add" or len(pos) < 2:
         raise UsageError('Use `/sales holiday add 2026-12-25 "Christmas"` or `/sales holiday`.')
     return HolidayAdd(_iso_day(pos[1], "holiday"),
-                      check_length(" ".join(pos[2:]), "holiday name"))
+                      check_length(" ".join(pos[2:]), "holiday name"), team)
 
 
 def _parse_team(rest: str) -> SalesArgs:
@@ -303,7 +304,7 @@ def _remove(team: Team, person: Member) -> str:
 
 
 def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> RoleResult:
-    team = find_team(session, actor, None)
+    team = find_team(session, actor, args.team)
     if isinstance(args, HolidayAdd):
         if not (actor.is_admin or actor.manages(team)):
             raise PermissionDenied(f"Only a manager of {team.name} or an admin can add holidays.")
@@ -455,10 +456,14 @@ def team_view(team: Team) -> TeamView:
     return TeamView(team.name, team.slack_channel_id, team.timezone, managers, members)
 
 
-def join_team_channel(session: Session, actor: Actor) -> str | None:
-    """Someone joined a team's channel: a rep without a team joins that team.
+def join_team_channel(session: Session, actor: Actor,
+                      invited_by: str | None = None) -> str | None:
+    """Someone joined a team's channel: a rep without a team joins that team, if a manager of
+    the team or an admin added them to the channel (`invited_by`, their Slack id).
 
-    Returns the welcome to show them, or None when nothing changed.
+    Joining a public channel is open to anyone in the workspace, and a team's rep reads its
+    figures and (with `deal_cards:team`) its deal cards and shares its targets: someone who
+    joined by themselves is told whom to ask. Returns what to tell them, or None.
     """
     if not actor.channel_id:
         return None
@@ -466,6 +471,12 @@ def join_team_channel(session: Session, actor: Actor) -> str | None:
     member = actor.member
     if team is None or member.team_id is not None:
         return None
+    inviter = repo.member_by_slack_id(session, actor.workspace.id, invited_by) \
+        if invited_by else None
+    if inviter is None or not (inviter.role == Role.ADMIN or team in inviter.managed_teams):
+        managers = ", ".join(f"@{m.name}" for m in team.managers) or "an admin"
+        return (f"This is {team.name}'s channel. To join {team.name}, ask {managers} to add "
+                f"you: `/sales team add @{member.name}`.")
     member.team = team
     session.flush()
     return (f"Welcome to {team.name}! You are now one of its reps. Log a visit with "

@@ -213,14 +213,17 @@ def parse_minutes(text: str, option: str, *, allow_off: bool = False) -> int:
     raw = text.strip().lower()
     if allow_off and raw in ("off", "none", "no", "0", "0m"):
         return 0
+    def number(digits: str | None) -> int:  # past any limit, however many digits
+        return int(digits or 0) if len(digits or "") <= 6 else 10**6
+
     if raw.isdigit():
-        minutes = int(raw)
+        minutes = number(raw)
     else:
         m = _DURATION.match(raw)
         if not raw or m is None:
             raise UsageError(f"`{option}:{text}` is not a duration; use minutes like "
                              f"{option}:30m or hours like {option}:2h.")
-        minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+        minutes = number(m.group(1)) * 60 + number(m.group(2))
     if not 5 <= minutes <= 12 * 60:
         raise UsageError(f"`{option}:` must be between 5 minutes and 12 hours.")
     return minutes

@@ -16,7 +16,7 @@ from commands.actors import Actor, resolve_mention, resolve_person
 from commands.dates import local_today
 from commands.errors import PermissionDenied, UsageError
 from commands.fx import LeftOut, Tally, won_revenue
-from commands.money import format_value, looks_like_currency, parse_amount
+from commands.money import MAX_AMOUNT, format_value, looks_like_currency, parse_amount
 from commands.periods import (
     Period,
     WorkingDayProgress,
@@ -121,7 +121,8 @@ def _value(metric: str, text: str, option: str) -> tuple[Decimal, str | None]:
         value = Decimal(text.replace(",", ""))
     except ArithmeticError:
         value = Decimal(-1)
-    if not value.is_finite() or value < 0 or value != value.quantize(CENT):
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT \
+            or value != value.quantize(CENT):
         raise UsageError(f"`{text}` is not a count for {metric}; give a number like 40.")
     return value, None
 
@@ -529,11 +530,12 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     if isinstance(args, TargetLock):
         return _lock(args, session, actor, now)
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
-    team = team_for(session, actor, person)
     if isinstance(args, TargetSet):
-        return _set(args, session, actor, team, person, now)
+        return _set(args, session, actor, team_for(session, actor, person), person, now)
     if person is None and not args.is_team:
         person = actor.member if actor.member.role.value == "rep" else None
+    # a person's figures always come from their own team, wherever the command is run
+    team = team_for(session, actor, person)
     _require_read(actor, team, person, "targets", "/target show team")
     tz = view_timezone(team, person)
     today = local_today(now, tz)

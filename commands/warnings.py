@@ -232,7 +232,7 @@ def warning_value(team_id: int, key: str) -> str:
 
 def parse_warning_value(value: str) -> tuple[int, str]:
     team, _, key = value.partition(":")
-    if not team.isdigit() or not key:
+    if not (team.isascii() and team.isdigit()) or len(team) > 9 or not key:
         raise UsageError("That button does not name a warning any more.")
     return int(team), key
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Select,
     String,
     Table,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal_column,
+    or_,
     select,
     true,
     update,
@@ -319,18 +321,34 @@ def add_activity(session: Session, **values: Any) -> int:
     return int(session.execute(_ADD_ACTIVITY, values).scalar_one())
 
 
-def customer_names(session: Session, workspace_id: int) -> Sequence[tuple[str, str]]:
-    """(name_key, name) of every customer in the workspace."""
-    rows = session.execute(
-        select(Customer.name_key, Customer.name).where(Customer.workspace_id == workspace_id)
-    ).all()
-    return [(k, n) for k, n in rows]
+def _customers_of(people: Sequence[int]) -> ColumnElement[bool]:
+    """Customers `people` created, have a deal with, or logged an activity with."""
+    return or_(
+        Customer.owner_id.in_(people),
+        select(Deal.id).where(Deal.customer_id == Customer.id,
+                              Deal.owner_id.in_(people)).exists(),
+        select(Activity.id).where(Activity.customer_id == Customer.id,
+                                  Activity.member_id.in_(people)).exists(),
+    )
+
+
+def customer_names(session: Session, workspace_id: int,
+                   people: Sequence[int] | None = None) -> Sequence[tuple[str, str]]:
+    """(name_key, name) of every customer in the workspace (or only `people`'s)."""
+    stmt = select(Customer.name_key, Customer.name).where(Customer.workspace_id == workspace_id)
+    if people is not None:
+        stmt = stmt.where(_customers_of(people))
+    return [(k, n) for k, n in session.execute(stmt).all()]
 
 
 def search_customers(
-    session: Session, workspace_id: int, prefix: str, limit: int = 20
+    session: Session, workspace_id: int, prefix: str, limit: int = 20,
+    people: Sequence[int] | None = None,
 ) -> Sequence[Customer]:
+    """Customers whose name contains `prefix` (of `people` only, if given), by name."""
     stmt = select(Customer).where(Customer.workspace_id == workspace_id)
+    if people is not None:
+        stmt = stmt.where(_customers_of(people))
     if prefix:
         stmt = stmt.where(func.lower(Customer.name).contains(prefix.lower(), autoescape=True))
     return session.scalars(stmt.order_by(Customer.name).limit(limit)).all()
