@@ -100,10 +100,13 @@ def run(
         "--command-workers", min=0, max=64,
         help="Processes that answer slash commands while this one receives and "
              "acknowledges them (overrides SALESBOT_COMMAND_WORKERS; default: the CPUs "
-             "but one, up to 4; 0 answers in this process).")] = None,
+             "but one on SQLite, the CPUs on PostgreSQL, up to 4, none on one CPU; 0 "
+             "answers in this process).")] = None,
 ) -> None:
-    """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT) and its
-    once-a-minute scheduler of stand-ups, digests and warnings."""
+    # typer keeps a docstring's line breaks in --help: one line per paragraph
+    """Run the bot and its once-a-minute scheduler of stand-ups, digests and warnings.
+
+    Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings = load_settings(database_url)
     if command_workers is not None:
         settings.command_workers = command_workers
@@ -267,8 +270,9 @@ def _ticker(settings: Settings, deps: Deps, notifier: Notifier | None = None) ->
 
 
 TICK_HELP = (
-    "Run one pass of the scheduler as `salesbot run` does every minute: send the stand-up "
-    "prompts, reminders and summaries that are due, and retry failed sends.\n\n"
+    "Run one pass of the scheduler as `salesbot run` does every minute: send what is due "
+    "(stand-up prompts, reminders and summaries, digests, warning checks) and retry failed "
+    "sends.\n\n"
     "Sending needs SLACK_BOT_TOKEN; without it a pass refuses to run, because printing "
     "the messages instead would record them as sent and Slack would never get them. "
     "--dry-run needs no token: it prints what is due and what each message says."
@@ -434,11 +438,12 @@ def demo(
         help="Where to write the PNG chart of the simulated week's Monday digest.")] = Path(
         "demo-digest.png"),
 ) -> None:
-    """Build a realistic demo team in a fresh SQLite file, run its last week of stand-ups,
-    warnings and the digest through the real ticker, then show a console session today."""
+    """Build a demo team in a fresh SQLite file and replay its last week on the real ticker.
+
+    Then a scripted console session runs today, on data that all lies in the past."""
     from bot.console import Console
-    from bot.demo import DEMO_SCRIPT, TIMEZONE, build_demo
-    from bot.demo_week import run_week
+    from bot.demo import CHANNEL_ID, DEMO_SCRIPT, TIMEZONE, build_demo
+    from bot.demo_week import CHANNEL_NAME, run_week
     from commands.text import plural
 
     started = time.monotonic()
@@ -464,7 +469,8 @@ def demo(
     engine, deps = _deps(settings)
     typer.echo("== A console session today: commands as typed in Slack, and the replies ==")
     for user, line in DEMO_SCRIPT:
-        Console(deps, user=user, workspace="T0DEMO").run([line], sys.stdout, echo=True)
+        Console(deps, user=user, workspace="T0DEMO", channel_names={CHANNEL_ID: CHANNEL_NAME}
+                ).run([line], sys.stdout, echo=True)
     engine.dispose()
     typer.echo(f"(the whole demo took {time.monotonic() - started:.1f}s)\n")
     typer.echo(f"Try it yourself: salesbot console --user alice --database-url {url}")

@@ -338,6 +338,10 @@ def test_salesbot_demo_runs_the_week_and_writes_the_chart(tmp_path: Path,
     assert f"1 digest; chart written to {chart}" in out
     assert (tmp_path / chart).read_bytes().startswith(b"\x89PNG")
     assert "Hi alice · Wed 25 Nov · team East" in out  # the Home tab, today
+    # the console session names the team's channel as the week's posts do, not by its id
+    session_text = out[out.index(headings[2]):]
+    assert "Team East · #east · Asia/Shanghai" in session_text
+    assert "#C0EAST" not in session_text
 
     # everything the demo wrote lies in the past, up to now
     url = f"sqlite:///{tmp_path / 'demo.db'}"
