@@ -57,7 +57,8 @@ SALES = """*`/sales` — teams, roles, reports and leaderboards*
   rate, cycle, funnel, deals moved, stale deals, visits by tier
 `/sales leaderboard [metric] [week|month|quarter|year]` — reps ranked by attainment of their
   target
-`/sales digest [team]` — managers: the weekly review now (it also comes by DM, Monday 08:30)
+`/sales digest [team:"East"]` — managers, admins: the weekly review now (it also comes by DM,
+  Monday 08:30)
 `/sales action add @bob "Call 5 B-tier accounts" due:friday` · `/sales action done A-3` ·
   `/sales action list [@bob] [all]` — PDCA action items from the weekly review
 `/sales config` — the team's settings · `/sales config digest:mon-08:30|off` ·
