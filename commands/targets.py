@@ -739,13 +739,15 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
     """Say how explicit sub-period targets relate to their enclosing target."""
     # All months set: do they add up? Some set: the others now share what is left.
     out = []
-
-    def fmt(value: Decimal) -> str:
-        return format_value(value, metric, None)
-
     for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
         if outer.period_kind == period.kind or outer.period_kind not in ("year", "quarter"):
             continue
+        # amounts with their currency, as every other reply writes them ("500,000 USD")
+        currency = outer.currency or ws.default_currency
+
+        def fmt(value: Decimal, currency: str = currency) -> str:
+            return format_value(value, metric, currency)
+
         outer_p = _as_period(outer)
         kids = outer_p.children()
         explicit = [repo.find_target(session, ws.id, key, metric, k.kind, k.start) for k in kids]
