@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import shutil
 import signal
 import sys
 import time
@@ -473,8 +474,25 @@ def demo(
                 ).run([line], sys.stdout, echo=True)
     engine.dispose()
     typer.echo(f"(the whole demo took {time.monotonic() - started:.1f}s)\n")
-    typer.echo(f"Try it yourself: salesbot console --user alice --database-url {url}")
-    typer.echo(f"What the ticker sent: salesbot deliveries --limit 20 --database-url {url}")
+    exe = _invoked_as()
+    typer.echo(f"Try it yourself: {exe} console --user alice --database-url {url}")
+    typer.echo(f"What the ticker sent: {exe} deliveries --limit 20 --database-url {url}")
+
+
+def _invoked_as() -> str:
+    """How to type salesbot again from here: `.venv/bin/salesbot` after the README's quick
+    start (the virtualenv is not on PATH), plain `salesbot` when that is what PATH finds."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name != "salesbot":
+        return "salesbot"
+    found = shutil.which("salesbot")
+    if found is not None and Path(found).resolve() == argv0.resolve():
+        return "salesbot"
+    try:
+        relative = argv0.resolve().relative_to(Path.cwd().resolve())
+        return str(relative) if relative.parent != Path(".") else f"./{relative}"
+    except ValueError:
+        return str(argv0.resolve())
 
 
 class ExportFormatChoice(enum.StrEnum):
