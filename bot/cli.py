@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 import shutil
 import signal
 import sys
@@ -19,6 +20,10 @@ from pydantic import ValidationError
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
     from bot.dispatch import Deps
     from bot.workers import CommandWorkers
     from jobs.notify import Notifier
@@ -368,10 +373,11 @@ def deliveries(
     _, deps = _deps(settings)
     with deps.session_factory() as session:
         rows = delivery_repo.recent(session, failed_only=failed, limit=limit)
+        named = _subject_namer(session)
     if not rows:
         typer.echo("No failed deliveries." if failed else "Nothing has been scheduled yet.")
         return
-    table = [(f"{d.due_at:%Y-%m-%d %H:%M}", d.kind, d.subject, d.local_period,
+    table = [(f"{d.due_at:%Y-%m-%d %H:%M}", d.kind, named(d.subject), d.local_period,
               "sent?" if delivery_repo.unconfirmed(d) else d.status.value, str(d.attempts),
               d.last_error or "") for d in rows]
     header = ("due (UTC)", "kind", "subject", "period", "status", "tries", "last error")
@@ -379,6 +385,23 @@ def deliveries(
     for r in [header, *table]:  # columns as wide as their longest value
         cells = [r[i].rjust(widths[i]) if i == 5 else r[i].ljust(widths[i]) for i in range(6)]
         typer.echo(("  ".join(cells) + "  " + r[6]).rstrip())
+
+
+def _subject_namer(session: Session) -> Callable[[str], str]:
+    """`member:6` as `member:6 (eli)`, `team:1` as `team:1 (East)`: ids alone name nobody."""
+    from sqlalchemy import select
+
+    from storage.models import Member, Team
+
+    names = {("member", i): n for i, n in session.execute(select(Member.id, Member.name))}
+    names.update({("team", i): n for i, n in session.execute(select(Team.id, Team.name))})
+
+    def named(subject: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            name = names.get((m.group(1), int(m.group(2))))
+            return m.group(0) if name is None else f"{m.group(0)} ({name})"
+        return re.sub(r"\b(member|team):(\d+)\b", one, subject)
+    return named
 
 
 @cli.command("manifest")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -89,5 +90,6 @@ def test_deliveries_lists_what_was_sent_skipped_or_failed(
     assert row.split()[:3] == ["2026-11-23", "01:30", "standup_prompt"]
     assert header.index("status") == row.index("failed")  # columns line up
     assert row.split()[-3:] == ["failed", "1", "channel_not_found"]
+    assert re.search(r" member:\d+ \((alice|bob|mia)\) ", row)  # who, not only an id
     limited = runner.invoke(cli, ["deliveries", "--limit", "1", "--database-url", db_url])
     assert len(limited.output.splitlines()) == 2
