@@ -306,6 +306,8 @@ def tick(
         raise typer.Exit(2)
     _upgrade(settings.database_url)
     _, deps = _deps(settings)
+    with deps.session_factory() as session:
+        named = _subject_namer(session)
     if not dry_run:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
         report = _ticker(settings, deps).tick(now)
@@ -313,7 +315,7 @@ def tick(
         for label, keys in (("sent", report.sent), ("skipped", report.skipped),
                             ("retrying", report.retrying), ("failed", report.failed)):
             for key in keys:
-                typer.echo(f"  {label:<8} {key}")
+                typer.echo(f"  {label:<8} {named(key)}")
         return
     planned = _ticker(settings, deps, notifier=_NoSend()).plan(now)
     if not planned:
@@ -326,7 +328,7 @@ def tick(
                   "nothing": "would skip (nothing to send)"}.get(p.action,
                                                                  f"already {p.action}")
         typer.echo(f"- {item.due_at.astimezone(now.tzinfo):%Y-%m-%d %H:%M} {item.kind} "
-                   f"{item.subject} {item.local_period}: {action}")
+                   f"{named(item.subject)} {item.local_period}: {action}")
         for post in p.posts:
             where = f"DM {post.to}" if post.dm else post.to
             where += " (thread)" if post.in_thread or post.reply_to else ""
