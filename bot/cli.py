@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
+import shutil
 import signal
 import sys
 import time
@@ -18,6 +20,10 @@ from pydantic import ValidationError
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
     from bot.dispatch import Deps
     from bot.workers import CommandWorkers
     from jobs.notify import Notifier
@@ -100,10 +106,13 @@ def run(
         "--command-workers", min=0, max=64,
         help="Processes that answer slash commands while this one receives and "
              "acknowledges them (overrides SALESBOT_COMMAND_WORKERS; default: the CPUs "
-             "but one, up to 4; 0 answers in this process).")] = None,
+             "but one on SQLite, the CPUs on PostgreSQL, up to 4, none on one CPU; 0 "
+             "answers in this process).")] = None,
 ) -> None:
-    """Run the bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT) and its
-    once-a-minute scheduler of stand-ups, digests and warnings."""
+    # typer keeps a docstring's line breaks in --help: one line per paragraph
+    """Run the bot and its once-a-minute scheduler of stand-ups, digests and warnings.
+
+    Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings = load_settings(database_url)
     if command_workers is not None:
         settings.command_workers = command_workers
@@ -267,8 +276,9 @@ def _ticker(settings: Settings, deps: Deps, notifier: Notifier | None = None) ->
 
 
 TICK_HELP = (
-    "Run one pass of the scheduler as `salesbot run` does every minute: send the stand-up "
-    "prompts, reminders and summaries that are due, and retry failed sends.\n\n"
+    "Run one pass of the scheduler as `salesbot run` does every minute: send what is due "
+    "(stand-up prompts, reminders and summaries, digests, warning checks) and retry failed "
+    "sends.\n\n"
     "Sending needs SLACK_BOT_TOKEN; without it a pass refuses to run, because printing "
     "the messages instead would record them as sent and Slack would never get them. "
     "--dry-run needs no token: it prints what is due and what each message says."
@@ -296,6 +306,8 @@ def tick(
         raise typer.Exit(2)
     _upgrade(settings.database_url)
     _, deps = _deps(settings)
+    with deps.session_factory() as session:
+        named = _subject_namer(session)
     if not dry_run:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
         report = _ticker(settings, deps).tick(now)
@@ -303,7 +315,7 @@ def tick(
         for label, keys in (("sent", report.sent), ("skipped", report.skipped),
                             ("retrying", report.retrying), ("failed", report.failed)):
             for key in keys:
-                typer.echo(f"  {label:<8} {key}")
+                typer.echo(f"  {label:<8} {named(key)}")
         return
     planned = _ticker(settings, deps, notifier=_NoSend()).plan(now)
     if not planned:
@@ -316,7 +328,7 @@ def tick(
                   "nothing": "would skip (nothing to send)"}.get(p.action,
                                                                  f"already {p.action}")
         typer.echo(f"- {item.due_at.astimezone(now.tzinfo):%Y-%m-%d %H:%M} {item.kind} "
-                   f"{item.subject} {item.local_period}: {action}")
+                   f"{named(item.subject)} {item.local_period}: {action}")
         for post in p.posts:
             where = f"DM {post.to}" if post.dm else post.to
             where += " (thread)" if post.in_thread or post.reply_to else ""
@@ -363,10 +375,11 @@ def deliveries(
     _, deps = _deps(settings)
     with deps.session_factory() as session:
         rows = delivery_repo.recent(session, failed_only=failed, limit=limit)
+        named = _subject_namer(session)
     if not rows:
         typer.echo("No failed deliveries." if failed else "Nothing has been scheduled yet.")
         return
-    table = [(f"{d.due_at:%Y-%m-%d %H:%M}", d.kind, d.subject, d.local_period,
+    table = [(f"{d.due_at:%Y-%m-%d %H:%M}", d.kind, named(d.subject), d.local_period,
               "sent?" if delivery_repo.unconfirmed(d) else d.status.value, str(d.attempts),
               d.last_error or "") for d in rows]
     header = ("due (UTC)", "kind", "subject", "period", "status", "tries", "last error")
@@ -374,6 +387,23 @@ def deliveries(
     for r in [header, *table]:  # columns as wide as their longest value
         cells = [r[i].rjust(widths[i]) if i == 5 else r[i].ljust(widths[i]) for i in range(6)]
         typer.echo(("  ".join(cells) + "  " + r[6]).rstrip())
+
+
+def _subject_namer(session: Session) -> Callable[[str], str]:
+    """`member:6` as `member:6 (eli)`, `team:1` as `team:1 (East)`: ids alone name nobody."""
+    from sqlalchemy import select
+
+    from storage.models import Member, Team
+
+    names = {("member", i): n for i, n in session.execute(select(Member.id, Member.name))}
+    names.update({("team", i): n for i, n in session.execute(select(Team.id, Team.name))})
+
+    def named(subject: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            name = names.get((m.group(1), int(m.group(2))))
+            return m.group(0) if name is None else f"{m.group(0)} ({name})"
+        return re.sub(r"\b(member|team):(\d+)\b", one, subject)
+    return named
 
 
 @cli.command("manifest")
@@ -434,11 +464,12 @@ def demo(
         help="Where to write the PNG chart of the simulated week's Monday digest.")] = Path(
         "demo-digest.png"),
 ) -> None:
-    """Build a realistic demo team in a fresh SQLite file, run its last week of stand-ups,
-    warnings and the digest through the real ticker, then show a console session today."""
+    """Build a demo team in a fresh SQLite file and replay its last week on the real ticker.
+
+    Then a scripted console session runs today, on data that all lies in the past."""
     from bot.console import Console
-    from bot.demo import DEMO_SCRIPT, TIMEZONE, build_demo
-    from bot.demo_week import run_week
+    from bot.demo import CHANNEL_ID, DEMO_SCRIPT, TIMEZONE, build_demo
+    from bot.demo_week import CHANNEL_NAME, run_week
     from commands.text import plural
 
     started = time.monotonic()
@@ -464,11 +495,29 @@ def demo(
     engine, deps = _deps(settings)
     typer.echo("== A console session today: commands as typed in Slack, and the replies ==")
     for user, line in DEMO_SCRIPT:
-        Console(deps, user=user, workspace="T0DEMO").run([line], sys.stdout, echo=True)
+        Console(deps, user=user, workspace="T0DEMO", channel_names={CHANNEL_ID: CHANNEL_NAME}
+                ).run([line], sys.stdout, echo=True)
     engine.dispose()
     typer.echo(f"(the whole demo took {time.monotonic() - started:.1f}s)\n")
-    typer.echo(f"Try it yourself: salesbot console --user alice --database-url {url}")
-    typer.echo(f"What the ticker sent: salesbot deliveries --limit 20 --database-url {url}")
+    exe = _invoked_as()
+    typer.echo(f"Try it yourself: {exe} console --user alice --database-url {url}")
+    typer.echo(f"What the ticker sent: {exe} deliveries --limit 20 --database-url {url}")
+
+
+def _invoked_as() -> str:
+    """How to type salesbot again from here: `.venv/bin/salesbot` after the README's quick
+    start (the virtualenv is not on PATH), plain `salesbot` when that is what PATH finds."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name != "salesbot":
+        return "salesbot"
+    found = shutil.which("salesbot")
+    if found is not None and Path(found).resolve() == argv0.resolve():
+        return "salesbot"
+    try:
+        relative = argv0.resolve().relative_to(Path.cwd().resolve())
+        return str(relative) if relative.parent != Path(".") else f"./{relative}"
+    except ValueError:
+        return str(argv0.resolve())
 
 
 class ExportFormatChoice(enum.StrEnum):

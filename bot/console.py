@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TextIO
 
 from sqlalchemy.orm import Session
@@ -37,8 +37,12 @@ class Console:
     """Runs command lines as one user and prints the replies as text."""
 
     def __init__(self, deps: Deps, *, user: str, workspace: str | None = None,
-                 channel: str | None = None) -> None:
+                 channel: str | None = None,
+                 channel_names: Mapping[str, str] | None = None) -> None:
         self.deps = deps
+        # Slack shows a channel link by its name; the console knows a name only when told
+        # (the demo's channel), else it prints the id.
+        self.channel_names = dict(channel_names or {})
         with deps.session_factory() as session:
             self.team_id = pick_workspace(session, workspace)
             ws = repo.get_workspace(session, self.team_id)
@@ -77,6 +81,12 @@ class Console:
         line = line.strip()
         if not line or line.startswith("#"):
             return None
+        text = self._reply(line)
+        for channel_id, name in self.channel_names.items():
+            text = text and re.sub(rf"#{re.escape(channel_id)}\b", f"#{name}", text)
+        return text
+
+    def _reply(self, line: str) -> str | None:
         caller = Caller(self.team_id, self.user_id, self.channel, self.user_name)
         if line.lower() == "home":
             return self.home(caller)

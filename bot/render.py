@@ -215,7 +215,12 @@ def render_deal_changed(r: DealChanged) -> Reply:
                 f"{_close(d, r.today)}.")
         if r.customer_created:
             text += f"\n:new: *{escape(d.customer)}* is a new customer (tier {r.customer_tier})."
-        text += f"\nUpdate it with `/deal {d.ref} stage:negotiation`, see it with `/deal {d.ref}`."
+        # the hint moves the deal on from where it is, never to the stage it is already in
+        if d.is_won or d.stage == "lost":
+            text += f"\nSee it with `/deal {d.ref}`."
+        else:
+            move = "won" if d.stage == "negotiation" else "stage:negotiation"
+            text += f"\nUpdate it with `/deal {d.ref} {move}`, see it with `/deal {d.ref}`."
         return text_reply(text)
     if d.is_won and any(c.field == "stage" for c in r.changes):
         return text_reply(f":tada: *{d.ref}* {escape(d.name)} is won: "

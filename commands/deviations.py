@@ -532,8 +532,10 @@ def coverage_gap(
             subject=p.subject,
             who=p.who,
             severity=_shortfall_severity(coverage * rate, ONE),
+            # the coverage as /pipeline and the digest show it (two decimals), so "covers
+            # 2.75×" never reads "covers 2.8×" next to a need of 2.8×
             message=(f"{p.who}: pipeline closing in {p.period_name} covers "
-                     f"{_times(coverage)} the {_amount(p, remaining)} still to win; it needs "
+                     f"{coverage:.2f}× the {_amount(p, remaining)} still to win; it needs "
                      f"{_times(ONE / rate)} at {which}"),
             fix=(f"Add {_amount(p, gap)} of pipeline expected to close in {p.period_name}, "
                  "or pull later deals forward."),

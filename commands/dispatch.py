@@ -83,12 +83,12 @@ COMMANDS: dict[str, CommandSpec] = {
         'new "Acme renewal" customer:"Acme Corp" amount:120k | D-1 stage:negotiation | list',
     ),
     "target": CommandSpec(
-        parse_target, run_target, "Set and show targets (managers set, everyone reads)",
+        parse_target, run_target, "Set and show targets (managers set, reps read)",
         "set team revenue 1.2M quarter:2026-Q4 | show @alice month:2026-12 | lock quarter:2026-Q4",
     ),
     "plan": CommandSpec(
         parse_plan, run_plan, "What it takes to hit the target: wins, opportunities, visits a day",
-        "[@rep] [month:2026-12]",
+        "[@rep|team] [month:2026-12]",
     ),
     "pipeline": CommandSpec(
         parse_pipeline, run_pipeline, "Open deals by stage, weighted, and coverage of the target",

@@ -7,7 +7,8 @@ VISIT = """*`/visit` — log a customer visit, call, demo, meeting or email*
 `/visit "Acme Corp" type:demo outcome:positive on:yesterday next:"send quote" Met the CTO`
 • `type:` visit (default), call, demo, meeting, email
 • `outcome:` positive, neutral, negative
-• `on:` when it happened: today (default), yesterday, "last tue", 2026-11-20
+• `on:` when it happened: today (default), yesterday, "last tue", 2026-11-20, 3.12.2026
+  (day first), 昨天, 上周二
 • `next:` the next step; `deal:D-3` links a deal
 • A new customer is created as tier C unless you add `tier:A|B|C`; a name close to an
   existing one is refused with a suggestion (add `new:yes` if it really is new)
@@ -21,11 +22,11 @@ DEAL = """*`/deal` — create, update and close deals*
 • Amounts: 120000, 120,000, 120k, 1.2m, $120k, ¥120,000, 12万, 120k EUR; `currency:EUR`
 • Stages: lead, qualified, proposal, negotiation, won, lost"""
 
-TARGET = """*`/target` — targets (managers set them, everyone can read them)*
+TARGET = """*`/target` — targets (managers set them; reps read their own and their team's)*
 `/target set team revenue 1.2M quarter:2026-Q4` — the team's target (reps share it evenly)
 `/target set team revenue 1.2M quarter:2026-Q4 split:weights alice:2 bob:1`
 `/target set @alice revenue 300k month:2026-12 stretch:360k challenge:420k`
-`/target show [team|@alice] [month:2026-12]` — target, actual, attainment, expected, pace
+`/target show [team|@alice] [metric] [month:2026-12]` — target, actual, attainment, pace
 `/target lock quarter:2026-Q4` — freeze this team's targets; `/target lock @alice ...` a
 rep's; `/target lock all ...` every team's (admins). Later changes are recorded
 • Metrics: revenue, wins, visits, new_customers, opportunities
@@ -51,19 +52,22 @@ SALES = """*`/sales` — teams, roles, reports and leaderboards*
 `/sales role @carol manager [team:"East"]` — admins: set rep, manager or admin
 `/sales holiday add 2026-12-25 "Christmas"` · `/sales holiday` — the team's days off
 `/sales member @dan start:2026-10-01` — a new rep's first day (ramped targets)
-`/sales report [week|month|quarter] [@alice|team]` — the scorecard: every metric's target,
-  actual, attainment, expected, pace, projected and run rate; win rate, cycle, funnel,
-  deals moved, stale deals, visits by tier
-`/sales leaderboard [metric] [week|month|quarter]` — reps ranked by attainment of their target
-`/sales digest [team]` — managers: the weekly review now (it also comes by DM, Monday 08:30)
+`/sales report [week|month|quarter|year|month:2026-12] [@alice|team]` — the scorecard:
+  every metric's target, actual, attainment, expected, pace, projected and run rate; win
+  rate, cycle, funnel, deals moved, stale deals, visits by tier
+`/sales leaderboard [metric] [week|month|quarter|year]` — reps ranked by attainment of their
+  target
+`/sales digest [team:"East"]` — managers, admins: the weekly review now (it also comes by DM,
+  Monday 08:30)
 `/sales action add @bob "Call 5 B-tier accounts" due:friday` · `/sales action done A-3` ·
   `/sales action list [@bob] [all]` — PDCA action items from the weekly review
 `/sales config` — the team's settings · `/sales config digest:mon-08:30|off` ·
   `/sales config deal_cards:team|own` (may reps see teammates' deal cards) ·
-  `/sales config warnings stale_days:14 pace_threshold:0.85` (managers)
+  `/sales config warnings stale_days:14 pace_threshold:0.85` (managers) ·
+  `/sales config fx:EUR=1.08` (admins: exchange rates; `fx:EUR=off` removes one)
 `/sales warnings [team:"East"]` — the deviation warnings firing now, with who snoozed or
   acknowledged them (they are also posted in the team channel at 10:00 and 15:00)
-`/sales help` — this help"""
+`/sales export` — your data as CSV files, sent to your DM · `/sales help` — this help"""
 
 STANDUP = """*`/standup` — the daily stand-up*
 `/standup answer yesterday:"met Acme" today:"demo for Globex" blockers:none` — or press
@@ -73,7 +77,8 @@ STANDUP = """*`/standup` — the daily stand-up*
 `/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m` — managers: turn it
   on (off until configured); `tz:local` asks each member at 09:30 in their own timezone;
   `/standup config off` turns it off
-`/standup now` — managers: start today's at once · `/standup report [date]` — a past one"""
+`/standup now` — managers: start today's at once · `/standup report [date]` — today's, or a
+  past one"""
 
 TOPICS = {"visit": VISIT, "deal": DEAL, "target": TARGET, "plan": PLAN, "pipeline": PIPELINE,
           "standup": STANDUP, "sales": SALES}

@@ -465,10 +465,18 @@ class RateStats:
     won_amount: Decimal
     opportunities_created: int
     visits: int
+    # the won deals won_amount adds up (those in the plan's currency); None: every won deal
+    amount_deals: int | None = None
 
     @property
     def closed_count(self) -> int:
         return self.won_count + self.lost_count
+
+    @property
+    def avg_deal(self) -> Decimal | None:
+        """The average won deal, or None when no won deal is in the amount's currency."""
+        count = self.won_count if self.amount_deals is None else self.amount_deals
+        return self.won_amount / count if count > 0 else None
 
 
 @dataclass(frozen=True)
@@ -490,10 +498,12 @@ class ActivityRates:
 
 def rates_from_stats(stats: RateStats, source: RateSource) -> ActivityRates | None:
     """Turn trailing stats into rates; None when a rate would be zero or undefined."""
-    if stats.won_count <= 0 or stats.visits <= 0 or stats.opportunities_created <= 0:
+    avg_deal = stats.avg_deal
+    if avg_deal is None or stats.won_count <= 0 or stats.visits <= 0 \
+            or stats.opportunities_created <= 0:
         return None
     return ActivityRates(
-        avg_deal_size=stats.won_amount / stats.won_count,
+        avg_deal_size=avg_deal,
         win_rate=Decimal(stats.won_count) / stats.closed_count,
         opportunities_per_visit=Decimal(stats.opportunities_created) / stats.visits,
         source=source,
@@ -529,7 +539,9 @@ def choose_rates(
                          None if source == win.source else source)
             break
     return ActivityRates(
-        avg_deal_size=stats.won_amount / stats.won_count,
+        # won deals in other currencies do not count toward the average (the default when
+        # none is in the plan's currency)
+        avg_deal_size=stats.avg_deal or defaults.avg_deal_size,
         win_rate=win.rate,
         opportunities_per_visit=per_visit[0],
         source=win.source,

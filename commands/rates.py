@@ -20,13 +20,18 @@ from storage import repo
 from storage.models import Member, Team
 
 
-def trailing_stats(session: Session, ids: Sequence[int], team: Team, now: datetime) -> RateStats:
-    """What these people closed, created and visited over the trailing window before `now`."""
+def trailing_stats(session: Session, ids: Sequence[int], team: Team, now: datetime,
+                   currency: str | None = None) -> RateStats:
+    """What these people closed, created and visited over the trailing window before `now`.
+
+    With `currency` (a plan's), the won amount behind the average deal counts only the won
+    deals in that currency: two currencies are never added into one average."""
     today = local_today(now, team.timezone)
-    won, lost, amount, opps, visits = repo.rate_counts(
+    won, lost, amount, opps, visits, in_amount = repo.rate_counts(
         session, list(ids), now - timedelta(days=TRAILING_DAYS),
-        today - timedelta(days=TRAILING_DAYS))
-    return RateStats(won, lost, Decimal(amount) / 100, opps, visits)
+        today - timedelta(days=TRAILING_DAYS), currency)
+    return RateStats(won, lost, Decimal(amount) / 100, opps, visits,
+                     amount_deals=in_amount if currency is not None else None)
 
 
 def default_win_rate(session: Session, team: Team) -> Decimal:

@@ -28,6 +28,7 @@ from commands.periods import (
 from commands.plan import (
     ActivityPlan,
     ActivityRates,
+    RateStats,
     RepShare,
     Scorecard,
     allocate,
@@ -740,13 +741,15 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
     """Say how explicit sub-period targets relate to their enclosing target."""
     # All months set: do they add up? Some set: the others now share what is left.
     out = []
-
-    def fmt(value: Decimal) -> str:
-        return format_value(value, metric, None)
-
     for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
         if outer.period_kind == period.kind or outer.period_kind not in ("year", "quarter"):
             continue
+        # amounts with their currency, as every other reply writes them ("500,000 USD")
+        currency = outer.currency or ws.default_currency
+
+        def fmt(value: Decimal, currency: str = currency) -> str:
+            return format_value(value, metric, currency)
+
         outer_p = _as_period(outer)
         kids = outer_p.children()
         explicit = [repo.find_target(session, ws.id, key, metric, k.kind, k.start) for k in kids]
@@ -817,7 +820,14 @@ class _ActivityPlanner:
         self.remaining = working_day_progress(period, local_today(now, team.timezone),
                                               self.hol).remaining
         self.default = default if default is not None else default_win_rate(session, team)
-        self.team_stats = trailing_stats(session, [m.id for m in team.members], team, now)
+        self._team_stats: dict[str, RateStats] = {}
+
+    def team_stats(self, currency: str) -> RateStats:
+        """The team's trailing history, its average deal in `currency` (the plan's)."""
+        if currency not in self._team_stats:
+            self._team_stats[currency] = trailing_stats(
+                self.session, [m.id for m in self.team.members], self.team, self.now, currency)
+        return self._team_stats[currency]
 
     def _target(self, person: Member | None) -> tuple[Decimal, Tally, str | None] | None:
         found = target_for(self.session, self.ws, self.team, person, "revenue", self.period,
@@ -835,8 +845,10 @@ class _ActivityPlanner:
             return None
         target, won, currency = found
         actual = won.total
-        rates = choose_rates(trailing_stats(self.session, [person.id], self.team, self.now),
-                             self.team_stats, DEFAULT_RATES, who=person.name,
+        money = currency or self.ws.default_currency
+        rates = choose_rates(trailing_stats(self.session, [person.id], self.team, self.now,
+                                            money),
+                             self.team_stats(money), DEFAULT_RATES, who=person.name,
                              default_win_rate=self.default)
         return PlanFigures(target, actual, currency,
                            derive_activity_plan(target - actual, 1, rates, self.remaining),
@@ -848,8 +860,8 @@ class _ActivityPlanner:
             return None
         target, won, currency = found
         actual = won.total
-        team_rates = choose_rates(None, self.team_stats, DEFAULT_RATES,
-                                  default_win_rate=self.default)
+        team_rates = choose_rates(None, self.team_stats(currency or self.ws.default_currency),
+                                  DEFAULT_RATES, default_win_rate=self.default)
         members = [(rep.name, mine.plan) for rep in _reps(self.team)
                    if (mine := reps.get(rep.id)) is not None]
         missing = tuple(rep.name for rep in _reps(self.team) if reps.get(rep.id) is None)

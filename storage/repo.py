@@ -519,21 +519,25 @@ def metric_actual(
 
 
 def rate_counts(
-    session: Session, member_ids: Sequence[int], since: datetime, since_day: date
-) -> tuple[int, int, int, int, int]:
-    """(won, lost, won amount in hundredths, opportunities created, visits) since a moment."""
+    session: Session, member_ids: Sequence[int], since: datetime, since_day: date,
+    currency: str | None = None,
+) -> tuple[int, int, int, int, int, int]:
+    """(won, lost, won amount in hundredths, opportunities created, visits, won deals in the
+    amount) since a moment; with `currency`, the amount counts only the won deals in it."""
     if not member_ids:
-        return 0, 0, 0, 0, 0
+        return 0, 0, 0, 0, 0, 0
     won = _won_stage_names()
     lost = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_lost)
     owned = Deal.owner_id.in_(member_ids)
+    won_in_money = and_(Deal.stage.in_(won), Deal.closed_at >= since,
+                        Deal.currency == currency if currency is not None else true())
     row = session.execute(
         select(
             func.count().filter(Deal.stage.in_(won), Deal.closed_at >= since),
             func.count().filter(Deal.stage.in_(lost), Deal.closed_at >= since),
-            func.coalesce(func.sum(Deal.amount_minor).filter(Deal.stage.in_(won),
-                                                             Deal.closed_at >= since), 0),
+            func.coalesce(func.sum(Deal.amount_minor).filter(won_in_money), 0),
             func.count().filter(Deal.created_at >= since),
+            func.count().filter(won_in_money),
         ).where(owned)
     ).one()
     visits = session.scalar(
@@ -541,7 +545,7 @@ def rate_counts(
             Activity.member_id.in_(member_ids), Activity.type == ActivityType.VISIT,
             Activity.occurred_on >= since_day)
     ) or 0
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(visits)
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(visits), int(row[4])
 
 
 def open_pipeline_by_stage(

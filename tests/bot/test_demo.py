@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -320,6 +321,8 @@ def test_salesbot_demo_runs_the_week_and_writes_the_chart(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     chart = Path("charts") / "week.png"
     chart.parent.mkdir()
+    # run as the README's quick start does, from a virtualenv that is not on PATH
+    monkeypatch.setattr(sys, "argv", [str(tmp_path / ".venv" / "bin" / "salesbot"), "demo"])
     result = CliRunner().invoke(cli, ["demo", "--db", str(tmp_path / "demo.db"),
                                       "--chart", str(chart)])
     assert result.exit_code == 0, result.output
@@ -338,6 +341,12 @@ def test_salesbot_demo_runs_the_week_and_writes_the_chart(tmp_path: Path,
     assert f"1 digest; chart written to {chart}" in out
     assert (tmp_path / chart).read_bytes().startswith(b"\x89PNG")
     assert "Hi alice · Wed 25 Nov · team East" in out  # the Home tab, today
+    # the console session names the team's channel as the week's posts do, not by its id
+    session_text = out[out.index(headings[2]):]
+    assert "Team East · #east · Asia/Shanghai" in session_text
+    assert "#C0EAST" not in session_text
+    # what it suggests next can be typed as it is (it said `salesbot console`, not on PATH)
+    assert "Try it yourself: .venv/bin/salesbot console --user alice" in out
 
     # everything the demo wrote lies in the past, up to now
     url = f"sqlite:///{tmp_path / 'demo.db'}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.manifest import manifest_yaml
+from bot.manifest import manifest, manifest_yaml
 
 
 def test_http_manifest_points_everything_at_the_events_url() -> None:
@@ -36,3 +36,11 @@ def test_socket_mode_manifest_has_no_urls() -> None:
 def test_http_manifest_needs_a_url() -> None:
     with pytest.raises(ValueError, match="--url"):
         manifest_yaml(None)
+
+
+def test_the_manifests_command_hints_agree_with_the_read_policy() -> None:
+    # The /target description said "everyone reads" (reps read only their own and their
+    # team's targets), and /plan's usage hint left out `/plan team`.
+    commands = {c["command"]: c for c in manifest(socket_mode=True)["features"]["slash_commands"]}
+    assert "everyone" not in commands["/target"]["description"]
+    assert "team" in commands["/plan"]["usage_hint"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def test_tick_dry_run_shows_what_is_due_and_claims_nothing(standup: Chat, db_url
     out = result.output
     assert "dry run: nothing claimed or sent" in out
     assert out.count("standup_prompt") == 3 and out.count("would send") == 3
-    assert "2026-11-23 09:30 standup_prompt member:2 2026-11-23: would send" in out
+    assert "2026-11-23 09:30 standup_prompt member:2 (alice) 2026-11-23: would send" in out
     assert "to DM UALICE:" in out and "Time for the East stand-up (Mon 23 Nov)" in out
     assert deliveries(standup.deps.session_factory) == {}
     early = runner.invoke(cli, ["tick", "--at", "2026-11-23T09:00:00+08:00", "--dry-run",
@@ -89,5 +90,6 @@ def test_deliveries_lists_what_was_sent_skipped_or_failed(
     assert row.split()[:3] == ["2026-11-23", "01:30", "standup_prompt"]
     assert header.index("status") == row.index("failed")  # columns line up
     assert row.split()[-3:] == ["failed", "1", "channel_not_found"]
+    assert re.search(r" member:\d+ \((alice|bob|mia)\) ", row)  # who, not only an id
     limited = runner.invoke(cli, ["deliveries", "--limit", "1", "--database-url", db_url])
     assert len(limited.output.splitlines()) == 2

@@ -335,3 +335,19 @@ def test_the_workspace_currency_setting_must_be_a_real_code() -> None:
     assert Settings(_env_file=None, SALESBOT_CURRENCY="eur").currency == "EUR"  # type: ignore[call-arg]
     with pytest.raises(ValidationError, match="ISO 4217"):
         Settings(_env_file=None, SALESBOT_CURRENCY="XYZ")  # type: ignore[call-arg]
+
+
+def test_the_average_deal_of_a_plan_counts_only_the_plans_currency(mixed: Chat,
+                                                                     clock: Clock) -> None:
+    # alice won 100k USD and 120k EUR: the average deal of her USD plan was "110,000 USD",
+    # 100k USD and 120k EUR added into one figure. Three lost deals give her the 5 closed
+    # deals that make the plan use her own history.
+    clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    for n in (5, 6, 7):
+        mixed.say("alice", f'/deal new "Lost {n}" customer:"Acme Corp" amount:10k')
+        mixed.say("alice", f'/deal D-{n} lost reason:"price"')
+    clock.now = NOW
+    out = mixed.say("alice", "/plan month:2026-11")
+    assert "alice's own 180-day win rate 40% (2 won of 5 closed)" in out
+    assert "avg deal 100,000 USD" in out
+    assert "110,000" not in out

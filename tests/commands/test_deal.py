@@ -290,3 +290,13 @@ def test_rep_cannot_list_someone_elses_deals_but_their_manager_can(acme: Chat) -
 def test_bad_input_is_refused_and_writes_nothing(acme: Chat, line: str, message: str) -> None:
     with writes_nothing(acme), pytest.raises(UsageError, match=message):
         acme.say("alice", line)
+
+
+def test_a_new_deals_hint_moves_it_on_from_its_stage(team: Chat) -> None:
+    # A deal created in negotiation was told "Update it with `/deal D-1 stage:negotiation`".
+    out = team.say("alice", '/deal new "Big one" customer:"Acme Corp" amount:50k '
+                            "stage:negotiation")
+    assert "stage:negotiation`" not in out
+    assert "Update it with `/deal D-1 won`" in out
+    out = team.say("alice", '/deal new "Small one" customer:"Acme Corp" amount:5k stage:lead')
+    assert "Update it with `/deal D-2 stage:negotiation`" in out

@@ -186,7 +186,7 @@ def test_coverage_gap_below_one_over_win_rate() -> None:
     [warning] = coverage_gap([alice(open_pipeline_in_period=D(200000), win_rate=D("0.25"))])
     # 200k / 144k = 1.39; a 25% win rate needs 4.0x = 576k, 376k more.
     assert warning.message == (
-        "Alice: pipeline closing in December covers 1.4× the 144,000 still to win; "
+        "Alice: pipeline closing in December covers 1.39× the 144,000 still to win; "
         "it needs 4.0× at a 25% win rate"
     )
     assert warning.fix.startswith("Add 376,000 of pipeline expected to close in December")
@@ -194,11 +194,19 @@ def test_coverage_gap_below_one_over_win_rate() -> None:
     assert warning.severity == CRITICAL  # 1.39 x 0.25 = 0.35 of what is needed
 
 
+def test_coverage_gap_shows_the_coverage_as_pipeline_does() -> None:
+    # 396k / 144k = 2.75 against the 2.78 a 36% win rate needs: it read "covers 2.8× ...
+    # it needs 2.8×", while /pipeline said "coverage 2.75× below the 2.8×".
+    [warning] = coverage_gap([alice(open_pipeline_in_period=D(396000), win_rate=D("0.36"))])
+    assert "covers 2.75× the 144,000 still to win; it needs 2.8× at a 36% win rate" in \
+        warning.message
+
+
 def test_coverage_gap_uses_the_default_win_rate_without_history() -> None:
     progress = alice(actual=D(145000), open_pipeline_in_period=D(300000), win_rate=None)
     [warning] = coverage_gap([progress])
     # 300k / 100k = 3.0, the default 20% needs 5.0: 0.6 of it
-    assert ("covers 3.0× the 100,000 still to win; it needs 5.0× at the configured default "
+    assert ("covers 3.00× the 100,000 still to win; it needs 5.0× at the configured default "
             "win rate 20% (no closed deals)") in warning.message
     assert warning.severity == SERIOUS
     assert coverage_gap([progress], RuleConfig(default_win_rate=D("0.34"))) == []

@@ -160,3 +160,30 @@ def test_moving_a_rep_between_teams_says_so(team: Chat) -> None:
     out = team.say("mia", '/sales team add @bob team:"West"')
     assert "Moved bob from East to West" in out
     assert "@bob" not in team.say("alice", "/sales team")
+
+
+def test_sales_help_names_every_sales_command_the_readme_documents(team: Chat) -> None:
+    # The README's `/sales` block and `/sales help` were edited apart: exchange rates and
+    # `/sales export` were documented but missing from the help.
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### `/sales`", 1)[1].split("```", 2)[1]
+    documented = set()
+    for line in block.splitlines():
+        m = re.match(r"/sales (\w+)(?: (\w+):)?", line.strip())
+        if m:
+            documented.add(m.group(1) if m.group(1) != "config" or not m.group(2)
+                           else f"config {m.group(2)}:")
+    assert {"export", "config fx:", "config deal_cards:", "team"} <= documented
+    out = team.say("alice", "/sales help")
+    missing = [d for d in sorted(documented) if f"/sales {d}" not in out]
+    assert missing == []
+
+
+def test_target_help_says_who_may_read_targets(team: Chat) -> None:
+    out = team.say("alice", "/target help")
+    assert "everyone can read" not in out
+    assert "reps read their own and their team's" in out
+    assert "[metric]" in out

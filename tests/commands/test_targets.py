@@ -82,13 +82,14 @@ def test_months_that_do_not_add_up_are_pointed_out(team: Chat) -> None:
     team.say("mia", "/target set team revenue 300k month:2026-10")
     team.say("mia", "/target set team revenue 300k month:2026-11")
     out = team.say("mia", "/target set team revenue 200k month:2026-12")
-    assert "months of 2026-Q4 add up to 800,000, not 900,000" in out
+    assert "months of 2026-Q4 add up to 800,000 USD, not 900,000 USD" in out
 
 
 def test_an_explicit_month_re_spreads_the_rest_of_the_quarter(team: Chat) -> None:
     team.say("mia", "/target set team revenue 900k quarter:2026-Q4")
     out = team.say("mia", "/target set team revenue 400k month:2026-10")
-    assert "2026-11, 2026-12 now share the remaining 500,000 of 2026-Q4" in out
+    # the amount with its currency, as every other reply writes it (it said "500,000")
+    assert "2026-11, 2026-12 now share the remaining 500,000 USD of 2026-Q4" in out
     # November has 21 working days and December 23: 500k x 21/44 and 500k x 23/44
     assert "2026-11 (implied): target 238,636.36 USD" in team.say(
         "mia", "/target show team month:2026-11")
