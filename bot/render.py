@@ -373,7 +373,14 @@ def rates_note(rates: ActivityRates) -> str:
     history = {"rep": "their own history", "team": "the team's history",
                "default": "the configured defaults"}
     others = history[rates.source]
-    if rates.visit_source is not None:
+    if rates.deal_source is not None:
+        cur = f" in {rates.deal_currency}" if rates.deal_currency else ""
+        deal = (f"average deal from {history[rates.deal_source]} (no won deal{cur} in "
+                f"{others})")
+        visits = history[rates.visit_source or rates.source]
+        note = " (no visits logged)" if rates.visit_source is not None else ""
+        others = f"{deal}, opportunities per visit from {visits}{note}"
+    elif rates.visit_source is not None:
         others = (f"average deal from {others}, opportunities per visit from "
                   f"{history[rates.visit_source]} (no visits logged)")
     else:
@@ -522,8 +529,11 @@ def render_report(r: ReportResult) -> Reply:
     lines += _currency_notes(r.converted, r.left_out, cur)
     cycle = "–" if r.median_cycle_days is None else plural(r.median_cycle_days, "day")
     lines.append(f"*Win rate* (last 180 days): {_pct(r.win_rate_count)} by count "
-                 f"({r.won} won, {r.lost} lost), {_pct(r.win_rate_value)} by value · "
-                 f"median cycle {cycle}")
+                 f"({r.won} won, {r.lost} lost), {_pct(r.win_rate_value)} by value in {cur} "
+                 f"· median cycle {cycle}")
+    if r.value_left_out:
+        note = describe_left_out(r.value_left_out)
+        lines.append(f":warning: _The win rate by value: {escape(note[0].lower() + note[1:])}_")
     if any(reached for _, reached, _, _ in r.funnel):
         lines.append("*Funnel* (deals created in the last 180 days): " + " → ".join(
             f"{stage} {reached} ({_pct(conv)} on)" for stage, reached, _, conv in r.funnel))

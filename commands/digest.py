@@ -24,7 +24,7 @@ from commands.config import rule_config
 from commands.dates import local_today
 from commands.deviations import Deviation, RuleConfig, evaluate_all
 from commands.errors import PermissionDenied
-from commands.fx import LeftOut, deals_tally
+from commands.fx import LeftOut, deals_tally, load_rates, tally
 from commands.periods import Period, period_containing
 from commands.plan import (
     Scorecard,
@@ -226,8 +226,17 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
 
     # chart data: cumulative plan vs actual this month, and attainment per rep
     start_at, end_at = period_bounds(period, team.timezone)
-    won_rows = pd.DataFrame([(c, Decimal(a) / 100) for c, a in
-                             repo.won_in(session, ids, start_at, end_at, currency)],
+    # the actual line is the revenue figure's: one currency, others through a rate, the deals
+    # it leaves out named under the revenue line
+    won_in = repo.won_in(session, ids, start_at, end_at)
+    rates = (load_rates(session, ws.id, ws.default_currency)
+             if any(cur != currency for _, _, _, cur, _ in won_in) else None)
+    won_values = tally(((str(i), nm, Decimal(a) / 100, cur)
+                        for i, (_, _, nm, cur, a) in enumerate(won_in)), currency, rates)
+    converted = {int(d.ref): d.value for d in won_values.counted}
+    unvalued = {int(d.ref) for d in won_values.left_out}
+    won_rows = pd.DataFrame([(c, converted.get(i, Decimal(a) / 100))
+                             for i, (c, _, _, _, a) in enumerate(won_in) if i not in unvalued],
                             columns=["closed_at", "amount"])
     targets = pd.DataFrame({
         "day": pd.Series(sorted(team_plan.daily) if team_plan else [], dtype=object),

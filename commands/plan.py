@@ -465,10 +465,19 @@ class RateStats:
     won_amount: Decimal
     opportunities_created: int
     visits: int
+    # won deals `won_amount` counts: those in `currency` or converted through a rate; None: all
+    valued_won: int | None = None
+    currency: str = ""
 
     @property
     def closed_count(self) -> int:
         return self.won_count + self.lost_count
+
+    @property
+    def avg_deal_size(self) -> Decimal | None:
+        """The average won deal in one currency; None when no won deal could be valued."""
+        valued = self.won_count if self.valued_won is None else self.valued_won
+        return self.won_amount / valued if valued > 0 else None
 
 
 @dataclass(frozen=True)
@@ -482,6 +491,10 @@ class ActivityRates:
     # where opportunities per visit came from when the source logged no visits; None: source
     visit_source: RateSource | None = None
     basis: WinRate | None = field(default=None, compare=False)  # the win rate and its reason
+    # where the average deal came from when the source won no deal in the plan's currency
+    # (nor one converted through a rate); None: source
+    deal_source: RateSource | None = None
+    deal_currency: str = ""  # the currency the source's won deals were not in
 
     def win(self) -> WinRate:
         """The win rate with its reason (a bare one for rates built by hand)."""
@@ -490,10 +503,11 @@ class ActivityRates:
 
 def rates_from_stats(stats: RateStats, source: RateSource) -> ActivityRates | None:
     """Turn trailing stats into rates; None when a rate would be zero or undefined."""
-    if stats.won_count <= 0 or stats.visits <= 0 or stats.opportunities_created <= 0:
+    avg = stats.avg_deal_size
+    if avg is None or stats.visits <= 0 or stats.opportunities_created <= 0:
         return None
     return ActivityRates(
-        avg_deal_size=stats.won_amount / stats.won_count,
+        avg_deal_size=avg,
         win_rate=Decimal(stats.won_count) / stats.closed_count,
         opportunities_per_visit=Decimal(stats.opportunities_created) / stats.visits,
         source=source,
@@ -528,13 +542,22 @@ def choose_rates(
             per_visit = (Decimal(candidate.opportunities_created) / candidate.visits,
                          None if source == win.source else source)
             break
+    # The average deal counts won deals in the plan's currency (others through a rate); a
+    # source that won only in other currencies without a rate takes the team's, else the default.
+    deal: tuple[Decimal, RateSource | None] = (defaults.avg_deal_size, "default")
+    for candidate, source in candidates:
+        if candidate is not None and (avg := candidate.avg_deal_size) is not None:
+            deal = (avg, None if source == win.source else source)
+            break
     return ActivityRates(
-        avg_deal_size=stats.won_amount / stats.won_count,
+        avg_deal_size=deal[0],
         win_rate=win.rate,
         opportunities_per_visit=per_visit[0],
         source=win.source,
         visit_source=per_visit[1],
         basis=win,
+        deal_source=deal[1],
+        deal_currency=stats.currency if deal[1] is not None else "",
     )
 
 

@@ -19,7 +19,7 @@ from commands.access import deal_owners_named, require_read_person, require_read
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import UsageError
-from commands.fx import Counted, LeftOut
+from commands.fx import Counted, LeftOut, closed_since
 from commands.periods import Period, parse_period, period_containing, working_day_progress
 from commands.plan import (
     TRAILING_DAYS,
@@ -189,6 +189,8 @@ class ReportResult:
     visits_by_tier: tuple[tuple[str, int], ...]
     left_out: tuple[LeftOut, ...] = ()  # won deals the revenue figure could not count, and why
     converted: tuple[Counted, ...] = ()  # won deals counted through an exchange rate
+    # closed deals the win rate by value could not count (another currency, no rate)
+    value_left_out: tuple[LeftOut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
             remaining_working_days=tracked.progress.remaining,
             cumulative_share=tracked.cumulative_share)))
     since = now - timedelta(days=TRAILING_DAYS)
-    won, lost, won_minor, lost_minor = repo.closed_totals(session, ids, since, currency)
+    closed = closed_since(session, ws.id, ids, since, currency)
     cycles = pd.DataFrame(repo.won_cycles(session, ids, since),
                           columns=["created_at", "closed_at"])
     stages = [s.name for s in repo.stages(session, ws.id) if not s.is_lost]
@@ -281,10 +283,10 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
         currency=currency,
         working_days=(progress.elapsed, progress.total),
         metrics=tuple(lines),
-        won=won,
-        lost=lost,
-        win_rate_count=win_rate(won, lost),
-        win_rate_value=win_rate_by_value(Decimal(won_minor) / 100, Decimal(lost_minor) / 100),
+        won=closed.won_count,
+        lost=closed.lost_count,
+        win_rate_count=win_rate(closed.won_count, closed.lost_count),
+        win_rate_value=win_rate_by_value(closed.won.total, closed.lost.total),
         median_cycle_days=median_cycle_days(cycles),
         funnel=tuple((r["stage"], int(r["reached"]), int(r["next"]), r["conversion"])
                      for r in funnel.to_dict("records")),
@@ -295,6 +297,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
         visits_by_tier=tiers.by_tier,
         left_out=left_out,
         converted=converted,
+        value_left_out=closed.won.left_out + closed.lost.left_out,
     )
 
 

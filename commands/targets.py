@@ -28,6 +28,7 @@ from commands.periods import (
 from commands.plan import (
     ActivityPlan,
     ActivityRates,
+    RateStats,
     RepShare,
     Scorecard,
     allocate,
@@ -815,7 +816,14 @@ class _ActivityPlanner:
         self.remaining = working_day_progress(period, local_today(now, team.timezone),
                                               self.hol).remaining
         self.default = default if default is not None else default_win_rate(session, team)
-        self.team_stats = trailing_stats(session, [m.id for m in team.members], team, now)
+        self._team_stats: dict[str, RateStats] = {}
+
+    def team_stats(self, currency: str) -> RateStats:
+        """The team's trailing history, its average deal in `currency`."""
+        if currency not in self._team_stats:
+            self._team_stats[currency] = trailing_stats(
+                self.session, [m.id for m in self.team.members], self.team, self.now, currency)
+        return self._team_stats[currency]
 
     def _target(self, person: Member | None) -> tuple[Decimal, Tally, str | None] | None:
         found = target_for(self.session, self.ws, self.team, person, "revenue", self.period,
@@ -833,8 +841,9 @@ class _ActivityPlanner:
             return None
         target, won, currency = found
         actual = won.total
-        rates = choose_rates(trailing_stats(self.session, [person.id], self.team, self.now),
-                             self.team_stats, DEFAULT_RATES, who=person.name,
+        cur = currency or self.ws.default_currency
+        rates = choose_rates(trailing_stats(self.session, [person.id], self.team, self.now, cur),
+                             self.team_stats(cur), DEFAULT_RATES, who=person.name,
                              default_win_rate=self.default)
         return PlanFigures(target, actual, currency,
                            derive_activity_plan(target - actual, 1, rates, self.remaining),
@@ -846,7 +855,8 @@ class _ActivityPlanner:
             return None
         target, won, currency = found
         actual = won.total
-        team_rates = choose_rates(None, self.team_stats, DEFAULT_RATES,
+        team_rates = choose_rates(None, self.team_stats(currency or self.ws.default_currency),
+                                  DEFAULT_RATES,
                                   default_win_rate=self.default)
         members = [(rep.name, mine.plan) for rep in _reps(self.team)
                    if (mine := reps.get(rep.id)) is not None]

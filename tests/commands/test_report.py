@@ -41,7 +41,7 @@ def test_team_scorecard(month: Chat) -> None:
             ":warning: behind · projected 210,000 USD · needs 25,000 USD per working day") in out
     assert "visits: 1 (no target)" in out
     # 2 won, 1 lost; by value 150k / 210k; cycles 21 days (D-1) and 0 days (D-4)
-    assert "67% by count (2 won, 1 lost), 71% by value · median cycle 10.5 days" in out
+    assert "67% by count (2 won, 1 lost), 71% by value in USD · median cycle 10.5 days" in out
     # D-1 reached won, D-4 won, D-3 lead then lost, D-2 still lead
     assert "lead 4 (50% on) → qualified 2 (100% on) → proposal 2 (100% on)" in out
     assert ("Top deals moved: D-1 Acme renewal 120,000 USD lead → won; "
