@@ -23,6 +23,7 @@ from slack_sdk.models.views import View
 
 from bot.render import SECTION_LIMIT, Reply, escape, naming, person, text_reply
 from commands.deviations import CRITICAL, SERIOUS, Deviation
+from commands.fx import describe_left_out
 from commands.text import plural
 from commands.warnings import (
     MAX_REASON,
@@ -231,8 +232,14 @@ def _off(r: WarningsResult) -> str:
     return f"Off: {', '.join(r.off)} (`/sales config warnings off:none` turns them back on)"
 
 
+def _left_out(r: WarningsResult) -> str:
+    return f":warning: _{escape(describe_left_out(r.left_out))}_"
+
+
 def render_list(r: WarningsResult) -> Reply:
     lines = [_title(r), *(listed_text(w, r.timezone) for w in r.warnings)]
+    if r.left_out:
+        lines.append(_left_out(r))
     if r.off:
         lines.append(_off(r))
     return text_reply("\n".join(lines))
@@ -247,6 +254,8 @@ def warnings_with_buttons(r: WarningsResult) -> list[Block]:
             text=listed_text(w, r.timezone)[:SECTION_LIMIT])))
         if w.may_act and w.acknowledged_at is None:
             blocks.append(_buttons(r.team_id, w.deviation.key))
+    if r.left_out:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_left_out(r))]))
     if r.off:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_off(r))]))
     return blocks

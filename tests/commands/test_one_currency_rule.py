@@ -66,3 +66,13 @@ def test_the_digest_chart_adds_up_to_the_revenue_figure(closed: Chat) -> None:
         digest = run_digest(DigestArgs(), session=session, actor=actor, now=NOW)
     assert digest.team is not None and digest.team.actual == Decimal("229600")
     assert digest.cumulative["actual_cum"].dropna().iloc[-1] == Decimal("229600")
+
+
+def test_warnings_name_the_deals_their_revenue_figures_leave_out(closed: Chat) -> None:
+    closed.say("alice", '/deal new "EU open" customer:"Acme Corp" amount:50k EUR '
+                        "close:2026-11-27")
+    out = closed.say("mia", "/sales warnings")
+    assert ("Left out: D-2 Euro deal (120,000 EUR): in EUR, and no EUR→USD rate is set "
+            "(`/sales config fx:EUR=<rate>`); D-6 EU open (50,000 EUR)") in out
+    closed.say("mia", "/sales config fx:EUR=1.08")
+    assert "Left out" not in closed.say("mia", "/sales warnings")
