@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -338,7 +338,9 @@ def _num(value: Decimal | None, metric: str, currency: str | None = None) -> str
         return "–"
     if metric == "revenue" and currency:
         return format_money(value, currency)
-    text = f"{value:,.1f}"  # a count: an implied target or a rate can be fractional
+    # a count: an implied target or a rate can be fractional; one decimal, half up as the
+    # reps' parts of a team's count are split (commands.targets.COUNT_UNIT)
+    text = f"{Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP):,f}"
     return text[:-2] if text.endswith(".0") else text
 
 

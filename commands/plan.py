@@ -157,8 +157,13 @@ def split_across_reps(
     reps: Sequence[RepShare],
     period_start: date,
     ramp: Sequence[Decimal] = DEFAULT_RAMP,
+    unit: Decimal = CENT,
 ) -> list[tuple[str, Decimal]]:
-    """Split a team target across reps by weight × ramp factor, summing exactly to the total."""
+    """Split a team target across reps by weight × ramp factor, summing exactly to the total.
+
+    Shares are whole `unit`s: cents of money, whole visits or wins of a count (ONE), so a
+    split never invents a fraction nobody can do.
+    """
     # Equal weights give an even split. A ramped rep gets that fraction of what a full rep of
     # the same weight gets; the others' shares grow so the team total still holds.
     if not reps:
@@ -172,7 +177,7 @@ def split_across_reps(
     weights = [r.weight * ramp_factor(r.started_on, period_start, ramp) for r in reps]
     if sum(weights, ZERO) == 0:
         raise UsageError("Every rep has weight 0; at least one rep must carry the target.")
-    return list(zip(names, _allocate(total, weights), strict=True))
+    return list(zip(names, allocate(total, weights, unit), strict=True))
 
 
 def planned_to_date(
@@ -196,8 +201,8 @@ def _allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     return allocate(total, weights)
 
 
-def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    """Split a total by weights into cents that sum exactly to it.
+def allocate(total: Decimal, weights: Sequence[Decimal], unit: Decimal = CENT) -> list[Decimal]:
+    """Split a total by weights into cents (or whole `unit`s) that sum exactly to it.
 
     Largest remainder in minor units: every part gets the whole cents of its exact share,
     and the cents left over go one each to the parts with the largest fractions (on a tie,
@@ -209,7 +214,8 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     weight_sum = sum(weights, ZERO)
     if weight_sum <= 0 or any(w < 0 for w in weights):
         raise ValueError("weights must be non-negative with a positive sum")
-    cents = int(total.quantize(CENT, ROUND_HALF_UP) * 100)
+    per = Decimal(1) / unit
+    cents = int(total.quantize(unit, ROUND_HALF_UP) * per)
     sign, cents = (-1 if cents < 0 else 1), abs(cents)
     exact = [Decimal(cents) * w / weight_sum for w in weights]
     whole = [int(e.to_integral_value(ROUND_FLOOR)) for e in exact]
@@ -218,7 +224,7 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
                          reverse=True)
     for i in by_fraction[:left]:
         whole[i] += 1
-    return [Decimal(sign * c) / 100 for c in whole]
+    return [Decimal(sign * c) / per for c in whole]
 
 
 # --- scorecard --------------------------------------------------------------------------------

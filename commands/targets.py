@@ -64,6 +64,7 @@ DEFAULT_RATES = ActivityRates(avg_deal_size=Decimal(100_000), win_rate=Decimal("
 # a rep's weight in split:weights: `alice:2`, `@alice:2` or a Slack mention `<@U1|alice>:2`
 _WEIGHT = re.compile(r"^(<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@?[^\s:<>@]+):(\d+(?:\.\d+)?)$")
 CENT = Decimal("0.01")
+COUNT_UNIT = Decimal("0.1")  # a count's implied share is shown to one decimal at most
 MAX_SPLIT = 200  # the length of Target.split
 
 
@@ -360,7 +361,10 @@ def rep_shares(team_target: Target, team: Team) -> list[tuple[Member, Decimal]]:
     total = Decimal(team_target.target_minor) / 100
     period = Period(team_target.period_kind, team_target.period_start,  # type: ignore[arg-type]
                     team_target.period_end)
-    split = split_across_reps(total, shares, period.start)
+    # a count (visits, wins) is split in whole units, money (or a fractional count) in cents
+    unit = (Decimal(1) if team_target.metric != "revenue" and total == total.to_integral_value()
+            else CENT)
+    split = split_across_reps(total, shares, period.start, unit=unit)
     amounts = dict(split)
     return [(m, amounts[m.name]) for m in reps]
 
@@ -504,8 +508,10 @@ def _share_of_team(session: Session, ws: Workspace, team: Team, person: Member, 
     mine = split[ids.index(person.id)][1]
     ratio = mine / team_whole
     daily = {d: v * ratio for d, v in team_plan.daily.items()}
-    # The reps' parts of any period are one split of the team's, so they add up to it.
-    value = allocate(team_plan.value, [s for _, s in split])[ids.index(person.id)]
+    # The reps' parts of any period are one split of the team's, so they add up to it: in
+    # cents of money, in the tenths a count is shown in (one decimal at most).
+    unit = CENT if metric == "revenue" else COUNT_UNIT
+    value = allocate(team_plan.value, [s for _, s in split], unit)[ids.index(person.id)]
     return TargetPlan(value, True, team_plan.currency, team_plan.source, daily,
                       team_plan.seasonal, team_plan.first_set_at)
 
