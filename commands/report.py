@@ -120,7 +120,9 @@ def median_cycle_days(cycles: pd.DataFrame) -> Decimal | None:
         return None
     days = (pd.to_datetime(cycles["closed_at"], utc=True)
             - pd.to_datetime(cycles["created_at"], utc=True)).dt.total_seconds() / 86400
-    return Decimal(str(round(float(days.median()), 1)))
+    median = Decimal(str(round(float(days.median()), 1)))
+    # a whole number of days reads as one (18 days), not 18.0
+    return median.to_integral_value() if median == median.to_integral_value() else median
 
 
 def stage_funnel(reach: pd.DataFrame, stages: list[str]) -> pd.DataFrame:

@@ -38,3 +38,12 @@ def test_reps_implied_parts_of_a_count_add_up_to_the_teams_as_shown(
         assert sum(parts) == shown["team"][label], label
         assert all(p == p.quantize(Decimal("0.1")) for p in parts), label
     assert shown["team"]["2026-12"] == Decimal("104.6")
+
+
+def test_a_whole_median_cycle_is_shown_without_a_decimal(team: Chat, clock: Clock) -> None:
+    clock.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    team.say("alice", '/deal new "Deal" customer:"Acme Corp" amount:100k')
+    clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    team.say("alice", "/deal D-1 won")
+    out = team.say("alice", "/sales report")
+    assert "median cycle 18 days" in out  # not "18.0 days"
