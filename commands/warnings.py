@@ -72,6 +72,13 @@ def evaluate(session: Session, team: Team, now: datetime) -> list[Deviation]:
     return team_deviations(session, ws, team, now, team_config(session, team))
 
 
+def evaluate_named(session: Session, team: Team,
+                   now: datetime) -> tuple[list[Deviation], tuple[LeftOut, ...]]:
+    """evaluate(), and the deals its revenue and pipeline figures left out (no rate)."""
+    ws = session.get_one(Workspace, team.workspace_id)
+    return team_check(session, ws, team, now, team_config(session, team))
+
+
 def states_of(session: Session, team_id: int) -> dict[str, WarningState]:
     return {s.key: s for s in session.scalars(
         select(WarningState).where(WarningState.team_id == team_id))}
