@@ -479,7 +479,9 @@ def render_pipeline(r: PipelineResult) -> Reply:
                  f" _({source})_")
     lines.append(f"Closing in {r.period.label}: {format_money(r.closing_in_period, cur)}"
                  + "".join(f"\n   {ref} {escape(name)} {format_money(a, cur)}"
-                           for ref, name, a in r.closing_deals))
+                           for ref, name, a in r.closing_deals)
+                 + (f"\n   …and {plural(r.closing_more[0], 'more deal')}, "
+                    f"{format_money(r.closing_more[1], cur)}" if r.closing_more[0] else ""))
     if r.remaining_target is None:
         lines.append(f"No revenue target covers {r.period.label}: coverage unknown.")
     else:
@@ -625,6 +627,8 @@ def digest_sections(r: DigestResult) -> list[str]:
         out.append(f":warning: _{escape(describe_left_out(r.left_out))}_")
     slipped = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {old} → {new}"
                         for ref, name, owner, old, new in r.slipped[:5]) or "none"
+    if len(r.slipped) > 5:
+        slipped += f" (+{len(r.slipped) - 5} more)"
     stale = "; ".join(naming(d.message, d.who) for d in r.stale[:5]) or "none"
     more = f" (+{len(r.stale) - 5} more)" if len(r.stale) > 5 else ""
     out.append(f"*Slipped* (close date pushed): {slipped}\n*Stale*: {stale}{more}")
