@@ -120,8 +120,9 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     configured = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
     outcomes = pd.DataFrame(repo.stage_outcomes(session, ids), columns=["stage", "won", "deals"])
     rates = stage_win_rates(outcomes)
-    # every closed deal reached its first stage, so the largest "closed" is the closed count
-    closed_deals = int(rates["closed"].max()) if not rates.empty else 0
+    # counted directly: a deal created at a later stage never reached the first one, so no
+    # stage's count is the number of closed deals
+    closed_deals = repo.closed_deal_count(session, ids)
     use_history = closed_deals >= MIN_CLOSED_FOR_HISTORY
     history = dict(zip(rates["stage"], rates["rate"], strict=True)) if use_history else {}
     today = local_today(now, team.timezone)

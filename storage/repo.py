@@ -593,6 +593,16 @@ def stage_outcomes(
     return [(str(s), bool(w), int(n)) for s, w, n in rows]
 
 
+def closed_deal_count(session: Session, member_ids: Sequence[int]) -> int:
+    """How many of these members' deals are won or lost, whatever stage they were created at."""
+    if not member_ids:
+        return 0
+    return session.scalar(
+        select(func.count()).select_from(Deal).where(
+            Deal.owner_id.in_(member_ids), Deal.stage.in_(_closed_stage_names()))
+    ) or 0
+
+
 # --- reports ----------------------------------------------------------------------------
 
 

@@ -42,3 +42,14 @@ def test_the_digest_says_how_many_more_deals_slipped(team: Chat, clock: Clock) -
     slipped = next(line for line in text.splitlines() if line.startswith("Slipped"))
     assert slipped.count("→ 2026-12-04") == 5
     assert slipped.endswith("(+2 more)")
+
+
+def test_pipeline_counts_closed_deals_whatever_stage_they_began_at(team: Chat) -> None:
+    # 20 closed deals: 10 created as leads, 10 created at proposal; no one stage saw all 20
+    for n in range(1, 21):
+        stage = "lead" if n <= 10 else "proposal"
+        team.say("alice", f'/deal new "Deal {n}" customer:"Acme Corp" amount:10k stage:{stage}')
+        team.say("alice", f"/deal D-{n} won" if n % 2 else f'/deal D-{n} lost reason:"price"')
+    out = team.say("mia", "/pipeline team")
+    assert "historical stage-to-won rates (20 closed deals)" in out
+    assert "fewer than 20 closed deals" not in out
