@@ -76,3 +76,22 @@ def test_warnings_name_the_deals_their_revenue_figures_leave_out(closed: Chat) -
             "(`/sales config fx:EUR=<rate>`); D-6 EU open (50,000 EUR)") in out
     closed.say("mia", "/sales config fx:EUR=1.08")
     assert "Left out" not in closed.say("mia", "/sales warnings")
+
+
+def test_an_average_deal_with_no_win_in_the_plans_currency_says_where_it_came_from(
+        team: Chat, clock: Clock) -> None:
+    team.say("mia", "/target set team revenue 600k month:2026-11")
+    clock.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    for n in range(1, 6):
+        amount = "500k EUR" if n <= 2 else "10k"
+        team.say("alice", f'/deal new "Deal {n}" customer:"Acme Corp" amount:{amount}')
+    clock.now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    for n in range(1, 6):
+        team.say("alice", f"/deal D-{n} won" if n <= 2 else f'/deal D-{n} lost reason:"price"')
+    clock.now = NOW
+    out = team.say("mia", "/plan <@UALICE|alice>")
+    assert "alice's own 180-day win rate 40%" in out
+    # her wins are in EUR without a rate: not an average of 500,000 "USD"
+    assert "avg deal 100,000 USD" in out
+    assert ("average deal from the configured defaults (no won deal in USD in their own "
+            "history)") in out
