@@ -596,6 +596,8 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     key = _scope_key(team, person)
     minor = int(args.value * 100)
     currency = (args.currency or ws.default_currency) if args.metric == "revenue" else None
+    if currency is not None:
+        _one_currency(session, ws, team, person, args, currency)
     target = repo.find_target(session, ws.id, key, args.metric, args.period.kind,
                               args.period.start)
     old = target.target_minor if target else None
@@ -631,6 +633,31 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
                + (" (Period locked: change recorded.)" if lock else ""))
     return TargetResult(message, name, args.metric, currency, rep_shares=shares,
                         warnings=tuple(warnings))
+
+
+def _one_currency(session: Session, ws: Workspace, team: Team, person: Member | None,
+                  args: TargetSet, currency: str) -> None:
+    """Refuse a revenue target in another currency than the team's and its reps' targets
+    for an overlapping period: a team's figures add up its reps', and never two currencies."""
+    keys = [_scope_key(team, None), *(_scope_key(team, rep) for rep in _reps(team))]
+    me = _scope_key(team, person)
+    for other in repo.targets_overlapping(session, ws.id, keys, "revenue", args.period.start,
+                                          args.period.end):
+        if other.currency is None or other.currency == currency:
+            continue
+        if (other.scope_key, other.period_kind, other.period_start) == (
+                me, args.period.kind, args.period.start):
+            continue  # the target this one replaces
+        rep = session.get(Member, other.member_id) if other.member_id is not None else None
+        whose = rep.name if rep is not None else team.name
+        who = f"@{person.name}" if person else "team"
+        value = args.value.to_integral_value() if args.value == args.value.to_integral_value() \
+            else args.value
+        raise UsageError(
+            f"{whose}'s revenue target for {_as_period(other).label} is in {other.currency}, so "
+            f"this one must be too: {team.name}'s figures add up its reps' in one currency. Set "
+            f"it in {other.currency} (`/target set {who} revenue {value:f} {other.currency} "
+            f"{args.period.kind}:{args.period.label}`), or change {whose}'s first.")
 
 
 def _lock(args: TargetLock, session: Session, actor: Actor, now: datetime) -> TargetResult:

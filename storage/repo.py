@@ -438,6 +438,19 @@ def targets_within(
     ).all()
 
 
+def targets_overlapping(
+    session: Session, workspace_id: int, scope_keys: Sequence[str], metric: str, start: date,
+    end: date,
+) -> Sequence[Target]:
+    """Targets of some scopes and one metric whose periods share a day with [start, end]."""
+    return session.scalars(
+        select(Target).where(
+            Target.workspace_id == workspace_id, Target.scope_key.in_(scope_keys),
+            Target.metric == metric, Target.period_start <= end, Target.period_end >= start,
+        ).order_by(Target.period_start, Target.period_end.desc(), Target.id)
+    ).all()
+
+
 def targets_covering(
     session: Session, workspace_id: int, scope_key: str, metric: str, day: date
 ) -> Sequence[Target]:

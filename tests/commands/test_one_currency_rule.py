@@ -8,9 +8,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from bot.dispatch import Caller, actor_for
 from commands.digest import DigestArgs, run_digest
+from commands.errors import UsageError
+from storage.models import Target
 from tests.conftest import NOW, Chat, Clock
 
 
@@ -95,3 +98,25 @@ def test_an_average_deal_with_no_win_in_the_plans_currency_says_where_it_came_fr
     assert "avg deal 100,000 USD" in out
     assert ("average deal from the configured defaults (no won deal in USD in their own "
             "history)") in out
+
+
+def _targets(chat: Chat) -> list[tuple[str, str | None]]:
+    with chat.deps.session_factory() as session:
+        return [(t.scope_key, t.currency) for t in session.scalars(select(Target))]
+
+
+def test_a_reps_revenue_target_is_in_the_teams_currency(team: Chat) -> None:
+    team.say("mia", "/target set team revenue 600k quarter:2026-Q4")
+    before = _targets(team)
+    with pytest.raises(UsageError, match=r"East's revenue target for 2026-Q4 is in USD, so this "
+                                         r"one must be too.*`/target set @bob revenue 50000 USD "
+                                         r"month:2026-12`"):
+        team.say("mia", "/target set <@UBOB|bob> revenue 50k EUR month:2026-12")
+    assert _targets(team) == before  # nothing written
+    team.say("mia", "/target set <@UBOB|bob> revenue 50k month:2026-12")
+    # and the other way round: the team's may not move to EUR under bob's USD target
+    with pytest.raises(UsageError, match="bob's revenue target for 2026-12 is in USD"):
+        team.say("mia", "/target set team revenue 600k EUR quarter:2026-Q4")
+    # the leaderboard never shows a EUR target as USD, nor compares USD with EUR
+    board = team.say("mia", "/sales leaderboard month:2026-12")
+    assert "EUR" not in board
