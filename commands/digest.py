@@ -161,8 +161,12 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                          cumulative_share=tracked.cumulative_share)
 
     team_plan = target_plan(session, ws, team, None, "revenue", period, hol)
-    if team_plan is not None and team_plan.currency:
-        currency = team_plan.currency  # revenue counts in the target's currency
+    rep_plans = {rep.id: target_plan(session, ws, team, rep, "revenue", period, hol)
+                 for rep in reps}
+    # revenue counts in the target's currency: the team's, else its reps' (one currency for
+    # a team and its reps, commands.targets._one_currency)
+    currency = next((p.currency for p in (team_plan, *rep_plans.values())
+                     if p is not None and p.currency), currency)
     revenue = revenue_for(session, ids, period, team.timezone, currency)
     actual = revenue.total
     team_card = None
@@ -170,11 +174,10 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         team_card = card(team_plan, actual)
     rep_lines = []
     for rep in reps:
-        found = target_plan(session, ws, team, rep, "revenue", period, hol)
+        found = rep_plans[rep.id]
         if found is None:
             continue
-        rep_actual = actual_for(session, "revenue", [rep.id], period, team.timezone,
-                                found.currency or currency)
+        rep_actual = actual_for(session, "revenue", [rep.id], period, team.timezone, currency)
         rep_lines.append(RepLine(rep.name, card(found, rep_actual)))
 
     # forecast and coverage: the open deals expected to close this period

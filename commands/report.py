@@ -314,13 +314,18 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     hol = repo.holidays(session, team.id)
     reps = [m for m in team.members if m.role.value == "rep"]
     team_plan = target_plan(session, ws, team, None, args.metric, period, hol)
-    currency = (team_plan.currency if team_plan is not None else None) or ws.default_currency
     if not reps:
         raise UsageError(f"{team.name} has no reps to rank yet: `/sales team add @alice`.")
+    targets = {rep.id: target_plan(session, ws, team, rep, args.metric, period, hol)
+               for rep in reps}
+    # a team and its reps keep one currency (commands.targets._one_currency): the team's,
+    # else its reps' when only they have revenue targets
+    currency = next((p.currency for p in (team_plan, *targets.values())
+                     if p is not None and p.currency), ws.default_currency)
     scores: list[dict[str, Any]] = []
     left_out: tuple[LeftOut, ...] = ()
     for rep in reps:
-        found = target_plan(session, ws, team, rep, args.metric, period, hol)
+        found = targets[rep.id]
         scores.append({
             "rep": rep.name, "metric": args.metric,
             "target": found.value if found is not None else Decimal(0),

@@ -120,3 +120,20 @@ def test_a_reps_revenue_target_is_in_the_teams_currency(team: Chat) -> None:
     # the leaderboard never shows a EUR target as USD, nor compares USD with EUR
     board = team.say("mia", "/sales leaderboard month:2026-12")
     assert "EUR" not in board
+
+
+def test_with_only_rep_targets_the_team_views_use_their_currency(
+        team: Chat, clock: Clock) -> None:
+    team.say("mia", "/target set <@UBOB|bob> revenue 50k EUR month:2026-11")
+    clock.now = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
+    team.say("bob", '/deal new "Bob EU" customer:"Initech" amount:40k EUR')
+    team.say("bob", "/deal D-1 won")
+    clock.now = NOW
+    board = team.say("mia", "/sales leaderboard")
+    assert "bob — 40,000 EUR (80% of 50,000 EUR)" in board  # not "0 USD (0% of 50,000 USD)"
+    with team.deps.session_factory() as session:
+        actor = actor_for(session, team.deps,
+                          Caller(team.team_id, "UMIA", team.channel_id, "mia"), NOW)
+        digest = run_digest(DigestArgs(), session=session, actor=actor, now=NOW)
+    assert digest.currency == "EUR"
+    assert [(r.name, r.score.actual) for r in digest.reps] == [("bob", Decimal(40_000))]
