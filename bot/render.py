@@ -427,8 +427,9 @@ def render_plan(r: PlanResult) -> Reply:
             f"*{p.opportunities_needed}* "
             f"{noun(p.opportunities_needed, 'opportunity', 'opportunities')} · "
             f"*{p.visits_needed}* {noun(p.visits_needed, 'visit')}, "
-            f"*{per_day}* visits per working day: the sum of {p.reps} reps' own plans "
-            f"(`/plan @rep`), each at their own rates",
+            f"*{per_day}* visits per working day: "
+            + (f"the sum of {p.reps} reps' own plans (`/plan @rep`), each at their own rates"
+               if p.reps != 1 else "its one rep's own plan (`/plan @rep`), at their own rates"),
             *(f"• {escape(name)}: {_plan_counts(mine, r.currency)} · "
               f"{escape(mine.rates.win().describe())}" for name, mine in p.members),
         ]

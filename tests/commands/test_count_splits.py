@@ -47,3 +47,12 @@ def test_a_whole_median_cycle_is_shown_without_a_decimal(team: Chat, clock: Cloc
     team.say("alice", "/deal D-1 won")
     out = team.say("alice", "/sales report")
     assert "median cycle 18 days" in out  # not "18.0 days"
+
+
+def test_a_one_rep_teams_plan_is_not_the_sum_of_1_reps(chat: Chat) -> None:
+    chat.say("mia", '/sales team create "Solo" tz:Asia/Shanghai')
+    chat.say("mia", "/sales team add <@UALICE|alice>")
+    chat.say("mia", "/target set team revenue 300k month:2026-11")
+    out = chat.say("mia", "/plan team")
+    assert "1 reps'" not in out
+    assert "its one rep's own plan (`/plan @rep`)" in out
