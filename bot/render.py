@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -343,7 +343,9 @@ def _num(value: Decimal | None, metric: str, currency: str | None = None) -> str
         return "–"
     if metric == "revenue" and currency:
         return format_money(value, currency)
-    text = f"{value:,.1f}"  # a count: an implied target or a rate can be fractional
+    # a count: an implied target or a rate can be fractional; one decimal, half up as the
+    # reps' parts of a team's count are split (commands.targets.COUNT_UNIT)
+    text = f"{Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP):,f}"
     return text[:-2] if text.endswith(".0") else text
 
 
@@ -378,7 +380,14 @@ def rates_note(rates: ActivityRates) -> str:
     history = {"rep": "their own history", "team": "the team's history",
                "default": "the configured defaults"}
     others = history[rates.source]
-    if rates.visit_source is not None:
+    if rates.deal_source is not None:
+        cur = f" in {rates.deal_currency}" if rates.deal_currency else ""
+        deal = (f"average deal from {history[rates.deal_source]} (no won deal{cur} in "
+                f"{others})")
+        visits = history[rates.visit_source or rates.source]
+        note = " (no visits logged)" if rates.visit_source is not None else ""
+        others = f"{deal}, opportunities per visit from {visits}{note}"
+    elif rates.visit_source is not None:
         others = (f"average deal from {others}, opportunities per visit from "
                   f"{history[rates.visit_source]} (no visits logged)")
     else:
@@ -423,8 +432,9 @@ def render_plan(r: PlanResult) -> Reply:
             f"*{p.opportunities_needed}* "
             f"{noun(p.opportunities_needed, 'opportunity', 'opportunities')} · "
             f"*{p.visits_needed}* {noun(p.visits_needed, 'visit')}, "
-            f"*{per_day}* visits per working day: the sum of {p.reps} reps' own plans "
-            f"(`/plan @rep`), each at their own rates",
+            f"*{per_day}* visits per working day: "
+            + (f"the sum of {p.reps} reps' own plans (`/plan @rep`), each at their own rates"
+               if p.reps != 1 else "its one rep's own plan (`/plan @rep`), at their own rates"),
             *(f"• {escape(name)}: {_plan_counts(mine, r.currency)} · "
               f"{escape(mine.rates.win().describe())}" for name, mine in p.members),
         ]
@@ -475,7 +485,9 @@ def render_pipeline(r: PipelineResult) -> Reply:
                  f" _({source})_")
     lines.append(f"Closing in {r.period.label}: {format_money(r.closing_in_period, cur)}"
                  + "".join(f"\n   {ref} {escape(name)} {format_money(a, cur)}"
-                           for ref, name, a in r.closing_deals))
+                           for ref, name, a in r.closing_deals)
+                 + (f"\n   …and {plural(r.closing_more[0], 'more deal')}, "
+                    f"{format_money(r.closing_more[1], cur)}" if r.closing_more[0] else ""))
     if r.remaining_target is None:
         lines.append(f"No revenue target covers {r.period.label}: coverage unknown.")
     else:
@@ -527,8 +539,11 @@ def render_report(r: ReportResult) -> Reply:
     lines += _currency_notes(r.converted, r.left_out, cur)
     cycle = "–" if r.median_cycle_days is None else plural(r.median_cycle_days, "day")
     lines.append(f"*Win rate* (last 180 days): {_pct(r.win_rate_count)} by count "
-                 f"({r.won} won, {r.lost} lost), {_pct(r.win_rate_value)} by value · "
-                 f"median cycle {cycle}")
+                 f"({r.won} won, {r.lost} lost), {_pct(r.win_rate_value)} by value in {cur} "
+                 f"· median cycle {cycle}")
+    if r.value_left_out:
+        note = describe_left_out(r.value_left_out)
+        lines.append(f":warning: _The win rate by value: {escape(note[0].lower() + note[1:])}_")
     if any(reached for _, reached, _, _ in r.funnel):
         lines.append("*Funnel* (deals created in the last 180 days): " + " → ".join(
             f"{stage} {reached} ({_pct(conv)} on)" for stage, reached, _, conv in r.funnel))
@@ -618,6 +633,8 @@ def digest_sections(r: DigestResult) -> list[str]:
         out.append(f":warning: _{escape(describe_left_out(r.left_out))}_")
     slipped = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {old} → {new}"
                         for ref, name, owner, old, new in r.slipped[:5]) or "none"
+    if len(r.slipped) > 5:
+        slipped += f" (+{len(r.slipped) - 5} more)"
     stale = "; ".join(naming(d.message, d.who) for d in r.stale[:5]) or "none"
     more = f" (+{len(r.stale) - 5} more)" if len(r.stale) > 5 else ""
     out.append(f"*Slipped* (close date pushed): {slipped}\n*Stale*: {stale}{more}")

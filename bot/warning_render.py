@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from slack_sdk.models.views import View
 
 from bot.render import SECTION_LIMIT, Reply, escape, naming, person, text_reply
 from commands.deviations import CRITICAL, SERIOUS, Deviation
+from commands.fx import LeftOut, describe_left_out
 from commands.text import plural
 from commands.warnings import (
     MAX_REASON,
@@ -116,6 +118,8 @@ def render_first_post(p: WarningPost) -> Reply:
     footer = ("`/sales warnings` lists each one with its numbers, its fix, Snooze and "
               "Acknowledge. From now on this channel hears only what is new, what gets worse, "
               "and what is still open after its cooldown.")
+    if p.left_out:
+        footer = f"{_named(p.left_out)}\n{footer}"
     text = "\n".join([title, *lines])
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text[:SECTION_LIMIT])),
                            ContextBlock(elements=[MarkdownTextObject(text=footer)])]
@@ -140,6 +144,9 @@ def render_warning_post(p: WarningPost) -> Reply:
         more = f"…and {p.more} more: `/sales warnings`"
         lines.append(more)
         footer = f"{more} · {footer}"
+    if p.left_out:
+        lines.append(_named(p.left_out))
+        footer = f"{_named(p.left_out)}\n{footer}"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
     return Reply(text="\n\n".join(lines), blocks=blocks)
 
@@ -231,8 +238,18 @@ def _off(r: WarningsResult) -> str:
     return f"Off: {', '.join(r.off)} (`/sales config warnings off:none` turns them back on)"
 
 
+def _named(left_out: Sequence[LeftOut]) -> str:
+    return f":warning: _{escape(describe_left_out(left_out))}_"
+
+
+def _left_out(r: WarningsResult) -> str:
+    return _named(r.left_out)
+
+
 def render_list(r: WarningsResult) -> Reply:
     lines = [_title(r), *(listed_text(w, r.timezone) for w in r.warnings)]
+    if r.left_out:
+        lines.append(_left_out(r))
     if r.off:
         lines.append(_off(r))
     return text_reply("\n".join(lines))
@@ -247,6 +264,8 @@ def warnings_with_buttons(r: WarningsResult) -> list[Block]:
             text=listed_text(w, r.timezone)[:SECTION_LIMIT])))
         if w.may_act and w.acknowledged_at is None:
             blocks.append(_buttons(r.team_id, w.deviation.key))
+    if r.left_out:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_left_out(r))]))
     if r.off:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_off(r))]))
     return blocks

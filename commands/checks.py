@@ -26,10 +26,17 @@ from commands.deviations import (
     evaluate_all,
     expected_visits_to_date,
 )
-from commands.fx import deals_tally
+from commands.fx import LeftOut, deals_tally
 from commands.periods import Period, period_containing, working_day_progress
 from commands.plan import TRAILING_DAYS
-from commands.targets import PlanFigures, actual_for, target_plan, team_activity_plans, tracking
+from commands.targets import (
+    PlanFigures,
+    actual_for,
+    revenue_for,
+    target_plan,
+    team_activity_plans,
+    tracking,
+)
 from storage import repo
 from storage.models import Member, Team, Workspace
 
@@ -71,6 +78,7 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
     team_ids = [m.id for m in members]
     currency = ws.default_currency
     yesterday = today - timedelta(days=1)
+    left_out: dict[str, LeftOut] = {}  # by deal, across the team's and its reps' figures
 
     def progress_for(person: Member | None, figures: PlanFigures | None,
                      visits_by_reps: Decimal | None = None) -> Progress | None:
@@ -79,8 +87,12 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             return None
         ids = [person.id] if person else team_ids
         in_currency = found.currency or currency
-        closing = deals_tally(session, repo.open_closing_between(
-            session, ids, period.start, period.end), in_currency, ws).total
+        closing_tally = deals_tally(session, repo.open_closing_between(
+            session, ids, period.start, period.end), in_currency, ws)
+        closing = closing_tally.total
+        won = revenue_for(session, ids, period, team.timezone, in_currency)
+        for d in (*won.left_out, *closing_tally.left_out):
+            left_out.setdefault(d.ref, d)
         visits_target = target_plan(session, ws, team, person, "visits", period, hol)
         tracked = tracking(found, period, today, hol, team.timezone)
         plan = figures.plan
@@ -95,7 +107,7 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             who=person.name if person else team.name,
             period_name=_period_name(period),
             target=found.value,
-            actual=actual_for(session, "revenue", ids, period, team.timezone, in_currency),
+            actual=won.total,
             elapsed_working_days=tracked.progress.elapsed,
             remaining_working_days=tracked.progress.remaining,
             currency=in_currency,
@@ -169,10 +181,19 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
         opportunities_planned=opportunities_planned,
     )
     return DeviationInputs(today=today, config=config, progress=tuple(progress),
-                           open_deals=deals, customers=customers, funnels=(funnel,))
+                           open_deals=deals, customers=customers, funnels=(funnel,),
+                           left_out=tuple(left_out.values()))
 
 
 def team_deviations(session: Session, ws: Workspace, team: Team, now: datetime,
                     config: RuleConfig) -> list[Deviation]:
     """Run every deviation rule that is on over one team at `now`, worst first per rule."""
-    return evaluate_all(team_inputs(session, ws, team, now, config))
+    return team_check(session, ws, team, now, config)[0]
+
+
+def team_check(session: Session, ws: Workspace, team: Team, now: datetime,
+               config: RuleConfig) -> tuple[list[Deviation], tuple[LeftOut, ...]]:
+    """The warnings firing for a team at `now`, and the deals their revenue and pipeline
+    figures left out (another currency without a rate), for a reply to name."""
+    inputs = team_inputs(session, ws, team, now, config)
+    return evaluate_all(inputs), tuple(inputs.left_out)

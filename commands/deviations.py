@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 import pandas as pd
 
 from commands.errors import UsageError
+from commands.fx import LeftOut
 from commands.money import format_amount, format_money
 from commands.plan import (
     BEHIND_THRESHOLD,
@@ -369,6 +370,8 @@ class DeviationInputs:
     open_deals: pd.DataFrame | None = None  # DEAL_COLUMNS
     customers: pd.DataFrame | None = None  # CUSTOMER_COLUMNS
     funnels: Sequence[FunnelInput] = ()
+    # deals the revenue and pipeline figures above could not count (another currency, no rate)
+    left_out: Sequence[LeftOut] = ()
 
 
 # --- pace, activity and coverage --------------------------------------------------------------

@@ -24,7 +24,7 @@ from commands.config import rule_config
 from commands.dates import local_today
 from commands.deviations import Deviation, RuleConfig, evaluate_all
 from commands.errors import PermissionDenied
-from commands.fx import LeftOut, deals_tally
+from commands.fx import LeftOut, deals_tally, load_rates, tally
 from commands.periods import Period, period_containing
 from commands.plan import (
     Scorecard,
@@ -161,8 +161,12 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                          cumulative_share=tracked.cumulative_share)
 
     team_plan = target_plan(session, ws, team, None, "revenue", period, hol)
-    if team_plan is not None and team_plan.currency:
-        currency = team_plan.currency  # revenue counts in the target's currency
+    rep_plans = {rep.id: target_plan(session, ws, team, rep, "revenue", period, hol)
+                 for rep in reps}
+    # revenue counts in the target's currency: the team's, else its reps' (one currency for
+    # a team and its reps, commands.targets._one_currency)
+    currency = next((p.currency for p in (team_plan, *rep_plans.values())
+                     if p is not None and p.currency), currency)
     revenue = revenue_for(session, ids, period, team.timezone, currency)
     actual = revenue.total
     team_card = None
@@ -170,11 +174,10 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         team_card = card(team_plan, actual)
     rep_lines = []
     for rep in reps:
-        found = target_plan(session, ws, team, rep, "revenue", period, hol)
+        found = rep_plans[rep.id]
         if found is None:
             continue
-        rep_actual = actual_for(session, "revenue", [rep.id], period, team.timezone,
-                                found.currency or currency)
+        rep_actual = actual_for(session, "revenue", [rep.id], period, team.timezone, currency)
         rep_lines.append(RepLine(rep.name, card(found, rep_actual)))
 
     # forecast and coverage: the open deals expected to close this period
@@ -226,8 +229,17 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
 
     # chart data: cumulative plan vs actual this month, and attainment per rep
     start_at, end_at = period_bounds(period, team.timezone)
-    won_rows = pd.DataFrame([(c, Decimal(a) / 100) for c, a in
-                             repo.won_in(session, ids, start_at, end_at, currency)],
+    # the actual line is the revenue figure's: one currency, others through a rate, the deals
+    # it leaves out named under the revenue line
+    won_in = repo.won_in(session, ids, start_at, end_at)
+    rates = (load_rates(session, ws.id, ws.default_currency)
+             if any(cur != currency for _, _, _, cur, _ in won_in) else None)
+    won_values = tally(((str(i), nm, Decimal(a) / 100, cur)
+                        for i, (_, _, nm, cur, a) in enumerate(won_in)), currency, rates)
+    converted = {int(d.ref): d.value for d in won_values.counted}
+    unvalued = {int(d.ref) for d in won_values.left_out}
+    won_rows = pd.DataFrame([(c, converted.get(i, Decimal(a) / 100))
+                             for i, (c, _, _, _, a) in enumerate(won_in) if i not in unvalued],
                             columns=["closed_at", "amount"])
     targets = pd.DataFrame({
         "day": pd.Series(sorted(team_plan.daily) if team_plan else [], dtype=object),

@@ -100,8 +100,18 @@ def export_tables(
             frame[column] = frame[column].map(fmt)
         frame = frame.astype(object)
         out[name] = frame.where(frame.notna(), None)
-    out[TARGETS] = _label_periods(out[TARGETS])
+    out[TARGETS] = _counts_as_counts(_label_periods(out[TARGETS]))
     return out
+
+
+def _counts_as_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """A count target (visits, wins...) as the count it is: 300, not the money form 300.00."""
+    counts = frame["metric"] != "revenue"
+    for column in ("target", "stretch", "challenge"):
+        frame.loc[counts, column] = [
+            None if v is None else f"{Decimal(v).normalize():f}"
+            for v in frame.loc[counts, column]]
+    return frame
 
 
 def csv_bytes(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:

@@ -139,6 +139,34 @@ def won_revenue(session: Session, member_ids: Sequence[int], start_at: datetime,
                  currency, rates)
 
 
+@dataclass(frozen=True)
+class Closed:
+    """Deals won and lost since a moment, their values totalled in one currency."""
+
+    won_count: int
+    lost_count: int
+    won: Tally
+    lost: Tally
+
+
+def closed_since(session: Session, workspace_id: int, member_ids: Sequence[int],
+                 since: datetime, currency: str) -> Closed:
+    """What these people won and lost since `since`, valued in `currency` through the
+    workspace's rates; deals in a currency without a rate are counted but not valued."""
+    rows = repo.closed_deals_since(session, member_ids, since)
+    rates = None
+    if any(c != currency for _, _, c, _, _ in rows):
+        ws = session.get(Workspace, workspace_id)
+        rates = load_rates(session, workspace_id, ws.default_currency if ws else currency)
+
+    def total(won: bool) -> Tally:
+        return tally(((f"D-{n}", nm, Decimal(a) / 100, c) for n, nm, c, a, w in rows
+                      if w is won), currency, rates)
+
+    wins = sum(1 for *_, w in rows if w)
+    return Closed(wins, len(rows) - wins, total(True), total(False))
+
+
 def describe_left_out(left_out: Sequence[LeftOut], limit: int = 5) -> str:
     """One line naming the deals a figure leaves out and why."""
     parts = [f"{d.ref} {d.name} ({format_money(d.amount, d.currency)}): {d.reason}"

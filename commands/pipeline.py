@@ -90,6 +90,8 @@ class PipelineResult:
     left_out: tuple[LeftOut, ...] = ()  # deals no figure here counts, and why
     converted: tuple[Counted, ...] = ()  # deals counted through an exchange rate
     win: WinRate | None = None  # the rate coverage is judged by, and why that one
+    # deals in closing_in_period not in closing_deals, and their amount
+    closing_more: tuple[int, Decimal] = (0, Decimal(0))
 
     @property
     def total(self) -> Decimal:
@@ -118,8 +120,9 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     configured = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
     outcomes = pd.DataFrame(repo.stage_outcomes(session, ids), columns=["stage", "won", "deals"])
     rates = stage_win_rates(outcomes)
-    # every closed deal reached its first stage, so the largest "closed" is the closed count
-    closed_deals = int(rates["closed"].max()) if not rates.empty else 0
+    # counted directly: a deal created at a later stage never reached the first one, so no
+    # stage's count is the number of closed deals
+    closed_deals = repo.closed_deal_count(session, ids)
     use_history = closed_deals >= MIN_CLOSED_FOR_HISTORY
     history = dict(zip(rates["stage"], rates["rate"], strict=True)) if use_history else {}
     today = local_today(now, team.timezone)
@@ -164,6 +167,10 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     named = set(deal_owners_named(session, actor.member, team, ids))
     closing = [(d.ref, d.name, converted.get(d.ref, d.amount)) for d in closing_all
                if d.ref not in skipped and d.owner_id in named]
+    shown = sorted(closing, key=lambda c: -c[2])[:5]
+    # the deals in the closing total not listed (beyond the five biggest, or not the reader's
+    # to see by name), so the list and its total never disagree without a word
+    not_shown = len(closing_all) - len(skipped) - len(shown)
     win = win_rate_for(session, team, person, now)
     rate = win.rate
     coverage = pipeline_coverage(closing_sum, remaining) if remaining is not None else None
@@ -172,7 +179,8 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         probability_source="history" if use_history else "configured",
         closed_deals=closed_deals, period=period, remaining_target=remaining,
         closing_in_period=closing_sum,
-        closing_deals=tuple(sorted(closing, key=lambda c: -c[2])[:5]),
+        closing_deals=tuple(shown),
+        closing_more=(not_shown, closing_sum - sum((a for _, _, a in shown), Decimal(0))),
         coverage=coverage, healthy=coverage_healthy(coverage, rate), win_rate=rate,
         other_currencies=tuple(others), win=win,
         left_out=tuple(sorted(left_out, key=lambda d: int(d.ref[2:]))),

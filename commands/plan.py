@@ -157,8 +157,13 @@ def split_across_reps(
     reps: Sequence[RepShare],
     period_start: date,
     ramp: Sequence[Decimal] = DEFAULT_RAMP,
+    unit: Decimal = CENT,
 ) -> list[tuple[str, Decimal]]:
-    """Split a team target across reps by weight × ramp factor, summing exactly to the total."""
+    """Split a team target across reps by weight × ramp factor, summing exactly to the total.
+
+    Shares are whole `unit`s: cents of money, whole visits or wins of a count (ONE), so a
+    split never invents a fraction nobody can do.
+    """
     # Equal weights give an even split. A ramped rep gets that fraction of what a full rep of
     # the same weight gets; the others' shares grow so the team total still holds.
     if not reps:
@@ -172,7 +177,7 @@ def split_across_reps(
     weights = [r.weight * ramp_factor(r.started_on, period_start, ramp) for r in reps]
     if sum(weights, ZERO) == 0:
         raise UsageError("Every rep has weight 0; at least one rep must carry the target.")
-    return list(zip(names, _allocate(total, weights), strict=True))
+    return list(zip(names, allocate(total, weights, unit), strict=True))
 
 
 def planned_to_date(
@@ -196,8 +201,8 @@ def _allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     return allocate(total, weights)
 
 
-def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    """Split a total by weights into cents that sum exactly to it.
+def allocate(total: Decimal, weights: Sequence[Decimal], unit: Decimal = CENT) -> list[Decimal]:
+    """Split a total by weights into cents (or whole `unit`s) that sum exactly to it.
 
     Largest remainder in minor units: every part gets the whole cents of its exact share,
     and the cents left over go one each to the parts with the largest fractions (on a tie,
@@ -209,7 +214,8 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     weight_sum = sum(weights, ZERO)
     if weight_sum <= 0 or any(w < 0 for w in weights):
         raise ValueError("weights must be non-negative with a positive sum")
-    cents = int(total.quantize(CENT, ROUND_HALF_UP) * 100)
+    per = Decimal(1) / unit
+    cents = int(total.quantize(unit, ROUND_HALF_UP) * per)
     sign, cents = (-1 if cents < 0 else 1), abs(cents)
     exact = [Decimal(cents) * w / weight_sum for w in weights]
     whole = [int(e.to_integral_value(ROUND_FLOOR)) for e in exact]
@@ -218,7 +224,7 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
                          reverse=True)
     for i in by_fraction[:left]:
         whole[i] += 1
-    return [Decimal(sign * c) / 100 for c in whole]
+    return [Decimal(sign * c) / per for c in whole]
 
 
 # --- scorecard --------------------------------------------------------------------------------
@@ -465,18 +471,19 @@ class RateStats:
     won_amount: Decimal
     opportunities_created: int
     visits: int
-    # the won deals won_amount adds up (those in the plan's currency); None: every won deal
-    amount_deals: int | None = None
+    # won deals `won_amount` counts: those in `currency` or converted through a rate; None: all
+    valued_won: int | None = None
+    currency: str = ""
 
     @property
     def closed_count(self) -> int:
         return self.won_count + self.lost_count
 
     @property
-    def avg_deal(self) -> Decimal | None:
-        """The average won deal, or None when no won deal is in the amount's currency."""
-        count = self.won_count if self.amount_deals is None else self.amount_deals
-        return self.won_amount / count if count > 0 else None
+    def avg_deal_size(self) -> Decimal | None:
+        """The average won deal in one currency; None when no won deal could be valued."""
+        valued = self.won_count if self.valued_won is None else self.valued_won
+        return self.won_amount / valued if valued > 0 else None
 
 
 @dataclass(frozen=True)
@@ -490,6 +497,10 @@ class ActivityRates:
     # where opportunities per visit came from when the source logged no visits; None: source
     visit_source: RateSource | None = None
     basis: WinRate | None = field(default=None, compare=False)  # the win rate and its reason
+    # where the average deal came from when the source won no deal in the plan's currency
+    # (nor one converted through a rate); None: source
+    deal_source: RateSource | None = None
+    deal_currency: str = ""  # the currency the source's won deals were not in
 
     def win(self) -> WinRate:
         """The win rate with its reason (a bare one for rates built by hand)."""
@@ -498,12 +509,11 @@ class ActivityRates:
 
 def rates_from_stats(stats: RateStats, source: RateSource) -> ActivityRates | None:
     """Turn trailing stats into rates; None when a rate would be zero or undefined."""
-    avg_deal = stats.avg_deal
-    if avg_deal is None or stats.won_count <= 0 or stats.visits <= 0 \
-            or stats.opportunities_created <= 0:
+    avg = stats.avg_deal_size
+    if avg is None or stats.visits <= 0 or stats.opportunities_created <= 0:
         return None
     return ActivityRates(
-        avg_deal_size=avg_deal,
+        avg_deal_size=avg,
         win_rate=Decimal(stats.won_count) / stats.closed_count,
         opportunities_per_visit=Decimal(stats.opportunities_created) / stats.visits,
         source=source,
@@ -538,15 +548,22 @@ def choose_rates(
             per_visit = (Decimal(candidate.opportunities_created) / candidate.visits,
                          None if source == win.source else source)
             break
+    # The average deal counts won deals in the plan's currency (others through a rate); a
+    # source that won only in other currencies without a rate takes the team's, else the default.
+    deal: tuple[Decimal, RateSource | None] = (defaults.avg_deal_size, "default")
+    for candidate, source in candidates:
+        if candidate is not None and (avg := candidate.avg_deal_size) is not None:
+            deal = (avg, None if source == win.source else source)
+            break
     return ActivityRates(
-        # won deals in other currencies do not count toward the average (the default when
-        # none is in the plan's currency)
-        avg_deal_size=stats.avg_deal or defaults.avg_deal_size,
+        avg_deal_size=deal[0],
         win_rate=win.rate,
         opportunities_per_visit=per_visit[0],
         source=win.source,
         visit_source=per_visit[1],
         basis=win,
+        deal_source=deal[1],
+        deal_currency=stats.currency if deal[1] is not None else "",
     )
 
 

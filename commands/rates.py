@@ -15,23 +15,29 @@ from sqlalchemy.orm import Session
 
 from commands.config import rule_config
 from commands.dates import local_today
+from commands.fx import closed_since
 from commands.plan import TRAILING_DAYS, RateStats, WinRate, pick_win_rate
 from storage import repo
-from storage.models import Member, Team
+from storage.models import Member, Team, Workspace
 
 
 def trailing_stats(session: Session, ids: Sequence[int], team: Team, now: datetime,
                    currency: str | None = None) -> RateStats:
     """What these people closed, created and visited over the trailing window before `now`.
 
-    With `currency` (a plan's), the won amount behind the average deal counts only the won
-    deals in that currency: two currencies are never added into one average."""
+    The won amount (the average deal) is in `currency` (the workspace's when None): deals in
+    another currency count through an admin's rate, or are left out of the amount.
+    """
     today = local_today(now, team.timezone)
-    won, lost, amount, opps, visits, in_amount = repo.rate_counts(
-        session, list(ids), now - timedelta(days=TRAILING_DAYS),
-        today - timedelta(days=TRAILING_DAYS), currency)
-    return RateStats(won, lost, Decimal(amount) / 100, opps, visits,
-                     amount_deals=in_amount if currency is not None else None)
+    since = now - timedelta(days=TRAILING_DAYS)
+    won, lost, opps, visits = repo.rate_counts(
+        session, list(ids), since, today - timedelta(days=TRAILING_DAYS))
+    if currency is None:
+        ws = session.get(Workspace, team.workspace_id)
+        currency = ws.default_currency if ws else "USD"
+    closed = closed_since(session, team.workspace_id, list(ids), since, currency)
+    return RateStats(won, lost, closed.won.total, opps, visits,
+                     valued_won=won - len(closed.won.left_out), currency=currency)
 
 
 def default_win_rate(session: Session, team: Team) -> Decimal:

@@ -19,7 +19,7 @@ from commands.access import deal_owners_named, require_read_person, require_read
 from commands.actors import Actor, resolve_mention
 from commands.dates import local_today
 from commands.errors import UsageError
-from commands.fx import Counted, LeftOut
+from commands.fx import Counted, LeftOut, closed_since
 from commands.periods import Period, parse_period, period_containing, working_day_progress
 from commands.plan import (
     TRAILING_DAYS,
@@ -120,7 +120,9 @@ def median_cycle_days(cycles: pd.DataFrame) -> Decimal | None:
         return None
     days = (pd.to_datetime(cycles["closed_at"], utc=True)
             - pd.to_datetime(cycles["created_at"], utc=True)).dt.total_seconds() / 86400
-    return Decimal(str(round(float(days.median()), 1)))
+    median = Decimal(str(round(float(days.median()), 1)))
+    # a whole number of days reads as one (18 days), not 18.0
+    return median.to_integral_value() if median == median.to_integral_value() else median
 
 
 def stage_funnel(reach: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
@@ -189,6 +191,8 @@ class ReportResult:
     visits_by_tier: tuple[tuple[str, int], ...]
     left_out: tuple[LeftOut, ...] = ()  # won deals the revenue figure could not count, and why
     converted: tuple[Counted, ...] = ()  # won deals counted through an exchange rate
+    # closed deals the win rate by value could not count (another currency, no rate)
+    value_left_out: tuple[LeftOut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,7 +261,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
             remaining_working_days=tracked.progress.remaining,
             cumulative_share=tracked.cumulative_share)))
     since = now - timedelta(days=TRAILING_DAYS)
-    won, lost, won_minor, lost_minor = repo.closed_totals(session, ids, since, currency)
+    closed = closed_since(session, ws.id, ids, since, currency)
     cycles = pd.DataFrame(repo.won_cycles(session, ids, since),
                           columns=["created_at", "closed_at"])
     stages = [s.name for s in repo.stages(session, ws.id) if not s.is_lost]
@@ -281,10 +285,10 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
         currency=currency,
         working_days=(progress.elapsed, progress.total),
         metrics=tuple(lines),
-        won=won,
-        lost=lost,
-        win_rate_count=win_rate(won, lost),
-        win_rate_value=win_rate_by_value(Decimal(won_minor) / 100, Decimal(lost_minor) / 100),
+        won=closed.won_count,
+        lost=closed.lost_count,
+        win_rate_count=win_rate(closed.won_count, closed.lost_count),
+        win_rate_value=win_rate_by_value(closed.won.total, closed.lost.total),
         median_cycle_days=median_cycle_days(cycles),
         funnel=tuple((r["stage"], int(r["reached"]), int(r["next"]), r["conversion"])
                      for r in funnel.to_dict("records")),
@@ -295,6 +299,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
         visits_by_tier=tiers.by_tier,
         left_out=left_out,
         converted=converted,
+        value_left_out=closed.won.left_out + closed.lost.left_out,
     )
 
 
@@ -309,13 +314,18 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     hol = repo.holidays(session, team.id)
     reps = [m for m in team.members if m.role.value == "rep"]
     team_plan = target_plan(session, ws, team, None, args.metric, period, hol)
-    currency = (team_plan.currency if team_plan is not None else None) or ws.default_currency
     if not reps:
         raise UsageError(f"{team.name} has no reps to rank yet: `/sales team add @alice`.")
+    targets = {rep.id: target_plan(session, ws, team, rep, args.metric, period, hol)
+               for rep in reps}
+    # a team and its reps keep one currency (commands.targets._one_currency): the team's,
+    # else its reps' when only they have revenue targets
+    currency = next((p.currency for p in (team_plan, *targets.values())
+                     if p is not None and p.currency), ws.default_currency)
     scores: list[dict[str, Any]] = []
     left_out: tuple[LeftOut, ...] = ()
     for rep in reps:
-        found = target_plan(session, ws, team, rep, args.metric, period, hol)
+        found = targets[rep.id]
         scores.append({
             "rep": rep.name, "metric": args.metric,
             "target": found.value if found is not None else Decimal(0),

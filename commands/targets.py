@@ -64,6 +64,7 @@ DEFAULT_RATES = ActivityRates(avg_deal_size=Decimal(100_000), win_rate=Decimal("
 # a rep's weight in split:weights: `alice:2`, `@alice:2` or a Slack mention `<@U1|alice>:2`
 _WEIGHT = re.compile(r"^(<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@?[^\s:<>@]+):(\d+(?:\.\d+)?)$")
 CENT = Decimal("0.01")
+COUNT_UNIT = Decimal("0.1")  # a count's implied share is shown to one decimal at most
 MAX_SPLIT = 200  # the length of Target.split
 
 
@@ -361,7 +362,10 @@ def rep_shares(team_target: Target, team: Team) -> list[tuple[Member, Decimal]]:
     total = Decimal(team_target.target_minor) / 100
     period = Period(team_target.period_kind, team_target.period_start,  # type: ignore[arg-type]
                     team_target.period_end)
-    split = split_across_reps(total, shares, period.start)
+    # a count (visits, wins) is split in whole units, money (or a fractional count) in cents
+    unit = (Decimal(1) if team_target.metric != "revenue" and total == total.to_integral_value()
+            else CENT)
+    split = split_across_reps(total, shares, period.start, unit=unit)
     amounts = dict(split)
     return [(m, amounts[m.name]) for m in reps]
 
@@ -505,8 +509,10 @@ def _share_of_team(session: Session, ws: Workspace, team: Team, person: Member, 
     mine = split[ids.index(person.id)][1]
     ratio = mine / team_whole
     daily = {d: v * ratio for d, v in team_plan.daily.items()}
-    # The reps' parts of any period are one split of the team's, so they add up to it.
-    value = allocate(team_plan.value, [s for _, s in split])[ids.index(person.id)]
+    # The reps' parts of any period are one split of the team's, so they add up to it: in
+    # cents of money, in the tenths a count is shown in (one decimal at most).
+    unit = CENT if metric == "revenue" else COUNT_UNIT
+    value = allocate(team_plan.value, [s for _, s in split], unit)[ids.index(person.id)]
     return TargetPlan(value, True, team_plan.currency, team_plan.source, daily,
                       team_plan.seasonal, team_plan.first_set_at)
 
@@ -592,6 +598,8 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     key = _scope_key(team, person)
     minor = int(args.value * 100)
     currency = (args.currency or ws.default_currency) if args.metric == "revenue" else None
+    if currency is not None:
+        _one_currency(session, ws, team, person, args, currency)
     target = repo.find_target(session, ws.id, key, args.metric, args.period.kind,
                               args.period.start)
     old = target.target_minor if target else None
@@ -627,6 +635,31 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
                + (" (Period locked: change recorded.)" if lock else ""))
     return TargetResult(message, name, args.metric, currency, rep_shares=shares,
                         warnings=tuple(warnings))
+
+
+def _one_currency(session: Session, ws: Workspace, team: Team, person: Member | None,
+                  args: TargetSet, currency: str) -> None:
+    """Refuse a revenue target in another currency than the team's and its reps' targets
+    for an overlapping period: a team's figures add up its reps', and never two currencies."""
+    keys = [_scope_key(team, None), *(_scope_key(team, rep) for rep in _reps(team))]
+    me = _scope_key(team, person)
+    for other in repo.targets_overlapping(session, ws.id, keys, "revenue", args.period.start,
+                                          args.period.end):
+        if other.currency is None or other.currency == currency:
+            continue
+        if (other.scope_key, other.period_kind, other.period_start) == (
+                me, args.period.kind, args.period.start):
+            continue  # the target this one replaces
+        rep = session.get(Member, other.member_id) if other.member_id is not None else None
+        whose = rep.name if rep is not None else team.name
+        who = f"@{person.name}" if person else "team"
+        value = args.value.to_integral_value() if args.value == args.value.to_integral_value() \
+            else args.value
+        raise UsageError(
+            f"{whose}'s revenue target for {_as_period(other).label} is in {other.currency}, so "
+            f"this one must be too: {team.name}'s figures add up its reps' in one currency. Set "
+            f"it in {other.currency} (`/target set {who} revenue {value:f} {other.currency} "
+            f"{args.period.kind}:{args.period.label}`), or change {whose}'s first.")
 
 
 def _lock(args: TargetLock, session: Session, actor: Actor, now: datetime) -> TargetResult:
@@ -823,7 +856,7 @@ class _ActivityPlanner:
         self._team_stats: dict[str, RateStats] = {}
 
     def team_stats(self, currency: str) -> RateStats:
-        """The team's trailing history, its average deal in `currency` (the plan's)."""
+        """The team's trailing history, its average deal in `currency`."""
         if currency not in self._team_stats:
             self._team_stats[currency] = trailing_stats(
                 self.session, [m.id for m in self.team.members], self.team, self.now, currency)
@@ -845,10 +878,9 @@ class _ActivityPlanner:
             return None
         target, won, currency = found
         actual = won.total
-        money = currency or self.ws.default_currency
-        rates = choose_rates(trailing_stats(self.session, [person.id], self.team, self.now,
-                                            money),
-                             self.team_stats(money), DEFAULT_RATES, who=person.name,
+        cur = currency or self.ws.default_currency
+        rates = choose_rates(trailing_stats(self.session, [person.id], self.team, self.now, cur),
+                             self.team_stats(cur), DEFAULT_RATES, who=person.name,
                              default_win_rate=self.default)
         return PlanFigures(target, actual, currency,
                            derive_activity_plan(target - actual, 1, rates, self.remaining),
@@ -861,7 +893,8 @@ class _ActivityPlanner:
         target, won, currency = found
         actual = won.total
         team_rates = choose_rates(None, self.team_stats(currency or self.ws.default_currency),
-                                  DEFAULT_RATES, default_win_rate=self.default)
+                                  DEFAULT_RATES,
+                                  default_win_rate=self.default)
         members = [(rep.name, mine.plan) for rep in _reps(self.team)
                    if (mine := reps.get(rep.id)) is not None]
         missing = tuple(rep.name for rep in _reps(self.team) if reps.get(rep.id) is None)

@@ -26,10 +26,11 @@ from sqlalchemy.orm import Session
 
 from commands.access import require_read_team
 from commands.actors import Actor
-from commands.checks import team_deviations
+from commands.checks import team_check, team_deviations
 from commands.config import rule_config
 from commands.deviations import RULES, Deviation, RuleConfig, should_post
 from commands.errors import PermissionDenied, UsageError
+from commands.fx import LeftOut
 from commands.limits import LIMITS, check_length
 from commands.sales import find_team
 from commands.text import parse_words
@@ -69,6 +70,13 @@ def evaluate(session: Session, team: Team, now: datetime) -> list[Deviation]:
     """Every warning firing for a team at `now`, with the team's settings."""
     ws = session.get_one(Workspace, team.workspace_id)
     return team_deviations(session, ws, team, now, team_config(session, team))
+
+
+def evaluate_named(session: Session, team: Team,
+                   now: datetime) -> tuple[list[Deviation], tuple[LeftOut, ...]]:
+    """evaluate(), and the deals its revenue and pipeline figures left out (no rate)."""
+    ws = session.get_one(Workspace, team.workspace_id)
+    return team_check(session, ws, team, now, team_config(session, team))
 
 
 def states_of(session: Session, team_id: int) -> dict[str, WarningState]:
@@ -156,6 +164,7 @@ class WarningsResult:
     warnings: tuple[ListedWarning, ...]
     off: tuple[str, ...]  # rules turned off with /sales config warnings off:...
     cooldown_days: int
+    left_out: tuple[LeftOut, ...] = ()  # deals the revenue figures could not count, and why
 
 
 def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
@@ -171,7 +180,8 @@ def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
                        if s.acknowledged_by_id is not None})))}
     listed = []
     in_charge = actor.is_admin or actor.manages(team)
-    for d in team_deviations(session, ws, team, now, config):
+    deviations, left_out = team_check(session, ws, team, now, config)
+    for d in deviations:
         may_act = in_charge or about(session, team, d.key) == actor.member.id
         s = states.get(d.key)
         if s is None:
@@ -188,7 +198,8 @@ def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
             names.get(s.acknowledged_by_id) if s.acknowledged_by_id is not None else None,
             may_act))
     return WarningsResult(team.id, team.name, actor.member.timezone, tuple(listed),
-                          tuple(r for r in RULES if not config.is_on(r)), config.cooldown_days)
+                          tuple(r for r in RULES if not config.is_on(r)), config.cooldown_days,
+                          left_out)
 
 
 def _snoozed(state: WarningState, now: datetime) -> datetime | None:

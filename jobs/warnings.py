@@ -26,9 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.deviations import Deviation
+from commands.fx import LeftOut
 from commands.warnings import (
     PostReason,
     evaluate,
+    evaluate_named,
     reason_to_post,
     record_firing,
     record_posted,
@@ -44,6 +46,7 @@ KIND = "warning_check"
 # When the rules are checked, in the team's timezone: mid-morning, after the stand-up, and
 # mid-afternoon, while there is still time to act the same day.
 CHECK_TIMES = (time(10, 0), time(15, 0))
+MONEY_RULES = ("behind_pace", "coverage_gap")  # rules judged on revenue and pipeline amounts
 MAX_WARNINGS = 8  # per message; the rest wait for the next check (and /sales warnings)
 
 
@@ -66,6 +69,8 @@ class WarningPost:
     reasons: tuple[tuple[str, PostReason], ...] = ()
     mentions: tuple[tuple[str, str], ...] = ()
     first: bool = False  # the team's first post: one calm summary of everything firing
+    # deals a revenue or pipeline warning above could not count (another currency, no rate)
+    left_out: tuple[LeftOut, ...] = ()
 
     def reason(self, d: Deviation) -> PostReason:
         return dict(self.reasons).get(d.key, "new")
@@ -104,7 +109,7 @@ class WarningSource:
         team = session.get(Team, subject_id(item.subject))
         if team is None:
             return []
-        found = evaluate(session, team, claimed_at)
+        found, left_out = evaluate_named(session, team, claimed_at)
         states = states_of(session, team.id)
         cooldown = team_config(session, team).cooldown
         due = [(d, why) for d in found
@@ -128,6 +133,7 @@ class WarningSource:
             mentions=tuple(sorted({(d.owner, slack_ids[d.owner]) for d, _ in shown
                                    if d.owner is not None and d.owner in slack_ids})),
             first=first,
+            left_out=(left_out if any(d.rule in MONEY_RULES for d, _ in shown) else ()),
         ))]
 
     def posted(self, session: Session, item: DueItem, post: Post, ts: str,

@@ -455,6 +455,19 @@ def targets_within(
     ).all()
 
 
+def targets_overlapping(
+    session: Session, workspace_id: int, scope_keys: Sequence[str], metric: str, start: date,
+    end: date,
+) -> Sequence[Target]:
+    """Targets of some scopes and one metric whose periods share a day with [start, end]."""
+    return session.scalars(
+        select(Target).where(
+            Target.workspace_id == workspace_id, Target.scope_key.in_(scope_keys),
+            Target.metric == metric, Target.period_start <= end, Target.period_end >= start,
+        ).order_by(Target.period_start, Target.period_end.desc(), Target.id)
+    ).all()
+
+
 def targets_covering(
     session: Session, workspace_id: int, scope_key: str, metric: str, day: date
 ) -> Sequence[Target]:
@@ -519,25 +532,20 @@ def metric_actual(
 
 
 def rate_counts(
-    session: Session, member_ids: Sequence[int], since: datetime, since_day: date,
-    currency: str | None = None,
-) -> tuple[int, int, int, int, int, int]:
-    """(won, lost, won amount in hundredths, opportunities created, visits, won deals in the
-    amount) since a moment; with `currency`, the amount counts only the won deals in it."""
+    session: Session, member_ids: Sequence[int], since: datetime, since_day: date
+) -> tuple[int, int, int, int]:
+    """(won, lost, opportunities created, visits) since a moment; amounts, which come in
+    several currencies, are commands.fx.closed_since's."""
     if not member_ids:
-        return 0, 0, 0, 0, 0, 0
+        return 0, 0, 0, 0
     won = _won_stage_names()
     lost = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_lost)
     owned = Deal.owner_id.in_(member_ids)
-    won_in_money = and_(Deal.stage.in_(won), Deal.closed_at >= since,
-                        Deal.currency == currency if currency is not None else true())
     row = session.execute(
         select(
             func.count().filter(Deal.stage.in_(won), Deal.closed_at >= since),
             func.count().filter(Deal.stage.in_(lost), Deal.closed_at >= since),
-            func.coalesce(func.sum(Deal.amount_minor).filter(won_in_money), 0),
             func.count().filter(Deal.created_at >= since),
-            func.count().filter(won_in_money),
         ).where(owned)
     ).one()
     visits = session.scalar(
@@ -545,7 +553,25 @@ def rate_counts(
             Activity.member_id.in_(member_ids), Activity.type == ActivityType.VISIT,
             Activity.occurred_on >= since_day)
     ) or 0
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(visits), int(row[4])
+    return int(row[0]), int(row[1]), int(row[2]), int(visits)
+
+
+def closed_deals_since(
+    session: Session, member_ids: Sequence[int], since: datetime
+) -> Sequence[tuple[int, str, str, int, bool]]:
+    """(number, name, currency, amount in hundredths, won?) of deals won or lost since a
+    moment, biggest first: a total over them converts each currency through a rate."""
+    if not member_ids:
+        return []
+    won = _won_stage_names()
+    lost = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_lost)
+    rows = session.execute(
+        select(Deal.number, Deal.name, Deal.currency, Deal.amount_minor, Deal.stage.in_(won))
+        .where(Deal.owner_id.in_(member_ids), Deal.closed_at >= since,
+               or_(Deal.stage.in_(won), Deal.stage.in_(lost)))
+        .order_by(Deal.amount_minor.desc(), Deal.number)
+    ).all()
+    return [(int(n), str(nm), str(c), int(a), bool(w)) for n, nm, c, a, w in rows]
 
 
 def open_pipeline_by_stage(
@@ -597,27 +623,17 @@ def stage_outcomes(
     return [(str(s), bool(w), int(n)) for s, w, n in rows]
 
 
-# --- reports ----------------------------------------------------------------------------
-
-
-def closed_totals(
-    session: Session, member_ids: Sequence[int], since: datetime, currency: str
-) -> tuple[int, int, int, int]:
-    """(won, lost, won amount, lost amount in hundredths of `currency`) closed since a moment."""
+def closed_deal_count(session: Session, member_ids: Sequence[int]) -> int:
+    """How many of these members' deals are won or lost, whatever stage they were created at."""
     if not member_ids:
-        return 0, 0, 0, 0
-    won = _won_stage_names()
-    lost = select(Stage.name).where(Stage.workspace_id == Deal.workspace_id, Stage.is_lost)
-    in_money = Deal.currency == currency
-    row = session.execute(
-        select(
-            func.count().filter(Deal.stage.in_(won)),
-            func.count().filter(Deal.stage.in_(lost)),
-            func.coalesce(func.sum(Deal.amount_minor).filter(Deal.stage.in_(won), in_money), 0),
-            func.coalesce(func.sum(Deal.amount_minor).filter(Deal.stage.in_(lost), in_money), 0),
-        ).where(Deal.owner_id.in_(member_ids), Deal.closed_at >= since)
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+        return 0
+    return session.scalar(
+        select(func.count()).select_from(Deal).where(
+            Deal.owner_id.in_(member_ids), Deal.stage.in_(_closed_stage_names()))
+    ) or 0
+
+
+# --- reports ----------------------------------------------------------------------------
 
 
 def won_cycles(
@@ -888,19 +904,19 @@ def stage_exits(
 
 def won_in(
     session: Session, member_ids: Sequence[int], start_at: datetime, end_at: datetime,
-    currency: str,
-) -> Sequence[tuple[datetime, int]]:
-    """(closed at, amount in hundredths) of deals in `currency` won in [start_at, end_at)."""
+) -> Sequence[tuple[datetime, int, str, str, int]]:
+    """(closed at, number, name, currency, amount in hundredths) of deals won in
+    [start_at, end_at), in every currency: the caller totals them in one."""
     if not member_ids:
         return []
     won = _won_stage_names()
     rows = session.execute(
-        select(Deal.closed_at, Deal.amount_minor).where(
-            Deal.owner_id.in_(member_ids), Deal.stage.in_(won), Deal.currency == currency,
+        select(Deal.closed_at, Deal.number, Deal.name, Deal.currency, Deal.amount_minor).where(
+            Deal.owner_id.in_(member_ids), Deal.stage.in_(won),
             Deal.closed_at >= start_at, Deal.closed_at < end_at)
     ).all()
-    return [(c, int(a)) for c, a in rows if c is not None]
-
+    return [(c, int(n), str(nm), str(cur), int(a)) for c, n, nm, cur, a in rows
+            if c is not None]
 
 
 # --- action items -----------------------------------------------------------------------

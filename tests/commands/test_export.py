@@ -154,7 +154,7 @@ def test_targets_are_exported_with_their_period_and_tiers(team: Chat, tmp_path: 
         "alice", "rep", "2026-12", "300000.00", "360000.00", "420000.00")
     assert (bob["metric"], bob["period_kind"], bob["period"], bob["start"], bob["end"],
             bob["target"], bob["currency"]) == (
-        "visits", "week", "2026-W49", "2026-11-30", "2026-12-06", "2.50", "")
+        "visits", "week", "2026-W49", "2026-11-30", "2026-12-06", "2.5", "")  # a count, not 2.50
 
 
 def test_member_ids_keep_to_what_those_people_own(team: Chat, tmp_path: Path) -> None:

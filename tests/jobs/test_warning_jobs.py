@@ -373,3 +373,15 @@ def test_a_new_teams_first_post_is_one_calm_summary_not_a_wall_of_criticals(
     notifier.sent.clear()
     assert ticker.tick(MON_15).sent == [] and notifier.sent == []
     assert {k for k, s in states(team).items() if s.last_posted_at == MON_10} == set(post.firing)
+
+
+def test_a_revenue_warning_post_names_the_deals_it_left_out(
+        behind: Chat, ticker: Ticker, notifier: RecordingNotifier) -> None:
+    behind.say("alice", '/deal new "Euro deal" customer:"Acme Corp" amount:120k EUR')
+    behind.say("alice", "/deal D-2 won")  # no EUR→USD rate: not in alice's or East's revenue
+    ticker.tick(MON_10)
+    [post] = posts(notifier)
+    assert any(d.rule == "behind_pace" for d in post.warnings)
+    text = render_message(post).text
+    assert ("Left out: D-2 Euro deal (120,000 EUR): in EUR, and no EUR→USD rate is set"
+            in text)
