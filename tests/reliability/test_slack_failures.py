@@ -101,8 +101,8 @@ def test_slack_errors_are_retried_on_later_ticks_never_doubled_then_given_up(
     assert listed.exit_code == 0, listed.output
     [header, row] = listed.output.splitlines()
     assert "last error" in header
-    assert row.split() == ["2026-11-23", "01:30", "standup_prompt", "member:1", "2026-11-23",
-                           "failed", "4", "ratelimited"]
+    assert row.split() == ["2026-11-23", "01:30", "standup_prompt", "member:1", "(mia)",
+                           "2026-11-23", "failed", "4", "ratelimited"]
 
 
 def test_a_retry_waiting_on_slack_is_listed_as_pending(
@@ -116,7 +116,7 @@ def test_a_retry_waiting_on_slack_is_listed_as_pending(
     ticker.tick(AT)
     listed = CliRunner().invoke(cli, ["deliveries", "--failed", "--database-url", db_url])
     [_, row] = listed.output.splitlines()
-    assert row.split()[5:7] == ["retrying", "1"] and "rate limited" in row
+    assert row.split()[6:8] == ["retrying", "1"] and "rate limited" in row
     for minute in range(1, 10):  # Slack asked for ten minutes of quiet: it gets them
         assert not ticker.tick(AT + timedelta(minutes=minute)).sent
     assert ticker.tick(AT + timedelta(minutes=10)).sent
@@ -148,7 +148,7 @@ def test_a_post_slack_answers_after_the_client_gave_up_is_made_once(
     lines = listed.output.splitlines()[1:]
     assert len(lines) == 3
     for line in lines:
-        assert line.split()[5:7] == ["sent?", "1"] and "unconfirmed: no answer from Slack" in line
+        assert line.split()[6:8] == ["sent?", "1"] and "unconfirmed: no answer from Slack" in line
 
 
 def test_a_team_channel_refusing_posts_is_told_to_its_managers_once_with_the_fix(
