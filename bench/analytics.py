@@ -15,10 +15,10 @@ Then, in a separate process (so its peak RSS is the analytics' own), at a fixed 
 end of the generated history, Monday 2026-06-15 12:00 UTC), team by team with a fresh session
 each, as the scheduled job does:
 
-- `commands.digest.build_digest` (the weekly digest): min / median / max per team, and all
+- `commands.reports.digest.build_digest` (the weekly digest): min / median / max per team, and all
   teams one after another;
-- `commands.checks.team_deviations` (every deviation rule) for every team;
-- `commands.home.run_home`: what each team's manager's App Home tab reads when opened
+- `commands.warnings.checks.team_deviations` (every deviation rule) for every team;
+- `commands.team.home.run_home`: what each team's manager's App Home tab reads when opened
   (their plan, deals, the team's action items, leaderboard and warnings);
 - the SQL each makes: statements and time in the database per team, the costliest
   statement shapes;
@@ -602,9 +602,9 @@ def analyze(url: str, profile: bool, trace: bool, charts: bool) -> dict[str, Any
     """Time the digest and the rules for every team; runs in its own process."""
     from sqlalchemy import select
 
-    from commands.checks import team_deviations
-    from commands.config import rule_config
-    from commands.digest import build_digest
+    from commands.reports.digest import build_digest
+    from commands.team.config import rule_config
+    from commands.warnings.checks import team_deviations
     from storage import repo
     from storage.db import make_engine, make_session_factory
     from storage.models import Team, Workspace
@@ -661,8 +661,8 @@ def analyze(url: str, profile: bool, trace: bool, charts: bool) -> dict[str, Any
 
     def home(session: Any, ws: Any, team: Any, config: Any) -> int:
         """What the team's manager's Home tab reads when they open it."""
-        from commands.actors import Actor
-        from commands.home import run_home
+        from commands.core.actors import Actor
+        from commands.team.home import run_home
 
         manager = team.managers[0] if team.managers else team.members[0]
         shown = run_home(session=session, actor=Actor(member=manager, workspace=ws), now=NOW)

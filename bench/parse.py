@@ -2,13 +2,13 @@
 
 Times, for inputs of 1 KB to 1 MB (powers of two):
 
-- `commands.text.tokenize`, the splitter every command's text goes through, on the worst
+- `commands.core.text.tokenize`, the splitter every command's text goes through, on the worst
   case for the old splitter (one long quoted word: `/visit "Acme Corp" "xxxx…"`) and on
   ordinary words (`Met the CTO, wants pricing …` repeated);
 - `shlex` configured as salesbot's splitter used to be, for comparison, up to 64 KB (it is
   quadratic in a word's length: at 1 MB it took ~23 s);
 - `commands.dispatch.parse_command("visit", text)`: the whole parse, which refuses text over
-  `commands.limits.COMMAND_TEXT` characters before splitting it.
+  `commands.core.limits.COMMAND_TEXT` characters before splitting it.
 
 Prints a table (best of `--repeat` runs, in ms, and µs per KB) and the ratio between the
 time per KB at 1 MB and at 1 KB: a linear splitter keeps it near 1. Usage:
@@ -34,10 +34,10 @@ if sys.path and Path(sys.path[0] or ".").resolve() == _ROOT / "bench":
 elif str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
+from commands.core.errors import UsageError  # noqa: E402
+from commands.core.limits import COMMAND_TEXT  # noqa: E402
+from commands.core.text import tokenize  # noqa: E402
 from commands.dispatch import parse_command  # noqa: E402
-from commands.errors import UsageError  # noqa: E402
-from commands.limits import COMMAND_TEXT  # noqa: E402
-from commands.text import tokenize  # noqa: E402
 
 KB = 1024
 SIZES = [KB * 2**i for i in range(11)]  # 1 KB .. 1 MB

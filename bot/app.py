@@ -47,19 +47,19 @@ from bot.warning_render import (
     render_acted,
     snooze_form,
 )
-from commands.access import customer_people
-from commands.actors import Profile, require_deal_edit
-from commands.customers import suggest_customers
-from commands.dates import local_today
-from commands.deal import DealDetail, DealLost, DealUpdate, deal_detail
+from commands.core.access import customer_people
+from commands.core.actors import Profile, require_deal_edit
+from commands.core.dates import local_today
+from commands.core.errors import UsageError, UserFacingError
+from commands.core.money import parse_amount, parse_currency
+from commands.deals.customers import suggest_customers
+from commands.deals.deal import DealDetail, DealLost, DealUpdate, deal_detail
+from commands.deals.visit import VisitArgs, load_deal, parse_deal_ref
 from commands.dispatch import COMMANDS
-from commands.errors import UsageError, UserFacingError
-from commands.home import run_home
-from commands.money import parse_amount, parse_currency
-from commands.sales import join_team_channel
-from commands.standup import StandupAnswerArgs, StandupAway, StandupSkip, standup_draft
-from commands.visit import VisitArgs, load_deal, parse_deal_ref
-from commands.warnings import (
+from commands.standup.standup import StandupAnswerArgs, StandupAway, StandupSkip, standup_draft
+from commands.team.home import run_home
+from commands.team.sales import join_team_channel
+from commands.warnings.warnings import (
     acknowledge_warning,
     parse_warning_value,
     snooze_warning,

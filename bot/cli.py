@@ -62,7 +62,7 @@ def utc_now() -> datetime:
 
 def _deps(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.dispatch import Deps
-    from commands.actors import WorkspaceDefaults
+    from commands.core.actors import WorkspaceDefaults
     from storage.db import make_engine, make_session_factory
 
     engine = make_engine(settings.database_url, pool_size=20, max_overflow=20)
@@ -470,7 +470,7 @@ def demo(
     from bot.console import Console
     from bot.demo import CHANNEL_ID, DEMO_SCRIPT, TIMEZONE, build_demo
     from bot.demo_week import CHANNEL_NAME, run_week
-    from commands.text import plural
+    from commands.core.text import plural
 
     started = time.monotonic()
     for suffix in ("", "-wal", "-shm"):
@@ -548,8 +548,8 @@ def export(
     database_url: DatabaseOption = None,
 ) -> None:
     """Export customers, activities, deals, deal history and targets (CSV or Excel)."""
-    from commands.export import WORKBOOK, export_tables, write_export
-    from commands.text import plural
+    from commands.core.text import plural
+    from commands.io.export import WORKBOOK, export_tables, write_export
     from storage import repo
 
     settings = load_settings(database_url)
@@ -591,9 +591,9 @@ def import_cmd(
     """Import customers, deals or activities from a CSV or Excel file: every row or none."""
     from sqlalchemy.exc import IntegrityError
 
-    from commands.errors import UsageError
-    from commands.importer import apply_import, pick_workspace, plan_import, read_rows
-    from commands.text import plural
+    from commands.core.errors import UsageError
+    from commands.core.text import plural
+    from commands.io.importer import apply_import, pick_workspace, plan_import, read_rows
 
     settings = load_settings(database_url)
     try:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from bot.dispatch import Caller, Deps, actor_for, execute
 from bot.home import home_text
 from bot.render import error_reply
-from commands.errors import UserFacingError
-from commands.home import run_home
+from commands.core.errors import UserFacingError
+from commands.team.home import run_home
 from storage import repo
 
 LOCAL_WORKSPACE = "T0LOCAL"

@@ -17,9 +17,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, execute
-from commands.actors import WorkspaceDefaults
-from commands.errors import UserFacingError
-from commands.periods import period_containing
+from commands.core.actors import WorkspaceDefaults
+from commands.core.errors import UserFacingError
+from commands.core.periods import period_containing
 from storage.db import make_engine, make_session_factory
 from storage.models import Activity, Customer, Deal, Member, Stage, Workspace
 

@@ -55,8 +55,8 @@ from bot.demo import (
 from bot.dispatch import Caller, Deps, execute
 from bot.notifier import render_message
 from bot.render import Reply
-from commands.actors import WorkspaceDefaults
-from commands.errors import UserFacingError
+from commands.core.actors import WorkspaceDefaults
+from commands.core.errors import UserFacingError
 from jobs.digest import DigestPost
 from jobs.notify import FileUpload
 from jobs.sources import default_sources

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.render import Reply, render
-from commands.actors import (
+from commands.core.actors import (
     Actor,
     NoDirectory,
     UserDirectory,
@@ -18,8 +18,8 @@ from commands.actors import (
     ensure_member,
     ensure_workspace,
 )
+from commands.core.errors import UsageError
 from commands.dispatch import parse_command, run_command
-from commands.errors import UsageError
 from storage.models import Member, Workspace
 from storage.repo import claim_and_find_member, workspace_and_member
 

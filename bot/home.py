@@ -1,4 +1,4 @@
-"""The App Home tab's view, in Block Kit, from commands.home."""
+"""The App Home tab's view, in Block Kit, from commands.team.home."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from slack_sdk.models.views import View
 from bot.render import Reply, escape, render
 from bot.standup_render import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
 from bot.warning_render import warnings_with_buttons
-from commands.dates import format_day
-from commands.home import HomePart, HomeResult
-from commands.warnings import WarningsResult
+from commands.core.dates import format_day
+from commands.team.home import HomePart, HomeResult
+from commands.warnings.warnings import WarningsResult
 
 HOME_LOG_VISIT = "home_log_visit"
 HOME_REFRESH = "home_refresh"

@@ -19,24 +19,24 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from commands.actions import ActionResult
-from commands.config import ConfigResult
-from commands.dates import format_day, on_day
-from commands.deal import DealChanged, DealDetail, DealListing, DealView
-from commands.digest import DigestResult
-from commands.fx import Counted, LeftOut, describe_counted, describe_left_out
-from commands.help import usage
-from commands.money import format_money
-from commands.pipeline import PipelineResult
-from commands.plan import ActivityPlan, ActivityRates, Scorecard
-from commands.report import LeaderboardResult, ReportResult
-from commands.sales import HelpResult, RoleResult, TeamResult, TeamView
-from commands.sales_export import ExportResult
-from commands.standup import StandupConfigResult, StandupDone, StandupReport
-from commands.targets import PlanResult, TargetResult
-from commands.text import noun, plural
-from commands.visit import VisitResult
-from commands.warnings import WarningActed, WarningsResult
+from commands.core.dates import format_day, on_day
+from commands.core.fx import Counted, LeftOut, describe_counted, describe_left_out
+from commands.core.money import format_money
+from commands.core.text import noun, plural
+from commands.deals.deal import DealChanged, DealDetail, DealListing, DealView
+from commands.deals.pipeline import PipelineResult
+from commands.deals.visit import VisitResult
+from commands.io.sales_export import ExportResult
+from commands.plan.plan import ActivityPlan, ActivityRates, Scorecard
+from commands.plan.targets import PlanResult, TargetResult
+from commands.reports.digest import DigestResult
+from commands.reports.report import LeaderboardResult, ReportResult
+from commands.standup.standup import StandupConfigResult, StandupDone, StandupReport
+from commands.team.config import ConfigResult
+from commands.team.help import usage
+from commands.team.sales import HelpResult, RoleResult, TeamResult, TeamView
+from commands.warnings.actions import ActionResult
+from commands.warnings.warnings import WarningActed, WarningsResult
 
 SECTION_LIMIT = 2900  # Slack's limit is 3000 characters per section text
 MAX_BLOCKS = 50
@@ -344,7 +344,7 @@ def _num(value: Decimal | None, metric: str, currency: str | None = None) -> str
     if metric == "revenue" and currency:
         return format_money(value, currency)
     # a count: an implied target or a rate can be fractional; one decimal, half up as the
-    # reps' parts of a team's count are split (commands.targets.COUNT_UNIT)
+    # reps' parts of a team's count are split (commands.plan.targets.COUNT_UNIT)
     text = f"{Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP):,f}"
     return text[:-2] if text.endswith(".0") else text
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from commands.dates import zone
-from commands.errors import UsageError
-from commands.money import is_currency_code
+from commands.core.dates import zone
+from commands.core.errors import UsageError
+from commands.core.money import is_currency_code
 
 
 class Settings(BaseSettings):

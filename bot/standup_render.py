@@ -15,8 +15,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.render import Reply, escape, sections, text_reply
-from commands.dates import format_day
-from commands.standup import (
+from commands.core.dates import format_day
+from commands.standup.standup import (
     DAY_NAMES,
     ConfigView,
     PersonAnswer,

@@ -14,8 +14,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from commands.dates import format_day
-from commands.standup import MAX_TEXT, StandupDraft
+from commands.core.dates import format_day
+from commands.standup.standup import MAX_TEXT, StandupDraft
 
 STANDUP_ANSWER_CALLBACK = "standup_answer_form"
 STANDUP_AWAY_CALLBACK = "standup_ooo_form"

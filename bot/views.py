@@ -16,9 +16,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from commands.deal import DealView
-from commands.limits import LIMITS
-from commands.visit import OUTCOMES, TYPES
+from commands.core.limits import LIMITS
+from commands.deals.deal import DealView
+from commands.deals.visit import OUTCOMES, TYPES
 
 VISIT_CALLBACK = "visit_form"
 DEAL_EDIT_CALLBACK = "deal_edit_form"

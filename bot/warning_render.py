@@ -23,10 +23,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.render import SECTION_LIMIT, Reply, escape, naming, person, text_reply
-from commands.deviations import CRITICAL, SERIOUS, Deviation
-from commands.fx import LeftOut, describe_left_out
-from commands.text import plural
-from commands.warnings import (
+from commands.core.fx import LeftOut, describe_left_out
+from commands.core.text import plural
+from commands.warnings.deviations import CRITICAL, SERIOUS, Deviation
+from commands.warnings.warnings import (
     MAX_REASON,
     ListedWarning,
     PostReason,

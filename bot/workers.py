@@ -43,7 +43,7 @@ from slack_sdk import WebClient
 
 from bot.app import Answer, SlackDirectory, command_answer
 from bot.dispatch import Deps
-from commands.actors import WorkspaceDefaults
+from commands.core.actors import WorkspaceDefaults
 
 log = logging.getLogger(__name__)
 QUEUED_PER_PROCESS = 16  # commands queued or running in each worker process, at most

@@ -9,15 +9,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from commands.actions import ActionAdd, ActionDone, ActionList, parse_action, run_action
-from commands.actors import Actor
-from commands.config import ConfigArgs, parse_config, run_config
-from commands.deal import parse_deal, run_deal
-from commands.digest import DigestArgs, parse_digest, run_digest
-from commands.errors import UsageError
-from commands.limits import check_command_text
-from commands.pipeline import parse_pipeline, run_pipeline
-from commands.report import (
+from commands.core.actors import Actor
+from commands.core.errors import UsageError
+from commands.core.limits import check_command_text
+from commands.deals.deal import parse_deal, run_deal
+from commands.deals.pipeline import parse_pipeline, run_pipeline
+from commands.deals.visit import parse_visit, run_visit
+from commands.io.sales_export import ExportArgs, parse_export, run_export
+from commands.plan.targets import parse_plan, parse_target, run_plan, run_target
+from commands.reports.digest import DigestArgs, parse_digest, run_digest
+from commands.reports.report import (
     LeaderboardArgs,
     ReportArgs,
     parse_leaderboard,
@@ -25,12 +26,11 @@ from commands.report import (
     run_leaderboard,
     run_report,
 )
-from commands.sales import HelpResult, parse_sales, run_sales
-from commands.sales_export import ExportArgs, parse_export, run_export
-from commands.standup import parse_standup, run_standup
-from commands.targets import parse_plan, parse_target, run_plan, run_target
-from commands.visit import parse_visit, run_visit
-from commands.warnings import WarningsArgs, parse_warnings, run_warnings
+from commands.standup.standup import parse_standup, run_standup
+from commands.team.config import ConfigArgs, parse_config, run_config
+from commands.team.sales import HelpResult, parse_sales, run_sales
+from commands.warnings.actions import ActionAdd, ActionDone, ActionList, parse_action, run_action
+from commands.warnings.warnings import WarningsArgs, parse_warnings, run_warnings
 
 HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
 

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commands.config import rule_config
-from commands.digest import DigestResult, build_digest
+from commands.reports.digest import DigestResult, build_digest
+from commands.team.config import rule_config
 from jobs.chart import digest_chart
 from jobs.notify import FileUpload, Post
 from jobs.ticker import DueItem

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from commands.standup import (
+from commands.standup.standup import (
     PersonAnswer,
     PersonRef,
     StandupSummary,

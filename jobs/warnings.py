@@ -5,9 +5,9 @@ Item kind `warning_check`, subject team:<id>, local period 2026-11-23T10 (the te
 the hour of the check). A check is due at each of CHECK_TIMES in Team.timezone on the
 team's working days: Monday to Friday, not on its holidays (`/sales holiday add`).
 
-Building a check runs the rules (commands.checks.team_deviations with the team's
+Building a check runs the rules (commands.warnings.checks.team_deviations with the team's
 `/sales config warnings` settings) and makes one channel message of the warnings to post
-now (commands.warnings.reason_to_post: new, worse, or again after the cooldown; never while
+now (commands.warnings.warnings.reason_to_post: new, worse, or again after the cooldown; never while
 snoozed; after Acknowledge only when worse), at most MAX_WARNINGS of them, the rest counted
 ("and 3 more") and left for the next check. Nothing to post: no message. Once the message is
 sent, `posted` records each warning in WarningState; when there was nothing to post,
@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commands.deviations import Deviation
-from commands.fx import LeftOut
-from commands.warnings import (
+from commands.core.fx import LeftOut
+from commands.warnings.deviations import Deviation
+from commands.warnings.warnings import (
     PostReason,
     evaluate,
     evaluate_named,

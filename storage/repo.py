@@ -535,7 +535,7 @@ def rate_counts(
     session: Session, member_ids: Sequence[int], since: datetime, since_day: date
 ) -> tuple[int, int, int, int]:
     """(won, lost, opportunities created, visits) since a moment; amounts, which come in
-    several currencies, are commands.fx.closed_since's."""
+    several currencies, are commands.core.fx.closed_since's."""
     if not member_ids:
         return 0, 0, 0, 0
     won = _won_stage_names()

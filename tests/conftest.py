@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.dispatch import Caller, Deps, execute
 from bot.render import Reply
-from commands.actors import WorkspaceDefaults
+from commands.core.actors import WorkspaceDefaults
 from storage.db import make_engine, make_session_factory, upgrade
 
 PG_URL = os.environ.get("SALESBOT_TEST_DATABASE_URL")

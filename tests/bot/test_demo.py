@@ -30,7 +30,7 @@ from bot.demo import (
 )
 from bot.demo_week import AFTER_REMINDER, STORY, WeekSummary, run_week
 from bot.dispatch import Caller, Deps, execute
-from commands.errors import UsageError
+from commands.core.errors import UsageError
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import (
     Activity,

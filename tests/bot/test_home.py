@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from bot.home import MAX_HOME_BLOCKS, PART_BLOCKS, home_view, part_blocks
-from commands.deal import DealListing, DealView, StageGroup
-from commands.home import HomePart, HomeResult
+from commands.deals.deal import DealListing, DealView, StageGroup
+from commands.team.home import HomePart, HomeResult
 
 TODAY = date(2026, 11, 22)
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from commands.config import rule_config
-from commands.errors import PermissionDenied, UsageError
+from commands.core.errors import PermissionDenied, UsageError
+from commands.team.config import rule_config
 from storage import repo
 from storage.models import ActionItem, TeamSettings
 from tests.conftest import Chat, Clock

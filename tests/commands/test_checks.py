@@ -8,8 +8,8 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from commands.checks import decided_funnel, team_deviations
-from commands.deviations import Deviation, RuleConfig
+from commands.warnings.checks import decided_funnel, team_deviations
+from commands.warnings.deviations import Deviation, RuleConfig
 from storage import repo
 from tests.conftest import NOW, Chat, Clock
 

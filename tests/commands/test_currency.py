@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from bot.dispatch import Caller, actor_for
 from bot.render import digest_sections
 from bot.settings import Settings
-from commands.digest import DigestArgs, run_digest
-from commands.errors import PermissionDenied, UsageError
-from commands.fx import Rate, Rates, tally
-from commands.money import format_count, format_money, parse_amount, parse_currency
-from commands.plan import ActivityRates, allocate, derive_activity_plan
+from commands.core.errors import PermissionDenied, UsageError
+from commands.core.fx import Rate, Rates, tally
+from commands.core.money import format_count, format_money, parse_amount, parse_currency
+from commands.plan.plan import ActivityRates, allocate, derive_activity_plan
+from commands.reports.digest import DigestArgs, run_digest
 from storage.models import Base, Deal, FxRate
 from tests.commands.test_import import run_import, write_csv
 from tests.conftest import NOW, Chat, Clock

@@ -5,8 +5,8 @@ from typing import Literal
 
 import pytest
 
-from commands.dates import parse_day
-from commands.errors import UsageError
+from commands.core.dates import parse_day
+from commands.core.errors import UsageError
 
 SUNDAY = date(2026, 11, 22)
 

@@ -12,9 +12,9 @@ from typing import Literal
 import pytest
 from sqlalchemy import select
 
-from commands.dates import parse_day
-from commands.errors import UsageError
-from commands.importer import day_first, plan_import, read_rows
+from commands.core.dates import parse_day
+from commands.core.errors import UsageError
+from commands.io.importer import day_first, plan_import, read_rows
 from storage import repo
 from storage.models import Activity, Deal
 from tests.commands.test_deal import writes_nothing

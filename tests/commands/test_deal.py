@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.dispatch import Deps
-from commands.errors import PermissionDenied, UsageError
+from commands.core.errors import PermissionDenied, UsageError
 from storage.models import Base, Deal, DealHistory
 from tests.conftest import Chat
 

@@ -9,7 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from commands.deviations import (
+from commands.core.errors import UsageError
+from commands.plan.plan import ActivityRates
+from commands.warnings.deviations import (
     CRITICAL,
     DEAL_COLUMNS,
     RULES,
@@ -34,8 +36,6 @@ from commands.deviations import (
     stale_deal,
     tier_cadence,
 )
-from commands.errors import UsageError
-from commands.plan import ActivityRates
 
 D = Decimal
 TODAY = date(2026, 12, 18)  # a Friday

@@ -10,8 +10,8 @@ import pytest
 
 from bot.dispatch import Caller, actor_for
 from bot.render import MAX_BLOCKS, render_digest
-from commands.digest import DigestArgs, DigestResult, run_digest, stage_conversions
-from commands.errors import PermissionDenied
+from commands.core.errors import PermissionDenied
+from commands.reports.digest import DigestArgs, DigestResult, run_digest, stage_conversions
 from tests.conftest import NOW, Chat, Clock
 
 

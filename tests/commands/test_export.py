@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from commands.export import ExportFormat, csv_bytes, export_csv, export_tables, write_export
+from commands.io.export import ExportFormat, csv_bytes, export_csv, export_tables, write_export
 from storage import repo
 from tests.conftest import Chat, Clock
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from commands.errors import UsageError
-from commands.export import ExportFormat, export_tables, write_export
-from commands.importer import (
+from commands.core.errors import UsageError
+from commands.io.export import ExportFormat, export_tables, write_export
+from commands.io.importer import (
     ImportPlan,
     ImportResult,
     apply_import,

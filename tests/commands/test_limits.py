@@ -17,13 +17,13 @@ from bot.dispatch import Caller, execute_args
 from bot.standup_views import standup_answer_form
 from bot.views import deal_lost_form, visit_form
 from bot.warning_render import MAX_REASON
+from commands.core.errors import UsageError
+from commands.core.limits import COMMAND_TEXT, LIMITS
+from commands.core.text import split_words, tokenize
+from commands.deals.visit import VisitArgs
 from commands.dispatch import parse_command
-from commands.errors import UsageError
-from commands.importer import plan_import, read_rows
-from commands.limits import COMMAND_TEXT, LIMITS
-from commands.standup import StandupAnswerArgs, StandupDraft
-from commands.text import split_words, tokenize
-from commands.visit import VisitArgs
+from commands.io.importer import plan_import, read_rows
+from commands.standup.standup import StandupAnswerArgs, StandupDraft
 from storage import repo
 from storage.models import StandupAnswer
 from tests.commands.test_deal import writes_nothing

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bot.dispatch import Caller, actor_for
 from bot.render import render_digest
-from commands.digest import DigestArgs, run_digest
+from commands.reports.digest import DigestArgs, run_digest
 from tests.conftest import NOW, Chat, Clock
 
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from commands.errors import UsageError
-from commands.money import Money, parse_amount
+from commands.core.errors import UsageError
+from commands.core.money import Money, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.dispatch import Caller, actor_for
-from commands.digest import DigestArgs, run_digest
-from commands.errors import UsageError
+from commands.core.errors import UsageError
+from commands.reports.digest import DigestArgs, run_digest
 from storage.models import Target
 from tests.conftest import NOW, Chat, Clock
 

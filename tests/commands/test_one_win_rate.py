@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, actor_for
 from bot.render import render_digest
-from commands.actors import Actor
-from commands.checks import team_deviations
-from commands.deviations import Deviation, RuleConfig
-from commands.digest import DigestArgs, run_digest
-from commands.home import run_home
-from commands.targets import PlanResult
+from commands.core.actors import Actor
+from commands.plan.targets import PlanResult
+from commands.reports.digest import DigestArgs, run_digest
+from commands.team.home import run_home
+from commands.warnings.checks import team_deviations
+from commands.warnings.deviations import Deviation, RuleConfig
 from storage import repo
 from tests.conftest import NOW, Chat, Clock
 

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commands.deal import DealLost, DealUpdate, parse_deal
+from commands.core.errors import UsageError
+from commands.deals.deal import DealLost, DealUpdate, parse_deal
+from commands.deals.visit import parse_visit
 from commands.dispatch import parse_command
-from commands.errors import UsageError
-from commands.sales import parse_sales
-from commands.visit import parse_visit
+from commands.team.sales import parse_sales
 from tests.conftest import Chat
 
 # Pieces of the command language, glued together in random order to reach the parsers'

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import Engine
 
-from commands.errors import PermissionDenied, UsageError
+from commands.core.errors import PermissionDenied, UsageError
 from tests.conftest import Chat
 from tests.reliability.helpers import changed_tables, counts, snapshot
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from commands.errors import UsageError
-from commands.periods import (
+from commands.core.errors import UsageError
+from commands.core.periods import (
     Period,
     parse_period,
     period_containing,

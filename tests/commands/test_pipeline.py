@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from commands.errors import UsageError
-from commands.pipeline import stage_win_rates
+from commands.core.errors import UsageError
+from commands.deals.pipeline import stage_win_rates
 from tests.conftest import Chat
 
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from commands.errors import UsageError
-from commands.periods import Period, parse_period
-from commands.plan import (
+from commands.core.errors import UsageError
+from commands.core.periods import Period, parse_period
+from commands.plan.plan import (
     ActivityRates,
     RateStats,
     RepShare,

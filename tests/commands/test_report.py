@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from commands.errors import UsageError
-from commands.report import median_cycle_days, stage_funnel, top_moves
+from commands.core.errors import UsageError
+from commands.reports.report import median_cycle_days, stage_funnel, top_moves
 from tests.conftest import NOW, Chat, Clock
 
 ALICE, BOB = "<@UALICE|alice>", "<@UBOB|bob>"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from commands.errors import PermissionDenied, UsageError
+from commands.core.errors import PermissionDenied, UsageError
 from tests.commands.test_deal import writes_nothing
 from tests.conftest import Chat
 

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.warning_render import listed_text, warning_text
-from commands.deviations import Deviation, activity_shortfall
-from commands.errors import UsageError
-from commands.text import plural
-from commands.warnings import ListedWarning
+from commands.core.errors import UsageError
+from commands.core.text import plural
+from commands.warnings.deviations import Deviation, activity_shortfall
+from commands.warnings.warnings import ListedWarning
 from jobs.warnings import WarningPost
 from storage.models import Customer, Member
 from tests.commands.test_deal import writes_nothing

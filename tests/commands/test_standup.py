@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.dispatch import Caller, actor_for
-from commands.errors import PermissionDenied, UsageError
-from commands.standup import (
+from commands.core.errors import PermissionDenied, UsageError
+from commands.standup.standup import (
     Participant,
     StandupAnswerArgs,
     StandupAway,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlalchemy import func, select
 
-from commands.errors import PermissionDenied, UsageError
+from commands.core.errors import PermissionDenied, UsageError
 from storage.models import Target, TargetChange
 from tests.conftest import NOW, Chat, Clock
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from commands.errors import PermissionDenied, UsageError
+from commands.core.errors import PermissionDenied, UsageError
 from storage.models import Activity, Customer
 from tests.commands.test_deal import writes_nothing
 from tests.conftest import NOW, Chat, Clock

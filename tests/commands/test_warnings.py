@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.dispatch import Caller, actor_for
-from commands.deviations import SERIOUS, WARNING, Deviation
-from commands.errors import PermissionDenied, UsageError
-from commands.warnings import (
+from commands.core.errors import PermissionDenied, UsageError
+from commands.warnings.deviations import SERIOUS, WARNING, Deviation
+from commands.warnings.warnings import (
     WarningsArgs,
     acknowledge_warning,
     evaluate,

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, actor_for
 from bot.notifier import render_message
-from commands.deviations import CRITICAL, SERIOUS, WARNING
-from commands.warnings import acknowledge_warning, snooze_warning
+from commands.warnings.deviations import CRITICAL, SERIOUS, WARNING
+from commands.warnings.warnings import acknowledge_warning, snooze_warning
 from jobs.notify import Post
 from jobs.ticker import DueItem, Ticker
 from jobs.warnings import KIND, WarningPost, WarningSource

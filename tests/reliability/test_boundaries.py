@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.render import Reply
-from commands.errors import PermissionDenied
+from commands.core.errors import PermissionDenied
 from tests.reliability.test_permissions import chat
 from tests.reliability.test_read_permissions import Read, run
 from tests.reliability.test_read_permissions import engine as engine  # the fixture

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.edge import MAX_BODY_BYTES, BoundedLines
-from commands.errors import UserFacingError
+from commands.core.errors import UserFacingError
 from tests.bot.test_http import SECRET, Client
 from tests.conftest import Chat
 from tests.reliability.helpers import changed_tables, snapshot

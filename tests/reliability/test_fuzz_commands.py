@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from commands.core.errors import UsageError, UserFacingError
 from commands.dispatch import COMMANDS, SALES_VERBS
-from commands.errors import UsageError, UserFacingError
 from tests.commands.test_parsers import FRAGMENTS
 from tests.conftest import Chat
 from tests.reliability.helpers import changed_tables, snapshot

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from commands.errors import UserFacingError
+from commands.core.errors import UserFacingError
 from tests.conftest import Chat
 from tests.reliability.helpers import changed_tables, snapshot
 

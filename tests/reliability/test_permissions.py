@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.dispatch import Deps
 from bot.notifier import render_message
 from bot.warning_render import SNOOZE_ACTIONS, snooze_form
-from commands.actors import WorkspaceDefaults
-from commands.deviations import SERIOUS, WARNING, Deviation
-from commands.errors import PermissionDenied
-from commands.warnings import WarningRef, record_posted, states_of
+from commands.core.actors import WorkspaceDefaults
+from commands.core.errors import PermissionDenied
+from commands.warnings.deviations import SERIOUS, WARNING, Deviation
+from commands.warnings.warnings import WarningRef, record_posted, states_of
 from jobs.warnings import WarningPost
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import Activity, Deal, Member, Team, WarningState

@@ -20,8 +20,8 @@ from sqlalchemy import Engine, text
 
 from bot.dispatch import Caller, actor_for
 from bot.render import Reply
-from commands.errors import PermissionDenied, UsageError
-from commands.home import HomePart, run_home
+from commands.core.errors import PermissionDenied, UsageError
+from commands.team.home import HomePart, run_home
 from storage.db import make_engine, make_session_factory, upgrade
 from tests.conftest import NOW, PG_URL, _backends, _pg_database
 from tests.reliability.helpers import changed_tables, snapshot

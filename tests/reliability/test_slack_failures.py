@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from bot.cli import cli
 from bot.notifier import SlackNotifier
-from commands.errors import UserFacingError
+from commands.core.errors import UserFacingError
 from jobs.standup import StandupSource
 from jobs.ticker import Ticker
 from storage.models import DeliveryStatus

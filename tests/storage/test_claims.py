@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from commands.actors import NoDirectory, WorkspaceDefaults, ensure_member, ensure_workspace
+from commands.core.actors import NoDirectory, WorkspaceDefaults, ensure_member, ensure_workspace
 from storage.models import ProcessedRequest
 from storage.repo import claim_and_find_member
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from commands.actors import NoDirectory, WorkspaceDefaults, ensure_member, ensure_workspace
-from commands.customers import find_or_create_customer
+from commands.core.actors import NoDirectory, WorkspaceDefaults, ensure_member, ensure_workspace
+from commands.deals.customers import find_or_create_customer
 from storage.models import Deal, DealHistory, Workspace
 from storage.repo import create_deal
 

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from commands.actors import NoDirectory, WorkspaceDefaults, ensure_member, ensure_workspace
-from commands.customers import find_or_create_customer
+from commands.core.actors import NoDirectory, WorkspaceDefaults, ensure_member, ensure_workspace
+from commands.deals.customers import find_or_create_customer
 from storage.models import Customer, Member, Workspace
 from tests.conftest import PG_URL
 

@@ -1,0 +1,149 @@
+"""Dates as people type them: 2026-11-20, yesterday, last tue, next friday, dec 15."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import dateparser
+
+from commands.core.dates_zh import nearest, parse_chinese_day
+from commands.core.errors import UsageError
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SIMPLE = {"today": 0, "yesterday": -1, "tomorrow": 1}
+# 2026/12/03, 2026.12.03: year first, then month and day.
+_YEAR_FIRST = re.compile(r"^(\d{4})([./])(\d{1,2})\2(\d{1,2})$")
+# 3.12.2026, 3/12/2026, 3-12-2026, 3.12.26, 3.12 (the year, when left out, follows `prefer`)
+_NUMERIC = re.compile(r"^(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$")
+_YEAR_CJK = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}[日号]$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def parse_day(
+    text: str, *, today: date, prefer: Literal["past", "future"], option: str = "on"
+) -> date:
+    """Resolve a typed date relative to `today` (the user's local date).
+
+    `prefer` settles ambiguous forms: a visit's `on:friday` means the last Friday, a deal's
+    `close:friday` the next one. Dotted dates are day first (3.12.2026 is 3 December); a
+    slashed one is read only when it can be read one way (15/12/2026, 12/15/2026), and
+    3/12/2026 is refused. Simple Chinese dates (昨天, 上周二, 12月3日) are understood too.
+    """
+    raw = text.strip().lower()
+    if not raw:
+        raise UsageError(
+            f"`{option}:` needs a date, like {option}:yesterday or {option}:2026-11-20."
+        )
+    if raw in _SIMPLE:
+        return today + timedelta(days=_SIMPLE[raw])
+    not_real = UsageError(f"`{option}:{text}` is not a real date.")
+    if _ISO.match(raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise not_real from None
+    try:
+        found = _numeric_day(raw, today=today, prefer=prefer, option=option) \
+            or parse_chinese_day(raw, today=today, prefer=prefer)
+    except ValueError:
+        raise not_real from None
+    if found is not None:
+        return found
+    base = datetime(today.year, today.month, today.day, 12, 0)  # noqa: DTZ001 - dateparser wants naive
+    try:
+        parsed = dateparser.parse(
+            raw,
+            languages=["en"],
+            settings={
+                "RELATIVE_BASE": base,
+                "PREFER_DATES_FROM": prefer,
+                "DATE_ORDER": "DMY",
+                "RETURN_AS_TIMEZONE_AWARE": False,
+            },
+        )
+    except (ValueError, OverflowError, TypeError):
+        parsed = None
+    if parsed is None:
+        raise UsageError(
+            f"`{option}:{text}` is not a date I understand. "
+            f"Try {option}:2026-11-20, {option}:yesterday, {option}:\"last tue\" or "
+            f"{option}:\"next friday\"."
+        )
+    return parsed.date()
+
+
+def parse_calendar_day(text: str, option: str) -> date:
+    """A date with its year written out (a holiday, a rep's first day): 2026-12-25,
+    25.12.2026, 2026年12月25日. Relative forms like `friday` are refused."""
+    raw = text.strip()
+    numeric = _NUMERIC.match(raw)
+    if not (_ISO.match(raw) or _YEAR_FIRST.match(raw) or _YEAR_CJK.match(raw)
+            or (numeric and numeric.group(4) and len(numeric.group(4)) == 4)):
+        raise UsageError(f"`{option}:{text}` is not a date like 2026-12-25.")
+    # `today` plays no part once the year is written out
+    return parse_day(raw, today=date(2000, 1, 1), prefer="past", option=option)
+
+
+def _numeric_day(raw: str, *, today: date, prefer: Literal["past", "future"],
+                 option: str) -> date | None:
+    """A date written in digits only, read one way or refused; None when it is not one."""
+    if m := _YEAR_FIRST.match(raw):
+        return date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+    m = _NUMERIC.match(raw)
+    if m is None:
+        return None
+    a, separator, b, year = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+    if separator == "." or a > 12 >= b or a == b:
+        day, month = a, b
+    elif b > 12 >= a:
+        day, month = b, a
+    elif a > 12 and b > 12:
+        raise ValueError(raw)
+    else:
+        in_year = int(year) % 100 + 2000 if year and len(year) == 2 else \
+            int(year) if year else today.year
+        raise UsageError(
+            f"`{option}:{raw}` could be {a} {_MONTHS[b - 1]} or {b} {_MONTHS[a - 1]}. "
+            f"Write it year first: {option}:{date(in_year, b, a).isoformat()} for "
+            f"{a} {_MONTHS[b - 1]}, or {option}:{date(in_year, a, b).isoformat()} for "
+            f"{b} {_MONTHS[a - 1]}."
+        )
+    if year is None:
+        return nearest(month, day, today=today, prefer=prefer)
+    return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+
+
+def zone(name: str, option: str = "tz") -> ZoneInfo:
+    """An IANA timezone by name, with a helpful error for typos."""
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise ZoneInfoNotFoundError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
+        raise UsageError(
+            f"`{option}:{name}` is not a timezone. Use an IANA name like Asia/Shanghai, "
+            "Europe/Berlin or America/New_York."
+        ) from None
+
+
+def local_today(now: datetime, tz: str) -> date:
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
+def on_day(d: date, today: date) -> str:
+    """'today', 'yesterday' or 'on Fri 20 Nov': a day after a verb ("logged ...")."""
+    text = format_day(d, today)
+    return text if text in ("today", "yesterday") else f"on {text}"
+
+
+def format_day(d: date, today: date | None = None) -> str:
+    """'Fri 20 Nov' (with the year when it is not this year)."""
+    if today is not None and d == today:
+        return "today"
+    if today is not None and d == today - timedelta(days=1):
+        return "yesterday"
+    fmt = "%a %d %b" if today is None or d.year == today.year else "%a %d %b %Y"
+    return d.strftime(fmt)

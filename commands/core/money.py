@@ -1,0 +1,133 @@
+"""Money amounts as people type them: 120000, 120,000, 120k, 1.2m, $120k, ¥120,000, 12万,
+120k EUR; and the one way salesbot writes amounts and counts back."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
+
+from babel.core import get_global
+from babel.numbers import is_currency
+
+from commands.core.errors import UsageError
+
+SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY", "₹": "INR", "₩": "KRW"}
+SUFFIXES = {
+    "": Decimal(1),
+    "k": Decimal(1_000),
+    "m": Decimal(1_000_000),
+    "mm": Decimal(1_000_000),
+    "b": Decimal(1_000_000_000),
+    "bn": Decimal(1_000_000_000),
+    "万": Decimal(10_000),
+    "w": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+}
+_AMOUNT = re.compile(
+    r"^(?P<sym>[$€£¥￥₹₩])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"\s*(?P<suffix>k|mm|m|bn|b|万|w|亿)?(?:\s*(?P<code>[A-Za-z]{3}))?$",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"[A-Za-z]{3}")
+MAX_AMOUNT = Decimal("1e15")
+CENT = Decimal("0.01")
+EXAMPLES = "Try 120000, 120,000, 120k, 1.2m, $120k or 12万."
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str | None  # None: the workspace's default currency
+
+
+def parse_amount(text: str, option: str = "amount", *, allow_zero: bool = False) -> Money:
+    """Parse a money amount above zero (or zero, for a target of nothing in a shutdown month);
+    the currency is None unless a symbol or code says it."""
+    raw = text.strip()
+    if raw.startswith(("-", "−")):
+        raise UsageError(f"`{option}:{text}` is negative; an amount must be more than 0.")
+    m = _AMOUNT.match(raw)
+    if not m:
+        raise UsageError(f"`{option}:{text}` is not an amount. {EXAMPLES}")
+    try:
+        number = Decimal(m.group("num").replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
+        raise UsageError(f"`{option}:{text}` is not an amount.") from None
+    amount = number * SUFFIXES[(m.group("suffix") or "").lower()]
+    if amount > MAX_AMOUNT:
+        raise UsageError(f"`{option}:{text}` is larger than any deal salesbot can track.")
+    if amount != amount.quantize(CENT):
+        raise UsageError(f"`{option}:{text}` has more than two decimal places.")
+    if amount == 0 and not allow_zero:
+        raise UsageError(f"`{option}:{text}` is zero; an amount must be more than 0.")
+    currency = SYMBOLS.get(m.group("sym") or "")
+    code = m.group("code")
+    if code:
+        if not is_currency_code(code):
+            raise UsageError(f"`{option}:{text}`: {code.upper()} is not an ISO 4217 currency code. "
+                             f"{EXAMPLES}")
+        if currency and currency != code.upper():
+            raise UsageError(f"`{option}:{text}` names two different currencies.")
+        currency = parse_currency(code, option)
+    return Money(amount=amount.quantize(CENT), currency=currency)
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    """ISO 4217 codes of the currencies that are legal tender somewhere today (CLDR data)."""
+    # Babel knows historical codes (DEM) and funds and metals (XAU, XTS) too; a deal is
+    # priced in money someone can pay with, so only current tender counts.
+    codes = set()
+    for spans in get_global("territory_currencies").values():
+        for code, _start, end, tender in spans:
+            if end is None and tender and is_currency(code):
+                codes.add(code)
+    return frozenset(codes)
+
+
+def is_currency_code(text: str) -> bool:
+    return text.strip().upper() in currency_codes()
+
+
+def looks_like_currency(word: str) -> bool:
+    """Is a word typed after an amount meant as its currency (EUR, eur, or any ABC)?"""
+    return bool(_CODE.fullmatch(word)) and (word.isupper() or is_currency_code(word))
+
+
+def parse_currency(text: str, option: str = "currency") -> str:
+    code = text.strip().upper()
+    if not _CODE.fullmatch(code):
+        raise UsageError(f"`{option}:{text}` is not a currency code. Use an ISO 4217 code, "
+                         "like EUR.")
+    if code not in currency_codes():
+        raise UsageError(f"`{option}:{text}`: {code} is not an ISO 4217 currency code in use. "
+                         "Use one like USD, EUR, GBP, CNY or JPY.")
+    return code
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """Human form: 120,000 USD; 1,234.50 EUR (cents only when there are some)."""
+    return f"{format_amount(amount)} {currency}"
+
+
+def format_amount(amount: Decimal) -> str:
+    """An amount without its currency: 120,000; 1,234.50."""
+    text = f"{amount.quantize(CENT, ROUND_HALF_UP):,.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def format_count(value: Decimal | int) -> str:
+    """A count: 300, 1,200; a planned 2.5 a day keeps its fraction (2.5)."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{value.to_integral_value():,f}"
+    return f"{value.quantize(CENT, ROUND_HALF_UP).normalize():,f}"
+
+
+def format_value(value: Decimal, metric: str, currency: str | None) -> str:
+    """A target or an actual: money for revenue, a count for every other metric."""
+    if metric == "revenue":
+        return format_money(value, currency) if currency else format_amount(value)
+    return format_count(value)

@@ -1,0 +1,1 @@
+"""Customers, visits and deals: /visit, /deal, /pipeline and the counts behind them."""

@@ -1,0 +1,106 @@
+"""Finding a customer by the name someone typed, or creating it on purpose."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+from sqlalchemy.orm import Session
+
+from commands.core.errors import UsageError
+from commands.core.limits import check_length
+from commands.core.text import name_key
+from storage import repo
+from storage.models import Customer, Member, Tier
+
+# Two names this similar (0-100, ignoring case and spacing) are taken for a typo.
+SIMILAR = 85
+
+
+@dataclass(frozen=True)
+class CustomerPick:
+    customer: Customer
+    created: bool
+
+
+def find_or_create_customer(
+    session: Session, workspace_id: int, name: str, *, owner: Member, tier: Tier | None,
+    force_new: bool, now: datetime, option_hint: str = "new:yes", known: Customer | None = None,
+) -> CustomerPick:
+    """The customer called `name`; a new name creates it, a near-miss is refused.
+
+    `known` is the customer with this name when the caller has just looked it up.
+    """
+    clean = " ".join(name.split())
+    if not clean:
+        raise UsageError("Name the customer, like \"Acme Corp\".")
+    check_length(clean, "customer name")
+    key = name_key(clean)
+    existing = known if known is not None and known.name_key == key else \
+        repo.customer_by_key(session, workspace_id, key)
+    if existing is not None:
+        if tier is not None and tier != existing.tier:
+            existing.tier = tier
+        return CustomerPick(existing, created=False)
+    if not force_new:
+        names = dict(repo.customer_names(session, workspace_id))
+        if key in names:  # created by a concurrent request since the lookup above
+            again = repo.customer_by_key(session, workspace_id, key)
+            if again is not None:
+                return CustomerPick(again, created=False)
+        matches = [m[0] for m in process.extract(
+            key, list(names), scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=3
+        )]
+        matches += [k for k in _overlapping(clean, names) if k not in matches][:3 - len(matches)]
+        if matches:
+            suggestions = " or ".join(f'"{names[m]}"' for m in matches)
+            raise UsageError(
+                f'No customer is called "{clean}". Did you mean {suggestions}? '
+                f"If \"{clean}\" really is a new customer, add `{option_hint}`."
+            )
+    customer = Customer(
+        workspace_id=workspace_id, name=clean, name_key=key, tier=tier or Tier.C,
+        owner_id=owner.id, created_at=now,
+    )
+    added = repo.add_or_get(session, customer,
+                            lambda: repo.customer_by_key(session, workspace_id, key))
+    return CustomerPick(added, created=added is customer)
+
+
+# A part shorter than this ("A", "Co") is too common to take for the same customer.
+MIN_CONTAINED = 3
+
+
+def _overlapping(name: str, names: dict[str, str]) -> list[str]:
+    """Keys of the known names that contain `name`, or that `name` contains, from the start
+    of a word: "Acme Corporation" and "Acme Corp", "Acme" and "Acme Corp", not "Art" and
+    "Smartech"."""
+    mine = " ".join(name.casefold().split())
+    found = []
+    for key, other in names.items():
+        theirs = " ".join(other.casefold().split())
+        short, long_ = sorted((mine, theirs), key=len)
+        if len(short) >= MIN_CONTAINED and short != long_ and \
+                re.search(r"(?:^|\W)" + re.escape(short), long_):
+            found.append(key)
+    return found
+
+
+def suggest_customers(
+    session: Session, workspace_id: int, query: str, limit: int = 20,
+    people: Sequence[int] | None = None,
+) -> list[str]:
+    """Customer names for a type-ahead: containing `query`, then the closest spellings; only
+    `people`'s customers when given (see access.customer_people)."""
+    names = [c.name for c in repo.search_customers(session, workspace_id, query.strip(), limit,
+                                                   people)]
+    if len(names) < limit and query.strip():
+        all_names = dict(repo.customer_names(session, workspace_id, people))
+        for key, _score, _ in process.extract(name_key(query), list(all_names), scorer=fuzz.ratio,
+                                              score_cutoff=60, limit=limit):
+            if all_names[key] not in names:
+                names.append(all_names[key])
+    return names[:limit]

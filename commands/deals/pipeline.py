@@ -1,0 +1,189 @@
+"""/pipeline: open deals by stage, weighted, and their coverage of the remaining target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from commands.core.access import deal_owners_named, require_read_person, require_read_team
+from commands.core.actors import Actor, resolve_mention
+from commands.core.dates import local_today
+from commands.core.errors import UsageError
+from commands.core.fx import Counted, LeftOut, load_rates, tally
+from commands.core.periods import Period, period_containing
+from commands.core.text import Mention, as_mention, parse_words
+from commands.plan.plan import WinRate, coverage_healthy, pipeline_coverage
+from commands.plan.rates import win_rate_for
+from commands.plan.targets import revenue_for, target_for, team_for
+from storage import repo
+
+# Historical stage-to-won rates replace the configured probabilities from this many closed
+# deals on: fewer make the history too noisy to trust.
+MIN_CLOSED_FOR_HISTORY = 20
+
+
+@dataclass(frozen=True)
+class PipelineArgs:
+    scope: Mention | None
+    team: bool = False
+
+
+def parse_pipeline(text: str) -> PipelineArgs:
+    """`/pipeline`, `/pipeline @alice` or `/pipeline team`."""
+    words = parse_words(text, ())
+    if not words.positionals:
+        return PipelineArgs(None)
+    if len(words.positionals) == 1 and words.positionals[0].lower() == "team":
+        return PipelineArgs(None, team=True)
+    mention = as_mention(words.positionals[0]) if len(words.positionals) == 1 else None
+    if mention is None:
+        raise UsageError("Use `/pipeline`, `/pipeline @alice` or `/pipeline team`.")
+    return PipelineArgs(mention)
+
+
+def stage_win_rates(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Per stage reached: closed deals, won deals and the stage-to-won rate.
+
+    `outcomes` has columns stage, won (bool) and deals; the result has stage, closed, won,
+    rate (a Decimal).
+    """
+    if outcomes.empty:
+        return pd.DataFrame(columns=["stage", "closed", "won", "rate"])
+    table = outcomes.pivot_table(index="stage", columns="won", values="deals", aggfunc="sum",
+                                 fill_value=0)
+    won = table[True] if True in table.columns else 0
+    lost = table[False] if False in table.columns else 0
+    out = pd.DataFrame({"closed": won + lost, "won": won}).reset_index()
+    out["rate"] = [Decimal(int(w)) / int(c) if c else None
+                   for w, c in zip(out["won"], out["closed"], strict=True)]
+    return out
+
+
+@dataclass(frozen=True)
+class StageLine:
+    stage: str
+    count: int
+    amount: Decimal
+    probability: Decimal
+    weighted: Decimal
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    scope_name: str
+    currency: str
+    lines: tuple[StageLine, ...]
+    probability_source: str  # "history" or "configured"
+    closed_deals: int
+    period: Period
+    remaining_target: Decimal | None
+    closing_in_period: Decimal
+    closing_deals: tuple[tuple[str, str, Decimal], ...]  # ref, name, amount
+    coverage: Decimal | None
+    healthy: bool
+    win_rate: Decimal
+    other_currencies: tuple[str, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()  # deals no figure here counts, and why
+    converted: tuple[Counted, ...] = ()  # deals counted through an exchange rate
+    win: WinRate | None = None  # the rate coverage is judged by, and why that one
+    # deals in closing_in_period not in closing_deals, and their amount
+    closing_more: tuple[int, Decimal] = (0, Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+    @property
+    def weighted(self) -> Decimal:
+        return sum((line.weighted for line in self.lines), Decimal(0))
+
+
+def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
+                 now: datetime) -> PipelineResult:
+    """Sum the open pipeline by stage and weigh it by the chance of winning."""
+    person = resolve_mention(session, actor, args.scope, now) if args.scope else None
+    if person is None and not args.team and actor.member.role.value == "rep":
+        person = actor.member
+    team = team_for(session, actor, person)
+    if person is not None:
+        require_read_person(actor, person, "pipeline", team_hint="/pipeline team")
+    else:
+        require_read_team(actor, team, "pipeline")
+    ids = [person.id] if person else [m.id for m in team.members]
+    ws = actor.workspace
+    currency = ws.default_currency
+    stages = [s for s in repo.stages(session, ws.id) if not s.is_closed]
+    configured = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
+    outcomes = pd.DataFrame(repo.stage_outcomes(session, ids), columns=["stage", "won", "deals"])
+    rates = stage_win_rates(outcomes)
+    # counted directly: a deal created at a later stage never reached the first one, so no
+    # stage's count is the number of closed deals
+    closed_deals = repo.closed_deal_count(session, ids)
+    use_history = closed_deals >= MIN_CLOSED_FOR_HISTORY
+    history = dict(zip(rates["stage"], rates["rate"], strict=True)) if use_history else {}
+    today = local_today(now, team.timezone)
+    period = period_containing("month", today)
+    hol = repo.holidays(session, team.id)
+    found = target_for(session, ws, team, person, "revenue", period, hol)
+    if found is not None and found[2]:
+        currency = found[2]  # the pipeline is weighed against the target, in its currency
+    open_deals = repo.open_deals_of(session, ids)
+    fx = (load_rates(session, ws.id, ws.default_currency)
+          if any(d.currency != currency for d in open_deals) else None)
+    by_stage: dict[str, tuple[int, Decimal]] = {}
+    left_out: list[LeftOut] = []
+    counted: list[Counted] = []
+    for name in {d.stage for d in open_deals}:
+        stage_deals = [d for d in open_deals if d.stage == name]
+        part = tally([(d.ref, d.name, d.amount, d.currency) for d in stage_deals], currency,
+                     fx)
+        left_out += part.left_out
+        counted += part.counted
+        by_stage[name] = (len(stage_deals) - len(part.left_out), part.total)
+    others = sorted({d.currency for d in left_out})
+    lines = []
+    for s in stages:
+        count, amount = by_stage.get(s.name, (0, Decimal(0)))
+        p = history.get(s.name) if use_history else None
+        prob = p if p is not None else configured[s.name]
+        lines.append(StageLine(s.name, count, amount, prob, (amount * prob).quantize(
+            Decimal("0.01"))))
+    remaining = None
+    if found is not None:
+        won_so_far = revenue_for(session, ids, period, team.timezone, currency)
+        left_out += won_so_far.left_out
+        counted += won_so_far.counted
+        remaining = max(found[0] - won_so_far.total, Decimal(0))
+    closing_all = repo.open_closing_between(session, ids, period.start, period.end)
+    closing_tally = tally([(d.ref, d.name, d.amount, d.currency) for d in closing_all],
+                          currency, fx)
+    closing_sum = closing_tally.total
+    converted = {d.ref: d.value for d in closing_tally.counted}
+    skipped = {d.ref for d in closing_tally.left_out}
+    named = set(deal_owners_named(session, actor.member, team, ids))
+    closing = [(d.ref, d.name, converted.get(d.ref, d.amount)) for d in closing_all
+               if d.ref not in skipped and d.owner_id in named]
+    shown = sorted(closing, key=lambda c: -c[2])[:5]
+    # the deals in the closing total not listed (beyond the five biggest, or not the reader's
+    # to see by name), so the list and its total never disagree without a word
+    not_shown = len(closing_all) - len(skipped) - len(shown)
+    win = win_rate_for(session, team, person, now)
+    rate = win.rate
+    coverage = pipeline_coverage(closing_sum, remaining) if remaining is not None else None
+    return PipelineResult(
+        scope_name=person.name if person else team.name, currency=currency, lines=tuple(lines),
+        probability_source="history" if use_history else "configured",
+        closed_deals=closed_deals, period=period, remaining_target=remaining,
+        closing_in_period=closing_sum,
+        closing_deals=tuple(shown),
+        closing_more=(not_shown, closing_sum - sum((a for _, _, a in shown), Decimal(0))),
+        coverage=coverage, healthy=coverage_healthy(coverage, rate), win_rate=rate,
+        other_currencies=tuple(others), win=win,
+        left_out=tuple(sorted(left_out, key=lambda d: int(d.ref[2:]))),
+        converted=tuple(sorted(counted, key=lambda d: int(d.ref[2:]))),
+    )
+

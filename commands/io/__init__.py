@@ -1,0 +1,1 @@
+"""Moving data in and out: export (CSV, xlsx) and import."""

@@ -1,0 +1,379 @@
+"""Export customers, activities, deals, deal history and targets as CSV files or a workbook.
+
+Each table is one SQL query with its joins done in the database, read into pandas and
+given readable columns: names instead of ids, D-<n> references, money as a decimal string
+in its currency (not minor units), timestamps as ISO 8601 in UTC. `export_tables` builds
+the tables; `csv_bytes` and `xlsx_bytes` turn them into files to upload, and
+`write_export` saves them into a directory.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from commands.core.periods import Period
+from storage.models import (
+    Activity,
+    Customer,
+    Deal,
+    DealHistory,
+    Member,
+    Target,
+    Team,
+    Workspace,
+)
+
+CUSTOMERS = "customers"
+ACTIVITIES = "activities"
+DEALS = "deals"
+DEAL_HISTORY = "deal_history"
+TARGETS = "targets"
+TABLES = (CUSTOMERS, ACTIVITIES, DEALS, DEAL_HISTORY, TARGETS)
+
+CUSTOMERS_CSV = "customers.csv"
+ACTIVITIES_CSV = "activities.csv"
+DEALS_CSV = "deals.csv"
+DEAL_HISTORY_CSV = "deal_history.csv"
+TARGETS_CSV = "targets.csv"
+WORKBOOK = "salesbot-export.xlsx"
+
+# In a workbook these columns hold numbers and dates, not text, so a spreadsheet can sum
+# and sort them; Decimal cells are written exactly as their digits.
+_AMOUNT_COLUMNS = frozenset({"amount", "target", "stretch", "challenge"})
+_DAY_COLUMNS = frozenset({"date", "expected_close", "start", "end"})
+
+Query: TypeAlias = Select[*tuple[Any, ...]]
+Format: TypeAlias = Callable[[Any], str | None]
+
+
+class ExportFormat(enum.StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+@dataclass(frozen=True)
+class _Table:
+    query: Callable[[int | None, Collection[int] | None], Query]
+    formats: dict[str, Format]
+
+
+def export_tables(
+    session: Session, workspace_id: int | None, member_ids: Collection[int] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The export's tables by name, every cell text (or None), for one workspace or all.
+
+    Args:
+        workspace_id: the workspace to export; None exports every workspace.
+        member_ids: when given, only what these members own or are scoped to: their
+            activities, their deals and those deals' history, their own targets and their
+            teams' targets, and the customers they own or have worked with (a deal or an
+            activity). None exports everything.
+    """
+    tables: dict[str, _Table] = {
+        CUSTOMERS: _Table(_customers, {"tier": _text, "created_at": _timestamp}),
+        ACTIVITIES: _Table(_activities, {"date": _day, "type": _text, "outcome": _text,
+                                         "logged_at": _timestamp}),
+        DEALS: _Table(_deals, {"amount": _money, "expected_close": _day,
+                               "created_at": _timestamp, "closed_at": _timestamp}),
+        DEAL_HISTORY: _Table(_deal_history, {"changed_at": _timestamp}),
+        TARGETS: _Table(_targets, {"start": _day, "end": _day, "target": _money,
+                                   "stretch": _money, "challenge": _money,
+                                   "set_at": _timestamp}),
+    }
+    ids = None if member_ids is None else sorted(set(member_ids))
+    connection = session.connection()
+    out: dict[str, pd.DataFrame] = {}
+    for name, table in tables.items():
+        frame = pd.read_sql(table.query(workspace_id, ids), connection, coerce_float=False)
+        for column, fmt in table.formats.items():
+            frame[column] = frame[column].map(fmt)
+        frame = frame.astype(object)
+        out[name] = frame.where(frame.notna(), None)
+    out[TARGETS] = _counts_as_counts(_label_periods(out[TARGETS]))
+    return out
+
+
+def _counts_as_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """A count target (visits, wins...) as the count it is: 300, not the money form 300.00."""
+    counts = frame["metric"] != "revenue"
+    for column in ("target", "stretch", "challenge"):
+        frame.loc[counts, column] = [
+            None if v is None else f"{Decimal(v).normalize():f}"
+            for v in frame.loc[counts, column]]
+    return frame
+
+
+def csv_bytes(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    """One UTF-8 CSV file per table, by file name (`deals.csv`), ready to save or upload."""
+    return {f"{name}.csv": frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            for name, frame in tables.items()}
+
+
+def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    """One workbook with a sheet per table; amounts are numbers and dates are dates."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD") as writer:
+        for name, frame in tables.items():
+            typed = frame.copy()
+            for column in typed.columns:
+                if column in _AMOUNT_COLUMNS:
+                    typed[column] = typed[column].map(_as_decimal).astype(object)
+                elif column in _DAY_COLUMNS:
+                    typed[column] = typed[column].map(_as_date).astype(object)
+            typed.to_excel(writer, sheet_name=name, index=False)
+            _tidy_sheet(writer.sheets[name], frame)
+    return buffer.getvalue()
+
+
+def write_export(
+    tables: dict[str, pd.DataFrame], out_dir: Path, fmt: ExportFormat | str = ExportFormat.CSV
+) -> dict[str, int]:
+    """Save the tables into `out_dir`: a CSV file per table, or one `salesbot-export.xlsx`.
+
+    Returns how many data rows each table has, by table name.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if ExportFormat(fmt) is ExportFormat.XLSX:
+        (out_dir / WORKBOOK).write_bytes(xlsx_bytes(tables))
+    else:
+        for file_name, data in csv_bytes(tables).items():
+            (out_dir / file_name).write_bytes(data)
+    return {name: len(frame) for name, frame in tables.items()}
+
+
+def export_csv(session: Session, workspace_id: int | None, out_dir: Path) -> dict[str, int]:
+    """Write one CSV file per table for one workspace (None: every workspace) into `out_dir`.
+
+    Returns how many data rows each file got, by file name.
+    """
+    counts = write_export(export_tables(session, workspace_id), out_dir, ExportFormat.CSV)
+    return {f"{name}.csv": rows for name, rows in counts.items()}
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def _ref(number: Any) -> ColumnElement[str]:
+    """D-<number>, built in SQL so a missing deal stays empty."""
+    return (literal("D-", String) + cast(number, String)).label("deal")
+
+
+def _customers(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
+    owner = aliased(Member)
+    stmt = (
+        select(
+            Workspace.slack_team_id.label("workspace"),
+            Customer.name.label("name"),
+            Customer.tier.label("tier"),
+            owner.name.label("owner"),
+            Customer.created_at.label("created_at"),
+        )
+        .select_from(Customer)
+        .join(Workspace, Workspace.id == Customer.workspace_id)
+        .outerjoin(owner, owner.id == Customer.owner_id)
+        .order_by(Workspace.id, Customer.name_key)
+    )
+    if member_ids is not None:
+        stmt = stmt.where(or_(
+            Customer.owner_id.in_(member_ids),
+            Customer.id.in_(select(Deal.customer_id).where(Deal.owner_id.in_(member_ids))),
+            Customer.id.in_(
+                select(Activity.customer_id).where(Activity.member_id.in_(member_ids))),
+        ))
+    return stmt if workspace_id is None else stmt.where(Customer.workspace_id == workspace_id)
+
+
+def _activities(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
+    stmt = (
+        select(
+            Workspace.slack_team_id.label("workspace"),
+            Activity.occurred_on.label("date"),
+            Activity.type.label("type"),
+            Customer.name.label("customer"),
+            _ref(Deal.number),
+            Member.name.label("member"),
+            Activity.outcome.label("outcome"),
+            Activity.notes.label("notes"),
+            Activity.next_step.label("next_step"),
+            Activity.logged_at.label("logged_at"),
+        )
+        .select_from(Activity)
+        .join(Workspace, Workspace.id == Activity.workspace_id)
+        .join(Customer, Customer.id == Activity.customer_id)
+        .join(Member, Member.id == Activity.member_id)
+        .outerjoin(Deal, Deal.id == Activity.deal_id)
+        .order_by(Workspace.id, Activity.occurred_on, Activity.logged_at, Activity.id)
+    )
+    if member_ids is not None:
+        stmt = stmt.where(Activity.member_id.in_(member_ids))
+    return stmt if workspace_id is None else stmt.where(Activity.workspace_id == workspace_id)
+
+
+def _deals(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
+    stmt = (
+        select(
+            Workspace.slack_team_id.label("workspace"),
+            _ref(Deal.number).label("ref"),
+            Deal.name.label("name"),
+            Customer.name.label("customer"),
+            Member.name.label("owner"),
+            Deal.amount_minor.label("amount"),
+            Deal.currency.label("currency"),
+            Deal.stage.label("stage"),
+            Deal.expected_close.label("expected_close"),
+            Deal.created_at.label("created_at"),
+            Deal.closed_at.label("closed_at"),
+            Deal.lost_reason.label("lost_reason"),
+        )
+        .select_from(Deal)
+        .join(Workspace, Workspace.id == Deal.workspace_id)
+        .join(Customer, Customer.id == Deal.customer_id)
+        .join(Member, Member.id == Deal.owner_id)
+        .order_by(Workspace.id, Deal.number)
+    )
+    if member_ids is not None:
+        stmt = stmt.where(Deal.owner_id.in_(member_ids))
+    return stmt if workspace_id is None else stmt.where(Deal.workspace_id == workspace_id)
+
+
+def _deal_history(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
+    stmt = (
+        select(
+            Workspace.slack_team_id.label("workspace"),
+            _ref(Deal.number),
+            DealHistory.field.label("field"),
+            DealHistory.old_value.label("old"),
+            DealHistory.new_value.label("new"),
+            Member.name.label("changed_by"),
+            DealHistory.changed_at.label("changed_at"),
+        )
+        .select_from(DealHistory)
+        .join(Deal, Deal.id == DealHistory.deal_id)
+        .join(Workspace, Workspace.id == Deal.workspace_id)
+        .join(Member, Member.id == DealHistory.changed_by_id)
+        .order_by(Workspace.id, Deal.number, DealHistory.changed_at, DealHistory.id)
+    )
+    if member_ids is not None:
+        stmt = stmt.where(Deal.owner_id.in_(member_ids))
+    return stmt if workspace_id is None else stmt.where(Deal.workspace_id == workspace_id)
+
+
+def _targets(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
+    rep, setter = aliased(Member), aliased(Member)
+    is_team = Target.member_id.is_(None)
+    stmt = (
+        select(
+            Workspace.slack_team_id.label("workspace"),
+            func.coalesce(rep.name, Team.name).label("scope"),
+            case((is_team, "team"), else_="rep").label("scope_kind"),
+            Target.metric.label("metric"),
+            Target.period_kind.label("period_kind"),
+            Target.period_start.label("start"),
+            Target.period_end.label("end"),
+            Target.target_minor.label("target"),
+            Target.stretch_minor.label("stretch"),
+            Target.challenge_minor.label("challenge"),
+            Target.currency.label("currency"),
+            Target.split.label("split"),
+            setter.name.label("set_by"),
+            Target.set_at.label("set_at"),
+        )
+        .select_from(Target)
+        .join(Workspace, Workspace.id == Target.workspace_id)
+        .join(Team, Team.id == Target.team_id)
+        .outerjoin(rep, rep.id == Target.member_id)
+        .join(setter, setter.id == Target.set_by_id)
+        .order_by(Workspace.id, Team.name_key, Target.member_id.is_not(None), rep.name,
+                  Target.metric, Target.period_start, Target.period_end.desc(), Target.id)
+    )
+    if member_ids is not None:
+        their_teams = select(Member.team_id).where(Member.id.in_(member_ids),
+                                                   Member.team_id.is_not(None))
+        stmt = stmt.where(or_(Target.member_id.in_(member_ids),
+                              is_team & Target.team_id.in_(their_teams)))
+    return stmt if workspace_id is None else stmt.where(Target.workspace_id == workspace_id)
+
+
+def _label_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the period as people write it (2026-Q4, 2026-12, 2026-W49) after its kind."""
+    labels = [
+        Period(kind, date.fromisoformat(start), date.fromisoformat(end)).label
+        for kind, start, end in zip(frame["period_kind"], frame["start"], frame["end"],
+                                    strict=True)
+    ]
+    frame.insert(int(frame.columns.get_loc("period_kind")) + 1, "period",
+                 pd.Series(labels, index=frame.index, dtype=object))
+    return frame
+
+
+# --- cell formats -------------------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str | enum.Enum) and bool(pd.isna(value)))
+
+
+def _text(value: Any) -> str | None:
+    if _missing(value):
+        return None
+    return str(value.value) if isinstance(value, enum.Enum) else str(value)
+
+
+def _day(value: Any) -> str | None:
+    if _missing(value):
+        return None
+    if isinstance(value, datetime):  # a pandas Timestamp for a date column
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _timestamp(value: Any) -> str | None:
+    """ISO 8601 in UTC, to the second: 2026-11-20T01:30:00+00:00."""
+    if _missing(value):
+        return None
+    moment = pd.Timestamp(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"naive timestamp {value!r} in the database")
+    return str(moment.tz_convert("UTC").isoformat(timespec="seconds"))
+
+
+def _money(value: Any) -> str | None:
+    """Integer minor units as a decimal amount: 12000000 -> '120000.00'."""
+    if _missing(value):
+        return None
+    return f"{Decimal(int(value)).scaleb(-2):f}"
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    return Decimal(value) if isinstance(value, str) and value else None
+
+
+def _as_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _tidy_sheet(sheet: Any, frame: pd.DataFrame) -> None:
+    """Freeze the header row and widen each column to its longest cell (within reason)."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(frame.columns, start=1):
+        longest = max([len(str(column)), *(len(str(v)) for v in frame[column] if v)])
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = min(longest + 2, 60)
+        if column in _AMOUNT_COLUMNS:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "#,##0.00"

@@ -1,0 +1,1 @@
+"""Reports and the weekly review digest (复盘)."""

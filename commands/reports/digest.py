@@ -1,0 +1,318 @@
+"""The weekly review digest (复盘) of one team: what a manager reads on Monday morning.
+
+`/sales digest [team]` builds it on demand; the scheduled job builds the same one for each
+manager. Figures come from SQL aggregates; the analytics on top are pandas functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from commands.core.access import can_read_digest
+from commands.core.actors import Actor
+from commands.core.dates import local_today
+from commands.core.errors import PermissionDenied
+from commands.core.fx import LeftOut, deals_tally, load_rates, tally
+from commands.core.periods import Period, period_containing
+from commands.core.text import parse_words
+from commands.plan.plan import (
+    Scorecard,
+    WinRate,
+    coverage_healthy,
+    cumulative_plan_vs_actual,
+    pipeline_coverage,
+    scorecard,
+)
+from commands.plan.rates import win_rate_for
+from commands.plan.targets import (
+    TargetPlan,
+    actual_for,
+    period_bounds,
+    revenue_for,
+    target_plan,
+    tracking,
+)
+from commands.standup.standup import has_blockers
+from commands.team.config import rule_config
+from commands.team.sales import find_team
+from commands.warnings.actions import line_of as action_line
+from commands.warnings.checks import team_inputs
+from commands.warnings.deviations import Deviation, RuleConfig, evaluate_all
+from storage import repo, standups
+from storage.models import StandupAnswer, Team, Workspace
+
+# The order a focus is picked in when several rules fire: the first that fired wins.
+CENT = Decimal("0.01")
+FOCUS_ORDER = ("behind_pace", "coverage_gap", "funnel_bottleneck", "activity_shortfall",
+               "close_date_passed", "stale_deal", "close_date_pushed", "tier_cadence")
+
+
+@dataclass(frozen=True)
+class DigestArgs:
+    team_name: str | None = None
+
+
+def parse_digest(text: str) -> DigestArgs:
+    """`/sales digest [team name]` or `/sales digest team:"East"`."""
+    words = parse_words(text, ("team",))
+    name = words.options.get("team") or " ".join(words.positionals) or None
+    return DigestArgs(name)
+
+
+def stage_conversions(exits: pd.DataFrame, stages: list[str], lost: set[str]) -> pd.DataFrame:
+    """Per stage, the deals that left it in a window and the share that moved forward.
+
+    `stages` is the funnel in order, won last (lost stages excluded); `exits` has columns
+    from_stage, to_stage, moves. A move to a lost stage or backwards is not forward. Returns
+    stage, left, forward, conversion (Decimal or None) for every stage but the last.
+    """
+    position = {s: i for i, s in enumerate(stages)}
+    rows = []
+    for stage in stages[:-1]:
+        mine = exits[exits["from_stage"] == stage] if not exits.empty else exits
+        left = int(mine["moves"].sum()) if not mine.empty else 0
+        forward = int(sum(
+            n for to, n in zip(mine["to_stage"], mine["moves"], strict=True)
+            if to not in lost and position.get(to, -1) > position[stage])) if left else 0
+        rows.append({"stage": stage, "left": left, "forward": forward,
+                     "conversion": Decimal(forward) / left if left else None})
+    return pd.DataFrame(rows, columns=["stage", "left", "forward", "conversion"])
+
+
+def daily_actuals(won: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """Sum won amounts by local day; `won` has closed_at (aware) and amount (Decimal)."""
+    if won.empty:
+        return pd.DataFrame({"day": pd.Series([], dtype=object),
+                             "actual": pd.Series([], dtype=object)})
+    zone = ZoneInfo(tz)
+    days = [c.astimezone(zone).date() for c in won["closed_at"]]
+    totals: dict[date, Decimal] = {}
+    for day, amount in zip(days, won["amount"], strict=True):
+        totals[day] = totals.get(day, Decimal(0)) + amount
+    return pd.DataFrame({"day": pd.Series(list(totals), dtype=object),
+                         "actual": pd.Series(list(totals.values()), dtype=object)})
+
+
+@dataclass(frozen=True)
+class RepLine:
+    name: str
+    score: Scorecard
+
+
+@dataclass(frozen=True, eq=False)
+class DigestResult:
+    team_name: str
+    manager_ids: tuple[str, ...]  # Slack user ids of the team's managers
+    period: Period
+    week: tuple[date, date]  # the seven days reviewed, first and last
+    currency: str
+    team: Scorecard | None
+    reps: tuple[RepLine, ...]
+    weighted_forecast: Decimal  # won so far + weighted open deals closing this period
+    coverage: Decimal | None
+    coverage_healthy: bool
+    win_rate: Decimal | None
+    funnel: tuple[tuple[str, int, Decimal | None, Decimal | None], ...]
+    # stage, left this week, conversion this week, conversion the week before
+    won: tuple[tuple[str, str, str, Decimal], ...]  # ref, name, owner, amount
+    lost: tuple[tuple[str, str, str, Decimal, str], ...]  # ... and the reason
+    slipped: tuple[tuple[str, str, str, str, str], ...]  # ref, name, owner, from, to
+    stale: tuple[Deviation, ...]
+    out_of_cadence: tuple[tuple[str, int], ...]  # tier, customers out of cadence
+    cadence_examples: tuple[Deviation, ...]
+    deviations: tuple[Deviation, ...]
+    focus: str
+    cumulative: pd.DataFrame = field(repr=False)  # day, plan_cum, actual_cum
+    attainment: pd.DataFrame = field(repr=False)  # rep, attainment
+    standup: tuple[int, int] | None = None  # answers, prompts over the week
+    blockers: tuple[tuple[str, str], ...] = ()  # person, blocker reported on 2+ days
+    actions: tuple[tuple[str, str, str, date | None, str], ...] = ()
+    # ref, owner, text, due, state (open, done, overdue)
+    deal_currencies: tuple[tuple[str, str], ...] = ()  # ref, currency of won and lost deals
+    left_out: tuple[LeftOut, ...] = ()  # deals the revenue figures could not count, and why
+    win: WinRate | None = None  # the rate coverage is judged by, and why that one
+
+
+def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
+                 config: RuleConfig | None = None) -> DigestResult:
+    """Review the seven days before `now` for one team, against this month's plan."""
+    config = config or rule_config(repo.team_settings(session, team.id))
+    today = local_today(now, team.timezone)
+    period = period_containing("month", today)
+    hol = repo.holidays(session, team.id)
+    yesterday = today - timedelta(days=1)
+    ids = [m.id for m in team.members]
+    reps = [m for m in team.members if m.role.value == "rep"]
+    currency = ws.default_currency
+
+    def card(found: TargetPlan, actual: Decimal) -> Scorecard:
+        # pace from when tracking began, as the warnings judge it
+        tracked = tracking(found, period, today, hol, team.timezone)
+        return scorecard(found.value, actual, elapsed_working_days=tracked.progress.elapsed,
+                         remaining_working_days=tracked.progress.remaining,
+                         cumulative_share=tracked.cumulative_share)
+
+    team_plan = target_plan(session, ws, team, None, "revenue", period, hol)
+    rep_plans = {rep.id: target_plan(session, ws, team, rep, "revenue", period, hol)
+                 for rep in reps}
+    # revenue counts in the target's currency: the team's, else its reps' (one currency for
+    # a team and its reps, commands.plan.targets._one_currency)
+    currency = next((p.currency for p in (team_plan, *rep_plans.values())
+                     if p is not None and p.currency), currency)
+    revenue = revenue_for(session, ids, period, team.timezone, currency)
+    actual = revenue.total
+    team_card = None
+    if team_plan is not None:
+        team_card = card(team_plan, actual)
+    rep_lines = []
+    for rep in reps:
+        found = rep_plans[rep.id]
+        if found is None:
+            continue
+        rep_actual = actual_for(session, "revenue", [rep.id], period, team.timezone, currency)
+        rep_lines.append(RepLine(rep.name, card(found, rep_actual)))
+
+    # forecast and coverage: the open deals expected to close this period
+    stages = repo.stages(session, ws.id)
+    probability = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
+    closing_all = repo.open_closing_between(session, ids, period.start, period.end)
+    closing_tally = deals_tally(session, closing_all, currency, ws)
+    skipped = {d.ref for d in closing_tally.left_out}
+    closing = [d for d in closing_all if d.ref not in skipped]
+    counted = {d.ref: d.value for d in closing_tally.counted}
+    weighted = sum((counted.get(d.ref, d.amount) * probability.get(d.stage, Decimal(0))
+                    for d in closing), Decimal(0))
+    win = win_rate_for(session, team, None, now, config.default_win_rate)
+    rate = win.rate
+    remaining = (team_plan.value - actual) if team_plan is not None else None
+    open_closing = closing_tally.total
+    coverage = (pipeline_coverage(open_closing, remaining) if remaining is not None else None)
+
+    # the week under review and the one before
+    week_end = datetime.combine(today, datetime.min.time(), ZoneInfo(team.timezone))
+    week_start = week_end - timedelta(days=7)
+    before = week_start - timedelta(days=7)
+    funnel_stages = [s.name for s in stages if not s.is_lost]
+    lost_names = {s.name for s in stages if s.is_lost}
+
+    def conversions(start: datetime, end: datetime) -> pd.DataFrame:
+        exits = pd.DataFrame(repo.stage_exits(session, ids, start, end),
+                             columns=["from_stage", "to_stage", "moves"])
+        return stage_conversions(exits, funnel_stages, lost_names)
+
+    this_week, last_week = conversions(week_start, week_end), conversions(before, week_start)
+    funnel = tuple(
+        (stage, int(left), conv, prev) for stage, left, conv, prev in zip(
+            this_week["stage"], this_week["left"], this_week["conversion"],
+            last_week["conversion"], strict=True))
+    closed = repo.closed_between(session, ids, week_start, week_end)
+    won = tuple((d.ref, d.name, owner, d.amount) for d, owner, is_won in closed if is_won)
+    lost = tuple((d.ref, d.name, owner, d.amount, d.lost_reason or "")
+                 for d, owner, is_won in closed if not is_won)
+    deal_currencies = tuple((d.ref, d.currency) for d, _, _ in closed)
+    slipped = tuple((d.ref, d.name, owner, old, new) for d, owner, old, new
+                    in repo.close_pushes_between(session, ids, week_start, week_end))
+
+    deviations = evaluate_all(team_inputs(session, ws, team, now, config))
+    stale = tuple(d for d in deviations if d.rule == "stale_deal")
+    cadence = [d for d in deviations if d.rule == "tier_cadence"]
+    tiers = {t: sum(1 for d in cadence if d.figure("tier") == t) for t in ("A", "B", "C")}
+    focus = _focus(deviations)
+
+    # chart data: cumulative plan vs actual this month, and attainment per rep
+    start_at, end_at = period_bounds(period, team.timezone)
+    # the actual line is the revenue figure's: one currency, others through a rate, the deals
+    # it leaves out named under the revenue line
+    won_in = repo.won_in(session, ids, start_at, end_at)
+    rates = (load_rates(session, ws.id, ws.default_currency)
+             if any(cur != currency for _, _, _, cur, _ in won_in) else None)
+    won_values = tally(((str(i), nm, Decimal(a) / 100, cur)
+                        for i, (_, _, nm, cur, a) in enumerate(won_in)), currency, rates)
+    converted = {int(d.ref): d.value for d in won_values.counted}
+    unvalued = {int(d.ref) for d in won_values.left_out}
+    won_rows = pd.DataFrame([(c, converted.get(i, Decimal(a) / 100))
+                             for i, (c, _, _, _, a) in enumerate(won_in) if i not in unvalued],
+                            columns=["closed_at", "amount"])
+    targets = pd.DataFrame({
+        "day": pd.Series(sorted(team_plan.daily) if team_plan else [], dtype=object),
+        "target": pd.Series([team_plan.daily[d] for d in sorted(team_plan.daily)]
+                            if team_plan else [], dtype=object)})
+    if team_plan is not None:
+        targets = targets[[period.start <= d <= period.end for d in targets["day"]]]
+    cumulative = cumulative_plan_vs_actual(targets, daily_actuals(won_rows, team.timezone),
+                                           through=yesterday)
+    cumulative["plan_cum"] = [v.quantize(CENT) for v in cumulative["plan_cum"]]
+    attainment = pd.DataFrame({"rep": [r.name for r in rep_lines],
+                               "attainment": [r.score.attainment for r in rep_lines]})
+    managers = tuple(m.slack_user_id for m in team.managers)
+    first_day, last_day = week_start.date(), (week_end - timedelta(days=1)).date()
+    prompted = standups.prompts_sent(session, ids, first_day, last_day)
+    answers = standups.answers_between(session, team.id, first_day - timedelta(days=7),
+                                       last_day)
+    answered = sum(1 for a in answers if not a.skipped and first_day <= a.day <= last_day)
+    blockers = _recurring_blockers(answers, first_day)
+    actions = tuple(
+        (line.ref, line.owner, line.text, line.due, line.state)
+        for line in (action_line(i, today) for i in repo.action_items(
+            session, team.id, done_since=week_start)))
+    return DigestResult(
+        team_name=team.name, manager_ids=managers, period=period,
+        week=(week_start.date(), (week_end - timedelta(days=1)).date()), currency=currency,
+        team=team_card, reps=tuple(rep_lines), weighted_forecast=actual + weighted,
+        coverage=coverage, coverage_healthy=coverage_healthy(coverage, rate), win_rate=rate,
+        funnel=funnel, won=won, lost=lost, slipped=slipped, stale=stale,
+        out_of_cadence=tuple((t, n) for t, n in tiers.items()),
+        cadence_examples=tuple(cadence[:3]), deviations=tuple(deviations), focus=focus,
+        cumulative=cumulative, attainment=attainment,
+        standup=(answered, prompted) if prompted or answered else None,
+        blockers=blockers, actions=actions, deal_currencies=deal_currencies,
+        left_out=revenue.left_out + closing_tally.left_out, win=win,
+    )
+
+
+def _recurring_blockers(answers: Sequence[StandupAnswer],
+                        first_day: date) -> tuple[tuple[str, str], ...]:
+    """People who reported a blocker on two answered stand-ups in a row, the latest one."""
+    by_member: dict[int, list[StandupAnswer]] = {}
+    for a in answers:
+        if not a.skipped:
+            by_member.setdefault(a.member_id, []).append(a)
+    out = []
+    for mine in by_member.values():
+        mine.sort(key=lambda a: a.day)
+        for before, after in pairwise(mine):
+            if after.day >= first_day and has_blockers(before.blockers) \
+                    and has_blockers(after.blockers):
+                latest = mine[-1] if has_blockers(mine[-1].blockers) else after
+                out.append((after.member.name, latest.blockers))
+                break
+    return tuple(sorted(out))
+
+
+def _focus(deviations: list[Deviation]) -> str:
+    """One recommended focus for the week: the fix of the most pressing warning."""
+    if not deviations:
+        return "On plan: keep the visit rhythm and move the deals closing this month forward."
+    worst = max(d.severity for d in deviations)
+    pressing = [d for d in deviations if d.severity == worst]
+    pressing.sort(key=lambda d: FOCUS_ORDER.index(d.rule) if d.rule in FOCUS_ORDER else 99)
+    top = pressing[0]
+    return top.fix if top.fix.startswith(top.who) else f"{top.who}: {top.fix}"
+
+
+def run_digest(args: DigestArgs, *, session: Session, actor: Actor,
+               now: datetime) -> DigestResult:
+    """Build the weekly digest of a team on demand."""
+    team = find_team(session, actor, args.team_name)
+    if not can_read_digest(actor.member, team):
+        raise PermissionDenied(f"The digest of {team.name} is for its managers; "
+                               "`/sales report` shows your own scorecard.")
+    return build_digest(session, actor.workspace, team, now)

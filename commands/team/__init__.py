@@ -1,0 +1,1 @@
+"""Teams, roles, settings, help and the App Home tab: /sales."""
