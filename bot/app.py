@@ -20,9 +20,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, actor_for, execute, execute_args
-from bot.home import HOME_LOG_VISIT, HOME_REFRESH, home_view
-from bot.render import MAX_BLOCKS, Reply, error_reply, text_reply
-from bot.standup_render import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
+from bot.render.base import MAX_BLOCKS, Reply, error_reply, text_reply
+from bot.render.home import HOME_LOG_VISIT, HOME_REFRESH, home_view
+from bot.render.standup import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
+from bot.render.warnings import ACK_ACTION, SNOOZE_ACTIONS, acknowledged_blocks, render_acted
 from bot.standup_views import (
     STANDUP_ANSWER_CALLBACK,
     STANDUP_AWAY_CALLBACK,
@@ -39,14 +40,7 @@ from bot.views import (
     values,
     visit_form,
 )
-from bot.warning_render import (
-    ACK_ACTION,
-    SNOOZE_ACTIONS,
-    WARNING_SNOOZE_CALLBACK,
-    acknowledged_blocks,
-    render_acted,
-    snooze_form,
-)
+from bot.warning_render import WARNING_SNOOZE_CALLBACK, snooze_form
 from commands.core.access import customer_people
 from commands.core.actors import Profile, require_deal_edit
 from commands.core.dates import local_today

@@ -296,7 +296,7 @@ def tick(
     database_url: DatabaseOption = None,
 ) -> None:
     """Run one pass of the scheduler (see TICK_HELP)."""
-    from bot.notifier import render_message
+    from bot.render import render
 
     settings = load_settings(database_url)
     now = utc_now() if at is None else _moment(at)
@@ -332,7 +332,7 @@ def tick(
         for post in p.posts:
             where = f"DM {post.to}" if post.dm else post.to
             where += " (thread)" if post.in_thread or post.reply_to else ""
-            text = render_message(post.message).plain().replace("\n", "\n    ")
+            text = render(post.message).plain().replace("\n", "\n    ")
             typer.echo(f"  to {where}:\n    {text}")
 
 

@@ -9,8 +9,8 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, actor_for, execute
-from bot.home import home_text
-from bot.render import error_reply
+from bot.render.base import error_reply
+from bot.render.home import home_text
 from commands.core.errors import UserFacingError
 from commands.team.home import run_home
 from storage import repo

@@ -53,8 +53,7 @@ from bot.demo import (
     simulated_week,
 )
 from bot.dispatch import Caller, Deps, execute
-from bot.notifier import render_message
-from bot.render import Reply
+from bot.render import Reply, render
 from commands.core.actors import WorkspaceDefaults
 from commands.core.errors import UserFacingError
 from jobs.digest import DigestPost
@@ -151,7 +150,7 @@ class PrintingNotifier:
             body = f"{message.title} ({message.filename}, {size}{saved})"
         else:
             try:
-                body = self.plain(render_message(message))
+                body = self.plain(render(message))
             except TypeError as exc:  # a job without a Slack rendering: say so, not hide it
                 body = f"({exc})"
         self.printed.append(Printed(at, kind, where, dm, thread_ts is not None, body))

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot.home import HOME_LOG_VISIT, HOME_REFRESH
-from bot.warning_render import ACK_ACTION, SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION
+from bot.render.home import HOME_LOG_VISIT, HOME_REFRESH
+from bot.render.warnings import ACK_ACTION, SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION
 from storage.models import (
     Activity,
     Member,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from bot.home import HOME_LOG_VISIT
+from bot.render.home import HOME_LOG_VISIT
 from storage.models import Activity
 from tests.bot.test_home_http import home_click
 from tests.bot.test_http import Client, count, slack  # noqa: F401 - the app-over-HTTP fixture

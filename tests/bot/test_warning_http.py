@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.notifier import render_message
+from bot.render import render
 from jobs.ticker import Ticker
 from jobs.warnings import WarningPost, WarningSource
 from storage.models import Team, WarningState
@@ -37,7 +37,7 @@ def warned(team: Chat, clock: Clock) -> dict[str, Any]:
     Ticker(team.deps.session_factory, notifier, [WarningSource()]).tick(MON_10)
     [sent] = notifier.sent
     assert isinstance(sent.message, WarningPost)
-    reply = render_message(sent.message)
+    reply = render(sent.message)
     clock.now = MON_10 + timedelta(hours=1)
     return {"ts": sent.ts, "text": reply.text, "blocks": [b.to_dict() for b in reply.blocks]}
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from bot.dispatch import Caller, actor_for
-from bot.render import digest_sections
+from bot.render.reports import digest_sections
 from bot.settings import Settings
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import Rate, Rates, tally

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from bot.dispatch import Caller, actor_for
-from bot.render import MAX_BLOCKS, render_digest
+from bot.render.base import MAX_BLOCKS
+from bot.render.reports import render_digest
 from commands.core.errors import PermissionDenied
 from commands.reports.digest import DigestArgs, DigestResult, run_digest, stage_conversions
 from tests.conftest import NOW, Chat, Clock

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from bot.dispatch import Caller, execute_args
 from bot.standup_views import standup_answer_form
 from bot.views import deal_lost_form, visit_form
-from bot.warning_render import MAX_REASON
 from commands.core.errors import UsageError
 from commands.core.limits import COMMAND_TEXT, LIMITS
 from commands.core.text import split_words, tokenize
@@ -24,6 +23,7 @@ from commands.deals.visit import VisitArgs
 from commands.dispatch import parse_command
 from commands.io.importer import plan_import, read_rows
 from commands.standup.standup import StandupAnswerArgs, StandupDraft
+from commands.warnings.warnings import MAX_REASON
 from storage import repo
 from storage.models import StandupAnswer
 from tests.commands.test_deal import writes_nothing

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.dispatch import Caller, actor_for
-from bot.render import render_digest
+from bot.render.reports import render_digest
 from commands.reports.digest import DigestArgs, run_digest
 from tests.conftest import NOW, Chat, Clock
 

@@ -15,7 +15,7 @@ from decimal import ROUND_CEILING, Decimal
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, actor_for
-from bot.render import render_digest
+from bot.render.reports import render_digest
 from commands.core.actors import Actor
 from commands.plan.targets import PlanResult
 from commands.reports.digest import DigestArgs, run_digest

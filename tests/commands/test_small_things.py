@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.warning_render import listed_text, warning_text
+from bot.render.warnings import listed_text, warning_text
 from commands.core.errors import UsageError
 from commands.core.text import plural
 from commands.warnings.deviations import Deviation, activity_shortfall

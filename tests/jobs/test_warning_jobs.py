@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, actor_for
-from bot.notifier import render_message
+from bot.render import render
 from commands.warnings.deviations import CRITICAL, SERIOUS, WARNING
 from commands.warnings.warnings import acknowledge_warning, snooze_warning
 from jobs.notify import Post
@@ -124,7 +124,7 @@ def test_a_team_behind_pace_gets_one_post_at_1000_team_time_with_numbers_and_fix
     # the worst first
     assert [d.severity for d in post.warnings] == sorted(
         (d.severity for d in post.warnings), reverse=True)
-    text = render_message(post).text
+    text = render(post).text
     assert "East: 50% of November's target" in text and "*Fix:* Close 25,000 USD" in text
     saved = states(behind)
     assert set(saved) == {d.key for d in post.warnings}
@@ -257,7 +257,7 @@ def test_a_long_list_is_capped_and_the_rest_follows_at_the_next_check(
     [post] = posts(notifier)
     assert (len(post.warnings), post.more, len(post.firing)) == (8, 2, 10)
     assert {post.mention(d) for d in post.warnings} == {"UALICE"}
-    assert "and 2 more: `/sales warnings`" in render_message(post).text
+    assert "and 2 more: `/sales warnings`" in render(post).text
     notifier.sent.clear()
     ticker.tick(MON_15)
     [rest] = posts(notifier)
@@ -361,7 +361,7 @@ def test_a_new_teams_first_post_is_one_calm_summary_not_a_wall_of_criticals(
     [post] = posts(notifier)
     assert post.first and post.more == 0 and len(post.warnings) > 8  # all of them, at once
     assert set(post.firing) == {d.key for d in post.warnings}
-    reply = render_message(post)
+    reply = render(post)
     assert reply.text.startswith("*East*: salesbot now checks the plan twice a working day. "
                                  f"The first check found {len(post.warnings)} things to look at")
     assert "• Stale deal: 6 (alice 6)" in reply.text
@@ -382,6 +382,6 @@ def test_a_revenue_warning_post_names_the_deals_it_left_out(
     ticker.tick(MON_10)
     [post] = posts(notifier)
     assert any(d.rule == "behind_pace" for d in post.warnings)
-    text = render_message(post).text
+    text = render(post).text
     assert ("Left out: D-2 Euro deal (120,000 EUR): in EUR, and no EUR→USD rate is set"
             in text)

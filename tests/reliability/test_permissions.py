@@ -25,8 +25,9 @@ from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.dispatch import Deps
-from bot.notifier import render_message
-from bot.warning_render import SNOOZE_ACTIONS, snooze_form
+from bot.render import render
+from bot.render.warnings import SNOOZE_ACTIONS
+from bot.warning_render import snooze_form
 from commands.core.actors import WorkspaceDefaults
 from commands.core.errors import PermissionDenied
 from commands.warnings.deviations import SERIOUS, WARNING, Deviation
@@ -465,7 +466,7 @@ def post_warning(desk: Desk, about: tuple[str, str] | None) -> tuple[int, str, d
                            mentions=((warning.owner, f"U{warning.who.upper()}"),)
                            if warning.owner else ())
         record_posted(session, east.id, post.warnings, post.firing, ts, desk.clock())
-    reply = render_message(post)
+    reply = render(post)
     return east.id, warning.key, {"ts": ts, "text": reply.text,
                                   "blocks": [b.to_dict() for b in reply.blocks]}
 

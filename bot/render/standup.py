@@ -1,20 +1,14 @@
-"""Block Kit for the stand-up: /standup replies, and the prompts, summaries and flags the
-ticker sends."""
+"""Stand-up messages: the replies to /standup, and the prompts, summaries, answers and
+blocker flags the ticker posts."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    MarkdownTextObject,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.render import Reply, escape, sections, text_reply
+from bot.render.base import Reply, context, escape, mention, render, sections, text_reply
 from commands.core.dates import format_day
 from commands.standup.standup import (
     DAY_NAMES,
@@ -24,7 +18,6 @@ from commands.standup.standup import (
     StandupConfigResult,
     StandupDone,
     StandupReport,
-    StandupResult,
     StandupSummary,
 )
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
@@ -44,16 +37,17 @@ def escape_text(message: str) -> str:
                    for part in _CHANNEL_LINK.split(message))
 
 
-def render_standup(result: StandupResult) -> Reply:
-    """The reply to a /standup command."""
-    if isinstance(result, StandupConfigResult):
-        text = config_text(result.config)
-        if result.message:
-            text = f"{escape_text(result.message)}\n{text}"
-        return text_reply(text)
-    if isinstance(result, StandupDone):
-        return text_reply(escape_text(result.message))
-    return render_report(result)
+@render.register
+def render_standup_config(result: StandupConfigResult) -> Reply:
+    text = config_text(result.config)
+    if result.message:
+        text = f"{escape_text(result.message)}\n{text}"
+    return text_reply(text)
+
+
+@render.register
+def render_standup_done(result: StandupDone) -> Reply:
+    return text_reply(escape_text(result.message))
 
 
 def days_text(days: tuple[int, ...]) -> str:
@@ -93,7 +87,7 @@ def _minutes(n: int) -> str:
 
 
 def _who(p: PersonRef) -> str:
-    return f"<@{p.user_id}|{escape(p.name)}>"
+    return mention(p.user_id, p.name)
 
 
 def summary_text(s: StandupSummary) -> str:
@@ -122,7 +116,8 @@ def answer_text(a: PersonAnswer) -> str:
     return "\n".join(parts)
 
 
-def render_report(r: StandupReport) -> Reply:
+@render.register
+def render_standup_report(r: StandupReport) -> Reply:
     s = r.summary
     if not r.held and not s.answered and not s.skipped:
         return text_reply(f"No stand-up of {escape(s.team_name)} on {format_day(s.day)}.")
@@ -139,6 +134,7 @@ def _buttons(day: date) -> ActionsBlock:
     ])
 
 
+@render.register
 def render_prompt(p: StandupPrompt) -> Reply:
     closes = f"{p.closes_at:%H:%M}"
     if p.reminder:
@@ -148,10 +144,11 @@ def render_prompt(p: StandupPrompt) -> Reply:
         text = (f":wave: Hi {_who(p.person)}! Time for the *{escape(p.team_name)}* stand-up "
                 f"({format_day(p.day)}). Answer by *{closes}*: yesterday, today, blockers.")
     blocks: list[Block] = [*sections(text), _buttons(p.day),
-                           ContextBlock(elements=[MarkdownTextObject(text=f"Or type {TYPED}.")])]
+                           context(f"Or type {TYPED}.")]
     return Reply(text=text, blocks=blocks)
 
 
+@render.register
 def render_flag(f: BlockerFlag) -> Reply:
     text = (f":rotating_light: {_who(f.person)} ({escape(f.team_name)}) has reported a blocker "
             f"two stand-ups running:\n• {format_day(f.previous_day)}: "
@@ -160,17 +157,14 @@ def render_flag(f: BlockerFlag) -> Reply:
     return text_reply(text)
 
 
-def render_standup_message(message: object) -> Reply | None:
-    """The Slack message for a stand-up job's message; None for other messages."""
-    if isinstance(message, StandupPrompt):
-        return render_prompt(message)
-    if isinstance(message, StandupSummaryPost):
-        text = summary_text(message.summary)
-        if message.summary.answered:
-            text += "\n_Answers are in the thread._"
-        return text_reply(text)
-    if isinstance(message, StandupAnswerPost):
-        return text_reply(answer_text(message.answer))
-    if isinstance(message, BlockerFlag):
-        return render_flag(message)
-    return None
+@render.register
+def render_summary_post(post: StandupSummaryPost) -> Reply:
+    text = summary_text(post.summary)
+    if post.summary.answered:
+        text += "\n_Answers are in the thread._"
+    return text_reply(text)
+
+
+@render.register
+def render_answer_post(post: StandupAnswerPost) -> Reply:
+    return text_reply(answer_text(post.answer))

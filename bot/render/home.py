@@ -9,7 +9,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -17,9 +16,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.render import Reply, escape, render
-from bot.standup_render import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
-from bot.warning_render import warnings_with_buttons
+from bot.render.base import Reply, context, escape, render
+from bot.render.standup import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
+from bot.render.warnings import warnings_with_buttons
 from commands.core.dates import format_day
 from commands.team.home import HomePart, HomeResult
 from commands.warnings.warnings import WarningsResult
@@ -28,10 +27,6 @@ HOME_LOG_VISIT = "home_log_visit"
 HOME_REFRESH = "home_refresh"
 MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab view
 PART_BLOCKS = 40  # one long part (many open deals) leaves room for the others
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
 def part_blocks(part: HomePart, limit: int = PART_BLOCKS) -> list[Block]:
@@ -46,8 +41,8 @@ def part_blocks(part: HomePart, limit: int = PART_BLOCKS) -> list[Block]:
     else:
         body = [b for b in render(part.result).blocks if not isinstance(b, ActionsBlock)]
     if len(body) > limit - 1:
-        body = [*body[:max(limit - 2, 0)], _context("…and more.")]
-    return [*body, _context(f"The same as `{part.command}`.")]
+        body = [*body[:max(limit - 2, 0)], context("…and more.")]
+    return [*body, context(f"The same as `{part.command}`.")]
 
 
 def _at(moment: datetime | None, tz: str) -> str:
@@ -111,7 +106,7 @@ def home_view(home: HomeResult) -> View:
     team = _team_line(home, mrkdwn=True)
     blocks: list[Block] = [
         HeaderBlock(text=f"Hi {home.name}"[:150]),
-        _context(f"{format_day(home.today)} · {team}"),
+        context(f"{format_day(home.today)} · {team}"),
         ActionsBlock(block_id="home_actions", elements=[
             ButtonElement(text="Log a visit", action_id=HOME_LOG_VISIT, style="primary"),
             ButtonElement(text="Refresh", action_id=HOME_REFRESH),
@@ -123,7 +118,7 @@ def home_view(home: HomeResult) -> View:
         if room < 3:  # not even a line and its pointer
             break
         blocks += [DividerBlock(), *part_blocks(part, min(PART_BLOCKS, room))]
-    return View(type="home", blocks=[*blocks, _context(
+    return View(type="home", blocks=[*blocks, context(
         "Every command and its options: `/sales help`.")])
 
 
