@@ -468,9 +468,9 @@ def demo(
 
     Then a scripted console session runs today, on data that all lies in the past."""
     from bot.console import Console
-    from bot.demo import CHANNEL_ID, DEMO_SCRIPT, TIMEZONE, build_demo
-    from bot.demo_week import CHANNEL_NAME, run_week
     from commands.core.text import plural
+    from demo.history import CHANNEL_ID, DEMO_SCRIPT, TIMEZONE, build_demo
+    from demo.week import CHANNEL_NAME, run_week
 
     started = time.monotonic()
     for suffix in ("", "-wal", "-shm"):

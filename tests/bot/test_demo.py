@@ -19,7 +19,9 @@ from typer.testing import CliRunner
 import bot.cli
 from bot.cli import cli
 from bot.console import Console
-from bot.demo import (
+from bot.dispatch import Caller, Deps, execute
+from commands.core.errors import UsageError
+from demo.history import (
     CHANNEL_ID,
     DEMO_SCRIPT,
     TEAM_ID,
@@ -28,9 +30,7 @@ from bot.demo import (
     simulated_week,
     working_days,
 )
-from bot.demo_week import AFTER_REMINDER, STORY, WeekSummary, run_week
-from bot.dispatch import Caller, Deps, execute
-from commands.core.errors import UsageError
+from demo.week import AFTER_REMINDER, STORY, WeekSummary, run_week
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import (
     Activity,

@@ -523,7 +523,7 @@ def _summary(session: Session, workspace_id: int) -> DemoSummary:
 
 def build_demo(url: str, *, today: date, seed: int = 7) -> DemoSummary:
     """Fill the (already migrated) database at `url` with team East's six weeks of history,
-    up to the simulated week (bot/demo_week.py) that ends before `today`.
+    up to the simulated week (demo/week.py) that ends before `today`.
 
     The same `seed` and `today` always give the same data.
     """

@@ -1,6 +1,6 @@
 """A week of the demo team's rituals, run through the real ticker with a fast clock.
 
-After the six weeks of history (bot/demo.py), team East gets a stand-up: mia turns it on
+After the six weeks of history (demo/history.py), team East gets a stand-up: mia turns it on
 with `/standup config` on Monday morning, and from then until Friday evening the clock
 jumps ahead a few minutes at a time while the ticker (`jobs.ticker.Ticker` over
 `jobs.sources.default_sources()`, exactly what `salesbot run` starts) sends what falls due:
@@ -35,7 +35,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console import user_id_for
-from bot.demo import (
+from bot.dispatch import Caller, Deps, execute
+from bot.notifier import render_message
+from bot.render import Reply
+from commands.core.actors import WorkspaceDefaults
+from commands.core.errors import UserFacingError
+from demo.history import (
     CHANNEL_ID,
     CURRENCY,
     CUSTOMERS,
@@ -52,11 +57,6 @@ from bot.demo import (
     WHO,
     simulated_week,
 )
-from bot.dispatch import Caller, Deps, execute
-from bot.notifier import render_message
-from bot.render import Reply
-from commands.core.actors import WorkspaceDefaults
-from commands.core.errors import UserFacingError
 from jobs.digest import DigestPost
 from jobs.notify import FileUpload
 from jobs.sources import default_sources
