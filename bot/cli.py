@@ -8,11 +8,9 @@ import re
 import shutil
 import signal
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import ValidationError
@@ -467,38 +465,9 @@ def demo(
     """Build a demo team in a fresh SQLite file and replay its last week on the real ticker.
 
     Then a scripted console session runs today, on data that all lies in the past."""
-    from bot.console import Console
-    from commands.core.text import plural
-    from demo.history import CHANNEL_ID, DEMO_SCRIPT, TIMEZONE, build_demo
-    from demo.week import CHANNEL_NAME, run_week
+    from demo.run import run_demo
 
-    started = time.monotonic()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{db}"
-    _upgrade(url)
-    today = utc_now().astimezone(ZoneInfo(TIMEZONE)).date()  # the demo team's today
-    typer.echo("== The demo team: six weeks of history ==")
-    typer.echo(f"Building the demo team in {db} (six weeks of visits and deals)...")
-    summary = build_demo(url, today=today)
-    typer.echo(
-        f"  {plural(summary.members, 'person', 'people')}, "
-        f"{plural(summary.customers, 'customer')}, "
-        f"{plural(summary.activities, 'activity', 'activities')}, "
-        f"{plural(summary.deals, 'deal')} ({summary.won} won, {summary.lost} lost) "
-        f"in {time.monotonic() - started:.1f}s\n"
-    )
-    week_started = time.monotonic()
-    run_week(url, today=today, out=sys.stdout, chart=chart)
-    typer.echo(f"(the week took {time.monotonic() - week_started:.1f}s)\n")
-    settings = load_settings(url)
-    engine, deps = _deps(settings)
-    typer.echo("== A console session today: commands as typed in Slack, and the replies ==")
-    for user, line in DEMO_SCRIPT:
-        Console(deps, user=user, workspace="T0DEMO", channel_names={CHANNEL_ID: CHANNEL_NAME}
-                ).run([line], sys.stdout, echo=True)
-    engine.dispose()
-    typer.echo(f"(the whole demo took {time.monotonic() - started:.1f}s)\n")
+    url = run_demo(db, chart, clock=utc_now, prepare=_upgrade, out=sys.stdout)
     exe = _invoked_as()
     typer.echo(f"Try it yourself: {exe} console --user alice --database-url {url}")
     typer.echo(f"What the ticker sent: {exe} deliveries --limit 20 --database-url {url}")

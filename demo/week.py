@@ -24,7 +24,6 @@ import io
 import random
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -36,12 +35,13 @@ from sqlalchemy.orm import Session
 
 from bot.console import user_id_for
 from bot.dispatch import Caller, Deps, execute
-from bot.notifier import render_message
-from bot.render import Reply
 from commands.core.actors import WorkspaceDefaults
 from commands.core.errors import UserFacingError
-from demo.history import (
+from demo.clock import DemoClock, simulated_week
+from demo.printing import Printed, PrintingNotifier
+from demo.team import (
     CHANNEL_ID,
+    CHANNEL_NAME,
     CURRENCY,
     CUSTOMERS,
     MANAGER,
@@ -55,125 +55,18 @@ from demo.history import (
     TIMEZONE,
     TYPES,
     WHO,
-    simulated_week,
 )
-from jobs.digest import DigestPost
 from jobs.notify import FileUpload
 from jobs.sources import default_sources
-from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
 from jobs.ticker import Ticker
 from storage.db import make_engine, make_session_factory
 from storage.models import Activity, Customer, Deal, Member, Stage, Workspace
 
-CHANNEL_NAME = "east"
 STANDUP_CONFIG = "/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m"
 TICK_EVERY = timedelta(minutes=5)
 DAY_STARTS, DAY_ENDS, WEEK_ENDS = time(8), time(19), time(18)  # local; ends on Friday 18:00
 PROMPT_AT = time(9, 30)
 SUMMARY_AT = time(11, 30)  # prompt + the 120-minute window
-
-# --- the printing notifier ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Printed:
-    """One post as the printing notifier showed it."""
-
-    at: datetime  # local time of the tick that sent it
-    kind: str  # prompt, reminder, summary, answer, blocker, digest, file, warning, other
-    to: str  # a person's name for a DM, else the channel's name
-    dm: bool
-    in_thread: bool
-    text: str  # the plain text printed (all of it, even when the terminal got one line)
-
-
-def _words(class_name: str) -> str:
-    """'DeviationWarningPost' -> 'deviation warning post'."""
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", class_name).lower()
-
-
-def describe(message: object) -> tuple[str, str]:
-    """The kind of a job's message and how the header names it."""
-    if isinstance(message, StandupPrompt):
-        return ("reminder", "stand-up reminder") if message.reminder \
-            else ("prompt", "stand-up prompt")
-    if isinstance(message, StandupSummaryPost):
-        return "summary", "stand-up summary"
-    if isinstance(message, StandupAnswerPost):
-        who = message.answer.person.name
-        return "answer", f"late answer from {who}" if message.answer.late else f"answer from {who}"
-    if isinstance(message, BlockerFlag):
-        return "blocker", "blocker flag: two stand-ups running"
-    if isinstance(message, DigestPost):
-        return "digest", "weekly digest"
-    if isinstance(message, FileUpload):
-        return "file", "chart"
-    name = _words(type(message).__name__)
-    if "warning" in name or "deviation" in name:
-        return "warning", "deviation warning"
-    return "other", name
-
-
-class PrintingNotifier:
-    """The jobs' Notifier for a terminal: prints each post instead of sending it to Slack.
-
-    Each post gets a header line (local time, where it goes, what it is) and its plain text:
-    the first line for prompts and reminders, all of it otherwise; thread replies are
-    indented under their parent. Files are handed to `save` (which says where they went).
-    """
-
-    def __init__(self, out: TextIO, clock: Callable[[], datetime], *, tz: ZoneInfo,
-                 people: dict[str, str], channels: dict[str, str],
-                 save: Callable[[FileUpload], str] | None = None) -> None:
-        self.out = out
-        self.clock = clock
-        self.tz = tz
-        self.people = people  # Slack user id -> name
-        self.channels = channels  # channel id -> name
-        self.save = save
-        self.printed: list[Printed] = []
-        self._dms: dict[str, str] = {}  # DM channel id -> user id
-
-    def dm_channel(self, user_id: str) -> str:
-        channel = f"D{user_id}"
-        self._dms[channel] = user_id
-        return channel
-
-    def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
-        kind, label = describe(message)
-        at = self.clock().astimezone(self.tz)
-        dm = to in self._dms
-        where = self.people.get(self._dms[to], self._dms[to]) if dm \
-            else self.channels.get(to, to)
-        if isinstance(message, FileUpload):
-            size = f"{len(message.content) / 1024:.0f} kB"
-            saved = f", saved as {self.save(message)}" if self.save else ""
-            body = f"{message.title} ({message.filename}, {size}{saved})"
-        else:
-            try:
-                body = self.plain(render_message(message))
-            except TypeError as exc:  # a job without a Slack rendering: say so, not hide it
-                body = f"({exc})"
-        self.printed.append(Printed(at, kind, where, dm, thread_ts is not None, body))
-        place = f"DM to {where}" if dm else f"#{where}"
-        if thread_ts is not None:
-            place = f"thread in {place}"
-        indent = "    " if thread_ts is not None else ""
-        shown = body.split("\n")[0] if kind in ("prompt", "reminder") else body
-        self.out.write(f"{indent}{at:%a %d %b %H:%M} · {place} · {label}\n")
-        self.out.write("".join(f"{indent}  {line}\n" if line else "\n"
-                               for line in shown.split("\n")))
-        self.out.flush()
-        return f"{len(self.printed)}.000100"
-
-    def plain(self, reply: Reply) -> str:
-        """A reply's text as Slack would show it, without the markup: mentions and channel
-        links by name."""
-        text = re.sub(r"<@([A-Z0-9]+)>", lambda m: f"<@{m.group(1)}|"
-                      f"{self.people.get(m.group(1), m.group(1))}>", reply.text)
-        text = re.sub(r"<#([A-Z0-9]+)>", lambda m: f"<#{m.group(1)}|"
-                      f"{self.channels.get(m.group(1), m.group(1))}>", text)
-        return Reply(text=text, blocks=[]).plain().strip()
 
 # --- the week's story --------------------------------------------------------------------
 
@@ -247,14 +140,6 @@ class WeekSummary:
                 f"{n(self.digests, 'digest')}; {chart}")
 
 
-class _Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @dataclass
 class _Account:
     name: str
@@ -271,7 +156,7 @@ class _Command:
 
 
 class _Week:
-    def __init__(self, deps: Deps, clock: _Clock, ticker: Ticker, notifier: PrintingNotifier,
+    def __init__(self, deps: Deps, clock: DemoClock, ticker: Ticker, notifier: PrintingNotifier,
                  out: TextIO, rng: random.Random, monday: date,
                  accounts: dict[str, list[_Account]]) -> None:
         self.deps = deps
@@ -356,7 +241,7 @@ class _Week:
             while nxt is not None and nxt.at <= moment:
                 self.send(nxt)
                 nxt = next(pending, None)
-            self.clock.now = moment
+            self.clock.move_to(moment)
             self.ticker.tick(moment)
             moment += TICK_EVERY
         while nxt is not None:
@@ -369,7 +254,7 @@ class _Week:
     # --- what people type -----------------------------------------------------------------
 
     def send(self, c: _Command) -> None:
-        self.clock.now = c.at
+        self.clock.move_to(c.at)
         command, _, text = c.line.lstrip("/").partition(" ")
         caller = Caller(TEAM_ID, user_id_for(c.user), CHANNEL_ID, c.user)
         try:
@@ -483,11 +368,6 @@ def _accounts(session: Session, ws_id: int) -> dict[str, list[_Account]]:
     return out
 
 
-def week_start(today: date) -> date:
-    """The Monday of the simulated week: the last Monday-to-Friday over before `today`."""
-    return simulated_week(today)
-
-
 def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("demo-digest.png"),
              seed: int = 7) -> WeekSummary:
     """Simulate the last week before `today` on the demo database at `url` (built by
@@ -495,7 +375,7 @@ def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("d
     printing every post to `out`; the digest's chart goes to `chart`.
     """
     tz = ZoneInfo(TIMEZONE)
-    monday = week_start(today)
+    monday = simulated_week(today)
     engine = make_engine(url)
     try:
         factory = make_session_factory(engine)
@@ -506,7 +386,7 @@ def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("d
             names = {m.slack_user_id: m.name for m in session.scalars(
                 select(Member).where(Member.workspace_id == ws_id))}
             accounts = _accounts(session, ws_id)
-        clock = _Clock(datetime.combine(monday, DAY_STARTS, tz))
+        clock = DemoClock(datetime.combine(monday, DAY_STARTS, tz))
         deps = Deps(session_factory=factory, clock=clock,
                     defaults=WorkspaceDefaults(currency=CURRENCY, timezone=TIMEZONE))
         saved: list[Path] = []
