@@ -18,14 +18,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.console import user_id_for
-from bot.dispatch import Caller, Deps, execute
+from bot.dispatch import Deps
 from commands.core.actors import WorkspaceDefaults
-from commands.core.errors import UserFacingError
 from commands.core.periods import period_containing
 from demo.clock import DemoClock, add_working_days, history_days
 from demo.team import (
     AMOUNTS,
-    CHANNEL_ID,
     CURRENCY,
     CUSTOMERS,
     FIRST_OPENERS,
@@ -46,6 +44,7 @@ from demo.team import (
     TIMEZONE,
     TYPES,
     WHO,
+    type_as,
 )
 from storage.db import make_engine, make_session_factory
 from storage.models import Activity, Customer, Deal, Member, Stage, Workspace
@@ -120,13 +119,7 @@ class _Replay:
         return datetime(d.year, d.month, d.day, tzinfo=self.tz) + timedelta(minutes=minute)
 
     def send(self, user: str, line: str, when: datetime) -> None:
-        self.clock.move_to(when)
-        command, _, text = line.lstrip("/").partition(" ")
-        caller = Caller(TEAM_ID, user_id_for(user), CHANNEL_ID, user)
-        try:
-            execute(self.deps, caller, command, text)
-        except UserFacingError as exc:  # a bug in the demo, not a user's mistake
-            raise RuntimeError(f"demo command failed: {user}> {line}\n{exc.message}") from exc
+        type_as(self.deps, self.clock, user, line, when)
 
     def close_date(self, index: int) -> str:
         return add_working_days(self.days[0], index).isoformat()

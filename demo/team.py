@@ -7,6 +7,13 @@ these; the story is in the code there, the cast is here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from bot.console import user_id_for
+from bot.dispatch import Caller, Deps, execute
+from bot.render import Reply
+from commands.core.errors import UserFacingError
+from demo.clock import DemoClock
 
 TEAM_ID = "T0DEMO"
 CHANNEL_ID = "C0EAST"
@@ -125,3 +132,14 @@ NEXT_STEPS = ("send quote", "book a demo", "send case studies", "follow up next 
               "schedule a site visit")
 LOST_REASONS = ("price", "went with a competitor", "no budget this year", "project postponed",
                 "chose to build in-house")
+
+
+def type_as(deps: Deps, clock: DemoClock, user: str, line: str, when: datetime) -> Reply | None:
+    """Move the clock to `when` and run `line` as `user` typed it in the team's channel."""
+    clock.move_to(when)
+    command, _, text = line.lstrip("/").partition(" ")
+    caller = Caller(TEAM_ID, user_id_for(user), CHANNEL_ID, user)
+    try:
+        return execute(deps, caller, command, text)
+    except UserFacingError as exc:  # a bug in the demo, not a user's mistake
+        raise RuntimeError(f"demo command failed: {user}> {line}\n{exc.message}") from exc

@@ -34,9 +34,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console import user_id_for
-from bot.dispatch import Caller, Deps, execute
+from bot.dispatch import Deps
 from commands.core.actors import WorkspaceDefaults
-from commands.core.errors import UserFacingError
+from demo import team
 from demo.clock import DemoClock, simulated_week
 from demo.printing import Printed, PrintingNotifier
 from demo.team import (
@@ -45,16 +45,10 @@ from demo.team import (
     CURRENCY,
     CUSTOMERS,
     MANAGER,
-    NEXT_STEPS,
-    OPENERS,
-    PHRASES,
-    PROFILES,
     REPS,
     TEAM_ID,
-    TIER_WEIGHT,
     TIMEZONE,
-    TYPES,
-    WHO,
+    type_as,
 )
 from jobs.notify import FileUpload
 from jobs.sources import default_sources
@@ -254,15 +248,8 @@ class _Week:
     # --- what people type -----------------------------------------------------------------
 
     def send(self, c: _Command) -> None:
-        self.clock.move_to(c.at)
-        command, _, text = c.line.lstrip("/").partition(" ")
-        caller = Caller(TEAM_ID, user_id_for(c.user), CHANNEL_ID, c.user)
-        try:
-            reply = execute(self.deps, caller, command, text)
-        except UserFacingError as exc:  # a bug in the demo, not a user's mistake
-            raise RuntimeError(f"demo command failed: {c.user}> {c.line}\n{exc.message}") \
-                from exc
-        if command == "visit":
+        reply = type_as(self.deps, self.clock, c.user, c.line, c.at)
+        if c.line.startswith("/visit "):
             self.visits += 1
         if c.show:
             self.out.write(f"{c.at.astimezone(self.tz):%a %d %b %H:%M} · {c.user}> {c.line}\n")
@@ -276,19 +263,19 @@ class _Week:
         for rep in REPS:
             if rep in away:
                 continue
-            count = self.rng.choices((2, 3, 4), weights=PROFILES[rep].per_day)[0]
+            count = self.rng.choices((2, 3, 4), weights=team.PROFILES[rep].per_day)[0]
             minutes = sorted(self.rng.sample(range(10 * 60 + 2, 17 * 60 + 45, 5), count))
             accounts = self.accounts[rep]
-            weights = [TIER_WEIGHT[a.tier] * (1 + 1.5 * len(a.deals)) for a in accounts]
+            weights = [team.TIER_WEIGHT[a.tier] * (1 + 1.5 * len(a.deals)) for a in accounts]
             picked: list[_Account] = []
             for minute in minutes:
                 account = self.rng.choices(accounts, weights=weights)[0]
                 while account in picked and len(picked) < len(accounts):
                     account = self.rng.choices(accounts, weights=weights)[0]
                 picked.append(account)
-                kind = self.rng.choices(TYPES, weights=PROFILES[rep].types)[0]
+                kind = self.rng.choices(team.TYPES, weights=team.PROFILES[rep].types)[0]
                 outcome = self.rng.choices(("positive", "neutral", "negative"),
-                                           weights=PROFILES[rep].outcomes)[0]
+                                           weights=team.PROFILES[rep].outcomes)[0]
                 parts = [f'/visit "{account.name}"']
                 if kind != "visit":
                     parts.append(f"type:{kind}")
@@ -296,9 +283,9 @@ class _Week:
                 if account.deals and self.rng.random() < 0.8:
                     parts.append(f"deal:{self.rng.choice(account.deals)}")
                 if outcome != "negative" and self.rng.random() < 0.5:
-                    parts.append(f'next:"{self.rng.choice(NEXT_STEPS)}"')
-                parts.append(f"{self.rng.choice(OPENERS[kind])} {self.rng.choice(WHO)}. "
-                             f"{self.rng.choice(PHRASES[outcome])}")
+                    parts.append(f'next:"{self.rng.choice(team.NEXT_STEPS)}"')
+                parts.append(f"{self.rng.choice(team.OPENERS[kind])} {self.rng.choice(team.WHO)}. "
+                             f"{self.rng.choice(team.PHRASES[outcome])}")
                 line = " ".join(parts)
                 out.append(_Command(self.at(day, minute), rep, line, False))
                 self.logged.setdefault((rep, day), []).append(self.describe_visit(line))
