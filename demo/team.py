@@ -1,4 +1,5 @@
-"""Team East: who is in it, how each rep works, their customers, and the words they type.
+"""Team East: who is in it, how each rep works, their customers, the words they type, and
+how they type a command (`type_as`).
 
 The demo's history (demo/history.py) and its simulated week (demo/week.py) both draw on
 these; the story is in the code there, the cast is here.

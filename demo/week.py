@@ -5,8 +5,8 @@ with `/standup config` on Monday morning, and from then until Friday evening the
 jumps ahead a few minutes at a time while the ticker (`jobs.ticker.Ticker` over
 `jobs.sources.default_sources()`, exactly what `salesbot run` starts) sends what falls due:
 stand-up prompts, reminders, summaries with their threads, blocker flags, deviation
-warnings and Monday's digest. Nothing goes to Slack: a printing notifier writes each post
-to the terminal, as plain text, with when and where it would have gone.
+warnings and Monday's digest. Nothing goes to Slack: a printing notifier (demo/printing.py)
+writes each post to the terminal, as plain text, with when and where it would have gone.
 
 The week is the last Monday-to-Friday over before today, so everything the demo writes
 lies in the past; the working days between that Friday and today follow on the same
