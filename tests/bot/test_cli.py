@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli import cli, default_command_workers
+from bot.cli import cli
+from bot.cli_serve import default_command_workers
 from storage.models import Deal
 from tests.conftest import Chat
 

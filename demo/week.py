@@ -1,12 +1,12 @@
 """A week of the demo team's rituals, run through the real ticker with a fast clock.
 
-After the six weeks of history (bot/demo.py), team East gets a stand-up: mia turns it on
+After the six weeks of history (demo/history.py), team East gets a stand-up: mia turns it on
 with `/standup config` on Monday morning, and from then until Friday evening the clock
 jumps ahead a few minutes at a time while the ticker (`jobs.ticker.Ticker` over
 `jobs.sources.default_sources()`, exactly what `salesbot run` starts) sends what falls due:
 stand-up prompts, reminders, summaries with their threads, blocker flags, deviation
-warnings and Monday's digest. Nothing goes to Slack: a printing notifier writes each post
-to the terminal, as plain text, with when and where it would have gone.
+warnings and Monday's digest. Nothing goes to Slack: a printing notifier (demo/printing.py)
+writes each post to the terminal, as plain text, with when and where it would have gone.
 
 The week is the last Monday-to-Friday over before today, so everything the demo writes
 lies in the past; the working days between that Friday and today follow on the same
@@ -24,7 +24,6 @@ import io
 import random
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -35,144 +34,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console import user_id_for
-from bot.demo import (
+from bot.dispatch import Deps
+from commands.core.actors import WorkspaceDefaults
+from demo import team
+from demo.clock import DemoClock, simulated_week
+from demo.printing import Printed, PrintingNotifier
+from demo.team import (
     CHANNEL_ID,
+    CHANNEL_NAME,
     CURRENCY,
     CUSTOMERS,
     MANAGER,
-    NEXT_STEPS,
-    OPENERS,
-    PHRASES,
-    PROFILES,
     REPS,
     TEAM_ID,
-    TIER_WEIGHT,
     TIMEZONE,
-    TYPES,
-    WHO,
-    simulated_week,
+    type_as,
 )
-from bot.dispatch import Caller, Deps, execute
-from bot.render import Reply, render
-from commands.core.actors import WorkspaceDefaults
-from commands.core.errors import UserFacingError
-from jobs.digest import DigestPost
 from jobs.notify import FileUpload
 from jobs.sources import default_sources
-from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
 from jobs.ticker import Ticker
 from storage.db import make_engine, make_session_factory
 from storage.models import Activity, Customer, Deal, Member, Stage, Workspace
 
-CHANNEL_NAME = "east"
 STANDUP_CONFIG = "/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m"
 TICK_EVERY = timedelta(minutes=5)
 DAY_STARTS, DAY_ENDS, WEEK_ENDS = time(8), time(19), time(18)  # local; ends on Friday 18:00
 PROMPT_AT = time(9, 30)
 SUMMARY_AT = time(11, 30)  # prompt + the 120-minute window
-
-# --- the printing notifier ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Printed:
-    """One post as the printing notifier showed it."""
-
-    at: datetime  # local time of the tick that sent it
-    kind: str  # prompt, reminder, summary, answer, blocker, digest, file, warning, other
-    to: str  # a person's name for a DM, else the channel's name
-    dm: bool
-    in_thread: bool
-    text: str  # the plain text printed (all of it, even when the terminal got one line)
-
-
-def _words(class_name: str) -> str:
-    """'DeviationWarningPost' -> 'deviation warning post'."""
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", class_name).lower()
-
-
-def describe(message: object) -> tuple[str, str]:
-    """The kind of a job's message and how the header names it."""
-    if isinstance(message, StandupPrompt):
-        return ("reminder", "stand-up reminder") if message.reminder \
-            else ("prompt", "stand-up prompt")
-    if isinstance(message, StandupSummaryPost):
-        return "summary", "stand-up summary"
-    if isinstance(message, StandupAnswerPost):
-        who = message.answer.person.name
-        return "answer", f"late answer from {who}" if message.answer.late else f"answer from {who}"
-    if isinstance(message, BlockerFlag):
-        return "blocker", "blocker flag: two stand-ups running"
-    if isinstance(message, DigestPost):
-        return "digest", "weekly digest"
-    if isinstance(message, FileUpload):
-        return "file", "chart"
-    name = _words(type(message).__name__)
-    if "warning" in name or "deviation" in name:
-        return "warning", "deviation warning"
-    return "other", name
-
-
-class PrintingNotifier:
-    """The jobs' Notifier for a terminal: prints each post instead of sending it to Slack.
-
-    Each post gets a header line (local time, where it goes, what it is) and its plain text:
-    the first line for prompts and reminders, all of it otherwise; thread replies are
-    indented under their parent. Files are handed to `save` (which says where they went).
-    """
-
-    def __init__(self, out: TextIO, clock: Callable[[], datetime], *, tz: ZoneInfo,
-                 people: dict[str, str], channels: dict[str, str],
-                 save: Callable[[FileUpload], str] | None = None) -> None:
-        self.out = out
-        self.clock = clock
-        self.tz = tz
-        self.people = people  # Slack user id -> name
-        self.channels = channels  # channel id -> name
-        self.save = save
-        self.printed: list[Printed] = []
-        self._dms: dict[str, str] = {}  # DM channel id -> user id
-
-    def dm_channel(self, user_id: str) -> str:
-        channel = f"D{user_id}"
-        self._dms[channel] = user_id
-        return channel
-
-    def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
-        kind, label = describe(message)
-        at = self.clock().astimezone(self.tz)
-        dm = to in self._dms
-        where = self.people.get(self._dms[to], self._dms[to]) if dm \
-            else self.channels.get(to, to)
-        if isinstance(message, FileUpload):
-            size = f"{len(message.content) / 1024:.0f} kB"
-            saved = f", saved as {self.save(message)}" if self.save else ""
-            body = f"{message.title} ({message.filename}, {size}{saved})"
-        else:
-            try:
-                body = self.plain(render(message))
-            except TypeError as exc:  # a job without a Slack rendering: say so, not hide it
-                body = f"({exc})"
-        self.printed.append(Printed(at, kind, where, dm, thread_ts is not None, body))
-        place = f"DM to {where}" if dm else f"#{where}"
-        if thread_ts is not None:
-            place = f"thread in {place}"
-        indent = "    " if thread_ts is not None else ""
-        shown = body.split("\n")[0] if kind in ("prompt", "reminder") else body
-        self.out.write(f"{indent}{at:%a %d %b %H:%M} · {place} · {label}\n")
-        self.out.write("".join(f"{indent}  {line}\n" if line else "\n"
-                               for line in shown.split("\n")))
-        self.out.flush()
-        return f"{len(self.printed)}.000100"
-
-    def plain(self, reply: Reply) -> str:
-        """A reply's text as Slack would show it, without the markup: mentions and channel
-        links by name."""
-        text = re.sub(r"<@([A-Z0-9]+)>", lambda m: f"<@{m.group(1)}|"
-                      f"{self.people.get(m.group(1), m.group(1))}>", reply.text)
-        text = re.sub(r"<#([A-Z0-9]+)>", lambda m: f"<#{m.group(1)}|"
-                      f"{self.channels.get(m.group(1), m.group(1))}>", text)
-        return Reply(text=text, blocks=[]).plain().strip()
 
 # --- the week's story --------------------------------------------------------------------
 
@@ -246,14 +134,6 @@ class WeekSummary:
                 f"{n(self.digests, 'digest')}; {chart}")
 
 
-class _Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @dataclass
 class _Account:
     name: str
@@ -270,7 +150,7 @@ class _Command:
 
 
 class _Week:
-    def __init__(self, deps: Deps, clock: _Clock, ticker: Ticker, notifier: PrintingNotifier,
+    def __init__(self, deps: Deps, clock: DemoClock, ticker: Ticker, notifier: PrintingNotifier,
                  out: TextIO, rng: random.Random, monday: date,
                  accounts: dict[str, list[_Account]]) -> None:
         self.deps = deps
@@ -355,7 +235,7 @@ class _Week:
             while nxt is not None and nxt.at <= moment:
                 self.send(nxt)
                 nxt = next(pending, None)
-            self.clock.now = moment
+            self.clock.move_to(moment)
             self.ticker.tick(moment)
             moment += TICK_EVERY
         while nxt is not None:
@@ -368,15 +248,8 @@ class _Week:
     # --- what people type -----------------------------------------------------------------
 
     def send(self, c: _Command) -> None:
-        self.clock.now = c.at
-        command, _, text = c.line.lstrip("/").partition(" ")
-        caller = Caller(TEAM_ID, user_id_for(c.user), CHANNEL_ID, c.user)
-        try:
-            reply = execute(self.deps, caller, command, text)
-        except UserFacingError as exc:  # a bug in the demo, not a user's mistake
-            raise RuntimeError(f"demo command failed: {c.user}> {c.line}\n{exc.message}") \
-                from exc
-        if command == "visit":
+        reply = type_as(self.deps, self.clock, c.user, c.line, c.at)
+        if c.line.startswith("/visit "):
             self.visits += 1
         if c.show:
             self.out.write(f"{c.at.astimezone(self.tz):%a %d %b %H:%M} · {c.user}> {c.line}\n")
@@ -390,19 +263,19 @@ class _Week:
         for rep in REPS:
             if rep in away:
                 continue
-            count = self.rng.choices((2, 3, 4), weights=PROFILES[rep].per_day)[0]
+            count = self.rng.choices((2, 3, 4), weights=team.PROFILES[rep].per_day)[0]
             minutes = sorted(self.rng.sample(range(10 * 60 + 2, 17 * 60 + 45, 5), count))
             accounts = self.accounts[rep]
-            weights = [TIER_WEIGHT[a.tier] * (1 + 1.5 * len(a.deals)) for a in accounts]
+            weights = [team.TIER_WEIGHT[a.tier] * (1 + 1.5 * len(a.deals)) for a in accounts]
             picked: list[_Account] = []
             for minute in minutes:
                 account = self.rng.choices(accounts, weights=weights)[0]
                 while account in picked and len(picked) < len(accounts):
                     account = self.rng.choices(accounts, weights=weights)[0]
                 picked.append(account)
-                kind = self.rng.choices(TYPES, weights=PROFILES[rep].types)[0]
+                kind = self.rng.choices(team.TYPES, weights=team.PROFILES[rep].types)[0]
                 outcome = self.rng.choices(("positive", "neutral", "negative"),
-                                           weights=PROFILES[rep].outcomes)[0]
+                                           weights=team.PROFILES[rep].outcomes)[0]
                 parts = [f'/visit "{account.name}"']
                 if kind != "visit":
                     parts.append(f"type:{kind}")
@@ -410,9 +283,9 @@ class _Week:
                 if account.deals and self.rng.random() < 0.8:
                     parts.append(f"deal:{self.rng.choice(account.deals)}")
                 if outcome != "negative" and self.rng.random() < 0.5:
-                    parts.append(f'next:"{self.rng.choice(NEXT_STEPS)}"')
-                parts.append(f"{self.rng.choice(OPENERS[kind])} {self.rng.choice(WHO)}. "
-                             f"{self.rng.choice(PHRASES[outcome])}")
+                    parts.append(f'next:"{self.rng.choice(team.NEXT_STEPS)}"')
+                parts.append(f"{self.rng.choice(team.OPENERS[kind])} {self.rng.choice(team.WHO)}. "
+                             f"{self.rng.choice(team.PHRASES[outcome])}")
                 line = " ".join(parts)
                 out.append(_Command(self.at(day, minute), rep, line, False))
                 self.logged.setdefault((rep, day), []).append(self.describe_visit(line))
@@ -482,11 +355,6 @@ def _accounts(session: Session, ws_id: int) -> dict[str, list[_Account]]:
     return out
 
 
-def week_start(today: date) -> date:
-    """The Monday of the simulated week: the last Monday-to-Friday over before `today`."""
-    return simulated_week(today)
-
-
 def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("demo-digest.png"),
              seed: int = 7) -> WeekSummary:
     """Simulate the last week before `today` on the demo database at `url` (built by
@@ -494,7 +362,7 @@ def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("d
     printing every post to `out`; the digest's chart goes to `chart`.
     """
     tz = ZoneInfo(TIMEZONE)
-    monday = week_start(today)
+    monday = simulated_week(today)
     engine = make_engine(url)
     try:
         factory = make_session_factory(engine)
@@ -505,7 +373,7 @@ def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("d
             names = {m.slack_user_id: m.name for m in session.scalars(
                 select(Member).where(Member.workspace_id == ws_id))}
             accounts = _accounts(session, ws_id)
-        clock = _Clock(datetime.combine(monday, DAY_STARTS, tz))
+        clock = DemoClock(datetime.combine(monday, DAY_STARTS, tz))
         deps = Deps(session_factory=factory, clock=clock,
                     defaults=WorkspaceDefaults(currency=CURRENCY, timezone=TIMEZONE))
         saved: list[Path] = []

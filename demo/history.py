@@ -1,8 +1,9 @@
 """A demo team with six weeks of history, built by replaying real chat commands.
 
-Every visit, deal and stage move goes through `execute`, exactly as if the people below
-had typed it in Slack, with the clock moved through their working days. Nothing is written
-behind the commands' back, so the demo data obeys every rule real data does.
+Every visit, deal and stage move goes through `execute`, exactly as if team East's people
+(demo/team.py) had typed it in Slack, with the clock moved through their working days.
+Nothing is written behind the commands' back, so the demo data obeys every rule real data
+does.
 """
 
 from __future__ import annotations
@@ -16,48 +17,37 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from bot.dispatch import Caller, Deps, execute
+from bot.console import user_id_for
+from bot.dispatch import Deps
 from commands.core.actors import WorkspaceDefaults
-from commands.core.errors import UserFacingError
 from commands.core.periods import period_containing
+from demo.clock import DemoClock, add_working_days, history_days
+from demo.team import (
+    AMOUNTS,
+    CURRENCY,
+    CUSTOMERS,
+    FIRST_OPENERS,
+    LOST_REASONS,
+    MANAGER,
+    MAX_OPEN,
+    MIN_DAYS_IN_STAGE,
+    NEXT_STEPS,
+    OPEN_STAGES,
+    OPENERS,
+    OUTCOMES,
+    PHRASES,
+    PRODUCTS,
+    PROFILES,
+    REPS,
+    TEAM_ID,
+    TIER_WEIGHT,
+    TIMEZONE,
+    TYPES,
+    WHO,
+    type_as,
+)
 from storage.db import make_engine, make_session_factory
 from storage.models import Activity, Customer, Deal, Member, Stage, Workspace
-
-TEAM_ID = "T0DEMO"
-CHANNEL_ID = "C0EAST"
-TIMEZONE = "Asia/Shanghai"
-CURRENCY = "CNY"
-MANAGER = "mia"
-REPS = ("alice", "bob", "chen", "dana", "eli")
-WORKING_DAYS = 30  # six weeks of Monday to Friday
-OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
-TYPES = ("visit", "call", "demo", "meeting", "email")
-OUTCOMES = ("positive", "neutral", "negative")
-
-# A short console session over the demo data: one of everything, and one typo that the
-# bot catches. D-1 (alice's) and D-2 (bob's) are opened first and kept open by build_demo.
-DEMO_SCRIPT: list[tuple[str, str]] = [
-    ("alice", '/visit "Shanghai Huayi Pharmaceutical" type:demo outcome:positive on:yesterday '
-              'next:"send quote" Demoed dispensing analytics to the CTO, wants pricing for 12 '
-              "sites"),
-    ("alice", "/deal list"),
-    ("alice", "/deal D-1"),
-    ("alice", '/deal D-1 stage:negotiation amount:1.1m close:"next friday"'),
-    ("bob", '/visit "Jiangsu Tianrun Steal" type:meeting outcome:positive deal:D-2 '
-            "Contract signed"),
-    ("bob", '/visit "Jiangsu Tianrun Steel" type:meeting outcome:positive deal:D-2 '
-            "Contract signed by procurement, PO to follow"),
-    ("bob", "/deal D-2 won"),
-    ("mia", "/sales team"),
-    ("mia", "/deal list @dana"),
-    ("mia", "/target show team"),
-    ("mia", "/plan team"),
-    ("alice", "/plan"),
-    ("mia", "/pipeline team"),
-    ("mia", "/sales report month team"),
-    ("mia", "/sales leaderboard"),
-    ("alice", "home"),  # what her Home tab in Slack shows
-]
 
 
 @dataclass(frozen=True)
@@ -68,113 +58,6 @@ class DemoSummary:
     deals: int
     won: int
     lost: int
-
-
-@dataclass(frozen=True)
-class _Profile:
-    """How a rep works; the differences are what later makes their reports differ."""
-
-    per_day: tuple[int, int, int]  # weights of 2, 3 and 4 activities a day
-    types: tuple[int, int, int, int, int]  # weights of visit, call, demo, meeting, email
-    outcomes: tuple[int, int, int]  # weights of positive, neutral, negative
-    deal_rate: float  # a positive touch with a customer without a deal opens one
-    advance: float  # a positive touch on a deal moves it one stage on
-    win_rate: float  # a deal in negotiation that closes is won
-    push_rate: float  # a deal due soon gets its close date pushed at the weekly review
-    late_rate: float  # an activity is logged the next morning instead of the same day
-
-
-PROFILES: dict[str, _Profile] = {
-    "alice": _Profile((1, 4, 5), (5, 2, 2, 3, 1), (60, 32, 8), 0.60, 0.90, 0.75, 0.50, 0.03),
-    "bob": _Profile((2, 5, 3), (3, 4, 1, 2, 1), (50, 40, 10), 0.50, 0.80, 0.60, 0.60, 0.05),
-    "chen": _Profile((3, 5, 2), (2, 2, 5, 2, 1), (50, 38, 12), 0.55, 0.80, 0.55, 0.50, 0.05),
-    "dana": _Profile((5, 4, 1), (3, 3, 1, 1, 3), (40, 45, 15), 0.45, 0.65, 0.35, 0.60, 0.10),
-    "eli": _Profile((6, 3, 1), (2, 5, 1, 1, 2), (42, 45, 13), 0.40, 0.65, 0.50, 0.85, 0.25),
-}
-
-# name, short name for deal titles, tier, owner
-CUSTOMERS: tuple[tuple[str, str, str, str], ...] = (
-    ("Hangzhou Lianhua Retail Group", "Lianhua", "A", "alice"),
-    ("Shanghai Huayi Pharmaceutical", "Huayi", "A", "alice"),
-    ("Jiangsu Tianrun Steel", "Tianrun", "A", "bob"),
-    ("Ningbo Haitong Port Logistics", "Haitong", "A", "bob"),
-    ("Shenzhen Kaida Electronics", "Kaida", "A", "chen"),
-    ("Wuxi Xinrui Semiconductor", "Xinrui", "A", "chen"),
-    ("Suzhou Hengtong Textiles", "Hengtong", "A", "dana"),
-    ("Beijing Zhongke Cloud Data", "Zhongke", "A", "eli"),
-    ("Hefei Yuanda Home Appliances", "Yuanda", "B", "alice"),
-    ("Changzhou Ruifeng Auto Parts", "Ruifeng", "B", "alice"),
-    ("Shanghai Meilin Cosmetics", "Meilin", "B", "alice"),
-    ("Suzhou Greenfield Logistics", "Greenfield", "B", "bob"),
-    ("Nanjing Jinling Hotels", "Jinling", "B", "bob"),
-    ("Xiamen Bluewave Foods", "Bluewave", "B", "bob"),
-    ("Hangzhou Westlake Software", "Westlake", "B", "chen"),
-    ("Qingdao Haiyang Cold Chain", "Haiyang", "B", "chen"),
-    ("Shaoxing Yuefeng Printing", "Yuefeng", "B", "dana"),
-    ("Jiaxing Dongsheng Packaging", "Dongsheng", "B", "dana"),
-    ("Wenzhou Baili Footwear", "Baili", "B", "eli"),
-    ("Kunshan Precision Molds", "Kunshan Molds", "B", "eli"),
-    ("Minhang Fresh Bakery Chain", "Minhang Bakery", "C", "alice"),
-    ("Songjiang Office Supplies", "Songjiang Office", "C", "alice"),
-    ("Putuo Dental Clinics", "Putuo Dental", "C", "alice"),
-    ("Taicang Harbour Trading", "Taicang Harbour", "C", "bob"),
-    ("Yangzhou Lakeside Tea House", "Lakeside Tea", "C", "bob"),
-    ("Zhenjiang Vinegar Works", "Zhenjiang Vinegar", "C", "bob"),
-    ("Nantong Cotton Mills", "Nantong Cotton", "C", "bob"),
-    ("Jinhua Hardware Tools", "Jinhua Tools", "C", "chen"),
-    ("Huzhou Silk Studio", "Huzhou Silk", "C", "chen"),
-    ("Lishui Eco Farms", "Lishui Farms", "C", "chen"),
-    ("Zhoushan Seafood Export", "Zhoushan Seafood", "C", "chen"),
-    ("Xuhui Language School", "Xuhui School", "C", "dana"),
-    ("Jing'an Coworking Spaces", "Jing'an Coworking", "C", "dana"),
-    ("Hongkou Bike Rental", "Hongkou Bikes", "C", "dana"),
-    ("Baoshan Scrap Recycling", "Baoshan Recycling", "C", "dana"),
-    ("Pudong Pet Hospital", "Pudong Pets", "C", "dana"),
-    ("Fengxian Flower Market", "Fengxian Flowers", "C", "eli"),
-    ("Qingpu Outlet Stores", "Qingpu Outlets", "C", "eli"),
-    ("Chongming Organic Rice", "Chongming Rice", "C", "eli"),
-    ("Jiading Car Wash Network", "Jiading Car Wash", "C", "eli"),
-)
-
-PRODUCTS: dict[str, tuple[str, ...]] = {
-    "A": ("ERP rollout", "group-wide CRM", "data platform", "3-year licence"),
-    "B": ("CRM licences", "warehouse system", "BI dashboards", "annual renewal"),
-    "C": ("starter package", "POS upgrade", "support contract", "pilot"),
-}
-# deal size in thousands (CNY): low, high, step
-AMOUNTS: dict[str, tuple[int, int, int]] = {
-    "A": (600, 2000, 50), "B": (150, 600, 10), "C": (30, 150, 5),
-}
-TIER_WEIGHT = {"A": 6.0, "B": 3.0, "C": 1.5}
-MAX_OPEN = {"A": 3, "B": 2, "C": 1}  # open deals one customer can have at a time
-MIN_DAYS_IN_STAGE = {"A": 2, "B": 2, "C": 1}
-
-OPENERS: dict[str, tuple[str, ...]] = {
-    "visit": ("Visited", "Dropped in on", "On site with"),
-    "call": ("Called", "Phone call with", "Follow-up call with"),
-    "demo": ("Demoed the platform to", "Ran a product demo for", "Showed the reporting module to"),
-    "meeting": ("Meeting with", "Workshop with", "Lunch meeting with"),
-    "email": ("Emailed", "Sent the deck to", "Wrote to"),
-}
-FIRST_OPENERS = ("First meeting with", "Intro call with", "Cold visit, met")
-WHO = ("the CTO", "procurement", "the IT director", "the CFO", "the operations manager",
-       "the owner", "the finance team", "the head of sales")
-PHRASES: dict[str, tuple[str, ...]] = {
-    "positive": ("Strong interest, asked for pricing", "They want a proposal by next week",
-                 "Budget confirmed for this quarter", "Good fit, keen to move forward",
-                 "Agreed on the pilot scope"),
-    "neutral": ("Interested but no timeline yet", "Need to loop in their boss",
-                "Asked for two references", "Comparing us with two other vendors",
-                "Will revisit after their internal review"),
-    "negative": ("Budget frozen until next year", "Unhappy with the price",
-                 "Went quiet, no decision maker in the room",
-                 "They prefer the incumbent vendor", "Project put on hold"),
-}
-NEXT_STEPS = ("send quote", "book a demo", "send case studies", "follow up next week",
-              "draft the proposal", "intro to our solution engineer", "chase the PO",
-              "schedule a site visit")
-LOST_REASONS = ("price", "went with a competitor", "no budget this year", "project postponed",
-                "chose to build in-house")
 
 
 @dataclass
@@ -205,48 +88,6 @@ class _Customer:
     touched_on: int = -1
 
 
-class _Clock:
-    """The demo's clock: it only moves forward."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def move_to(self, moment: datetime) -> None:
-        self.now = max(self.now, moment)
-
-
-def _shift(day: date, n: int) -> date:
-    """The working day `n` working days after (or before) the working day `day`."""
-    weeks, rest = divmod(day.weekday() + n, 5)
-    return day - timedelta(days=day.weekday()) + timedelta(weeks=weeks, days=rest)
-
-
-def working_days(today: date, count: int = WORKING_DAYS) -> list[date]:
-    """The last `count` Monday-to-Friday dates up to and including `today`."""
-    last = today - timedelta(days=max(0, today.weekday() - 4))
-    first = _shift(last, -(count - 1))
-    return [_shift(first, i) for i in range(count)]
-
-
-def simulated_week(today: date) -> date:
-    """The Monday of the simulated week: the last Monday-to-Friday over before `today`, so
-    that the demo's whole story lies in the past."""
-    monday = today - timedelta(days=today.weekday())
-    return monday if today.weekday() >= 5 else monday - timedelta(days=7)
-
-
-def history_days(today: date) -> list[date]:
-    """The history's working days: six weeks up to the Friday before the simulated week."""
-    return working_days(simulated_week(today) - timedelta(days=3))
-
-
-def _user_id(name: str) -> str:
-    return f"U{name.upper()}"
-
-
 def _amount_text(thousands: int) -> str:
     if thousands >= 1000 and thousands % 10 == 0:
         return f"{Decimal(thousands) / 1000:f}m"
@@ -256,7 +97,7 @@ def _amount_text(thousands: int) -> str:
 class _Replay:
     """Decides what each person does next and types it as a command."""
 
-    def __init__(self, deps: Deps, clock: _Clock, rng: random.Random, days: list[date]) -> None:
+    def __init__(self, deps: Deps, clock: DemoClock, rng: random.Random, days: list[date]) -> None:
         self.deps = deps
         self.clock = clock
         self.rng = rng
@@ -278,22 +119,16 @@ class _Replay:
         return datetime(d.year, d.month, d.day, tzinfo=self.tz) + timedelta(minutes=minute)
 
     def send(self, user: str, line: str, when: datetime) -> None:
-        self.clock.move_to(when)
-        command, _, text = line.lstrip("/").partition(" ")
-        caller = Caller(TEAM_ID, _user_id(user), CHANNEL_ID, user)
-        try:
-            execute(self.deps, caller, command, text)
-        except UserFacingError as exc:  # a bug in the demo, not a user's mistake
-            raise RuntimeError(f"demo command failed: {user}> {line}\n{exc.message}") from exc
+        type_as(self.deps, self.clock, user, line, when)
 
     def close_date(self, index: int) -> str:
-        return _shift(self.days[0], index).isoformat()
+        return add_working_days(self.days[0], index).isoformat()
 
     # --- the story ------------------------------------------------------------------------
 
     def run(self) -> None:
         self.send(MANAGER, f'/sales team create "East" tz:{TIMEZONE}', self.at(0, 8 * 60 + 30))
-        mentions = " ".join(f"<@{_user_id(rep)}|{rep}>" for rep in REPS)
+        mentions = " ".join(f"<@{user_id_for(rep)}|{rep}>" for rep in REPS)
         self.send(MANAGER, f"/sales team add {mentions}", self.at(0, 8 * 60 + 35))
         quarter = period_containing("quarter", self.days[-1]).label
         self.send(MANAGER, f"/target set team revenue 36M quarter:{quarter}",
@@ -523,7 +358,7 @@ def _summary(session: Session, workspace_id: int) -> DemoSummary:
 
 def build_demo(url: str, *, today: date, seed: int = 7) -> DemoSummary:
     """Fill the (already migrated) database at `url` with team East's six weeks of history,
-    up to the simulated week (bot/demo_week.py) that ends before `today`.
+    up to the simulated week (demo/week.py) that ends before `today`.
 
     The same `seed` and `today` always give the same data.
     """
@@ -535,7 +370,7 @@ def build_demo(url: str, *, today: date, seed: int = 7) -> DemoSummary:
                 raise ValueError(f"this database already holds the demo workspace {TEAM_ID}")
         days = history_days(today)
         tz = ZoneInfo(TIMEZONE)
-        clock = _Clock(datetime(days[0].year, days[0].month, days[0].day, 8, tzinfo=tz))
+        clock = DemoClock(datetime(days[0].year, days[0].month, days[0].day, 8, tzinfo=tz))
         deps = Deps(session_factory=factory, clock=clock,
                     defaults=WorkspaceDefaults(currency=CURRENCY, timezone=TIMEZONE))
         _Replay(deps, clock, random.Random(seed), days).run()
