@@ -27,11 +27,15 @@ from commands.deals.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.deals.pipeline import PipelineResult
 from commands.deals.visit import VisitResult
 from commands.io.sales_export import ExportResult
-from commands.plan.plan import ActivityPlan, ActivityRates, Scorecard
-from commands.plan.targets import PlanResult, TargetResult
+from commands.plan.activity import ActivityPlan, ActivityRates
+from commands.plan.plan import PlanResult
+from commands.plan.scorecard import Scorecard
+from commands.plan.targets import TargetResult
 from commands.reports.digest import DigestResult
 from commands.reports.report import LeaderboardResult, ReportResult
-from commands.standup.standup import StandupConfigResult, StandupDone, StandupReport
+from commands.standup.answers import StandupDone
+from commands.standup.reports import StandupReport
+from commands.standup.settings import StandupConfigResult
 from commands.team.config import ConfigResult
 from commands.team.help import usage
 from commands.team.sales import HelpResult, RoleResult, TeamResult, TeamView
@@ -344,7 +348,7 @@ def _num(value: Decimal | None, metric: str, currency: str | None = None) -> str
     if metric == "revenue" and currency:
         return format_money(value, currency)
     # a count: an implied target or a rate can be fractional; one decimal, half up as the
-    # reps' parts of a team's count are split (commands.plan.targets.COUNT_UNIT)
+    # reps' parts of a team's count are split (commands.plan.target_plan.COUNT_UNIT)
     text = f"{Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP):,f}"
     return text[:-2] if text.endswith(".0") else text
 

@@ -16,17 +16,11 @@ from slack_sdk.models.blocks import (
 
 from bot.render import Reply, escape, sections, text_reply
 from commands.core.dates import format_day
-from commands.standup.standup import (
-    DAY_NAMES,
-    ConfigView,
-    PersonAnswer,
-    PersonRef,
-    StandupConfigResult,
-    StandupDone,
-    StandupReport,
-    StandupResult,
-    StandupSummary,
-)
+from commands.standup.answers import StandupDone
+from commands.standup.reports import PersonAnswer, PersonRef, StandupReport, StandupSummary
+from commands.standup.schedule import DAY_NAMES
+from commands.standup.settings import ConfigView, StandupConfigResult
+from commands.standup.standup import StandupResult
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
 
 ANSWER_ACTION = "standup_answer"
@@ -52,7 +46,8 @@ def render_standup(result: StandupResult) -> Reply:
             text = f"{escape_text(result.message)}\n{text}"
         return text_reply(text)
     if isinstance(result, StandupDone):
-        return text_reply(escape_text(result.message))
+        channel = f"<#{result.channel_id}>" if result.channel_id else ""
+        return text_reply(escape_text(result.message) + channel + escape_text(result.after))
     return render_report(result)
 
 

@@ -10,15 +10,15 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from commands.core.access import deal_owners_named, require_read_person, require_read_team
-from commands.core.actors import Actor, resolve_mention
+from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import Counted, LeftOut, load_rates, tally
 from commands.core.periods import Period, period_containing
 from commands.core.text import Mention, as_mention, parse_words
-from commands.plan.plan import WinRate, coverage_healthy, pipeline_coverage
+from commands.plan.activity import WinRate, coverage_healthy, pipeline_coverage
 from commands.plan.rates import win_rate_for
-from commands.plan.targets import revenue_for, target_for, team_for
+from commands.plan.target_plan import person_in_view, revenue_for, target_for, team_for
 from storage import repo
 
 # Historical stage-to-won rates replace the configured probabilities from this many closed
@@ -105,9 +105,7 @@ class PipelineResult:
 def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
                  now: datetime) -> PipelineResult:
     """Sum the open pipeline by stage and weigh it by the chance of winning."""
-    person = resolve_mention(session, actor, args.scope, now) if args.scope else None
-    if person is None and not args.team and actor.member.role.value == "rep":
-        person = actor.member
+    person = person_in_view(session, actor, args.scope, now, team=args.team)
     team = team_for(session, actor, person)
     if person is not None:
         require_read_person(actor, person, "pipeline", team_hint="/pipeline team")

@@ -23,24 +23,19 @@ from commands.core.errors import PermissionDenied
 from commands.core.fx import LeftOut, deals_tally, load_rates, tally
 from commands.core.periods import Period, period_containing
 from commands.core.text import parse_words
-from commands.plan.plan import (
-    Scorecard,
-    WinRate,
-    coverage_healthy,
-    cumulative_plan_vs_actual,
-    pipeline_coverage,
-    scorecard,
-)
+from commands.plan.activity import WinRate, coverage_healthy, pipeline_coverage
 from commands.plan.rates import win_rate_for
-from commands.plan.targets import (
+from commands.plan.scorecard import Scorecard, cumulative_plan_vs_actual, scorecard
+from commands.plan.target_plan import (
     TargetPlan,
     actual_for,
     period_bounds,
+    reps_of,
     revenue_for,
     target_plan,
     tracking,
 )
-from commands.standup.standup import has_blockers
+from commands.standup.answers import has_blockers
 from commands.team.config import rule_config
 from commands.team.sales import find_team
 from commands.warnings.actions import line_of as action_line
@@ -150,7 +145,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     hol = repo.holidays(session, team.id)
     yesterday = today - timedelta(days=1)
     ids = [m.id for m in team.members]
-    reps = [m for m in team.members if m.role.value == "rep"]
+    reps = reps_of(team)
     currency = ws.default_currency
 
     def card(found: TargetPlan, actual: Decimal) -> Scorecard:

@@ -16,15 +16,9 @@ from sqlalchemy.orm import Session
 from commands.core.dates import local_today
 from commands.core.fx import LeftOut, deals_tally
 from commands.core.periods import Period, period_containing, working_day_progress
-from commands.plan.plan import TRAILING_DAYS
-from commands.plan.targets import (
-    PlanFigures,
-    actual_for,
-    revenue_for,
-    target_plan,
-    team_activity_plans,
-    tracking,
-)
+from commands.plan.activity import TRAILING_DAYS
+from commands.plan.plan import PlanFigures, team_activity_plans
+from commands.plan.target_plan import actual_for, reps_of, revenue_for, target_plan, tracking
 from commands.warnings.deviations import (
     CUSTOMER_COLUMNS,
     DEAL_COLUMNS,
@@ -74,7 +68,7 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
     hol = repo.holidays(session, team.id)
     progress_days = working_day_progress(period, today, hol)
     members = list(team.members)
-    reps = [m for m in members if m.role.value == "rep"]
+    reps = reps_of(team)
     team_ids = [m.id for m in members]
     currency = ws.default_currency
     yesterday = today - timedelta(days=1)

@@ -1,7 +1,7 @@
 """Deviation warnings (异常预警): detect drift from plan, name who and why, suggest the fix."""
 
-# Pure functions, like commands.plan.plan: no database, no clock, no Slack. Callers pass `today`,
-# a RuleConfig and what storage counted (dataclasses for per-person numbers, DataFrames for
+# Pure functions, like the plan engine (commands.plan): no database, no clock, no Slack.
+# Callers pass `today`, a RuleConfig and what storage counted (dataclasses for per-person numbers, DataFrames for
 # deals, customers and funnel stages) and get Deviation values back; a job decides with
 # should_post() whether to post one again. Money is Decimal and is shown with two decimals.
 #
@@ -25,16 +25,15 @@ from commands.core.errors import UsageError
 from commands.core.fx import LeftOut
 from commands.core.money import format_amount, format_money
 from commands.core.text import closest, plural
-from commands.plan.plan import (
-    BEHIND_THRESHOLD,
+from commands.plan.activity import (
     ActivityPlan,
     ActivityRates,
     WinRate,
     coverage_healthy,
     derive_activity_plan,
     pipeline_coverage,
-    scorecard,
 )
+from commands.plan.scorecard import BEHIND_THRESHOLD, scorecard
 
 Rule = Literal[
     "behind_pace",
@@ -56,7 +55,6 @@ TENTH = Decimal("0.1")
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
-
 DEAL_COLUMNS = (
     "ref", "name", "owner_id", "owner", "stage", "amount", "currency",
     "expected_close", "last_activity_on", "created_on", "close_pushes",
@@ -133,7 +131,6 @@ class RuleConfig:
 
 
 DEFAULT_CONFIG = RuleConfig()
-
 _RATIO_KEYS = ("pace_threshold", "activity_threshold", "default_win_rate", "funnel_ratio")
 _DAY_KEYS = ("stale_days", "cadence_a", "cadence_b", "cadence_c")
 _COUNT_KEYS = ("push_limit", "funnel_min_sample", "pace_after_days")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from commands.core.errors import UsageError
-from commands.plan.plan import ActivityRates
+from commands.plan.activity import ActivityRates
 from commands.warnings.deviations import (
     CRITICAL,
     DEAL_COLUMNS,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.dispatch import Caller, actor_for
 from bot.render import render_digest
 from commands.core.actors import Actor
-from commands.plan.targets import PlanResult
+from commands.plan.plan import PlanResult
 from commands.reports.digest import DigestArgs, run_digest
 from commands.team.home import run_home
 from commands.warnings.checks import team_deviations
