@@ -40,7 +40,9 @@ from commands.team.config import rule_config
 from commands.team.sales import find_team
 from commands.warnings.actions import line_of as action_line
 from commands.warnings.checks import team_inputs
-from commands.warnings.deviations import Deviation, RuleConfig, evaluate_all
+from commands.warnings.deviations import Deviation
+from commands.warnings.rule_config import RuleConfig
+from commands.warnings.rules import evaluate_all
 from storage import repo, standups
 from storage.models import StandupAnswer, Team, Workspace
 

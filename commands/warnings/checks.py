@@ -24,13 +24,12 @@ from commands.warnings.deviations import (
     DEAL_COLUMNS,
     FUNNEL_COLUMNS,
     Deviation,
-    DeviationInputs,
     FunnelInput,
     Progress,
-    RuleConfig,
-    evaluate_all,
-    expected_visits_to_date,
 )
+from commands.warnings.pace_rules import expected_visits_to_date
+from commands.warnings.rule_config import RuleConfig
+from commands.warnings.rules import DeviationInputs, evaluate_all
 from storage import repo
 from storage.models import Member, Team, Workspace
 
