@@ -38,7 +38,7 @@ from commands.standup.reports import StandupReport
 from commands.standup.settings import StandupConfigResult
 from commands.team.config import ConfigResult
 from commands.team.help import usage
-from commands.team.sales import HelpResult, RoleResult, TeamResult, TeamView
+from commands.team.sales import HelpResult, HolidayResult, RoleResult, TeamResult, TeamView
 from commands.warnings.actions import ActionResult
 from commands.warnings.warnings import WarningActed, WarningsResult
 
@@ -134,7 +134,7 @@ def render(result: object) -> Reply:
         return render_deal_list(result)
     if isinstance(result, TeamResult):
         return render_team(result)
-    if isinstance(result, RoleResult):
+    if isinstance(result, RoleResult | HolidayResult):
         return text_reply(escape(result.message))
     if isinstance(result, TargetResult):
         return render_target(result)

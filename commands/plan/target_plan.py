@@ -68,7 +68,7 @@ def person_in_view(session: Session, actor: Actor, scope: Mention | None, now: d
 
 
 def require_read_scope(actor: Actor, team: Team, person: Member | None, what: str,
-                  team_command: str) -> None:
+                       team_command: str) -> None:
     """Refuse unless the actor may read the person's (or, without one, the team's) `what`."""
     if person is not None:
         require_read_person(actor, person, what, team_hint=team_command)
@@ -139,7 +139,7 @@ def rep_shares(team_target: Target, team: Team) -> list[tuple[Member, Decimal]]:
 
 
 def target_for(session: Session, ws: Workspace, team: Team, person: Member | None, metric: str,
-                period: Period, hol: set[date]) -> tuple[Decimal, bool, str | None] | None:
+               period: Period, hol: set[date]) -> tuple[Decimal, bool, str | None] | None:
     """The explicit target for a period, else one implied by the nearest enclosing target."""
     found = target_plan(session, ws, team, person, metric, period, hol)
     if found is None:
@@ -260,7 +260,7 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
 
 
 def share_of_team(session: Session, ws: Workspace, team: Team, person: Member, metric: str,
-                   period: Period, hol: set[date]) -> TargetPlan | None:
+                  period: Period, hol: set[date]) -> TargetPlan | None:
     """The rep's share of the team's target for a period (their own target aside)."""
     team_plan = target_plan(session, ws, team, None, metric, period, hol)
     if team_plan is None:

@@ -135,7 +135,7 @@ def _checked(text: str, part: str) -> str:
 
 
 def answer_standup(args: StandupAnswerArgs, session: Session, actor: Actor,
-            now: datetime) -> StandupDone:
+                   now: datetime) -> StandupDone:
     team, cfg = standup_team(session, actor)
     member = actor.member
     day = args.day or answer_day(session, cfg, member, now)

@@ -76,7 +76,7 @@ class StandupReport:
 
 
 def standup_report(args: StandupReportArgs, session: Session, actor: Actor,
-            now: datetime) -> StandupReport:
+                   now: datetime) -> StandupReport:
     team = find_team(session, actor, args.team)
     require_read_team(actor, team, "stand-up report")
     today = local_today(now, team.timezone)

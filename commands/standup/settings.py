@@ -126,7 +126,7 @@ def parse_minutes(text: str, option: str, *, allow_off: bool = False) -> int:
     if allow_off and raw in ("off", "none", "no", "0", "0m"):
         return 0
     def number(digits: str | None) -> int:  # past any limit, however many digits
-        return int(digits or 0) if len(digits or "") <= 6 else 10**6
+               return int(digits or 0) if len(digits or "") <= 6 else 10**6
 
     if raw.isdigit():
         minutes = number(raw)
@@ -212,7 +212,7 @@ def standup_status(session: Session, actor: Actor, now: datetime) -> StandupConf
 
 
 def configure_standup(args: StandupConfigure, session: Session, actor: Actor,
-               now: datetime) -> StandupConfigResult:
+                      now: datetime) -> StandupConfigResult:
     team = find_team(session, actor, args.team)
     cfg = standups.config_for(session, team.id)
     if not args.changes_something:

@@ -4,6 +4,7 @@ writing them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -105,12 +106,7 @@ def parse_rule_config(options: dict[str, str], base: RuleConfig | None = None) -
         key = raw_key.strip().lower()
         value = raw_value.strip()
         if key not in CONFIG_KEYS:
-            guess = closest(key, CONFIG_KEYS)
-            hint = f" Did you mean `{guess}:`?" if guess else ""
-            raise UsageError(
-                f"`{raw_key}:` is not a warning setting.{hint} "
-                f"Settings: {', '.join(CONFIG_KEYS)}."
-            )
+            raise _unknown(f"`{raw_key}:`", key, CONFIG_KEYS, "setting", suffix=":")
         if key in _RATIO_KEYS:
             changes[key] = _parse_ratio(key, value)
         elif key in _DAY_KEYS:
@@ -193,11 +189,15 @@ def _parse_rules(text: str) -> frozenset[str]:
     for item in text.split(","):
         name = item.strip().lower()
         if name not in RULES:
-            guess = closest(name, RULES)
-            hint = f" Did you mean `{guess}`?" if guess else ""
-            raise UsageError(
-                f"`off:{text}`: `{item.strip()}` is not a warning rule.{hint} "
-                f"Rules: {', '.join(RULES)}."
-            )
+            raise _unknown(f"`off:{text}`: `{item.strip()}`", name, RULES, "rule")
         rules.add(name)
     return frozenset(rules)
+
+
+def _unknown(said: str, word: str, known: Sequence[str], what: str, *,
+             suffix: str = "") -> UsageError:
+    """The error for a word that is not a warning setting (or rule), with the closest one."""
+    guess = closest(word, known)
+    hint = f" Did you mean `{guess}{suffix}`?" if guess else ""
+    return UsageError(f"{said} is not a warning {what}.{hint} "
+                      f"{what.capitalize()}s: {', '.join(known)}.")
