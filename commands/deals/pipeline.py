@@ -20,7 +20,7 @@ from commands.core.periods import Period, period_containing
 from commands.core.text import Mention, as_mention, parse_words
 from commands.plan.activity import WinRate, coverage_healthy, pipeline_coverage
 from commands.plan.rates import win_rate_for
-from commands.plan.target_plan import person_in_view, revenue_for, target_for, team_for
+from commands.plan.target_plan import member_ids, person_in_view, revenue_for, target_for, team_for
 from storage import repo
 from storage.models import Deal, Stage, Team
 
@@ -165,7 +165,7 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         require_read_person(actor, person, "pipeline", team_hint="/pipeline team")
     else:
         require_read_team(actor, team, "pipeline")
-    ids = [person.id] if person else [m.id for m in team.members]
+    ids = member_ids(team, person)
     ws = actor.workspace
     stages = [s for s in repo.stages(session, ws.id) if not s.is_closed]
     probability, closed_deals, use_history = _stage_probabilities(session, ids, stages)

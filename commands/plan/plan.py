@@ -30,6 +30,7 @@ from commands.plan.activity import (
 )
 from commands.plan.rates import default_win_rate, trailing_stats
 from commands.plan.target_plan import (
+    member_ids,
     person_in_view,
     reps_of,
     require_read_scope,
@@ -146,7 +147,7 @@ class _ActivityPlanner:
                            self.hol)
         if found is None:
             return None
-        ids = [person.id] if person else [m.id for m in self.team.members]
+        ids = member_ids(self.team, person)
         won = revenue_for(self.session, ids, self.period, self.team.timezone,
                           found[2] or self.ws.default_currency)
         return found[0], won, found[2]

@@ -109,6 +109,11 @@ def revenue_for(session: Session, ids: list[int], period: Period, tz: str,
     return won_revenue(session, ids, start_at, end_at, currency)
 
 
+def member_ids(team: Team, person: Member | None) -> list[int]:
+    """Whose deals and activities a figure counts: the person's, else every team member's."""
+    return [person.id] if person else [m.id for m in team.members]
+
+
 def reps_of(team: Team) -> list[Member]:
     """The team's reps (its managers and admins carry no share of its targets)."""
     return [m for m in team.members if m.role == Role.REP]
@@ -246,7 +251,7 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
         seasonal = outer.split.startswith("seasonal")
         shares = None
         if seasonal:
-            ids = [person.id] if person else [m.id for m in team.members]
+            ids = member_ids(team, person)
             shares = _month_shares(session, metric, ids, outer_p, team.timezone,
                                    outer.currency or ws.default_currency)
         daily = daily_plan(whole, outer_p, fixed, hol, shares)

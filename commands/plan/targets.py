@@ -24,6 +24,7 @@ from commands.deals.tally import view_timezone
 from commands.plan.scorecard import Scorecard, scorecard
 from commands.plan.target_plan import (
     actual_for,
+    member_ids,
     person_in_view,
     rep_shares,
     reps_of,
@@ -272,7 +273,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     today = local_today(now, tz)
     period = args.period or period_containing("quarter", today)
     hol = repo.holidays(session, team.id)
-    ids = [person.id] if person else [m.id for m in team.members]
+    ids = member_ids(team, person)
     rows = []
     currency = None
     left_out: tuple[LeftOut, ...] = ()

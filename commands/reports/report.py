@@ -27,6 +27,7 @@ from commands.plan.activity import TRAILING_DAYS, win_rate, win_rate_by_value
 from commands.plan.scorecard import Scorecard, leaderboard, scorecard
 from commands.plan.target_plan import (
     actual_for,
+    member_ids,
     period_bounds,
     reps_of,
     revenue_for,
@@ -227,7 +228,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     """Build the scorecard of one rep or team for a period."""
     ws = actor.workspace
     team, person = _scope(session, actor, args, now)
-    ids = [person.id] if person else [m.id for m in team.members]
+    ids = member_ids(team, person)
     tz = view_timezone(team, person)
     today = local_today(now, tz)
     period = _period(args.period_kind, args.period, today)
