@@ -50,7 +50,8 @@ from commands.deals.customers import suggest_customers
 from commands.deals.deal import DealDetail, DealLost, DealUpdate, deal_detail
 from commands.deals.visit import VisitArgs, load_deal, parse_deal_ref
 from commands.dispatch import COMMANDS
-from commands.standup.standup import StandupAnswerArgs, StandupAway, StandupSkip, standup_draft
+from commands.standup.answers import StandupAnswerArgs, StandupAway, StandupSkip
+from commands.standup.draft import standup_draft
 from commands.team.home import run_home
 from commands.team.sales import join_team_channel
 from commands.warnings.warnings import (

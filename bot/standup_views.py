@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from commands.core.dates import format_day
-from commands.standup.standup import MAX_TEXT, StandupDraft
+from commands.standup.draft import MAX_TEXT, StandupDraft
 
 STANDUP_ANSWER_CALLBACK = "standup_answer_form"
 STANDUP_AWAY_CALLBACK = "standup_ooo_form"

@@ -18,16 +18,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from commands.standup.standup import (
-    PersonAnswer,
-    PersonRef,
-    StandupSummary,
-    TeamSchedule,
-    candidate_days,
-    has_blockers,
-    summarize,
-    team_schedule,
-)
+from commands.standup.answers import has_blockers
+from commands.standup.reports import PersonAnswer, PersonRef, StandupSummary, summarize
+from commands.standup.schedule import TeamSchedule, candidate_days, team_schedule
 from jobs.notify import Post
 from jobs.ticker import DueItem, subject_id
 from storage import deliveries, standups

@@ -7,8 +7,9 @@ from decimal import Decimal
 from bot.render.base import Reply, currency_notes, escape, figure, pct, render, text_reply
 from commands.core.money import format_money
 from commands.core.text import noun, plural
-from commands.plan.plan import ActivityPlan, ActivityRates
-from commands.plan.targets import PlanResult, TargetResult
+from commands.plan.activity import ActivityPlan, ActivityRates
+from commands.plan.plan import PlanResult
+from commands.plan.targets import TargetResult
 
 
 @render.register

@@ -24,7 +24,7 @@ from bot.render.base import (
 from commands.core.fx import describe_left_out
 from commands.core.money import format_money
 from commands.core.text import plural
-from commands.plan.plan import Scorecard
+from commands.plan.scorecard import Scorecard
 from commands.reports.digest import DigestResult
 from commands.reports.report import LeaderboardResult, ReportResult
 from jobs.digest import DigestPost

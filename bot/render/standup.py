@@ -10,16 +10,10 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.render.base import Reply, context, escape, mention, render, sections, text_reply
 from commands.core.dates import format_day
-from commands.standup.standup import (
-    DAY_NAMES,
-    ConfigView,
-    PersonAnswer,
-    PersonRef,
-    StandupConfigResult,
-    StandupDone,
-    StandupReport,
-    StandupSummary,
-)
+from commands.standup.answers import StandupDone
+from commands.standup.reports import PersonAnswer, PersonRef, StandupReport, StandupSummary
+from commands.standup.schedule import DAY_NAMES
+from commands.standup.settings import ConfigView, StandupConfigResult
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
 
 ANSWER_ACTION = "standup_answer"
@@ -47,7 +41,8 @@ def render_standup_config(result: StandupConfigResult) -> Reply:
 
 @render.register
 def render_standup_done(result: StandupDone) -> Reply:
-    return text_reply(escape_text(result.message))
+    channel = f"<#{result.channel_id}>" if result.channel_id else ""
+    return text_reply(escape_text(result.message) + channel + escape_text(result.after))
 
 
 def days_text(days: tuple[int, ...]) -> str:

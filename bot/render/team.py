@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.render.base import Reply, escape, mention, render, text_reply
 from commands.team.config import ConfigResult
 from commands.team.help import usage
-from commands.team.sales import HelpResult, RoleResult, TeamResult, TeamView
+from commands.team.sales import HelpResult, HolidayResult, RoleResult, TeamResult, TeamView
 from jobs.refusals import ChannelRefused
 
 
@@ -30,8 +30,9 @@ def render_team(r: TeamResult) -> Reply:
     return text_reply(text, in_channel=r.in_channel)
 
 
-@render.register
-def render_role(r: RoleResult) -> Reply:
+@render.register(RoleResult)
+@render.register(HolidayResult)
+def render_role(r: RoleResult | HolidayResult) -> Reply:
     return text_reply(escape(r.message))
 
 

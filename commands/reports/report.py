@@ -23,27 +23,22 @@ from commands.core.fx import Counted, LeftOut, closed_since
 from commands.core.periods import Period, parse_period, period_containing, working_day_progress
 from commands.core.text import Mention, as_mention, choice, parse_words
 from commands.deals.tally import view_timezone, visit_tally
-from commands.plan.plan import (
-    TRAILING_DAYS,
-    Scorecard,
-    leaderboard,
-    scorecard,
-    win_rate,
-    win_rate_by_value,
-)
-from commands.plan.targets import (
-    METRICS,
-    PERIOD_OPTIONS,
+from commands.plan.activity import TRAILING_DAYS, win_rate, win_rate_by_value
+from commands.plan.scorecard import Scorecard, leaderboard, scorecard
+from commands.plan.target_plan import (
     actual_for,
+    member_ids,
     period_bounds,
+    reps_of,
     revenue_for,
     target_plan,
     team_for,
     tracking,
 )
+from commands.plan.targets import METRICS, PERIOD_OPTIONS
 from commands.team.sales import find_team
 from storage import repo
-from storage.models import Member, Team
+from storage.models import Member, Role, Team
 
 PERIOD_WORDS = ("week", "month", "quarter", "year")
 STALE_DAYS = 14
@@ -220,7 +215,7 @@ def _scope(session: Session, actor: Actor, args: ReportArgs,
         return team_for(session, actor, person), person
     if args.team or args.team_name:
         team = find_team(session, actor, args.team_name)
-    elif actor.member.role.value == "rep":
+    elif actor.member.role == Role.REP:
         return team_for(session, actor, actor.member), actor.member
     else:
         team = find_team(session, actor, None)
@@ -233,7 +228,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     """Build the scorecard of one rep or team for a period."""
     ws = actor.workspace
     team, person = _scope(session, actor, args, now)
-    ids = [person.id] if person else [m.id for m in team.members]
+    ids = member_ids(team, person)
     tz = view_timezone(team, person)
     today = local_today(now, tz)
     period = _period(args.period_kind, args.period, today)
@@ -312,7 +307,7 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     today = local_today(now, team.timezone)
     period = _period(args.period_kind, args.period, today)
     hol = repo.holidays(session, team.id)
-    reps = [m for m in team.members if m.role.value == "rep"]
+    reps = reps_of(team)
     team_plan = target_plan(session, ws, team, None, args.metric, period, hol)
     if not reps:
         raise UsageError(f"{team.name} has no reps to rank yet: `/sales team add @alice`.")

@@ -14,7 +14,7 @@ from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import FxChange, Rate, load_rates, parse_fx
 from commands.core.text import parse_words
 from commands.team.sales import find_team
-from commands.warnings.deviations import (
+from commands.warnings.rule_config import (
     CONFIG_KEYS,
     RuleConfig,
     format_rule_config,

@@ -18,9 +18,9 @@ from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UserFacingError
 from commands.deals.deal import DealList, run_deal
-from commands.plan.targets import PlanArgs, run_plan
+from commands.plan.plan import PlanArgs, run_plan
 from commands.reports.report import LeaderboardArgs, run_leaderboard
-from commands.standup.standup import MyStandup, my_standup
+from commands.standup.answers import MyStandup, my_standup
 from commands.warnings.actions import ActionList, run_action
 from commands.warnings.warnings import WarningsArgs, run_warnings
 

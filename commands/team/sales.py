@@ -202,11 +202,20 @@ class RoleResult:
 
 
 @dataclass(frozen=True)
+class HolidayResult:
+    """A team's holidays, after a day off was added or when they were listed."""
+
+    team_name: str
+    holidays: tuple[date, ...]
+    message: str
+
+
+@dataclass(frozen=True)
 class HelpResult:
     topic: str | None
 
 
-SalesResult = TeamResult | RoleResult | HelpResult
+SalesResult = TeamResult | RoleResult | HolidayResult | HelpResult
 
 
 def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime) -> SalesResult:
@@ -303,21 +312,22 @@ def _remove(team: Team, person: Member) -> str:
     return f"Removed {person.name} from {team.name}."
 
 
-def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> RoleResult:
+def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> HolidayResult:
     team = find_team(session, actor, args.team)
     if isinstance(args, HolidayAdd):
         if not (actor.is_admin or actor.manages(team)):
             raise PermissionDenied(f"Only a manager of {team.name} or an admin can add holidays.")
-        if args.day in repo.holidays(session, team.id):
+        known = repo.holidays(session, team.id)
+        if args.day in known:
             raise UsageError(f"{args.day.isoformat()} is already a holiday for {team.name}.")
         session.add(Holiday(team_id=team.id, day=args.day, name=args.name))
         session.flush()
-        return RoleResult(actor.member.name, actor.member.role,
-                          f"{args.day:%a %d %b %Y} ({args.name or 'holiday'}) is now a day off "
-                          f"for {team.name}: no working-day targets and no prompts.")
-    days = sorted(repo.holidays(session, team.id))
+        return HolidayResult(team.name, tuple(sorted({*known, args.day})),
+                             f"{args.day:%a %d %b %Y} ({args.name or 'holiday'}) is now a day "
+                             f"off for {team.name}: no working-day targets and no prompts.")
+    days = tuple(sorted(repo.holidays(session, team.id)))
     listing = ", ".join(d.isoformat() for d in days) or "none yet"
-    return RoleResult(actor.member.name, actor.member.role, f"Holidays of {team.name}: {listing}")
+    return HolidayResult(team.name, days, f"Holidays of {team.name}: {listing}")
 
 
 def find_team(session: Session, actor: Actor, name: str | None) -> Team:

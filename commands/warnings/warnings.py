@@ -33,7 +33,8 @@ from commands.core.text import parse_words
 from commands.team.config import rule_config
 from commands.team.sales import find_team
 from commands.warnings.checks import team_check, team_deviations
-from commands.warnings.deviations import RULES, Deviation, RuleConfig, should_post
+from commands.warnings.deviations import RULES, Deviation, should_post
+from commands.warnings.rule_config import RuleConfig
 from storage import repo
 from storage.models import Customer, Member, Team, WarningState, Workspace
 

@@ -13,7 +13,7 @@ import pytest
 from bot.dispatch import Deps
 from bot.notifier import ChannelPacer, SlackNotifier
 from bot.render import render
-from commands.standup.standup import PersonAnswer, PersonRef, StandupSummary
+from commands.standup.reports import PersonAnswer, PersonRef, StandupSummary
 from jobs.digest import DigestSource
 from jobs.notify import FileUpload, SendFailed
 from jobs.sources import default_sources
@@ -200,7 +200,7 @@ def test_summary_answer_and_flag_read_well() -> None:
 
 
 def test_command_replies_keep_channel_links_but_escape_names() -> None:
-    from commands.standup.standup import StandupDone
+    from commands.standup.answers import StandupDone
 
     reply = render(StandupDone("R&D <team> posts in <#C0EAST> at 11:30."))
     assert reply.text == "R&amp;D &lt;team&gt; posts in <#C0EAST> at 11:30."

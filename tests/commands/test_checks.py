@@ -9,7 +9,8 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from commands.warnings.checks import decided_funnel, team_deviations
-from commands.warnings.deviations import Deviation, RuleConfig
+from commands.warnings.deviations import Deviation
+from commands.warnings.rule_config import RuleConfig
 from storage import repo
 from tests.conftest import NOW, Chat, Clock
 

@@ -20,7 +20,8 @@ from bot.settings import Settings
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import Rate, Rates, tally
 from commands.core.money import format_count, format_money, parse_amount, parse_currency
-from commands.plan.plan import ActivityRates, allocate, derive_activity_plan
+from commands.plan.activity import ActivityRates, derive_activity_plan
+from commands.plan.decomposition import allocate
 from commands.reports.digest import DigestArgs, run_digest
 from storage.models import Base, Deal, FxRate
 from tests.commands.test_import import run_import, write_csv

@@ -10,32 +10,28 @@ import pandas as pd
 import pytest
 
 from commands.core.errors import UsageError
-from commands.plan.plan import ActivityRates
+from commands.plan.activity import ActivityRates
+from commands.warnings.customer_rules import tier_cadence
+from commands.warnings.deal_rules import close_date_passed, close_date_pushed, stale_deal
 from commands.warnings.deviations import (
     CRITICAL,
     DEAL_COLUMNS,
     RULES,
     SERIOUS,
     WARNING,
-    DeviationInputs,
     FunnelInput,
     Progress,
-    RuleConfig,
+    should_post,
+)
+from commands.warnings.funnel_rules import diagnose, funnel_bottleneck
+from commands.warnings.pace_rules import (
     activity_shortfall,
     behind_pace,
-    close_date_passed,
-    close_date_pushed,
     coverage_gap,
-    diagnose,
-    evaluate_all,
     expected_visits_to_date,
-    format_rule_config,
-    funnel_bottleneck,
-    parse_rule_config,
-    should_post,
-    stale_deal,
-    tier_cadence,
 )
+from commands.warnings.rule_config import RuleConfig, format_rule_config, parse_rule_config
+from commands.warnings.rules import DeviationInputs, evaluate_all
 
 D = Decimal
 TODAY = date(2026, 12, 18)  # a Friday

@@ -22,7 +22,8 @@ from commands.core.text import split_words, tokenize
 from commands.deals.visit import VisitArgs
 from commands.dispatch import parse_command
 from commands.io.importer import plan_import, read_rows
-from commands.standup.standup import StandupAnswerArgs, StandupDraft
+from commands.standup.answers import StandupAnswerArgs
+from commands.standup.draft import StandupDraft
 from commands.warnings.warnings import MAX_REASON
 from storage import repo
 from storage.models import StandupAnswer

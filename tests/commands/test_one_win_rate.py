@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from bot.dispatch import Caller, actor_for
 from bot.render.reports import render_digest
 from commands.core.actors import Actor
-from commands.plan.targets import PlanResult
+from commands.plan.plan import PlanResult
 from commands.reports.digest import DigestArgs, run_digest
 from commands.team.home import run_home
 from commands.warnings.checks import team_deviations
-from commands.warnings.deviations import Deviation, RuleConfig
+from commands.warnings.deviations import Deviation
+from commands.warnings.rule_config import RuleConfig
 from storage import repo
 from tests.conftest import NOW, Chat, Clock
 

@@ -10,34 +10,38 @@ import pytest
 
 from commands.core.errors import UsageError
 from commands.core.periods import Period, parse_period
-from commands.plan.plan import (
+from commands.plan.activity import (
     ActivityRates,
     RateStats,
-    RepShare,
-    attainment,
     choose_rates,
     coverage_healthy,
-    cumulative_plan_vs_actual,
-    daily_plan,
     derive_activity_plan,
+    pipeline_coverage,
+    win_rate,
+    win_rate_by_value,
+)
+from commands.plan.decomposition import (
+    RepShare,
+    daily_plan,
+    planned_between,
+    planned_to_date,
+    ramp_factor,
+    seasonal_shares,
+    split_across_reps,
+    split_by_working_days,
+    split_seasonal,
+)
+from commands.plan.scorecard import (
+    attainment,
+    cumulative_plan_vs_actual,
     expected_to_date,
     expected_to_date_seasonal,
     is_behind,
     leaderboard,
     pace,
-    pipeline_coverage,
-    planned_between,
-    planned_to_date,
     projected,
-    ramp_factor,
     required_per_working_day,
     scorecard,
-    seasonal_shares,
-    split_across_reps,
-    split_by_working_days,
-    split_seasonal,
-    win_rate,
-    win_rate_by_value,
 )
 
 D = Decimal

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from bot.render.warnings import listed_text, warning_text
 from commands.core.errors import UsageError
 from commands.core.text import plural
-from commands.warnings.deviations import Deviation, activity_shortfall
+from commands.warnings.deviations import Deviation
+from commands.warnings.pace_rules import activity_shortfall
 from commands.warnings.warnings import ListedWarning
 from jobs.warnings import WarningPost
 from storage.models import Customer, Member

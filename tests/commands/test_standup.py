@@ -9,22 +9,12 @@ from sqlalchemy import select
 
 from bot.dispatch import Caller, actor_for
 from commands.core.errors import PermissionDenied, UsageError
-from commands.standup.standup import (
-    Participant,
-    StandupAnswerArgs,
-    StandupAway,
-    StandupConfigure,
-    StandupReportArgs,
-    StandupSkip,
-    StandupTimes,
-    day_schedule,
-    has_blockers,
-    parse_clock,
-    parse_days,
-    parse_minutes,
-    parse_standup,
-    standup_draft,
-)
+from commands.standup.answers import StandupAnswerArgs, StandupAway, StandupSkip, has_blockers
+from commands.standup.draft import standup_draft
+from commands.standup.reports import StandupReportArgs
+from commands.standup.schedule import Participant, StandupTimes, day_schedule
+from commands.standup.settings import StandupConfigure, parse_clock, parse_days, parse_minutes
+from commands.standup.standup import parse_standup
 from storage.models import OutOfOffice, StandupAnswer, StandupConfig
 from tests.conftest import Chat, Clock
 from tests.jobs.recording import set_timezone
