@@ -23,7 +23,7 @@ from commands.core.money import format_count, format_money, parse_amount, parse_
 from commands.plan.plan import ActivityRates, allocate, derive_activity_plan
 from commands.reports.digest import DigestArgs, run_digest
 from storage.models import Base, Deal, FxRate
-from tests.commands.test_import import run_import, write_csv
+from tests.commands.helpers import run_import, write_csv
 from tests.conftest import NOW, Chat, Clock
 
 EURO_DEAL = '/deal new "Euro deal" customer:"Acme Corp" amount:120k EUR stage:lead'

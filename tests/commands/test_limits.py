@@ -26,7 +26,7 @@ from commands.io.importer import plan_import, read_rows
 from commands.standup.standup import StandupAnswerArgs, StandupDraft
 from storage import repo
 from storage.models import StandupAnswer
-from tests.commands.test_deal import writes_nothing
+from tests.commands.helpers import writes_nothing
 from tests.conftest import Chat, Clock
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from commands.core.errors import PermissionDenied, UsageError
-from tests.commands.test_deal import writes_nothing
+from tests.commands.helpers import writes_nothing
 from tests.conftest import Chat
 
 

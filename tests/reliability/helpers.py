@@ -1,4 +1,5 @@
-"""Shared by the reliability tests: what the database holds, and a database that fails on cue."""
+"""Shared by the reliability tests: what the database holds, a database that fails on cue, and
+the chat of a workspace set up once for a module."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, inspect, text
+from sqlalchemy.orm import sessionmaker
+
+from bot.dispatch import Deps
+from commands.core.actors import WorkspaceDefaults
+from storage.db import make_session_factory
+from tests.conftest import Chat, Clock
 
 Snapshot = dict[str, list[tuple[str, ...]]]
 
@@ -88,3 +95,11 @@ class FailingDatabase:
             yield self
         finally:
             event.remove(self.engine, "before_cursor_execute", self._before)
+
+
+def chat(bind: Engine | Connection) -> Chat:
+    factory = sessionmaker(bind=bind, join_transaction_mode="create_savepoint",
+                           expire_on_commit=False) if isinstance(bind, Connection) \
+        else make_session_factory(bind)
+    return Chat(Deps(session_factory=factory, clock=Clock(),
+                     defaults=WorkspaceDefaults(currency="USD", timezone="UTC")))

@@ -20,7 +20,7 @@ from commands.core.errors import UserFacingError
 from jobs.standup import StandupSource
 from jobs.ticker import Ticker
 from storage.models import DeliveryStatus
-from tests.bot.test_notifier import FakeTime
+from tests.bot.helpers import FakeTime
 from tests.conftest import Chat
 from tests.jobs.recording import deliveries, utc
 from tests.reliability.helpers import snapshot
