@@ -60,6 +60,16 @@ def _backends() -> list[Any]:
     return params
 
 
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No Slack or database setting from the environment, and a fresh working directory (no
+    stray .env, and ./salesbot.db lands there): for the tests of the command line."""
+    for var in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL",
+                "SLACK_API_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _ci_requires_postgres() -> None:
     if os.environ.get("CI") and not PG_URL:

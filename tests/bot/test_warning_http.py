@@ -12,9 +12,10 @@ from sqlalchemy import select
 from bot.notifier import render_message
 from jobs.ticker import Ticker
 from jobs.warnings import WarningPost, WarningSource
-from storage.models import Team, WarningState
+from storage.models import WarningState
 from tests.bot.http_helpers import Client
 from tests.conftest import Chat, Clock
+from tests.helpers import team_id
 from tests.jobs.recording import RecordingNotifier, past_first_check
 
 MON_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -40,13 +41,6 @@ def warned(team: Chat, clock: Clock) -> dict[str, Any]:
     reply = render_message(sent.message)
     clock.now = MON_10 + timedelta(hours=1)
     return {"ts": sent.ts, "text": reply.text, "blocks": [b.to_dict() for b in reply.blocks]}
-
-
-def team_id(team: Chat) -> int:
-    with team.deps.session_factory() as session:
-        found = session.scalar(select(Team.id))
-        assert found is not None
-        return found
 
 
 def click(slack: Client, user: str, action_id: str, value: str, message: dict[str, Any],
