@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.dispatch import Deps
 from commands.core.actors import WorkspaceDefaults
+from commands.core.errors import PermissionDenied
 from storage.db import make_session_factory
 from tests.conftest import Chat, Clock
 
@@ -103,3 +104,23 @@ def chat(bind: Engine | Connection) -> Chat:
         else make_session_factory(bind)
     return Chat(Deps(session_factory=factory, clock=Clock(),
                      defaults=WorkspaceDefaults(currency="USD", timezone="UTC")))
+
+
+def run_rolled_back(engine: Engine, user: str, line: str, channel: str, *,
+                    before: str | None = None) -> tuple[Any, list[str]]:
+    """Run `line` as `user` in a transaction rolled back afterwards, after `before` (run by
+    East's manager mia in the same transaction) when given: (the reply or the PermissionDenied
+    it raised, the tables `line` itself changed)."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            if before is not None:
+                chat(conn).say("mia", before)
+            snap = snapshot(conn)
+            try:
+                outcome: Any = chat(conn).as_(user, line, channel=channel)
+            except PermissionDenied as exc:
+                outcome = exc
+            return outcome, changed_tables(snap, snapshot(conn))
+        finally:
+            outer.rollback()

@@ -8,8 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from commands.core.errors import PermissionDenied
-from tests.reliability.helpers import changed_tables, chat, snapshot
+from tests.reliability.helpers import chat, run_rolled_back
 
 BOB = "<@UBOB|bob>"
 
@@ -50,16 +49,4 @@ def set_up(engine: Engine) -> None:
 def run(engine: Engine, user: str, case: Read) -> tuple[Any, list[str]]:
     """Run the case as `user` in a transaction rolled back afterwards: (the reply or the
     refusal, the tables the read itself changed)."""
-    with engine.connect() as conn:
-        outer = conn.begin()
-        try:
-            if case.before is not None:
-                chat(conn).say("mia", case.before)
-            before = snapshot(conn)
-            try:
-                outcome: Any = chat(conn).as_(user, case.line, channel=case.channel)
-            except PermissionDenied as exc:
-                outcome = exc
-            return outcome, changed_tables(before, snapshot(conn))
-        finally:
-            outer.rollback()
+    return run_rolled_back(engine, user, case.line, case.channel, before=case.before)

@@ -36,7 +36,7 @@ from storage.db import make_engine, make_session_factory
 from storage.models import Activity, Deal, Member, Team, WarningState
 from tests.bot.http_helpers import Client, fill, running_app, view_of
 from tests.conftest import NOW, Clock
-from tests.reliability.helpers import changed_tables, chat, snapshot
+from tests.reliability.helpers import changed_tables, chat, run_rolled_back, snapshot
 from tests.slack_stub import Call
 
 ACTORS = {"rep": "alice", "manager": "mia", "other manager": "wes", "admin": "ada"}
@@ -120,17 +120,7 @@ class World:
     def run(self, user: str, line: str, channel: str) -> tuple[Any, list[str]]:
         """Run `line` as `user` in a transaction rolled back afterwards: (the reply or the
         error it raised, the tables it changed)."""
-        with self.engine.connect() as conn:
-            outer = conn.begin()
-            try:
-                before = snapshot(conn)
-                try:
-                    outcome: Any = chat(conn).as_(user, line, channel=channel)
-                except PermissionDenied as exc:
-                    outcome = exc
-                return outcome, changed_tables(before, snapshot(conn))
-            finally:
-                outer.rollback()
+        return run_rolled_back(self.engine, user, line, channel)
 
 
 def set_up(engine: Engine) -> None:
