@@ -20,6 +20,7 @@ from jobs.sources import default_sources
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
 from jobs.ticker import Ticker
 from storage.models import DeliveryStatus
+from tests.bot.helpers import FakeTime
 from tests.conftest import Chat
 from tests.jobs.recording import deliveries, utc
 from tests.slack_stub import SlackStub
@@ -28,21 +29,6 @@ ALICE = PersonRef("UALICE", "alice")
 PROMPT = StandupPrompt("East", date(2026, 11, 23), ALICE,
                        datetime(2026, 11, 23, 11, 30, tzinfo=UTC))
 MONDAY_0830 = utc(2026, 11, 23, 8, 30)  # mia's weekly digest (she is on UTC)
-
-
-class FakeTime:
-    """A monotonic clock that only moves when slept on."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from bot.app import Answer, create_app
 from bot.dispatch import Deps
 from bot.workers import CommandWorkers, WorkerConfig
 from storage.models import Activity, Deal
-from tests.bot.test_http import SECRET, Client, count, serving
+from tests.bot.http_helpers import SECRET, Client, count, serving
 from tests.conftest import Clock
 from tests.slack_stub import SlackStub
 

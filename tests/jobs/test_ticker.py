@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -20,7 +19,13 @@ from storage import deliveries as delivery_repo
 from storage.db import make_engine, make_session_factory
 from storage.models import Delivery, DeliveryStatus, Workspace
 from tests.conftest import Chat
-from tests.jobs.recording import RecordingNotifier, deliveries, make_ticker, utc
+from tests.jobs.recording import (
+    RecordingNotifier,
+    deliveries,
+    make_ticker,
+    tick_together,
+    utc,
+)
 
 DUE = utc(2026, 11, 23, 1, 0)
 
@@ -206,21 +211,7 @@ def test_two_tickers_racing_send_every_stand_up_prompt_exactly_once(
     tickers = [Ticker(make_session_factory(e), notifier, make_ticker(team.deps, notifier).sources)
                for e in engines]
     at = utc(2026, 11, 23, 1, 30)  # 09:30 in Shanghai, for both at the same instant
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(t: Ticker) -> None:
-        try:
-            barrier.wait()
-            t.tick(at)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in tickers]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=60)
+    errors = tick_together(tickers, at)
     for e in engines:
         e.dispose()
     assert not errors

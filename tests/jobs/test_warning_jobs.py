@@ -3,7 +3,6 @@ cooldown, worse, snooze, acknowledge, a warning coming back, races and dry runs.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,12 +22,14 @@ from storage import repo
 from storage.db import make_engine, make_session_factory
 from storage.models import DeliveryStatus, Team, WarningState
 from tests.conftest import Chat, Clock
+from tests.helpers import team_id
 from tests.jobs.recording import (
     PAST_WARNING,
     RecordingNotifier,
     deliveries,
     member_id,
     past_first_check,
+    tick_together,
     utc,
 )
 
@@ -70,13 +71,6 @@ def paced(behind: Chat) -> Chat:
     """The same, with every rule but behind_pace turned off."""
     behind.say("mia", f"/sales config warnings {ONLY_PACE}")
     return behind
-
-
-def team_id(chat: Chat) -> int:
-    with chat.deps.session_factory() as session:
-        found = session.scalar(select(Team.id))
-        assert found is not None
-        return found
 
 
 def posts(notifier: RecordingNotifier) -> list[WarningPost]:
@@ -269,21 +263,7 @@ def test_two_tickers_racing_post_the_check_once(
         behind: Chat, db_url: str, notifier: RecordingNotifier) -> None:
     engines = [make_engine(db_url) for _ in range(2)]
     tickers = [Ticker(make_session_factory(e), notifier, [WarningSource()]) for e in engines]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(t: Ticker) -> None:
-        try:
-            barrier.wait()
-            t.tick(MON_10)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in tickers]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=60)
+    errors = tick_together(tickers, MON_10)
     for e in engines:
         e.dispose()
     assert not errors

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.app import STALE_BUTTON
-from tests.bot.test_http import Client
+from tests.bot.http_helpers import Client
 from tests.reliability.helpers import changed_tables, snapshot
 
 CLICKS = [

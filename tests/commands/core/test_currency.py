@@ -24,7 +24,7 @@ from commands.plan.activity import ActivityRates, derive_activity_plan
 from commands.plan.decomposition import allocate
 from commands.reports.digest import DigestArgs, run_digest
 from storage.models import Base, Deal, FxRate
-from tests.commands.test_import import run_import, write_csv
+from tests.commands.helpers import run_import, write_csv
 from tests.conftest import NOW, Chat, Clock
 
 EURO_DEAL = '/deal new "Euro deal" customer:"Acme Corp" amount:120k EUR stage:lead'

@@ -27,7 +27,7 @@ from commands.standup.draft import StandupDraft
 from commands.warnings.warnings import MAX_REASON
 from storage import repo
 from storage.models import StandupAnswer
-from tests.commands.test_deal import writes_nothing
+from tests.commands.helpers import writes_nothing
 from tests.conftest import Chat, Clock
 
 

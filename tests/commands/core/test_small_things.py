@@ -17,8 +17,7 @@ from commands.warnings.pace_rules import activity_shortfall
 from commands.warnings.warnings import ListedWarning
 from jobs.warnings import WarningPost
 from storage.models import Customer, Member
-from tests.commands.test_deal import writes_nothing
-from tests.commands.test_deviations import alice
+from tests.commands.helpers import alice, writes_nothing
 from tests.conftest import Chat, Clock
 
 

@@ -2,36 +2,19 @@
 numbering, history, and bad input that writes nothing."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.dispatch import Deps
 from commands.core.errors import PermissionDenied, UsageError
-from storage.models import Base, Deal, DealHistory
+from storage.models import Deal, DealHistory
+from tests.commands.helpers import writes_nothing
 from tests.conftest import Chat
 
 NEW_DEAL = '/deal new "Acme renewal" customer:"Acme Corp" amount:120k stage:proposal ' \
            "close:2026-12-15"
-
-
-def row_counts(chat: Chat) -> dict[str, int]:
-    """How many rows every table holds."""
-    with chat.deps.session_factory() as session:
-        return {
-            table.name: session.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
-        }
-
-
-@contextmanager
-def writes_nothing(chat: Chat) -> Iterator[None]:
-    before = row_counts(chat)
-    yield
-    assert row_counts(chat) == before
 
 
 def history(chat: Chat, number: int) -> list[tuple[str, str | None, str | None]]:

@@ -17,7 +17,7 @@ from commands.core.errors import UsageError
 from commands.io.importer import day_first, plan_import, read_rows
 from storage import repo
 from storage.models import Activity, Deal
-from tests.commands.test_deal import writes_nothing
+from tests.commands.helpers import writes_nothing
 from tests.conftest import Chat, Clock
 
 SUNDAY = date(2026, 11, 22)

@@ -32,23 +32,10 @@ from commands.warnings.pace_rules import (
 )
 from commands.warnings.rule_config import RuleConfig, format_rule_config, parse_rule_config
 from commands.warnings.rules import DeviationInputs, evaluate_all
+from tests.commands.helpers import ALICE_RATES, alice
 
 D = Decimal
 TODAY = date(2026, 12, 18)  # a Friday
-
-# 36,000 a deal, half of closed deals won, 0.45 opportunities per visit.
-ALICE_RATES = ActivityRates(avg_deal_size=D(36000), win_rate=D("0.5"),
-                            opportunities_per_visit=D("0.45"), source="rep")
-
-
-def alice(**changes: Any) -> Progress:
-    """Alice on 18 December: 101,000 of 245,000 with 13 of 21 working days gone."""
-    fields: dict[str, Any] = dict(
-        subject="member:12", who="Alice", period_name="December", target=D(245000),
-        actual=D(101000), elapsed_working_days=13, remaining_working_days=8, rates=ALICE_RATES,
-    )
-    fields.update(changes)
-    return Progress(**fields)
 
 
 # --- behind pace ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from commands.core.errors import PermissionDenied, UsageError
 from storage.models import Activity, Customer
-from tests.commands.test_deal import writes_nothing
+from tests.commands.helpers import writes_nothing
 from tests.conftest import NOW, Chat, Clock
 
 CONTRACT = ('/visit "Acme Corp" type:demo outcome:positive on:yesterday next:"send quote" '

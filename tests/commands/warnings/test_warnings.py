@@ -24,6 +24,7 @@ from commands.warnings.warnings import (
 )
 from storage.models import Team, WarningState
 from tests.conftest import Chat, Clock
+from tests.helpers import team_id
 
 MON_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 WEEK = timedelta(days=7)
@@ -83,17 +84,10 @@ def behind(team: Chat, clock: Clock) -> Chat:
     return team
 
 
-def _team_id(chat: Chat) -> int:
-    with chat.deps.session_factory() as session:
-        found = session.scalar(select(Team.id))
-        assert found is not None
-        return found
-
-
 def _post_all(chat: Chat) -> list[Deviation]:
     """Record every warning firing now as posted, as the scheduled check does."""
     with chat.deps.session_factory.begin() as session:
-        team = session.get_one(Team, _team_id(chat))
+        team = session.get_one(Team, team_id(chat))
         found = evaluate(session, team, MON_10)
         record_posted(session, team.id, found, [d.key for d in found], "1.000100", MON_10)
     return found
@@ -109,7 +103,7 @@ def _act(chat: Chat, user: str, action: Any, *args: Any) -> Any:
 
 def test_sales_warnings_lists_what_fires_with_snooze_and_acknowledgement(
         behind: Chat, clock: Clock) -> None:
-    tid = _team_id(behind)
+    tid = team_id(behind)
     _post_all(behind)
     clock.now = MON_10 + timedelta(minutes=30)
     _act(behind, "mia", snooze_warning, tid, f"behind_pace:team:{tid}", 7, "Big deal Friday")
@@ -145,7 +139,7 @@ def test_sales_warnings_is_for_the_team_and_turned_off_rules_are_listed(behind: 
 
 def test_managers_admins_and_the_person_concerned_may_snooze_or_acknowledge(
         behind: Chat, clock: Clock) -> None:
-    tid = _team_id(behind)
+    tid = team_id(behind)
     _post_all(behind)
     clock.now = MON_10 + timedelta(hours=1)
     team_key, deal_key = f"behind_pace:team:{tid}", "stale_deal:deal:D-1"

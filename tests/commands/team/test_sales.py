@@ -3,7 +3,7 @@
 import pytest
 
 from commands.core.errors import PermissionDenied, UsageError
-from tests.commands.test_deal import writes_nothing
+from tests.commands.helpers import writes_nothing
 from tests.conftest import Chat
 
 
@@ -168,7 +168,7 @@ def test_sales_help_names_every_sales_command_the_readme_documents(team: Chat) -
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     block = readme.split("### `/sales`", 1)[1].split("```", 2)[1]
     documented = set()
     for line in block.splitlines():

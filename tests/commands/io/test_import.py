@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,34 +14,14 @@ from sqlalchemy import select
 from commands.core.errors import UsageError
 from commands.io.export import ExportFormat, export_tables, write_export
 from commands.io.importer import (
-    ImportPlan,
-    ImportResult,
     apply_import,
     day_first,
-    plan_import,
     read_rows,
 )
 from storage import repo
 from storage.models import Activity, Customer, Deal, Tier
+from tests.commands.helpers import run_import, write_csv
 from tests.conftest import Chat, Clock
-
-
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
-    return path
-
-
-def run_import(chat: Chat, kind: str, path: Path, now: datetime, *,
-               apply: bool = True) -> tuple[ImportPlan, ImportResult | None]:
-    """Check the file and, when every row is fine and `apply`, write it: as the CLI does."""
-    with chat.deps.session_factory.begin() as session:
-        ws = repo.get_workspace(session, chat.team_id)
-        assert ws is not None
-        plan = plan_import(kind, read_rows(path, sheet=kind), session=session, workspace=ws,
-                           now=now)
-        result = apply_import(plan, session=session) if apply and plan.ok else None
-    return plan, result
 
 
 def tables_of(chat: Chat) -> dict[str, pd.DataFrame]:
