@@ -368,19 +368,19 @@ def deliveries(
     database_url: DatabaseOption = None,
 ) -> None:
     """List scheduled messages that were sent, skipped or failed, newest first."""
-    from storage import deliveries as delivery_repo
+    from storage import repo
 
     settings = load_settings(database_url)
     _upgrade(settings.database_url)
     _, deps = _deps(settings)
     with deps.session_factory() as session:
-        rows = delivery_repo.recent(session, failed_only=failed, limit=limit)
+        rows = repo.deliveries.recent(session, failed_only=failed, limit=limit)
         named = _subject_namer(session)
     if not rows:
         typer.echo("No failed deliveries." if failed else "Nothing has been scheduled yet.")
         return
     table = [(f"{d.due_at:%Y-%m-%d %H:%M}", d.kind, named(d.subject), d.local_period,
-              "sent?" if delivery_repo.unconfirmed(d) else d.status.value, str(d.attempts),
+              "sent?" if repo.deliveries.unconfirmed(d) else d.status.value, str(d.attempts),
               d.last_error or "") for d in rows]
     header = ("due (UTC)", "kind", "subject", "period", "status", "tries", "last error")
     widths = [max(len(r[i]) for r in [header, *table]) for i in range(6)]
@@ -558,7 +558,7 @@ def export(
     with deps.session_factory() as session:
         ws_id = None
         if workspace:
-            ws = repo.get_workspace(session, workspace)
+            ws = repo.workspaces.get_workspace(session, workspace)
             if ws is None:
                 typer.secho(f"No workspace {workspace} in this database.", fg="red", err=True)
                 raise typer.Exit(2)

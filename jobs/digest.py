@@ -58,7 +58,7 @@ class DigestSource:
 
     def due(self, session: Session, now: datetime) -> Iterator[DueItem]:
         for team in session.scalars(select(Team)):
-            settings = repo.team_settings(session, team.id)
+            settings = repo.workspaces.team_settings(session, team.id)
             if settings is not None and not settings.digest_enabled:
                 continue
             day = settings.digest_day if settings else 0
@@ -77,7 +77,7 @@ class DigestSource:
             return []  # the team is gone or they no longer manage it
         ws = session.get_one(Workspace, team.workspace_id)
         digest = build_digest(session, ws, team, claimed_at,
-                              rule_config(repo.team_settings(session, team.id)))
+                              rule_config(repo.workspaces.team_settings(session, team.id)))
         chart = digest_chart(digest.cumulative, digest.attainment,
                              f"{team.name}: {digest.period.label}")
         to = manager.slack_user_id

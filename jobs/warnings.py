@@ -100,7 +100,7 @@ class WarningSource:
             checks = [(p, at) for p, at in check_times(team.timezone, now) if at <= now]
             if not checks or checks[0][1].weekday() >= 5:
                 continue
-            if checks[0][1].date() in repo.holidays(session, team.id):
+            if checks[0][1].date() in repo.targets.holidays(session, team.id):
                 continue
             for period, at in checks:
                 yield DueItem(KIND, f"team:{team.id}", period, at, team.workspace_id)

@@ -116,22 +116,23 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     ids = [person.id] if person else [m.id for m in team.members]
     ws = actor.workspace
     currency = ws.default_currency
-    stages = [s for s in repo.stages(session, ws.id) if not s.is_closed]
+    stages = [s for s in repo.deals.stages(session, ws.id) if not s.is_closed]
     configured = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
-    outcomes = pd.DataFrame(repo.stage_outcomes(session, ids), columns=["stage", "won", "deals"])
+    outcomes = pd.DataFrame(repo.funnel.stage_outcomes(session, ids),
+                            columns=["stage", "won", "deals"])
     rates = stage_win_rates(outcomes)
     # counted directly: a deal created at a later stage never reached the first one, so no
     # stage's count is the number of closed deals
-    closed_deals = repo.closed_deal_count(session, ids)
+    closed_deals = repo.funnel.closed_deal_count(session, ids)
     use_history = closed_deals >= MIN_CLOSED_FOR_HISTORY
     history = dict(zip(rates["stage"], rates["rate"], strict=True)) if use_history else {}
     today = local_today(now, team.timezone)
     period = period_containing("month", today)
-    hol = repo.holidays(session, team.id)
+    hol = repo.targets.holidays(session, team.id)
     found = target_for(session, ws, team, person, "revenue", period, hol)
     if found is not None and found[2]:
         currency = found[2]  # the pipeline is weighed against the target, in its currency
-    open_deals = repo.open_deals_of(session, ids)
+    open_deals = repo.deals.open_deals_of(session, ids)
     fx = (load_rates(session, ws.id, ws.default_currency)
           if any(d.currency != currency for d in open_deals) else None)
     by_stage: dict[str, tuple[int, Decimal]] = {}
@@ -158,7 +159,7 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         left_out += won_so_far.left_out
         counted += won_so_far.counted
         remaining = max(found[0] - won_so_far.total, Decimal(0))
-    closing_all = repo.open_closing_between(session, ids, period.start, period.end)
+    closing_all = repo.deals.open_closing_between(session, ids, period.start, period.end)
     closing_tally = tally([(d.ref, d.name, d.amount, d.currency) for d in closing_all],
                           currency, fx)
     closing_sum = closing_tally.total

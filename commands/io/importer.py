@@ -470,7 +470,7 @@ def _load(session: Session, ws: Workspace) -> _Known:
         member_names=sorted(m.name for m in members),
         timezones={m.id: m.timezone for m in members},
         customers={k: (i, n) for k, i, n in customers},
-        stages={s.name: s for s in repo.stages(session, ws.id)},
+        stages={s.name: s for s in repo.deals.stages(session, ws.id)},
         deals_by_name={(c, name_key(n)): num for num, _, c, n in deals},
         deals_by_number={num: (i, c) for num, i, c, _ in deals},
     )
@@ -920,7 +920,7 @@ def apply_import(
         raise ValueError("an import with problems must not be applied")
     # Deal numbers first, while the session holds few objects: handing one out is an UPDATE
     # that checks every object in the session, and pending deals would be flushed one by one.
-    numbers = [repo.next_deal_number(session, plan.workspace_id) for _ in plan.deals]
+    numbers = [repo.deals.next_deal_number(session, plan.workspace_id) for _ in plan.deals]
     ids = dict(plan.existing_customers)
     customers = [Customer(workspace_id=plan.workspace_id, name=new.name, name_key=new.key,
                           tier=new.tier, owner_id=new.owner_id, created_at=new.created_at)
@@ -971,11 +971,11 @@ def apply_import(
 def pick_workspace(session: Session, slack_team_id: str | None) -> Workspace:
     """The workspace to import into: the one named, else the database's only one."""
     if slack_team_id:
-        ws = repo.get_workspace(session, slack_team_id)
+        ws = repo.workspaces.get_workspace(session, slack_team_id)
         if ws is None:
             raise UsageError(f"No workspace {slack_team_id} in this database.")
         return ws
-    ws = repo.only_workspace(session)
+    ws = repo.workspaces.only_workspace(session)
     if ws is not None:
         return ws
     ids = session.scalars(select(Workspace.slack_team_id).order_by(Workspace.id)).all()

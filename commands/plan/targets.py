@@ -330,7 +330,8 @@ def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz
     if metric == "visits":  # the same count as every breakdown of visits (commands.deals.tally)
         return Decimal(visit_tally(session, ids, period, today).total)
     start_at, end_at = period_bounds(period, tz)
-    minor = repo.metric_actual(session, metric, ids, period.start, period.end, start_at, end_at)
+    minor = repo.targets.metric_actual(session, metric, ids, period.start, period.end, start_at,
+                                       end_at)
     return Decimal(minor) / 100
 
 
@@ -466,14 +467,14 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
     A rep without a target of their own gets their share of the team's.
     """
     key = _scope_key(team, person)
-    covering = [t for t in repo.targets_covering(session, ws.id, key, metric, period.start)
+    covering = [t for t in repo.targets.targets_covering(session, ws.id, key, metric, period.start)
                 if t.period_end >= period.end]
     if covering:
         outer = covering[-1]  # the shortest, so the nearest
         outer_p = _as_period(outer)
         whole = Decimal(outer.target_minor) / 100
         fixed = [(_as_period(t), Decimal(t.target_minor) / 100)
-                 for t in repo.targets_within(session, ws.id, key, metric, outer_p.start,
+                 for t in repo.targets.targets_within(session, ws.id, key, metric, outer_p.start,
                                               outer_p.end) if _as_period(t) != outer_p]
         seasonal = outer.split.startswith("seasonal")
         shares = None
@@ -497,7 +498,7 @@ def _share_of_team(session: Session, ws: Workspace, team: Team, person: Member, 
     team_plan = target_plan(session, ws, team, None, metric, period, hol)
     if team_plan is None:
         return None
-    team_target = repo.find_target(session, ws.id, f"team:{team.id}", metric,
+    team_target = repo.targets.find_target(session, ws.id, f"team:{team.id}", metric,
                                    team_plan.source.kind, team_plan.source.start)
     if team_target is None:
         return None
@@ -547,7 +548,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     tz = view_timezone(team, person)
     today = local_today(now, tz)
     period = args.period or period_containing("quarter", today)
-    hol = repo.holidays(session, team.id)
+    hol = repo.targets.holidays(session, team.id)
     ids = [person.id] if person else [m.id for m in team.members]
     rows = []
     currency = None
@@ -589,7 +590,7 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     if not (actor.is_admin or actor.manages(team)):
         raise PermissionDenied(f"Only a manager of {team.name} or an admin can set its targets; "
                                "`/target show` shows them.")
-    lock = repo.lock_covering(session, ws.id, args.period.start, args.period.end,
+    lock = repo.targets.lock_covering(session, ws.id, args.period.start, args.period.end,
                               _lock_scopes(team, person))
     if lock is not None and not actor.is_admin:
         raise PermissionDenied(f"{_locked_name(session, lock)} targets for {args.period.label} "
@@ -600,7 +601,7 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     currency = (args.currency or ws.default_currency) if args.metric == "revenue" else None
     if currency is not None:
         _one_currency(session, ws, team, person, args, currency)
-    target = repo.find_target(session, ws.id, key, args.metric, args.period.kind,
+    target = repo.targets.find_target(session, ws.id, key, args.metric, args.period.kind,
                               args.period.start)
     old = target.target_minor if target else None
     if target is None:
@@ -622,7 +623,7 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
                                  changed_by_id=actor.member.id, changed_at=now))
     warnings = _sum_checks(session, ws, key, args.metric, args.period)
     warnings += reps_vs_team(session, ws, team, args.metric, args.period,
-                             repo.holidays(session, team.id))
+                             repo.targets.holidays(session, team.id))
     name = person.name if person else team.name
     shares: tuple[tuple[str, Decimal], ...] = ()
     if person is None:
@@ -643,7 +644,8 @@ def _one_currency(session: Session, ws: Workspace, team: Team, person: Member | 
     for an overlapping period: a team's figures add up its reps', and never two currencies."""
     keys = [_scope_key(team, None), *(_scope_key(team, rep) for rep in _reps(team))]
     me = _scope_key(team, person)
-    for other in repo.targets_overlapping(session, ws.id, keys, "revenue", args.period.start,
+    for other in repo.targets.targets_overlapping(session, ws.id, keys, "revenue",
+                                                  args.period.start,
                                           args.period.end):
         if other.currency is None or other.currency == currency:
             continue
@@ -679,7 +681,7 @@ def _lock(args: TargetLock, session: Session, actor: Actor, now: datetime) -> Ta
                                    "targets.")
         key, name = _scope_key(team, person), f"{person.name if person else team.name}'s"
     p = args.period
-    if repo.lock_covering(session, ws.id, p.start, p.end, [key]) is not None:
+    if repo.targets.lock_covering(session, ws.id, p.start, p.end, [key]) is not None:
         return TargetResult(f"{name[0].upper()}{name[1:]} targets for {p.label} are already "
                             "locked.", "", "", None)
     session.add(PeriodLock(workspace_id=ws.id, scope_key=key, period_kind=p.kind,
@@ -748,7 +750,7 @@ def reps_vs_team(session: Session, ws: Workspace, team: Team, metric: str, perio
     for rep in _reps(team):
         key = _scope_key(team, rep)
         if not any(t.period_end >= period.end for t in
-                   repo.targets_covering(session, ws.id, key, metric, period.start)):
+                   repo.targets.targets_covering(session, ws.id, key, metric, period.start)):
             continue
         mine = target_plan(session, ws, team, rep, metric, period, hol)
         share = _share_of_team(session, ws, team, rep, metric, period, hol)
@@ -774,7 +776,7 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
     """Say how explicit sub-period targets relate to their enclosing target."""
     # All months set: do they add up? Some set: the others now share what is left.
     out = []
-    for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
+    for outer in repo.targets.targets_covering(session, ws.id, key, metric, period.start):
         if outer.period_kind == period.kind or outer.period_kind not in ("year", "quarter"):
             continue
         # amounts with their currency, as every other reply writes them ("500,000 USD")
@@ -785,7 +787,8 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
 
         outer_p = _as_period(outer)
         kids = outer_p.children()
-        explicit = [repo.find_target(session, ws.id, key, metric, k.kind, k.start) for k in kids]
+        explicit = [repo.targets.find_target(session, ws.id, key, metric, k.kind,
+                                             k.start) for k in kids]
         whole = Decimal(outer.target_minor) / 100
         total = Decimal(sum(t.target_minor for t in explicit if t is not None)) / 100
         kind = kids[0].kind
@@ -849,7 +852,7 @@ class _ActivityPlanner:
     def __init__(self, session: Session, ws: Workspace, team: Team, period: Period,
                  now: datetime, default: Decimal | None = None) -> None:
         self.session, self.ws, self.team, self.period, self.now = session, ws, team, period, now
-        self.hol = repo.holidays(session, team.id)
+        self.hol = repo.targets.holidays(session, team.id)
         self.remaining = working_day_progress(period, local_today(now, team.timezone),
                                               self.hol).remaining
         self.default = default if default is not None else default_win_rate(session, team)

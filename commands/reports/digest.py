@@ -46,7 +46,7 @@ from commands.team.sales import find_team
 from commands.warnings.actions import line_of as action_line
 from commands.warnings.checks import team_inputs
 from commands.warnings.deviations import Deviation, RuleConfig, evaluate_all
-from storage import repo, standups
+from storage import repo
 from storage.models import StandupAnswer, Team, Workspace
 
 # The order a focus is picked in when several rules fire: the first that fired wins.
@@ -144,10 +144,10 @@ class DigestResult:
 def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                  config: RuleConfig | None = None) -> DigestResult:
     """Review the seven days before `now` for one team, against this month's plan."""
-    config = config or rule_config(repo.team_settings(session, team.id))
+    config = config or rule_config(repo.workspaces.team_settings(session, team.id))
     today = local_today(now, team.timezone)
     period = period_containing("month", today)
-    hol = repo.holidays(session, team.id)
+    hol = repo.targets.holidays(session, team.id)
     yesterday = today - timedelta(days=1)
     ids = [m.id for m in team.members]
     reps = [m for m in team.members if m.role.value == "rep"]
@@ -181,9 +181,9 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         rep_lines.append(RepLine(rep.name, card(found, rep_actual)))
 
     # forecast and coverage: the open deals expected to close this period
-    stages = repo.stages(session, ws.id)
+    stages = repo.deals.stages(session, ws.id)
     probability = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
-    closing_all = repo.open_closing_between(session, ids, period.start, period.end)
+    closing_all = repo.deals.open_closing_between(session, ids, period.start, period.end)
     closing_tally = deals_tally(session, closing_all, currency, ws)
     skipped = {d.ref for d in closing_tally.left_out}
     closing = [d for d in closing_all if d.ref not in skipped]
@@ -204,7 +204,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     lost_names = {s.name for s in stages if s.is_lost}
 
     def conversions(start: datetime, end: datetime) -> pd.DataFrame:
-        exits = pd.DataFrame(repo.stage_exits(session, ids, start, end),
+        exits = pd.DataFrame(repo.funnel.stage_exits(session, ids, start, end),
                              columns=["from_stage", "to_stage", "moves"])
         return stage_conversions(exits, funnel_stages, lost_names)
 
@@ -213,13 +213,13 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         (stage, int(left), conv, prev) for stage, left, conv, prev in zip(
             this_week["stage"], this_week["left"], this_week["conversion"],
             last_week["conversion"], strict=True))
-    closed = repo.closed_between(session, ids, week_start, week_end)
+    closed = repo.closed.closed_between(session, ids, week_start, week_end)
     won = tuple((d.ref, d.name, owner, d.amount) for d, owner, is_won in closed if is_won)
     lost = tuple((d.ref, d.name, owner, d.amount, d.lost_reason or "")
                  for d, owner, is_won in closed if not is_won)
     deal_currencies = tuple((d.ref, d.currency) for d, _, _ in closed)
     slipped = tuple((d.ref, d.name, owner, old, new) for d, owner, old, new
-                    in repo.close_pushes_between(session, ids, week_start, week_end))
+                    in repo.deals.close_pushes_between(session, ids, week_start, week_end))
 
     deviations = evaluate_all(team_inputs(session, ws, team, now, config))
     stale = tuple(d for d in deviations if d.rule == "stale_deal")
@@ -231,7 +231,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     start_at, end_at = period_bounds(period, team.timezone)
     # the actual line is the revenue figure's: one currency, others through a rate, the deals
     # it leaves out named under the revenue line
-    won_in = repo.won_in(session, ids, start_at, end_at)
+    won_in = repo.closed.won_in(session, ids, start_at, end_at)
     rates = (load_rates(session, ws.id, ws.default_currency)
              if any(cur != currency for _, _, _, cur, _ in won_in) else None)
     won_values = tally(((str(i), nm, Decimal(a) / 100, cur)
@@ -254,14 +254,14 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                                "attainment": [r.score.attainment for r in rep_lines]})
     managers = tuple(m.slack_user_id for m in team.managers)
     first_day, last_day = week_start.date(), (week_end - timedelta(days=1)).date()
-    prompted = standups.prompts_sent(session, ids, first_day, last_day)
-    answers = standups.answers_between(session, team.id, first_day - timedelta(days=7),
+    prompted = repo.standups.prompts_sent(session, ids, first_day, last_day)
+    answers = repo.standups.answers_between(session, team.id, first_day - timedelta(days=7),
                                        last_day)
     answered = sum(1 for a in answers if not a.skipped and first_day <= a.day <= last_day)
     blockers = _recurring_blockers(answers, first_day)
     actions = tuple(
         (line.ref, line.owner, line.text, line.due, line.state)
-        for line in (action_line(i, today) for i in repo.action_items(
+        for line in (action_line(i, today) for i in repo.actions.action_items(
             session, team.id, done_since=week_start)))
     return DigestResult(
         team_name=team.name, manager_ids=managers, period=period,

@@ -26,7 +26,7 @@ from commands.core.periods import working_days
 from commands.core.text import Mention, choice, closest, parse_words
 from commands.plan.targets import PlanArgs, run_plan
 from commands.team.sales import find_team
-from storage import repo, standups
+from storage import repo
 from storage.models import Member, OutOfOffice, StandupAnswer, StandupConfig, Team
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -376,12 +376,13 @@ def team_schedule(session: Session, config: StandupConfig, days: Sequence[date])
     team = config.team
     away: dict[date, set[int]] = {d: set() for d in days}
     if days:
-        for r in standups.away_between(session, [m.id for m in team.members], min(days),
+        for r in repo.standups.away_between(session, [m.id for m in team.members], min(days),
                                        max(days)):
             for d in days:
                 if r.start_day <= d <= r.end_day:
                     away[d].add(r.member_id)
-    return TeamSchedule(config, team, StandupTimes.of(config), repo.holidays(session, team.id),
+    return TeamSchedule(config, team, StandupTimes.of(config),
+                        repo.targets.holidays(session, team.id),
                         away)
 
 
@@ -498,7 +499,7 @@ def config_view(session: Session, team: Team, cfg: StandupConfig | None,
     days = tuple(DAY_NAMES.index(d) for d in cfg.days.split(",") if d)
     next_day = None
     if cfg.enabled:
-        hol = repo.holidays(session, team.id)
+        hol = repo.targets.holidays(session, team.id)
         today = local_today(now, team.timezone)
         for i in range(15):
             d = today + timedelta(days=i)
@@ -519,13 +520,13 @@ def _can_run(actor: Actor, team: Team) -> None:
 
 def _status(session: Session, actor: Actor, now: datetime) -> StandupConfigResult:
     team = find_team(session, actor, None)
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     view = config_view(session, team, cfg, now)
     member = actor.member
     if cfg is None or member.team_id != team.id:
         return StandupConfigResult(view)
     day = answer_day(session, cfg, member, now)
-    ans = standups.answer_for(session, member.id, day)
+    ans = repo.standups.answer_for(session, member.id, day)
     when = format_day(day, local_today(now, member.timezone))
     held = team_schedule(session, cfg, [day]).day(day)
     if ans is None and (held is None or held.prompt_at(member.id) is None):
@@ -542,7 +543,7 @@ def _status(session: Session, actor: Actor, now: datetime) -> StandupConfigResul
 def _configure(args: StandupConfigure, session: Session, actor: Actor,
                now: datetime) -> StandupConfigResult:
     team = find_team(session, actor, args.team)
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     if not args.changes_something:
         view = config_view(session, team, cfg, now)
         return StandupConfigResult(view)
@@ -582,7 +583,7 @@ def _team_of(session: Session, actor: Actor) -> tuple[Team, StandupConfig]:
     if team is None:
         raise UsageError("You are not in a team, so you have no stand-up. A manager adds you "
                          "with `/sales team add @you`.")
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     if cfg is None or not (cfg.enabled or cfg.adhoc_day):
         raise UsageError(f"{team.name} has no stand-up yet; a manager starts one with "
                          "`/standup config time:09:30 days:mon-fri`.")
@@ -624,7 +625,7 @@ def my_standup(session: Session, actor: Actor, now: datetime) -> MyStandup | Non
     """The caller's stand-up of today (or the one still open from yesterday); None when
     their team runs none."""
     team, member = actor.member.team, actor.member
-    cfg = standups.config_for(session, team.id) if team is not None else None
+    cfg = repo.standups.config_for(session, team.id) if team is not None else None
     if team is None or cfg is None or not (cfg.enabled or cfg.adhoc_day):
         return None
     day = answer_day(session, cfg, member, now)
@@ -635,7 +636,7 @@ def my_standup(session: Session, actor: Actor, now: datetime) -> MyStandup | Non
     at = s.prompt_at(member.id)
     if at is None:
         return MyStandup(team.name, day, today, "away", closes_at=s.summary_at)
-    ans = standups.answer_for(session, member.id, day)
+    ans = repo.standups.answer_for(session, member.id, day)
     if ans is not None and ans.skipped:
         state = "skipped"
     elif ans is not None and ans.answered_at is not None:
@@ -664,7 +665,7 @@ def _answer(args: StandupAnswerArgs, session: Session, actor: Actor,
         today = draft.today if today is None else today
     yesterday, today = _checked(yesterday, "yesterday"), _checked(today, "today")
     blockers = _checked(args.blockers or "", "blockers")
-    ans = standups.answer_for(session, member.id, day)
+    ans = repo.standups.answer_for(session, member.id, day)
     if ans is None:
         ans = StandupAnswer(team_id=team.id, member_id=member.id, day=day)
         session.add(ans)
@@ -722,7 +723,7 @@ def _skip(args: StandupSkip, session: Session, actor: Actor, now: datetime) -> S
     day = args.day or answer_day(session, cfg, member, now)
     _refuse_day_off(session, cfg, member, day, now)
     when = format_day(day, standup_today(cfg, member, now))
-    ans = standups.answer_for(session, member.id, day)
+    ans = repo.standups.answer_for(session, member.id, day)
     if ans is not None and not ans.skipped:
         raise UsageError(f"You already answered the stand-up of {when}; nothing to skip.")
     if ans is None:
@@ -736,7 +737,7 @@ def _skip(args: StandupSkip, session: Session, actor: Actor, now: datetime) -> S
 def _away(args: StandupAway, session: Session, actor: Actor, now: datetime) -> StandupDone:
     member = actor.member
     today = local_today(now, member.timezone)
-    ranges = standups.away_from(session, member.id, today)
+    ranges = repo.standups.away_from(session, member.id, today)
     if args.clear:
         for r in ranges:
             if r.start_day < today:
@@ -776,7 +777,7 @@ def _span(start: date, end: date, today: date) -> str:
 def _now(args: StandupNow, session: Session, actor: Actor, now: datetime) -> StandupDone:
     team = find_team(session, actor, args.team)
     _can_run(actor, team)
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     if cfg is None:
         cfg = StandupConfig(team_id=team.id, enabled=False, prompt_time=DEFAULT_TIME,
                             days=",".join(DAY_NAMES[d] for d in DEFAULT_DAYS), tz_mode="team",
@@ -815,7 +816,7 @@ def _report(args: StandupReportArgs, session: Session, actor: Actor,
         raise UsageError(f"{format_day(day, today)} ({day.isoformat()}) has not happened yet "
                          f"in {team.name}'s timezone; `/standup report` covers today or an "
                          "earlier day.")
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     schedule = team_schedule(session, cfg, [day]).day(day) if cfg is not None else None
     summary = summarize(session, team, day, as_of=now,
                         late_after=schedule.summary_at if schedule else None)
@@ -825,10 +826,10 @@ def _report(args: StandupReportArgs, session: Session, actor: Actor,
 def summarize(session: Session, team: Team, day: date, *, as_of: datetime,
               late_after: datetime | None = None) -> StandupSummary:
     """The stand-up of `day` as it stood at `as_of`; answers after `late_after` are late."""
-    answers = [a for a in standups.answers_between(session, team.id, day, day)
+    answers = [a for a in repo.standups.answers_between(session, team.id, day, day)
                if a.answered_at <= as_of]
     members = list(team.members)
-    away = {r.member_id for r in standups.away_between(session, [m.id for m in members], day,
+    away = {r.member_id for r in repo.standups.away_between(session, [m.id for m in members], day,
                                                        day)}
     by_member = {a.member_id: a for a in answers}
     answered = tuple(
@@ -862,17 +863,17 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
     """Pre-fill an answer for `day` from the member's previous working day and their plan."""
     member = actor.member
     team = member.team
-    hol = repo.holidays(session, team.id) if team else set()
+    hol = repo.targets.holidays(session, team.id) if team else set()
     earlier = working_days(day - timedelta(days=14), day - timedelta(days=1), hol)
     previous = earlier[-1] if earlier else day - timedelta(days=1)
-    existing = standups.answer_for(session, member.id, day)
+    existing = repo.standups.answer_for(session, member.id, day)
     hint = plan_hint(session, actor, now)
     if existing is not None and not existing.skipped:
         return StandupDraft(day, team.name if team else "", previous, existing.yesterday,
                             existing.today, existing.blockers, hint)
     lines = []
     next_steps = []
-    for a in standups.activities_on(session, member.id, previous):
+    for a in repo.activities.activities_on(session, member.id, previous):
         line = f"• {a.type.value.capitalize()}: {a.customer.name}"
         if a.outcome:
             line += f" ({a.outcome.value})"
@@ -883,7 +884,7 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
             next_steps.append(f"• {a.next_step[:120]} ({a.customer.name})")
     zone = ZoneInfo(member.timezone)
     start = datetime.combine(previous, time(), zone)
-    for h in standups.deal_changes_between(session, member.id, start,
+    for h in repo.deals.deal_changes_between(session, member.id, start,
                                            start + timedelta(days=1)):
         what = {"stage": "stage", "amount": "amount", "close": "close date"}.get(h.field,
                                                                                 h.field)

@@ -71,7 +71,7 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
     """Everything the rules look at for one team and its reps, this month, at `now`."""
     today = local_today(now, team.timezone)
     period = period_containing("month", today)
-    hol = repo.holidays(session, team.id)
+    hol = repo.targets.holidays(session, team.id)
     progress_days = working_day_progress(period, today, hol)
     members = list(team.members)
     reps = [m for m in members if m.role.value == "rep"]
@@ -87,7 +87,7 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             return None
         ids = [person.id] if person else team_ids
         in_currency = found.currency or currency
-        closing_tally = deals_tally(session, repo.open_closing_between(
+        closing_tally = deals_tally(session, repo.deals.open_closing_between(
             session, ids, period.start, period.end), in_currency, ws)
         closing = closing_tally.total
         won = revenue_for(session, ids, period, team.timezone, in_currency)
@@ -145,19 +145,19 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
         [(f"D-{n}", name, owner_id, owner, stage, Decimal(amount) / 100, cur, close, last,
           created.date() if created else None, pushes)
          for n, name, owner_id, owner, stage, amount, cur, close, last, created, pushes
-         in repo.open_deal_rows(session, team_ids)],
+         in repo.deals.open_deal_rows(session, team_ids)],
         columns=list(DEAL_COLUMNS))
     customers = pd.DataFrame(
         [(i, name, tier, owner_id, owner, last, created.date() if created else None)
          for i, name, tier, owner_id, owner, last, created
-         in repo.customer_rows(session, team_ids)],
+         in repo.customers.customer_rows(session, team_ids)],
         columns=list(CUSTOMER_COLUMNS))
 
-    stages = [s.name for s in repo.stages(session, ws.id) if not s.is_closed]
-    recent = decided_funnel(pd.DataFrame(repo.stage_fates(
+    stages = [s.name for s in repo.deals.stages(session, ws.id) if not s.is_closed]
+    recent = decided_funnel(pd.DataFrame(repo.funnel.stage_fates(
         session, team_ids, now - timedelta(days=RECENT_DAYS)), columns=["position", "lost",
                                                                          "deals"]), stages)
-    trailing = decided_funnel(pd.DataFrame(repo.stage_fates(
+    trailing = decided_funnel(pd.DataFrame(repo.funnel.stage_fates(
         session, team_ids, now - timedelta(days=TRAILING_DAYS)), columns=["position", "lost",
                                                                            "deals"]), stages)
     frame = pd.DataFrame({

@@ -63,7 +63,7 @@ def reason_to_post(deviation: Deviation, state: WarningState | None, cooldown: t
 
 
 def team_config(session: Session, team: Team) -> RuleConfig:
-    return rule_config(repo.team_settings(session, team.id))
+    return rule_config(repo.workspaces.team_settings(session, team.id))
 
 
 def evaluate(session: Session, team: Team, now: datetime) -> list[Deviation]:
@@ -256,7 +256,8 @@ def about(session: Session, team: Team, key: str) -> int | None:
         if kind == "member":
             return int(ref)
         if kind == "deal":
-            deal = repo.deal_by_number(session, team.workspace_id, int(ref.removeprefix("D-")))
+            deal = repo.deals.deal_by_number(session, team.workspace_id,
+                                             int(ref.removeprefix("D-")))
             return deal.owner_id if deal is not None else None
         if kind == "customer":
             customer = session.get(Customer, int(ref))
@@ -294,7 +295,7 @@ def _state(session: Session, team: Team, key: str, state: WarningState | None,
     if rule not in RULES or key not in {d.key for d in evaluate(session, team, now)}:
         raise UsageError(f"salesbot has not posted that warning to {team.name}: nothing "
                          "to act on.")
-    return repo.add_or_get(session, WarningState(
+    return repo.claims.add_or_get(session, WarningState(
         team_id=team.id, key=key, rule=rule, message=key, first_seen_at=now, last_seen_at=now,
         active=True), lambda: states_of(session, team.id).get(key))
 

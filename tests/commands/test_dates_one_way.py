@@ -119,7 +119,7 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
 
 def _problems(chat: Chat, clock: Clock, kind: str, path: Path) -> list[str]:
     with chat.deps.session_factory.begin() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
         plan = plan_import(kind, read_rows(path), session=session, workspace=ws, now=clock.now)
     return [str(p) for p in plan.problems]

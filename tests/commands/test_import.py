@@ -37,7 +37,7 @@ def run_import(chat: Chat, kind: str, path: Path, now: datetime, *,
                apply: bool = True) -> tuple[ImportPlan, ImportResult | None]:
     """Check the file and, when every row is fine and `apply`, write it: as the CLI does."""
     with chat.deps.session_factory.begin() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
         plan = plan_import(kind, read_rows(path, sheet=kind), session=session, workspace=ws,
                            now=now)
@@ -47,7 +47,7 @@ def run_import(chat: Chat, kind: str, path: Path, now: datetime, *,
 
 def tables_of(chat: Chat) -> dict[str, pd.DataFrame]:
     with chat.deps.session_factory() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
         return export_tables(session, ws.id)
 

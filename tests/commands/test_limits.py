@@ -102,7 +102,7 @@ def test_an_import_is_held_to_the_same_limits(team: Chat, clock: Clock, tmp_path
             ["2026-11-20", "visit", "Globex", "alice", "n" * 3001, "s" * 501],
         ])
     with team.deps.session_factory.begin() as session:
-        ws = repo.get_workspace(session, team.team_id)
+        ws = repo.workspaces.get_workspace(session, team.team_id)
         assert ws is not None
         plan = plan_import("activities", read_rows(path), session=session, workspace=ws,
                            now=clock.now)
