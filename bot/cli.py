@@ -391,12 +391,10 @@ def deliveries(
 
 def _subject_namer(session: Session) -> Callable[[str], str]:
     """`member:6` as `member:6 (eli)`, `team:1` as `team:1 (East)`: ids alone name nobody."""
-    from sqlalchemy import select
+    from storage import repo
 
-    from storage.models import Member, Team
-
-    names = {("member", i): n for i, n in session.execute(select(Member.id, Member.name))}
-    names.update({("team", i): n for i, n in session.execute(select(Team.id, Team.name))})
+    names = {("member", i): m.name for i, m in repo.workspaces.members_by_id(session).items()}
+    names.update({("team", t.id): t.name for t in repo.workspaces.all_teams(session)})
 
     def named(subject: str) -> str:
         def one(m: re.Match[str]) -> str:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.reports.digest import DigestResult, build_digest
@@ -57,7 +56,7 @@ class DigestSource:
     grace: timedelta | None = None
 
     def due(self, session: Session, now: datetime) -> Iterator[DueItem]:
-        for team in session.scalars(select(Team)):
+        for team in repo.workspaces.all_teams(session):
             settings = repo.workspaces.team_settings(session, team.id)
             if settings is not None and not settings.digest_enabled:
                 continue

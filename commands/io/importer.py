@@ -30,7 +30,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.core.actors import People
@@ -47,7 +46,6 @@ from storage.models import (
     Customer,
     Deal,
     DealHistory,
-    Member,
     Outcome,
     Stage,
     Tier,
@@ -457,13 +455,7 @@ class _Known:
 
 
 def _load(session: Session, ws: Workspace) -> _Known:
-    members = session.scalars(select(Member).where(Member.workspace_id == ws.id)).all()
-    customers = session.execute(
-        select(Customer.name_key, Customer.id, Customer.name)
-        .where(Customer.workspace_id == ws.id)).all()
-    deals = session.execute(
-        select(Deal.number, Deal.id, Deal.customer_id, Deal.name)
-        .where(Deal.workspace_id == ws.id)).all()
+    members, customers, deals = repo.imports.known(session, ws.id)
     return _Known(
         workspace=ws,
         people=People(members),
@@ -767,11 +759,8 @@ class _Checker:
                                   for v in rows[mapping["date"]]) if d)
         if not days:
             return
-        found = session.execute(
-            select(Activity.customer_id, Activity.member_id, Activity.occurred_on,
-                   Activity.type, Activity.notes)
-            .where(Activity.workspace_id == self.known.workspace.id,
-                   Activity.occurred_on.between(days[0], days[-1]))).all()
+        found = repo.imports.activities_between(session, self.known.workspace.id, days[0],
+                                                days[-1])
         self.existing_activities = {(c, m, d, ActivityType(t), n) for c, m, d, t, n in found}
 
     def check(self, row: _Row) -> None:
@@ -978,7 +967,7 @@ def pick_workspace(session: Session, slack_team_id: str | None) -> Workspace:
     ws = repo.workspaces.only_workspace(session)
     if ws is not None:
         return ws
-    ids = session.scalars(select(Workspace.slack_team_id).order_by(Workspace.id)).all()
+    ids = repo.workspaces.slack_team_ids(session)
     if not ids:
         raise UsageError("This database has no workspace yet: use salesbot in Slack (or "
                          "`salesbot console`) first, so there are people to own the rows.")

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.core.access import require_read_team
@@ -80,8 +79,7 @@ def evaluate_named(session: Session, team: Team,
 
 
 def states_of(session: Session, team_id: int) -> dict[str, WarningState]:
-    return {s.key: s for s in session.scalars(
-        select(WarningState).where(WarningState.team_id == team_id))}
+    return repo.warnings.states_of(session, team_id)
 
 
 # --- recording what was posted and what fires -------------------------------------------------
@@ -175,9 +173,8 @@ def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
     config = team_config(session, team)
     ws = session.get_one(Workspace, team.workspace_id)
     states = states_of(session, team.id)
-    names = {i: name for i, name in session.execute(select(Member.id, Member.name).where(
-        Member.id.in_({s.acknowledged_by_id for s in states.values()
-                       if s.acknowledged_by_id is not None})))}
+    names = {i: m.name for i, m in repo.workspaces.members_by_id(session, {
+        s.acknowledged_by_id for s in states.values() if s.acknowledged_by_id is not None}).items()}
     listed = []
     in_charge = actor.is_admin or actor.manages(team)
     deviations, left_out = team_check(session, ws, team, now, config)

@@ -17,6 +17,7 @@ from storage.models import (
     Activity,
     ActivityType,
     Customer,
+    Member,
 )
 from storage.repo._common import ACTIVITY
 
@@ -61,3 +62,15 @@ def visits_by_tier(
         .group_by(Customer.tier)
     ).all()
     return {str(getattr(t, "value", t)): int(n) for t, n in rows}
+
+
+def logged_on(session: Session, slack_user_id: str, day: date) -> Sequence[tuple[Any, str]]:
+    """(type, customer name) of what a Slack user logged for `day`, in the order logged."""
+    rows = session.execute(
+        select(Activity.type, Customer.name)
+        .join(Customer, Customer.id == Activity.customer_id)
+        .join(Member, Member.id == Activity.member_id)
+        .where(Member.slack_user_id == slack_user_id, Activity.occurred_on == day)
+        .order_by(Activity.logged_at, Activity.id)
+    ).all()
+    return [(kind, str(name)) for kind, name in rows]

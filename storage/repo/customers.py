@@ -103,3 +103,10 @@ def customer_rows(
         .order_by(Customer.id)
     ).all()
     return [(i, n, str(getattr(t, "value", t)), o, on, d, c) for i, n, t, o, on, d, c in rows]
+
+
+def all_customers(session: Session, workspace_id: int) -> Sequence[Customer]:
+    """Every customer of a workspace, oldest first."""
+    return session.scalars(
+        select(Customer).where(Customer.workspace_id == workspace_id).order_by(Customer.id)
+    ).all()

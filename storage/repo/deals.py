@@ -166,6 +166,16 @@ def open_deals_of(session: Session, member_ids: Sequence[int]) -> Sequence[Deal]
     ).all()
 
 
+def open_deal_numbers(session: Session, workspace_id: int) -> Sequence[tuple[int, int]]:
+    """(customer id, number) of a workspace's open deals, by number."""
+    rows = session.execute(
+        select(Deal.customer_id, Deal.number)
+        .join(Stage, (Stage.workspace_id == Deal.workspace_id) & (Stage.name == Deal.stage))
+        .where(Deal.workspace_id == workspace_id, ~Stage.is_won, ~Stage.is_lost)
+        .order_by(Deal.number))
+    return [(int(c), int(n)) for c, n in rows]
+
+
 def open_closing_between(
     session: Session, member_ids: Sequence[int], start: date, end: date
 ) -> Sequence[Deal]:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
+    Select,
     and_,
     bindparam,
     func,
@@ -16,6 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
+    Activity,
+    Customer,
+    Deal,
     Member,
     Role,
     Stage,
@@ -91,6 +96,11 @@ def create_workspace(
 def only_workspace(session: Session) -> Workspace | None:
     rows = session.scalars(select(Workspace).order_by(Workspace.id).limit(2)).all()
     return rows[0] if len(rows) == 1 else None
+
+
+def slack_team_ids(session: Session) -> Sequence[str]:
+    """Every workspace's Slack team id, oldest workspace first."""
+    return session.scalars(select(Workspace.slack_team_id).order_by(Workspace.id)).all()
 
 
 def workspace_and_member(
@@ -174,3 +184,44 @@ def team_names(session: Session, workspace_id: int) -> Sequence[str]:
 
 def team_settings(session: Session, team_id: int) -> TeamSettings | None:
     return session.get(TeamSettings, team_id)
+
+
+def all_teams(session: Session) -> Sequence[Team]:
+    """Every team of every workspace, oldest first (what the scheduled jobs walk)."""
+    return session.scalars(select(Team).order_by(Team.id)).all()
+
+
+def members_by_id(
+    session: Session, member_ids: Collection[int] | None = None
+) -> dict[int, Member]:
+    """Members by id: those of `member_ids`, or (None) everyone in the database."""
+    stmt = select(Member)
+    if member_ids is not None:
+        stmt = stmt.where(Member.id.in_(member_ids))
+    return {m.id: m for m in session.scalars(stmt)}
+
+
+class Counts(NamedTuple):
+    """How many rows a workspace holds, and of its deals how many are won and lost."""
+
+    members: int
+    customers: int
+    activities: int
+    deals: int
+    won: int
+    lost: int
+
+
+def counts(session: Session, workspace_id: int) -> Counts:
+    """Row counts of a workspace (the demo's summary)."""
+    def rows(model: type[Member | Customer | Activity | Deal]) -> Select[int]:
+        return select(func.count()).select_from(model).where(
+            model.workspace_id == workspace_id
+        )
+
+    closed = rows(Deal).join(
+        Stage, (Stage.workspace_id == Deal.workspace_id) & (Stage.name == Deal.stage)
+    )
+    return Counts(*(session.scalar(stmt) or 0 for stmt in (
+        rows(Member), rows(Customer), rows(Activity), rows(Deal),
+        closed.where(Stage.is_won), closed.where(Stage.is_lost))))
