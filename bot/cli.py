@@ -591,7 +591,9 @@ def import_cmd(
 
     from commands.core.errors import UsageError
     from commands.core.text import plural
-    from commands.io.importer import apply_import, pick_workspace, plan_import, read_rows
+    from commands.io.importer.check import plan_import
+    from commands.io.importer.read import read_rows
+    from commands.io.importer.write import apply_import, pick_workspace
 
     settings = load_settings(database_url)
     try:

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from commands.core.dates import parse_day
 from commands.core.errors import UsageError
-from commands.io.importer import day_first, plan_import, read_rows
+from commands.io.importer.check import day_first, plan_import
+from commands.io.importer.read import read_rows
 from storage import repo
 from storage.models import Activity, Deal
 from tests.commands.test_deal import writes_nothing

@@ -14,14 +14,10 @@ from sqlalchemy import select
 
 from commands.core.errors import UsageError
 from commands.io.export import ExportFormat, export_tables, write_export
-from commands.io.importer import (
-    ImportPlan,
-    ImportResult,
-    apply_import,
-    day_first,
-    plan_import,
-    read_rows,
-)
+from commands.io.importer.check import day_first, plan_import
+from commands.io.importer.plan import ImportPlan, ImportResult
+from commands.io.importer.read import read_rows
+from commands.io.importer.write import apply_import
 from storage import repo
 from storage.models import Activity, Customer, Deal, Tier
 from tests.conftest import Chat, Clock

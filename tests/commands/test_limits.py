@@ -22,7 +22,8 @@ from commands.core.limits import COMMAND_TEXT, LIMITS
 from commands.core.text import split_words, tokenize
 from commands.deals.visit import VisitArgs
 from commands.dispatch import parse_command
-from commands.io.importer import plan_import, read_rows
+from commands.io.importer.check import plan_import
+from commands.io.importer.read import read_rows
 from commands.standup.standup import StandupAnswerArgs, StandupDraft
 from storage import repo
 from storage.models import StandupAnswer
