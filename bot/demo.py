@@ -498,7 +498,7 @@ class _Replay:
 
 
 def _summary(session: Session, workspace_id: int) -> DemoSummary:
-    return DemoSummary(**repo.workspaces.counts(session, workspace_id)._asdict())
+    return DemoSummary(**repo.workspaces.counts(session, workspace_id))
 
 
 def build_demo(url: str, *, today: date, seed: int = 7) -> DemoSummary:

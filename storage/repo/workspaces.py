@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import NamedTuple
 
 from sqlalchemy import (
     Select,
@@ -201,19 +200,9 @@ def members_by_id(
     return {m.id: m for m in session.scalars(stmt)}
 
 
-class Counts(NamedTuple):
-    """How many rows a workspace holds, and of its deals how many are won and lost."""
-
-    members: int
-    customers: int
-    activities: int
-    deals: int
-    won: int
-    lost: int
-
-
-def counts(session: Session, workspace_id: int) -> Counts:
-    """Row counts of a workspace (the demo's summary)."""
+def counts(session: Session, workspace_id: int) -> dict[str, int]:
+    """How many members, customers, activities and deals a workspace holds, and of its
+    deals how many are won and lost (the demo's summary)."""
     def rows(model: type[Member | Customer | Activity | Deal]) -> Select[int]:
         return select(func.count()).select_from(model).where(
             model.workspace_id == workspace_id
@@ -222,6 +211,7 @@ def counts(session: Session, workspace_id: int) -> Counts:
     closed = rows(Deal).join(
         Stage, (Stage.workspace_id == Deal.workspace_id) & (Stage.name == Deal.stage)
     )
-    return Counts(*(session.scalar(stmt) or 0 for stmt in (
-        rows(Member), rows(Customer), rows(Activity), rows(Deal),
-        closed.where(Stage.is_won), closed.where(Stage.is_lost))))
+    return {name: session.scalar(stmt) or 0 for name, stmt in (
+        ("members", rows(Member)), ("customers", rows(Customer)),
+        ("activities", rows(Activity)), ("deals", rows(Deal)),
+        ("won", closed.where(Stage.is_won)), ("lost", closed.where(Stage.is_lost)))}
