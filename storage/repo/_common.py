@@ -1,30 +1,16 @@
 """Private pieces the repo modules share: the request claim and stage subqueries."""
 
-
 from __future__ import annotations
 
 from typing import TypeVar, cast
 
-from sqlalchemy import (
-    Select,
-    Table,
-    bindparam,
-    select,
-)
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.models import (
-    Activity,
-    Deal,
-    DealHistory,
-    ProcessedRequest,
-    Stage,
-    Workspace,
-)
+from storage.models import Activity, Deal, DealHistory, ProcessedRequest, Stage, Workspace
 
 T = TypeVar("T")
-
 
 # Built once: these run on every request, and building a statement costs more CPU than
 # running it. Inserts and the deal counter go straight to the table (Core), skipping the
@@ -33,8 +19,6 @@ PROCESSED, ACTIVITY, DEAL, DEAL_HISTORY, WORKSPACE = (
     cast(Table, model.__table__)
     for model in (ProcessedRequest, Activity, Deal, DealHistory, Workspace)
 )
-
-
 CLAIM = {
     name: insert(PROCESSED)
     .values(key=bindparam("key"), processed_at=bindparam("at"))

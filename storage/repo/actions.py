@@ -1,19 +1,14 @@
 """Action items a team agreed on."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import (
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    ActionItem,
-)
+from storage.models import ActionItem
 
 
 def action_item(session: Session, workspace_id: int, item_id: int) -> ActionItem | None:

@@ -1,24 +1,15 @@
 """Activities: visits, calls and the rest a member logs."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    func,
-    select,
-)
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import (
-    Activity,
-    ActivityType,
-    Customer,
-    Member,
-)
+from storage.models import Activity, ActivityType, Customer, Member
 from storage.repo._common import ACTIVITY
 
 _ADD_ACTIVITY = ACTIVITY.insert().returning(ACTIVITY.c.id)

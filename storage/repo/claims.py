@@ -1,22 +1,21 @@
 """First come, first served: request claims, the reply kept with a claim, and rows
-created by whoever gets there first."""
+created by whoever gets there first.
 
+The reply a request got is kept with its claim: when Slack delivers a slash command again
+after the first delivery was applied (the answer was lost in a crash or a timeout), the
+retry is answered with what the command did.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import (
-    select,
-    update,
-)
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    ProcessedRequest,
-)
+from storage.models import ProcessedRequest
 from storage.repo._common import CLAIM, T
 
 

@@ -1,24 +1,14 @@
 """Deals won or lost: counts, totals to convert, cycle times."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import (
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    Activity,
-    ActivityType,
-    Deal,
-    Member,
-)
+from storage.models import Activity, ActivityType, Deal, Member
 from storage.repo._common import closed_stage_names, lost_stage_names, won_stage_names
 
 

@@ -1,33 +1,18 @@
 """Customers: lookups, search, and what the deviation checks read about them."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    bindparam,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    Activity,
-    ActivityType,
-    Customer,
-    Deal,
-    Member,
-)
+from storage.models import Activity, ActivityType, Customer, Deal, Member
 
 _CUSTOMER_BY_KEY = select(Customer).where(
     Customer.workspace_id == bindparam("ws"), Customer.name_key == bindparam("key")
 )
-
-
 _CUSTOMERS_BY_KEYS = select(Customer).where(
     Customer.workspace_id == bindparam("ws"),
     Customer.name_key.in_(bindparam("keys", expanding=True)),

@@ -1,42 +1,22 @@
 """Deals: numbering and creating them, finding them, their history and the open ones."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    String,
-    bindparam,
-    func,
-    select,
-    true,
-    update,
-)
+from sqlalchemy import String, bindparam, func, select, true, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import (
-    Activity,
-    Deal,
-    DealHistory,
-    Member,
-    Stage,
-)
+from storage.models import Activity, Deal, DealHistory, Member, Stage
 from storage.repo._common import DEAL, DEAL_HISTORY, WORKSPACE, closed_stage_names
 
 _ADD_DEAL = DEAL.insert().returning(DEAL.c.id)
-
-
 _ADD_DEAL_HISTORY = DEAL_HISTORY.insert()
-
-
 _STAGES = select(Stage).where(Stage.workspace_id == bindparam("ws")).order_by(Stage.position)
-
-
 _NEXT_DEAL_NUMBER = (
     update(WORKSPACE)
     .where(WORKSPACE.c.id == bindparam("ws"))
@@ -44,18 +24,13 @@ _NEXT_DEAL_NUMBER = (
     .returning(WORKSPACE.c.deal_seq)
 )
 
-
 # create_deal on PostgreSQL: the numbering UPDATE, the deal and its history rows as
 # data-modifying CTEs, each feeding the next through RETURNING. The deal's parameters are
 # prefixed: an UPDATE would take a parameter named like a workspace column (name,
 # created_at) for a value to SET.
 _NEW_DEAL_COLUMNS = ("workspace_id", "name", "customer_id", "owner_id", "amount_minor",
                      "currency", "stage", "expected_close", "created_at")
-
-
 _SEQ = _NEXT_DEAL_NUMBER.cte("seq")
-
-
 _NEW_DEAL = (
     pg_insert(DEAL)
     .from_select(
@@ -66,14 +41,10 @@ _NEW_DEAL = (
     .returning(DEAL.c.id, DEAL.c.number)
     .cte("new_deal")
 )
-
-
 _HISTORY_ROWS = func.unnest(
     bindparam("fields", type_=postgresql.ARRAY(String)),
     bindparam("new_values", type_=postgresql.ARRAY(String)),
 ).table_valued("field", "new_value").render_derived(name="history_rows")
-
-
 _NEW_DEAL_HISTORY = (
     pg_insert(DEAL_HISTORY)
     .from_select(
@@ -85,11 +56,7 @@ _NEW_DEAL_HISTORY = (
     )
     .cte("new_deal_history")
 )
-
-
 _CREATE_DEAL = select(_NEW_DEAL.c.number).add_cte(_NEW_DEAL_HISTORY)
-
-
 _DEAL_BY_NUMBER = (
     select(Deal)
     .where(Deal.workspace_id == bindparam("ws"), Deal.number == bindparam("number"))

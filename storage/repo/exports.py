@@ -13,16 +13,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from storage.models import (
-    Activity,
-    Customer,
-    Deal,
-    DealHistory,
-    Member,
-    Target,
-    Team,
-    Workspace,
-)
+from storage.models import Activity, Customer, Deal, DealHistory, Member, Target, Team, Workspace
 
 Query: TypeAlias = Select[*tuple[Any, ...]]
 Members: TypeAlias = Collection[int] | None

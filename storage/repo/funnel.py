@@ -1,23 +1,14 @@
 """The funnel: how far deals got through the stages, and the moves between them."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import (
-    Subquery,
-    func,
-    select,
-)
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    Deal,
-    DealHistory,
-    Stage,
-)
+from storage.models import Deal, DealHistory, Stage
 from storage.repo._common import closed_stage_names, lost_stage_names, won_stage_names
 
 

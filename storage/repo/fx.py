@@ -1,18 +1,13 @@
 """Exchange rates an admin set."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import (
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import (
-    FxRate,
-)
+from storage.models import FxRate
 
 
 def fx_rates(session: Session, workspace_id: int) -> Sequence[FxRate]:

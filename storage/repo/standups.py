@@ -1,26 +1,14 @@
 """Stand-ups: configs, answers, out of office, prompts sent."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import (
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import (
-    Delivery,
-    DeliveryStatus,
-    OutOfOffice,
-    StandupAnswer,
-    StandupConfig,
-    Team,
-)
+from storage.models import Delivery, DeliveryStatus, OutOfOffice, StandupAnswer, StandupConfig, Team
 
 
 def config_for(session: Session, team_id: int) -> StandupConfig | None:

@@ -1,26 +1,14 @@
 """Targets, period locks, holidays, and the actual of a counted metric."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import (
-    func,
-    select,
-)
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    Activity,
-    ActivityType,
-    Customer,
-    Deal,
-    Holiday,
-    PeriodLock,
-    Target,
-)
+from storage.models import Activity, ActivityType, Customer, Deal, Holiday, PeriodLock, Target
 from storage.repo._common import won_stage_names
 
 

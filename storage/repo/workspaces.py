@@ -1,19 +1,11 @@
 """Workspaces, their members and teams, and a request's workspace and member."""
 
-
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import (
-    Select,
-    and_,
-    bindparam,
-    func,
-    literal_column,
-    select,
-)
+from sqlalchemy import Select, and_, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -40,12 +32,9 @@ DEFAULT_STAGES: tuple[tuple[str, int], ...] = (
     ("lost", 0),
 )
 
-
 # The claim as a data-modifying CTE, then the caller's workspace and member, if known,
 # outer-joined to a one-row select so that the claim's outcome comes back either way.
 _CLAIMED = CLAIM["postgresql"].cte("claimed")
-
-
 _CLAIM_AND_MEMBER = (
     select(select(func.count()).select_from(_CLAIMED).scalar_subquery().label("claimed"),
            Workspace, Member)
@@ -54,19 +43,13 @@ _CLAIM_AND_MEMBER = (
     .outerjoin(Member, and_(Member.workspace_id == Workspace.id,
                             Member.slack_user_id == bindparam("user")))
 )
-
-
 _WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.slack_team_id == bindparam("team"))
-
-
 _WORKSPACE_AND_MEMBER = (
     select(Workspace, Member)
     .join(Member, Member.workspace_id == Workspace.id)
     .where(Workspace.slack_team_id == bindparam("team"),
            Member.slack_user_id == bindparam("user"))
 )
-
-
 _MEMBER_BY_SLACK_ID = select(Member).where(
     Member.workspace_id == bindparam("ws"), Member.slack_user_id == bindparam("user")
 )
