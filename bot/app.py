@@ -61,8 +61,7 @@ from commands.warnings.warnings import (
     warning_to_snooze,
 )
 from storage.models import ActivityType, Outcome
-from storage.replies import keep_reply, kept_reply
-from storage.repo import claim_once
+from storage.repo.claims import claim_once, keep_reply, kept_reply
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -188,28 +188,26 @@ def deliveries(
     database_url: DatabaseOption = None,
 ) -> None:
     """List scheduled messages that were sent, skipped or failed, newest first."""
-    from storage import deliveries as delivery_repo
+    from storage import repo
 
     settings = load_settings(database_url)
     _upgrade(settings.database_url)
     _, deps = _deps(settings)
     with deps.session_factory() as session:
-        rows = delivery_repo.recent(session, failed_only=failed, limit=limit)
+        rows = repo.deliveries.recent(session, failed_only=failed, limit=limit)
         named = _subject_namer(session)
     if not rows:
         typer.echo("No failed deliveries." if failed else "Nothing has been scheduled yet.")
         return
-    show_deliveries(rows, named, unconfirmed=delivery_repo.unconfirmed)
+    show_deliveries(rows, named, unconfirmed=repo.deliveries.unconfirmed)
 
 
 def _subject_namer(session: Session) -> Callable[[str], str]:
     """`member:6` as `member:6 (eli)`, `team:1` as `team:1 (East)`: ids alone name nobody."""
-    from sqlalchemy import select
+    from storage import repo
 
-    from storage.models import Member, Team
-
-    names = {("member", i): n for i, n in session.execute(select(Member.id, Member.name))}
-    names.update({("team", i): n for i, n in session.execute(select(Team.id, Team.name))})
+    names = {("member", i): m.name for i, m in repo.workspaces.members_by_id(session).items()}
+    names.update({("team", t.id): t.name for t in repo.workspaces.all_teams(session)})
 
     def named(subject: str) -> str:
         def one(m: re.Match[str]) -> str:
@@ -342,7 +340,7 @@ def export(
     with deps.session_factory() as session:
         ws_id = None
         if workspace:
-            ws = repo.get_workspace(session, workspace)
+            ws = repo.workspaces.get_workspace(session, workspace)
             if ws is None:
                 typer.secho(f"No workspace {workspace} in this database.", fg="red", err=True)
                 raise typer.Exit(2)
@@ -377,7 +375,9 @@ def import_cmd(
 
     from commands.core.errors import UsageError
     from commands.core.text import plural
-    from commands.io.importer import apply_import, pick_workspace, plan_import, read_rows
+    from commands.io.importer.check import plan_import
+    from commands.io.importer.read import read_rows
+    from commands.io.importer.write import apply_import, pick_workspace
 
     settings = load_settings(database_url)
     try:

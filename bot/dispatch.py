@@ -21,7 +21,7 @@ from commands.core.actors import (
 from commands.core.errors import UsageError
 from commands.dispatch import parse_command, run_command
 from storage.models import Member, Workspace
-from storage.repo import claim_and_find_member, workspace_and_member
+from storage.repo.workspaces import claim_and_find_member, workspace_and_member
 
 log = logging.getLogger(__name__)
 

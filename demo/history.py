@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.console import user_id_for
@@ -46,8 +45,8 @@ from demo.team import (
     WHO,
     type_as,
 )
+from storage import repo
 from storage.db import make_engine, make_session_factory
-from storage.models import Activity, Customer, Deal, Member, Stage, Workspace
 
 
 @dataclass(frozen=True)
@@ -333,27 +332,8 @@ class _Replay:
             when += timedelta(minutes=2)
 
 
-def _count(session: Session, stmt: Select[int]) -> int:
-    return session.scalar(stmt) or 0
-
-
 def _summary(session: Session, workspace_id: int) -> DemoSummary:
-    def rows(model: type[Member | Customer | Activity | Deal]) -> Select[int]:
-        return select(func.count()).select_from(model).where(
-            model.workspace_id == workspace_id
-        )
-
-    closed = rows(Deal).join(
-        Stage, (Stage.workspace_id == Deal.workspace_id) & (Stage.name == Deal.stage)
-    )
-    return DemoSummary(
-        members=_count(session, rows(Member)),
-        customers=_count(session, rows(Customer)),
-        activities=_count(session, rows(Activity)),
-        deals=_count(session, rows(Deal)),
-        won=_count(session, closed.where(Stage.is_won)),
-        lost=_count(session, closed.where(Stage.is_lost)),
-    )
+    return DemoSummary(**repo.workspaces.counts(session, workspace_id))
 
 
 def build_demo(url: str, *, today: date, seed: int = 7) -> DemoSummary:
@@ -366,7 +346,7 @@ def build_demo(url: str, *, today: date, seed: int = 7) -> DemoSummary:
     try:
         factory = make_session_factory(engine)
         with factory() as session:
-            if session.scalar(select(Workspace.id).where(Workspace.slack_team_id == TEAM_ID)):
+            if repo.workspaces.get_workspace(session, TEAM_ID) is not None:
                 raise ValueError(f"this database already holds the demo workspace {TEAM_ID}")
         days = history_days(today)
         tz = ZoneInfo(TIMEZONE)
@@ -375,8 +355,8 @@ def build_demo(url: str, *, today: date, seed: int = 7) -> DemoSummary:
                     defaults=WorkspaceDefaults(currency=CURRENCY, timezone=TIMEZONE))
         _Replay(deps, clock, random.Random(seed), days).run()
         with factory() as session:
-            ws_id = session.scalar(select(Workspace.id).where(Workspace.slack_team_id == TEAM_ID))
-            assert ws_id is not None
-            return _summary(session, ws_id)
+            ws = repo.workspaces.get_workspace(session, TEAM_ID)
+            assert ws is not None
+            return _summary(session, ws.id)
     finally:
         engine.dispose()

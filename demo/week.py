@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console import user_id_for
@@ -53,8 +52,8 @@ from demo.team import (
 from jobs.notify import FileUpload
 from jobs.sources import default_sources
 from jobs.ticker import Ticker
+from storage import repo
 from storage.db import make_engine, make_session_factory
-from storage.models import Activity, Customer, Deal, Member, Stage, Workspace
 
 STANDUP_CONFIG = "/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m"
 TICK_EVERY = timedelta(minutes=5)
@@ -317,13 +316,7 @@ class _Week:
         if (rep, previous) in self.logged:
             return self.logged[(rep, previous)]
         with self.deps.session_factory() as session:
-            rows = session.execute(
-                select(Activity.type, Customer.name)
-                .join(Customer, Customer.id == Activity.customer_id)
-                .join(Member, Member.id == Activity.member_id)
-                .where(Member.slack_user_id == user_id_for(rep), Activity.occurred_on == previous)
-                .order_by(Activity.logged_at, Activity.id)
-            ).all()
+            rows = repo.activities.logged_on(session, user_id_for(rep), previous)
         return [f"{VERBS[kind.value]} {SHORT.get(name, name)}" for kind, name in rows]
 
 
@@ -334,22 +327,15 @@ def _sentence(parts: list[str]) -> str:
 
 def _accounts(session: Session, ws_id: int) -> dict[str, list[_Account]]:
     """Each rep's customers and their open deals, as the database has them now."""
-    owners = {m.id: m.name for m in session.scalars(select(Member)
-                                                      .where(Member.workspace_id == ws_id))}
+    owners = {m.id: m.name for m in repo.workspaces.workspace_members(session, ws_id)}
     out: dict[str, list[_Account]] = {rep: [] for rep in REPS}
     by_id: dict[int, _Account] = {}
-    for c in session.scalars(select(Customer).where(Customer.workspace_id == ws_id)
-                             .order_by(Customer.id)):
+    for c in repo.customers.all_customers(session, ws_id):
         owner = owners.get(c.owner_id or 0)
         if owner in out:
             by_id[c.id] = _Account(c.name, c.tier.value, [])
             out[owner].append(by_id[c.id])
-    open_deals = session.execute(
-        select(Deal.customer_id, Deal.number)
-        .join(Stage, (Stage.workspace_id == Deal.workspace_id) & (Stage.name == Deal.stage))
-        .where(Deal.workspace_id == ws_id, ~Stage.is_won, ~Stage.is_lost)
-        .order_by(Deal.number))
-    for customer_id, number in open_deals:
+    for customer_id, number in repo.deals.open_deal_numbers(session, ws_id):
         if customer_id in by_id:
             by_id[customer_id].deals.append(f"D-{number}")
     return out
@@ -367,11 +353,12 @@ def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("d
     try:
         factory = make_session_factory(engine)
         with factory() as session:
-            ws_id = session.scalar(select(Workspace.id).where(Workspace.slack_team_id == TEAM_ID))
-            if ws_id is None:
+            ws = repo.workspaces.get_workspace(session, TEAM_ID)
+            if ws is None:
                 raise ValueError(f"this database holds no demo workspace {TEAM_ID}")
-            names = {m.slack_user_id: m.name for m in session.scalars(
-                select(Member).where(Member.workspace_id == ws_id))}
+            ws_id = ws.id
+            names = {m.slack_user_id: m.name
+                     for m in repo.workspaces.workspace_members(session, ws_id)}
             accounts = _accounts(session, ws_id)
         clock = DemoClock(datetime.combine(monday, DAY_STARTS, tz))
         deps = Deps(session_factory=factory, clock=clock,

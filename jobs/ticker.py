@@ -27,7 +27,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.notify import Notifier, Post, SendFailed, SendUncertain
-from storage import deliveries
+from storage import repo
 from storage.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ class Ticker:
         """What `tick(now)` would do, without claiming or sending anything."""
         due = self.due(now)
         with self.session_factory() as session:
-            known = deliveries.statuses(session, [i.key for _, i in due])
+            known = repo.deliveries.statuses(session, [i.key for _, i in due])
             out = []
             for source, item in due:
                 if item.key in known:
@@ -166,7 +166,7 @@ class Ticker:
         """One pass at `now`: give up on dead claims, retry failures, send what is due."""
         report = TickReport()
         with self.session_factory.begin() as session:
-            retried, unconfirmed = deliveries.abandon_stale_claims(session, now)
+            retried, unconfirmed = repo.deliveries.abandon_stale_claims(session, now)
             for key in retried:
                 log.warning("delivery %s: its sender stopped before posting; retrying", key)
             for key in unconfirmed:
@@ -177,13 +177,13 @@ class Ticker:
         self._retry(now, report)
         due = self.due(now)
         with self.session_factory() as session:
-            known = deliveries.statuses(session, [i.key for _, i in due])
+            known = repo.deliveries.statuses(session, [i.key for _, i in due])
         for source, item in due:
             if item.key in known:
                 continue
             late = now - item.due_at > self._grace(source)
             with self.session_factory.begin() as session:
-                delivery_id = deliveries.insert_once(
+                delivery_id = repo.deliveries.insert_once(
                     session, key=item.key, workspace_id=item.workspace_id, kind=item.kind,
                     subject=item.subject, local_period=item.local_period, due_at=item.due_at,
                     status=DeliveryStatus.SKIPPED if late else DeliveryStatus.CLAIMED, now=now,
@@ -204,13 +204,14 @@ class Ticker:
 
     def _retry(self, now: datetime, report: TickReport) -> None:
         with self.session_factory() as session:
-            waiting = [(d.id, d.attempts, _item(d)) for d in deliveries.retries_due(session, now)]
+            waiting = [(d.id, d.attempts, _item(d)) for d in repo.deliveries.retries_due(session,
+                                                                                         now)]
         for delivery_id, attempts, item in waiting:
             source = self._source(item.kind)
             if source is None:
                 continue  # a kind this instance does not run (yet)
             with self.session_factory.begin() as session:
-                taken = deliveries.reclaim(session, delivery_id, attempts, now + self.lease)
+                taken = repo.deliveries.reclaim(session, delivery_id, attempts, now + self.lease)
             if taken:
                 self._deliver(source, item, delivery_id, now, report)
 
@@ -307,7 +308,7 @@ class Ticker:
                 notice = notice_for(session, item.workspace_id, channel, error, now)
                 if notice is None:
                     return
-                delivery_id = deliveries.insert_once(
+                delivery_id = repo.deliveries.insert_once(
                     session, key=notice.key, workspace_id=notice.workspace_id,
                     kind=notice.kind, subject=notice.subject,
                     local_period=notice.local_period, due_at=now,

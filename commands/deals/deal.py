@@ -292,7 +292,7 @@ def run_deal(args: DealArgs, *, session: Session, actor: Actor, now: datetime) -
 
 
 def _stage_map(session: Session, workspace_id: int) -> dict[str, Stage]:
-    return {s.name: s for s in repo.stages(session, workspace_id)}
+    return {s.name: s for s in repo.deals.stages(session, workspace_id)}
 
 
 def _check_stage(name: str, stages: dict[str, Stage]) -> Stage:
@@ -354,7 +354,7 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
     history = [("stage", stage.name), ("amount", _money_text(amount, currency))]
     if close:
         history.append(("close", close.isoformat()))
-    number = repo.create_deal(
+    number = repo.deals.create_deal(
         session,
         dict(workspace_id=ws.id, name=args.name, customer_id=pick.customer.id,
              owner_id=actor.member.id, amount_minor=amount_minor, currency=currency,
@@ -453,7 +453,7 @@ def deal_detail(session: Session, actor: Actor, deal: Deal, now: datetime) -> De
     acts = tuple(
         ActivityLine(a.occurred_on, a.type.value, a.member.name,
                      a.outcome.value if a.outcome else None, a.notes)
-        for a in repo.recent_activities(session, deal.id)
+        for a in repo.activities.recent_activities(session, deal.id)
     )
     return DealDetail(
         deal=view(deal, stages), history=history, activities=acts,
@@ -472,7 +472,7 @@ def _list(args: DealList, session: Session, actor: Actor, now: datetime) -> Deal
     by_stage: dict[str, list[DealView]] = defaultdict(list)
     totals: dict[str, Decimal] = defaultdict(Decimal)
     weighted: dict[str, Decimal] = defaultdict(Decimal)
-    for deal in repo.open_deals(session, owner.id):
+    for deal in repo.deals.open_deals(session, owner.id):
         v = view(deal, stages)
         by_stage[v.stage].append(v)
         totals[v.currency] += v.amount

@@ -110,11 +110,12 @@ def _stage_probabilities(session: Session, ids: list[int],
     """Each open stage's chance of winning: the history's from enough closed deals on, else
     the configured one; with the closed deals counted and whether the history was used."""
     configured = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
-    outcomes = pd.DataFrame(repo.stage_outcomes(session, ids), columns=["stage", "won", "deals"])
+    outcomes = pd.DataFrame(repo.funnel.stage_outcomes(session, ids),
+                            columns=["stage", "won", "deals"])
     rates = stage_win_rates(outcomes)
     # counted directly: a deal created at a later stage never reached the first one, so no
     # stage's count is the number of closed deals
-    closed_deals = repo.closed_deal_count(session, ids)
+    closed_deals = repo.funnel.closed_deal_count(session, ids)
     use_history = closed_deals >= MIN_CLOSED_FOR_HISTORY
     history = dict(zip(rates["stage"], rates["rate"], strict=True)) if use_history else {}
     probability = {}
@@ -141,7 +142,7 @@ def _closing(session: Session, actor: Actor, team: Team, ids: list[int], period:
              ) -> tuple[Tally, tuple[tuple[str, str, Decimal], ...], int]:
     """The open deals expected to close in the period: their tally, the five biggest the
     reader may see by name, and how many of the total are not listed."""
-    closing_all = repo.open_closing_between(session, ids, period.start, period.end)
+    closing_all = repo.deals.open_closing_between(session, ids, period.start, period.end)
     closing_tally = tally([(d.ref, d.name, d.amount, d.currency) for d in closing_all],
                           currency, fx)
     converted = {d.ref: d.value for d in closing_tally.counted}
@@ -167,14 +168,14 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
         require_read_team(actor, team, "pipeline")
     ids = member_ids(team, person)
     ws = actor.workspace
-    stages = [s for s in repo.stages(session, ws.id) if not s.is_closed]
+    stages = [s for s in repo.deals.stages(session, ws.id) if not s.is_closed]
     probability, closed_deals, use_history = _stage_probabilities(session, ids, stages)
     period = period_containing("month", local_today(now, team.timezone))
     found = target_for(session, ws, team, person, "revenue", period,
-                       repo.holidays(session, team.id))
+                       repo.targets.holidays(session, team.id))
     # the pipeline is weighed against the target, in its currency
     currency = found[2] if found is not None and found[2] else ws.default_currency
-    open_deals = repo.open_deals_of(session, ids)
+    open_deals = repo.deals.open_deals_of(session, ids)
     fx = (load_rates(session, ws.id, ws.default_currency)
           if any(d.currency != currency for d in open_deals) else None)
     by_stage = _tally_by_stage(open_deals, currency, fx)

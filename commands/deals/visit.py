@@ -109,13 +109,14 @@ def _split_customer(
     if " " in first or len(words) == 1:
         return first, " ".join(words[1:]), None
     candidates = [" ".join(words[:n]) for n in range(min(6, len(words)), 0, -1)]
-    known_keys = repo.customers_by_keys(session, workspace_id, [name_key(c) for c in candidates])
+    known_keys = repo.customers.customers_by_keys(session, workspace_id,
+                                                  [name_key(c) for c in candidates])
     for candidate in candidates:
         customer = known_keys.get(name_key(candidate))
         if customer is not None:
             return candidate, " ".join(words[len(candidate.split()):]), customer
     candidates = candidates[:-1]  # a lone first word is too short to call a typo
-    known = [k for k, _ in repo.customer_names(session, workspace_id)]
+    known = [k for k, _ in repo.customers.customer_names(session, workspace_id)]
     for candidate in candidates:
         if process.extractOne(name_key(candidate), known, scorer=fuzz.ratio,
                               score_cutoff=SIMILAR):
@@ -124,7 +125,7 @@ def _split_customer(
 
 
 def load_deal(session: Session, actor: Actor, number: int) -> Deal:
-    deal = repo.deal_by_number(session, actor.workspace.id, number)
+    deal = repo.deals.deal_by_number(session, actor.workspace.id, number)
     if deal is None:
         raise UsageError(f"There is no deal D-{number}. `/deal list` shows your open deals.")
     return deal
@@ -133,7 +134,7 @@ def load_deal(session: Session, actor: Actor, number: int) -> Deal:
 def _check_open_then(session: Session, deal: Deal, day: date, tz: str) -> None:
     """Refuse an activity dated after its deal was won or lost: it is not part of that
     deal any more (an activity up to the day it closed is, like the meeting that won it)."""
-    stage = next((s for s in repo.stages(session, deal.workspace_id) if s.name == deal.stage),
+    stage = next((s for s in repo.deals.stages(session, deal.workspace_id) if s.name == deal.stage),
                  None)
     if stage is None or not stage.is_closed:
         return
@@ -173,7 +174,7 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
     if args.customer is not None:
         customer_name, notes = args.customer, " ".join(args.words)
     elif args.words and deal is not None and not args.new_customer \
-            and " " not in args.words[0] and not repo.customers_by_keys(
+            and " " not in args.words[0] and not repo.customers.customers_by_keys(
         session, actor.workspace.id,
         [name_key(" ".join(args.words[:n])) for n in range(1, min(6, len(args.words)) + 1)],
     ):
@@ -195,7 +196,7 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         raise UsageError(
             f"{deal.ref} is a deal with {deal.customer.name}, not {pick.customer.name}."
         )
-    activity_id = repo.add_activity(
+    activity_id = repo.activities.add_activity(
         session, workspace_id=actor.workspace.id, type=args.type, customer_id=pick.customer.id,
         deal_id=deal.id if deal else None, member_id=member.id, occurred_on=occurred_on,
         outcome=args.outcome, notes=notes.strip(), next_step=args.next_step, logged_at=now,

@@ -129,7 +129,7 @@ class _ActivityPlanner:
     def __init__(self, session: Session, ws: Workspace, team: Team, period: Period,
                  now: datetime, default: Decimal | None = None) -> None:
         self.session, self.ws, self.team, self.period, self.now = session, ws, team, period, now
-        self.hol = repo.holidays(session, team.id)
+        self.hol = repo.targets.holidays(session, team.id)
         self.remaining = working_day_progress(period, local_today(now, team.timezone),
                                               self.hol).remaining
         self.default = default if default is not None else default_win_rate(session, team)

@@ -30,7 +30,7 @@ def trailing_stats(session: Session, ids: Sequence[int], team: Team, now: dateti
     """
     today = local_today(now, team.timezone)
     since = now - timedelta(days=TRAILING_DAYS)
-    won, lost, opps, visits = repo.rate_counts(
+    won, lost, opps, visits = repo.closed.rate_counts(
         session, list(ids), since, today - timedelta(days=TRAILING_DAYS))
     if currency is None:
         ws = session.get(Workspace, team.workspace_id)
@@ -42,7 +42,7 @@ def trailing_stats(session: Session, ids: Sequence[int], team: Team, now: dateti
 
 def default_win_rate(session: Session, team: Team) -> Decimal:
     """The team's configured default win rate, used until there is enough history."""
-    return rule_config(repo.team_settings(session, team.id)).default_win_rate
+    return rule_config(repo.workspaces.team_settings(session, team.id)).default_win_rate
 
 
 def win_rate_for(session: Session, team: Team, person: Member | None, now: datetime,

@@ -97,7 +97,8 @@ def actual_for(session: Session, metric: str, ids: list[int], period: Period, tz
     if metric == "visits":  # the same count as every breakdown of visits (commands.deals.tally)
         return Decimal(visit_tally(session, ids, period, today).total)
     start_at, end_at = period_bounds(period, tz)
-    minor = repo.metric_actual(session, metric, ids, period.start, period.end, start_at, end_at)
+    minor = repo.targets.metric_actual(session, metric, ids, period.start, period.end, start_at,
+                                       end_at)
     return Decimal(minor) / 100
 
 
@@ -239,14 +240,14 @@ def target_plan(session: Session, ws: Workspace, team: Team, person: Member | No
     A rep without a target of their own gets their share of the team's.
     """
     key = scope_key(team, person)
-    covering = [t for t in repo.targets_covering(session, ws.id, key, metric, period.start)
+    covering = [t for t in repo.targets.targets_covering(session, ws.id, key, metric, period.start)
                 if t.period_end >= period.end]
     if covering:
         outer = covering[-1]  # the shortest, so the nearest
         outer_p = target_period(outer)
         whole = Decimal(outer.target_minor) / 100
         fixed = [(target_period(t), Decimal(t.target_minor) / 100)
-                 for t in repo.targets_within(session, ws.id, key, metric, outer_p.start,
+                 for t in repo.targets.targets_within(session, ws.id, key, metric, outer_p.start,
                                               outer_p.end) if target_period(t) != outer_p]
         seasonal = outer.split.startswith("seasonal")
         shares = None
@@ -270,7 +271,7 @@ def share_of_team(session: Session, ws: Workspace, team: Team, person: Member, m
     team_plan = target_plan(session, ws, team, None, metric, period, hol)
     if team_plan is None:
         return None
-    team_target = repo.find_target(session, ws.id, f"team:{team.id}", metric,
+    team_target = repo.targets.find_target(session, ws.id, f"team:{team.id}", metric,
                                    team_plan.source.kind, team_plan.source.start)
     if team_target is None:
         return None
@@ -305,7 +306,7 @@ def reps_vs_team(session: Session, ws: Workspace, team: Team, metric: str, perio
     for rep in reps_of(team):
         key = scope_key(team, rep)
         if not any(t.period_end >= period.end for t in
-                   repo.targets_covering(session, ws.id, key, metric, period.start)):
+                   repo.targets.targets_covering(session, ws.id, key, metric, period.start)):
             continue
         mine = target_plan(session, ws, team, rep, metric, period, hol)
         share = share_of_team(session, ws, team, rep, metric, period, hol)

@@ -272,7 +272,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     tz = view_timezone(team, person)
     today = local_today(now, tz)
     period = args.period or period_containing("quarter", today)
-    hol = repo.holidays(session, team.id)
+    hol = repo.targets.holidays(session, team.id)
     ids = member_ids(team, person)
     rows = []
     currency = None
@@ -314,7 +314,7 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     if not (actor.is_admin or actor.manages(team)):
         raise PermissionDenied(f"Only a manager of {team.name} or an admin can set its targets; "
                                "`/target show` shows them.")
-    lock = repo.lock_covering(session, ws.id, args.period.start, args.period.end,
+    lock = repo.targets.lock_covering(session, ws.id, args.period.start, args.period.end,
                               _lock_scopes(team, person))
     if lock is not None and not actor.is_admin:
         raise PermissionDenied(f"{_locked_name(session, lock)} targets for {args.period.label} "
@@ -325,7 +325,7 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     currency = (args.currency or ws.default_currency) if args.metric == "revenue" else None
     if currency is not None:
         _one_currency(session, ws, team, person, args, currency)
-    target = repo.find_target(session, ws.id, key, args.metric, args.period.kind,
+    target = repo.targets.find_target(session, ws.id, key, args.metric, args.period.kind,
                               args.period.start)
     old = target.target_minor if target else None
     if target is None:
@@ -347,7 +347,7 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
                                  changed_by_id=actor.member.id, changed_at=now))
     warnings = _sum_checks(session, ws, key, args.metric, args.period)
     warnings += reps_vs_team(session, ws, team, args.metric, args.period,
-                             repo.holidays(session, team.id))
+                             repo.targets.holidays(session, team.id))
     name = person.name if person else team.name
     shares: tuple[tuple[str, Decimal], ...] = ()
     if person is None:
@@ -368,7 +368,8 @@ def _one_currency(session: Session, ws: Workspace, team: Team, person: Member | 
     for an overlapping period: a team's figures add up its reps', and never two currencies."""
     keys = [scope_key(team, None), *(scope_key(team, rep) for rep in reps_of(team))]
     me = scope_key(team, person)
-    for other in repo.targets_overlapping(session, ws.id, keys, "revenue", args.period.start,
+    for other in repo.targets.targets_overlapping(session, ws.id, keys, "revenue",
+                                                  args.period.start,
                                           args.period.end):
         if other.currency is None or other.currency == currency:
             continue
@@ -404,7 +405,7 @@ def _lock(args: TargetLock, session: Session, actor: Actor, now: datetime) -> Ta
                                    "targets.")
         key, name = scope_key(team, person), f"{person.name if person else team.name}'s"
     p = args.period
-    if repo.lock_covering(session, ws.id, p.start, p.end, [key]) is not None:
+    if repo.targets.lock_covering(session, ws.id, p.start, p.end, [key]) is not None:
         return TargetResult(f"{name[0].upper()}{name[1:]} targets for {p.label} are already "
                             "locked.", "", "", None)
     session.add(PeriodLock(workspace_id=ws.id, scope_key=key, period_kind=p.kind,
@@ -463,7 +464,7 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
     """Say how explicit sub-period targets relate to their enclosing target."""
     # All months set: do they add up? Some set: the others now share what is left.
     out = []
-    for outer in repo.targets_covering(session, ws.id, key, metric, period.start):
+    for outer in repo.targets.targets_covering(session, ws.id, key, metric, period.start):
         if outer.period_kind == period.kind or outer.period_kind not in ("year", "quarter"):
             continue
         # amounts with their currency, as every other reply writes them ("500,000 USD")
@@ -474,7 +475,8 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
 
         outer_p = target_period(outer)
         kids = outer_p.children()
-        explicit = [repo.find_target(session, ws.id, key, metric, k.kind, k.start) for k in kids]
+        explicit = [repo.targets.find_target(session, ws.id, key, metric, k.kind,
+                                             k.start) for k in kids]
         whole = Decimal(outer.target_minor) / 100
         total = Decimal(sum(t.target_minor for t in explicit if t is not None)) / 100
         kind = kids[0].kind

@@ -44,7 +44,7 @@ from commands.warnings.checks import team_inputs
 from commands.warnings.deviations import Deviation
 from commands.warnings.rule_config import RuleConfig
 from commands.warnings.rules import evaluate_all
-from storage import repo, standups
+from storage import repo
 from storage.models import Stage, StandupAnswer, Team, Workspace
 
 # The order a focus is picked in when several rules fire: the first that fired wins.
@@ -161,7 +161,7 @@ class _Review:
         today = local_today(now, team.timezone)
         week_end = datetime.combine(today, datetime.min.time(), ZoneInfo(team.timezone))
         return cls(session, ws, team, now, today, period_containing("month", today),
-                   repo.holidays(session, team.id), [m.id for m in team.members],
+                   repo.targets.holidays(session, team.id), [m.id for m in team.members],
                    week_end - timedelta(days=7), week_end)
 
 
@@ -211,7 +211,7 @@ def _forecast(r: _Review, stages: Sequence[Stage], revenue: _Revenue,
     """The open deals expected to close this period: weighted by the chance of winning them,
     their tally, the win rate coverage is judged by, and the coverage of what is left."""
     probability = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
-    closing_all = repo.open_closing_between(r.session, r.ids, r.period.start, r.period.end)
+    closing_all = repo.deals.open_closing_between(r.session, r.ids, r.period.start, r.period.end)
     closing_tally = deals_tally(r.session, closing_all, revenue.currency, r.ws)
     skipped = {d.ref for d in closing_tally.left_out}
     closing = [d for d in closing_all if d.ref not in skipped]
@@ -231,7 +231,7 @@ def _funnel(r: _Review, stages: Sequence[Stage]) -> tuple[FunnelLine, ...]:
     lost_names = {s.name for s in stages if s.is_lost}
 
     def conversions(start: datetime, end: datetime) -> pd.DataFrame:
-        exits = pd.DataFrame(repo.stage_exits(r.session, r.ids, start, end),
+        exits = pd.DataFrame(repo.funnel.stage_exits(r.session, r.ids, start, end),
                              columns=["from_stage", "to_stage", "moves"])
         return stage_conversions(exits, funnel_stages, lost_names)
 
@@ -250,7 +250,7 @@ def _chart(r: _Review, revenue: _Revenue) -> tuple[pd.DataFrame, pd.DataFrame]:
     currency, team_plan = revenue.currency, revenue.plan
     # the actual line is the revenue figure's: one currency, others through a rate, the deals
     # it leaves out named under the revenue line
-    won_in = repo.won_in(r.session, r.ids, start_at, end_at)
+    won_in = repo.closed.won_in(r.session, r.ids, start_at, end_at)
     rates = (load_rates(r.session, r.ws.id, r.ws.default_currency)
              if any(cur != currency for _, _, _, cur, _ in won_in) else None)
     won_values = tally(((str(i), nm, Decimal(a) / 100, cur)
@@ -277,8 +277,8 @@ def _chart(r: _Review, revenue: _Revenue) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _standups(r: _Review) -> tuple[tuple[int, int] | None, tuple[tuple[str, str], ...]]:
     """The week's stand-ups: answers against prompts, and the blockers reported twice."""
     first_day, last_day = r.week_start.date(), (r.week_end - timedelta(days=1)).date()
-    prompted = standups.prompts_sent(r.session, r.ids, first_day, last_day)
-    answers = standups.answers_between(r.session, r.team.id, first_day - timedelta(days=7),
+    prompted = repo.standups.prompts_sent(r.session, r.ids, first_day, last_day)
+    answers = repo.standups.answers_between(r.session, r.team.id, first_day - timedelta(days=7),
                                        last_day)
     answered = sum(1 for a in answers if not a.skipped and first_day <= a.day <= last_day)
     return ((answered, prompted) if prompted or answered else None,
@@ -288,15 +288,15 @@ def _standups(r: _Review) -> tuple[tuple[int, int] | None, tuple[tuple[str, str]
 def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
                  config: RuleConfig | None = None) -> DigestResult:
     """Review the seven days before `now` for one team, against this month's plan."""
-    config = config or rule_config(repo.team_settings(session, team.id))
+    config = config or rule_config(repo.workspaces.team_settings(session, team.id))
     r = _Review.of(session, ws, team, now)
     revenue = _revenue(r)
-    stages = repo.stages(session, ws.id)
+    stages = repo.deals.stages(session, ws.id)
     weighted, closing_tally, win, coverage = _forecast(r, stages, revenue, config)
     funnel = _funnel(r, stages)
-    closed = repo.closed_between(session, r.ids, r.week_start, r.week_end)
+    closed = repo.closed.closed_between(session, r.ids, r.week_start, r.week_end)
     slipped = tuple((d.ref, d.name, owner, old, new) for d, owner, old, new
-                    in repo.close_pushes_between(session, r.ids, r.week_start, r.week_end))
+                    in repo.deals.close_pushes_between(session, r.ids, r.week_start, r.week_end))
     deviations = evaluate_all(team_inputs(session, ws, team, now, config))
     cadence = [d for d in deviations if d.rule == "tier_cadence"]
     tiers = {t: sum(1 for d in cadence if d.figure("tier") == t) for t in ("A", "B", "C")}
@@ -304,7 +304,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     standup, blockers = _standups(r)
     actions = tuple(
         (line.ref, line.owner, line.text, line.due, line.state)
-        for line in (action_line(i, r.today) for i in repo.action_items(
+        for line in (action_line(i, r.today) for i in repo.actions.action_items(
             session, team.id, done_since=r.week_start)))
     return DigestResult(
         team_name=team.name, manager_ids=tuple(m.slack_user_id for m in team.managers),

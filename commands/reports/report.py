@@ -232,7 +232,7 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     tz = view_timezone(team, person)
     today = local_today(now, tz)
     period = _period(args.period_kind, args.period, today)
-    hol = repo.holidays(session, team.id)
+    hol = repo.targets.holidays(session, team.id)
     progress = working_day_progress(period, today, hol)
     currency = ws.default_currency
     lines = []
@@ -257,22 +257,24 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
             cumulative_share=tracked.cumulative_share)))
     since = now - timedelta(days=TRAILING_DAYS)
     closed = closed_since(session, ws.id, ids, since, currency)
-    cycles = pd.DataFrame(repo.won_cycles(session, ids, since),
+    cycles = pd.DataFrame(repo.closed.won_cycles(session, ids, since),
                           columns=["created_at", "closed_at"])
-    stages = [s.name for s in repo.stages(session, ws.id) if not s.is_lost]
-    reach = pd.DataFrame(repo.stage_reach(session, ids, since), columns=["position", "deals"])
+    stages = [s.name for s in repo.deals.stages(session, ws.id) if not s.is_lost]
+    reach = pd.DataFrame(repo.funnel.stage_reach(session, ids, since),
+                         columns=["position", "deals"])
     funnel = stage_funnel(reach, stages)
     start_at, end_at = period_bounds(period, tz)
     named = deal_owners_named(session, actor.member, team, ids)
     moves = pd.DataFrame(
         [(f"D-{n}", nm, Decimal(a) / 100, c, o, w, t)
-         for n, nm, a, c, o, w, t in repo.stage_moves(session, named, start_at, end_at)],
+         for n, nm, a, c, o, w, t in repo.funnel.stage_moves(session, named, start_at, end_at)],
         columns=["ref", "name", "amount", "currency", "from_stage", "to_stage", "at"])
     top = top_moves(moves)
     cutoff = today - timedelta(days=STALE_DAYS)
-    stale_count, stale = repo.stale_deals(session, ids, cutoff, now - timedelta(days=STALE_DAYS))
+    stale_count, stale = repo.deals.stale_deals(session, ids, cutoff,
+                                                now - timedelta(days=STALE_DAYS))
     if named != ids:
-        _, stale = repo.stale_deals(session, named, cutoff, now - timedelta(days=STALE_DAYS))
+        _, stale = repo.deals.stale_deals(session, named, cutoff, now - timedelta(days=STALE_DAYS))
     tiers = visit_tally(session, ids, period, today)
     return ReportResult(
         scope_name=person.name if person else team.name,
@@ -306,7 +308,7 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     require_read_team(actor, team, "leaderboard")
     today = local_today(now, team.timezone)
     period = _period(args.period_kind, args.period, today)
-    hol = repo.holidays(session, team.id)
+    hol = repo.targets.holidays(session, team.id)
     reps = reps_of(team)
     team_plan = target_plan(session, ws, team, None, args.metric, period, hol)
     if not reps:

@@ -16,7 +16,7 @@ from commands.core.errors import UsageError
 from commands.core.limits import check_length
 from commands.standup.draft import standup_draft
 from commands.standup.schedule import answer_day, next_standup, standup_today, team_schedule
-from storage import standups
+from storage import repo
 from storage.models import Member, OutOfOffice, StandupAnswer, StandupConfig, Team
 
 MAX_AWAY_DAYS = 366
@@ -83,7 +83,7 @@ def standup_team(session: Session, actor: Actor) -> tuple[Team, StandupConfig]:
     if team is None:
         raise UsageError("You are not in a team, so you have no stand-up. A manager adds you "
                          "with `/sales team add @you`.")
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     if cfg is None or not (cfg.enabled or cfg.adhoc_day):
         raise UsageError(f"{team.name} has no stand-up yet; a manager starts one with "
                          "`/standup config time:09:30 days:mon-fri`.")
@@ -107,7 +107,7 @@ def my_standup(session: Session, actor: Actor, now: datetime) -> MyStandup | Non
     """The caller's stand-up of today (or the one still open from yesterday); None when
     their team runs none."""
     team, member = actor.member.team, actor.member
-    cfg = standups.config_for(session, team.id) if team is not None else None
+    cfg = repo.standups.config_for(session, team.id) if team is not None else None
     if team is None or cfg is None or not (cfg.enabled or cfg.adhoc_day):
         return None
     day = answer_day(session, cfg, member, now)
@@ -118,7 +118,7 @@ def my_standup(session: Session, actor: Actor, now: datetime) -> MyStandup | Non
     at = s.prompt_at(member.id)
     if at is None:
         return MyStandup(team.name, day, today, "away", closes_at=s.summary_at)
-    ans = standups.answer_for(session, member.id, day)
+    ans = repo.standups.answer_for(session, member.id, day)
     if ans is not None and ans.skipped:
         state = "skipped"
     elif ans is not None and ans.answered_at is not None:
@@ -147,7 +147,7 @@ def answer_standup(args: StandupAnswerArgs, session: Session, actor: Actor,
         today = draft.today if today is None else today
     yesterday, today = _checked(yesterday, "yesterday"), _checked(today, "today")
     blockers = _checked(args.blockers or "", "blockers")
-    ans = standups.answer_for(session, member.id, day)
+    ans = repo.standups.answer_for(session, member.id, day)
     if ans is None:
         ans = StandupAnswer(team_id=team.id, member_id=member.id, day=day)
         session.add(ans)
@@ -192,7 +192,7 @@ def skip_standup(args: StandupSkip, session: Session, actor: Actor, now: datetim
     day = args.day or answer_day(session, cfg, member, now)
     _refuse_day_off(session, cfg, member, day, now)
     when = format_day(day, standup_today(cfg, member, now))
-    ans = standups.answer_for(session, member.id, day)
+    ans = repo.standups.answer_for(session, member.id, day)
     if ans is not None and not ans.skipped:
         raise UsageError(f"You already answered the stand-up of {when}; nothing to skip.")
     if ans is None:
@@ -206,7 +206,7 @@ def skip_standup(args: StandupSkip, session: Session, actor: Actor, now: datetim
 def set_away(args: StandupAway, session: Session, actor: Actor, now: datetime) -> StandupDone:
     member = actor.member
     today = local_today(now, member.timezone)
-    ranges = standups.away_from(session, member.id, today)
+    ranges = repo.standups.away_from(session, member.id, today)
     if args.clear:
         for r in ranges:
             if r.start_day < today:

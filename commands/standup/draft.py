@@ -16,7 +16,7 @@ from commands.core.limits import LIMITS
 from commands.core.periods import working_days
 from commands.core.text import Mention
 from commands.plan.plan import PlanArgs, run_plan
-from storage import repo, standups
+from storage import repo
 
 MAX_TEXT = LIMITS["stand-up answer"]
 
@@ -38,17 +38,17 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
     """Pre-fill an answer for `day` from the member's previous working day and their plan."""
     member = actor.member
     team = member.team
-    hol = repo.holidays(session, team.id) if team else set()
+    hol = repo.targets.holidays(session, team.id) if team else set()
     earlier = working_days(day - timedelta(days=14), day - timedelta(days=1), hol)
     previous = earlier[-1] if earlier else day - timedelta(days=1)
-    existing = standups.answer_for(session, member.id, day)
+    existing = repo.standups.answer_for(session, member.id, day)
     hint = plan_hint(session, actor, now)
     if existing is not None and not existing.skipped:
         return StandupDraft(day, team.name if team else "", previous, existing.yesterday,
                             existing.today, existing.blockers, hint)
     lines = []
     next_steps = []
-    for a in standups.activities_on(session, member.id, previous):
+    for a in repo.activities.activities_on(session, member.id, previous):
         line = f"• {a.type.value.capitalize()}: {a.customer.name}"
         if a.outcome:
             line += f" ({a.outcome.value})"
@@ -59,7 +59,7 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
             next_steps.append(f"• {a.next_step[:120]} ({a.customer.name})")
     zone = ZoneInfo(member.timezone)
     start = datetime.combine(previous, time(), zone)
-    for h in standups.deal_changes_between(session, member.id, start,
+    for h in repo.deals.deal_changes_between(session, member.id, start,
                                            start + timedelta(days=1)):
         what = {"stage": "stage", "amount": "amount", "close": "close date"}.get(h.field,
                                                                                 h.field)

@@ -14,7 +14,7 @@ from commands.core.errors import UsageError
 from commands.standup.answers import has_blockers
 from commands.standup.schedule import team_schedule
 from commands.team.sales import find_team
-from storage import standups
+from storage import repo
 from storage.models import Member, Team
 
 
@@ -85,7 +85,7 @@ def standup_report(args: StandupReportArgs, session: Session, actor: Actor,
         raise UsageError(f"{format_day(day, today)} ({day.isoformat()}) has not happened yet "
                          f"in {team.name}'s timezone; `/standup report` covers today or an "
                          "earlier day.")
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     schedule = team_schedule(session, cfg, [day]).day(day) if cfg is not None else None
     summary = summarize(session, team, day, as_of=now,
                         late_after=schedule.summary_at if schedule else None)
@@ -95,10 +95,10 @@ def standup_report(args: StandupReportArgs, session: Session, actor: Actor,
 def summarize(session: Session, team: Team, day: date, *, as_of: datetime,
               late_after: datetime | None = None) -> StandupSummary:
     """The stand-up of `day` as it stood at `as_of`; answers after `late_after` are late."""
-    answers = [a for a in standups.answers_between(session, team.id, day, day)
+    answers = [a for a in repo.standups.answers_between(session, team.id, day, day)
                if a.answered_at <= as_of]
     members = list(team.members)
-    away = {r.member_id for r in standups.away_between(session, [m.id for m in members], day,
+    away = {r.member_id for r in repo.standups.away_between(session, [m.id for m in members], day,
                                                        day)}
     by_member = {a.member_id: a for a in answers}
     answered = tuple(

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.core.dates import local_today
-from storage import repo, standups
+from storage import repo
 from storage.models import Member, StandupConfig, Team
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -141,12 +141,13 @@ def team_schedule(session: Session, config: StandupConfig, days: Sequence[date])
     team = config.team
     away: dict[date, set[int]] = {d: set() for d in days}
     if days:
-        for r in standups.away_between(session, [m.id for m in team.members], min(days),
+        for r in repo.standups.away_between(session, [m.id for m in team.members], min(days),
                                        max(days)):
             for d in days:
                 if r.start_day <= d <= r.end_day:
                     away[d].add(r.member_id)
-    return TeamSchedule(config, team, StandupTimes.of(config), repo.holidays(session, team.id),
+    return TeamSchedule(config, team, StandupTimes.of(config),
+                        repo.targets.holidays(session, team.id),
                         away)
 
 

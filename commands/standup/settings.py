@@ -17,7 +17,7 @@ from commands.core.text import choice, parse_words
 from commands.standup.answers import StandupDone
 from commands.standup.schedule import DAY_NAMES, answer_day, local_instant, team_schedule
 from commands.team.sales import find_team
-from storage import repo, standups
+from storage import repo
 from storage.models import StandupConfig, Team
 
 DEFAULT_DAYS: tuple[int, ...] = (0, 1, 2, 3, 4)
@@ -170,7 +170,7 @@ def config_view(session: Session, team: Team, cfg: StandupConfig | None,
     days = tuple(DAY_NAMES.index(d) for d in cfg.days.split(",") if d)
     next_day = None
     if cfg.enabled:
-        hol = repo.holidays(session, team.id)
+        hol = repo.targets.holidays(session, team.id)
         today = local_today(now, team.timezone)
         for i in range(15):
             d = today + timedelta(days=i)
@@ -191,13 +191,13 @@ def require_standup_manager(actor: Actor, team: Team) -> None:
 
 def standup_status(session: Session, actor: Actor, now: datetime) -> StandupConfigResult:
     team = find_team(session, actor, None)
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     view = config_view(session, team, cfg, now)
     member = actor.member
     if cfg is None or member.team_id != team.id:
         return StandupConfigResult(view)
     day = answer_day(session, cfg, member, now)
-    ans = standups.answer_for(session, member.id, day)
+    ans = repo.standups.answer_for(session, member.id, day)
     when = format_day(day, local_today(now, member.timezone))
     held = team_schedule(session, cfg, [day]).day(day)
     if ans is None and (held is None or held.prompt_at(member.id) is None):
@@ -214,7 +214,7 @@ def standup_status(session: Session, actor: Actor, now: datetime) -> StandupConf
 def configure_standup(args: StandupConfigure, session: Session, actor: Actor,
                       now: datetime) -> StandupConfigResult:
     team = find_team(session, actor, args.team)
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     if not args.changes_something:
         view = config_view(session, team, cfg, now)
         return StandupConfigResult(view)
@@ -249,7 +249,7 @@ def start_standup_now(args: StandupNow, session: Session, actor: Actor,
                       now: datetime) -> StandupDone:
     team = find_team(session, actor, args.team)
     require_standup_manager(actor, team)
-    cfg = standups.config_for(session, team.id)
+    cfg = repo.standups.config_for(session, team.id)
     if cfg is None:
         cfg = _new_config(session, team, now)
     day = local_today(now, team.timezone)

@@ -67,7 +67,7 @@ class _TeamMonth:
         self.session, self.ws, self.team = session, ws, team
         self.today = local_today(now, team.timezone)
         self.period = period_containing("month", self.today)
-        self.hol = repo.holidays(session, team.id)
+        self.hol = repo.targets.holidays(session, team.id)
         self.days = working_day_progress(self.period, self.today, self.hol)
         self.ids = [m.id for m in team.members]
         self.left_out: dict[str, LeftOut] = {}  # by deal, across the team's and reps' figures
@@ -85,7 +85,7 @@ class _TeamMonth:
             return None
         ids = [person.id] if person else self.ids
         in_currency = found.currency or ws.default_currency
-        closing_tally = deals_tally(session, repo.open_closing_between(
+        closing_tally = deals_tally(session, repo.deals.open_closing_between(
             session, ids, period.start, period.end), in_currency, ws)
         won = revenue_for(session, ids, period, team.timezone, in_currency)
         for d in (*won.left_out, *closing_tally.left_out):
@@ -128,7 +128,7 @@ class _TeamMonth:
                team_rates: ActivityRates | None) -> FunnelInput:
         """The team's stage conversions, recent against trailing, with its planned top."""
         session, days = self.session, self.days
-        stages = [s.name for s in repo.stages(session, self.ws.id) if not s.is_closed]
+        stages = [s.name for s in repo.deals.stages(session, self.ws.id) if not s.is_closed]
         recent = _funnel_since(session, self.ids, now - timedelta(days=RECENT_DAYS), stages)
         trailing = _funnel_since(session, self.ids, now - timedelta(days=TRAILING_DAYS), stages)
         frame = pd.DataFrame({
@@ -155,7 +155,7 @@ class _TeamMonth:
 
 def _funnel_since(session: Session, ids: list[int], since: datetime,
                   stages: list[str]) -> pd.DataFrame:
-    return decided_funnel(pd.DataFrame(repo.stage_fates(session, ids, since),
+    return decided_funnel(pd.DataFrame(repo.funnel.stage_fates(session, ids, since),
                                        columns=["position", "lost", "deals"]), stages)
 
 
@@ -164,7 +164,7 @@ def _open_deals(session: Session, ids: list[int]) -> pd.DataFrame:
         [(f"D-{n}", name, owner_id, owner, stage, Decimal(amount) / 100, cur, close, last,
           created.date() if created else None, pushes)
          for n, name, owner_id, owner, stage, amount, cur, close, last, created, pushes
-         in repo.open_deal_rows(session, ids)],
+         in repo.deals.open_deal_rows(session, ids)],
         columns=list(DEAL_COLUMNS))
 
 
@@ -172,7 +172,7 @@ def _customers(session: Session, ids: list[int]) -> pd.DataFrame:
     return pd.DataFrame(
         [(i, name, tier, owner_id, owner, last, created.date() if created else None)
          for i, name, tier, owner_id, owner, last, created
-         in repo.customer_rows(session, ids)],
+         in repo.customers.customer_rows(session, ids)],
         columns=list(CUSTOMER_COLUMNS))
 
 

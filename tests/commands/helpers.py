@@ -14,7 +14,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from commands.io.importer import ImportPlan, ImportResult, apply_import, plan_import, read_rows
+from commands.io.importer.check import plan_import
+from commands.io.importer.plan import ImportPlan, ImportResult
+from commands.io.importer.read import read_rows
+from commands.io.importer.write import apply_import
 from commands.plan.activity import ActivityRates
 from commands.warnings.deviations import Progress
 from storage import repo
@@ -62,7 +65,7 @@ def run_import(chat: Chat, kind: str, path: Path, now: datetime, *,
                apply: bool = True) -> tuple[ImportPlan, ImportResult | None]:
     """Check the file and, when every row is fine and `apply`, write it: as the CLI does."""
     with chat.deps.session_factory.begin() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
         plan = plan_import(kind, read_rows(path, sheet=kind), session=session, workspace=ws,
                            now=now)

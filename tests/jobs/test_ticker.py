@@ -15,7 +15,7 @@ from bot.dispatch import Deps
 from jobs.notify import Post, SendFailed
 from jobs.standup import StandupPrompt
 from jobs.ticker import DueItem, Ticker
-from storage import deliveries as delivery_repo
+from storage import repo
 from storage.db import make_engine, make_session_factory
 from storage.models import Delivery, DeliveryStatus, Workspace
 from tests.conftest import Chat
@@ -155,7 +155,7 @@ def test_a_claim_whose_sender_died_mid_send_is_counted_sent_unconfirmed_not_rese
         deps: Deps, workspace_id: int) -> None:
     item = note(workspace_id)
     with deps.session_factory.begin() as session:  # another instance claimed it, then died
-        delivery_repo.insert_once(
+        repo.deliveries.insert_once(
             session, key=item.key, workspace_id=workspace_id, kind="note", subject=item.subject,
             local_period=item.local_period, due_at=DUE, status=DeliveryStatus.CLAIMED, now=DUE,
             next_attempt_at=DUE + timedelta(minutes=10))
@@ -176,7 +176,7 @@ def test_a_claim_whose_sender_died_before_posting_is_sent_later(
         deps: Deps, workspace_id: int) -> None:
     item = note(workspace_id)
     with deps.session_factory.begin() as session:  # claimed, then the instance died
-        delivery_repo.insert_once(
+        repo.deliveries.insert_once(
             session, key=item.key, workspace_id=workspace_id, kind="note", subject=item.subject,
             local_period=item.local_period, due_at=DUE, status=DeliveryStatus.CLAIMED, now=DUE,
             next_attempt_at=DUE + timedelta(minutes=10))

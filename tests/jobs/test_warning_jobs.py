@@ -300,7 +300,7 @@ class HookedSource:
 
     def posted(self, session: Session, item: DueItem, post: Post, ts: str,
                now: datetime) -> None:
-        repo.claim_once(session, "written by a failing hook", now)
+        repo.claims.claim_once(session, "written by a failing hook", now)
         raise RuntimeError("bookkeeping broke")
 
     def nothing_to_send(self, session: Session, item: DueItem, now: datetime) -> None:
@@ -310,7 +310,7 @@ class HookedSource:
 def test_a_failing_posted_hook_never_gets_a_post_sent_twice(
         team: Chat, deps: Deps, notifier: RecordingNotifier) -> None:
     with deps.session_factory() as session:
-        ws = repo.get_workspace(session, team.team_id)
+        ws = repo.workspaces.get_workspace(session, team.team_id)
         assert ws is not None
     item = DueItem("note", "team:1", "2026-11-23", MON_10, ws.id)
     t = Ticker(deps.session_factory, notifier, [HookedSource(item)])
@@ -319,7 +319,7 @@ def test_a_failing_posted_hook_never_gets_a_post_sent_twice(
     row = deliveries(deps.session_factory)[item.key]
     assert (row.status, row.parts_sent) == (DeliveryStatus.SENT, 1)
     with deps.session_factory.begin() as session:  # the hook's write was rolled back
-        assert repo.claim_once(session, "written by a failing hook", MON_10)
+        assert repo.claims.claim_once(session, "written by a failing hook", MON_10)
     quiet = HookedSource(DueItem("note", "team:2", "2026-11-23", MON_10, ws.id), empty=True)
     assert Ticker(deps.session_factory, notifier, [quiet]).tick(MON_10).skipped == [
         "note:team:2:2026-11-23"]

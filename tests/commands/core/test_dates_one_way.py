@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from commands.core.dates import parse_day
 from commands.core.errors import UsageError
-from commands.io.importer import day_first, plan_import, read_rows
+from commands.io.importer.check import day_first, plan_import
+from commands.io.importer.read import read_rows
 from storage import repo
 from storage.models import Activity, Deal
 from tests.commands.helpers import writes_nothing
@@ -119,7 +120,7 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
 
 def _problems(chat: Chat, clock: Clock, kind: str, path: Path) -> list[str]:
     with chat.deps.session_factory.begin() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
         plan = plan_import(kind, read_rows(path), session=session, workspace=ws, now=clock.now)
     return [str(p) for p in plan.problems]

@@ -21,7 +21,8 @@ from commands.core.limits import COMMAND_TEXT, LIMITS
 from commands.core.text import split_words, tokenize
 from commands.deals.visit import VisitArgs
 from commands.dispatch import parse_command
-from commands.io.importer import plan_import, read_rows
+from commands.io.importer.check import plan_import
+from commands.io.importer.read import read_rows
 from commands.standup.answers import StandupAnswerArgs
 from commands.standup.draft import StandupDraft
 from commands.warnings.warnings import MAX_REASON
@@ -103,7 +104,7 @@ def test_an_import_is_held_to_the_same_limits(team: Chat, clock: Clock, tmp_path
             ["2026-11-20", "visit", "Globex", "alice", "n" * 3001, "s" * 501],
         ])
     with team.deps.session_factory.begin() as session:
-        ws = repo.get_workspace(session, team.team_id)
+        ws = repo.workspaces.get_workspace(session, team.team_id)
         assert ws is not None
         plan = plan_import("activities", read_rows(path), session=session, workspace=ws,
                            now=clock.now)

@@ -24,7 +24,7 @@ def test_export_writes_all_four_files(team: Chat, tmp_path: Path) -> None:
                       "stage:proposal close:2026-12-15")
     team.say("alice", "/deal D-1 stage:negotiation amount:150,000.50")
     with team.deps.session_factory() as session:
-        ws = repo.get_workspace(session, team.team_id)
+        ws = repo.workspaces.get_workspace(session, team.team_id)
         assert ws is not None
         counts = export_csv(session, ws.id, tmp_path)
     assert counts == {"customers.csv": 1, "activities.csv": 1, "deals.csv": 1,
@@ -48,7 +48,7 @@ def test_export_of_one_workspace_leaves_others_out(team: Chat, tmp_path: Path) -
     other = Chat(team.deps, team_id="T0OTHER")
     other.say("zoe", '/visit "Initech" hi')
     with team.deps.session_factory() as session:
-        ws = repo.get_workspace(session, "T0OTHER")
+        ws = repo.workspaces.get_workspace(session, "T0OTHER")
         assert ws is not None
         counts = export_csv(session, ws.id, tmp_path)
         assert counts["customers.csv"] == 1
@@ -67,7 +67,7 @@ def test_export_reads_like_a_spreadsheet(team: Chat, clock: Clock, tmp_path: Pat
     team.say("bob", '/deal new "Acme pilot" customer:"Acme Corp" amount:8,500.5')
     team.say("bob", '/deal D-2 lost reason:"price"')
     with team.deps.session_factory() as session:
-        ws = repo.get_workspace(session, team.team_id)
+        ws = repo.workspaces.get_workspace(session, team.team_id)
         assert ws is not None
         counts = export_csv(session, ws.id, tmp_path)
     assert counts == {"customers.csv": 1, "activities.csv": 2, "deals.csv": 2,
@@ -110,7 +110,7 @@ def test_export_reads_like_a_spreadsheet(team: Chat, clock: Clock, tmp_path: Pat
 
 def test_export_of_an_empty_workspace_writes_headers_only(team: Chat, tmp_path: Path) -> None:
     with team.deps.session_factory() as session:
-        ws = repo.get_workspace(session, team.team_id)
+        ws = repo.workspaces.get_workspace(session, team.team_id)
         assert ws is not None
         counts = export_csv(session, ws.id, tmp_path / "out")
     assert counts == {"customers.csv": 0, "activities.csv": 0, "deals.csv": 0,
@@ -122,7 +122,7 @@ def test_export_of_an_empty_workspace_writes_headers_only(team: Chat, tmp_path: 
 
 def workspace_id(chat: Chat) -> int:
     with chat.deps.session_factory() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
         return ws.id
 
@@ -130,7 +130,7 @@ def workspace_id(chat: Chat) -> int:
 def member_id(chat: Chat, name: str) -> int:
     ws_id = workspace_id(chat)
     with chat.deps.session_factory() as session:
-        [member] = repo.members_named(session, ws_id, name)
+        [member] = repo.workspaces.members_named(session, ws_id, name)
         return member.id
 
 

@@ -13,11 +13,9 @@ from sqlalchemy import select
 
 from commands.core.errors import UsageError
 from commands.io.export import ExportFormat, export_tables, write_export
-from commands.io.importer import (
-    apply_import,
-    day_first,
-    read_rows,
-)
+from commands.io.importer.check import day_first
+from commands.io.importer.read import read_rows
+from commands.io.importer.write import apply_import
 from storage import repo
 from storage.models import Activity, Customer, Deal, Tier
 from tests.commands.helpers import run_import, write_csv
@@ -26,7 +24,7 @@ from tests.conftest import Chat, Clock
 
 def tables_of(chat: Chat) -> dict[str, pd.DataFrame]:
     with chat.deps.session_factory() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
         return export_tables(session, ws.id)
 

@@ -52,9 +52,9 @@ def _digest_text(chat: Chat) -> str:
 
 def _deviations(chat: Chat) -> list[Deviation]:
     with chat.deps.session_factory() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
-        team = repo.team_by_channel(session, ws.id, chat.channel_id)
+        team = repo.workspaces.team_by_channel(session, ws.id, chat.channel_id)
         assert team is not None
         return team_deviations(session, ws, team, NOW, RuleConfig())
 

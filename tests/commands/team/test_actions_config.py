@@ -87,7 +87,7 @@ def test_bad_config_is_refused_and_writes_nothing(team: Chat, line: str, message
     with pytest.raises(UsageError, match=message):
         team.say("mia", line)
     with team.deps.session_factory() as s:
-        ws = repo.get_workspace(s, team.team_id)
+        ws = repo.workspaces.get_workspace(s, team.team_id)
         assert ws is not None
         assert s.scalar(select(func.count()).select_from(TeamSettings)) == 0
 

@@ -18,9 +18,9 @@ from tests.conftest import NOW, Chat, Clock
 def _deviations(chat: Chat, config: RuleConfig | None = None,
                 now: datetime = NOW) -> dict[str, Deviation]:
     with chat.deps.session_factory() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
-        team = repo.team_by_channel(session, ws.id, chat.channel_id)
+        team = repo.workspaces.team_by_channel(session, ws.id, chat.channel_id)
         assert team is not None
         found = team_deviations(session, ws, team, now, config or RuleConfig())
         return {d.key.replace(f"team:{team.id}", "team").replace(
@@ -29,7 +29,7 @@ def _deviations(chat: Chat, config: RuleConfig | None = None,
 
 
 def _id(session: Session, ws_id: int, name: str) -> int:
-    return repo.members_named(session, ws_id, name)[0].id
+    return repo.workspaces.members_named(session, ws_id, name)[0].id
 
 
 def test_a_team_behind_with_a_stale_late_deal_and_a_neglected_a_customer(

@@ -1,24 +1,14 @@
-"""Repository functions for stand-ups: configs, answers, out of office, yesterday's work."""
+"""Stand-ups: configs, answers, out of office, prompts sent."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import (
-    Activity,
-    Deal,
-    DealHistory,
-    Delivery,
-    DeliveryStatus,
-    OutOfOffice,
-    StandupAnswer,
-    StandupConfig,
-    Team,
-)
+from storage.models import Delivery, DeliveryStatus, OutOfOffice, StandupAnswer, StandupConfig, Team
 
 
 def config_for(session: Session, team_id: int) -> StandupConfig | None:
@@ -72,28 +62,6 @@ def away_from(session: Session, member_id: int, day: date) -> Sequence[OutOfOffi
         select(OutOfOffice)
         .where(OutOfOffice.member_id == member_id, OutOfOffice.end_day >= day)
         .order_by(OutOfOffice.start_day)
-    ).all()
-
-
-def activities_on(session: Session, member_id: int, day: date) -> Sequence[Activity]:
-    return session.scalars(
-        select(Activity)
-        .where(Activity.member_id == member_id, Activity.occurred_on == day)
-        .options(selectinload(Activity.customer))
-        .order_by(Activity.id)
-    ).all()
-
-
-def deal_changes_between(
-    session: Session, member_id: int, start_at: datetime, end_at: datetime
-) -> Sequence[DealHistory]:
-    """Deal changes a member made in [start_at, end_at), oldest first."""
-    return session.scalars(
-        select(DealHistory)
-        .where(DealHistory.changed_by_id == member_id, DealHistory.changed_at >= start_at,
-               DealHistory.changed_at < end_at)
-        .options(selectinload(DealHistory.deal).selectinload(Deal.customer))
-        .order_by(DealHistory.id)
     ).all()
 
 

@@ -1,7 +1,7 @@
 """Repository functions for scheduled deliveries: claims, retries and the record of sends.
 
 Every claim is an INSERT .. ON CONFLICT DO NOTHING RETURNING on the delivery's unique key,
-like `storage.repo.claim_once`: on SQLite and PostgreSQL alike exactly one instance gets
+like `storage.repo.claims.claim_once`: on SQLite and PostgreSQL alike exactly one instance gets
 the row back, however many race for it.
 """
 

@@ -1,36 +1,16 @@
-"""Import customers, deals or activities from a CSV or Excel file: every row, or none.
+"""Checking an import file's rows against the workspace: the plan, nothing written."""
 
-Reading, checking and writing are separate steps so a dry run is the same check without
-the write, and the caller owns the transaction:
-
-    rows = read_rows(path, sheet="deals")          # text cells, indexed by file line
-    plan = plan_import("deals", rows, session=session, workspace=ws, now=now)
-    if plan.ok:
-        result = apply_import(plan, session=session)
-
-Two layouts are understood for deals: salesbot's own export (so exporting and importing
-into an empty workspace reproduces the rows) and a Salesforce opportunity report; customers
-also accept a Salesforce account report. People are matched by member name, customers by
-name ignoring case and spacing. Rows already in the workspace (or earlier in the file) are
-skipped, so importing the same file twice is safe.
-"""
 
 from __future__ import annotations
 
-import csv
-import enum
-import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.core.actors import People
@@ -38,16 +18,25 @@ from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.limits import LIMITS
 from commands.core.money import parse_amount, parse_currency
-from commands.core.text import closest, name_key, plural
+from commands.core.text import closest, name_key
 from commands.deals.visit import parse_deal_ref
+from commands.io.importer.layouts import (
+    SALESFORCE_STAGE_NAMES,
+    SALESFORCE_STAGES,
+    ImportKind,
+    find_layout,
+)
+from commands.io.importer.plan import (
+    ImportPlan,
+    NewActivity,
+    NewCustomer,
+    NewDeal,
+    Problem,
+    Skipped,
+)
 from storage import repo
 from storage.models import (
-    Activity,
     ActivityType,
-    Customer,
-    Deal,
-    DealHistory,
-    Member,
     Outcome,
     Stage,
     Tier,
@@ -56,386 +45,6 @@ from storage.models import (
 )
 
 Progress = Callable[[int], None]
-
-# Salesforce's standard opportunity stages, by their win probability onto salesbot's funnel.
-SALESFORCE_STAGES: dict[str, str] = {
-    "prospecting": "lead",
-    "qualification": "qualified",
-    "needs analysis": "qualified",
-    "value proposition": "proposal",
-    "id. decision makers": "proposal",
-    "perception analysis": "proposal",
-    "proposal/price quote": "proposal",
-    "negotiation/review": "negotiation",
-    "closed won": "won",
-    "closed lost": "lost",
-}
-_SALESFORCE_NAMES = {
-    "prospecting": "Prospecting", "qualification": "Qualification",
-    "needs analysis": "Needs Analysis", "value proposition": "Value Proposition",
-    "id. decision makers": "Id. Decision Makers", "perception analysis": "Perception Analysis",
-    "proposal/price quote": "Proposal/Price Quote", "negotiation/review": "Negotiation/Review",
-    "closed won": "Closed Won", "closed lost": "Closed Lost",
-}
-
-
-class ImportKind(enum.StrEnum):
-    CUSTOMERS = "customers"
-    DEALS = "deals"
-    ACTIVITIES = "activities"
-
-
-# --- layouts ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """A field of an import and the column headers that carry it (the first is shown)."""
-
-    field: str
-    headers: tuple[str, ...]
-    required: bool = False
-
-    @property
-    def header(self) -> str:
-        return self.headers[0]
-
-
-def _col(field_name: str, *headers: str, required: bool = False) -> Column:
-    return Column(field_name, headers or (field_name,), required)
-
-
-@dataclass(frozen=True)
-class Layout:
-    name: str
-    columns: tuple[Column, ...]
-
-    def missing(self, headers: Iterable[str]) -> list[str]:
-        have = {_normal(h) for h in headers}
-        return [c.header for c in self.columns
-                if c.required and not any(_normal(h) in have for h in c.headers)]
-
-    def describe(self) -> str:
-        required = ", ".join(" or ".join(c.headers) for c in self.columns if c.required)
-        optional = ", ".join(" or ".join(c.headers) for c in self.columns if not c.required)
-        return f"{required} (optional: {optional})" if optional else required
-
-
-SALESBOT = "salesbot export"
-SALESFORCE = "Salesforce report"
-
-LAYOUTS: dict[ImportKind, tuple[Layout, ...]] = {
-    ImportKind.CUSTOMERS: (
-        Layout(SALESBOT, (
-            _col("name", required=True), _col("tier"), _col("owner"), _col("created_at"))),
-        Layout(SALESFORCE, (
-            _col("name", "Account Name", required=True), _col("owner", "Account Owner"),
-            _col("created_at", "Created Date"))),
-    ),
-    ImportKind.DEALS: (
-        Layout(SALESBOT, (
-            _col("name", required=True), _col("customer", required=True),
-            _col("owner", required=True), _col("amount", required=True),
-            _col("stage", required=True), _col("currency"), _col("expected_close"),
-            _col("created_at"), _col("closed_at"), _col("lost_reason"))),
-        Layout(SALESFORCE, (
-            _col("name", "Opportunity Name", required=True),
-            _col("customer", "Account Name", required=True),
-            _col("amount", "Amount", required=True), _col("stage", "Stage", required=True),
-            _col("expected_close", "Close Date", required=True),
-            _col("owner", "Opportunity Owner", required=True),
-            _col("currency", "Opportunity Currency", "Amount Currency"),
-            _col("created_at", "Created Date"))),
-    ),
-    ImportKind.ACTIVITIES: (
-        Layout(SALESBOT, (
-            _col("date", required=True), _col("type", required=True),
-            _col("customer", required=True), _col("member", "member", "person", required=True),
-            _col("outcome"), _col("notes"), _col("next_step"), _col("deal"),
-            _col("logged_at"))),
-    ),
-}
-
-
-def _normal(header: str) -> str:
-    """Headers compare ignoring case, spacing and underscores: `Close Date` == `close_date`."""
-    return " ".join(header.replace("_", " ").casefold().split())
-
-
-def find_layout(kind: ImportKind | str, headers: Sequence[str]) -> tuple[Layout, dict[str, str]]:
-    """The layout the file's headers follow, and which file column carries each field."""
-    kind = ImportKind(kind)
-    by_normal = {_normal(h): h for h in headers if h.strip()}
-    for layout in LAYOUTS[kind]:
-        if not layout.missing(headers):
-            _refuse_other_kind(kind, layout, headers)
-            mapping: dict[str, str] = {}
-            for column in layout.columns:
-                found = next((by_normal[_normal(h)] for h in column.headers
-                              if _normal(h) in by_normal), None)
-                if found is not None:
-                    mapping[column.field] = found
-            return layout, mapping
-    expected = "\n".join(
-        f"  - {_LAYOUT_TITLES[layout.name]}: {layout.describe()}; missing: "
-        f"{', '.join(layout.missing(headers))}"
-        for layout in LAYOUTS[kind]
-    )
-    shown = ", ".join(h for h in headers if h.strip()) or "none"
-    one_of = "one of these layouts" if len(LAYOUTS[kind]) > 1 else "these columns"
-    raise UsageError(
-        f"The file does not have the columns to import {kind.value}. Expected {one_of}:\n"
-        f"{expected}\nThe file's columns: {shown}."
-    )
-
-
-_LAYOUT_TITLES = {SALESBOT: "salesbot's export", SALESFORCE: "a Salesforce report"}
-
-
-def _refuse_other_kind(kind: ImportKind, layout: Layout, headers: Sequence[str]) -> None:
-    """Stop a deals file being read as customers: it has a `name` column too, and more."""
-    mine = {_normal(c.header) for c in layout.columns if c.required}
-    for other, layouts in LAYOUTS.items():
-        for candidate in layouts:
-            theirs = {_normal(c.header) for c in candidate.columns if c.required}
-            if other is not kind and mine < theirs and not candidate.missing(headers):
-                raise UsageError(
-                    f"This file has the columns of {other.value} ("
-                    f"{', '.join(c.header for c in candidate.columns if c.required)}), not "
-                    f"just {kind.value}: import it with `salesbot import {other.value} ...`; "
-                    f"the {kind.value} it names are created along the way."
-                )
-
-
-# --- reading files ------------------------------------------------------------------------
-
-CSV_SUFFIXES = (".csv", ".txt")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def read_rows(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
-    """The file's rows as text ("" for an empty cell), indexed by the line people see.
-
-    The header is line 1, so the first data row is line 2 (in a spreadsheet, its row
-    number). Blank rows are left out but keep their numbers. From a workbook, the sheet
-    called `sheet` is read when there is one, else the first sheet.
-    """
-    if not path.exists():
-        raise UsageError(f"There is no file {path}.")
-    if path.is_dir():
-        raise UsageError(f"{path} is a directory; give a .csv or .xlsx file.")
-    suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        numbered = _csv_records(path)
-    elif suffix in XLSX_SUFFIXES:
-        numbered = _xlsx_records(path, sheet)
-    elif suffix == ".xls":
-        raise UsageError(f"{path.name} is an old-style .xls workbook; save it as .xlsx or CSV.")
-    else:
-        raise UsageError(
-            f"{path.name}: unknown file type \"{suffix or 'none'}\". Give a .csv or .xlsx file."
-        )
-    if not numbered:
-        raise UsageError(f"{path.name} is empty: it needs a header row and a row per record.")
-    (_, header), *records = numbered
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    named = [h for h in header if h]
-    twice = sorted({h for h in named if named.count(h) > 1})
-    if twice:
-        raise UsageError(f"{path.name} has the column {', '.join(twice)} more than once.")
-    width = len(header)
-    rows = [(cells + [""] * width)[:width] for _, cells in records]
-    frame = pd.DataFrame(rows, columns=header, index=[line for line, _ in records], dtype=object)
-    frame = frame.loc[:, [h for h in header if h]]
-    return frame
-
-
-def _csv_records(path: Path) -> list[tuple[int, list[str]]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(
-            f"{path.name} is not UTF-8 text. In Excel, save it as \"CSV UTF-8\"."
-        ) from None
-    first = text.split("\n", 1)[0]
-    # Spreadsheets in many European locales separate CSV cells with semicolons.
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    out: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                out.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise UsageError(f"{path.name} line {line} is not valid CSV: {exc}.") from None
-    return out
-
-
-def _xlsx_records(path: Path, sheet: str | None) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, data_only=True)
-    except Exception as exc:  # a corrupt or mislabelled file: say so, not a traceback
-        raise UsageError(f"{path.name} could not be read as a workbook: {exc}") from None
-    names = {n.casefold(): n for n in book.sheetnames}
-    chosen = book[names[sheet.casefold()]] if sheet and sheet.casefold() in names \
-        else book.worksheets[0]
-    out: list[tuple[int, list[str]]] = []
-    for line, values in enumerate(chosen.iter_rows(min_row=1, values_only=True), start=1):
-        cells = [_cell_text(v) for v in values]
-        if any(c.strip() for c in cells):
-            out.append((line, cells))
-    return out
-
-
-def _cell_text(value: Any) -> str:
-    """A workbook cell as the text a person would type: dates as ISO, numbers exact."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        # 15 significant digits, as the spreadsheet shows it (0.1+0.2 is 0.3 there too)
-        return f"{Decimal(f'{value:.15g}'):f}"
-    return str(value)
-
-
-# --- the plan -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A row that cannot be imported, and every reason why."""
-
-    line: int
-    reasons: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {'; '.join(self.reasons)}"
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A row already in the workspace (or earlier in the file), left alone."""
-
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: skipped, {self.reason}"
-
-
-@dataclass(frozen=True)
-class NewCustomer:
-    line: int
-    name: str
-    key: str
-    tier: Tier
-    owner_id: int | None
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class NewDeal:
-    line: int
-    name: str
-    customer_key: str
-    owner_id: int
-    amount_minor: int
-    currency: str
-    stage: str
-    expected_close: date | None
-    created_at: datetime
-    closed_at: datetime | None
-    lost_reason: str | None
-
-
-@dataclass(frozen=True)
-class NewActivity:
-    line: int
-    occurred_on: date
-    type: ActivityType
-    customer_key: str
-    member_id: int
-    deal_id: int | None
-    outcome: Outcome | None
-    notes: str
-    next_step: str | None
-    logged_at: datetime
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    """What an import would write, what it would skip, and what stops it."""
-
-    kind: ImportKind
-    layout: str
-    workspace_id: int
-    rows: int
-    customers: tuple[NewCustomer, ...] = ()
-    deals: tuple[NewDeal, ...] = ()
-    activities: tuple[NewActivity, ...] = ()
-    existing_customers: Mapping[str, int] = field(default_factory=dict)  # name key -> id
-    skipped: tuple[Skipped, ...] = ()
-    problems: tuple[Problem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def size(self) -> int:
-        """How many records the import writes."""
-        return len(self.customers) + len(self.deals) + len(self.activities)
-
-    def summary(self) -> str:
-        """`120 deals, 14 new customers`."""
-        if self.kind is ImportKind.CUSTOMERS:
-            return plural(len(self.customers), "customer")
-        main = (plural(len(self.deals), "deal") if self.kind is ImportKind.DEALS
-                else plural(len(self.activities), "activity", "activities"))
-        return f"{main}, {plural(len(self.customers), 'new customer')}"
-
-    def dry_run_message(self) -> str:
-        skipped = f"; {plural(len(self.skipped), 'row')} already there would be skipped" \
-            if self.skipped else ""
-        return f"Dry run: would import {self.summary()}{skipped}. Nothing was written."
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    kind: ImportKind
-    customers: int
-    deals: int
-    activities: int
-    skipped: int
-    first_ref: str | None = None
-    last_ref: str | None = None
-
-    def message(self) -> str:
-        if self.kind is ImportKind.CUSTOMERS:
-            what = plural(self.customers, "customer")
-        elif self.kind is ImportKind.DEALS:
-            refs = "" if self.first_ref is None else (
-                f" ({self.first_ref})" if self.first_ref == self.last_ref
-                else f" ({self.first_ref} to {self.last_ref})")
-            what = f"{plural(self.deals, 'deal')}{refs}, {plural(self.customers, 'new customer')}"
-        else:
-            what = (f"{plural(self.activities, 'activity', 'activities')}, "
-                    f"{plural(self.customers, 'new customer')}")
-        skipped = f"; skipped {plural(self.skipped, 'row')} already there" if self.skipped \
-            else ""
-        return f"Imported {what}{skipped}."
-
-
-# --- checking rows ------------------------------------------------------------------------
 
 
 class _Bad(Exception):
@@ -457,20 +66,14 @@ class _Known:
 
 
 def _load(session: Session, ws: Workspace) -> _Known:
-    members = session.scalars(select(Member).where(Member.workspace_id == ws.id)).all()
-    customers = session.execute(
-        select(Customer.name_key, Customer.id, Customer.name)
-        .where(Customer.workspace_id == ws.id)).all()
-    deals = session.execute(
-        select(Deal.number, Deal.id, Deal.customer_id, Deal.name)
-        .where(Deal.workspace_id == ws.id)).all()
+    members, customers, deals = repo.imports.known(session, ws.id)
     return _Known(
         workspace=ws,
         people=People(members),
         member_names=sorted(m.name for m in members),
         timezones={m.id: m.timezone for m in members},
         customers={k: (i, n) for k, i, n in customers},
-        stages={s.name: s for s in repo.stages(session, ws.id)},
+        stages={s.name: s for s in repo.deals.stages(session, ws.id)},
         deals_by_name={(c, name_key(n)): num for num, _, c, n in deals},
         deals_by_number={num: (i, c) for num, i, c, _ in deals},
     )
@@ -584,7 +187,7 @@ def _stage(row: _Row, known: _Known) -> Stage:
     name = folded if folded in known.stages else SALESFORCE_STAGES.get(folded, "")
     if name in known.stages:
         return known.stages[name]
-    choices = [*known.stages, *_SALESFORCE_NAMES.values()]
+    choices = [*known.stages, *SALESFORCE_STAGE_NAMES.values()]
     raise _Bad(f'unknown stage "{raw}"{_hint(raw, choices)}; stages are '
                f"{', '.join(known.stages)} (or Salesforce's, like Closed Won)")
 
@@ -767,11 +370,8 @@ class _Checker:
                                   for v in rows[mapping["date"]]) if d)
         if not days:
             return
-        found = session.execute(
-            select(Activity.customer_id, Activity.member_id, Activity.occurred_on,
-                   Activity.type, Activity.notes)
-            .where(Activity.workspace_id == self.known.workspace.id,
-                   Activity.occurred_on.between(days[0], days[-1]))).all()
+        found = repo.imports.activities_between(session, self.known.workspace.id, days[0],
+                                                days[-1])
         self.existing_activities = {(c, m, d, ActivityType(t), n) for c, m, d, t, n in found}
 
     def check(self, row: _Row) -> None:
@@ -907,80 +507,3 @@ class _Checker:
                 theirs = next(n for i, n in self.known.customers.values() if i == customer_id)
                 raise _Bad(f"D-{number} is a deal with {theirs}, not {customer}")
         return deal_id
-
-
-# --- writing ------------------------------------------------------------------------------
-
-
-def apply_import(
-    plan: ImportPlan, *, session: Session, progress: Progress | None = None
-) -> ImportResult:
-    """Write everything the plan holds, in the caller's transaction."""
-    if not plan.ok:
-        raise ValueError("an import with problems must not be applied")
-    # Deal numbers first, while the session holds few objects: handing one out is an UPDATE
-    # that checks every object in the session, and pending deals would be flushed one by one.
-    numbers = [repo.next_deal_number(session, plan.workspace_id) for _ in plan.deals]
-    ids = dict(plan.existing_customers)
-    customers = [Customer(workspace_id=plan.workspace_id, name=new.name, name_key=new.key,
-                          tier=new.tier, owner_id=new.owner_id, created_at=new.created_at)
-                 for new in plan.customers]
-    session.add_all(customers)
-    session.flush()
-    ids.update((c.name_key, c.id) for c in customers)
-    if progress is not None and customers:
-        progress(len(customers))
-    refs: list[str] = []
-    for d, number in zip(plan.deals, numbers, strict=True):
-        deal = Deal(
-            workspace_id=plan.workspace_id, number=number, name=d.name,
-            customer_id=ids[d.customer_key], owner_id=d.owner_id,
-            amount_minor=d.amount_minor, currency=d.currency, stage=d.stage,
-            expected_close=d.expected_close, created_at=d.created_at, closed_at=d.closed_at,
-            lost_reason=d.lost_reason,
-        )
-        # The same history a deal created in chat starts with, dated when it was created.
-        amount = f"{Decimal(d.amount_minor).scaleb(-2):f} {d.currency}"
-        for field_name, new_value in (("stage", d.stage), ("amount", amount),
-                                      ("close", d.expected_close.isoformat()
-                                       if d.expected_close else None)):
-            if new_value is not None:
-                deal.history.append(DealHistory(
-                    field=field_name, old_value=None, new_value=new_value,
-                    changed_by_id=d.owner_id, changed_at=d.created_at))
-        session.add(deal)
-        refs.append(deal.ref)
-        if progress is not None:
-            progress(1)
-    for a in plan.activities:
-        session.add(Activity(
-            workspace_id=plan.workspace_id, type=a.type, customer_id=ids[a.customer_key],
-            deal_id=a.deal_id, member_id=a.member_id, occurred_on=a.occurred_on,
-            outcome=a.outcome, notes=a.notes, next_step=a.next_step, logged_at=a.logged_at,
-        ))
-        if progress is not None:
-            progress(1)
-    session.flush()
-    return ImportResult(
-        kind=plan.kind, customers=len(plan.customers), deals=len(plan.deals),
-        activities=len(plan.activities), skipped=len(plan.skipped),
-        first_ref=refs[0] if refs else None, last_ref=refs[-1] if refs else None,
-    )
-
-
-def pick_workspace(session: Session, slack_team_id: str | None) -> Workspace:
-    """The workspace to import into: the one named, else the database's only one."""
-    if slack_team_id:
-        ws = repo.get_workspace(session, slack_team_id)
-        if ws is None:
-            raise UsageError(f"No workspace {slack_team_id} in this database.")
-        return ws
-    ws = repo.only_workspace(session)
-    if ws is not None:
-        return ws
-    ids = session.scalars(select(Workspace.slack_team_id).order_by(Workspace.id)).all()
-    if not ids:
-        raise UsageError("This database has no workspace yet: use salesbot in Slack (or "
-                         "`salesbot console`) first, so there are people to own the rows.")
-    raise UsageError(f"This database has several workspaces; pick one with --workspace: "
-                     f"{', '.join(ids)}.")
