@@ -15,6 +15,7 @@ from commands.core.limits import check_command_text
 from commands.deals.deal import parse_deal, run_deal
 from commands.deals.pipeline import parse_pipeline, run_pipeline
 from commands.deals.visit import parse_visit, run_visit
+from commands.followups.followups import parse_followups, run_followups
 from commands.io.sales_export import ExportArgs, parse_export, run_export
 from commands.plan.plan import parse_plan, run_plan
 from commands.plan.targets import parse_target, run_target
@@ -94,6 +95,10 @@ COMMANDS: dict[str, CommandSpec] = {
     "pipeline": CommandSpec(
         parse_pipeline, run_pipeline, "Open deals by stage, weighted, and coverage of the target",
         "[@rep|team]",
+    ),
+    "followups": CommandSpec(
+        parse_followups, run_followups, "Your follow-ups: list, done, snooze",
+        "[@rep|team] [all] | done F-3 | snooze F-3 1d|1w|friday | reopen F-3",
     ),
     "sales": CommandSpec(
         parse_sales_family, run_sales_family, "Teams, reports, leaderboards and help",

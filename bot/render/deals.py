@@ -17,6 +17,7 @@ from bot.render.base import (
     sections,
     text_reply,
 )
+from bot.render.followups import closed_by_visit, next_step_line
 from commands.core.dates import format_day, on_day
 from commands.core.money import format_money
 from commands.core.text import plural
@@ -38,11 +39,15 @@ def render_visit(r: VisitResult) -> Reply:
         lines.append("> " + escape(r.notes).replace("\n", "\n> "))
     extra = []
     if r.next_step:
-        extra.append(f"Next step: {escape(r.next_step)}")
+        extra.append(f"Next step: {escape(r.next_step)}" + (
+            f" — follow-up {r.follow_up.ref} due {format_day(r.follow_up.due_on, r.today)}"
+            if r.follow_up else ""))
     if r.deal_ref:
         extra.append(f"Deal {r.deal_ref}")
     if extra:
         lines.append(" · ".join(extra))
+    if r.closed_follow_up:
+        lines.append(closed_by_visit(r.closed_follow_up))
     if r.customer_created:
         lines.append(
             f":new: *{escape(r.customer)}* is a new customer, tier {r.tier.value}."
@@ -95,7 +100,11 @@ def render_deal_changed(r: DealChanged) -> Reply:
             continue
         label = _FIELD_NAMES.get(c.field, c.field)
         parts.append(f"{label} {_value(c.field, c.old)} → {_value(c.field, c.new)}")
-    return text_reply(f":pencil2: Updated *{d.ref}* {escape(d.name)}: " + "; ".join(parts) + ".")
+    lines = [f":pencil2: Updated *{d.ref}* {escape(d.name)}: " + "; ".join(parts) + "."] \
+        if parts else []
+    if r.follow_up:
+        lines.append(next_step_line(d.ref, r.follow_up, r.today))
+    return text_reply("\n".join(lines))
 
 
 def _value(field_name: str, value: str | None) -> str:

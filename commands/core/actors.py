@@ -192,11 +192,16 @@ def resolve_mention(session: Session, actor: Actor, mention: Mention, now: datet
     return resolve_person(session, actor, mention, now)
 
 
+def can_edit_records_of(actor: Actor, owner: Member) -> bool:
+    """Reps edit their own records (deals, follow-ups), managers their team's, admins any."""
+    if actor.is_admin or owner.id == actor.member.id:
+        return True
+    return actor.manages(owner.team)
+
+
 def can_edit_deal(actor: Actor, deal: Deal) -> bool:
     """Reps edit their own deals, managers their team's, admins any."""
-    if actor.is_admin or deal.owner_id == actor.member.id:
-        return True
-    return actor.manages(deal.owner.team)
+    return can_edit_records_of(actor, deal.owner)
 
 
 def require_deal_edit(actor: Actor, deal: Deal) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -19,11 +19,12 @@ from commands.core.money import Money, parse_amount, parse_currency
 from commands.core.text import Mention, as_mention, choice, parse_words, yes_no
 from commands.deals.customers import find_or_create_customer
 from commands.deals.visit import load_deal, parse_deal_ref, parse_tier
+from commands.followups.schedule import FollowUpView, check_next_by, parse_by, schedule_follow_up
 from storage import repo
 from storage.models import Deal, DealHistory, Member, Stage, Tier, to_minor
 
 NEW_OPTIONS = ("customer", "amount", "stage", "close", "currency", "new", "tier")
-UPDATE_OPTIONS = ("stage", "amount", "close", "currency", "name", "reason")
+UPDATE_OPTIONS = ("stage", "amount", "close", "currency", "name", "reason", "next", "by")
 LOST_OPTIONS = ("reason",)
 
 
@@ -51,6 +52,8 @@ class DealUpdate:
     currency: str | None = None
     name: str | None = None
     reason: str | None = None
+    next_step: str | None = None  # with `by`: the deal's next step, a follow-up
+    by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
         return DealShow(number)
     if "reason" in opts and opts.get("stage", "").lower() != "lost":
         raise UsageError("`reason:` goes with a lost deal: `/deal D-1 lost reason:\"price\"`.")
+    _check_next_step(number, opts)
     return DealUpdate(
         number=number,
         stage=opts["stage"].lower() if "stage" in opts else None,
@@ -176,7 +180,18 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
         currency=parse_currency(opts["currency"]) if "currency" in opts else None,
         name=_non_empty(opts, "name"),
         reason=opts.get("reason"),
+        next_step=opts.get("next"),
+        by=opts.get("by"),
     )
+
+
+def _check_next_step(number: int, opts: dict[str, str]) -> None:
+    if "next" in opts and not opts["next"]:
+        raise UsageError('`next:` needs the next step, like next:"call CFO".')
+    check_next_by(opts.get("next"), opts.get("by"), command=f"/deal D-{number}")
+    if "next" in opts and "by" not in opts:
+        raise UsageError(f'When is it due? Add by:, like `/deal D-{number} next:"{opts["next"]}"'
+                         " by:friday`.")
 
 
 # --- results ------------------------------------------------------------------------------
@@ -218,6 +233,7 @@ class DealChanged:
     customer_created: bool = False
     customer_tier: str | None = None
     today: date | None = None
+    follow_up: FollowUpView | None = None  # the next step this change scheduled
 
 
 @dataclass(frozen=True)
@@ -282,6 +298,8 @@ def run_deal(args: DealArgs, *, session: Session, actor: Actor, now: datetime) -
         require_read_deal(session, actor, deal)
         return deal_detail(session, actor, deal, now)
     require_deal_edit(actor, deal)
+    if isinstance(args, DealUpdate) and args.next_step is not None:
+        return _with_next_step(session, actor, deal, args, now)
     if isinstance(args, DealWon):
         return _update(session, actor, deal, DealUpdate(args.number, stage="won"), now)
     if isinstance(args, DealLost):
@@ -435,6 +453,27 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
         raise UsageError(f"{deal.ref} already looks like that; nothing changed.")
     session.flush()
     return DealChanged(deal=view(deal, stages), changes=tuple(changes), today=today)
+
+
+def _with_next_step(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
+                    now: datetime) -> DealChanged:
+    """Give the deal its next step (a follow-up owned by the deal's owner), along with any
+    other change the command makes."""
+    assert args.next_step is not None and args.by is not None  # parse_deal requires both
+    today = local_today(now, actor.member.timezone)
+    due_on = parse_by(args.by, today=today)
+    stages = _stage_map(session, deal.workspace_id)
+    rest = replace(args, next_step=None, by=None)
+    if rest != DealUpdate(args.number):
+        changed = _update(session, actor, deal, rest, now)
+    else:
+        changed = DealChanged(deal=view(deal, stages), changes=(), today=today)
+    if not changed.deal.is_open:
+        raise UsageError(f"{deal.ref} is {deal.stage}: a closed deal has no next step.")
+    follow_up = schedule_follow_up(
+        session, owner=deal.owner, created_by=actor.member, text=args.next_step, due_on=due_on,
+        customer=deal.customer, deal=deal, activity_id=None, now=now)
+    return replace(changed, follow_up=follow_up)
 
 
 def deal_detail(session: Session, actor: Actor, deal: Deal, now: datetime) -> DealDetail:

@@ -15,10 +15,17 @@ from commands.core.errors import PermissionDenied, UsageError
 from commands.core.limits import check_length
 from commands.core.text import choice, name_key, parse_words, yes_no
 from commands.deals.customers import SIMILAR, find_or_create_customer
+from commands.followups.schedule import (
+    FollowUpView,
+    check_next_by,
+    close_matching,
+    parse_by,
+    schedule_follow_up,
+)
 from storage import repo
 from storage.models import ActivityType, Customer, Deal, Outcome, Tier
 
-VISIT_OPTIONS = ("type", "outcome", "on", "next", "deal", "tier", "new")
+VISIT_OPTIONS = ("type", "outcome", "on", "next", "by", "deal", "tier", "new")
 TYPES = tuple(t.value for t in ActivityType)
 OUTCOMES = tuple(o.value for o in Outcome)
 TIERS = tuple(t.value for t in Tier)
@@ -38,6 +45,7 @@ class VisitArgs:
     tier: Tier | None = None
     new_customer: bool = False
     customer: str | None = None  # set by forms: the name exactly, and `words` are the notes
+    by: str | None = None  # the day the next step is due: makes it a follow-up
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ class VisitResult:
     next_step: str | None
     deal_ref: str | None
     tier_given: bool = False  # the tier was in the command: no hint to set it
+    follow_up: FollowUpView | None = None  # the next step, due `by:`
+    closed_follow_up: FollowUpView | None = None  # the open one this visit took care of
 
 
 def parse_deal_ref(text: str, option: str = "deal") -> int:
@@ -81,6 +91,7 @@ def parse_visit(text: str) -> VisitArgs:
         raise UsageError('`next:` needs the next step, like next:"send quote".')
     if "on" in opts and not opts["on"]:
         raise UsageError("`on:` needs a date, like on:yesterday or on:2026-11-20.")
+    check_next_by(next_step, opts.get("by"), command='/visit "Acme Corp"')
     return VisitArgs(
         words=tuple(words.positionals),
         type=ActivityType(choice(opts["type"], TYPES, "type")) if "type" in opts
@@ -92,6 +103,7 @@ def parse_visit(text: str) -> VisitArgs:
         deal_number=parse_deal_ref(opts["deal"]) if "deal" in opts else None,
         tier=parse_tier(opts["tier"]) if "tier" in opts else None,
         new_customer=yes_no(opts["new"], "new") if "new" in opts else False,
+        by=opts.get("by"),
     )
 
 
@@ -163,6 +175,7 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         if occurred_on < today - timedelta(days=MAX_AGE_DAYS):
             raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.")
 
+    due_on = parse_by(args.by, today=today) if args.by is not None else None
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
     if deal is not None and not can_edit_deal(actor, deal):
         # an activity on a deal is part of the deal's record: it resets its staleness
@@ -201,9 +214,17 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         deal_id=deal.id if deal else None, member_id=member.id, occurred_on=occurred_on,
         outcome=args.outcome, notes=notes.strip(), next_step=args.next_step, logged_at=now,
     )
+    closed = close_matching(session, member=member, customer_id=pick.customer.id,
+                            deal_id=deal.id if deal else None, activity_id=activity_id, now=now)
+    follow_up = None
+    if due_on is not None and args.next_step is not None:
+        follow_up = schedule_follow_up(
+            session, owner=member, created_by=member, text=args.next_step, due_on=due_on,
+            customer=pick.customer, deal=deal, activity_id=activity_id, now=now)
     return VisitResult(
         activity_id=activity_id, type=args.type, customer=pick.customer.name,
         tier=pick.customer.tier, customer_created=pick.created, occurred_on=occurred_on,
         today=today, outcome=args.outcome, notes=notes.strip(), next_step=args.next_step,
         deal_ref=deal.ref if deal else None, tier_given=args.tier is not None,
+        follow_up=follow_up, closed_follow_up=closed,
     )

@@ -1,0 +1,181 @@
+"""/followups: list open follow-ups, mark one done, snooze it, or reopen it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from commands.core.access import can_read_person
+from commands.core.actors import Actor, can_edit_records_of
+from commands.core.dates import local_today
+from commands.core.errors import PermissionDenied, UsageError
+from commands.core.text import Mention, as_mention, parse_words
+from commands.followups.schedule import FollowUpView, parse_by, view_follow_up
+from commands.plan.target_plan import person_in_view, require_read_scope, team_for
+from storage import repo
+from storage.models import FollowUp, Member
+
+USAGE = ("Use `/followups`, `/followups @alice`, `/followups team` (add `all` for later ones "
+         "too), `/followups done F-3`, `/followups snooze F-3 1d|1w|friday` or "
+         "`/followups reopen F-3`.")
+_REF = re.compile(r"^(?:f-?|#)?(\d{1,9})$", re.I)
+_SNOOZE = re.compile(r"^(\d{1,3})([dw])$", re.I)
+# Without `all`, the list shows what is overdue and due within this many days.
+SOON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class FollowUpsList:
+    scope: Mention | None = None
+    team: bool = False
+    all: bool = False
+
+
+@dataclass(frozen=True)
+class FollowUpDone:
+    number: int
+
+
+@dataclass(frozen=True)
+class FollowUpSnooze:
+    number: int
+    until: str  # 1d, 1w or a date
+
+
+@dataclass(frozen=True)
+class FollowUpReopen:
+    number: int
+
+
+FollowUpsArgs = FollowUpsList | FollowUpDone | FollowUpSnooze | FollowUpReopen
+
+
+@dataclass(frozen=True)
+class FollowUpListing:
+    scope_name: str
+    is_self: bool
+    items: tuple[FollowUpView, ...]  # overdue first, then by due day
+    today: date
+    all: bool
+    not_shown: int = 0  # teammates' follow-ups the reader may not see, only counted
+
+
+@dataclass(frozen=True)
+class FollowUpChanged:
+    item: FollowUpView
+    action: str  # done | snoozed | reopened
+    today: date
+    previous_due: date | None = None
+
+
+def parse_ref(text: str) -> int:
+    m = _REF.match(text.strip())
+    if not m or int(m.group(1)) == 0:
+        raise UsageError(f"`{text}` is not a follow-up. Follow-ups look like F-3.")
+    return int(m.group(1))
+
+
+def parse_followups(text: str) -> FollowUpsArgs:
+    """Parse `/followups [@rep|team] [all]`, `done F-3`, `snooze F-3 1d`, `reopen F-3`."""
+    words = parse_words(text, ())
+    pos = list(words.positionals)
+    verb = pos[0].lower() if pos else ""
+    if verb in ("done", "snooze", "reopen"):
+        if len(pos) < 2:
+            raise UsageError(f"Which follow-up? Like `/followups {verb} F-3`.")
+        number = parse_ref(pos[1])
+        if verb == "snooze":
+            if len(pos) != 3:
+                raise UsageError("Snooze it until when? Like `/followups snooze F-3 1d`, "
+                                 "`1w` or a date.")
+            return FollowUpSnooze(number, pos[2])
+        if len(pos) != 2:
+            raise UsageError(f"`/followups {verb} F-{number}` takes nothing else.")
+        return FollowUpDone(number) if verb == "done" else FollowUpReopen(number)
+    show_all = any(p.lower() == "all" for p in pos)
+    rest = [p for p in pos if p.lower() != "all"]
+    if not rest:
+        return FollowUpsList(all=show_all)
+    if len(rest) == 1 and rest[0].lower() == "team":
+        return FollowUpsList(team=True, all=show_all)
+    mention = as_mention(rest[0]) if len(rest) == 1 else None
+    if mention is None:
+        raise UsageError(USAGE)
+    return FollowUpsList(scope=mention, all=show_all)
+
+
+def run_followups(args: FollowUpsArgs, *, session: Session, actor: Actor,
+                  now: datetime) -> FollowUpListing | FollowUpChanged:
+    if isinstance(args, FollowUpsList):
+        return _list(args, session, actor, now)
+    item = _editable(session, actor, args.number)
+    today = local_today(now, item.owner.timezone)
+    if isinstance(args, FollowUpDone):
+        if item.done_at is not None:
+            raise UsageError(f"{item.ref} is already done.")
+        item.done_at, item.done_by_id = now, actor.member.id
+        action, previous = "done", None
+    elif isinstance(args, FollowUpReopen):
+        if item.done_at is None:
+            raise UsageError(f"{item.ref} is still open.")
+        item.done_at = item.done_by_id = item.closed_by_activity_id = None
+        action, previous = "reopened", None
+    else:
+        if item.done_at is not None:
+            raise UsageError(f"{item.ref} is done; reopen it first with "
+                             f"`/followups reopen {item.ref}`.")
+        previous = item.due_on
+        item.due_on = snooze_until(args.until, today)
+        action = "snoozed"
+    session.flush()
+    return FollowUpChanged(view_follow_up(item, now), action, today, previous)
+
+
+def snooze_until(text: str, today: date) -> date:
+    """1d: tomorrow, 1w: a week from today, or a day (today or later)."""
+    m = _SNOOZE.match(text.strip())
+    if m is None:
+        return parse_by(text, today=today, option="snooze")
+    days = int(m.group(1)) * (7 if m.group(2).lower() == "w" else 1)
+    if days == 0:
+        raise UsageError("Snooze by a day or more, like `1d` or `1w`.")
+    return today + timedelta(days=days)
+
+
+def _editable(session: Session, actor: Actor, number: int) -> FollowUp:
+    item = repo.followups.follow_up(session, actor.workspace.id, number)
+    if item is None:
+        raise UsageError(f"There is no follow-up F-{number}. `/followups` lists yours.")
+    if not can_edit_records_of(actor, item.owner):
+        raise PermissionDenied(f"F-{number} is {item.owner.name}'s follow-up: only they, their "
+                               "manager or an admin can change it.")
+    return item
+
+
+def _list(args: FollowUpsList, session: Session, actor: Actor,
+          now: datetime) -> FollowUpListing:
+    person = person_in_view(session, actor, args.scope, now, team=args.team)
+    people: list[Member]
+    if person is not None and args.scope is None:
+        people, scope_name = [person], person.name  # one's own: no team needed
+    else:
+        team = team_for(session, actor, person)
+        require_read_scope(actor, team, person, "follow-ups", "/followups team")
+        people = [person] if person else list(team.members)
+        scope_name = person.name if person else team.name
+    readable = [p for p in people if can_read_person(actor.member, p)]
+    today = local_today(now, actor.member.timezone)
+    due_by = None if args.all else today + SOON
+    items = [view_follow_up(f, now) for f in repo.followups.open_follow_ups(
+        session, [p.id for p in readable], due_by=due_by)]
+    hidden = [p.id for p in people if p not in readable]
+    not_shown = len(repo.followups.open_follow_ups(session, hidden, due_by=due_by)) \
+        if hidden else 0
+    items.sort(key=lambda v: (not v.overdue, v.due_on, v.id))
+    return FollowUpListing(
+        scope_name=scope_name, is_self=person is not None and person.id == actor.member.id,
+        items=tuple(items), today=today, all=args.all, not_shown=not_shown,
+    )

@@ -1,0 +1,94 @@
+"""Making and closing follow-ups: what `/visit ... next: by:` and `/deal D-3 next: by:` do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from commands.core.dates import format_day, local_today, parse_day
+from commands.core.errors import UsageError
+from commands.core.limits import check_length
+from storage import repo
+from storage.models import Customer, Deal, FollowUp, Member
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    """One follow-up as a reader sees it; `overdue_days` counts in its owner's timezone."""
+
+    id: int
+    text: str
+    due_on: date
+    owner: str
+    owner_user_id: str
+    customer: str | None
+    deal_ref: str | None
+    overdue_days: int
+    done: bool = False
+
+    @property
+    def ref(self) -> str:
+        return f"F-{self.id}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0
+
+
+def view_follow_up(item: FollowUp, now: datetime) -> FollowUpView:
+    today = local_today(now, item.owner.timezone)
+    return FollowUpView(
+        id=item.id, text=item.text, due_on=item.due_on, owner=item.owner.name,
+        owner_user_id=item.owner.slack_user_id,
+        customer=item.customer.name if item.customer else None,
+        deal_ref=item.deal.ref if item.deal else None,
+        overdue_days=max(0, (today - item.due_on).days), done=item.done_at is not None,
+    )
+
+
+def parse_by(text: str, *, today: date, option: str = "by") -> date:
+    """The day a follow-up is due: every form `on:` takes, read forward; never in the past."""
+    day = parse_day(text, today=today, prefer="future", option=option)
+    if day < today:
+        raise UsageError(f"`{option}:{text}` is {format_day(day, today)}, in the past. A "
+                         f"follow-up is due today or later, like {option}:friday.")
+    return day
+
+
+def check_next_by(next_step: str | None, by: str | None, *, command: str) -> None:
+    """`by:` only goes with `next:` (the step it dates)."""
+    if by is not None and not by:
+        raise UsageError("`by:` needs a date, like by:friday or by:2026-12-10.")
+    if by is not None and next_step is None:
+        raise UsageError(f'`by:` dates the next step: add it, like `{command} next:"send '
+                         f'quote" by:{by}`.')
+
+
+def schedule_follow_up(session: Session, *, owner: Member, created_by: Member, text: str,
+                       due_on: date, customer: Customer | None, deal: Deal | None,
+                       activity_id: int | None, now: datetime) -> FollowUpView:
+    """Write the follow-up (the caller has checked permission and the day)."""
+    check_length(text, "next step")
+    item = repo.followups.add_follow_up(
+        session, workspace_id=owner.workspace_id, owner_id=owner.id, text=text, due_on=due_on,
+        customer_id=customer.id if customer else (deal.customer_id if deal else None),
+        deal_id=deal.id if deal else None, activity_id=activity_id,
+        created_by_id=created_by.id, now=now,
+    )
+    session.refresh(item)
+    return view_follow_up(item, now)
+
+
+def close_matching(session: Session, *, member: Member, customer_id: int, deal_id: int | None,
+                   activity_id: int, now: datetime) -> FollowUpView | None:
+    """A visit at the customer (or deal) of one of the member's open follow-ups closes it:
+    the earliest one, which the visit most likely was."""
+    item = repo.followups.open_matching(session, member.id, customer_id=customer_id,
+                                        deal_id=deal_id)
+    if item is None:
+        return None
+    item.done_at, item.done_by_id, item.closed_by_activity_id = now, member.id, activity_id
+    session.flush()
+    return view_follow_up(item, now)
