@@ -168,6 +168,10 @@ def digest_sections(r: DigestResult) -> list[str]:
             f"• {ref} {escape(owner)}: {escape(text)}"
             f"{'' if due is None else f' (due {due:%a %d %b})'} — {state}"
             for ref, owner, text, due, state in r.actions))
+    if r.overdue_follow_ups:
+        out.append("*Overdue follow-ups*\n" + "\n".join(
+            f"• {person(o.owner)}: {o.count} (oldest {plural(o.oldest_days, 'day')} overdue)"
+            for o in r.overdue_follow_ups))
     out.append(f":dart: *Focus this week*: {escape(r.focus)}")
     return out
 

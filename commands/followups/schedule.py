@@ -92,3 +92,25 @@ def close_matching(session: Session, *, member: Member, customer_id: int, deal_i
     item.done_at, item.done_by_id, item.closed_by_activity_id = now, member.id, activity_id
     session.flush()
     return view_follow_up(item, now)
+
+
+@dataclass(frozen=True)
+class OverdueFollowUps:
+    """One person's overdue follow-ups, for the weekly review."""
+
+    owner: str
+    count: int
+    oldest_days: int  # how long the oldest of them is overdue
+
+
+def overdue_per_owner(session: Session, people: list[Member],
+                      now: datetime) -> tuple[OverdueFollowUps, ...]:
+    """Each person's overdue follow-ups (due before their own today), most first."""
+    views = [view_follow_up(f, now) for f in
+             repo.followups.open_follow_ups(session, [p.id for p in people])]
+    by_owner: dict[str, list[int]] = {}
+    for v in views:
+        if v.overdue:
+            by_owner.setdefault(v.owner, []).append(v.overdue_days)
+    lines = [OverdueFollowUps(owner, len(days), max(days)) for owner, days in by_owner.items()]
+    return tuple(sorted(lines, key=lambda o: (-o.count, -o.oldest_days, o.owner)))

@@ -1,5 +1,5 @@
 """The pre-filled stand-up answer: what the member logged on their previous working day and
-what their plan asks of them today."""
+what their plan and their follow-ups ask of them today."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
         return StandupDraft(day, team.name if team else "", previous, existing.yesterday,
                             existing.today, existing.blockers, hint)
     lines = []
-    next_steps = []
+    next_steps: list[tuple[str, str]] = []
     for a in repo.activities.activities_on(session, member.id, previous):
         line = f"• {a.type.value.capitalize()}: {a.customer.name}"
         if a.outcome:
@@ -56,7 +56,8 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
             line += f" — {a.notes[:120]}"
         lines.append(line)
         if a.next_step:
-            next_steps.append(f"• {a.next_step[:120]} ({a.customer.name})")
+            next_steps.append((f"• {a.next_step[:120]} ({a.customer.name})",
+                               a.next_step[:120]))
     zone = ZoneInfo(member.timezone)
     start = datetime.combine(previous, time(), zone)
     for h in repo.deals.deal_changes_between(session, member.id, start,
@@ -65,10 +66,22 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
                                                                                 h.field)
         lines.append(f"• {h.deal.ref} {h.deal.name}: {what} {h.old_value or 'set'} → "
                      f"{h.new_value}")
-    today_lines = ([f"• {hint}"] if hint else []) + next_steps
+    today_lines = _today_lines(session, member.id, day, hint, next_steps)
     return StandupDraft(day, team.name if team else "", previous,
                         "\n".join(lines)[:MAX_TEXT], "\n".join(today_lines)[:MAX_TEXT], "",
                         hint)
+
+
+def _today_lines(session: Session, member_id: int, day: date, hint: str | None,
+                 next_steps: list[tuple[str, str]]) -> list[str]:
+    """The plan's ask, the follow-ups due on `day` (overdue ones too), and the next steps
+    logged the day before; a next step with a follow-up is listed once, on its day."""
+    due = [f"• {f.ref} {f.text[:120]}" + (f" ({f.customer.name})" if f.customer else "")
+           + (" (overdue)" if f.due_on < day else "")
+           for f in repo.followups.open_follow_ups(session, [member_id], due_by=day)]
+    scheduled = {f.text[:120] for f in repo.followups.open_follow_ups(session, [member_id])}
+    return ([f"• {hint}"] if hint else []) + due + [
+        line for line, text in next_steps if text not in scheduled]
 
 
 def plan_hint(session: Session, actor: Actor, now: datetime) -> str | None:

@@ -1,8 +1,8 @@
 """The App Home tab: one screen of what a rep or a manager needs today.
 
 First where their stand-up stands. Then parts, each a command the user could type (`/plan`,
-`/deal list`, `/sales action list`, `/sales leaderboard`, `/sales warnings`), run for them
-as they would run it, so the Home tab and the commands never disagree. A part that has
+`/followups`, `/deal list`, `/sales action list`, `/sales leaderboard`, `/sales warnings`),
+run for them as they would run it, so the Home tab and the commands never disagree. A part that has
 nothing to show says why and how to fix it, in the same words the command would use.
 """
 
@@ -18,6 +18,7 @@ from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UserFacingError
 from commands.deals.deal import DealList, run_deal
+from commands.followups.followups import FollowUpsList, run_followups
 from commands.plan.plan import PlanArgs, run_plan
 from commands.reports.report import LeaderboardArgs, run_leaderboard
 from commands.standup.answers import MyStandup, my_standup
@@ -58,6 +59,8 @@ def run_home(*, session: Session, actor: Actor, now: datetime) -> HomeResult:
     parts = [
         _part("/plan", lambda: run_plan(PlanArgs(None, None), session=session, actor=actor,
                                         now=now)),
+        _part("/followups", lambda: run_followups(FollowUpsList(), session=session,
+                                                  actor=actor, now=now)),
         _part("/deal list", lambda: run_deal(DealList(), session=session, actor=actor,
                                              now=now)),
     ]

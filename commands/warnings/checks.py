@@ -23,6 +23,7 @@ from commands.warnings.deviations import (
     CUSTOMER_COLUMNS,
     DEAL_COLUMNS,
     FUNNEL_COLUMNS,
+    NEXT_STEP_COLUMN,
     Deviation,
     FunnelInput,
     Progress,
@@ -160,12 +161,13 @@ def _funnel_since(session: Session, ids: list[int], since: datetime,
 
 
 def _open_deals(session: Session, ids: list[int]) -> pd.DataFrame:
+    next_steps = repo.followups.next_steps_by_deal(session, ids)
     return pd.DataFrame(
         [(f"D-{n}", name, owner_id, owner, stage, Decimal(amount) / 100, cur, close, last,
-          created.date() if created else None, pushes)
+          created.date() if created else None, pushes, next_steps.get(n))
          for n, name, owner_id, owner, stage, amount, cur, close, last, created, pushes
          in repo.deals.open_deal_rows(session, ids)],
-        columns=list(DEAL_COLUMNS))
+        columns=[*DEAL_COLUMNS, NEXT_STEP_COLUMN])
 
 
 def _customers(session: Session, ids: list[int]) -> pd.DataFrame:

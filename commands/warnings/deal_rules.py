@@ -14,6 +14,7 @@ from commands.core.text import plural
 from commands.warnings.deviations import (
     CRITICAL,
     DEAL_COLUMNS,
+    NEXT_STEP_COLUMN,
     SERIOUS,
     WARNING,
     Deviation,
@@ -36,7 +37,7 @@ def stale_deal(
             continue
         idle = (today - last).days
         limit = config.stale_limit(str(deal["stage"]))
-        if idle < limit:
+        if idle < limit or _next_step_scheduled(deal, today):
             continue
         owner = owner_name(deal["owner"])
         out.append(_deal_deviation(
@@ -48,6 +49,13 @@ def stale_deal(
             numbers=(("days_idle", idle), ("limit", limit), ("last_activity_on", last)),
         ))
     return out
+
+
+def _next_step_scheduled(deal: dict[str, Any], today: date) -> bool:
+    """A next step due today or later (an open follow-up) is care: the deal is not idle.
+    An overdue one is not; frames without the column have none."""
+    next_on = as_day(deal.get(NEXT_STEP_COLUMN))
+    return next_on is not None and next_on >= today
 
 
 def close_date_passed(open_deals: pd.DataFrame, today: date) -> list[Deviation]:

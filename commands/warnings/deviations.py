@@ -47,6 +47,8 @@ DEAL_COLUMNS = (
     "ref", "name", "owner_id", "owner", "stage", "amount", "currency",
     "expected_close", "last_activity_on", "created_on", "close_pushes",
 )
+# Optional in a deals frame: the day of the deal's earliest open follow-up (its next step).
+NEXT_STEP_COLUMN = "next_step_on"
 CUSTOMER_COLUMNS = ("customer_id", "name", "tier", "owner_id", "owner", "last_visit_on",
                     "created_on")
 FUNNEL_COLUMNS = ("stage", "reached", "advanced", "trailing_reached", "trailing_advanced")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import FollowUp, Member
+from storage.models import Deal, FollowUp, Member
 
 
 def add_follow_up(session: Session, *, workspace_id: int, owner_id: int, text: str,
@@ -73,3 +73,14 @@ def deals_with_open_follow_up(session: Session, deal_ids: Sequence[int]) -> set[
                                        FollowUp.done_at.is_(None)).distinct()
     ).all()
     return {deal_id for deal_id in found if deal_id is not None}
+
+
+def next_steps_by_deal(session: Session, owner_ids: Sequence[int]) -> dict[int, date]:
+    """The earliest open follow-up's day of each of the owners' deals, by deal number."""
+    rows = session.execute(
+        select(Deal.number, func.min(FollowUp.due_on))
+        .join(FollowUp, FollowUp.deal_id == Deal.id)
+        .where(Deal.owner_id.in_(owner_ids), FollowUp.done_at.is_(None))
+        .group_by(Deal.number)
+    ).all()
+    return {number: due_on for number, due_on in rows}

@@ -16,6 +16,7 @@ from commands.warnings.deal_rules import close_date_passed, close_date_pushed, s
 from commands.warnings.deviations import (
     CRITICAL,
     DEAL_COLUMNS,
+    NEXT_STEP_COLUMN,
     RULES,
     SERIOUS,
     WARNING,
@@ -233,6 +234,16 @@ def test_stale_deal_by_days_without_activity_and_stage_limit() -> None:
     by_stage = {w.subject: w for w in stale_deal(frame, TODAY, strict)}
     assert by_stage["deal:D-1"].severity == SERIOUS  # 14 days is twice proposal's 7
     assert "limit 7 in proposal" in by_stage["deal:D-1"].message
+
+
+def test_a_scheduled_next_step_counts_as_care_for_a_stale_deal() -> None:
+    idle = dict(last_activity_on=date(2026, 11, 1))  # 47 days before TODAY
+    frame = deals(dict(ref="D-1", **idle), dict(ref="D-2", **idle),
+                  dict(ref="D-3", **idle), dict(ref="D-4", **idle))
+    frame[NEXT_STEP_COLUMN] = [TODAY, TODAY + timedelta(days=3),
+                               TODAY - timedelta(days=1), None]
+    # due today or later: care; overdue or none: still stale
+    assert [w.subject for w in stale_deal(frame, TODAY)] == ["deal:D-3", "deal:D-4"]
 
 
 def test_close_date_passed_only_before_today() -> None:
