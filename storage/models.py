@@ -529,6 +529,13 @@ class ActionItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    # The warning it answers, and the metric that shows whether it worked, with its value
+    # when the item was made (Decimal as text): checked at the next weekly review.
+    link_rule: Mapped[str | None] = mapped_column(String(32))
+    link_subject: Mapped[str | None] = mapped_column(String(64))
+    link_metric: Mapped[str | None] = mapped_column(String(96))
+    link_label: Mapped[str | None] = mapped_column(String(200))
+    link_value: Mapped[str | None] = mapped_column(String(40))
 
     owner: Mapped[Member] = relationship(foreign_keys=[owner_id])
     team: Mapped[Team] = relationship()

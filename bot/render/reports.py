@@ -21,6 +21,7 @@ from bot.render.base import (
     sections,
     text_reply,
 )
+from bot.render.warnings import movement_text
 from commands.core.fx import describe_left_out
 from commands.core.money import format_money
 from commands.core.text import plural
@@ -168,6 +169,9 @@ def digest_sections(r: DigestResult) -> list[str]:
             f"• {ref} {escape(owner)}: {escape(text)}"
             f"{'' if due is None else f' (due {due:%a %d %b})'} — {state}"
             for ref, owner, text, due, state in r.actions))
+    if r.action_moves:
+        out.append("*Did the fixes work?*\n" + "\n".join(
+            f"• {ref} {escape(state)}: {movement_text(m)}" for ref, state, m in r.action_moves))
     if r.overdue_follow_ups:
         out.append("*Overdue follow-ups*\n" + "\n".join(
             f"• {person(o.owner)}: {o.count} (oldest {plural(o.oldest_days, 'day')} overdue)"

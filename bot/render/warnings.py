@@ -32,6 +32,7 @@ from bot.render.base import (
 from commands.core.text import plural
 from commands.warnings.actions import ActionResult
 from commands.warnings.deviations import CRITICAL, SERIOUS, Deviation
+from commands.warnings.review import Movement
 from commands.warnings.warnings import (
     ListedWarning,
     PostReason,
@@ -231,14 +232,31 @@ def warnings_with_buttons(r: WarningsResult) -> list[Block]:
 
 @render.register
 def render_actions(r: ActionResult) -> Reply:
-    marks = {"open": "•", "overdue": ":warning:", "done": ":white_check_mark:"}
+    marks = {"open": "•", "overdue": ":warning:", "done": ":white_check_mark:",
+             "done, no effect yet": ":hourglass:"}
     lines = [escape(r.message)] if r.message else []
     if len(r.items) > 1 or not r.message:
         lines.insert(0, f"*Action items of {escape(r.team_name)}*")
     if not (len(r.items) == 1 and r.message):
         lines += [f"{marks[i.state]} *{i.ref}* {escape(i.owner)}: {escape(i.text)}"
                   f"{'' if i.due is None else f' — due {i.due:%a %d %b}'}"
-                  f"{' (overdue)' if i.state == 'overdue' else ''}" for i in r.items]
+                  f"{' (overdue)' if i.state == 'overdue' else ''}"
+                  f"{_moved(i.movement, i.state)}" for i in r.items]
+    elif r.items[0].movement is not None:
+        lines[-1] += _moved(r.items[0].movement, r.items[0].state)
     return text_reply("\n".join(lines))
+
+
+def movement_text(m: Movement) -> str:
+    """'B-tier customers out of cadence 9 → 3'."""
+    now = "–" if m.now is None else f"{m.now.normalize():f}"
+    return f"{escape(m.label)} {m.then.normalize():f} → {now}"
+
+
+def _moved(m: Movement | None, state: str) -> str:
+    if m is None:
+        return ""
+    flag = " — _done, no effect yet_" if state == "done, no effect yet" else ""
+    return f"\n    ↳ {movement_text(m)}{flag}"
 
 

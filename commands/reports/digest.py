@@ -40,9 +40,11 @@ from commands.plan.target_plan import (
 from commands.standup.answers import has_blockers
 from commands.team.config import rule_config
 from commands.team.sales import find_team
+from commands.warnings.action_links import movements
 from commands.warnings.actions import line_of as action_line
 from commands.warnings.checks import team_inputs
 from commands.warnings.deviations import Deviation
+from commands.warnings.review import Movement
 from commands.warnings.rule_config import RuleConfig
 from commands.warnings.rules import evaluate_all
 from storage import repo
@@ -141,6 +143,8 @@ class DigestResult:
     left_out: tuple[LeftOut, ...] = ()  # deals the revenue figures could not count, and why
     win: WinRate | None = None  # the rate coverage is judged by, and why that one
     overdue_follow_ups: tuple[OverdueFollowUps, ...] = ()  # per rep, most first
+    # each action linked to a warning: ref, state, its metric then and now
+    action_moves: tuple[tuple[str, str, Movement], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -299,15 +303,16 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     closed = repo.closed.closed_between(session, r.ids, r.week_start, r.week_end)
     slipped = tuple((d.ref, d.name, owner, old, new) for d, owner, old, new
                     in repo.deals.close_pushes_between(session, r.ids, r.week_start, r.week_end))
-    deviations = evaluate_all(team_inputs(session, ws, team, now, config))
+    inputs = team_inputs(session, ws, team, now, config)
+    deviations = evaluate_all(inputs)
     cadence = [d for d in deviations if d.rule == "tier_cadence"]
     tiers = {t: sum(1 for d in cadence if d.figure("tier") == t) for t in ("A", "B", "C")}
     cumulative, attainment = _chart(r, revenue)
     standup, blockers = _standups(r)
-    actions = tuple(
-        (line.ref, line.owner, line.text, line.due, line.state)
-        for line in (action_line(i, r.today) for i in repo.actions.action_items(
-            session, team.id, done_since=r.week_start)))
+    items = repo.actions.action_items(session, team.id, done_since=r.week_start)
+    moved = movements(session, ws, team, items, now, measured=(inputs, deviations))
+    lines = [action_line(i, r.today, moved.get(i.id)) for i in items]
+    actions = tuple((line.ref, line.owner, line.text, line.due, line.state) for line in lines)
     return DigestResult(
         team_name=team.name, manager_ids=tuple(m.slack_user_id for m in team.managers),
         period=r.period, week=(r.week_start.date(), (r.week_end - timedelta(days=1)).date()),
@@ -326,6 +331,8 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         deal_currencies=tuple((d.ref, d.currency) for d, _, _ in closed),
         left_out=revenue.won.left_out + closing_tally.left_out, win=win,
         overdue_follow_ups=overdue_per_owner(session, list(team.members), now),
+        action_moves=tuple((line.ref, line.state, line.movement) for line in lines
+                           if line.movement is not None),
     )
 
 

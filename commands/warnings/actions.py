@@ -15,6 +15,8 @@ from commands.core.errors import PermissionDenied, UsageError
 from commands.core.limits import LIMITS, check_length
 from commands.core.text import Mention, as_mention, parse_words
 from commands.team.sales import find_team
+from commands.warnings.action_links import apply_link, link_warning, movements
+from commands.warnings.review import Movement
 from storage import repo
 from storage.models import ActionItem, Member, Team
 
@@ -28,6 +30,7 @@ class ActionAdd:
     owner: Mention | None  # None: the caller
     text: str
     due: str | None  # as typed; resolved in the team's today
+    warning: str | None = None  # the key (rule:subject) of the warning it answers
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def parse_action(text: str) -> ActionArgs:
                                  "@bob all`.")
         return ActionList(scope, include_done, words.options.get("team"))
     if verb == "add":
-        words = parse_words(rest, ("due",))
+        words = parse_words(rest, ("due", "warning"))
         pos = list(words.positionals)
         owner = as_mention(pos[0]) if pos and as_mention(pos[0]) else None
         if owner is not None:
@@ -72,7 +75,10 @@ def parse_action(text: str) -> ActionArgs:
             raise UsageError('Say what to do: `/sales action add @bob "Call 5 B-tier accounts" '
                              "due:friday`.")
         check_length(item, "action item")
-        return ActionAdd(owner, item, words.options.get("due"))
+        if "warning" in words.options and not words.options["warning"]:
+            raise UsageError("`warning:` needs the warning's key, like "
+                             "warning:tier_cadence:customer:33.")
+        return ActionAdd(owner, item, words.options.get("due"), words.options.get("warning"))
     if verb in ("done", "close", "complete"):
         words = parse_words(rest, ())
         match = _REF.match(words.positionals[0]) if len(words.positionals) == 1 else None
@@ -93,7 +99,8 @@ class ActionLine:
     owner: str
     text: str
     due: date | None
-    state: str  # open | overdue | done
+    state: str  # open | overdue | done | done, no effect yet (its metric got worse)
+    movement: Movement | None = None  # a linked item's metric then and now
 
 
 @dataclass(frozen=True)
@@ -111,9 +118,11 @@ def state_of(item: ActionItem, today: date) -> str:
     return "open"
 
 
-def line_of(item: ActionItem, today: date) -> ActionLine:
-    return ActionLine(f"A-{item.id}", item.owner.name, item.text, item.due_on,
-                      state_of(item, today))
+def line_of(item: ActionItem, today: date, moved: Movement | None = None) -> ActionLine:
+    state = state_of(item, today)
+    if state == "done" and moved is not None and moved.worse:
+        state = "done, no effect yet"
+    return ActionLine(f"A-{item.id}", item.owner.name, item.text, item.due_on, state, moved)
 
 
 def _may_manage(actor: Actor, team: Team | None, owner: Member) -> bool:
@@ -135,14 +144,18 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
             if args.due else None
         if due is not None and due < today:
             raise UsageError(f"`due:{args.due}` is in the past ({due.isoformat()}).")
+        link = link_warning(session, ws, team, args.warning, now) if args.warning else None
         item = ActionItem(workspace_id=ws.id, team_id=team.id, owner_id=owner.id,
                           text=args.text, due_on=due, created_by_id=actor.member.id,
                           created_at=now)
+        if link is not None:
+            apply_link(item, link)
         session.add(item)
         session.flush()
         when = f", due {due:%a %d %b}" if due else ""
-        return ActionResult(f"A-{item.id} for {owner.name}{when}: {args.text}", team.name,
-                            (line_of(item, today),))
+        about = f" (about {link.label}: {link.value:f} now)" if link else ""
+        return ActionResult(f"A-{item.id} for {owner.name}{when}: {args.text}{about}",
+                            team.name, (line_of(item, today),))
     if isinstance(args, ActionDone):
         found = repo.actions.action_item(session, ws.id, args.number)
         if found is None:
@@ -155,8 +168,9 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
             return ActionResult(f"A-{found.id} was already done.", found.team.name,
                                 (line_of(found, today),))
         found.done_at, found.done_by_id = now, actor.member.id
+        done_moved = movements(session, ws, found.team, [found], now).get(found.id)
         return ActionResult(f"Done: A-{found.id} {found.text}", found.team.name,
-                            (line_of(found, today),))
+                            (line_of(found, today, done_moved),))
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
     team = person.team if person and person.team else find_team(session, actor, args.team_name)
     # action items come out of the team's review: the team reads them all, not only its own
@@ -167,4 +181,6 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
                               done_since=since)
     who = person.name if person else team.name
     message = "" if items else f"No open action items for {who}."
-    return ActionResult(message, team.name, tuple(line_of(i, today) for i in items))
+    moved = movements(session, ws, team, items, now)
+    return ActionResult(message, team.name,
+                        tuple(line_of(i, today, moved.get(i.id)) for i in items))

@@ -30,3 +30,16 @@ def test_deliveries_and_stand_ups_migrate_down_and_up(db_url: str, engine: Engin
     upgrade(db_url)
     assert current_revision(db_url) == ScriptDirectory.from_config(cfg).get_current_head()
     assert set(inspect(engine).get_table_names()) >= STAND_UP_TABLES
+
+
+def test_follow_ups_and_action_links_migrate_down_and_up(db_url: str, engine: Engine) -> None:
+    links = {"link_rule", "link_subject", "link_metric", "link_label", "link_value"}
+    cfg = alembic_config(db_url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0010")
+    assert "follow_up" not in inspect(engine).get_table_names()
+    assert not links & {c["name"] for c in inspect(engine).get_columns("action_item")}
+    upgrade(db_url)
+    assert "follow_up" in inspect(engine).get_table_names()
+    assert links <= {c["name"] for c in inspect(engine).get_columns("action_item")}

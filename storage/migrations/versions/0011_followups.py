@@ -1,4 +1,4 @@
-"""follow-ups: a next step owed by a day
+"""follow-ups: a next step owed by a day; action items linked to a warning's metric
 
 Revision ID: 0011
 Revises: 0010
@@ -16,6 +16,9 @@ revision = '0011'
 down_revision = '0010'
 branch_labels = None
 depends_on = None
+
+LINK_COLUMNS = (('link_rule', 32), ('link_subject', 64), ('link_metric', 96),
+                ('link_label', 200), ('link_value', 40))
 
 
 def upgrade() -> None:
@@ -45,9 +48,14 @@ def upgrade() -> None:
     )
     op.create_index('ix_follow_up_owner_open', 'follow_up', ['owner_id', 'done_at', 'due_on'], unique=False)
     op.create_index(op.f('ix_follow_up_deal_id'), 'follow_up', ['deal_id'], unique=False)
+    for name, length in LINK_COLUMNS:
+        op.add_column('action_item', sa.Column(name, sa.String(length=length), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('action_item') as batch:
+        for name, _ in reversed(LINK_COLUMNS):
+            batch.drop_column(name)
     op.drop_index(op.f('ix_follow_up_deal_id'), table_name='follow_up')
     op.drop_index('ix_follow_up_owner_open', table_name='follow_up')
     op.drop_table('follow_up')
