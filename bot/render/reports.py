@@ -148,6 +148,12 @@ def digest_sections(r: DigestResult) -> list[str]:
                      f"{format_money(a, in_cur.get(ref, cur))}: "
                      f"{escape(reason)}" for ref, name, owner, a, reason in r.lost) or "none"
     out.append(f"*Won this week*: {won}\n*Lost this week*: {lost}")
+    reasons = [why for why in r.lost_reasons if why.lines]
+    if reasons:
+        out.append("*Why deals were lost*" + "".join(
+            f"\n• {why.period.label}: " + "; ".join(
+                f"{escape(line.reason)} {line.count} ({format_money(line.value, cur)})"
+                for line in why.lines) for why in reasons))
     if r.left_out:
         out.append(left_out_note(r.left_out))
     slipped = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {old} → {new}"

@@ -37,6 +37,7 @@ from commands.plan.target_plan import (
     target_plan,
     tracking,
 )
+from commands.reports.lost_reasons import LostReasons, month_and_quarter
 from commands.standup.answers import has_blockers
 from commands.team.config import rule_config
 from commands.team.sales import find_team
@@ -145,6 +146,7 @@ class DigestResult:
     overdue_follow_ups: tuple[OverdueFollowUps, ...] = ()  # per rep, most first
     # each action linked to a warning: ref, state, its metric then and now
     action_moves: tuple[tuple[str, str, Movement], ...] = ()
+    lost_reasons: tuple[LostReasons, ...] = ()  # the month's and the quarter's
 
 
 @dataclass(frozen=True, eq=False)
@@ -331,6 +333,8 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         deal_currencies=tuple((d.ref, d.currency) for d, _, _ in closed),
         left_out=revenue.won.left_out + closing_tally.left_out, win=win,
         overdue_follow_ups=overdue_per_owner(session, list(team.members), now),
+        lost_reasons=month_and_quarter(session, ws, r.ids, r.today, team.timezone,
+                                       revenue.currency),
         action_moves=tuple((line.ref, line.state, line.movement) for line in lines
                            if line.movement is not None),
     )
