@@ -630,6 +630,7 @@ class FollowUp(Base):
     owner: Mapped[Member] = relationship(foreign_keys=[owner_id])
     customer: Mapped[Customer | None] = relationship()
     deal: Mapped[Deal | None] = relationship()
+    activity: Mapped[Activity | None] = relationship(foreign_keys=[activity_id])
 
     @property
     def ref(self) -> str:

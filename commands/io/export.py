@@ -1,4 +1,5 @@
-"""Export customers, activities, deals, deal history and targets as CSV files or a workbook.
+"""Export customers, activities, deals, deal history, targets and follow-ups as CSV files or
+a workbook.
 
 Each table is one SQL query with its joins done in the database, read into pandas and
 given readable columns: names instead of ids, D-<n> references, money as a decimal string
@@ -29,19 +30,21 @@ ACTIVITIES = "activities"
 DEALS = "deals"
 DEAL_HISTORY = "deal_history"
 TARGETS = "targets"
-TABLES = (CUSTOMERS, ACTIVITIES, DEALS, DEAL_HISTORY, TARGETS)
+FOLLOW_UPS = "follow_ups"
+TABLES = (CUSTOMERS, ACTIVITIES, DEALS, DEAL_HISTORY, TARGETS, FOLLOW_UPS)
 
 CUSTOMERS_CSV = "customers.csv"
 ACTIVITIES_CSV = "activities.csv"
 DEALS_CSV = "deals.csv"
 DEAL_HISTORY_CSV = "deal_history.csv"
 TARGETS_CSV = "targets.csv"
+FOLLOW_UPS_CSV = "follow_ups.csv"
 WORKBOOK = "salesbot-export.xlsx"
 
 # In a workbook these columns hold numbers and dates, not text, so a spreadsheet can sum
 # and sort them; Decimal cells are written exactly as their digits.
 _AMOUNT_COLUMNS = frozenset({"amount", "target", "stretch", "challenge"})
-_DAY_COLUMNS = frozenset({"date", "expected_close", "start", "end"})
+_DAY_COLUMNS = frozenset({"date", "expected_close", "start", "end", "due", "follow_up_by"})
 
 Format: TypeAlias = Callable[[Any], str | None]
 
@@ -73,13 +76,17 @@ def export_tables(
     tables: dict[str, _Table] = {
         CUSTOMERS: _Table(query.customers_table, {"tier": _text, "created_at": _timestamp}),
         ACTIVITIES: _Table(query.activities_table, {"date": _day, "type": _text,
-                                                    "outcome": _text, "logged_at": _timestamp}),
+                                                    "outcome": _text, "logged_at": _timestamp,
+                                                    "follow_up_by": _day,
+                                                    "follow_up_done_at": _timestamp}),
         DEALS: _Table(query.deals_table, {"amount": _money, "expected_close": _day,
                                           "created_at": _timestamp, "closed_at": _timestamp}),
         DEAL_HISTORY: _Table(query.deal_history_table, {"changed_at": _timestamp}),
         TARGETS: _Table(query.targets_table, {"start": _day, "end": _day, "target": _money,
                                               "stretch": _money, "challenge": _money,
                                               "set_at": _timestamp}),
+        FOLLOW_UPS: _Table(query.follow_ups_table, {"due": _day, "created_at": _timestamp,
+                                                    "done_at": _timestamp}),
     }
     ids = None if member_ids is None else sorted(set(member_ids))
     connection = session.connection()

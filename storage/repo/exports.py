@@ -13,7 +13,17 @@ from typing import Any, TypeAlias
 from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from storage.models import Activity, Customer, Deal, DealHistory, Member, Target, Team, Workspace
+from storage.models import (
+    Activity,
+    Customer,
+    Deal,
+    DealHistory,
+    FollowUp,
+    Member,
+    Target,
+    Team,
+    Workspace,
+)
 
 Query: TypeAlias = Select[*tuple[Any, ...]]
 Members: TypeAlias = Collection[int] | None
@@ -63,12 +73,14 @@ def activities_table(workspace_id: int | None, member_ids: Members) -> Query:
         _columns(workspace=Workspace.slack_team_id, date=Activity.occurred_on,
                  type=Activity.type, customer=Customer.name, deal=_ref(Deal.number),
                  member=Member.name, outcome=Activity.outcome, notes=Activity.notes,
-                 next_step=Activity.next_step, logged_at=Activity.logged_at)
+                 next_step=Activity.next_step, logged_at=Activity.logged_at,
+                 follow_up_by=FollowUp.due_on, follow_up_done_at=FollowUp.done_at)
         .select_from(Activity)
         .join(Workspace, Workspace.id == Activity.workspace_id)
         .join(Customer, Customer.id == Activity.customer_id)
         .join(Member, Member.id == Activity.member_id)
         .outerjoin(Deal, Deal.id == Activity.deal_id)
+        .outerjoin(FollowUp, FollowUp.activity_id == Activity.id)
         .order_by(Workspace.id, Activity.occurred_on, Activity.logged_at, Activity.id)
     )
     return _scoped(stmt, Activity.workspace_id, workspace_id, member_ids,
@@ -132,3 +144,23 @@ def targets_table(workspace_id: int | None, member_ids: Members) -> Query:
                   Target.metric, Target.period_start, Target.period_end.desc(), Target.id)
     )
     return _scoped(stmt, Target.workspace_id, workspace_id, member_ids, _targets_of)
+
+
+def follow_ups_table(workspace_id: int | None, member_ids: Members) -> Query:
+    owner, creator = aliased(Member), aliased(Member)
+    stmt = (
+        _columns(workspace=Workspace.slack_team_id, ref=literal("F-", String)
+                 + cast(FollowUp.id, String), owner=owner.name, text=FollowUp.text,
+                 due=FollowUp.due_on, customer=Customer.name, deal=_ref(Deal.number),
+                 created_by=creator.name, created_at=FollowUp.created_at,
+                 done_at=FollowUp.done_at)
+        .select_from(FollowUp)
+        .join(Workspace, Workspace.id == FollowUp.workspace_id)
+        .join(owner, owner.id == FollowUp.owner_id)
+        .join(creator, creator.id == FollowUp.created_by_id)
+        .outerjoin(Customer, Customer.id == FollowUp.customer_id)
+        .outerjoin(Deal, Deal.id == FollowUp.deal_id)
+        .order_by(Workspace.id, FollowUp.due_on, FollowUp.id)
+    )
+    return _scoped(stmt, FollowUp.workspace_id, workspace_id, member_ids,
+                   FollowUp.owner_id.in_)

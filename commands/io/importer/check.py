@@ -470,6 +470,15 @@ class _Checker:
         logged = row.check(_moment, row, "logged_at", tz, self.dayfirst) or self.now
         notes = row.check(_text, row, "notes", "notes")
         next_step = row.check(_text, row, "next_step", "next step")
+        follow_up_by = row.check(_day, row, "follow_up_by", self.dayfirst)
+        follow_up_done = row.check(_moment, row, "follow_up_done_at", tz, self.dayfirst)
+        if (follow_up_by or follow_up_done) and not next_step:
+            dated = "follow_up_by" if follow_up_by else "follow_up_done_at"
+            row.reasons.append(f"{row.header(dated)} dates a follow-up, and the row has no "
+                               "next step to follow up")
+        if follow_up_done and not follow_up_by:
+            row.reasons.append(f"{row.header('follow_up_done_at')} needs the day the follow-up "
+                               "was due (follow_up_by)")
         if row.reasons:
             return
         key = name_key(customer)
@@ -487,6 +496,7 @@ class _Checker:
             customer_key=self._customer_for(row, customer, member_id, logged),
             member_id=member_id, deal_id=deal_id, outcome=Outcome(outcome) if outcome else None,
             notes=notes, next_step=next_step or None, logged_at=logged,
+            follow_up_by=follow_up_by, follow_up_done_at=follow_up_done,
         ))
 
     def _deal_ref(self, row: _Row, customer: str | None) -> int | None:

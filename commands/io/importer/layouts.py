@@ -103,7 +103,7 @@ LAYOUTS: dict[ImportKind, tuple[Layout, ...]] = {
             _col("date", required=True), _col("type", required=True),
             _col("customer", required=True), _col("member", "member", "person", required=True),
             _col("outcome"), _col("notes"), _col("next_step"), _col("deal"),
-            _col("logged_at"))),
+            _col("logged_at"), _col("follow_up_by"), _col("follow_up_done_at"))),
     ),
 }
 

@@ -75,6 +75,8 @@ class NewActivity:
     notes: str
     next_step: str | None
     logged_at: datetime
+    follow_up_by: date | None = None  # the next step is a follow-up due that day
+    follow_up_done_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from storage.models import (
     Customer,
     Deal,
     DealHistory,
+    FollowUp,
     Workspace,
 )
 
@@ -64,11 +65,19 @@ def apply_import(
         if progress is not None:
             progress(1)
     for a in plan.activities:
-        session.add(Activity(
+        activity = Activity(
             workspace_id=plan.workspace_id, type=a.type, customer_id=ids[a.customer_key],
             deal_id=a.deal_id, member_id=a.member_id, occurred_on=a.occurred_on,
             outcome=a.outcome, notes=a.notes, next_step=a.next_step, logged_at=a.logged_at,
-        ))
+        )
+        session.add(activity)
+        if a.follow_up_by is not None and a.next_step:
+            session.add(FollowUp(
+                workspace_id=plan.workspace_id, owner_id=a.member_id, text=a.next_step,
+                due_on=a.follow_up_by, customer_id=ids[a.customer_key], deal_id=a.deal_id,
+                activity=activity, created_by_id=a.member_id, created_at=a.logged_at,
+                done_at=a.follow_up_done_at,
+                done_by_id=a.member_id if a.follow_up_done_at else None))
         if progress is not None:
             progress(1)
     session.flush()
