@@ -13,15 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from commands.io.importer.check import plan_import
 from commands.io.importer.plan import ImportPlan, ImportResult
 from commands.io.importer.read import read_rows
 from commands.io.importer.write import apply_import
 from commands.plan.activity import ActivityRates
+from commands.reports.digest import DigestResult, build_digest
 from commands.warnings.deviations import Progress
 from storage import repo
-from storage.models import Base
+from storage.models import Base, Team, Workspace
 from tests.conftest import Chat
 
 D = Decimal
@@ -53,6 +55,21 @@ def writes_nothing(chat: Chat) -> Iterator[None]:
     before = row_counts(chat)
     yield
     assert row_counts(chat) == before
+
+
+def team_of(session: Session, chat: Chat) -> tuple[Workspace, Team]:
+    """The chat's workspace and the team of its channel."""
+    ws = repo.workspaces.get_workspace(session, chat.team_id)
+    assert ws is not None
+    team = repo.workspaces.team_by_channel(session, ws.id, chat.channel_id)
+    assert team is not None
+    return ws, team
+
+
+def digest_of(chat: Chat, now: datetime) -> DigestResult:
+    """The weekly digest of the chat's team at `now`."""
+    with chat.deps.session_factory() as session:
+        return build_digest(session, *team_of(session, chat), now)
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:

@@ -7,12 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.dispatch import Caller, actor_for
 from commands.followups.followups import FollowUpListing
-from commands.reports.digest import build_digest
 from commands.standup.draft import standup_draft
 from commands.team.home import run_home
 from commands.warnings.checks import team_deviations
 from commands.warnings.rule_config import RuleConfig
-from storage import repo
+from tests.commands.helpers import digest_of, team_of
 from tests.conftest import NOW, Chat, Clock
 
 
@@ -51,12 +50,7 @@ def test_the_digest_counts_overdue_follow_ups_per_rep(team: Chat, clock: Clock) 
     team.say("alice", '/visit "Beta Ltd" next:"call back" by:2026-11-20')
     team.say("bob", '/visit "Gamma" next:"demo" by:2026-11-21')
     team.say("bob", '/visit "Delta" next:"intro" by:2026-11-30')  # not due yet
-    with team.deps.session_factory() as session:
-        ws = repo.workspaces.get_workspace(session, team.team_id)
-        assert ws is not None
-        east = repo.workspaces.team_by_channel(session, ws.id, team.channel_id)
-        assert east is not None
-        digest = build_digest(session, ws, east, NOW)
+    digest = digest_of(team, NOW)
     assert [(o.owner, o.count, o.oldest_days) for o in digest.overdue_follow_ups] == [
         ("alice", 2, 9), ("bob", 1, 1)]
 
@@ -71,10 +65,7 @@ def test_a_scheduled_next_step_keeps_a_deal_from_going_stale(team: Chat, clock: 
     clock.now = NOW + timedelta(days=2)  # D-2's next step is overdue now: no care any more
 
     with team.deps.session_factory() as session:
-        ws = repo.workspaces.get_workspace(session, team.team_id)
-        assert ws is not None
-        east = repo.workspaces.team_by_channel(session, ws.id, team.channel_id)
-        assert east is not None
+        ws, east = team_of(session, team)
         stale = [d.subject for d in team_deviations(session, ws, east, clock.now, RuleConfig())
                  if d.rule == "stale_deal"]
     assert stale == ["deal:D-2"]

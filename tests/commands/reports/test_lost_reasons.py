@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from bot.render import render
-from commands.reports.digest import build_digest
-from storage import repo
+from tests.commands.helpers import digest_of
 from tests.conftest import NOW, Chat, Clock
 
 
@@ -23,12 +22,7 @@ def test_lost_reasons_by_count_and_value_for_the_month_and_the_quarter(
     team.say("alice", '/deal D-1 lost reason:"Price"')
     team.say("alice", '/deal D-2 lost reason:"price "')
     team.say("alice", "/deal D-4 won")
-    with team.deps.session_factory() as session:
-        ws = repo.workspaces.get_workspace(session, team.team_id)
-        assert ws is not None
-        east = repo.workspaces.team_by_channel(session, ws.id, team.channel_id)
-        assert east is not None
-        digest = build_digest(session, ws, east, NOW)
+    digest = digest_of(team, NOW)
     month, quarter = digest.lost_reasons
     assert month.period.label == "2026-11" and quarter.period.label == "2026-Q4"
     assert [(x.reason, x.count, x.value) for x in month.lines] == [

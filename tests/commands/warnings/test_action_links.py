@@ -12,10 +12,8 @@ from sqlalchemy import select
 
 from bot.render import render
 from commands.core.errors import UsageError
-from commands.reports.digest import build_digest
-from storage import repo
 from storage.models import ActionItem, Customer
-from tests.commands.helpers import writes_nothing
+from tests.commands.helpers import digest_of, writes_nothing
 from tests.conftest import NOW, Chat, Clock
 
 
@@ -55,12 +53,7 @@ def test_an_action_on_a_warning_records_its_metric_and_the_digest_reports_the_mo
     assert "B-tier customers out of cadence 3 → 1" in out
     assert "no effect" not in out
     clock.now = NOW + timedelta(days=8)  # next Monday's digest
-    with neglected.deps.session_factory() as session:
-        ws = repo.workspaces.get_workspace(session, neglected.team_id)
-        assert ws is not None
-        east = repo.workspaces.team_by_channel(session, ws.id, neglected.channel_id)
-        assert east is not None
-        digest = build_digest(session, ws, east, clock.now)
+    digest = digest_of(neglected, clock.now)
     [(ref, state, moved)] = digest.action_moves
     assert (ref, state, moved.then, moved.now) == ("A-1", "done", Decimal(3), Decimal(1))
     assert "A-1 done: B-tier customers out of cadence 3 → 1" in render(digest).plain()
