@@ -10,6 +10,7 @@ pre-filled from the follow-up (customer, deal, next step).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -23,7 +24,15 @@ from slack_sdk.models.blocks import (
 from bot.render.base import Reply, context, escape, mention, render, sections, text_reply
 from commands.core.dates import format_day
 from commands.core.text import plural
-from commands.followups.followups import FollowUpChanged, FollowUpListing
+from commands.followups.followups import (
+    FollowUpChanged,
+    FollowUpDone,
+    FollowUpListing,
+    FollowUpReopen,
+    FollowUpsArgs,
+    FollowUpSnooze,
+    parse_ref,
+)
 from commands.followups.schedule import FollowUpView
 from jobs.followups import FollowUpReminder
 
@@ -35,6 +44,23 @@ KEEP_OPEN_ACTION = "followup_keep_open"  # on a visit's reply: reopen what it cl
 SNOOZE_CHOICES = (("1d", "1 day"), ("1w", "1 week"))
 # Slack takes 50 blocks a message: two per follow-up, the rest for the header and footer.
 MAX_WITH_BUTTONS = 20
+
+
+def args_of_action(action: dict[str, Any]) -> FollowUpsArgs:
+    """What a click on a follow-up's button asks for, from Slack's `action` payload: the
+    handler runs it with `run_followups` and answers with `render` of the result."""
+    action_id = action.get("action_id")
+    if action_id == DONE_ACTION:
+        return FollowUpDone(parse_ref(str(action.get("value", ""))))
+    if action_id == KEEP_OPEN_ACTION:
+        return FollowUpReopen(parse_ref(str(action.get("value", ""))))
+    if action_id == SNOOZE_ACTION:
+        ref, _, until = str(action.get("selected_option", {}).get("value", "")).partition(":")
+        return FollowUpSnooze(parse_ref(ref), until)
+    if action_id == SNOOZE_DATE_ACTION:
+        number = str(action.get("block_id", "")).removeprefix("followup_")
+        return FollowUpSnooze(parse_ref(number), str(action.get("selected_date", "")))
+    raise ValueError(f"not a follow-up action: {action_id}")
 
 
 def where(f: FollowUpView) -> str:

@@ -145,6 +145,13 @@ def snooze_until(text: str, today: date) -> date:
     return today + timedelta(days=days)
 
 
+def follow_up_to_log(session: Session, actor: Actor, number: int,
+                     now: datetime) -> FollowUpView:
+    """The follow-up a **Log visit** click pre-fills the visit form from (its customer, deal
+    and text as the next step), once the clicker may act on it."""
+    return view_follow_up(_editable(session, actor, number), now)
+
+
 def _editable(session: Session, actor: Actor, number: int) -> FollowUp:
     item = repo.followups.follow_up(session, actor.workspace.id, number)
     if item is None:

@@ -4,16 +4,26 @@ overdue ones carried into the next morning once a day, exactly once with two tic
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 
-from bot.dispatch import Deps
+from bot.dispatch import Caller, Deps, actor_for
 from bot.render import render
 from bot.render.followups import (
     DONE_ACTION,
+    KEEP_OPEN_ACTION,
     LOG_VISIT_ACTION,
     SNOOZE_ACTION,
     SNOOZE_DATE_ACTION,
+    args_of_action,
+)
+from commands.core.errors import PermissionDenied
+from commands.followups.followups import (
+    FollowUpDone,
+    FollowUpReopen,
+    FollowUpSnooze,
+    run_followups,
 )
 from jobs.followups import FollowUpReminder, FollowUpSource
 from jobs.ticker import Ticker
@@ -128,3 +138,32 @@ def test_the_dm_has_done_snooze_and_log_visit_for_each_follow_up(
     assert [e["action_id"] for e in block["elements"]] == [
         DONE_ACTION, SNOOZE_ACTION, SNOOZE_DATE_ACTION, LOG_VISIT_ACTION]
     assert [o["value"] for o in block["elements"][1]["options"]] == ["F-1:1d", "F-1:1w"]
+
+
+@pytest.mark.parametrize("action, args", [
+    ({"action_id": DONE_ACTION, "value": "3"}, FollowUpDone(3)),
+    ({"action_id": SNOOZE_ACTION, "selected_option": {"value": "F-3:1w"}},
+     FollowUpSnooze(3, "1w")),
+    ({"action_id": SNOOZE_DATE_ACTION, "block_id": "followup_3",
+      "selected_date": "2026-12-10"}, FollowUpSnooze(3, "2026-12-10")),
+    ({"action_id": KEEP_OPEN_ACTION, "value": "F-3"}, FollowUpReopen(3)),
+])
+def test_a_buttons_payload_is_the_command_it_stands_for(action: dict[str, Any],
+                                                         args: object) -> None:
+    assert args_of_action(action) == args
+
+
+def test_the_dm_buttons_act_through_the_command(new_york: Chat, deps: Deps,
+                                                clock: Clock) -> None:
+    """What a handler does with a click: run the command it stands for, as the clicker."""
+    clock.now = utc(2026, 11, 1, 14, 5)
+    with deps.session_factory.begin() as session:
+        alice = actor_for(session, deps, Caller("T0TEST", "UALICE"), clock.now)
+        changed = run_followups(args_of_action(
+            {"action_id": SNOOZE_ACTION, "selected_option": {"value": "F-1:1d"}}),
+            session=session, actor=alice, now=clock.now)
+    assert "F-1 snoozed: due Mon 02 Nov (was yesterday)" in render(changed).plain()
+    with deps.session_factory.begin() as session, pytest.raises(PermissionDenied):
+        bob = actor_for(session, deps, Caller("T0TEST", "UBOB"), clock.now)
+        run_followups(args_of_action({"action_id": DONE_ACTION, "value": "1"}),
+                      session=session, actor=bob, now=clock.now)

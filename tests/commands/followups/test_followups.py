@@ -8,7 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from commands.core.errors import UserFacingError
+from bot.dispatch import Caller, actor_for
+from commands.core.errors import PermissionDenied, UserFacingError
+from commands.followups.followups import follow_up_to_log
 from storage.models import FollowUp
 from tests.commands.helpers import writes_nothing
 from tests.conftest import NOW, Chat, Clock
@@ -118,7 +120,7 @@ def test_done_and_snooze(quoted: Chat) -> None:
     assert "open again" in quoted.say("alice", "/followups reopen F-1")
     assert "snoozed: due Sun 29 Nov (was Fri 27 Nov)" in quoted.say(
         "alice", "/followups snooze F-1 1w")
-    assert "due tomorrow" not in quoted.say("alice", "/followups snooze F-1 1d")
+    assert "due Mon 23 Nov" in quoted.say("alice", "/followups snooze F-1 1d")
     assert follow_ups(quoted)[0][2] == date(2026, 11, 23)
     quoted.say("alice", "/followups snooze F-1 2026-12-01")
     assert follow_ups(quoted)[0][2] == date(2026, 12, 1)
@@ -153,3 +155,15 @@ def test_a_visit_that_schedules_the_next_step_closes_the_last_one(quoted: Chat) 
     out = quoted.say("alice", '/visit "Acme Corp" next:"chase PO" by:2026-12-04 Quote sent')
     assert "Closed follow-up F-1" in out and "follow-up F-2 due Fri 04 Dec" in out
     assert [f[3] for f in follow_ups(quoted)] == [True, False]
+
+
+def test_log_visit_prefills_from_the_follow_up(team: Chat) -> None:
+    team.say("bob", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k')
+    team.say("bob", '/deal D-1 next:"call CFO" by:friday')
+    with team.deps.session_factory() as session:
+        bob = actor_for(session, team.deps, Caller("T0TEST", "UBOB"), NOW)
+        f = follow_up_to_log(session, bob, 1, NOW)
+        assert (f.customer, f.deal_ref, f.text) == ("Acme Corp", "D-1", "call CFO")
+        alice = actor_for(session, team.deps, Caller("T0TEST", "UALICE"), NOW)
+        with pytest.raises(PermissionDenied):
+            follow_up_to_log(session, alice, 1, NOW)
