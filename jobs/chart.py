@@ -21,13 +21,18 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 500, 100
 PLAN_COLOR = "#9aa5b1"
 ACTUAL_COLOR = "#1f6feb"
-MET_COLOR = "#2da44e"
-SHORT_COLOR = "#d4a72c"
+MET_COLOR = "#2da44e"  # ahead of pace (or the target met)
+SHORT_COLOR = "#d4a72c"  # near pace: behind the line, within the warnings' threshold
+BEHIND_COLOR = "#cf222e"  # behind pace, as the behind-pace warning judges it
+EXPECTED_COLOR = "#24292f"
+# The warnings' default: behind when attainment is under 85% of the expected share.
+DEFAULT_PACE_THRESHOLD = 0.85
 NO_DATA = "No data yet"
 # Rep names and team titles are often Chinese; DejaVu has no CJK glyphs, so fall back to
 # whichever of these is installed.
@@ -35,29 +40,34 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanY
              "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei")
 
 
-def digest_chart(cumulative: pd.DataFrame, reps: pd.DataFrame, title: str) -> bytes:
+def digest_chart(cumulative: pd.DataFrame, reps: pd.DataFrame, title: str, *,
+                 currency: str | None = None,
+                 pace_threshold: Decimal | float = DEFAULT_PACE_THRESHOLD) -> bytes:
     """Render the digest chart as PNG bytes, WIDTH_PX × HEIGHT_PX.
 
     Args:
         cumulative: commands.plan.scorecard.cumulative_plan_vs_actual's output (day, plan_cum,
             actual_cum); the actual line stops where actual_cum is None.
         reps: columns rep and attainment (a Decimal ratio, None for no target), in the
-            order to show them top to bottom.
+            order to show them top to bottom; optionally expected (the share of the target
+            expected by now): each bar then has its expected-to-date mark and is coloured by
+            pace (ahead, near, behind at `pace_threshold`, as the warnings judge it).
+        currency: the money axis's label.
     """
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI,
                     layout="constrained")
     canvas = FigureCanvasAgg(figure)
     plan_axes, reps_axes = figure.subplots(1, 2, width_ratios=[3, 2])
     figure.suptitle(title, fontsize=14, fontfamily=list(_font_family()))
-    _draw_plan_vs_actual(plan_axes, cumulative)
-    _draw_attainment(reps_axes, reps)
+    _draw_plan_vs_actual(plan_axes, cumulative, currency)
+    _draw_attainment(reps_axes, reps, float(pace_threshold))
     buffer = io.BytesIO()
     canvas.print_png(buffer)
     return buffer.getvalue()
 
 
-def _draw_plan_vs_actual(axes: Axes, cumulative: pd.DataFrame) -> None:
-    axes.set_title("Plan vs actual, cumulative", fontsize=11)
+def _draw_plan_vs_actual(axes: Axes, cumulative: pd.DataFrame, currency: str | None) -> None:
+    axes.set_title("Plan vs actual, cumulative", fontsize=12)
     if cumulative.empty:
         _no_data(axes)
         return
@@ -84,30 +94,56 @@ def _draw_plan_vs_actual(axes: Axes, cumulative: pd.DataFrame) -> None:
     if days[-1] > days[0]:
         axes.set_xlim(days[0], days[-1])
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _compact(value)))
+    if currency:
+        axes.set_ylabel(currency, fontsize=11)
+    axes.tick_params(labelsize=10)
     axes.set_ylim(bottom=min(0.0, *_finite(plan + actual)))
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="upper left", frameon=False)
 
 
-def _draw_attainment(axes: Axes, reps: pd.DataFrame) -> None:
-    axes.set_title("Attainment by rep", fontsize=11)
+def pace_color(share: float, expected: float, threshold: float) -> str:
+    """A bar's colour: ahead of pace, near it (within the threshold), or behind. Without an
+    expectation (none known, or nothing expected yet), met or not met."""
+    if math.isnan(expected) or expected <= 0:
+        return MET_COLOR if share >= 100 else SHORT_COLOR
+    pace = share / expected
+    if pace >= 1:
+        return MET_COLOR
+    return SHORT_COLOR if pace >= threshold else BEHIND_COLOR
+
+
+def _draw_attainment(axes: Axes, reps: pd.DataFrame, threshold: float) -> None:
+    axes.set_title("Attainment by rep (| expected by now)" if "expected" in reps.columns
+                   else "Attainment by rep", fontsize=12)
     if reps.empty:
         _no_data(axes)
         return
     names = [str(r) for r in reps["rep"]]
     shares = [_number(v) * 100 for v in reps["attainment"]]
+    expected = ([_number(v) * 100 for v in reps["expected"]] if "expected" in reps.columns
+                else [math.nan] * len(names))
     positions = list(range(len(names)))
     widths = [0.0 if math.isnan(s) else s for s in shares]
-    colors = [MET_COLOR if s >= 100 else SHORT_COLOR for s in widths]
+    colors = [pace_color(w, e, threshold) for w, e in zip(widths, expected, strict=True)]
     axes.barh(positions, widths, color=colors, height=0.6)
-    axes.set_yticks(positions, labels=names, fontfamily=list(_font_family()))
+    for position, mark in zip(positions, expected, strict=True):
+        if not math.isnan(mark):
+            axes.plot([mark, mark], [position - 0.42, position + 0.42], color=EXPECTED_COLOR,
+                      linewidth=2.5, solid_capstyle="butt")
+    axes.set_yticks(positions, labels=names, fontfamily=list(_font_family()), fontsize=11)
     axes.invert_yaxis()  # first rep on top
     axes.axvline(100, color="#57606a", linestyle="--", linewidth=1)
     right = max(120.0, *(w * 1.15 for w in widths))
     axes.set_xlim(min(0.0, *widths), right)
-    for position, share, width in zip(positions, shares, widths, strict=True):
+    for position, share, width, mark in zip(positions, shares, widths, expected, strict=True):
         label = "no target" if math.isnan(share) else f"{share:.0f}%"
-        axes.text(max(width, 0.0) + right * 0.01, position, label, va="center", fontsize=9)
+        end = max(width, 0.0 if math.isnan(mark) else mark, 0.0)  # clear of the mark
+        axes.text(end + right * 0.015, position, label, va="center", fontsize=10)
+    if "expected" in reps.columns:
+        axes.legend(handles=[Patch(color=c, label=t) for c, t in (
+            (MET_COLOR, "ahead of pace"), (SHORT_COLOR, "near"), (BEHIND_COLOR, "behind"))],
+            loc="lower right", frameon=False, fontsize=9)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}%"))
     axes.grid(axis="x", alpha=0.3)
 

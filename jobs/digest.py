@@ -75,10 +75,11 @@ class DigestSource:
         if team is None or manager is None or team not in manager.managed_teams:
             return []  # the team is gone or they no longer manage it
         ws = session.get_one(Workspace, team.workspace_id)
-        digest = build_digest(session, ws, team, claimed_at,
-                              rule_config(repo.workspaces.team_settings(session, team.id)))
+        config = rule_config(repo.workspaces.team_settings(session, team.id))
+        digest = build_digest(session, ws, team, claimed_at, config)
         chart = digest_chart(digest.cumulative, digest.attainment,
-                             f"{team.name}: {digest.period.label}")
+                             f"{team.name}: {digest.period.label}", currency=digest.currency,
+                             pace_threshold=config.pace_threshold)
         to = manager.slack_user_id
         return [
             Post(to, DigestPost(digest), dm=True),

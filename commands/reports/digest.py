@@ -278,7 +278,9 @@ def _chart(r: _Review, revenue: _Revenue) -> tuple[pd.DataFrame, pd.DataFrame]:
                                            through=r.today - timedelta(days=1))
     cumulative["plan_cum"] = [v.quantize(CENT) for v in cumulative["plan_cum"]]
     attainment = pd.DataFrame({"rep": [line.name for line in revenue.reps],
-                               "attainment": [line.score.attainment for line in revenue.reps]})
+                               "attainment": [line.score.attainment for line in revenue.reps],
+                               "expected": [line.score.expected_share
+                                            for line in revenue.reps]})
     return cumulative, attainment
 
 

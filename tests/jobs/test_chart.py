@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import struct
 import subprocess
 import sys
@@ -16,7 +17,18 @@ import pandas as pd
 from matplotlib.image import imread
 
 from commands.plan.scorecard import cumulative_plan_vs_actual
-from jobs.chart import ACTUAL_COLOR, HEIGHT_PX, PLAN_COLOR, WIDTH_PX, digest_chart
+from jobs.chart import (
+    ACTUAL_COLOR,
+    BEHIND_COLOR,
+    EXPECTED_COLOR,
+    HEIGHT_PX,
+    MET_COLOR,
+    PLAN_COLOR,
+    SHORT_COLOR,
+    WIDTH_PX,
+    digest_chart,
+    pace_color,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,3 +109,25 @@ def test_chart_leaves_pyplot_and_slack_alone() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_bars_are_coloured_by_pace_with_the_warnings_threshold() -> None:
+    # bob at 40% of the month when 15% is expected is far ahead: green, not "short"
+    assert pace_color(40, 15, 0.85) == MET_COLOR
+    assert pace_color(45, 50, 0.85) == SHORT_COLOR  # pace 0.90: near
+    assert pace_color(41, 50, 0.85) == BEHIND_COLOR  # pace 0.82: behind, as the warning says
+    assert pace_color(41, 50, 0.80) == SHORT_COLOR  # a team's own threshold
+    assert pace_color(120, math.nan, 0.85) == MET_COLOR  # no expectation: met or not
+    assert pace_color(90, 0, 0.85) == SHORT_COLOR
+
+
+def test_expected_to_date_is_marked_on_each_bar() -> None:
+    reps = pd.DataFrame({"rep": ["Alice", "Bob", "Carol"],
+                         "attainment": [Decimal("0.41"), Decimal("0.40"), Decimal("0.45")],
+                         "expected": [Decimal("0.50"), Decimal("0.15"), Decimal("0.50")]})
+    png = digest_chart(cumulative(), reps, "East", currency="USD")
+    assert png_size(png) == (WIDTH_PX, HEIGHT_PX)
+    for colour in (MET_COLOR, SHORT_COLOR, BEHIND_COLOR, EXPECTED_COLOR):
+        assert len(columns_with(png, colour)), colour
+    plain = digest_chart(cumulative(), REPS, "East")
+    assert not len(columns_with(plain, BEHIND_COLOR))  # no expectation given: no pace
