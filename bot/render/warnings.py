@@ -100,6 +100,15 @@ def _buttons(team_id: int, key: str) -> ActionsBlock:
     ])
 
 
+CREATE_ACTION = "warning_create_action"  # opens the action form: action_links.action_draft
+
+
+def create_action_button(team_id: int, key: str) -> ButtonElement:
+    """**Create action** for a warning; goes into `_buttons` together with its handler."""
+    return ButtonElement(text="Create action", action_id=CREATE_ACTION,
+                         value=warning_value(team_id, key))
+
+
 FIRST_NAMES = 3  # names per rule in a first post's summary
 
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from commands.core.actors import Actor
 from commands.core.errors import UsageError
+from commands.core.limits import LIMITS
 from commands.team.config import rule_config
 from commands.warnings.checks import team_inputs
 from commands.warnings.deviations import Deviation
 from commands.warnings.review import LinkedMetric, Movement, link_for, measure, movement
 from commands.warnings.rules import DeviationInputs, evaluate_all
+from commands.warnings.warnings import about, parse_warning_value
 from storage import repo
-from storage.models import ActionItem, Team, Workspace
+from storage.models import ActionItem, Member, Team, Workspace
 
 
 def team_now(session: Session, ws: Workspace, team: Team,
@@ -56,3 +61,34 @@ def movements(session: Session, ws: Workspace, team: Team, items: Sequence[Actio
         out[item.id] = movement(item.link_label or item.link_metric, item.link_metric,
                                 item.link_value, measure(item.link_metric, inputs, firing))
     return out
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """What the **Create action** form starts with, from a warning firing now: the person
+    it is about as the owner, its suggested fix as the text, and the metric it will be
+    judged by. The form's submission is `ActionAdd(owner, text, due, warning=key)`."""
+
+    team_id: int
+    key: str
+    text: str
+    owner_user_id: str | None
+    metric_label: str
+    value: Decimal
+
+
+def action_draft(session: Session, actor: Actor, value: str, now: datetime) -> ActionDraft:
+    """The draft of an action item on the warning a button names (`team_id:key`)."""
+    team_id, key = parse_warning_value(value)
+    team = session.get(Team, team_id)
+    if team is None or team.workspace_id != actor.workspace.id:
+        raise UsageError("That warning's team no longer exists.")
+    inputs, firing = team_now(session, actor.workspace, team, now)
+    found = next((d for d in firing if d.key == key), None)
+    if found is None:
+        raise UsageError("That warning is not firing any more: nothing to act on.")
+    link = link_for(found, inputs, firing)
+    owner_id = about(session, team, key)
+    owner = session.get(Member, owner_id) if owner_id is not None else None
+    return ActionDraft(team.id, key, found.fix[:LIMITS["action item"]],
+                       owner.slack_user_id if owner else None, link.label, link.value)

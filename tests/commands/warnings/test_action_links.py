@@ -10,10 +10,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from bot.dispatch import Caller, actor_for
 from bot.render import render
+from bot.render.warnings import create_action_button
 from commands.core.errors import UsageError
+from commands.warnings.action_links import action_draft
 from storage.models import ActionItem, Customer
-from tests.commands.helpers import digest_of, writes_nothing
+from tests.commands.helpers import digest_of, team_of, writes_nothing
 from tests.conftest import NOW, Chat, Clock
 
 
@@ -77,3 +80,18 @@ def test_an_action_on_a_warning_not_firing_is_refused_with_nothing_written(
         neglected.say("mia", '/sales action add @alice "Chase" warning:stale_deal:deal:D-9')
     with writes_nothing(neglected), pytest.raises(UsageError, match="needs the warning"):
         neglected.say("mia", '/sales action add @alice "Chase" warning:')
+
+
+def test_the_create_action_form_starts_from_the_warning(neglected: Chat) -> None:
+    acme = customer_id(neglected, "Acme")
+    with neglected.deps.session_factory() as session:
+        _, east = team_of(session, neglected)
+        mia = actor_for(session, neglected.deps, Caller("T0TEST", "UMIA"), NOW)
+        draft = action_draft(session, mia, f"{east.id}:tier_cadence:customer:{acme}", NOW)
+        assert (draft.owner_user_id, draft.metric_label, draft.value) == (
+            "UALICE", "B-tier customers out of cadence", Decimal(3))
+        assert draft.text == "alice: book a visit with Acme this week."
+        with pytest.raises(UsageError, match="not firing"):
+            action_draft(session, mia, f"{east.id}:stale_deal:deal:D-9", NOW)
+    button = create_action_button(east.id, draft.key).to_dict()
+    assert button["value"] == f"{east.id}:tier_cadence:customer:{acme}"
