@@ -9,7 +9,9 @@ VISIT = """*`/visit` — log a customer visit, call, demo, meeting or email*
 • `outcome:` positive, neutral, negative
 • `on:` when it happened: today (default), yesterday, "last tue", 2026-11-20, 3.12.2026
   (day first), 昨天, 上周二
-• `next:` the next step; `deal:D-3` links a deal
+• `next:` the next step; `by:friday` makes it a follow-up due that day (any date form
+  `on:` takes; today or later); `deal:D-3` links a deal
+• A visit at a customer with one of your open follow-ups closes it (the reply says so)
 • A new customer is created as tier C unless you add `tier:A|B|C`; a name close to an
   existing one is refused with a suggestion (add `new:yes` if it really is new)
 • `/visit` alone opens a form."""
@@ -19,6 +21,7 @@ DEAL = """*`/deal` — create, update and close deals*
 `/deal D-1 stage:negotiation amount:150k close:"next friday"`
 `/deal D-1 won` · `/deal D-1 lost reason:"price"` (a reason is required)
 `/deal` or `/deal list` — your open deals by stage · `/deal D-1` — one deal with its history
+`/deal D-1 next:"call CFO" by:2026-12-10` — the deal's next step, a follow-up for its owner
 • Amounts: 120000, 120,000, 120k, 1.2m, $120k, ¥120,000, 12万, 120k EUR; `currency:EUR`
 • Stages: lead, qualified, proposal, negotiation, won, lost"""
 
@@ -69,6 +72,14 @@ SALES = """*`/sales` — teams, roles, reports and leaderboards*
   acknowledged them (they are also posted in the team channel at 10:00 and 15:00)
 `/sales export` — your data as CSV files, sent to your DM · `/sales help` — this help"""
 
+FOLLOWUPS = """*`/followups` — the next steps you owe, by the day they are due*
+`/followups` — yours, overdue first, then due within 7 days · `/followups all` — every open one
+`/followups @alice` · `/followups team` — a rep's, the team's (managers, admins)
+`/followups done F-3` · `/followups snooze F-3 1d|1w|friday` · `/followups reopen F-3`
+• Made by `/visit ... next:"send quote" by:friday` and `/deal D-3 next:"call CFO" by:friday`
+• At 09:00 your time, on a day with follow-ups due or overdue, a DM lists them with
+  *Done*, *Snooze* and *Log visit*"""
+
 STANDUP = """*`/standup` — the daily stand-up*
 `/standup answer yesterday:"met Acme" today:"demo for Globex" blockers:none` — or press
   *Answer* on the prompt for a form pre-filled from what you logged and what your plan asks
@@ -81,7 +92,7 @@ STANDUP = """*`/standup` — the daily stand-up*
   past one"""
 
 TOPICS = {"visit": VISIT, "deal": DEAL, "target": TARGET, "plan": PLAN, "pipeline": PIPELINE,
-          "standup": STANDUP, "sales": SALES}
+          "followups": FOLLOWUPS, "standup": STANDUP, "sales": SALES}
 
 
 def usage(topic: str | None) -> str:

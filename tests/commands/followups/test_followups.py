@@ -167,3 +167,9 @@ def test_log_visit_prefills_from_the_follow_up(team: Chat) -> None:
         alice = actor_for(session, team.deps, Caller("T0TEST", "UALICE"), NOW)
         with pytest.raises(PermissionDenied):
             follow_up_to_log(session, alice, 1, NOW)
+
+
+def test_followups_help(team: Chat) -> None:
+    out = team.say("alice", "/followups help")
+    assert "/followups snooze F-3 1d|1w|friday" in out and "09:00" in out
+    assert "by:friday" in team.say("alice", "/visit help")
