@@ -25,6 +25,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 500, 100
+HISTORY_HEIGHT_PX = 300  # added below for the reps' last six months
+HISTORY_COLORS = ("#1f6feb", "#bf3989", "#1a7f37", "#9a6700", "#8250df", "#cf222e", "#0550ae",
+                  "#57606a")
 PLAN_COLOR = "#9aa5b1"
 ACTUAL_COLOR = "#1f6feb"
 MET_COLOR = "#2da44e"  # ahead of pace (or the target met)
@@ -42,7 +45,8 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanY
 
 def digest_chart(cumulative: pd.DataFrame, reps: pd.DataFrame, title: str, *,
                  currency: str | None = None,
-                 pace_threshold: Decimal | float = DEFAULT_PACE_THRESHOLD) -> bytes:
+                 pace_threshold: Decimal | float = DEFAULT_PACE_THRESHOLD,
+                 history: pd.DataFrame | None = None) -> bytes:
     """Render the digest chart as PNG bytes, WIDTH_PX × HEIGHT_PX.
 
     Args:
@@ -53,14 +57,23 @@ def digest_chart(cumulative: pd.DataFrame, reps: pd.DataFrame, title: str, *,
             expected by now): each bar then has its expected-to-date mark and is coloured by
             pace (ahead, near, behind at `pace_threshold`, as the warnings judge it).
         currency: the money axis's label.
+        history: columns period, rep, attainment (each rep's last months, oldest first):
+            drawn below, HISTORY_HEIGHT_PX taller, when it has any attainment.
     """
-    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI,
-                    layout="constrained")
+    with_history = history is not None and any(
+        not math.isnan(_number(v)) for v in history["attainment"])
+    height = HEIGHT_PX + (HISTORY_HEIGHT_PX if with_history else 0)
+    figure = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, layout="constrained")
     canvas = FigureCanvasAgg(figure)
-    plan_axes, reps_axes = figure.subplots(1, 2, width_ratios=[3, 2])
+    # P: plan vs actual, R: reps' attainment, H: the reps' last months
+    axes = figure.subplot_mosaic("PR;HH" if with_history else "PR", width_ratios=[3, 2],
+                                 height_ratios=[HEIGHT_PX, HISTORY_HEIGHT_PX] if with_history
+                                 else None)
     figure.suptitle(title, fontsize=14, fontfamily=list(_font_family()))
-    _draw_plan_vs_actual(plan_axes, cumulative, currency)
-    _draw_attainment(reps_axes, reps, float(pace_threshold))
+    _draw_plan_vs_actual(axes["P"], cumulative, currency)
+    _draw_attainment(axes["R"], reps, float(pace_threshold))
+    if with_history and history is not None:
+        _draw_history(axes["H"], history)
     buffer = io.BytesIO()
     canvas.print_png(buffer)
     return buffer.getvalue()
@@ -146,6 +159,29 @@ def _draw_attainment(axes: Axes, reps: pd.DataFrame, threshold: float) -> None:
             loc="lower right", frameon=False, fontsize=9)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}%"))
     axes.grid(axis="x", alpha=0.3)
+
+
+def _draw_history(axes: Axes, history: pd.DataFrame) -> None:
+    """Each rep's attainment month by month: one line per rep, 100% dashed."""
+    periods = list(dict.fromkeys(str(p) for p in history["period"]))
+    axes.set_title(f"Attainment by rep, last {len(periods)} months", fontsize=12)
+    positions = {p: i for i, p in enumerate(periods)}
+    reps = list(dict.fromkeys(str(r) for r in history["rep"]))
+    for index, rep in enumerate(reps):
+        mine = history[history["rep"] == rep]
+        xs = [positions[str(p)] for p in mine["period"]]
+        ys = [_number(v) * 100 for v in mine["attainment"]]
+        axes.plot(xs, ys, marker="o", linewidth=2, label=rep,
+                  color=HISTORY_COLORS[index % len(HISTORY_COLORS)])
+    axes.axhline(100, color="#57606a", linestyle="--", linewidth=1)
+    # the last month is the current one: its attainment is so far, not final
+    axes.set_xticks(list(positions.values()), labels=[*periods[:-1], f"{periods[-1]} (to date)"],
+                    fontsize=10)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}%"))
+    axes.set_ylim(bottom=0)
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
+                prop={"family": list(_font_family()), "size": 10})
 
 
 def _no_data(axes: Axes) -> None:

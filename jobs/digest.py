@@ -79,7 +79,7 @@ class DigestSource:
         digest = build_digest(session, ws, team, claimed_at, config)
         chart = digest_chart(digest.cumulative, digest.attainment,
                              f"{team.name}: {digest.period.label}", currency=digest.currency,
-                             pace_threshold=config.pace_threshold)
+                             pace_threshold=config.pace_threshold, history=digest.history)
         to = manager.slack_user_id
         return [
             Post(to, DigestPost(digest), dm=True),

@@ -37,6 +37,7 @@ from commands.plan.target_plan import (
     target_plan,
     tracking,
 )
+from commands.reports.attainment_history import attainment_history
 from commands.reports.lost_reasons import LostReasons, month_and_quarter
 from commands.standup.answers import has_blockers
 from commands.team.config import rule_config
@@ -135,7 +136,7 @@ class DigestResult:
     deviations: tuple[Deviation, ...]
     focus: str
     cumulative: pd.DataFrame = field(repr=False)  # day, plan_cum, actual_cum
-    attainment: pd.DataFrame = field(repr=False)  # rep, attainment
+    attainment: pd.DataFrame = field(repr=False)  # rep, attainment, expected
     standup: tuple[int, int] | None = None  # answers, prompts over the week
     blockers: tuple[tuple[str, str], ...] = ()  # person, blocker reported on 2+ days
     actions: tuple[tuple[str, str, str, date | None, str], ...] = ()
@@ -147,6 +148,8 @@ class DigestResult:
     # each action linked to a warning: ref, state, its metric then and now
     action_moves: tuple[tuple[str, str, Movement], ...] = ()
     lost_reasons: tuple[LostReasons, ...] = ()  # the month's and the quarter's
+    # period, rep, attainment: each rep's last six months, for the chart
+    history: pd.DataFrame | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -337,6 +340,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         overdue_follow_ups=overdue_per_owner(session, list(team.members), now),
         lost_reasons=month_and_quarter(session, ws, r.ids, r.today, team.timezone,
                                        revenue.currency),
+        history=attainment_history(session, ws, team, r.today, r.hol, revenue.currency),
         action_moves=tuple((line.ref, line.state, line.movement) for line in lines
                            if line.movement is not None),
     )

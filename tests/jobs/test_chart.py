@@ -22,6 +22,7 @@ from jobs.chart import (
     BEHIND_COLOR,
     EXPECTED_COLOR,
     HEIGHT_PX,
+    HISTORY_HEIGHT_PX,
     MET_COLOR,
     PLAN_COLOR,
     SHORT_COLOR,
@@ -131,3 +132,17 @@ def test_expected_to_date_is_marked_on_each_bar() -> None:
         assert len(columns_with(png, colour)), colour
     plain = digest_chart(cumulative(), REPS, "East")
     assert not len(columns_with(plain, BEHIND_COLOR))  # no expectation given: no pace
+
+
+def test_the_reps_last_six_months_go_below_when_there_are_any() -> None:
+    months = ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"]
+    rows = [(m, rep, None if v is None else Decimal(v)) for rep, values in (
+        ("Alice", ["0.9", "1.1", "0.7", None, "1.2", "0.41"]),
+        ("Bob", [None, None, "0.5", "0.8", "0.9", "0.45"])) for m, v in zip(
+            months, values, strict=True)]
+    history = pd.DataFrame(rows, columns=["period", "rep", "attainment"]).astype(object)
+    png = digest_chart(cumulative(), REPS, "East", history=history)
+    assert png_size(png) == (WIDTH_PX, HEIGHT_PX + HISTORY_HEIGHT_PX)
+    blank = history.assign(attainment=[None] * len(history))
+    assert png_size(digest_chart(cumulative(), REPS, "East", history=blank)) == (
+        WIDTH_PX, HEIGHT_PX)
