@@ -148,12 +148,7 @@ def digest_sections(r: DigestResult) -> list[str]:
                      f"{format_money(a, in_cur.get(ref, cur))}: "
                      f"{escape(reason)}" for ref, name, owner, a, reason in r.lost) or "none"
     out.append(f"*Won this week*: {won}\n*Lost this week*: {lost}")
-    reasons = [why for why in r.lost_reasons if why.lines]
-    if reasons:
-        out.append("*Why deals were lost*" + "".join(
-            f"\n• {why.period.label}: " + "; ".join(
-                f"{escape(line.reason)} {line.count} ({format_money(line.value, cur)})"
-                for line in why.lines) for why in reasons))
+    out += _lost_reasons(r)
     if r.left_out:
         out.append(left_out_note(r.left_out))
     slipped = "; ".join(f"{ref} {escape(name)} ({person(owner)}) {old} → {new}"
@@ -175,6 +170,25 @@ def digest_sections(r: DigestResult) -> list[str]:
             f"• {ref} {escape(owner)}: {escape(text)}"
             f"{'' if due is None else f' (due {due:%a %d %b})'} — {state}"
             for ref, owner, text, due, state in r.actions))
+    out += _follow_through(r)
+    out.append(f":dart: *Focus this week*: {escape(r.focus)}")
+    return out
+
+
+def _lost_reasons(r: DigestResult) -> list[str]:
+    """Why deals were lost this month and this quarter: count and value per reason."""
+    reasons = [why for why in r.lost_reasons if why.lines]
+    if not reasons:
+        return []
+    return ["*Why deals were lost*" + "".join(
+        f"\n• {why.period.label}: " + "; ".join(
+            f"{escape(line.reason)} {line.count} ({format_money(line.value, r.currency)})"
+            for line in why.lines) for why in reasons)]
+
+
+def _follow_through(r: DigestResult) -> list[str]:
+    """Whether the linked actions moved their metric, and the follow-ups left overdue."""
+    out = []
     if r.action_moves:
         out.append("*Did the fixes work?*\n" + "\n".join(
             f"• {ref} {escape(state)}: {movement_text(m)}" for ref, state, m in r.action_moves))
@@ -182,7 +196,6 @@ def digest_sections(r: DigestResult) -> list[str]:
         out.append("*Overdue follow-ups*\n" + "\n".join(
             f"• {person(o.owner)}: {o.count} (oldest {plural(o.oldest_days, 'day')} overdue)"
             for o in r.overdue_follow_ups))
-    out.append(f":dart: *Focus this week*: {escape(r.focus)}")
     return out
 
 
