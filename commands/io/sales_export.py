@@ -45,7 +45,7 @@ def run_export(args: ExportArgs, *, session: Session, actor: Actor,
         scope = "your team" + ("s " if len(me.managed_teams) > 1 else " ") + ", ".join(
             t.name for t in me.managed_teams)
     else:
-        scope = "your own customers, visits, deals and targets"
+        scope = "your own customers, visits, deals, targets and follow-ups"
     tables = export_tables(session, actor.workspace.id, ids)
     day = local_today(now, me.timezone).isoformat()
     files = tuple((f"salesbot-{day}-{name}", data) for name, data in csv_bytes(tables).items())
