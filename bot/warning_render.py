@@ -1,9 +1,8 @@
 """Block Kit for deviation warnings: the channel message the check posts (with Snooze and
-Acknowledge buttons), the Snooze form, and the replies to `/sales warnings` and the buttons."""
+Acknowledge buttons) and the replies to `/sales warnings` and the buttons."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -15,23 +14,18 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
-    InputBlock,
     MarkdownTextObject,
-    PlainTextInputElement,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
 from bot.render import SECTION_LIMIT, Reply, escape, naming, person, text_reply
 from commands.core.fx import LeftOut, describe_left_out
 from commands.core.text import plural
 from commands.warnings.deviations import CRITICAL, SERIOUS, Deviation
 from commands.warnings.warnings import (
-    MAX_REASON,
     ListedWarning,
     PostReason,
     WarningActed,
-    WarningRef,
     WarningsResult,
     warning_value,
 )
@@ -41,7 +35,6 @@ SNOOZE_DAY_ACTION = "warning_snooze_day"
 SNOOZE_WEEK_ACTION = "warning_snooze_week"
 ACK_ACTION = "warning_ack"
 SNOOZE_ACTIONS = {SNOOZE_DAY_ACTION: 1, SNOOZE_WEEK_ACTION: 7}  # action -> days
-WARNING_SNOOZE_CALLBACK = "warning_snooze_form"
 
 RULE_TITLES = {
     "behind_pace": "Behind pace",
@@ -164,32 +157,6 @@ def acknowledged_blocks(blocks: list[dict[str, Any]], key: str,
     note = ContextBlock(block_id=block_id(key), elements=[MarkdownTextObject(
         text=f":white_check_mark: Acknowledged by <@{by_user_id}>")]).to_dict()
     return [note if b.get("block_id") == block_id(key) else b for b in blocks]
-
-
-def snooze_form(ref: WarningRef, days: int, channel_id: str | None, *,
-                from_home: bool = False) -> View:
-    """Ask why a warning is snoozed (optional) before snoozing it for `days`; `from_home`:
-    asked from the Home tab, which is drawn again once it is snoozed."""
-    span = "1 day" if days == 1 else "1 week"
-    return View(
-        type="modal",
-        callback_id=WARNING_SNOOZE_CALLBACK,
-        title="Snooze warning",
-        submit=f"Snooze {span}",
-        close="Cancel",
-        private_metadata=json.dumps({"team_id": ref.team_id, "key": ref.key, "days": days,
-                                     "channel_id": channel_id, "home": from_home}),
-        blocks=[
-            SectionBlock(text=MarkdownTextObject(
-                text=f"*{escape(ref.team_name)}*: {escape(ref.message)}"[:SECTION_LIMIT])),
-            ContextBlock(elements=[MarkdownTextObject(
-                text=f"It will not be posted for {span}, whatever happens.")]),
-            InputBlock(block_id="reason", label="Why?", optional=True,
-                       element=PlainTextInputElement(
-                           action_id="reason", max_length=MAX_REASON,
-                           placeholder="Customer on holiday until Monday")),
-        ],
-    )
 
 
 def render_warnings(result: WarningsResult | WarningActed) -> Reply:

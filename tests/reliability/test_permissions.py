@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.dispatch import Deps
 from bot.notifier import render_message
-from bot.warning_render import SNOOZE_ACTIONS, snooze_form
+from bot.views.warnings import snooze_form
+from bot.warning_render import SNOOZE_ACTIONS
 from commands.core.actors import WorkspaceDefaults
 from commands.core.errors import PermissionDenied
 from commands.warnings.deviations import SERIOUS, WARNING, Deviation

@@ -19,6 +19,8 @@ from commands.standup.standup import MAX_TEXT, StandupDraft
 
 STANDUP_ANSWER_CALLBACK = "standup_answer_form"
 STANDUP_AWAY_CALLBACK = "standup_ooo_form"
+# the answer form's inputs, by block id
+ANSWER_INPUTS = ("yesterday", "today", "blockers")
 
 
 def _text(action_id: str, value: str, *, placeholder: str, multiline: bool = True
