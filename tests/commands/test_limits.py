@@ -17,7 +17,6 @@ from bot.dispatch import Caller, execute_args
 from bot.views.deals import deal_lost_form
 from bot.views.standup import standup_answer_form
 from bot.views.visits import visit_form
-from bot.warning_render import MAX_REASON
 from commands.core.errors import UsageError
 from commands.core.limits import COMMAND_TEXT, LIMITS
 from commands.core.text import split_words, tokenize
@@ -25,6 +24,7 @@ from commands.deals.visit import VisitArgs
 from commands.dispatch import parse_command
 from commands.io.importer import plan_import, read_rows
 from commands.standup.standup import StandupAnswerArgs, StandupDraft
+from commands.warnings.warnings import MAX_REASON
 from storage import repo
 from storage.models import StandupAnswer
 from tests.commands.test_deal import writes_nothing

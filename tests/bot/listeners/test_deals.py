@@ -1,0 +1,50 @@
+"""The deal card's buttons, in process: the deal changes and the card is drawn again."""
+
+from __future__ import annotations
+
+from bot.dispatch import Deps
+from bot.listeners.deals import advance, lost, won
+from tests.bot.listeners.conftest import FakeSlack, button, texts
+from tests.conftest import Chat
+
+
+def test_won_closes_the_deal_and_redraws_its_card(
+        slack: FakeSlack, team: Chat, deps: Deps) -> None:
+    team.say("alice", '/deal new "Acme renewal" customer:"Acme" amount:40k')
+    body, action = button("UALICE", "deal_won", "1")
+    won(slack.ack, body, action, slack.respond, deps)
+    assert slack.methods() == ["ack", "respond", "respond"]
+    card, reply = slack.of("respond")
+    assert card["replace_original"] is True and "won" in texts(card).lower()
+    assert reply["replace_original"] is False and "D-1" in texts(reply)
+    assert "Stage: *won*" in team.say("alice", "/deal D-1") \
+        or "won" in team.say("alice", "/deal D-1").lower()
+
+
+def test_advance_moves_the_deal_to_the_stage_on_the_button(
+        slack: FakeSlack, team: Chat, deps: Deps) -> None:
+    team.say("alice", '/deal new "Acme renewal" customer:"Acme" amount:40k stage:lead')
+    body, action = button("UALICE", "deal_advance", "1:qualified")
+    advance(slack.ack, body, action, slack.respond, deps)
+    [card] = slack.of("respond")
+    assert card["replace_original"] is True and "qualified" in texts(card).lower()
+    assert "qualified" in team.say("alice", "/deal D-1").lower()
+
+
+def test_a_click_delivered_twice_changes_the_deal_once(
+        slack: FakeSlack, team: Chat, deps: Deps) -> None:
+    team.say("alice", '/deal new "Acme renewal" customer:"Acme" amount:40k stage:lead')
+    body, action = button("UALICE", "deal_advance", "1:qualified", trigger="7.click")
+    advance(slack.ack, body, action, slack.respond, deps)
+    body, action = button("UALICE", "deal_advance", "1:proposal", trigger="7.click")
+    advance(slack.ack, body, action, slack.respond, deps)
+    assert "proposal" not in team.say("alice", "/deal D-1").lower()
+
+
+def test_lost_opens_the_reason_form_only_for_who_may_change_the_deal(
+        slack: FakeSlack, team: Chat, deps: Deps) -> None:
+    team.say("alice", '/deal new "Acme renewal" customer:"Acme" amount:40k')
+    body, action = button("UALICE", "deal_lost", "1")
+    lost(slack.ack, body, action, slack.client, deps)
+    [opened] = slack.of("views.open")
+    assert opened["view"].callback_id == "deal_lost_form"
