@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.dispatch import Deps
 from bot.listeners.deals import advance, lost, won
+from commands.core.errors import PermissionDenied
 from tests.bot.listeners.conftest import FakeSlack, button, texts
 from tests.conftest import Chat
 
@@ -15,10 +18,9 @@ def test_won_closes_the_deal_and_redraws_its_card(
     won(slack.ack, body, action, slack.respond, deps)
     assert slack.methods() == ["ack", "respond", "respond"]
     card, reply = slack.of("respond")
-    assert card["replace_original"] is True and "won" in texts(card).lower()
+    assert card["replace_original"] is True and "40,000 USD · won (100%)" in card["text"]
     assert reply["replace_original"] is False and "D-1" in texts(reply)
-    assert "Stage: *won*" in team.say("alice", "/deal D-1") \
-        or "won" in team.say("alice", "/deal D-1").lower()
+    assert "stage lead → won" in team.say("alice", "/deal D-1")
 
 
 def test_advance_moves_the_deal_to_the_stage_on_the_button(
@@ -27,8 +29,8 @@ def test_advance_moves_the_deal_to_the_stage_on_the_button(
     body, action = button("UALICE", "deal_advance", "1:qualified")
     advance(slack.ack, body, action, slack.respond, deps)
     [card] = slack.of("respond")
-    assert card["replace_original"] is True and "qualified" in texts(card).lower()
-    assert "qualified" in team.say("alice", "/deal D-1").lower()
+    assert card["replace_original"] is True and "stage lead → qualified" in card["text"]
+    assert "stage lead → qualified" in team.say("alice", "/deal D-1")
 
 
 def test_a_click_delivered_twice_changes_the_deal_once(
@@ -38,7 +40,8 @@ def test_a_click_delivered_twice_changes_the_deal_once(
     advance(slack.ack, body, action, slack.respond, deps)
     body, action = button("UALICE", "deal_advance", "1:proposal", trigger="7.click")
     advance(slack.ack, body, action, slack.respond, deps)
-    assert "proposal" not in team.say("alice", "/deal D-1").lower()
+    shown = team.say("alice", "/deal D-1")
+    assert "stage lead → qualified" in shown and "proposal" not in shown
 
 
 def test_lost_opens_the_reason_form_only_for_who_may_change_the_deal(
@@ -48,3 +51,7 @@ def test_lost_opens_the_reason_form_only_for_who_may_change_the_deal(
     lost(slack.ack, body, action, slack.client, deps)
     [opened] = slack.of("views.open")
     assert opened["view"].callback_id == "deal_lost_form"
+    body, action = button("UBOB", "deal_lost", "1", trigger="2.click")
+    with pytest.raises(PermissionDenied):  # the one error path tells bob why
+        lost(slack.ack, body, action, slack.client, deps)
+    assert len(slack.of("views.open")) == 1
