@@ -14,7 +14,7 @@ from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.dispatch import Caller
+from bot.dispatch import Caller, Deps, execute_args
 from bot.render import Reply, error_reply, text_reply
 from commands.core.errors import UsageError, UserFacingError
 
@@ -115,6 +115,22 @@ def show_on_form(ack: Ack, exc: UserFacingError, inputs: Iterable[str], default:
     is one of the form's `inputs`), else under `default`."""
     field = exc.field if exc.field in set(inputs) else default
     ack(response_action="errors", errors={field: exc.message[:FORM_ERROR_LIMIT]})
+
+
+def run_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+             deps: Deps, command: str, args: object, *, inputs: Iterable[str],
+             default: str) -> bool:
+    """Run a submitted form's command once: close the form and tell the user privately how
+    it went, or keep it open with the error under its input (see show_on_form). True when
+    the command ran."""
+    try:
+        reply = execute_args(deps, caller_of(body), command, args, request_key=view_key(view))
+    except UserFacingError as exc:
+        show_on_form(ack, exc, inputs, default)
+        return False
+    ack()
+    notify(client, caller_of(body), reply)
+    return True
 
 
 def send(respond: Respond, reply: Reply | None, **extra: Any) -> None:

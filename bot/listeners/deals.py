@@ -19,6 +19,7 @@ from bot.listeners.base import (
     meta_field,
     notify,
     record_number,
+    run_form,
     send,
     show_on_form,
     view_key,
@@ -109,14 +110,8 @@ def submit_lost(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
     if not reason:
         ack(response_action="errors", errors={"reason": LOST_WITHOUT_REASON})
         return
-    try:
-        reply = execute_args(deps, caller_of(body), "deal", DealLost(number, reason),
-                             request_key=view_key(view))
-    except UserFacingError as exc:
-        show_on_form(ack, exc, ("reason",), default="reason")
-        return
-    ack()
-    notify(client, caller_of(body), reply)
+    run_form(ack, body, view, client, deps, "deal", DealLost(number, reason),
+             inputs=("reason",), default="reason")
 
 
 def edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,

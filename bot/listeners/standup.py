@@ -17,10 +17,8 @@ from bot.listeners.base import (
     from_home,
     guard,
     meta_field,
-    notify,
+    run_form,
     send,
-    show_on_form,
-    view_key,
 )
 from bot.listeners.home import publish_home
 from bot.standup_render import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
@@ -32,7 +30,6 @@ from bot.views.standup import (
     standup_answer_form,
     standup_away_form,
 )
-from commands.core.errors import UserFacingError
 from commands.standup.standup import StandupAnswerArgs, StandupAway, StandupSkip, standup_draft
 
 
@@ -65,14 +62,9 @@ def submit_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: 
     args = StandupAnswerArgs(v.get("yesterday") or "", v.get("today") or "",
                              v.get("blockers") or "",
                              day=meta_field(meta, "day", date.fromisoformat))
-    try:
-        reply = execute_args(deps, caller_of(body), "standup", args, request_key=view_key(view))
-    except UserFacingError as exc:
-        show_on_form(ack, exc, ANSWER_INPUTS, default="today")
-        return
-    ack()
-    notify(client, caller_of(body), reply)
-    if meta.get("home"):  # answered from the Home tab: it shows the answer now
+    ran = run_form(ack, body, view, client, deps, "standup", args, inputs=ANSWER_INPUTS,
+                   default="today")
+    if ran and meta.get("home"):  # answered from the Home tab: it shows the answer now
         publish_home(caller_of(body), client, deps)
 
 
@@ -102,14 +94,7 @@ def submit_away(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
                 deps: Deps) -> None:
     """Record the out-of-office days from the form."""
     v = values(view)
-    try:
-        reply = execute_args(deps, caller_of(body), "standup",
-                             StandupAway(v.get("start"), v.get("end")),
-                             request_key=view_key(view))
-    except UserFacingError as exc:
-        show_on_form(ack, exc, ("end",), default="end")
-        return
-    ack()
-    notify(client, caller_of(body), reply)
-    if form_meta(view).get("home"):  # the tab shows it now
+    ran = run_form(ack, body, view, client, deps, "standup",
+                   StandupAway(v.get("start"), v.get("end")), inputs=("end",), default="end")
+    if ran and form_meta(view).get("home"):  # the tab shows it now
         publish_home(caller_of(body), client, deps)

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.dispatch import Deps, claimed, execute_args, transaction
-from bot.listeners.base import caller_of, guard, notify, show_on_form, view_key
+from bot.dispatch import Deps, claimed, transaction
+from bot.listeners.base import caller_of, guard, run_form, show_on_form
 from bot.views.base import values
 from bot.views.visits import NEW_CUSTOMER_PREFIX, VISIT_CALLBACK, VISIT_INPUTS, visit_form
 from commands.core.access import customer_people
@@ -74,10 +74,9 @@ def submit_visit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: W
                  deps: Deps) -> None:
     """Log the visit from the form, or show what is wrong next to the field."""
     try:
-        reply = execute_args(deps, caller_of(body), "visit", visit_args(view),
-                             request_key=view_key(view))
+        args = visit_args(view)
     except UserFacingError as exc:
         show_on_form(ack, exc, VISIT_INPUTS, default="customer")
         return
-    ack()
-    notify(client, caller_of(body), reply)
+    run_form(ack, body, view, client, deps, "visit", args, inputs=VISIT_INPUTS,
+             default="customer")

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import Option
+from slack_sdk.models.blocks import Block, Option
+from slack_sdk.models.views import View
+
+
+def modal(callback_id: str, *, title: str, submit: str, meta: dict[str, Any],
+          blocks: Sequence[Block]) -> View:
+    """A form salesbot reads back by `callback_id`; `meta` rides along in its private
+    metadata (where to answer, what it is about)."""
+    return View(type="modal", callback_id=callback_id, title=title, submit=submit,
+                close="Cancel", private_metadata=json.dumps(meta), blocks=list(blocks))
 
 
 def options(values: tuple[str, ...] | list[str]) -> list[Option]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
@@ -12,7 +10,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.views.base import options
+from bot.views.base import modal, options
 from commands.core.limits import LIMITS
 from commands.deals.deal import DealView
 
@@ -29,14 +27,9 @@ def deal_edit_form(deal: DealView, stages: tuple[str, ...], channel_id: str | No
     close = DatePickerElement(action_id="close")
     if deal.expected_close:
         close = DatePickerElement(action_id="close", initial_date=deal.expected_close.isoformat())
-    return View(
-        type="modal",
-        callback_id=DEAL_EDIT_CALLBACK,
-        title=f"Edit {deal.ref}",
-        submit="Save",
-        close="Cancel",
-        private_metadata=json.dumps({"number": deal.ref.removeprefix("D-"),
-                                     "channel_id": channel_id}),
+    return modal(
+        DEAL_EDIT_CALLBACK, title=f"Edit {deal.ref}", submit="Save",
+        meta={"number": deal.ref.removeprefix("D-"), "channel_id": channel_id},
         blocks=[
             InputBlock(block_id="name", label="Name", element=PlainTextInputElement(
                 action_id="name", initial_value=deal.name, max_length=LIMITS["deal name"])),
@@ -54,13 +47,9 @@ def deal_edit_form(deal: DealView, stages: tuple[str, ...], channel_id: str | No
 
 def deal_lost_form(number: str, channel_id: str | None) -> View:
     """Why deal `number` was lost, before it is marked lost."""
-    return View(
-        type="modal",
-        callback_id=DEAL_LOST_CALLBACK,
-        title=f"Mark D-{number} lost",
-        submit="Mark lost",
-        close="Cancel",
-        private_metadata=json.dumps({"number": number, "channel_id": channel_id}),
+    return modal(
+        DEAL_LOST_CALLBACK, title=f"Mark D-{number} lost", submit="Mark lost",
+        meta={"number": number, "channel_id": channel_id},
         blocks=[
             InputBlock(block_id="reason", label="Why was it lost?", element=PlainTextInputElement(
                 action_id="reason", placeholder="price, timing, competitor...",

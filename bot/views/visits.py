@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -14,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.views.base import options
+from bot.views.base import modal, options
 from commands.core.limits import LIMITS
 from commands.deals.visit import OUTCOMES, TYPES
 
@@ -26,13 +25,9 @@ VISIT_INPUTS = ("customer", "type", "on", "outcome", "notes", "next", "deal")
 
 def visit_form(*, today: date, channel_id: str | None) -> View:
     """The /visit form: customer type-ahead, type, date, outcome, notes, next step, deal."""
-    return View(
-        type="modal",
-        callback_id=VISIT_CALLBACK,
-        title="Log a visit",
-        submit="Log it",
-        close="Cancel",
-        private_metadata=json.dumps({"channel_id": channel_id}),
+    return modal(
+        VISIT_CALLBACK, title="Log a visit", submit="Log it",
+        meta={"channel_id": channel_id},
         blocks=[
             InputBlock(block_id="customer", label="Customer", element=ExternalDataSelectElement(
                 action_id="customer", placeholder="Start typing a customer name",

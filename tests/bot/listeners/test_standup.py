@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from slack_sdk.models.views import View
 from sqlalchemy import select
 
 from bot.dispatch import Deps
@@ -21,13 +23,19 @@ def answers(deps: Deps) -> list[tuple[str, str]]:
                 for row in session.scalars(select(StandupAnswer))]
 
 
-def test_answer_opens_the_form_and_submitting_it_answers(
-        slack: FakeSlack, team: Chat, deps: Deps) -> None:
+@pytest.fixture
+def answer_form(slack: FakeSlack, team: Chat, deps: Deps) -> View:
+    """East has a stand-up; alice pressed Answer on Monday's prompt: the form it opened."""
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     body, action = button("UALICE", "standup_answer", DAY)
     answer(slack.ack, body, action, slack.client, deps)
     [opened] = slack.of("views.open")
-    form = opened["view"]
+    return opened["view"]
+
+
+def test_answer_opens_the_form_and_submitting_it_answers(
+        slack: FakeSlack, answer_form: View, deps: Deps) -> None:
+    form = answer_form
     assert form.callback_id == "standup_answer_form"
     assert json.loads(form.private_metadata)["day"] == DAY
     body, view = submission("UALICE", form, {"yesterday": text_input("Met Acme's CTO"),
@@ -41,12 +49,8 @@ def test_answer_opens_the_form_and_submitting_it_answers(
 
 
 def test_a_too_long_answer_is_shown_under_its_input(
-        slack: FakeSlack, team: Chat, deps: Deps) -> None:
-    team.say("mia", "/standup config time:09:30 days:mon-fri")
-    body, action = button("UALICE", "standup_answer", DAY)
-    answer(slack.ack, body, action, slack.client, deps)
-    [opened] = slack.of("views.open")
-    body, view = submission("UALICE", opened["view"], {
+        slack: FakeSlack, answer_form: View, deps: Deps) -> None:
+    body, view = submission("UALICE", answer_form, {
         "yesterday": text_input("x" * 3001), "today": text_input("Send the quote"),
         "blockers": text_input("")})
     submit_answer(slack.ack, body, view, slack.client, deps)
