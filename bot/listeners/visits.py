@@ -59,13 +59,14 @@ def visit_args(view: dict[str, Any]) -> VisitArgs:
     v = values(view)
     customer = v.get("customer") or ""
     deal, notes, outcome = v.get("deal"), v.get("notes"), v.get("outcome")
+    deal_number = parse_deal_ref(deal) if deal else None
     return VisitArgs(
         words=(notes,) if notes else (),
         customer=customer.removeprefix(NEW_CUSTOMER_PREFIX),
         type=ActivityType(v.get("type") or "visit"),
         outcome=Outcome(outcome) if outcome else None,
         on=v.get("on"), next_step=v.get("next") or None,
-        deal_number=parse_deal_ref(deal) if deal else None,
+        deal_number=deal_number,
         new_customer=customer.startswith(NEW_CUSTOMER_PREFIX),
     )
 
