@@ -272,6 +272,18 @@ DealResult = DealChanged | DealDetail | DealListing
 # --- running ------------------------------------------------------------------------------
 
 
+class NothingChanged(UsageError):
+    """An update that would leave the deal as it is: nothing was written."""
+
+
+def editable_deal(session: Session, actor: Actor, number: int, now: datetime) -> DealDetail:
+    """Deal `number` as an Edit or Lost button opens it; PermissionDenied unless `actor`
+    may change it (who may change a deal may read it: the refusal names the change)."""
+    deal = load_deal(session, actor, number)
+    require_deal_edit(actor, deal)
+    return deal_detail(session, actor, deal, now)
+
+
 def run_deal(args: DealArgs, *, session: Session, actor: Actor, now: datetime) -> DealResult:
     if isinstance(args, DealList):
         return _list(args, session, actor, now)
@@ -399,7 +411,7 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
     if args.name:
         check_length(args.name, "deal name")
     if args.reason:
-        check_length(args.reason.strip(), "lost reason")
+        check_length(args.reason.strip(), "lost reason", form_input="reason")
     if args.name and args.name != deal.name:
         changes.append(Change("name", deal.name, args.name))
         deal.name = args.name
@@ -432,7 +444,7 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
             deal.closed_at = None
             deal.lost_reason = None
     if not changes:
-        raise UsageError(f"{deal.ref} already looks like that; nothing changed.")
+        raise NothingChanged(f"{deal.ref} already looks like that; nothing changed.")
     session.flush()
     return DealChanged(deal=view(deal, stages), changes=tuple(changes), today=today)
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-import bot.app
+import bot.listeners.commands
 from bot.dispatch import Deps
 from storage.models import Activity, Deal, Member, Workspace
 from tests.bot.http_helpers import Client, count, running_app
@@ -192,14 +192,14 @@ def test_a_command_not_answered_in_time_is_acknowledged_and_answered_at_its_resp
     # Slack waits 3 s for the acknowledgement. A command still running at the deadline (a
     # slow database) is acknowledged empty, and its reply follows at the response_url.
     acknowledged = threading.Event()
-    reply_now = bot.app.command_reply
+    reply_now = bot.listeners.commands.command_reply
 
     def slow(*args: Any) -> Any:
         assert acknowledged.wait(10), "the command was not acknowledged while it ran"
         return reply_now(*args)
 
-    monkeypatch.setattr(bot.app, "ANSWER_WITHIN_S", 0.0)  # the deadline has passed
-    monkeypatch.setattr(bot.app, "command_reply", slow)
+    monkeypatch.setattr(bot.listeners.commands, "ANSWER_WITHIN_S", 0.0)  # the deadline has passed
+    monkeypatch.setattr(bot.listeners.commands, "command_reply", slow)
     with running_app(deps, engine) as slack:
         status, body = slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO')
         acknowledged.set()

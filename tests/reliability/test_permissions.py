@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.dispatch import Deps
 from bot.render import render
 from bot.render.warnings import SNOOZE_ACTIONS
-from bot.warning_render import snooze_form
+from bot.views.warnings import snooze_form
 from commands.core.actors import WorkspaceDefaults
 from commands.core.errors import PermissionDenied
 from commands.warnings.deviations import SERIOUS, WARNING, Deviation
