@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from bot.dispatch import Deps
+
 
 cli = typer.Typer(
     help="salesbot: a sales-plan assistant that lives in Slack.",
@@ -67,6 +69,14 @@ def _deps(settings: Settings):  # type: ignore[no-untyped-def]
         defaults=WorkspaceDefaults(currency=settings.currency, timezone=settings.default_timezone),
     )
     return engine, deps
+
+
+def _ready(database_url: str | None) -> tuple[Settings, Deps]:
+    """The settings, and the database migrated and ready: what most verbs start with."""
+    settings = load_settings(database_url)
+    _upgrade(settings.database_url)
+    _, deps = _deps(settings)
+    return settings, deps
 
 
 def _upgrade(url: str) -> None:
@@ -190,9 +200,7 @@ def deliveries(
     """List scheduled messages that were sent, skipped or failed, newest first."""
     from storage import repo
 
-    settings = load_settings(database_url)
-    _upgrade(settings.database_url)
-    _, deps = _deps(settings)
+    _, deps = _ready(database_url)
     with deps.session_factory() as session:
         rows = repo.deliveries.recent(session, failed_only=failed, limit=limit)
         named = _subject_namer(session)
@@ -244,9 +252,7 @@ def console(
     """Type commands exactly as in Slack (/visit ..., /deal ...) against the database."""
     from bot.console import Console
 
-    settings = load_settings(database_url)
-    _upgrade(settings.database_url)
-    _, deps = _deps(settings)
+    _, deps = _ready(database_url)
     con = Console(deps, user=user, workspace=workspace, channel=channel)
     if script is not None:
         with script.open(encoding="utf-8") as fh:
@@ -334,9 +340,7 @@ def export(
     from commands.io.export import WORKBOOK, export_tables, write_export
     from storage import repo
 
-    settings = load_settings(database_url)
-    _upgrade(settings.database_url)
-    _, deps = _deps(settings)
+    _, deps = _ready(database_url)
     with deps.session_factory() as session:
         ws_id = None
         if workspace:

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Deps
+from jobs.due import DueItem
 from jobs.notify import Post, SendFailed
 from jobs.standup import StandupPrompt
-from jobs.ticker import DueItem, Ticker
+from jobs.ticker import Ticker
 from storage import repo
 from storage.db import make_engine, make_session_factory
 from storage.models import Delivery, DeliveryStatus, Workspace
