@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, actor_for, execute, execute_args
 from bot.home import HOME_LOG_VISIT, HOME_REFRESH, home_view
+from bot.metrics import OUTCOME, outcome_of
 from bot.render import MAX_BLOCKS, Reply, error_reply, text_reply
 from bot.standup_render import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
 from bot.standup_views import (
@@ -88,6 +89,7 @@ class Answer:
 
     message: dict[str, Any]
     files: tuple[tuple[str, bytes], ...] = ()
+    outcome: str = "ok"  # how the command went, for bot.metrics
 
 
 class Offload(Protocol):
@@ -257,7 +259,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     commands_here = ThreadPoolExecutor(max_workers=LISTENER_THREADS,
                                        thread_name_prefix="salesbot-command")
 
-    def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient,
+                       context: BoltContext) -> None:
         """Run any salesbot slash command; its reply rides on the acknowledgement.
 
         Slack shows a message in the acknowledgement as the command's reply, one round trip
@@ -267,6 +270,7 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         """
         name = body["command"].lstrip("/")
         if name == "visit" and not body.get("text", "").strip():
+            context[OUTCOME] = "form"
             ack()
             open_visit_form(body, client)
             return
@@ -281,9 +285,11 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
         try:
             answer = future.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
+            context[OUTCOME] = "late"
             ack()
             future.add_done_callback(lambda done: deliver_late(done, body, respond, client))
             return
+        context[OUTCOME] = "duplicate" if answer is None else answer.outcome
         if answer is None:  # a duplicate delivery whose reply was not kept
             ack()
             return
@@ -697,7 +703,7 @@ def retried_answer(deps: Deps, body: dict[str, Any]) -> Answer | None:
     if message.get("blocks"):
         note = {"type": "context", "elements": [{"type": "mrkdwn", "text": ALREADY_DONE}]}
         message["blocks"] = [note, *message["blocks"]][:MAX_BLOCKS]
-    return Answer(message)
+    return Answer(message, outcome="duplicate")
 
 
 def command_answer(deps: Deps, body: dict[str, Any], now: datetime) -> Answer | None:
@@ -714,7 +720,7 @@ def command_answer(deps: Deps, body: dict[str, Any], now: datetime) -> Answer | 
         if reply is None:  # a duplicate delivery: answer with what the first one did
             return retried_answer(deps, body)
     except Exception as error:
-        return Answer(error_message(error).as_message())
+        return Answer(error_message(error).as_message(), outcome=outcome_of(error))
     return Answer(reply.as_message(), reply.files)
 
 

@@ -127,7 +127,9 @@ def run(
         )
         raise typer.Exit(2)
     socket_url = _check_slack(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging(settings)
     _upgrade(settings.database_url)
     from bot.app import create_app
 
@@ -136,7 +138,10 @@ def run(
     app = create_app(deps, token=settings.slack_bot_token,
                      signing_secret=settings.slack_signing_secret,
                      api_url=settings.slack_api_url, workers=workers)
+    from bot.metrics import observe
     from jobs.scheduler import make_scheduler
+
+    watch = observe(app, engine, settings, deps.session_factory)
 
     mode = None
     if settings.slack_app_token:
@@ -164,7 +169,9 @@ def run(
             typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
             raise typer.Exit(1) from None
     # Every instance ticks; the delivery claims make each stand-up go out once.
-    scheduler = make_scheduler(_ticker(settings, deps), deps.clock)
+    ticker = _ticker(settings, deps)
+    ticker.observer = watch.deliveries
+    scheduler = make_scheduler(ticker, deps.clock)
     scheduler.start()
     if mode is not None:
         typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
@@ -182,7 +189,8 @@ def run(
         return
     from bot.server import Serving, make_server, make_wsgi
 
-    serving = Serving(make_server(make_wsgi(app, engine), port=settings.port))
+    serving = Serving(make_server(make_wsgi(app, engine, metrics=watch.endpoint),
+                                  port=settings.port))
 
     def stop(_signum: int, _frame: object) -> None:
         if serving.stopping:  # asked twice: stop now
