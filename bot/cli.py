@@ -283,6 +283,15 @@ def _ticker(settings: Settings, deps: Deps, notifier: Notifier | None = None) ->
     return Ticker(deps.session_factory, notifier, default_sources())
 
 
+@cli.command()
+def check(database_url: DatabaseOption = None) -> None:
+    """Check the configuration (database, Slack tokens and scopes, public URL) and say what
+    to fix; exits 1 on any problem."""
+    from bot.check import check_and_report
+
+    raise typer.Exit(check_and_report(load_settings(database_url)))
+
+
 TICK_HELP = (
     "Run one pass of the scheduler as `salesbot run` does every minute: send what is due "
     "(stand-up prompts, reminders and summaries, digests, warning checks) and retry failed "

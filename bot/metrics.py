@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -166,35 +166,42 @@ def team_of(body: dict[str, Any]) -> str:
                or (body.get("user") or {}).get("team_id") or "-")
 
 
-def request_observer(metrics: Metrics | None) -> Callable[..., BoltResponse | None]:
-    """Bolt middleware: one log line (and metrics) per request, once it is acknowledged.
+def watch_requests(app: App, metrics: Metrics | None) -> None:
+    """Time every request `app` dispatches (over HTTP and Socket Mode alike) until it is
+    acknowledged, and write its log line (and metrics).
 
-    A command's listener leaves its outcome in the context (`OUTCOME`); other requests
-    go by the acknowledgement's HTTP status.
+    Bolt's middleware runs before the listener, not around it, so the timing wraps
+    `app.dispatch`, which returns once the listener acknowledged. A command's listener
+    leaves its outcome in the context (`OUTCOME`); other requests go by the HTTP status.
     """
+    dispatch = app.dispatch
 
-    def observe(body: dict[str, Any], context: BoltContext,
-                next: Callable[[], BoltResponse | None]) -> BoltResponse | None:
+    def timed(req: BoltRequest) -> BoltResponse:
         started = time.monotonic()
-        response = None
+        response: BoltResponse | None = None
         try:
-            response = next()
+            response = dispatch(req)
             return response
         finally:
-            seconds = time.monotonic() - started
-            kind, name = request_kind(body)
-            status = response.status if response is not None else None
-            outcome = context.get(OUTCOME) or (
-                "no_ack" if status is None else "ok" if status < 400 else f"http_{status}")
-            workspace = team_of(body)
-            log_request(workspace, kind, name, outcome, seconds)
-            if metrics is not None:
-                metrics.requests.labels(kind, outcome).inc()
-                metrics.ack_latency.labels(kind).observe(seconds)
-                if kind == "command":
-                    metrics.commands.labels(name, outcome, workspace).inc()
+            _record(metrics, req, response, time.monotonic() - started)
 
-    return observe
+    setattr(app, "dispatch", timed)  # noqa: B010 - this instance only
+
+
+def _record(metrics: Metrics | None, req: BoltRequest, response: BoltResponse | None,
+            seconds: float) -> None:
+    body = req.body if isinstance(req.body, dict) else {}
+    kind, name = request_kind(body)
+    status = response.status if response is not None else None
+    outcome = req.context.get(OUTCOME) or (
+        "no_answer" if status is None else "ok" if status < 400 else f"http_{status}")
+    workspace = team_of(body)
+    log_request(workspace, kind, name, outcome, seconds)
+    if metrics is not None:
+        metrics.requests.labels(kind, outcome).inc()
+        metrics.ack_latency.labels(kind).observe(seconds)
+        if kind == "command":
+            metrics.commands.labels(name, outcome, workspace).inc()
 
 
 class DeliveryObserver:
@@ -253,6 +260,6 @@ def observe(app: App, engine: Engine, settings: Settings,
     metrics = Metrics() if settings.metrics else None
     if metrics is not None:
         metrics.watch_pool(engine)
-    app.use(request_observer(metrics))
+    watch_requests(app, metrics)
     endpoint = metrics_endpoint(metrics, settings.metrics_token) if metrics else None
     return Observability(metrics, endpoint, DeliveryObserver(metrics, session_factory))
