@@ -102,8 +102,8 @@ class PoolCollector:
         for state, method in (("in_use", "checkedout"), ("idle", "checkedin"),
                               ("overflow", "overflow")):
             count = getattr(pool, method, None)
-            if callable(count):
-                states.add_metric([state], float(count()))
+            if callable(count):  # overflow() is negative while the pool is not full
+                states.add_metric([state], float(max(count(), 0)))
         yield states
         size = getattr(pool, "size", None)
         if callable(size):

@@ -124,7 +124,8 @@ def test_commands_are_counted_by_name_outcome_and_workspace(deps: Deps,
             'workspace="T0TEST"} 1.0' in text)
     assert 'salesbot_requests_total{kind="command",outcome="usage_error"} 1.0' in text
     assert 'salesbot_ack_latency_seconds_count{kind="command"} 2.0' in text
-    assert 'salesbot_db_pool_connections{state="in_use"}' in text
+    assert 'salesbot_db_pool_connections{state="in_use"} 0.0' in text
+    assert 'salesbot_db_pool_connections{state="overflow"} 0.0' in text
 
 
 def test_deliveries_are_counted_by_kind_and_status(team: Chat) -> None:
