@@ -256,7 +256,8 @@ def _start_command_workers(settings: Settings, deps: Deps) -> CommandWorkers | N
         return None
     workers = CommandWorkers(
         WorkerConfig(database_url=settings.database_url, token=settings.slack_bot_token,
-                     api_url=settings.slack_api_url, defaults=deps.defaults),
+                     api_url=settings.slack_api_url, defaults=deps.defaults,
+                     log_format=settings.log_format),
         processes=count,
     )
     try:

@@ -68,6 +68,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
+            "process": record.processName,
             "message": record.getMessage(),
         }
         line.update(getattr(record, FIELDS, None) or {})
@@ -82,14 +83,22 @@ def configure_logging(settings: Settings, *, stream: IO[str] | None = None,
                       level: int = logging.INFO) -> logging.Handler:
     """Send every log line to `stream` (stderr) as SALESBOT_LOG_FORMAT says, secrets
     redacted; replaces the handler an earlier call installed. Returns the handler."""
+    return install_handler(settings.log_format, _secrets(settings), stream=stream,
+                           level=level)
+
+
+def install_handler(log_format: str, secrets: Iterable[str | None], *,
+                    stream: IO[str] | None = None, level: int = logging.INFO,
+                    text_format: str = TEXT_FORMAT) -> logging.Handler:
+    """`configure_logging` from its parts (a command worker process has no Settings)."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "salesbot", False)]:
         root.removeHandler(old)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.salesbot = True  # type: ignore[attr-defined]
-    handler.setFormatter(JsonFormatter() if settings.log_format == "json"
-                         else logging.Formatter(TEXT_FORMAT))
-    handler.addFilter(RedactSecrets(_secrets(settings)))
+    handler.setFormatter(JsonFormatter() if log_format == "json"
+                         else logging.Formatter(text_format))
+    handler.addFilter(RedactSecrets(secrets))
     root.addHandler(handler)
     root.setLevel(level)
     return handler
