@@ -132,10 +132,21 @@ def run(
         )
         raise typer.Exit(2)
     socket_url = check_slack(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging(settings)
     _upgrade(settings.database_url)
     engine, deps = _deps(settings)
     serve(settings, engine, deps, socket_url)
+
+
+@cli.command()
+def check(database_url: DatabaseOption = None) -> None:
+    """Check the configuration (database, Slack tokens and scopes, public URL) and say what
+    to fix; exits 1 on any problem."""
+    from bot.check import check_and_report
+
+    raise typer.Exit(check_and_report(load_settings(database_url)))
 
 
 TICK_HELP = (

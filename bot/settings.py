@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -27,6 +29,14 @@ class Settings(BaseSettings):
     # up to 4 (so 0 on a single CPU: answer them in the web process).
     command_workers: int | None = Field(default=None, ge=0, le=64,
                                         alias="SALESBOT_COMMAND_WORKERS")
+    # Running it (bot/metrics.py, bot/logs.py): GET /metrics when on, behind the bearer
+    # token when set; json: one JSON object per log line, for log collectors.
+    metrics: bool = Field(default=False, alias="SALESBOT_METRICS")
+    metrics_token: str | None = Field(default=None, alias="SALESBOT_METRICS_TOKEN")
+    log_format: Literal["text", "json"] = Field(default="text", alias="SALESBOT_LOG_FORMAT")
+    # The OAuth install flow (issue 19) owns these; `salesbot check` reads them
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    public_url: str | None = Field(default=None, alias="SALESBOT_PUBLIC_URL")
 
     @field_validator("default_timezone")
     @classmethod

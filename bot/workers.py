@@ -45,6 +45,7 @@ from slack_sdk import WebClient
 from bot.app import SlackDirectory
 from bot.dispatch import Deps
 from bot.listeners.commands import Answer, command_answer
+from bot.logs import install_handler
 from commands.core.actors import WorkspaceDefaults
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class WorkerConfig:
     api_url: str | None = None
     defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
     log_level: int = logging.INFO
+    log_format: str = "text"  # SALESBOT_LOG_FORMAT (bot.logs)
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,8 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
     # in progress are answered. Should it die instead, the pipe closes and so do we.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    logging.basicConfig(level=config.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s [worker] %(message)s")
+    install_handler(config.log_format, [config.token], level=config.log_level,
+                    text_format="%(asctime)s %(levelname)s %(name)s [worker] %(message)s")
     try:
         worker = _Worker(config)
     except Exception as exc:

@@ -19,6 +19,7 @@ insert wins sends it, so several instances on one database send every item exact
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.due import DueItem, Source
 from jobs.notify import Notifier, Post, SendFailed, SendUncertain
+from jobs.observe import TickObserver, Unobserved, delivery_status
 from jobs.refusals import KIND as REFUSAL_KIND
 from jobs.refusals import ChannelRefusalSource, notice_for
 from storage import repo
@@ -79,6 +81,7 @@ class Ticker:
     max_attempts: int = MAX_ATTEMPTS
     backoff: timedelta = BACKOFF
     lease: timedelta = LEASE
+    observer: TickObserver = field(default_factory=Unobserved)  # metrics, log lines
 
     def _source(self, kind: str) -> Source | None:
         return next((s for s in [*self.sources, ChannelRefusalSource()] if kind in s.kinds),
@@ -118,6 +121,12 @@ class Ticker:
 
     def tick(self, now: datetime) -> TickReport:
         """One pass at `now`: give up on dead claims, retry failures, send what is due."""
+        started = time.monotonic()
+        report = self._tick(now)
+        self.observer.ticked(now, report, time.monotonic() - started)
+        return report
+
+    def _tick(self, now: datetime) -> TickReport:
         report = TickReport()
         with self.session_factory.begin() as session:
             retried, unconfirmed = repo.deliveries.abandon_stale_claims(session, now)
@@ -150,6 +159,7 @@ class Ticker:
                 log.info("skipped %s: due %s, past its grace window", item.key,
                          item.due_at.isoformat())
                 report.skipped.append(item.key)
+                self.observer.delivered(item, "skipped", 0.0, now)
                 continue
             self._deliver(source, item, delivery_id, now, report)
         if report.sent or report.skipped or report.retrying or report.failed:
@@ -171,6 +181,14 @@ class Ticker:
 
     def _deliver(self, source: Source, item: DueItem, delivery_id: int, now: datetime,
                  report: TickReport) -> None:
+        started = time.monotonic()
+        self._deliver_once(source, item, delivery_id, now, report)
+        status = delivery_status(report, item.key)
+        if status is not None:
+            self.observer.delivered(item, status, time.monotonic() - started, now)
+
+    def _deliver_once(self, source: Source, item: DueItem, delivery_id: int, now: datetime,
+                      report: TickReport) -> None:
         # Posts made in this call, kept in memory: if recording one fails, the failure path
         # still records it, so the retry does not post it again.
         made: list[tuple[int, str, str]] = []  # part number, channel, ts

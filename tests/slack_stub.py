@@ -10,6 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from bot.manifest import BOT_SCOPES
+
 
 @dataclass
 class Call:
@@ -28,6 +30,8 @@ class SlackStub:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.team_id = "T0TEST"
+        # What auth.test's x-oauth-scopes header says the token has (None: no header)
+        self.scopes: list[str] | None = list(BOT_SCOPES)
         self.failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
         # Web API method -> the error Slack refuses it with ({"ok": false, "error": ...})
         self.refusals: dict[str, str] = {}
@@ -120,8 +124,9 @@ class SlackStub:
         if method == "response":
             return 200, {"ok": True}, {}
         if method == "auth.test":
+            scopes = {} if self.scopes is None else {"x-oauth-scopes": ",".join(self.scopes)}
             return 200, {"ok": True, "team_id": self.team_id, "user_id": "UBOT",
-                         "bot_id": "BBOT", "team": "Test"}, {}
+                         "bot_id": "BBOT", "team": "Test"}, scopes
         if method == "users.info":
             user = self.users.get(body.get("user", ""))
             if user is None:

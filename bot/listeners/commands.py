@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.dispatch import Deps, execute
 from bot.listeners.base import caller_of, error_message, guard
 from bot.listeners.visits import open_visit_form
+from bot.metrics import OUTCOME, outcome_of
 from bot.render.base import MAX_BLOCKS, Reply, error_reply
 from commands.dispatch import COMMANDS
 from storage.repo.claims import keep_reply, kept_reply
@@ -46,6 +47,7 @@ class Answer:
 
     message: dict[str, Any]
     files: tuple[tuple[str, bytes], ...] = ()
+    outcome: str = "ok"  # how the command went, for bot.metrics
 
 
 class Offload(Protocol):
@@ -69,7 +71,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
 
 
 def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient,
-                   deps: Deps, workers: Offload | None, here: ThreadPoolExecutor) -> None:
+                   context: BoltContext, deps: Deps, workers: Offload | None,
+                   here: ThreadPoolExecutor) -> None:
     """Run any salesbot slash command; its reply rides on the acknowledgement.
 
     Slack shows a message in the acknowledgement as the command's reply, one round trip
@@ -78,6 +81,7 @@ def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: Web
     reply follows at the response_url.
     """
     if body["command"].lstrip("/") == "visit" and not body.get("text", "").strip():
+        context[OUTCOME] = "form"
         ack()
         open_visit_form(body, client, deps)
         return
@@ -86,9 +90,11 @@ def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: Web
     try:
         answer = future.result(timeout=max(0.0, deadline - time.monotonic()))
     except FutureTimeout:
+        context[OUTCOME] = "late"
         ack()
         future.add_done_callback(lambda done: deliver_late(done, body, respond, client))
         return
+    context[OUTCOME] = "duplicate" if answer is None else answer.outcome
     if answer is None:  # a duplicate delivery whose reply was not kept
         ack()
         return
@@ -140,7 +146,7 @@ def retried_answer(deps: Deps, body: dict[str, Any]) -> Answer | None:
     if message.get("blocks"):
         note = {"type": "context", "elements": [{"type": "mrkdwn", "text": ALREADY_DONE}]}
         message["blocks"] = [note, *message["blocks"]][:MAX_BLOCKS]
-    return Answer(message)
+    return Answer(message, outcome="duplicate")
 
 
 def command_answer(deps: Deps, body: dict[str, Any], now: datetime) -> Answer | None:
@@ -157,7 +163,7 @@ def command_answer(deps: Deps, body: dict[str, Any], now: datetime) -> Answer | 
         if reply is None:  # a duplicate delivery: answer with what the first one did
             return retried_answer(deps, body)
     except Exception as error:
-        return Answer(error_message(error).as_message())
+        return Answer(error_message(error).as_message(), outcome=outcome_of(error))
     return Answer(reply.as_message(), reply.files)
 
 
