@@ -71,8 +71,8 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
 
 
 def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient,
-                   context: BoltContext, deps: Deps, workers: Offload | None,
-                   here: ThreadPoolExecutor) -> None:
+                   deps: Deps, workers: Offload | None, here: ThreadPoolExecutor,
+                   context: BoltContext | None = None) -> None:
     """Run any salesbot slash command; its reply rides on the acknowledgement.
 
     Slack shows a message in the acknowledgement as the command's reply, one round trip
@@ -81,7 +81,7 @@ def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: Web
     reply follows at the response_url.
     """
     if body["command"].lstrip("/") == "visit" and not body.get("text", "").strip():
-        context[OUTCOME] = "form"
+        _outcome(context, "form")
         ack()
         open_visit_form(body, client, deps)
         return
@@ -90,17 +90,23 @@ def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: Web
     try:
         answer = future.result(timeout=max(0.0, deadline - time.monotonic()))
     except FutureTimeout:
-        context[OUTCOME] = "late"
+        _outcome(context, "late")
         ack()
         future.add_done_callback(lambda done: deliver_late(done, body, respond, client))
         return
-    context[OUTCOME] = "duplicate" if answer is None else answer.outcome
+    _outcome(context, "duplicate" if answer is None else answer.outcome)
     if answer is None:  # a duplicate delivery whose reply was not kept
         ack()
         return
     ack(**answer.message)
     if answer.files:
         upload_to_dm(client, body["user_id"], answer.files, respond)
+
+
+def _outcome(context: BoltContext | None, outcome: str) -> None:
+    """Note how the command went, for bot.metrics (no context: called outside Bolt)."""
+    if context is not None:
+        context[OUTCOME] = outcome
 
 
 def start_command(deps: Deps, body: dict[str, Any], workers: Offload | None,
