@@ -43,6 +43,7 @@ from slack_sdk import WebClient
 
 from bot.app import Answer, SlackDirectory, command_answer
 from bot.dispatch import Deps
+from bot.settings import Settings
 from commands.core.actors import WorkspaceDefaults
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ class WorkerConfig:
     api_url: str | None = None
     defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
     log_level: int = logging.INFO
+    # Installed through OAuth: people are looked up with each workspace's own token
+    settings: Settings | None = None
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,15 @@ class _Worker:
 
         client = (WebClient(token=config.token, base_url=config.api_url)
                   if config.api_url else WebClient(token=config.token))
-        self.deps = Deps(session_factory=make_session_factory(make_engine(config.database_url)),
+        engine = make_engine(config.database_url)
+        self.deps = Deps(session_factory=make_session_factory(engine),
                          clock=lambda: datetime.now(UTC), defaults=config.defaults,
                          directory=SlackDirectory(client))
+        if config.settings is not None:
+            from bot.workspaces import TeamDirectories, token_source
+
+            self.deps.directories = TeamDirectories(token_source(config.settings, engine),
+                                                    config.api_url)
 
     def run(self, body: dict[str, Any], now: datetime) -> Answer | None:
         return command_answer(self.deps, body, now)

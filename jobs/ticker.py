@@ -27,8 +27,9 @@ from typing import Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.notify import Notifier, Post, SendFailed, SendUncertain
+from jobs.tokens import Notifiers
 from storage import repo
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Delivery, DeliveryStatus, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +115,14 @@ class Planned:
 
 @dataclass
 class Ticker:
-    """Runs the sources against the database and the notifier; `tick(now)` is one pass."""
+    """Runs the sources against the database and the notifier; `tick(now)` is one pass.
+
+    `notifier` posts for every workspace, or (`Notifiers`) each workspace has its own.
+    Nothing is due, and nothing is sent, in a workspace whose Slack app was uninstalled.
+    """
 
     session_factory: sessionmaker[Session]
-    notifier: Notifier
+    notifier: Notifier | Notifiers
     sources: Sequence[Source]
     grace: timedelta = DEFAULT_GRACE
     max_attempts: int = MAX_ATTEMPTS
@@ -136,6 +141,8 @@ class Ticker:
     def due(self, now: datetime) -> list[tuple[Source, DueItem]]:
         """Every source's items due within the lookback, oldest first."""
         out: list[tuple[Source, DueItem]] = []
+        with self.session_factory() as session:
+            inactive = repo.workspaces.inactive_ids(session)
         for source in self.sources:
             try:
                 with self.session_factory() as session:
@@ -143,7 +150,8 @@ class Ticker:
             except Exception:
                 log.exception("finding due items of %s failed", source.kinds)
                 continue
-            out += [(source, i) for i in items if now - LOOKBACK <= i.due_at <= now]
+            out += [(source, i) for i in items if now - LOOKBACK <= i.due_at <= now
+                    and i.workspace_id not in inactive]
         return sorted(out, key=lambda si: (si[1].due_at, si[1].key))
 
     def plan(self, now: datetime) -> list[Planned]:
@@ -226,7 +234,13 @@ class Ticker:
             with self.session_factory() as session:
                 row = session.get_one(Delivery, delivery_id)
                 done, first_ts = row.parts_sent, row.message_ts
+                notifier = self._notifier(session, item)
                 posts = list(source.build(session, item, row.created_at))
+            if isinstance(notifier, str):
+                self._finish(delivery_id, DeliveryStatus.SKIPPED, now, notifier)
+                log.info("skipped %s: %s", item.key, notifier)
+                report.skipped.append(item.key)
+                return
             if not posts:
                 with self.session_factory.begin() as session:
                     _hook(source, "nothing_to_send", session, item, now)
@@ -236,14 +250,14 @@ class Ticker:
             for n, post in enumerate(posts):
                 if n < done:
                     continue
-                to = self.notifier.dm_channel(post.to) if post.dm else post.to
+                to = notifier.dm_channel(post.to) if post.dm else post.to
                 channel = None if post.dm else to
                 thread = post.reply_to or (first_ts if post.in_thread else None)
                 with self.session_factory.begin() as session:
                     session.get_one(Delivery, delivery_id).sending = True
                 in_flight = True
                 try:
-                    ts = self.notifier.send(to, post.message, thread)
+                    ts = notifier.send(to, post.message, thread)
                 except SendUncertain as exc:
                     self._unconfirmed(source, item, delivery_id, n, len(posts), to, post,
                                       now, exc.reason, report, made)
@@ -251,7 +265,7 @@ class Ticker:
                 made.append((n, to, ts))
                 in_flight = False
                 if post.dm:  # it may have gone to the user id: record the DM's channel id
-                    to = self.notifier.dm_channel(post.to)
+                    to = notifier.dm_channel(post.to)
                     made[-1] = (n, to, ts)
                 with self.session_factory.begin() as session:
                     row = session.get_one(Delivery, delivery_id)
@@ -272,6 +286,16 @@ class Ticker:
             log.exception("delivery %s failed", item.key)
             self._failed(item, delivery_id, now, f"{type(exc).__name__}: {exc}", None, False,
                          report, made, in_flight=in_flight)
+
+    def _notifier(self, session: Session, item: DueItem) -> Notifier | str:
+        """Who posts the item: its workspace's notifier, or why nobody may."""
+        ws = session.get(Workspace, item.workspace_id)
+        if ws is not None and not ws.active:
+            return "the workspace uninstalled salesbot"
+        if not isinstance(self.notifier, Notifiers):
+            return self.notifier
+        notifier = self.notifier.for_workspace(ws.slack_team_id) if ws is not None else None
+        return notifier if notifier is not None else "salesbot is not installed in the workspace"
 
     def _unconfirmed(self, source: Source, item: DueItem, delivery_id: int, n: int,
                      total: int, to: str, post: Post, now: datetime, reason: str,
