@@ -21,7 +21,6 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, actor_for, execute, execute_args
-from bot.oauth import register_uninstall
 from bot.render.base import MAX_BLOCKS, Reply, error_reply, text_reply
 from bot.render.home import HOME_LOG_VISIT, HOME_REFRESH, home_view
 from bot.render.standup import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
@@ -152,6 +151,8 @@ def create_app(
     if oauth is None:
         deps.directory = SlackDirectory(client)
     else:
+        from bot.oauth import register_uninstall
+
         register_uninstall(app, deps)
     register(app, deps, workers)
     return app

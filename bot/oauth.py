@@ -21,7 +21,8 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
 
 from bot.dispatch import Deps
 from bot.manifest import BOT_SCOPES
@@ -102,6 +103,11 @@ class InstallationTokens:
                  client: WebClient | None = None) -> None:
         assert settings.slack_client_id and settings.slack_client_secret
         self.client_id = settings.slack_client_id
+        if engine.dialect.name == "sqlite":
+            # A token is looked up inside a command's or a tick's transaction, which on
+            # SQLite holds the write lock (storage.db queues writers): read it on a plain
+            # connection of its own, as SQLite lets a reader do beside a writer.
+            engine = create_engine(engine.url, poolclass=NullPool)
         self.store = installation_store(settings, engine)
         self.engine = engine
         api = client or (WebClient(base_url=settings.slack_api_url) if settings.slack_api_url
