@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import http.client
 import json
+import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,8 +107,33 @@ def oauth_app(deps: Deps, engine: Engine, database_url: str) -> Iterator[Install
             yield Installed(client, Browser(client.port), settings)
 
 
+class _Deactivated(logging.Handler):
+    """Sets `done` when bot.oauth logs that `team` was deactivated."""
+
+    def __init__(self, team: str) -> None:
+        super().__init__(logging.WARNING)
+        self.team = team
+        self.done = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith(f"workspace {self.team} deactivated"):
+            self.done.set()
+
+
 def uninstall(client: Client, team: str) -> int:
-    """Slack's app_uninstalled event for workspace `team`."""
+    """Slack's app_uninstalled event for workspace `team`; returns once it was handled
+    (Bolt acknowledges an event before its listener runs)."""
+    watch = _Deactivated(team)
+    logging.getLogger("bot.oauth").addHandler(watch)
+    try:
+        status = _post_uninstall(client, team)
+        assert status != 200 or watch.done.wait(10), f"{team} was not deactivated"
+    finally:
+        logging.getLogger("bot.oauth").removeHandler(watch)
+    return status
+
+
+def _post_uninstall(client: Client, team: str) -> int:
     body = json.dumps({"token": "legacy", "team_id": team, "api_app_id": "A0SALES",
                        "type": "event_callback", "event_id": f"Ev{team}{time.time_ns()}",
                        "event_time": int(time.time()),
