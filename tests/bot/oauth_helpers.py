@@ -123,20 +123,25 @@ class _Deactivated(logging.Handler):
 def uninstall(client: Client, team: str) -> int:
     """Slack's app_uninstalled event for workspace `team`; returns once it was handled
     (Bolt acknowledges an event before its listener runs)."""
+    return deactivating(client, team, {"type": "app_uninstalled"})
+
+
+def revoke_bot_token(client: Client, team: str) -> int:
+    """Slack's tokens_revoked event: the workspace's bot token was revoked."""
+    return deactivating(client, team, {"type": "tokens_revoked",
+                                       "tokens": {"bot": ["UBOT"], "oauth": []}})
+
+
+def deactivating(client: Client, team: str, event: dict[str, object]) -> int:
+    """Send `event` from `team`; wait until it deactivated the workspace."""
     watch = _Deactivated(team)
     logging.getLogger("bot.oauth").addHandler(watch)
     try:
-        status = _post_uninstall(client, team)
+        body = json.dumps({"token": "legacy", "team_id": team, "api_app_id": "A0SALES",
+                           "type": "event_callback", "event_id": f"Ev{time.time_ns()}",
+                           "event_time": int(time.time()), "event": event})
+        status, _ = client.post(body, content_type="application/json")
         assert status != 200 or watch.done.wait(10), f"{team} was not deactivated"
     finally:
         logging.getLogger("bot.oauth").removeHandler(watch)
-    return status
-
-
-def _post_uninstall(client: Client, team: str) -> int:
-    body = json.dumps({"token": "legacy", "team_id": team, "api_app_id": "A0SALES",
-                       "type": "event_callback", "event_id": f"Ev{team}{time.time_ns()}",
-                       "event_time": int(time.time()),
-                       "event": {"type": "app_uninstalled"}})
-    status, _ = client.post(body, content_type="application/json")
     return status

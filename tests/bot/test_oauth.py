@@ -17,7 +17,7 @@ from jobs.standup import StandupSource
 from jobs.ticker import Ticker
 from storage.installations import slack_bots, slack_oauth_states
 from storage.models import Activity, Deal, Delivery, Workspace
-from tests.bot.oauth_helpers import Installed, oauth_app, uninstall
+from tests.bot.oauth_helpers import Installed, oauth_app, revoke_bot_token, uninstall
 from tests.jobs.recording import utc
 
 PROMPT_AT = utc(2026, 11, 23, 1, 30)  # Monday 09:30 in Shanghai
@@ -97,6 +97,15 @@ def test_uninstall_deactivates_and_a_reinstall_resumes(
     installed.browser.install(stub, "T0AAA", "Acme")
     assert workspaces(engine) == {"T0AAA": True}
     assert bots(engine) == {"T0AAA": "xoxb-T0AAA-2"}
+
+
+def test_a_revoked_bot_token_deactivates_the_workspace(
+        installed: Installed, engine: Engine) -> None:
+    installed.browser.install(installed.client.stub, "T0AAA", "Acme")
+    installed.browser.install(installed.client.stub, "T0BBB", "Bolt")
+    assert revoke_bot_token(installed.client, "T0AAA") == 200
+    assert workspaces(engine) == {"T0AAA": False, "T0BBB": True}
+    assert bots(engine) == {"T0BBB": "xoxb-T0BBB-2"}
 
 
 def test_two_workspaces_with_the_same_ids_stay_apart(
