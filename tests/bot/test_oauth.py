@@ -4,6 +4,7 @@ uninstall and a re-install; two workspaces with the same user and channel ids ke
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -139,6 +140,40 @@ def test_two_workspaces_with_the_same_ids_stay_apart(
         by_token.setdefault(call.headers["Authorization"], set()).add(call.body["channel"])
     assert by_token == {"Bearer xoxb-T0AAA-1": {"UMIA", "UALICE"},
                         "Bearer xoxb-T0BBB-2": {"UMIA", "UALICE"}}
+
+
+def test_the_home_tab_is_drawn_from_its_own_workspace_with_its_token(
+        installed: Installed, engine: Engine) -> None:
+    client, stub = installed.client, installed.client.stub
+    installed.browser.install(stub, "T0AAA", "Acme")
+    installed.browser.install(stub, "T0BBB", "Bolt")
+    client.command("UALICE", "/deal", 'new "Renewal" customer:"Acme Corp" amount:120k',
+                   team="T0AAA")
+    client.replies(1)
+    for n, team in enumerate(("T0AAA", "T0BBB"), start=1):
+        body = {"token": "legacy", "team_id": team, "api_app_id": "A0SALES",
+                "type": "event_callback", "event_id": f"EvHome{n}", "event_time": 1_795_000_000,
+                "event": {"type": "app_home_opened", "user": "UALICE", "channel": "DUALICE",
+                          "tab": "home", "event_ts": "1795000000.000100"}}
+        assert client.post(json.dumps(body), content_type="application/json")[0] == 200
+        stub.wait_for(lambda c, n=n: len([x for x in c if x.method == "views.publish"]) >= n)
+    acme, bolt = stub.of("views.publish")
+    assert acme.headers["Authorization"] == "Bearer xoxb-T0AAA-1"
+    assert bolt.headers["Authorization"] == "Bearer xoxb-T0BBB-2"
+    assert "Renewal" in json.dumps(acme.body["view"])
+    assert "Renewal" not in json.dumps(bolt.body["view"])
+
+
+def test_a_workspace_salesbot_is_not_installed_in_is_refused(
+        installed: Installed, engine: Engine) -> None:
+    installed.browser.install(installed.client.stub, "T0AAA", "Acme")
+    status, _ = installed.client.command("UMIA", "/visit", '"Acme Corp" Met the CTO',
+                                         team="T0ZZZ")
+    assert status == 200
+    # Bolt tells the user it found no installation, and runs nothing
+    [notice] = installed.client.stub.of("response")
+    assert "installation" in notice.body["text"]
+    assert workspaces(engine) == {"T0AAA": True}  # nothing registered for T0ZZZ
 
 
 def test_an_uninstalled_workspace_gets_no_deliveries(
