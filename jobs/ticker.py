@@ -234,8 +234,11 @@ class Ticker:
             with self.session_factory() as session:
                 row = session.get_one(Delivery, delivery_id)
                 done, first_ts = row.parts_sent, row.message_ts
-                notifier = self._notifier(session, item)
+                ws = session.get(Workspace, item.workspace_id)
+                installed = (ws.slack_team_id, ws.active) if ws is not None else None
                 posts = list(source.build(session, item, row.created_at))
+            # after the read: finding a token may refresh it, a write of its own
+            notifier = self._notifier(installed)
             if isinstance(notifier, str):
                 self._finish(delivery_id, DeliveryStatus.SKIPPED, now, notifier)
                 log.info("skipped %s: %s", item.key, notifier)
@@ -287,14 +290,14 @@ class Ticker:
             self._failed(item, delivery_id, now, f"{type(exc).__name__}: {exc}", None, False,
                          report, made, in_flight=in_flight)
 
-    def _notifier(self, session: Session, item: DueItem) -> Notifier | str:
-        """Who posts the item: its workspace's notifier, or why nobody may."""
-        ws = session.get(Workspace, item.workspace_id)
-        if ws is not None and not ws.active:
+    def _notifier(self, workspace: tuple[str, bool] | None) -> Notifier | str:
+        """Who posts in `workspace` (Slack team id, active): its notifier, or why nobody
+        may."""
+        if workspace is not None and not workspace[1]:
             return "the workspace uninstalled salesbot"
         if not isinstance(self.notifier, Notifiers):
             return self.notifier
-        notifier = self.notifier.for_workspace(ws.slack_team_id) if ws is not None else None
+        notifier = self.notifier.for_workspace(workspace[0]) if workspace is not None else None
         return notifier if notifier is not None else "salesbot is not installed in the workspace"
 
     def _unconfirmed(self, source: Source, item: DueItem, delivery_id: int, n: int,

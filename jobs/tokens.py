@@ -42,13 +42,14 @@ class Notifiers(Protocol):
 
 
 class NotifiersByToken:
-    """One notifier per bot token, made by `connect` on first use: a rotated token gets a
-    fresh one, and two workspaces never share a client (nor its remembered DM channels)."""
+    """A notifier per workspace, made by `connect` with its bot token on first use and again
+    when the token changes (rotated, or installed again); two workspaces never share a
+    client, nor its remembered DM channels."""
 
     def __init__(self, tokens: TokenSource, connect: Callable[[str], Notifier]) -> None:
         self.tokens = tokens
         self.connect = connect
-        self._by_token: dict[str, Notifier] = {}
+        self._by_team: dict[str, tuple[str, Notifier]] = {}
         self._lock = threading.Lock()
 
     def for_workspace(self, slack_team_id: str) -> Notifier | None:
@@ -56,6 +57,7 @@ class NotifiersByToken:
         if token is None:
             return None
         with self._lock:
-            if token not in self._by_token:
-                self._by_token[token] = self.connect(token)
-            return self._by_token[token]
+            known = self._by_team.get(slack_team_id)
+            if known is None or known[0] != token:
+                known = self._by_team[slack_team_id] = (token, self.connect(token))
+            return known[1]
