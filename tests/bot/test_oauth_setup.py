@@ -3,8 +3,13 @@ redirect URL, what `salesbot run` asks for, and token rotation."""
 
 from __future__ import annotations
 
+import re
+import signal
+import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import yaml
@@ -18,7 +23,9 @@ from bot.cli import cli
 from bot.oauth import installation_store
 from bot.workspaces import token_source
 from storage.installations import slack_bots, slack_installations, slack_oauth_states
-from tests.bot.oauth_helpers import oauth_mode
+from tests.bot.helpers import SALESBOT_RUN, salesbot_env
+from tests.bot.http_helpers import SECRET, Client
+from tests.bot.oauth_helpers import CLIENT_ID, PUBLIC_URL, Browser, oauth_mode
 from tests.slack_stub import SlackStub
 
 runner = CliRunner()
@@ -101,3 +108,42 @@ def test_a_token_far_from_expiry_is_used_as_is(engine: Engine, stub: SlackStub) 
     tokens = token_source(oauth_mode(stub.api_url, str(engine.url)), engine)
     assert tokens.bot_token("T0AAA") == "xoxb-T0AAA-old"
     assert stub.of("oauth.v2.access") == []
+
+
+def test_salesbot_run_in_oauth_mode_installs_and_answers(tmp_path: Path) -> None:
+    """The real `salesbot run`, with a command worker process: install, then a command."""
+    with SlackStub() as stub:
+        stub.add_user("UMIA", "Mia", "Asia/Shanghai")
+        env = salesbot_env(stub.api_url, f"sqlite:///{tmp_path / 'salesbot.db'}",
+                           SLACK_BOT_TOKEN="", SLACK_SIGNING_SECRET=SECRET,
+                           SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET="test-client-secret",
+                           SALESBOT_PUBLIC_URL=PUBLIC_URL, SALESBOT_COMMAND_WORKERS="1")
+        proc = subprocess.Popen(SALESBOT_RUN, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        watchdog = threading.Timer(60, proc.kill)  # a hang fails the test, not the run
+        watchdog.start()
+        try:
+            assert proc.stdout is not None
+            seen = []
+            for line in proc.stdout:
+                seen.append(line)
+                if listening := re.search(r"listening on http://0\.0\.0\.0:(\d+)/", line):
+                    break
+            else:
+                raise AssertionError("salesbot run exited:\n" + "".join(seen))
+            port = int(listening.group(1))
+            assert Browser(port).install(stub, "T0AAA", "Acme").status == 200
+            client = Client(port, stub)
+            client.command("UMIA", "/visit", '"Acme Corp" Met the CTO', team="T0AAA")
+            assert "Acme Corp" in client.replies(1)[0]
+            [lookup] = stub.of("users.info")  # from the worker, with the workspace's token
+            assert lookup.headers["Authorization"] == "Bearer xoxb-T0AAA-1"
+            proc.send_signal(signal.SIGTERM)
+            rest, _ = proc.communicate(timeout=60)
+        finally:
+            watchdog.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 0, "".join(seen) + rest
+    assert "Traceback" not in "".join(seen) + rest
