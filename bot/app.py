@@ -145,8 +145,8 @@ def create_app(
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS,
                                              thread_name_prefix="salesbot-listener"),
     )
-    installed = client.auth_test().get("team_id") if verify_token and token and not oauth \
-        else None
+    one_workspace = oauth is None and verify_token and token
+    installed = client.auth_test().get("team_id") if one_workspace else None
     app.use(only_workspace(installed))  # with oauth, Bolt refuses workspaces not installed
     if oauth is None:
         deps.directory = SlackDirectory(client)
