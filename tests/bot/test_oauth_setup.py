@@ -3,10 +3,7 @@ redirect URL, what `salesbot run` asks for, and token rotation."""
 
 from __future__ import annotations
 
-import re
 import signal
-import subprocess
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +20,7 @@ from bot.cli import cli
 from bot.oauth import installation_store
 from bot.workspaces import token_source
 from storage.installations import slack_bots, slack_installations, slack_oauth_states
-from tests.bot.helpers import SALESBOT_RUN, salesbot_env
+from tests.bot.helpers import salesbot_env, salesbot_running
 from tests.bot.http_helpers import SECRET, Client
 from tests.bot.oauth_helpers import CLIENT_ID, PUBLIC_URL, Browser, oauth_mode
 from tests.slack_stub import SlackStub
@@ -118,32 +115,14 @@ def test_salesbot_run_in_oauth_mode_installs_and_answers(tmp_path: Path) -> None
                            SLACK_BOT_TOKEN="", SLACK_SIGNING_SECRET=SECRET,
                            SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET="test-client-secret",
                            SALESBOT_PUBLIC_URL=PUBLIC_URL, SALESBOT_COMMAND_WORKERS="1")
-        proc = subprocess.Popen(SALESBOT_RUN, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
-        watchdog = threading.Timer(60, proc.kill)  # a hang fails the test, not the run
-        watchdog.start()
-        try:
-            assert proc.stdout is not None
-            seen = []
-            for line in proc.stdout:
-                seen.append(line)
-                if listening := re.search(r"listening on http://0\.0\.0\.0:(\d+)/", line):
-                    break
-            else:
-                raise AssertionError("salesbot run exited:\n" + "".join(seen))
-            port = int(listening.group(1))
-            assert Browser(port).install(stub, "T0AAA", "Acme").status == 200
-            client = Client(port, stub)
+        with salesbot_running(env, tmp_path) as run:
+            assert Browser(run.port).install(stub, "T0AAA", "Acme").status == 200
+            client = Client(run.port, stub)
             client.command("UMIA", "/visit", '"Acme Corp" Met the CTO', team="T0AAA")
             assert "Acme Corp" in client.replies(1)[0]
             [lookup] = stub.of("users.info")  # from the worker, with the workspace's token
             assert lookup.headers["Authorization"] == "Bearer xoxb-T0AAA-1"
-            proc.send_signal(signal.SIGTERM)
-            rest, _ = proc.communicate(timeout=60)
-        finally:
-            watchdog.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    assert proc.returncode == 0, "".join(seen) + rest
-    assert "Traceback" not in "".join(seen) + rest
+            run.proc.send_signal(signal.SIGTERM)
+            rest, _ = run.proc.communicate(timeout=60)
+    assert run.proc.returncode == 0, "".join(run.seen) + rest
+    assert "Traceback" not in "".join(run.seen) + rest
