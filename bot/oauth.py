@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -75,7 +76,7 @@ def oauth_settings(settings: Settings, engine: Engine, deps: Deps) -> OAuthSetti
     )
 
 
-def _installed(deps: Deps) -> Any:
+def _installed(deps: Deps) -> Callable[[SuccessArgs], BoltResponse]:
     def success(args: SuccessArgs) -> BoltResponse:
         """Register the workspace just installed (or installed again) and activate it."""
         team = args.installation.team_id
