@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse, Respond
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -49,25 +50,36 @@ def create_app(
     api_url: str | None = None,
     verify_token: bool = True,
     workers: Offload | None = None,
+    oauth: OAuthSettings | None = None,
 ) -> App:
     """Build the Bolt app; `api_url` points every Web API call at another base URL.
 
     With `workers`, slash commands are acknowledged here and run in worker processes.
+    With `oauth` (bot.oauth), salesbot is installed through Slack's install flow: each
+    workspace's requests carry its own token, and `deps.directories` looks people up.
     """
     client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
     app = App(
         signing_secret=signing_secret,
         client=client,
-        token_verification_enabled=verify_token,
+        oauth_settings=oauth,
+        installation_store_bot_only=True if oauth is not None else None,
+        token_verification_enabled=verify_token and oauth is None,
         process_before_response=False,
         # Listeners hold a thread through their reply to Slack; with Bolt's default of 5, a
         # slow response_url would hold up the acknowledgement of the next requests.
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS,
                                              thread_name_prefix="salesbot-listener"),
     )
-    installed = client.auth_test().get("team_id") if verify_token and token else None
-    app.use(only_workspace(installed))
-    deps.directory = SlackDirectory(client)
+    one_workspace = oauth is None and verify_token and token
+    installed = client.auth_test().get("team_id") if one_workspace else None
+    app.use(only_workspace(installed))  # with oauth, Bolt refuses workspaces not installed
+    if oauth is None:
+        deps.directory = SlackDirectory(client)
+    else:
+        from bot.oauth import register_uninstall
+
+        register_uninstall(app, deps)
     listeners.register(app, deps, workers)
     app.error(on_error)
     return app

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from bot.cli_schedule import send_due, show_deliveries, show_due
 from bot.cli_serve import check_slack, serve
+from bot.cli_workspace import oauth_missing, workspace_cli
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+cli.add_typer(workspace_cli, name="workspace")
 
 DatabaseOption = Annotated[
     str | None,
@@ -121,9 +123,10 @@ def run(
     settings = load_settings(database_url)
     if command_workers is not None:
         settings.command_workers = command_workers
-    missing = [] if settings.slack_bot_token else ["SLACK_BOT_TOKEN"]
+    missing = [] if settings.slack_bot_token or settings.oauth else ["SLACK_BOT_TOKEN"]
     if not settings.slack_app_token and not settings.slack_signing_secret:
         missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
+    missing += oauth_missing(settings)
     if missing:
         typer.secho(
             "Cannot connect to Slack: " + ", ".join(missing) + " not set. See the README's "
@@ -172,7 +175,7 @@ def tick(
     """Run one pass of the scheduler (see TICK_HELP)."""
     settings = load_settings(database_url)
     now = utc_now() if at is None else _moment(at)
-    if not dry_run and not settings.slack_bot_token:
+    if not dry_run and not settings.slack_bot_token and not settings.oauth:
         typer.secho("Cannot send without SLACK_BOT_TOKEN. Use --dry-run to see what is due.",
                     fg="red", err=True)
         raise typer.Exit(2)
@@ -240,6 +243,9 @@ def _subject_namer(session: Session) -> Callable[[str], str]:
 def manifest_cmd(
     url: Annotated[str | None, typer.Option(help="Public base URL of the bot (HTTP mode).")] = None,
     socket_mode: Annotated[bool, typer.Option("--socket-mode", help="Socket Mode app.")] = False,
+    oauth: Annotated[bool, typer.Option(
+        "--oauth", help="Add the install flow's redirect URL (many workspaces; needs "
+                        "--url).")] = False,
 ) -> None:
     """Print the Slack app manifest (YAML) to create the app from."""
     from bot.manifest import manifest_yaml
@@ -248,7 +254,11 @@ def manifest_cmd(
         typer.secho("Give --url https://your-host (HTTP mode) or --socket-mode.", fg="red",
                     err=True)
         raise typer.Exit(2)
-    typer.echo(manifest_yaml(url, socket_mode=socket_mode), nl=False)
+    if oauth and not url:
+        typer.secho("--oauth needs --url https://your-host: Slack sends installs back to "
+                    "it.", fg="red", err=True)
+        raise typer.Exit(2)
+    typer.echo(manifest_yaml(url, socket_mode=socket_mode, oauth=oauth), nl=False)
 
 
 @cli.command()

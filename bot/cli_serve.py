@@ -25,9 +25,10 @@ def check_slack(settings: Settings) -> str | None:
     two if not. Returns the Socket Mode URL to connect to (None in HTTP mode)."""
     from bot.preflight import StartupError, check_bot_token, open_socket_mode
 
-    assert settings.slack_bot_token
     try:
-        check_bot_token(settings.slack_bot_token, settings.slack_api_url)
+        if not settings.oauth:  # installed through OAuth: each workspace's token, checked
+            assert settings.slack_bot_token  # by Bolt on each request
+            check_bot_token(settings.slack_bot_token, settings.slack_api_url)
         if settings.slack_app_token:
             return open_socket_mode(settings.slack_app_token, settings.slack_api_url)
     except StartupError as exc:
@@ -63,7 +64,8 @@ def start_command_workers(settings: Settings, deps: Deps) -> CommandWorkers | No
     workers = CommandWorkers(
         WorkerConfig(database_url=settings.database_url, token=settings.slack_bot_token,
                      api_url=settings.slack_api_url, defaults=deps.defaults,
-                     log_format=settings.log_format),
+                     log_format=settings.log_format,
+                     settings=settings if settings.oauth else None),
         processes=count,
     )
     try:
@@ -84,10 +86,18 @@ def serve(settings: Settings, engine: Engine, deps: Deps, socket_url: str | None
     from bot.app import create_app
     from bot.metrics import observe
 
+    oauth = None
+    if settings.oauth:
+        from bot.oauth import oauth_settings
+        from bot.workspaces import TeamDirectories, token_source
+
+        oauth = oauth_settings(settings, engine, deps)
+        deps.directories = TeamDirectories(token_source(settings, engine),
+                                           settings.slack_api_url)
     workers = start_command_workers(settings, deps)
-    app = create_app(deps, token=settings.slack_bot_token,
+    app = create_app(deps, token=None if oauth else settings.slack_bot_token,
                      signing_secret=settings.slack_signing_secret,
-                     api_url=settings.slack_api_url, workers=workers)
+                     api_url=settings.slack_api_url, workers=workers, oauth=oauth)
     watch = observe(app, engine, settings, deps.session_factory)
     if settings.slack_app_token:
         _serve_socket_mode(app, settings, deps, workers, socket_url, watch)
@@ -136,6 +146,8 @@ def _serve_http(app: App, engine: Engine, settings: Settings, deps: Deps,
     _stop_on_signals(serving)
     typer.echo(f"salesbot is listening on http://0.0.0.0:{serving.port}/slack/events "
                "(health: /healthz). Press Ctrl+C to stop.")
+    if settings.oauth:
+        typer.echo(f"Add it to a workspace at {settings.public_url or ''}/slack/install.")
     try:
         serving.run()
     except KeyboardInterrupt:

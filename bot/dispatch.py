@@ -35,6 +35,11 @@ class Deps:
     clock: Callable[[], datetime]
     defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
     directory: UserDirectory = field(default_factory=NoDirectory)
+    # Installed in many workspaces: each one's directory (by Slack team id), else `directory`
+    directories: Callable[[str], UserDirectory] | None = None
+
+    def directory_for(self, team_id: str) -> UserDirectory:
+        return self.directories(team_id) if self.directories is not None else self.directory
 
 
 @dataclass(frozen=True)
@@ -57,15 +62,16 @@ def actor_from(session: Session, deps: Deps, caller: Caller, now: datetime,
                known: tuple[Workspace, Member] | None) -> Actor:
     """The caller as an Actor, from their workspace and member row just looked up; None
     (not found) registers them."""
+    directory = deps.directory_for(caller.team_id)
     if known is not None:
         ws, member = known
     else:  # first sight of this user (or of the whole workspace): register them
         ws = ensure_workspace(session, caller.team_id, deps.defaults, now)
         member = ensure_member(
-            session, ws, caller.user_id, deps.directory, now, fallback_name=caller.user_name
+            session, ws, caller.user_id, directory, now, fallback_name=caller.user_name
         )
     return Actor(member=member, workspace=ws, channel_id=caller.channel_id,
-                 directory=deps.directory)
+                 directory=directory)
 
 
 def execute(

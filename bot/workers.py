@@ -46,6 +46,7 @@ from bot.app import SlackDirectory
 from bot.dispatch import Deps
 from bot.listeners.commands import Answer, command_answer
 from bot.logs import install_handler
+from bot.settings import Settings
 from commands.core.actors import WorkspaceDefaults
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ class WorkerConfig:
     defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
     log_level: int = logging.INFO
     log_format: str = "text"  # SALESBOT_LOG_FORMAT (bot.logs)
+    # Installed through OAuth: people are looked up with each workspace's own token
+    settings: Settings | None = None
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,15 @@ class _Worker:
 
         client = (WebClient(token=config.token, base_url=config.api_url)
                   if config.api_url else WebClient(token=config.token))
-        self.deps = Deps(session_factory=make_session_factory(make_engine(config.database_url)),
+        engine = make_engine(config.database_url)
+        self.deps = Deps(session_factory=make_session_factory(engine),
                          clock=lambda: datetime.now(UTC), defaults=config.defaults,
                          directory=SlackDirectory(client))
+        if config.settings is not None:
+            from bot.workspaces import TeamDirectories, token_source
+
+            self.deps.directories = TeamDirectories(token_source(config.settings, engine),
+                                                    config.api_url)
 
     def run(self, body: dict[str, Any], now: datetime) -> Answer | None:
         return command_answer(self.deps, body, now)

@@ -31,8 +31,9 @@ from jobs.notify import Notifier, Post, SendFailed, SendUncertain
 from jobs.observe import TickObserver, Unobserved, delivery_status
 from jobs.refusals import KIND as REFUSAL_KIND
 from jobs.refusals import ChannelRefusalSource, notice_for
+from jobs.tokens import Notifiers
 from storage import repo
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Delivery, DeliveryStatus, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +73,14 @@ class Planned:
 
 @dataclass
 class Ticker:
-    """Runs the sources against the database and the notifier; `tick(now)` is one pass."""
+    """Runs the sources against the database and the notifier; `tick(now)` is one pass.
+
+    `notifier` posts for every workspace, or (`Notifiers`) each workspace has its own.
+    Nothing is due, and nothing is sent, in a workspace whose Slack app was uninstalled.
+    """
 
     session_factory: sessionmaker[Session]
-    notifier: Notifier
+    notifier: Notifier | Notifiers
     sources: Sequence[Source]
     grace: timedelta = DEFAULT_GRACE
     max_attempts: int = MAX_ATTEMPTS
@@ -93,6 +98,8 @@ class Ticker:
     def due(self, now: datetime) -> list[tuple[Source, DueItem]]:
         """Every source's items due within the lookback, oldest first."""
         out: list[tuple[Source, DueItem]] = []
+        with self.session_factory() as session:
+            inactive = repo.workspaces.inactive_ids(session)
         for source in self.sources:
             try:
                 with self.session_factory() as session:
@@ -100,7 +107,8 @@ class Ticker:
             except Exception:
                 log.exception("finding due items of %s failed", source.kinds)
                 continue
-            out += [(source, i) for i in items if now - LOOKBACK <= i.due_at <= now]
+            out += [(source, i) for i in items if now - LOOKBACK <= i.due_at <= now
+                    and i.workspace_id not in inactive]
         return sorted(out, key=lambda si: (si[1].due_at, si[1].key))
 
     def plan(self, now: datetime) -> list[Planned]:
@@ -198,7 +206,16 @@ class Ticker:
             with self.session_factory() as session:
                 row = session.get_one(Delivery, delivery_id)
                 done, first_ts = row.parts_sent, row.message_ts
+                ws = session.get(Workspace, item.workspace_id)
+                installed = (ws.slack_team_id, ws.active) if ws is not None else None
                 posts = list(source.build(session, item, row.created_at))
+            # after the read: finding a token may refresh it, a write of its own
+            notifier = self._notifier(installed)
+            if isinstance(notifier, str):
+                self._finish(delivery_id, DeliveryStatus.SKIPPED, now, notifier)
+                log.info("skipped %s: %s", item.key, notifier)
+                report.skipped.append(item.key)
+                return
             if not posts:
                 with self.session_factory.begin() as session:
                     _hook(source, "nothing_to_send", session, item, now)
@@ -208,14 +225,14 @@ class Ticker:
             for n, post in enumerate(posts):
                 if n < done:
                     continue
-                to = self.notifier.dm_channel(post.to) if post.dm else post.to
+                to = notifier.dm_channel(post.to) if post.dm else post.to
                 channel = None if post.dm else to
                 thread = post.reply_to or (first_ts if post.in_thread else None)
                 with self.session_factory.begin() as session:
                     session.get_one(Delivery, delivery_id).sending = True
                 in_flight = True
                 try:
-                    ts = self.notifier.send(to, post.message, thread)
+                    ts = notifier.send(to, post.message, thread)
                 except SendUncertain as exc:
                     self._unconfirmed(source, item, delivery_id, n, len(posts), to, post,
                                       now, exc.reason, report, made)
@@ -223,7 +240,7 @@ class Ticker:
                 made.append((n, to, ts))
                 in_flight = False
                 if post.dm:  # it may have gone to the user id: record the DM's channel id
-                    to = self.notifier.dm_channel(post.to)
+                    to = notifier.dm_channel(post.to)
                     made[-1] = (n, to, ts)
                 with self.session_factory.begin() as session:
                     row = session.get_one(Delivery, delivery_id)
@@ -244,6 +261,16 @@ class Ticker:
             log.exception("delivery %s failed", item.key)
             self._failed(item, delivery_id, now, f"{type(exc).__name__}: {exc}", None, False,
                          report, made, in_flight=in_flight)
+
+    def _notifier(self, workspace: tuple[str, bool] | None) -> Notifier | str:
+        """Who posts in `workspace` (Slack team id, active): its notifier, or why nobody
+        may."""
+        if workspace is not None and not workspace[1]:
+            return "the workspace uninstalled salesbot"
+        if not isinstance(self.notifier, Notifiers):
+            return self.notifier
+        notifier = self.notifier.for_workspace(workspace[0]) if workspace is not None else None
+        return notifier if notifier is not None else "salesbot is not installed in the workspace"
 
     def _unconfirmed(self, source: Source, item: DueItem, delivery_id: int, n: int,
                      total: int, to: str, post: Post, now: datetime, reason: str,

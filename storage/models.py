@@ -29,6 +29,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -116,6 +117,8 @@ class Workspace(Base):
     # Last deal number handed out; D-<n> references are numbered per workspace from 1.
     deal_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # False once the app is uninstalled (or its tokens revoked): data kept, nothing sent
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     stages: Mapped[list[Stage]] = relationship(
         back_populates="workspace", order_by="Stage.position", cascade="all, delete-orphan"
@@ -598,3 +601,6 @@ class FxRate(Base):
     @property
     def rate(self) -> Decimal:
         return Decimal(self.rate_text)
+
+
+from storage import installations as _installations  # noqa: E402, F401 - in the schema
