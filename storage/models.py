@@ -242,6 +242,8 @@ class Deal(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lost_reason: Mapped[str | None] = mapped_column(Text)
+    # The rep's forecast category (pipeline, best_case, commit, omitted); None: the stage's
+    forecast_category: Mapped[str | None] = mapped_column(String(16))
 
     customer: Mapped[Customer] = relationship()
     owner: Mapped[Member] = relationship()
@@ -269,7 +271,7 @@ class DealHistory(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id", ondelete="CASCADE"), index=True)
-    field: Mapped[str] = mapped_column(String(16))  # stage | amount | close
+    field: Mapped[str] = mapped_column(String(16))  # stage | amount | close | forecast
     old_value: Mapped[str | None] = mapped_column(String(64))
     new_value: Mapped[str | None] = mapped_column(String(64))
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
@@ -598,3 +600,80 @@ class FxRate(Base):
     @property
     def rate(self) -> Decimal:
         return Decimal(self.rate_text)
+
+
+# --- the forecast call ------------------------------------------------------------------------
+
+
+class ForecastSettings(Base):
+    """A workspace's stage → forecast category defaults (`/sales config forecast ...`)."""
+
+    __tablename__ = "forecast_settings"
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    categories: Mapped[str] = mapped_column(Text, default="")  # "proposal:best_case ..."
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ForecastSchedule(Base):
+    """A team's weekly forecast call: when the DM goes out and when its reminder is due."""
+
+    __tablename__ = "forecast_schedule"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    weekday: Mapped[int] = mapped_column(default=0)  # Monday = 0
+    at: Mapped[str] = mapped_column(String(5), default="10:00")  # team-local
+    deadline: Mapped[str] = mapped_column(String(5), default="15:00")  # team-local, same day
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ForecastCall(Base):
+    """A rep's call for a month or quarter: what they commit to and their best case.
+
+    Every submission is kept: the first and the last call are scored, and the week's
+    movement is the difference between two of them.
+    """
+
+    __tablename__ = "forecast_call"
+    __table_args__ = (Index("ix_forecast_call_member_period", "member_id", "period_kind",
+                            "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    period_kind: Mapped[str] = mapped_column(String(8))  # month | quarter
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    commit_minor: Mapped[int] = mapped_column(BigInteger)
+    best_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    note: Mapped[str] = mapped_column(Text, default="")
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ForecastAdjustment(Base):
+    """A manager's figure beside a rep's (or the team's) call, with the reason: the call
+    itself is never changed."""
+
+    __tablename__ = "forecast_adjustment"
+    __table_args__ = (Index("ix_forecast_adjustment_team_period", "team_id", "period_kind",
+                            "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    period_kind: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    commit_minor: Mapped[int] = mapped_column(BigInteger)
+    best_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text)
+    adjusted_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    adjusted_at: Mapped[datetime] = mapped_column(UTCDateTime())
