@@ -26,6 +26,7 @@ from commands.core.text import noun, plural
 from commands.deals.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.deals.pipeline import PipelineResult
 from commands.deals.visit import VisitResult
+from commands.forecast.forecast import FORECAST_RESULTS
 from commands.io.sales_export import ExportResult
 from commands.plan.plan import ActivityPlan, ActivityRates, Scorecard
 from commands.plan.targets import PlanResult, TargetResult
@@ -160,6 +161,10 @@ def render(result: object) -> Reply:
         return render_warnings(result)
     if isinstance(result, HelpResult):
         return text_reply(usage(result.topic))
+    if isinstance(result, FORECAST_RESULTS):
+        from bot.forecast_render import render_forecast  # it builds on this module
+
+        return render_forecast(result)
     raise TypeError(f"no rendering for {type(result).__name__}")
 
 

@@ -1,0 +1,177 @@
+"""Block Kit for the forecast call: a call submitted or adjusted, the roll-up, the scored
+history and the forecast settings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from bot.render import Reply, escape, person, text_reply
+from commands.core.dates import format_day
+from commands.core.fx import describe_left_out
+from commands.core.money import format_money
+from commands.forecast.calls import CallAdjusted, CallSubmitted
+from commands.forecast.config import ForecastConfigResult
+from commands.forecast.history import ForecastHistory
+from commands.forecast.rollup import RepForecast, TeamForecast
+from commands.forecast.scoring import PeriodScore
+from commands.forecast.show import ForecastView
+
+_CATEGORY = {"pipeline": "pipeline", "best_case": "best case", "commit": "commit",
+             "closed": "closed", "omitted": "omitted"}
+
+
+def render_forecast(result: object) -> Reply:
+    """The reply for any forecast result."""
+    if isinstance(result, CallSubmitted):
+        return render_forecast_submitted(result)
+    if isinstance(result, CallAdjusted):
+        return render_forecast_adjusted(result)
+    if isinstance(result, ForecastView):
+        return render_forecast_view(result)
+    if isinstance(result, ForecastHistory):
+        return render_forecast_history(result)
+    if isinstance(result, ForecastConfigResult):
+        return render_forecast_config(result)
+    raise TypeError(f"no forecast rendering for {type(result).__name__}")
+
+
+def _signed(amount: Decimal, currency: str) -> str:
+    sign = "+" if amount > 0 else ("−" if amount < 0 else "±")
+    return sign + format_money(abs(amount), currency)
+
+
+def _pct(ratio: Decimal | None) -> str:
+    return "n/a" if ratio is None else f"{(ratio * 100).quantize(Decimal('0.1'))}%"
+
+
+def render_forecast_submitted(r: CallSubmitted) -> Reply:
+    best = f", best case {format_money(r.best, r.currency)}" if r.best is not None else ""
+    text = (f":crystal_ball: Your call for {r.period.label}: commit "
+            f"{format_money(r.commit, r.currency)}{best}.")
+    if r.previous is not None:
+        commit, _, on = r.previous
+        text += (f"\nYour earlier call ({format_day(on, r.today)}), commit "
+                 f"{format_money(commit, r.currency)}, is kept too.")
+    if r.note:
+        text += "\n> " + escape(r.note).replace("\n", "\n> ")
+    return text_reply(text)
+
+
+def render_forecast_adjusted(r: CallAdjusted) -> Reply:
+    best = f", best case {format_money(r.best, r.currency)}" if r.best is not None else ""
+    whose = f"{person(r.subject)}'s team call" if r.is_team else f"{person(r.subject)}'s call"
+    text = (f":memo: Adjusted {whose} for {r.period.label}: commit "
+            f"{format_money(r.commit, r.currency)}{best}.\nReason: {escape(r.reason)}")
+    if r.call is not None:
+        text += (f"\n{person(r.subject)}'s own call stays beside it: commit "
+                 f"{format_money(r.call[0], r.currency)}.")
+    elif not r.is_team:
+        text += f"\n{person(r.subject)} has not submitted a call for {r.period.label} yet."
+    return text_reply(text)
+
+
+def _team_line(t: TeamForecast, cur: str) -> str:
+    parts = [f"closed {format_money(t.closed, cur)}",
+             f"commit {format_money(t.commit, cur)}"]
+    if t.adjustment is not None:
+        parts[-1] += (f" (adjusted by {person(t.adjustment.by)}: {escape(t.adjustment.reason)}; "
+                      f"the reps' calls roll up to {format_money(t.rolled_up, cur)})")
+    elif t.rolled_up != t.called:
+        parts[-1] += f" (the reps' own calls: {format_money(t.called, cur)})"
+    parts.append(f"best case {format_money(t.best, cur)}")
+    parts.append(f"weighted pipeline {format_money(t.weighted, cur)}")
+    if t.target is not None and t.gap is not None:
+        parts.append(f"target {format_money(t.target, cur)}, gap {format_money(t.gap, cur)}")
+    else:
+        parts.append("no revenue target")
+    parts.append(f"moved {_signed(t.moved, cur)} since last week")
+    return f"*{escape(t.name)}*: " + " · ".join(parts) + f" · {t.submitted} of {t.reps} called"
+
+
+def _rep_line(r: RepForecast, cur: str, today: date) -> str:
+    parts = [f"closed {format_money(r.closed, cur)}"]
+    if r.call is None:
+        parts.append(f"no call yet (from the deals: commit {format_money(r.prefill_commit, cur)},"
+                     f" best case {format_money(r.prefill_best, cur)})")
+    else:
+        best = (f", best case {format_money(r.call.best, cur)}" if r.call.best is not None
+                else "")
+        parts.append(f"call: commit {format_money(r.call.commit, cur)}{best} "
+                     f"({format_day(r.call.at.date(), today)})")
+    if r.adjustment is not None:
+        parts.append(f"adjusted by {person(r.adjustment.by)} to "
+                     f"{format_money(r.adjustment.commit, cur)}: {escape(r.adjustment.reason)}")
+    parts.append(f"weighted pipeline {format_money(r.weighted, cur)}")
+    if r.target is not None:
+        gap = f", gap {format_money(r.gap, cur)}" if r.gap is not None else ""
+        parts.append(f"target {format_money(r.target, cur)}{gap}")
+    if r.moved is not None:
+        parts.append(f"moved {_signed(r.moved, cur)} since last week")
+    line = f"• *{person(r.name)}*: " + " · ".join(parts)
+    if r.over_called:
+        line += (f"\n  :warning: commit above the {format_money(r.deliverable, cur)} that "
+                 "closed deals and every deal closing in the period could deliver")
+    return line
+
+
+def _deals(r: RepForecast, cur: str, today: date) -> list[str]:
+    lines = [f"From the deals: commit {format_money(r.prefill_commit, cur)} (closed + commit), "
+             f"best case {format_money(r.prefill_best, cur)} (+ best case)"]
+    for d in sorted(r.deals, key=lambda d: (-d.amount, d.ref))[:15]:
+        close = format_day(d.close, today) if d.close else "no close date"
+        lines.append(f"  {d.ref} {escape(d.name)} · {format_money(d.amount, cur)} · "
+                     f"{_CATEGORY.get(d.category, d.category)} · {close}")
+    return lines
+
+
+def render_forecast_view(r: ForecastView) -> Reply:
+    cur = r.currency
+    lines = [f"*Forecast of {person(r.scope_name)} for {r.period.label}* ({cur})"]
+    if r.team is not None:
+        lines.append(_team_line(r.team, cur))
+    for rep in r.reps:
+        lines.append(_rep_line(rep, cur, r.today))
+        if not r.is_team:
+            lines.extend(_deals(rep, cur, r.today))
+    if r.not_submitted or r.hidden_not_submitted:
+        names = [person(n) for n in r.not_submitted]
+        if r.hidden_not_submitted:
+            names.append(f"{r.hidden_not_submitted} more")
+        lines.append("Not submitted yet: " + ", ".join(names) + ". "
+                     "`/forecast submit commit:300k best:420k` submits a call.")
+    if r.left_out:
+        lines.append(escape(describe_left_out(r.left_out)))
+    return text_reply("\n".join(lines))
+
+
+def _error(s: PeriodScore) -> str:
+    err = s.last_error
+    if err is None:
+        return "nothing won, no error to score"
+    return f"error {_pct(err)} ({s.direction})"
+
+
+def render_forecast_history(r: ForecastHistory) -> Reply:
+    cur = r.currency
+    lines = [f"*Forecast history of {person(r.scope_name)}* ({r.kind}s, {cur})"]
+    if not r.scores:
+        lines.append(f"No call was made for a closed {r.kind} yet.")
+    for s in r.scores:
+        lines.append(f"• {s.period} *{person(s.who)}*: first call "
+                     f"{format_money(s.first, cur)}, last {format_money(s.last, cur)}, actual "
+                     f"{format_money(s.actual, cur)}: {_error(s)}")
+    if r.accuracy:
+        lines.append("Accuracy so far: " + "; ".join(
+            f"{person(who)} {_pct(acc)} over {n} {r.kind}{'s' if n != 1 else ''}"
+            for who, acc, n in r.accuracy))
+    return text_reply("\n".join(lines))
+
+
+def render_forecast_config(r: ForecastConfigResult) -> Reply:
+    lines = [escape(r.message)] if r.message else []
+    lines.append("*Forecast settings*")
+    lines.append("Deals default to (workspace): " + ", ".join(
+        f"{stage} → {_CATEGORY.get(cat, cat)}" for stage, cat in r.categories))
+    lines.append(f"Forecast call of {escape(r.team_name)}: {r.schedule}")
+    return text_reply("\n".join(lines))
