@@ -16,6 +16,7 @@ from commands.forecast.history import ForecastHistory
 from commands.forecast.rollup import RepForecast, TeamForecast
 from commands.forecast.scoring import PeriodScore
 from commands.forecast.show import ForecastView
+from jobs.forecast import ForecastPrompt
 
 _CATEGORY = {"pipeline": "pipeline", "best_case": "best case", "commit": "commit",
              "closed": "closed", "omitted": "omitted"}
@@ -175,3 +176,38 @@ def render_forecast_config(r: ForecastConfigResult) -> Reply:
         f"{stage} → {_CATEGORY.get(cat, cat)}" for stage, cat in r.categories))
     lines.append(f"Forecast call of {escape(r.team_name)}: {r.schedule}")
     return text_reply("\n".join(lines))
+
+
+def _prefill(label: str, r: RepForecast, cur: str) -> str:
+    target = (f" · target {format_money(r.target, cur)}" if r.target is not None
+              else " · no revenue target")
+    called = ""
+    if r.call is not None:
+        called = f" · your last call: commit {format_money(r.call.commit, cur)}"
+    return (f"*{label}*: closed {format_money(r.closed, cur)} · commit "
+            f"{format_money(r.prefill_commit, cur)} · best case "
+            f"{format_money(r.prefill_best, cur)}{target}{called}")
+
+
+def render_forecast_prompt(p: ForecastPrompt) -> Reply:
+    """The weekly forecast DM, or its one reminder."""
+    cur = p.currency
+    head = (f":alarm_clock: Reminder: your forecast call for {p.month_label} is due by "
+            f"{p.deadline:%H:%M} today." if p.reminder else
+            f":crystal_ball: Forecast call for {escape(p.team_name)}: please call "
+            f"{p.month_label} and {p.quarter_label} by {p.deadline:%H:%M} today.")
+    lines = [head, "From your deals (commit = closed + commit deals, best case = + best-case "
+             "deals closing in the period):",
+             _prefill(p.month_label, p.month, cur), _prefill(p.quarter_label, p.quarter, cur)]
+    for d in sorted(p.month.deals, key=lambda d: (-d.amount, d.ref))[:10]:
+        lines.append(f"  {d.ref} {escape(d.name)} · {format_money(d.amount, cur)} · "
+                     f"{_CATEGORY.get(d.category, d.category)}")
+    lines.append(f"Submit with `/forecast submit commit:{_plain(p.month.prefill_commit)} "
+                 f"best:{_plain(p.month.prefill_best)} note:\"...\"` (add `quarter` for "
+                 f"{p.quarter_label}); change a deal's category with `/deal D-n forecast:commit`.")
+    return text_reply("\n".join(lines))
+
+
+def _plain(amount: Decimal) -> str:
+    """An amount as it can be typed back: 120000, 1234.5."""
+    return f"{amount.normalize():f}"

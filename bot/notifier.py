@@ -21,10 +21,12 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+from bot.forecast_render import render_forecast_prompt
 from bot.render import Reply, render_digest, text_reply
 from bot.standup_render import render_standup_message
 from bot.warning_render import render_warning_message
 from jobs.digest import DigestPost
+from jobs.forecast import ForecastPrompt
 from jobs.notify import FileUpload, SendFailed, SendUncertain
 from jobs.refusals import ChannelRefused
 
@@ -50,6 +52,8 @@ def render_message(message: object) -> Reply:
         return render_digest(message.digest)
     if isinstance(message, ChannelRefused):
         return render_channel_refused(message)
+    if isinstance(message, ForecastPrompt):
+        return render_forecast_prompt(message)
     reply = render_standup_message(message) or render_warning_message(message)
     if reply is None:
         raise TypeError(f"no Slack rendering for {type(message).__name__}")

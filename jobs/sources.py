@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from jobs.digest import DigestSource
+from jobs.forecast import ForecastSource
 from jobs.standup import StandupSource
 from jobs.ticker import Source
 from jobs.warnings import WarningSource
 
 
 def default_sources() -> list[Source]:
-    return [StandupSource(), DigestSource(), WarningSource()]
+    return [StandupSource(), DigestSource(), WarningSource(), ForecastSource()]

@@ -185,3 +185,13 @@ def run_show(scope: Scope, choice: PeriodChoice, *, session: Session, actor: Act
     return ForecastView(person.name if person else team.name, person is None, period,
                         reader.currency, tuple(shown), team_line, tuple(silent), hidden, today,
                         tuple(reader.left_out))
+
+
+def person_forecast(session: Session, ws: Workspace, team: Team, person: Member,
+                    period: Period, now: datetime) -> tuple[RepForecast, str]:
+    """One person's forecast for a period (their deals listed), and its currency: what the
+    weekly call's DM pre-fills."""
+    reader = _Reader(ws.default_currency, load_rates(session, ws.id, ws.default_currency), [])
+    names = {m.id: m.name for m in repo.workspace_members(session, ws.id)}
+    [figures] = rep_figures(session, ws, team, [person], period, now, reader, names)
+    return figures, reader.currency
