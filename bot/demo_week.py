@@ -58,6 +58,7 @@ from bot.render import Reply
 from commands.core.actors import WorkspaceDefaults
 from commands.core.errors import UserFacingError
 from jobs.digest import DigestPost
+from jobs.forecast import ForecastPrompt
 from jobs.notify import FileUpload
 from jobs.sources import default_sources
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
@@ -108,6 +109,8 @@ def describe(message: object) -> tuple[str, str]:
         return "digest", "weekly digest"
     if isinstance(message, FileUpload):
         return "file", "chart"
+    if isinstance(message, ForecastPrompt):
+        return "forecast", "forecast call reminder" if message.reminder else "forecast call"
     name = _words(type(message).__name__)
     if "warning" in name or "deviation" in name:
         return "warning", "deviation warning"
