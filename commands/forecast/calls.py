@@ -69,26 +69,29 @@ def _figures(opts: dict[str, str], usage: str) -> tuple[Money, Money | None]:
     return commit, best
 
 
-def parse_submit(text: str) -> ForecastSubmit:
-    words = parse_words(text, ("commit", "best", "note", "month", "quarter"),
+def _split(text: str, words_option: str,
+           usage: str) -> tuple[dict[str, str], Scope, PeriodChoice]:
+    """The options, whose call, and the period, of a submit or an adjust."""
+    words = parse_words(text, ("commit", "best", words_option, "month", "quarter"),
                         money_options=("commit", "best"))
     opts = dict(words.options)
     named = period_option(opts)
-    scope, kind = take_scope_and_kind(words.positionals, SUBMIT_USAGE)
+    scope, kind = take_scope_and_kind(words.positionals, usage)
+    return opts, scope, named or kind
+
+
+def parse_submit(text: str) -> ForecastSubmit:
+    opts, scope, period = _split(text, "note", SUBMIT_USAGE)
     if scope.person is not None or scope.team:
         raise UsageError("You submit your own call; a manager changes a rep's with "
                          "`/forecast adjust @alice commit:250k reason:\"...\"`.")
     commit, best = _figures(opts, SUBMIT_USAGE)
     note = check_length(opts.get("note", "").strip(), "notes", label="forecast note")
-    return ForecastSubmit(commit, best, named or kind, note)
+    return ForecastSubmit(commit, best, period, note)
 
 
 def parse_adjust(text: str) -> ForecastAdjust:
-    words = parse_words(text, ("commit", "best", "reason", "month", "quarter"),
-                        money_options=("commit", "best"))
-    opts = dict(words.options)
-    named = period_option(opts)
-    scope, kind = take_scope_and_kind(words.positionals, ADJUST_USAGE)
+    opts, scope, period = _split(text, "reason", ADJUST_USAGE)
     if scope == Scope():
         raise UsageError(f"Whose call? Name a rep or `team`. {ADJUST_USAGE}")
     commit, best = _figures(opts, ADJUST_USAGE)
@@ -96,7 +99,7 @@ def parse_adjust(text: str) -> ForecastAdjust:
     if not reason:
         raise UsageError(f"Say why you adjust the call, with reason:\"...\". {ADJUST_USAGE}")
     check_length(reason, "notes", label="adjustment reason")
-    return ForecastAdjust(scope, commit, best, named or kind, reason)
+    return ForecastAdjust(scope, commit, best, period, reason)
 
 
 @dataclass(frozen=True)

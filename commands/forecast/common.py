@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from sqlalchemy.orm import Session
+
+from commands.core.access import require_read_person, require_read_team
+from commands.core.actors import Actor, resolve_mention
 from commands.core.errors import UsageError
 from commands.core.fx import Rates
 from commands.core.money import CENT
 from commands.core.periods import Period, parse_period, period_containing
 from commands.core.text import Mention, as_mention
+from commands.plan.targets import team_for
+from storage.models import Member, Role, Team
 
 ForecastKind = Literal["month", "quarter"]
 KIND_WORDS: dict[str, ForecastKind] = {"month": "month", "quarter": "quarter",
@@ -59,6 +65,21 @@ def take_scope_and_kind(words: list[str], usage: str) -> tuple[Scope, PeriodChoi
         else:
             raise UsageError(f"I don't understand `{word}`. {usage}")
     return scope, kind
+
+
+def resolve_scope(session: Session, actor: Actor, scope: Scope, now: datetime,
+                  what: str) -> tuple[Team, Member | None]:
+    """The team and (for one person's view) the person a view is about, once the reader
+    may see it: a rep's view is their own unless they name the team or someone."""
+    person = resolve_mention(session, actor, scope.person, now) if scope.person else None
+    if person is None and not scope.team and actor.member.role == Role.REP:
+        person = actor.member
+    team = team_for(session, actor, person)
+    if person is not None:
+        require_read_person(actor, person, what, team_hint="/forecast team")
+    else:
+        require_read_team(actor, team, what)
+    return team, person
 
 
 def next_period(period: Period) -> Period:

@@ -9,17 +9,17 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from commands.core.access import can_read_person, require_read_person, require_read_team
-from commands.core.actors import Actor, resolve_mention
+from commands.core.access import can_read_person
+from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.fx import Rates, load_rates
 from commands.core.periods import Period, period_containing
-from commands.forecast.common import ForecastKind, Scope, convert
+from commands.forecast.common import ForecastKind, Scope, convert, resolve_scope
 from commands.forecast.scoring import PeriodScore, running_accuracy
 from commands.forecast.show import reps_of
-from commands.plan.targets import revenue_for, team_for
+from commands.plan.targets import revenue_for
 from storage import forecasts
-from storage.models import ForecastCall, Role
+from storage.models import ForecastCall
 
 DEFAULT_PERIODS, MAX_PERIODS = 4, 12
 
@@ -54,14 +54,7 @@ def _first_last(calls: list[ForecastCall], currency: str,
 def run_history(scope: Scope, kind: ForecastKind, n: int, *, session: Session, actor: Actor,
                 now: datetime) -> ForecastHistory:
     """Score the calls of the last `n` closed months or quarters."""
-    person = resolve_mention(session, actor, scope.person, now) if scope.person else None
-    if person is None and not scope.team and actor.member.role == Role.REP:
-        person = actor.member
-    team = team_for(session, actor, person)
-    if person is not None:
-        require_read_person(actor, person, "forecast history", team_hint="/forecast history team")
-    else:
-        require_read_team(actor, team, "forecast history")
+    team, person = resolve_scope(session, actor, scope, now, "forecast history")
     ws = actor.workspace
     currency = ws.default_currency
     rates = load_rates(session, ws.id, currency)

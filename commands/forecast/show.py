@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from commands.core.access import can_read_person, require_read_person, require_read_team
-from commands.core.actors import Actor, resolve_mention
+from commands.core.access import can_read_person
+from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.fx import LeftOut, Rates, load_rates
 from commands.core.periods import Period
 from commands.forecast.categories import StageCategories, workspace_categories
-from commands.forecast.common import PeriodChoice, Scope, convert
+from commands.forecast.common import PeriodChoice, Scope, convert, resolve_scope
 from commands.forecast.rollup import (
     AdjustFigure,
     CallFigure,
@@ -27,7 +27,7 @@ from commands.forecast.rollup import (
     rep_forecast,
     team_forecast,
 )
-from commands.plan.targets import revenue_for, target_for, team_for
+from commands.plan.targets import revenue_for, target_for
 from storage import forecasts, repo
 from storage.models import (
     Deal,
@@ -152,14 +152,7 @@ def _target(found: tuple[Decimal, bool, str | None] | None, reader: _Reader) -> 
 def run_show(scope: Scope, choice: PeriodChoice, *, session: Session, actor: Actor,
              now: datetime) -> ForecastView:
     """The forecast of the reader, a rep, or a team, for the month or quarter."""
-    person = resolve_mention(session, actor, scope.person, now) if scope.person else None
-    if person is None and not scope.team and actor.member.role == Role.REP:
-        person = actor.member
-    team = team_for(session, actor, person)
-    if person is not None:
-        require_read_person(actor, person, "forecast", team_hint="/forecast team")
-    else:
-        require_read_team(actor, team, "forecast")
+    team, person = resolve_scope(session, actor, scope, now, "forecast")
     ws = actor.workspace
     today = local_today(now, team.timezone)
     period = choice.resolve(today)
