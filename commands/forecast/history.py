@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from commands.forecast.scoring import PeriodScore, running_accuracy
 from commands.forecast.show import reps_of
 from commands.plan.targets import revenue_for
 from storage import forecasts
-from storage.models import ForecastCall
+from storage.models import ForecastCall, Member, Team
 
 DEFAULT_PERIODS, MAX_PERIODS = 4, 12
 
@@ -51,48 +52,54 @@ def _first_last(calls: list[ForecastCall], currency: str,
     return (known[0], known[-1]) if known else None
 
 
-def run_history(scope: Scope, kind: ForecastKind, n: int, *, session: Session, actor: Actor,
-                now: datetime) -> ForecastHistory:
-    """Score the calls of the last `n` closed months or quarters."""
-    team, person = resolve_scope(session, actor, scope, now, "forecast history")
-    ws = actor.workspace
-    currency = ws.default_currency
-    rates = load_rates(session, ws.id, currency)
-    today = local_today(now, team.timezone)
-    people = [person] if person is not None else reps_of(team)
-    visible = {p.id for p in people if can_read_person(actor.member, p)}
-    periods = closed_periods(kind, today, n)
+def score_periods(session: Session, team: Team, people: Sequence[Member], kind: ForecastKind,
+                  periods: Sequence[Period], currency: str, rates: Rates,
+                  with_team: bool) -> list[PeriodScore]:
+    """Each person's first and last call of each period scored against what they won, and
+    (with_team) the team's: the sum of its reps' calls against everything they won."""
     calls: dict[tuple[int, date], list[ForecastCall]] = defaultdict(list)
-    for c in forecasts.calls_ended_by(session, [p.id for p in people], kind,
-                                      period_containing(kind, today).start):
-        calls[(c.member_id, c.period_start)].append(c)
+    if periods:
+        for c in forecasts.calls_ended_by(session, [p.id for p in people], kind,
+                                          periods[0].end + timedelta(days=1)):
+            calls[(c.member_id, c.period_start)].append(c)
     scores: list[PeriodScore] = []
-    errors: dict[str, list[Decimal | None]] = defaultdict(list)
     for period in periods:
         team_first = team_last = team_actual = Decimal(0)
         called = False
         for p in people:
             pair = _first_last(calls.get((p.id, period.start), []), currency, rates)
-            if pair is None and person is not None:
+            if pair is None and not with_team:
                 continue
             # the team's call is scored against everything its reps won, called or not
             actual = revenue_for(session, [p.id], period, team.timezone, currency).total
             team_actual += actual
             if pair is None:
                 continue
-            score = PeriodScore(period.label, p.name, pair[0], pair[1], actual)
+            scores.append(PeriodScore(period.label, p.name, pair[0], pair[1], actual))
             team_first, team_last = team_first + pair[0], team_last + pair[1]
             called = True
-            errors[p.name].append(score.last_error)
-            if p.id in visible:
-                scores.append(score)
-        if called and person is None:
-            team_score = PeriodScore(period.label, team.name, team_first, team_last, team_actual)
-            scores.append(team_score)
-            errors[team.name].append(team_score.last_error)
-    shown = {p.name for p in people if p.id in visible} | ({team.name} if person is None
-                                                             else set())
+        if called and with_team:
+            scores.append(PeriodScore(period.label, team.name, team_first, team_last,
+                                      team_actual))
+    return scores
+
+
+def run_history(scope: Scope, kind: ForecastKind, n: int, *, session: Session, actor: Actor,
+                now: datetime) -> ForecastHistory:
+    """Score the calls of the last `n` closed months or quarters."""
+    team, person = resolve_scope(session, actor, scope, now, "forecast history")
+    ws = actor.workspace
+    currency = ws.default_currency
+    today = local_today(now, team.timezone)
+    people = [person] if person is not None else reps_of(team)
+    scores = score_periods(session, team, people, kind, closed_periods(kind, today, n),
+                           currency, load_rates(session, ws.id, currency), person is None)
+    shown = {p.name for p in people if can_read_person(actor.member, p)} | (
+        {team.name} if person is None else set())
+    errors: dict[str, list[Decimal | None]] = defaultdict(list)
+    for score in scores:
+        errors[score.who].append(score.last_error)
     acc = tuple((who, running_accuracy(errs), len(errs)) for who, errs in errors.items()
                 if who in shown)
-    return ForecastHistory(person.name if person else team.name, kind, currency, tuple(scores),
-                           acc, today)
+    return ForecastHistory(person.name if person else team.name, kind, currency,
+                           tuple(s for s in scores if s.who in shown), acc, today)

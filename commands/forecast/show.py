@@ -149,6 +149,31 @@ def _target(found: tuple[Decimal, bool, str | None] | None, reader: _Reader) -> 
                                              reader.rates)
 
 
+def _figures(session: Session, ws: Workspace, team: Team, people: Sequence[Member],
+             period: Period, now: datetime, reader: _Reader,
+             with_team: bool) -> tuple[list[RepForecast], TeamForecast | None]:
+    names = {m.id: m.name for m in repo.workspace_members(session, ws.id)}
+    figures = rep_figures(session, ws, team, people, period, now, reader, names)
+    if not with_team:
+        return figures, None
+    adjust = [a for a in forecasts.adjustments_for(session, team.id, period.kind, period.start)
+              if a.member_id is None]
+    found = target_for(session, ws, team, None, "revenue", period,
+                       repo.holidays(session, team.id))
+    return figures, team_forecast(team.name, figures, _target(found, reader),
+                                  reader.adjustment(adjust[-1] if adjust else None, names))
+
+
+def team_figures(session: Session, ws: Workspace, team: Team, period: Period,
+                 now: datetime) -> tuple[list[Member], list[RepForecast], TeamForecast, str]:
+    """A team's reps, each one's forecast, the team's, and their currency."""
+    reader = _Reader(ws.default_currency, load_rates(session, ws.id, ws.default_currency), [])
+    people = reps_of(team)
+    figures, team_line = _figures(session, ws, team, people, period, now, reader, True)
+    assert team_line is not None
+    return people, figures, team_line, reader.currency
+
+
 def run_show(scope: Scope, choice: PeriodChoice, *, session: Session, actor: Actor,
              now: datetime) -> ForecastView:
     """The forecast of the reader, a rep, or a team, for the month or quarter."""
@@ -158,17 +183,8 @@ def run_show(scope: Scope, choice: PeriodChoice, *, session: Session, actor: Act
     period = choice.resolve(today)
     reader = _Reader(ws.default_currency, load_rates(session, ws.id, ws.default_currency), [])
     people = [person] if person is not None else reps_of(team)
-    names = {m.id: m.name for m in repo.workspace_members(session, ws.id)}
-    figures = rep_figures(session, ws, team, people, period, now, reader, names)
-    team_line = None
-    if person is None:
-        adjust = forecasts.adjustments_for(session, team.id, period.kind, period.start)
-        team_adjust = [a for a in adjust if a.member_id is None]
-        found = target_for(session, ws, team, None, "revenue", period,
-                           repo.holidays(session, team.id))
-        team_line = team_forecast(team.name, figures, _target(found, reader),
-                                  reader.adjustment(team_adjust[-1] if team_adjust else None,
-                                                    names))
+    figures, team_line = _figures(session, ws, team, people, period, now, reader,
+                                  with_team=person is None)
     visible = [p.id for p in people if can_read_person(actor.member, p)]
     shown = [f for p, f in zip(people, figures, strict=True) if p.id in visible]
     silent = [f.name for p, f in zip(people, figures, strict=True) if f.call is None
@@ -185,6 +201,5 @@ def person_forecast(session: Session, ws: Workspace, team: Team, person: Member,
     """One person's forecast for a period (their deals listed), and its currency: what the
     weekly call's DM pre-fills."""
     reader = _Reader(ws.default_currency, load_rates(session, ws.id, ws.default_currency), [])
-    names = {m.id: m.name for m in repo.workspace_members(session, ws.id)}
-    [figures] = rep_figures(session, ws, team, [person], period, now, reader, names)
+    [figures], _ = _figures(session, ws, team, [person], period, now, reader, False)
     return figures, reader.currency
