@@ -45,6 +45,9 @@ Rule = Literal[
     "tier_cadence",
     "coverage_gap",
     "funnel_bottleneck",
+    "forecast_short",  # commands.forecast.deviations
+    "forecast_drop",
+    "forecast_miss",
 ]
 RULES: tuple[Rule, ...] = get_args(Rule)
 Diagnosis = Literal["plan", "execution", "unknown"]
@@ -115,6 +118,9 @@ class RuleConfig:
     funnel_min_sample: int = 5  # deals reaching the stage, this period and trailing
     cooldown_days: int = 7  # the same warning, no worse, waits this long
     off: frozenset[str] = frozenset()  # rules not checked
+    forecast_short_share: Decimal = Decimal("0.2")  # commit this far below target, half gone
+    forecast_drop_share: Decimal = Decimal("0.2")  # a call down this much week over week
+    forecast_miss_share: Decimal = Decimal("0.2")  # calls off by this much, three running
 
     @property
     def cooldown(self) -> timedelta:
@@ -134,7 +140,8 @@ class RuleConfig:
 
 DEFAULT_CONFIG = RuleConfig()
 
-_RATIO_KEYS = ("pace_threshold", "activity_threshold", "default_win_rate", "funnel_ratio")
+_RATIO_KEYS = ("pace_threshold", "activity_threshold", "default_win_rate", "funnel_ratio",
+               "forecast_short_share", "forecast_drop_share", "forecast_miss_share")
 _DAY_KEYS = ("stale_days", "cadence_a", "cadence_b", "cadence_c")
 _COUNT_KEYS = ("push_limit", "funnel_min_sample", "pace_after_days")
 CONFIG_KEYS = (*_RATIO_KEYS, *_DAY_KEYS, "stale_by_stage", *_COUNT_KEYS, "cooldown_days", "off")
@@ -153,6 +160,9 @@ _EXAMPLES = {
     "funnel_min_sample": "funnel_min_sample:5",
     "cooldown_days": "cooldown_days:7",
     "off": "off:tier_cadence,stale_deal",
+    "forecast_short_share": "forecast_short_share:20%",
+    "forecast_drop_share": "forecast_drop_share:20%",
+    "forecast_miss_share": "forecast_miss_share:20%",
 }
 _DIGITS = re.compile(r"^\d+$")
 _STAGE = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -186,3 +186,15 @@ def test_a_closed_period_is_scored_first_and_last_call(deals: Chat) -> None:
            "error -14.3% (sandbagged)" in out
     with pytest.raises(UsageError, match="over"):
         deals.say("alice", "/forecast submit commit:1k month:2026-11")
+
+
+def test_the_forecast_rules_warn_with_their_numbers(deals: Chat) -> None:
+    deals.say("alice", "/forecast submit commit:150k")
+    out = deals.say("mia", "/sales warnings")
+    # 15 of November's 21 working days are gone; alice's 150k is 40% short of 250k, the
+    # team's 150k 70% short of 500k
+    assert "alice: the commit for 2026-11 is 150,000 USD, 40% short of the 250,000 USD " \
+           "target with 71% of its working days gone" in out
+    assert "East: the commit for 2026-11 is 150,000 USD, 70% short" in out
+    deals.say("mia", "/sales config warnings off:forecast_short")
+    assert "short of the" not in deals.say("mia", "/sales warnings")

@@ -83,3 +83,40 @@ def test_scoring_by_hand() -> None:
     assert running_accuracy([D("0.2"), D("-0.1"), None]) == D("0.85")
     s = PeriodScore("2026-11", "alice", D("150"), D("90"), D("100"))
     assert (s.first_error, s.last_error, s.direction) == (D("0.5"), D("-0.1"), "sandbagged")
+
+
+# --- the forecast's deviation rules ---------------------------------------------------------
+
+
+def test_commit_short_of_target_fires_only_past_half_the_period() -> None:
+    from commands.forecast.deviations import CallState, forecast_short
+    from commands.warnings.deviations import RuleConfig
+
+    states = [CallState("member:1", "alice", D("150000"), D("250000"), D("150000"), None),
+              CallState("member:2", "bob", D("210000"), D("250000"), D("210000"), None),
+              CallState("member:3", "carl", None, D("250000"), None, None)]
+    assert forecast_short(states, "2026-11", D("0.5"), "USD", RuleConfig()) == []
+    [alice] = forecast_short(states, "2026-11", D("0.6"), "USD", RuleConfig())
+    # (250k − 150k) / 250k = 40% short, above 20%; bob is 16% short
+    assert alice.key == "forecast_short:member:1" and alice.figure("short_share") == D("0.4")
+    assert "40% short of the 250,000 USD target with 60% of its working days gone" in \
+        alice.message
+    assert alice.fix
+
+
+def test_a_call_dropped_week_over_week_and_misses_three_running() -> None:
+    from commands.forecast.deviations import CallState, forecast_drop, forecast_miss
+    from commands.warnings.deviations import RuleConfig
+
+    states = [CallState("member:1", "alice", None, None, D("70000"), D("100000")),
+              CallState("member:2", "bob", None, None, D("90000"), D("100000"))]
+    [drop] = forecast_drop(states, "2026-11", "USD", RuleConfig())
+    assert drop.who == "alice" and drop.figure("drop_share") == D("0.3")
+    assert "fell from 100,000 USD to 70,000 USD in a week (30% down)" in drop.message
+    errors = {("member:1", "alice"): [D("0.5"), D("0.3"), D("0.25")],
+              ("member:2", "bob"): [D("0.5"), D("0.1"), D("0.4")],
+              ("member:3", "carl"): [D("-0.5"), D("-0.3")]}
+    [miss] = forecast_miss(errors, RuleConfig())
+    assert miss.who == "alice" and "over-called the last 3 months, by 50%, 30%, 25%" in \
+        miss.message
+    assert forecast_miss(errors, RuleConfig(forecast_miss_share=D("0.3"))) == []
