@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 from commands.core.dates import local_today
 from commands.core.fx import load_rates
 from commands.core.money import format_money
-from commands.core.periods import period_containing, working_day_progress
+from commands.core.periods import Period, period_containing, working_day_progress
 from commands.forecast.history import closed_periods, score_periods
-from commands.forecast.show import team_figures
+from commands.forecast.show import reps_of, team_figures
 from commands.warnings.deviations import CRITICAL, SERIOUS, WARNING, Deviation, RuleConfig
-from storage import repo
+from storage import forecasts, repo
 from storage.models import Team, Workspace
 
 MISS_RUN = 3  # periods running
@@ -135,6 +135,33 @@ def forecast_deviations(session: Session, ws: Workspace, team: Team, now: dateti
         return []
     today = local_today(now, team.timezone)
     month = period_containing("month", today)
+    out: list[Deviation] = []
+    if {"forecast_short", "forecast_drop"} & set(rules) and _any_call(session, team, month):
+        out += _call_rules(session, ws, team, month, today, now, rules, config)
+    if "forecast_miss" in rules:
+        people = reps_of(team)
+        currency = ws.default_currency
+        scores = score_periods(session, team, people, "month",
+                               closed_periods("month", today, MISS_RUN), currency,
+                               load_rates(session, ws.id, currency), False)
+        ids = {p.name: p.id for p in people}
+        errors: dict[tuple[str, str], list[Decimal | None]] = defaultdict(list)
+        for s in scores:
+            errors[(f"member:{ids[s.who]}", s.who)].append(s.last_error)
+        out += forecast_miss(errors, config)
+    return sorted(out, key=lambda d: (d.rule, -d.severity, d.subject))
+
+
+def _any_call(session: Session, team: Team, month: Period) -> bool:
+    """Whether anyone called (or adjusted) the month: without, no call rule can fire, and
+    the figures are not worth reading."""
+    ids = [m.id for m in reps_of(team)]
+    return bool(forecasts.calls_for(session, ids, "month", month.start)
+                or forecasts.adjustments_for(session, team.id, "month", month.start))
+
+
+def _call_rules(session: Session, ws: Workspace, team: Team, month: Period, today: date,
+                now: datetime, rules: Sequence[str], config: RuleConfig) -> list[Deviation]:
     people, figures, team_line, currency = team_figures(session, ws, team, month, now)
     states = [CallState(f"member:{p.id}", f.name, f.commit, f.target,
                         f.call.commit if f.call else None,
@@ -151,13 +178,4 @@ def forecast_deviations(session: Session, ws: Workspace, team: Team, now: dateti
         out += forecast_short(states, month.label, elapsed, currency, config)
     if "forecast_drop" in rules:
         out += forecast_drop(states, month.label, currency, config)
-    if "forecast_miss" in rules:
-        scores = score_periods(session, team, people, "month",
-                               closed_periods("month", today, MISS_RUN), currency,
-                               load_rates(session, ws.id, currency), False)
-        ids = {p.name: p.id for p in people}
-        errors: dict[tuple[str, str], list[Decimal | None]] = defaultdict(list)
-        for s in scores:
-            errors[(f"member:{ids[s.who]}", s.who)].append(s.last_error)
-        out += forecast_miss(errors, config)
-    return sorted(out, key=lambda d: (d.rule, -d.severity, d.subject))
+    return out

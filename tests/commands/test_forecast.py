@@ -198,3 +198,7 @@ def test_the_forecast_rules_warn_with_their_numbers(deals: Chat) -> None:
     assert "East: the commit for 2026-11 is 150,000 USD, 70% short" in out
     deals.say("mia", "/sales config warnings off:forecast_short")
     assert "short of the" not in deals.say("mia", "/sales warnings")
+    deals.deps.clock.now += timedelta(days=7)  # type: ignore[attr-defined]
+    deals.say("alice", "/forecast submit commit:100k")
+    assert "alice: the call for 2026-11 fell from 150,000 USD to 100,000 USD in a week (33% " \
+           "down)" in deals.say("mia", "/sales warnings")
