@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal,
 from sqlalchemy.orm import Session, aliased
 
 from commands.core.periods import Period
+from commands.forecast.export import forecast_adjustments, forecast_calls
 from storage.models import (
     Activity,
     Customer,
@@ -39,7 +40,10 @@ ACTIVITIES = "activities"
 DEALS = "deals"
 DEAL_HISTORY = "deal_history"
 TARGETS = "targets"
-TABLES = (CUSTOMERS, ACTIVITIES, DEALS, DEAL_HISTORY, TARGETS)
+FORECAST_CALLS = "forecast_calls"
+FORECAST_ADJUSTMENTS = "forecast_adjustments"
+TABLES = (CUSTOMERS, ACTIVITIES, DEALS, DEAL_HISTORY, TARGETS, FORECAST_CALLS,
+          FORECAST_ADJUSTMENTS)
 
 CUSTOMERS_CSV = "customers.csv"
 ACTIVITIES_CSV = "activities.csv"
@@ -50,7 +54,7 @@ WORKBOOK = "salesbot-export.xlsx"
 
 # In a workbook these columns hold numbers and dates, not text, so a spreadsheet can sum
 # and sort them; Decimal cells are written exactly as their digits.
-_AMOUNT_COLUMNS = frozenset({"amount", "target", "stretch", "challenge"})
+_AMOUNT_COLUMNS = frozenset({"amount", "target", "stretch", "challenge", "commit", "best"})
 _DAY_COLUMNS = frozenset({"date", "expected_close", "start", "end"})
 
 Query: TypeAlias = Select[*tuple[Any, ...]]
@@ -90,6 +94,11 @@ def export_tables(
         TARGETS: _Table(_targets, {"start": _day, "end": _day, "target": _money,
                                    "stretch": _money, "challenge": _money,
                                    "set_at": _timestamp}),
+        FORECAST_CALLS: _Table(forecast_calls, {"start": _day, "end": _day, "commit": _money,
+                                                "best": _money, "submitted_at": _timestamp}),
+        FORECAST_ADJUSTMENTS: _Table(forecast_adjustments, {
+            "start": _day, "end": _day, "commit": _money, "best": _money,
+            "adjusted_at": _timestamp}),
     }
     ids = None if member_ids is None else sorted(set(member_ids))
     connection = session.connection()
@@ -235,6 +244,7 @@ def _deals(workspace_id: int | None, member_ids: Collection[int] | None) -> Quer
             Deal.created_at.label("created_at"),
             Deal.closed_at.label("closed_at"),
             Deal.lost_reason.label("lost_reason"),
+            Deal.forecast_category.label("forecast_category"),  # empty: the stage's default
         )
         .select_from(Deal)
         .join(Workspace, Workspace.id == Deal.workspace_id)

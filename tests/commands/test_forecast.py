@@ -202,3 +202,26 @@ def test_the_forecast_rules_warn_with_their_numbers(deals: Chat) -> None:
     deals.say("alice", "/forecast submit commit:100k")
     assert "alice: the call for 2026-11 fell from 150,000 USD to 100,000 USD in a week (33% " \
            "down)" in deals.say("mia", "/sales warnings")
+
+
+def test_calls_and_adjustments_are_exported_beside_the_deals(deals: Chat) -> None:
+    from commands.io.export import csv_bytes, export_tables, xlsx_bytes
+    from storage import repo
+
+    deals.say("alice", "/deal D-1 forecast:commit")
+    deals.say("alice", '/forecast submit commit:150k best:220.50k note:"A2 signs"')
+    deals.say("mia", '/forecast adjust @alice commit:130k reason:"slips"')
+    with deals.deps.session_factory() as session:
+        ws = repo.get_workspace(session, deals.team_id)
+        assert ws is not None
+        tables = export_tables(session, ws.id)
+    [call] = tables["forecast_calls"].to_dict("records")
+    assert (call["person"], call["team"], call["period_kind"], call["start"], call["commit"],
+            call["best"], call["currency"], call["note"]) == (
+        "alice", "East", "month", "2026-11-01", "150000.00", "220500.00", "USD", "A2 signs")
+    [adjust] = tables["forecast_adjustments"].to_dict("records")
+    assert (adjust["person"], adjust["commit"], adjust["reason"], adjust["adjusted_by"]) == (
+        "alice", "130000.00", "slips", "mia")
+    assert list(tables["deals"]["forecast_category"])[:2] == ["commit", None]
+    assert "forecast_calls.csv" in csv_bytes(tables)
+    assert xlsx_bytes(tables).startswith(b"PK")
