@@ -143,6 +143,8 @@ def render_forecast_view(r: ForecastView) -> Reply:
                      "`/forecast submit commit:300k best:420k` submits a call.")
     if r.left_out:
         lines.append(escape(describe_left_out(r.left_out)))
+    if r.deadline is not None:
+        lines.append(f"Calls are next due {r.deadline:%a %Y-%m-%d %H:%M} (team time).")
     return text_reply("\n".join(lines))
 
 

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.core.periods import period_containing
-from commands.forecast.config import DEFAULT_AT, DEFAULT_DAY, DEFAULT_DEADLINE
+from commands.forecast.config import DEFAULT_AT, DEFAULT_DAY, DEFAULT_DEADLINE, week_moment
 from commands.forecast.rollup import RepForecast
 from commands.forecast.show import person_forecast, reps_of
-from jobs.digest import due_at
 from jobs.notify import Post
 from jobs.ticker import DueItem, subject_id
 from storage import deliveries, forecasts
@@ -59,12 +58,10 @@ class _Week:
 
 def team_week(team: Team, weekday: int, at: str, deadline: str, now: datetime) -> _Week:
     """This ISO week's prompt and deadline moments, in the team's timezone."""
-    prompt_at, label = due_at(team.timezone, weekday, at, now)
-    deadline_at, _ = due_at(team.timezone, weekday, deadline, now)
-    local = now.astimezone(ZoneInfo(team.timezone)).date()
-    monday = local - timedelta(days=local.weekday())
-    return _Week(prompt_at, deadline_at,
-                 datetime.combine(monday, time(), ZoneInfo(team.timezone)), label)
+    prompt_at = week_moment(team.timezone, weekday, at, now)
+    year, week, _ = prompt_at.isocalendar()
+    return _Week(prompt_at, week_moment(team.timezone, weekday, deadline, now),
+                 week_moment(team.timezone, 0, "00:00", now), f"{year}-W{week:02d}")
 
 
 def _schedule(session: Session, team: Team) -> tuple[int, str, str] | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,7 @@ from commands.forecast.categories import (
 from commands.team.config import _DIGEST, DAYS, ConfigArgs, parse_config, run_config
 from commands.team.sales import find_team
 from storage import forecasts, repo
-from storage.models import ForecastSchedule, ForecastSettings
+from storage.models import ForecastSchedule, ForecastSettings, Team
 
 DEFAULT_DAY, DEFAULT_AT, DEFAULT_DEADLINE = 0, "10:00", "15:00"
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -113,6 +114,26 @@ def schedule_text(row: ForecastSchedule | None) -> str:
     at = row.at if row else DEFAULT_AT
     deadline = row.deadline if row else DEFAULT_DEADLINE
     return f"{DAYS[day].title()} {at}, one reminder at {deadline} (team time)"
+
+
+def week_moment(tz: str, weekday: int, at: str, now: datetime) -> datetime:
+    """`at` on `weekday` of the ISO week that holds `now`, in timezone `tz`."""
+    zone = ZoneInfo(tz)
+    local = now.astimezone(zone).date()
+    hour, minute = (int(x) for x in at.split(":"))
+    return datetime.combine(local - timedelta(days=local.weekday() - weekday),
+                            time(hour, minute), zone)
+
+
+def next_deadline(session: Session, team: Team, now: datetime) -> datetime | None:
+    """When the team's calls are next due (this week's deadline, else next week's), in the
+    team's timezone; None when its weekly call is off."""
+    row = forecasts.forecast_schedule(session, team.id)
+    if row is not None and not row.enabled:
+        return None
+    day, deadline = (row.weekday, row.deadline) if row else (DEFAULT_DAY, DEFAULT_DEADLINE)
+    moment = week_moment(team.timezone, day, deadline, now)
+    return moment if moment >= now else moment + timedelta(days=7)
 
 
 def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Actor,

@@ -17,6 +17,7 @@ from commands.core.fx import LeftOut, Rates, load_rates
 from commands.core.periods import Period
 from commands.forecast.categories import StageCategories, workspace_categories
 from commands.forecast.common import PeriodChoice, Scope, convert, resolve_scope
+from commands.forecast.config import next_deadline
 from commands.forecast.rollup import (
     AdjustFigure,
     CallFigure,
@@ -54,6 +55,7 @@ class ForecastView:
     hidden_not_submitted: int  # others who have not (a rep sees only a count)
     today: date
     left_out: tuple[LeftOut, ...] = ()
+    deadline: datetime | None = None  # when calls are next due, team time (None: off)
 
 
 @dataclass
@@ -193,7 +195,7 @@ def run_show(scope: Scope, choice: PeriodChoice, *, session: Session, actor: Act
                  and p.id not in visible)
     return ForecastView(person.name if person else team.name, person is None, period,
                         reader.currency, tuple(shown), team_line, tuple(silent), hidden, today,
-                        tuple(reader.left_out))
+                        tuple(reader.left_out), next_deadline(session, team, now))
 
 
 def person_forecast(session: Session, ws: Workspace, team: Team, person: Member,

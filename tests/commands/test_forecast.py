@@ -225,3 +225,21 @@ def test_calls_and_adjustments_are_exported_beside_the_deals(deals: Chat) -> Non
     assert list(tables["deals"]["forecast_category"])[:2] == ["commit", None]
     assert "forecast_calls.csv" in csv_bytes(tables)
     assert xlsx_bytes(tables).startswith(b"PK")
+
+
+def test_the_view_and_the_home_tab_say_when_calls_are_due(deals: Chat) -> None:
+    from bot.dispatch import Caller, actor_for
+    from commands.forecast.show import ForecastView
+    from commands.team.home import run_home
+
+    # Sunday 2026-11-22 17:00 in Shanghai: the next deadline is Monday 15:00
+    assert "Calls are next due Mon 2026-11-23 15:00 (team time)." in deals.say("alice",
+                                                                              "/forecast")
+    deals.say("mia", "/sales config forecast:off")
+    assert "next due" not in deals.say("alice", "/forecast")
+    with deals.deps.session_factory() as session:
+        actor = actor_for(session, deals.deps, Caller(deals.team_id, "UALICE", "C0EAST",
+                                                      "alice"), deals.deps.clock())
+        home = run_home(session=session, actor=actor, now=deals.deps.clock())
+    [part] = [p for p in home.parts if p.command == "/forecast"]
+    assert isinstance(part.result, ForecastView) and part.result.scope_name == "alice"
