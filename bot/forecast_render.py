@@ -12,6 +12,7 @@ from commands.core.fx import describe_left_out
 from commands.core.money import format_money
 from commands.forecast.calls import CallAdjusted, CallSubmitted
 from commands.forecast.config import ForecastConfigResult
+from commands.forecast.digest import DigestForecast
 from commands.forecast.history import ForecastHistory
 from commands.forecast.rollup import RepForecast, TeamForecast
 from commands.forecast.scoring import PeriodScore
@@ -213,3 +214,22 @@ def render_forecast_prompt(p: ForecastPrompt) -> Reply:
 def _plain(amount: Decimal) -> str:
     """An amount as it can be typed back: 120000, 1234.5."""
     return f"{amount.normalize():f}"
+
+
+def forecast_digest_section(f: DigestForecast) -> str:
+    """The weekly digest's forecast paragraph."""
+    cur, t = f.currency, f.team
+    target = (f"target {format_money(t.target, cur)}, gap {format_money(t.gap, cur)}"
+              if t.target is not None and t.gap is not None else "no revenue target")
+    lines = [f"*Forecast {f.period}*: commit {format_money(t.commit, cur)} · best case "
+             f"{format_money(t.best, cur)} · {target} · weighted pipeline "
+             f"{format_money(t.weighted, cur)} · {t.submitted} of {t.reps} called"]
+    if f.movers:
+        lines.append("Moved since last week: " + ", ".join(
+            f"{person(who)} {_signed(moved, cur)}" for who, moved in f.movers[:5]))
+    if f.not_called:
+        lines.append("Not called yet: " + ", ".join(person(n) for n in f.not_called))
+    if f.accuracy is not None:
+        lines.append(f"Accuracy of the team's calls: {_pct(f.accuracy)} over "
+                     f"{f.months_scored} closed month{'s' if f.months_scored != 1 else ''}")
+    return "\n".join(lines)

@@ -655,6 +655,10 @@ def digest_sections(r: DigestResult) -> list[str]:
             f"• {ref} {escape(owner)}: {escape(text)}"
             f"{'' if due is None else f' (due {due:%a %d %b})'} — {state}"
             for ref, owner, text, due, state in r.actions))
+    if r.forecast is not None:
+        from bot.forecast_render import forecast_digest_section  # it builds on this module
+
+        out.append(forecast_digest_section(r.forecast))
     out.append(f":dart: *Focus this week*: {escape(r.focus)}")
     return out
 

@@ -23,6 +23,7 @@ from commands.core.errors import PermissionDenied
 from commands.core.fx import LeftOut, deals_tally, load_rates, tally
 from commands.core.periods import Period, period_containing
 from commands.core.text import parse_words
+from commands.forecast.digest import DigestForecast, digest_forecast
 from commands.plan.plan import (
     Scorecard,
     WinRate,
@@ -139,6 +140,7 @@ class DigestResult:
     deal_currencies: tuple[tuple[str, str], ...] = ()  # ref, currency of won and lost deals
     left_out: tuple[LeftOut, ...] = ()  # deals the revenue figures could not count, and why
     win: WinRate | None = None  # the rate coverage is judged by, and why that one
+    forecast: DigestForecast | None = None  # the week's forecast call, once someone called
 
 
 def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
@@ -275,6 +277,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         standup=(answered, prompted) if prompted or answered else None,
         blockers=blockers, actions=actions, deal_currencies=deal_currencies,
         left_out=revenue.left_out + closing_tally.left_out, win=win,
+        forecast=digest_forecast(session, ws, team, now),
     )
 
 

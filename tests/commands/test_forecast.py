@@ -243,3 +243,16 @@ def test_the_view_and_the_home_tab_say_when_calls_are_due(deals: Chat) -> None:
         home = run_home(session=session, actor=actor, now=deals.deps.clock())
     [part] = [p for p in home.parts if p.command == "/forecast"]
     assert isinstance(part.result, ForecastView) and part.result.scope_name == "alice"
+
+
+def test_the_weekly_digest_gains_a_forecast_section_once_someone_called(deals: Chat) -> None:
+    assert "Forecast 2026-11" not in deals.say("mia", "/sales digest")
+    deals.say("alice", "/forecast submit commit:150k best:220k")
+    deals.deps.clock.now += timedelta(days=7)  # type: ignore[attr-defined]
+    deals.say("alice", "/forecast submit commit:180k best:220k")
+    out = deals.say("mia", "/sales digest")
+    assert ("Forecast 2026-11: commit 180,000 USD · best case 220,000 USD · target 500,000 "
+            "USD, gap 320,000 USD") in out
+    assert "1 of 2 called" in out
+    assert "Moved since last week: alice +30,000 USD" in out
+    assert "Not called yet: bob" in out
