@@ -64,10 +64,6 @@ MATRIX = [
     read("the leaderboard", '/sales leaderboard team:"East"', TEAM, "bob", channel="C0WEST"),
     read("a rep's pipeline", f"/pipeline {BOB}", OVER, "bob"),
     read("the team's pipeline", "/pipeline team", TEAM, "East"),
-    read("a rep's forecast", f"/forecast {BOB}", OVER, "bob"),
-    read("the team's forecast", "/forecast team", TEAM, "East"),
-    read("a rep's forecast history", f"/forecast history {BOB}", OVER, "bob"),
-    read("the team's forecast history", "/forecast history team quarter", TEAM, "East"),
     read("a rep's plan", f"/plan {BOB}", OVER, "bob"),
     read("the team's plan", "/plan team", TEAM, "East"),
     read("a rep's targets", f"/target show {BOB} month:2026-11", OVER, "bob"),
@@ -90,6 +86,10 @@ MATRIX = [
     read("who is on the team", '/sales team show team:"East"', EVERYONE, "bob", channel="C0WEST"),
     read("the team's settings", '/sales config team:"East"', EVERYONE, "deal_cards:team",
          channel="C0WEST"),
+    read("a rep's forecast", f"/forecast {BOB}", OVER, "bob"),
+    read("the team's forecast", "/forecast team", TEAM, "East"),
+    read("a rep's forecast history", f"/forecast history {BOB}", OVER, "bob"),
+    read("the team's forecast history", "/forecast history team quarter", TEAM, "East"),
 ]
 
 
