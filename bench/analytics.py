@@ -268,7 +268,7 @@ def generate(url: str, scale: float, seed: int) -> Generated:
     rng = random.Random(seed)
     try:
         with make_session_factory(engine).begin() as session:
-            ws_id = repo.create_workspace(session, WORKSPACE, name="Analytics bench",
+            ws_id = repo.workspaces.create_workspace(session, WORKSPACE, name="Analytics bench",
                                           currency=CURRENCY, timezone="UTC",
                                           now=START - timedelta(days=60)).id
         n_teams = max(1, round(FULL_TEAMS * scale))
@@ -628,7 +628,7 @@ def analyze(url: str, profile: bool, trace: bool, charts: bool) -> dict[str, Any
             with factory() as session:
                 ws = session.get_one(Workspace, ws_id)
                 team = session.get_one(Team, team_id)
-                config = rule_config(repo.team_settings(session, team.id))
+                config = rule_config(repo.workspaces.team_settings(session, team.id))
                 result = work(session, ws, team, config)
             took = time.perf_counter() - started
             count2, db2 = meter.snapshot()

@@ -164,7 +164,7 @@ def setup(url: str, teams: int, reminder: int) -> Org:
     channels = []
     try:
         with make_session_factory(engine).begin() as session:
-            ws_id = repo.create_workspace(session, WORKSPACE, name="Fan-out bench",
+            ws_id = repo.workspaces.create_workspace(session, WORKSPACE, name="Fan-out bench",
                                           currency="USD", timezone="UTC", now=created).id
         team_rows, member_rows, managers, configs = [], [], [], []
         member_id = 0

@@ -6,17 +6,16 @@ import enum
 import logging
 import re
 import shutil
-import signal
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import ValidationError
 
+from bot.cli_schedule import send_due, show_deliveries, show_due
+from bot.cli_serve import check_slack, serve
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -25,9 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.dispatch import Deps
-    from bot.workers import CommandWorkers
-    from jobs.notify import Notifier
-    from jobs.ticker import Ticker
+
 
 cli = typer.Typer(
     help="salesbot: a sales-plan assistant that lives in Slack.",
@@ -72,6 +69,14 @@ def _deps(settings: Settings):  # type: ignore[no-untyped-def]
         defaults=WorkspaceDefaults(currency=settings.currency, timezone=settings.default_timezone),
     )
     return engine, deps
+
+
+def _ready(database_url: str | None) -> tuple[Settings, Deps]:
+    """The settings, and the database migrated and ready: what most verbs start with."""
+    settings = load_settings(database_url)
+    _upgrade(settings.database_url)
+    _, deps = _deps(settings)
+    return settings, deps
 
 
 def _upgrade(url: str) -> None:
@@ -126,153 +131,11 @@ def run(
             fg="red", err=True,
         )
         raise typer.Exit(2)
-    socket_url = _check_slack(settings)
+    socket_url = check_slack(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _upgrade(settings.database_url)
-    from bot.app import create_app
-
     engine, deps = _deps(settings)
-    workers = _start_command_workers(settings, deps)
-    app = create_app(deps, token=settings.slack_bot_token,
-                     signing_secret=settings.slack_signing_secret,
-                     api_url=settings.slack_api_url, workers=workers)
-    from jobs.scheduler import make_scheduler
-
-    mode = None
-    if settings.slack_app_token:
-        from bot.preflight import StartupError
-        from bot.socket_mode import SocketMode
-
-        mode = SocketMode(app, settings.slack_app_token, url=socket_url)
-
-        def stop_socket_mode(_signum: int, _frame: object) -> None:
-            assert mode is not None
-            if mode.stopping:  # asked twice: stop now
-                raise KeyboardInterrupt
-            typer.echo("salesbot is stopping: finishing the requests in progress.")
-            mode.stop()
-
-        # Ctrl+C or SIGTERM (systemd, docker stop): take no new envelopes, finish and
-        # acknowledge those in progress, then disconnect. A second Ctrl+C stops at once.
-        signal.signal(signal.SIGINT, stop_socket_mode)
-        signal.signal(signal.SIGTERM, stop_socket_mode)
-        try:
-            mode.connect()
-        except StartupError as exc:
-            if workers is not None:
-                workers.shutdown()
-            typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
-            raise typer.Exit(1) from None
-    # Every instance ticks; the delivery claims make each stand-up go out once.
-    scheduler = make_scheduler(_ticker(settings, deps), deps.clock)
-    scheduler.start()
-    if mode is not None:
-        typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
-        try:
-            mode.run()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            # A tick in progress finishes first (the process would wait for it at exit
-            # anyway), so "salesbot stopped." is the last word.
-            scheduler.shutdown(wait=True)
-            if workers is not None:
-                workers.shutdown()
-        typer.echo("salesbot stopped.")
-        return
-    from bot.server import Serving, make_server, make_wsgi
-
-    serving = Serving(make_server(make_wsgi(app, engine), port=settings.port))
-
-    def stop(_signum: int, _frame: object) -> None:
-        if serving.stopping:  # asked twice: stop now
-            raise KeyboardInterrupt
-        serving.stop()
-
-    # Ctrl+C or SIGTERM (systemd, docker stop): take no new requests, finish those in
-    # progress, then stop. A second Ctrl+C stops at once.
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    typer.echo(f"salesbot is listening on http://0.0.0.0:{serving.port}/slack/events "
-               "(health: /healthz). Press Ctrl+C to stop.")
-    try:
-        serving.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        scheduler.shutdown(wait=True)  # see above: the tick in progress first
-        if workers is not None:
-            workers.shutdown()
-    typer.echo("salesbot stopped.")
-
-
-def _check_slack(settings: Settings) -> str | None:
-    """Ask Slack, with a short timeout, whether it takes the tokens; exit 1 with a line or
-    two if not. Returns the Socket Mode URL to connect to (None in HTTP mode)."""
-    from bot.preflight import StartupError, check_bot_token, open_socket_mode
-
-    assert settings.slack_bot_token
-    try:
-        check_bot_token(settings.slack_bot_token, settings.slack_api_url)
-        if settings.slack_app_token:
-            return open_socket_mode(settings.slack_app_token, settings.slack_api_url)
-    except StartupError as exc:
-        typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
-        raise typer.Exit(1) from None
-    return None
-
-
-def default_command_workers(cpus: int, database_url: str) -> int:
-    """The CPUs but one (the receiving process's), up to 4; on PostgreSQL one per CPU.
-
-    A worker on PostgreSQL spends part of each command waiting for the server's answers
-    (five round trips for a /visit), and a second worker uses that time. On SQLite every
-    write takes the one database lock, so workers beyond the spare CPUs only queue for it.
-    """
-    if cpus < 2:
-        return 0
-    return min(cpus if database_url.startswith("postgresql") else cpus - 1, 4)
-
-
-def _start_command_workers(settings: Settings, deps: Deps) -> CommandWorkers | None:
-    """Start the processes that answer slash commands, or None to answer them here."""
-    import os
-
-    from bot.workers import CommandWorkers, WorkerConfig
-
-    count = settings.command_workers
-    if count is None:
-        count = default_command_workers(os.cpu_count() or 1, settings.database_url)
-    if count == 0:
-        typer.echo("Answering slash commands in this process (SALESBOT_COMMAND_WORKERS=0).")
-        return None
-    workers = CommandWorkers(
-        WorkerConfig(database_url=settings.database_url, token=settings.slack_bot_token,
-                     api_url=settings.slack_api_url, defaults=deps.defaults),
-        processes=count,
-    )
-    try:
-        workers.warm_up()
-    except Exception as exc:  # the bot still works without them, only slower
-        typer.secho(f"Could not start the command workers ({exc!r}); answering slash "
-                    "commands in this process.", fg="yellow", err=True)
-        workers.shutdown()
-        return None
-    typer.echo(f"Answering slash commands in {count} worker process"
-               f"{'es' if count > 1 else ''} (SALESBOT_COMMAND_WORKERS).")
-    return workers
-
-
-def _ticker(settings: Settings, deps: Deps, notifier: Notifier | None = None) -> Ticker:
-    """The ticker over every source, posting through Slack unless given another notifier."""
-    from bot.notifier import SlackNotifier
-    from jobs.sources import default_sources
-    from jobs.ticker import Ticker
-
-    if notifier is None:
-        assert settings.slack_bot_token
-        notifier = SlackNotifier.connect(settings.slack_bot_token, settings.slack_api_url)
-    return Ticker(deps.session_factory, notifier, default_sources())
+    serve(settings, engine, deps, socket_url)
 
 
 TICK_HELP = (
@@ -296,8 +159,6 @@ def tick(
     database_url: DatabaseOption = None,
 ) -> None:
     """Run one pass of the scheduler (see TICK_HELP)."""
-    from bot.notifier import render_message
-
     settings = load_settings(database_url)
     now = utc_now() if at is None else _moment(at)
     if not dry_run and not settings.slack_bot_token:
@@ -308,32 +169,11 @@ def tick(
     _, deps = _deps(settings)
     with deps.session_factory() as session:
         named = _subject_namer(session)
-    if not dry_run:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
-        report = _ticker(settings, deps).tick(now)
-        typer.echo(f"Tick at {now.isoformat()}: {report}.")
-        for label, keys in (("sent", report.sent), ("skipped", report.skipped),
-                            ("retrying", report.retrying), ("failed", report.failed)):
-            for key in keys:
-                typer.echo(f"  {label:<8} {named(key)}")
+    if dry_run:
+        show_due(settings, deps, now, named)
         return
-    planned = _ticker(settings, deps, notifier=_NoSend()).plan(now)
-    if not planned:
-        typer.echo(f"Nothing is due at {now.isoformat()}.")
-        return
-    typer.echo(f"Due at {now.isoformat()} (dry run: nothing claimed or sent):")
-    for p in planned:
-        item = p.item
-        action = {"send": "would send", "skip": "would skip (past its grace window)",
-                  "nothing": "would skip (nothing to send)"}.get(p.action,
-                                                                 f"already {p.action}")
-        typer.echo(f"- {item.due_at.astimezone(now.tzinfo):%Y-%m-%d %H:%M} {item.kind} "
-                   f"{named(item.subject)} {item.local_period}: {action}")
-        for post in p.posts:
-            where = f"DM {post.to}" if post.dm else post.to
-            where += " (thread)" if post.in_thread or post.reply_to else ""
-            text = render_message(post.message).plain().replace("\n", "\n    ")
-            typer.echo(f"  to {where}:\n    {text}")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+    send_due(settings, deps, now, named)
 
 
 def _moment(text: str) -> datetime:
@@ -349,16 +189,6 @@ def _moment(text: str) -> datetime:
     return moment
 
 
-class _NoSend:
-    """The notifier of a dry run: building never sends, so this is never called."""
-
-    def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
-        raise RuntimeError("a dry run sends nothing")
-
-    def dm_channel(self, user_id: str) -> str:
-        raise RuntimeError("a dry run sends nothing")
-
-
 @cli.command()
 def deliveries(
     failed: Annotated[bool, typer.Option(
@@ -368,35 +198,24 @@ def deliveries(
     database_url: DatabaseOption = None,
 ) -> None:
     """List scheduled messages that were sent, skipped or failed, newest first."""
-    from storage import deliveries as delivery_repo
+    from storage import repo
 
-    settings = load_settings(database_url)
-    _upgrade(settings.database_url)
-    _, deps = _deps(settings)
+    _, deps = _ready(database_url)
     with deps.session_factory() as session:
-        rows = delivery_repo.recent(session, failed_only=failed, limit=limit)
+        rows = repo.deliveries.recent(session, failed_only=failed, limit=limit)
         named = _subject_namer(session)
     if not rows:
         typer.echo("No failed deliveries." if failed else "Nothing has been scheduled yet.")
         return
-    table = [(f"{d.due_at:%Y-%m-%d %H:%M}", d.kind, named(d.subject), d.local_period,
-              "sent?" if delivery_repo.unconfirmed(d) else d.status.value, str(d.attempts),
-              d.last_error or "") for d in rows]
-    header = ("due (UTC)", "kind", "subject", "period", "status", "tries", "last error")
-    widths = [max(len(r[i]) for r in [header, *table]) for i in range(6)]
-    for r in [header, *table]:  # columns as wide as their longest value
-        cells = [r[i].rjust(widths[i]) if i == 5 else r[i].ljust(widths[i]) for i in range(6)]
-        typer.echo(("  ".join(cells) + "  " + r[6]).rstrip())
+    show_deliveries(rows, named, unconfirmed=repo.deliveries.unconfirmed)
 
 
 def _subject_namer(session: Session) -> Callable[[str], str]:
     """`member:6` as `member:6 (eli)`, `team:1` as `team:1 (East)`: ids alone name nobody."""
-    from sqlalchemy import select
+    from storage import repo
 
-    from storage.models import Member, Team
-
-    names = {("member", i): n for i, n in session.execute(select(Member.id, Member.name))}
-    names.update({("team", i): n for i, n in session.execute(select(Team.id, Team.name))})
+    names = {("member", i): m.name for i, m in repo.workspaces.members_by_id(session).items()}
+    names.update({("team", t.id): t.name for t in repo.workspaces.all_teams(session)})
 
     def named(subject: str) -> str:
         def one(m: re.Match[str]) -> str:
@@ -433,9 +252,7 @@ def console(
     """Type commands exactly as in Slack (/visit ..., /deal ...) against the database."""
     from bot.console import Console
 
-    settings = load_settings(database_url)
-    _upgrade(settings.database_url)
-    _, deps = _deps(settings)
+    _, deps = _ready(database_url)
     con = Console(deps, user=user, workspace=workspace, channel=channel)
     if script is not None:
         with script.open(encoding="utf-8") as fh:
@@ -467,38 +284,9 @@ def demo(
     """Build a demo team in a fresh SQLite file and replay its last week on the real ticker.
 
     Then a scripted console session runs today, on data that all lies in the past."""
-    from bot.console import Console
-    from bot.demo import CHANNEL_ID, DEMO_SCRIPT, TIMEZONE, build_demo
-    from bot.demo_week import CHANNEL_NAME, run_week
-    from commands.core.text import plural
+    from demo.run import run_demo
 
-    started = time.monotonic()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{db}"
-    _upgrade(url)
-    today = utc_now().astimezone(ZoneInfo(TIMEZONE)).date()  # the demo team's today
-    typer.echo("== The demo team: six weeks of history ==")
-    typer.echo(f"Building the demo team in {db} (six weeks of visits and deals)...")
-    summary = build_demo(url, today=today)
-    typer.echo(
-        f"  {plural(summary.members, 'person', 'people')}, "
-        f"{plural(summary.customers, 'customer')}, "
-        f"{plural(summary.activities, 'activity', 'activities')}, "
-        f"{plural(summary.deals, 'deal')} ({summary.won} won, {summary.lost} lost) "
-        f"in {time.monotonic() - started:.1f}s\n"
-    )
-    week_started = time.monotonic()
-    run_week(url, today=today, out=sys.stdout, chart=chart)
-    typer.echo(f"(the week took {time.monotonic() - week_started:.1f}s)\n")
-    settings = load_settings(url)
-    engine, deps = _deps(settings)
-    typer.echo("== A console session today: commands as typed in Slack, and the replies ==")
-    for user, line in DEMO_SCRIPT:
-        Console(deps, user=user, workspace="T0DEMO", channel_names={CHANNEL_ID: CHANNEL_NAME}
-                ).run([line], sys.stdout, echo=True)
-    engine.dispose()
-    typer.echo(f"(the whole demo took {time.monotonic() - started:.1f}s)\n")
+    url = run_demo(db, chart, clock=utc_now, prepare=_upgrade, out=sys.stdout)
     exe = _invoked_as()
     typer.echo(f"Try it yourself: {exe} console --user alice --database-url {url}")
     typer.echo(f"What the ticker sent: {exe} deliveries --limit 20 --database-url {url}")
@@ -552,13 +340,11 @@ def export(
     from commands.io.export import WORKBOOK, export_tables, write_export
     from storage import repo
 
-    settings = load_settings(database_url)
-    _upgrade(settings.database_url)
-    _, deps = _deps(settings)
+    _, deps = _ready(database_url)
     with deps.session_factory() as session:
         ws_id = None
         if workspace:
-            ws = repo.get_workspace(session, workspace)
+            ws = repo.workspaces.get_workspace(session, workspace)
             if ws is None:
                 typer.secho(f"No workspace {workspace} in this database.", fg="red", err=True)
                 raise typer.Exit(2)
@@ -593,7 +379,9 @@ def import_cmd(
 
     from commands.core.errors import UsageError
     from commands.core.text import plural
-    from commands.io.importer import apply_import, pick_workspace, plan_import, read_rows
+    from commands.io.importer.check import plan_import
+    from commands.io.importer.read import read_rows
+    from commands.io.importer.write import apply_import, pick_workspace
 
     settings = load_settings(database_url)
     try:

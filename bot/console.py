@@ -9,8 +9,8 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, actor_for, execute
-from bot.home import home_text
-from bot.render import error_reply
+from bot.render.base import error_reply
+from bot.render.home import home_text
 from commands.core.errors import UserFacingError
 from commands.team.home import run_home
 from storage import repo
@@ -29,7 +29,7 @@ def pick_workspace(session: Session, requested: str | None) -> str:
     """The workspace the console acts in: the one asked for, the only one, or a local one."""
     if requested:
         return requested
-    only = repo.only_workspace(session)
+    only = repo.workspaces.only_workspace(session)
     return only.slack_team_id if only else LOCAL_WORKSPACE
 
 
@@ -45,10 +45,10 @@ class Console:
         self.channel_names = dict(channel_names or {})
         with deps.session_factory() as session:
             self.team_id = pick_workspace(session, workspace)
-            ws = repo.get_workspace(session, self.team_id)
+            ws = repo.workspaces.get_workspace(session, self.team_id)
             self.user_id, self.user_name = self._who(session, ws.id if ws else None, user)
             if channel is None and ws is not None:
-                member = repo.member_by_slack_id(session, ws.id, self.user_id)
+                member = repo.workspaces.member_by_slack_id(session, ws.id, self.user_id)
                 if member is not None and member.team is not None:
                     channel = member.team.slack_channel_id
         self.channel = channel or LOCAL_CHANNEL
@@ -57,10 +57,10 @@ class Console:
     def _who(session: Session, workspace_id: int | None, user: str) -> tuple[str, str]:
         name = user.lstrip("@")
         if workspace_id is not None:
-            found = repo.members_named(session, workspace_id, name)
+            found = repo.workspaces.members_named(session, workspace_id, name)
             if len(found) == 1:
                 return found[0].slack_user_id, found[0].name
-            by_id = repo.member_by_slack_id(session, workspace_id, name)
+            by_id = repo.workspaces.member_by_slack_id(session, workspace_id, name)
             if by_id is not None:
                 return by_id.slack_user_id, by_id.name
         return user_id_for(name), name
@@ -68,7 +68,7 @@ class Console:
     def _mentions(self, text: str) -> str:
         """Turn `@bob` into the `<@UBOB|bob>` form Slack sends for a mention."""
         with self.deps.session_factory() as session:
-            ws = repo.get_workspace(session, self.team_id)
+            ws = repo.workspaces.get_workspace(session, self.team_id)
 
             def swap(m: re.Match[str]) -> str:
                 uid, name = self._who(session, ws.id if ws else None, m.group(1))

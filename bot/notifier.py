@@ -1,4 +1,4 @@
-"""The Slack side of jobs' `Notifier`: render job messages as Block Kit and post them,
+"""The Slack side of jobs' `Notifier`: render job messages (bot.render) and post them,
 paced per channel, honouring Slack's rate limits."""
 
 from __future__ import annotations
@@ -21,14 +21,8 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.forecast_render import render_forecast_prompt
-from bot.render import Reply, render_digest, text_reply
-from bot.standup_render import render_standup_message
-from bot.warning_render import render_warning_message
-from jobs.digest import DigestPost
-from jobs.forecast import ForecastPrompt
+from bot.render import render
 from jobs.notify import FileUpload, SendFailed, SendUncertain
-from jobs.refusals import ChannelRefused
 
 log = logging.getLogger(__name__)
 
@@ -44,38 +38,6 @@ PERMANENT_ERRORS = frozenset({
 })
 
 Sleep = Callable[[float], None]
-
-
-def render_message(message: object) -> Reply:
-    """The Slack message for anything a job sends (a new kind of job adds its branch)."""
-    if isinstance(message, DigestPost):
-        return render_digest(message.digest)
-    if isinstance(message, ChannelRefused):
-        return render_channel_refused(message)
-    if isinstance(message, ForecastPrompt):
-        return render_forecast_prompt(message)
-    reply = render_standup_message(message) or render_warning_message(message)
-    if reply is None:
-        raise TypeError(f"no Slack rendering for {type(message).__name__}")
-    return reply
-
-
-def render_channel_refused(notice: ChannelRefused) -> Reply:
-    """Tell a manager why salesbot cannot post in their team's channel, and the fix."""
-    channel = f"<#{notice.channel_id}>"
-    why = {
-        "not_in_channel": f"salesbot is not a member of {channel}.",
-        "is_archived": f"{channel} is archived.",
-        "channel_not_found": f"salesbot cannot find {channel}: it was deleted, or it is "
-                             "private and salesbot is not in it.",
-    }.get(notice.error, f"Slack refused the post ({notice.error}).")
-    fix = ("unarchive it and invite salesbot" if notice.error == "is_archived"
-           else f"invite salesbot to it (type `/invite @salesbot` in {channel})")
-    return text_reply(
-        f":warning: salesbot could not post {notice.team}'s stand-up summary and warnings in "
-        f"the team's channel: {why} Fix: {fix}, or bind the team to another channel "
-        f'(run `/sales team channel team:"{notice.team}"` there). Until then these posts '
-        "are not sent; you will not be told again about this channel.")
 
 
 def retry_after(headers: dict[str, Any] | None) -> float | None:
@@ -196,7 +158,7 @@ class SlackNotifier:
                 initial_comment=message.comment or None, thread_ts=thread_ts)
             files = response.get("files") or [response.get("file") or {}]
             return str(files[0].get("id", ""))
-        reply = render_message(message)
+        reply = render(message)
         self.pacer.wait(pace_key)
         response = self._call(
             self.client.chat_postMessage, posting=True, channel=to, text=reply.text,

@@ -12,9 +12,10 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bot.edge import MAX_BODY_BYTES, WSGIApp, bound_log_lines, screened
+from storage.db import ping
 
 log = logging.getLogger(__name__)
 # Requests served at once. A listener holds its thread until the acknowledgement, and Bolt
@@ -41,8 +42,7 @@ def make_wsgi(app: App, engine: Engine, *, signing_secret: str | None = None) ->
             "GET", "HEAD"
         ):
             try:
-                with engine.connect() as conn:
-                    conn.execute(text("SELECT 1"))
+                ping(engine)
             except Exception:  # any database failure means "not healthy"
                 log.exception("health check: database unreachable")
                 start_response("503 Service Unavailable", [("Content-Type", "text/plain")])

@@ -5,11 +5,12 @@ the rendering of its reply) costs several times what receiving it costs, so in o
 the commands being answered slow down the receipt of the next ones. `salesbot run`
 therefore hands slash commands to worker processes (`SALESBOT_COMMAND_WORKERS`; by default
 see bot.cli.default_command_workers): the web process verifies and queues each command, waits for
-its answer and sends it to Slack in the acknowledgement (bot.app's handle_command).
+its answer and sends it to Slack in the acknowledgement (bot.listeners.commands.handle_command).
 
 What moves is the command's transaction and the rendering of its reply
-(`bot.app.command_answer`), with the time the command arrived, so a command queued for a
-moment still happens "now". The answer comes back as plain data (`bot.app.Answer`).
+(`bot.listeners.commands.command_answer`), with the time the command arrived, so a command
+queued for a moment still happens "now". The answer comes back as plain data
+(`bot.listeners.commands.Answer`).
 
 The queue is short (`QUEUED_PER_PROCESS` commands per worker): when commands arrive faster
 than the workers finish them, the acknowledgements slow down to the workers' pace instead
@@ -41,8 +42,9 @@ from typing import Any, Protocol
 
 from slack_sdk import WebClient
 
-from bot.app import Answer, SlackDirectory, command_answer
+from bot.app import SlackDirectory
 from bot.dispatch import Deps
+from bot.listeners.commands import Answer, command_answer
 from commands.core.actors import WorkspaceDefaults
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,8 @@ from commands.deals.visit import parse_visit, run_visit
 from commands.forecast.config import ForecastConfigArgs, parse_config_family, run_config_family
 from commands.forecast.forecast import parse_forecast, run_forecast
 from commands.io.sales_export import ExportArgs, parse_export, run_export
-from commands.plan.targets import parse_plan, parse_target, run_plan, run_target
+from commands.plan.plan import parse_plan, run_plan
+from commands.plan.targets import parse_target, run_target
 from commands.reports.digest import DigestArgs, parse_digest, run_digest
 from commands.reports.report import (
     LeaderboardArgs,

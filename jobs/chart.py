@@ -39,7 +39,7 @@ def digest_chart(cumulative: pd.DataFrame, reps: pd.DataFrame, title: str) -> by
     """Render the digest chart as PNG bytes, WIDTH_PX × HEIGHT_PX.
 
     Args:
-        cumulative: commands.plan.plan.cumulative_plan_vs_actual's output (day, plan_cum,
+        cumulative: commands.plan.scorecard.cumulative_plan_vs_actual's output (day, plan_cum,
             actual_cum); the actual line stops where actual_cum is None.
         reps: columns rep and attainment (a Decimal ratio, None for no target), in the
             order to show them top to bottom.

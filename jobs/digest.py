@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.reports.digest import DigestResult, build_digest
 from commands.team.config import rule_config
 from jobs.chart import digest_chart
+from jobs.due import DueItem
 from jobs.notify import FileUpload, Post
-from jobs.ticker import DueItem
 from storage import repo
 from storage.models import Member, Team, Workspace
 
@@ -57,8 +56,8 @@ class DigestSource:
     grace: timedelta | None = None
 
     def due(self, session: Session, now: datetime) -> Iterator[DueItem]:
-        for team in session.scalars(select(Team)):
-            settings = repo.team_settings(session, team.id)
+        for team in repo.workspaces.all_teams(session):
+            settings = repo.workspaces.team_settings(session, team.id)
             if settings is not None and not settings.digest_enabled:
                 continue
             day = settings.digest_day if settings else 0
@@ -77,7 +76,7 @@ class DigestSource:
             return []  # the team is gone or they no longer manage it
         ws = session.get_one(Workspace, team.workspace_id)
         digest = build_digest(session, ws, team, claimed_at,
-                              rule_config(repo.team_settings(session, team.id)))
+                              rule_config(repo.workspaces.team_settings(session, team.id)))
         chart = digest_chart(digest.cumulative, digest.attainment,
                              f"{team.name}: {digest.period.label}")
         to = manager.slack_user_id

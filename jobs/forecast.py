@@ -24,9 +24,9 @@ from commands.core.periods import period_containing
 from commands.forecast.config import DEFAULT_AT, DEFAULT_DAY, DEFAULT_DEADLINE, week_moment
 from commands.forecast.rollup import RepForecast
 from commands.forecast.show import person_forecast, reps_of
+from jobs.due import DueItem, subject_id
 from jobs.notify import Post
-from jobs.ticker import DueItem, subject_id
-from storage import deliveries, forecasts
+from storage import repo
 from storage.models import Member, Team, Workspace
 
 PROMPT = "forecast_prompt"
@@ -65,7 +65,7 @@ def team_week(team: Team, weekday: int, at: str, deadline: str, now: datetime) -
 
 
 def _schedule(session: Session, team: Team) -> tuple[int, str, str] | None:
-    row = forecasts.forecast_schedule(session, team.id)
+    row = repo.forecasts.forecast_schedule(session, team.id)
     if row is None:
         return DEFAULT_DAY, DEFAULT_AT, DEFAULT_DEADLINE
     return (row.weekday, row.at, row.deadline) if row.enabled else None
@@ -74,7 +74,7 @@ def _schedule(session: Session, team: Team) -> tuple[int, str, str] | None:
 def _called_since(session: Session, member: Member, team: Team, since: datetime,
                   now: datetime) -> bool:
     month = period_containing("month", now.astimezone(ZoneInfo(team.timezone)).date())
-    return any(c.submitted_at >= since for c in forecasts.calls_for(session, [member.id],
+    return any(c.submitted_at >= since for c in repo.forecasts.calls_for(session, [member.id],
                                                                     "month", month.start))
 
 
@@ -98,7 +98,7 @@ class ForecastSource:
                               team.workspace_id)
             if week.deadline <= week.prompt_at or week.deadline > now:
                 continue
-            prompted = deliveries.sent_times(
+            prompted = repo.deliveries.sent_times(
                 session, [f"{PROMPT}:member:{r.id}:{week.label}" for r in reps])
             for rep in reps:
                 sent_at = prompted.get(f"{PROMPT}:member:{rep.id}:{week.label}")

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from jobs.due import DueItem
 from jobs.notify import Post
-from jobs.ticker import DueItem
 from storage import repo
 from storage.models import Team
 
@@ -39,7 +39,7 @@ def notice_for(session: Session, workspace_id: int, channel_id: str, error: str,
     not a refusal managers can fix, or not a team's channel."""
     if error not in CHANNEL_REFUSALS:
         return None
-    team = repo.team_by_channel(session, workspace_id, channel_id)
+    team = repo.workspaces.team_by_channel(session, workspace_id, channel_id)
     if team is None:
         return None
     return DueItem(KIND, f"team:{team.id}/channel:{channel_id}", error, now, workspace_id)

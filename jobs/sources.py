@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from jobs.digest import DigestSource
+from jobs.due import Source
 from jobs.forecast import ForecastSource
 from jobs.standup import StandupSource
-from jobs.ticker import Source
 from jobs.warnings import WarningSource
 
 

@@ -18,19 +18,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from commands.standup.standup import (
-    PersonAnswer,
-    PersonRef,
-    StandupSummary,
-    TeamSchedule,
-    candidate_days,
-    has_blockers,
-    summarize,
-    team_schedule,
-)
+from commands.standup.answers import has_blockers
+from commands.standup.reports import PersonAnswer, PersonRef, StandupSummary, summarize
+from commands.standup.schedule import TeamSchedule, candidate_days, team_schedule
+from jobs.due import DueItem, subject_id
 from jobs.notify import Post
-from jobs.ticker import DueItem, subject_id
-from storage import deliveries, standups
+from storage import repo
 from storage.models import DeliveryStatus, Member, StandupAnswer, StandupConfig
 
 PROMPT = "standup_prompt"
@@ -96,7 +89,7 @@ class StandupSource:
 
     def due(self, session: Session, now: datetime) -> Iterator[DueItem]:
         days = candidate_days(now)
-        for cfg in standups.live_configs(session):
+        for cfg in repo.standups.live_configs(session):
             yield from self._team_due(session, cfg, days, now)
 
     def _team_due(self, session: Session, cfg: StandupConfig, days: list[date],
@@ -104,7 +97,7 @@ class StandupSource:
         team = cfg.team
         ws = team.workspace_id
         schedule = team_schedule(session, cfg, days)
-        answers = {(a.member_id, a.day): a for a in standups.answers_between(
+        answers = {(a.member_id, a.day): a for a in repo.standups.answers_between(
             session, team.id, min(days) - timedelta(days=15), max(days))}
         reminders: list[tuple[date, int, datetime]] = []
         for day in days:
@@ -123,7 +116,7 @@ class StandupSource:
             subject = f"team:{team.id}"
             yield DueItem(SUMMARY, subject, day.isoformat(), s.summary_at, ws)
             yield from self._after_summary(session, schedule, answers, day, s.summary_at)
-        prompted = deliveries.sent_times(session, [_key(PROMPT, f"member:{m}", d)
+        prompted = repo.deliveries.sent_times(session, [_key(PROMPT, f"member:{m}", d)
                                                    for d, m, _ in reminders])
         for day, member_id, at in reminders:
             # a prompt sent late (after a restart) is not followed by a reminder at once
@@ -136,7 +129,7 @@ class StandupSource:
                        summary_at: datetime) -> Iterator[DueItem]:
         team = schedule.team
         ws = team.workspace_id
-        summary = deliveries.by_key(session, _key(SUMMARY, f"team:{team.id}", day))
+        summary = repo.deliveries.by_key(session, _key(SUMMARY, f"team:{team.id}", day))
         previous = schedule.previous_day(day)
         for (member_id, d), a in answers.items():
             if d != day or a.skipped:
@@ -157,8 +150,8 @@ class StandupSource:
         member = session.get(Member, subject_id(item.subject))
         if member is None or member.team is None:
             return ()
-        cfg = standups.config_for(session, member.team.id)
-        answer = standups.answer_for(session, member.id, day)
+        cfg = repo.standups.config_for(session, member.team.id)
+        answer = repo.standups.answer_for(session, member.id, day)
         if cfg is None:
             return ()
         if item.kind in (PROMPT, REMINDER):
@@ -174,7 +167,7 @@ class StandupSource:
         if answer is None or answer.skipped:
             return ()
         if item.kind == LATE:
-            summary = deliveries.by_key(session, _key(SUMMARY, f"team:{member.team.id}", day))
+            summary = repo.deliveries.by_key(session, _key(SUMMARY, f"team:{member.team.id}", day))
             if summary is None or summary.channel is None or summary.message_ts is None:
                 return ()
             return (Post(summary.channel, StandupAnswerPost(member.team.name, day, PersonAnswer(
@@ -182,7 +175,7 @@ class StandupSource:
                 answer.answered_at, late=True)), reply_to=summary.message_ts),)
         if item.kind == BLOCKER:
             previous = team_schedule(session, cfg, [day]).previous_day(day)
-            before = standups.answer_for(session, member.id, previous) if previous else None
+            before = repo.standups.answer_for(session, member.id, previous) if previous else None
             if previous is None or before is None:
                 return ()
             flag = BlockerFlag(member.team.name, day, PersonRef.of(member), answer.blockers,
@@ -193,14 +186,14 @@ class StandupSource:
 
     def _summary(self, session: Session, team_id: int, day: date,
                  claimed_at: datetime) -> Sequence[Post]:
-        cfg = standups.config_for(session, team_id)
+        cfg = repo.standups.config_for(session, team_id)
         if cfg is None:
             return ()
         team = cfg.team
         summary = summarize(session, team, day, as_of=claimed_at)
         prompts = [_key(PROMPT, f"member:{m.id}", day) for m in team.members]
         if not summary.answered and not summary.skipped \
-                and not deliveries.sent_times(session, prompts):
+                and not repo.deliveries.sent_times(session, prompts):
             return ()  # nobody was asked (the bot was down) and nobody answered
         channel = team.slack_channel_id
         return (Post(channel, StandupSummaryPost(summary)),

@@ -19,15 +19,17 @@ insert wins sends it, so several instances on one database send every item exact
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobs.due import DueItem, Source
 from jobs.notify import Notifier, Post, SendFailed, SendUncertain
-from storage import deliveries
+from jobs.refusals import KIND as REFUSAL_KIND
+from jobs.refusals import ChannelRefusalSource, notice_for
+from storage import repo
 from storage.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -37,52 +39,6 @@ LOOKBACK = timedelta(days=1)
 MAX_ATTEMPTS = 4
 BACKOFF = timedelta(minutes=1)
 LEASE = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class DueItem:
-    """Something to send once: a stand-up prompt for member:12 on 2026-11-23, say."""
-
-    kind: str
-    subject: str  # member:12, team:3
-    local_period: str  # 2026-11-23 (the subject's local day), 2026-W48
-    due_at: datetime
-    workspace_id: int
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}:{self.subject}:{self.local_period}"
-
-
-class Source(Protocol):
-    """A kind of scheduled work the ticker runs.
-
-    Optional hooks, called when a source defines them (looked up with getattr), each in a
-    savepoint of the ticker's transaction: a failing hook is logged and never undoes the
-    record of a post already made (so nothing is posted twice).
-    - posted(session, item, post, ts, now): `post` was just sent as message `ts`; called in
-      the transaction that counts it in the delivery's parts_sent (warnings record what
-      they told the team).
-    - nothing_to_send(session, item, now): build returned no posts for a claimed item.
-    """
-
-    kinds: tuple[str, ...]  # the item kinds it produces (and builds)
-    grace: timedelta | None  # how late a missed item may still go out; None: the ticker's
-
-    def due(self, session: Session, now: datetime) -> Iterable[DueItem]:
-        """Items due at or before `now` (the ticker ignores those claimed already)."""
-        ...
-
-    def build(self, session: Session, item: DueItem, claimed_at: datetime) -> Sequence[Post]:
-        """The posts of a claimed item, as things stood at `claimed_at`; none: nothing to
-        say any more (someone answered before their reminder). Must not write: a dry run
-        builds too."""
-        ...
-
-
-def subject_id(subject: str) -> int:
-    """12 for "member:12"."""
-    return int(subject.rpartition(":")[2])
 
 
 @dataclass
@@ -125,8 +81,6 @@ class Ticker:
     lease: timedelta = LEASE
 
     def _source(self, kind: str) -> Source | None:
-        from jobs.refusals import ChannelRefusalSource
-
         return next((s for s in [*self.sources, ChannelRefusalSource()] if kind in s.kinds),
                     None)
 
@@ -150,7 +104,7 @@ class Ticker:
         """What `tick(now)` would do, without claiming or sending anything."""
         due = self.due(now)
         with self.session_factory() as session:
-            known = deliveries.statuses(session, [i.key for _, i in due])
+            known = repo.deliveries.statuses(session, [i.key for _, i in due])
             out = []
             for source, item in due:
                 if item.key in known:
@@ -166,7 +120,7 @@ class Ticker:
         """One pass at `now`: give up on dead claims, retry failures, send what is due."""
         report = TickReport()
         with self.session_factory.begin() as session:
-            retried, unconfirmed = deliveries.abandon_stale_claims(session, now)
+            retried, unconfirmed = repo.deliveries.abandon_stale_claims(session, now)
             for key in retried:
                 log.warning("delivery %s: its sender stopped before posting; retrying", key)
             for key in unconfirmed:
@@ -177,13 +131,13 @@ class Ticker:
         self._retry(now, report)
         due = self.due(now)
         with self.session_factory() as session:
-            known = deliveries.statuses(session, [i.key for _, i in due])
+            known = repo.deliveries.statuses(session, [i.key for _, i in due])
         for source, item in due:
             if item.key in known:
                 continue
             late = now - item.due_at > self._grace(source)
             with self.session_factory.begin() as session:
-                delivery_id = deliveries.insert_once(
+                delivery_id = repo.deliveries.insert_once(
                     session, key=item.key, workspace_id=item.workspace_id, kind=item.kind,
                     subject=item.subject, local_period=item.local_period, due_at=item.due_at,
                     status=DeliveryStatus.SKIPPED if late else DeliveryStatus.CLAIMED, now=now,
@@ -204,13 +158,14 @@ class Ticker:
 
     def _retry(self, now: datetime, report: TickReport) -> None:
         with self.session_factory() as session:
-            waiting = [(d.id, d.attempts, _item(d)) for d in deliveries.retries_due(session, now)]
+            waiting = [(d.id, d.attempts, _item(d)) for d in repo.deliveries.retries_due(session,
+                                                                                         now)]
         for delivery_id, attempts, item in waiting:
             source = self._source(item.kind)
             if source is None:
                 continue  # a kind this instance does not run (yet)
             with self.session_factory.begin() as session:
-                taken = deliveries.reclaim(session, delivery_id, attempts, now + self.lease)
+                taken = repo.deliveries.reclaim(session, delivery_id, attempts, now + self.lease)
             if taken:
                 self._deliver(source, item, delivery_id, now, report)
 
@@ -298,16 +253,14 @@ class Ticker:
     def _tell_managers(self, item: DueItem, channel: str, error: str, now: datetime,
                        report: TickReport) -> None:
         """The team's channel refused a post for good: DM its managers the fix, once."""
-        from jobs.refusals import KIND, ChannelRefusalSource, notice_for
-
-        if item.kind == KIND:
+        if item.kind == REFUSAL_KIND:
             return
         try:
             with self.session_factory.begin() as session:
                 notice = notice_for(session, item.workspace_id, channel, error, now)
                 if notice is None:
                     return
-                delivery_id = deliveries.insert_once(
+                delivery_id = repo.deliveries.insert_once(
                     session, key=notice.key, workspace_id=notice.workspace_id,
                     kind=notice.kind, subject=notice.subject,
                     local_period=notice.local_period, due_at=now,

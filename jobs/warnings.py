@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.core.fx import LeftOut
@@ -37,10 +36,10 @@ from commands.warnings.warnings import (
     states_of,
     team_config,
 )
+from jobs.due import DueItem, subject_id
 from jobs.notify import Post
-from jobs.ticker import DueItem, subject_id
 from storage import repo
-from storage.models import Member, Team
+from storage.models import Team
 
 KIND = "warning_check"
 # When the rules are checked, in the team's timezone: mid-morning, after the stand-up, and
@@ -96,11 +95,11 @@ class WarningSource:
 
     def due(self, session: Session, now: datetime) -> Iterator[DueItem]:
         # Cheap on purpose (every tick, every instance): no rule is evaluated here.
-        for team in session.scalars(select(Team).order_by(Team.id)):
+        for team in repo.workspaces.all_teams(session):
             checks = [(p, at) for p, at in check_times(team.timezone, now) if at <= now]
             if not checks or checks[0][1].weekday() >= 5:
                 continue
-            if checks[0][1].date() in repo.holidays(session, team.id):
+            if checks[0][1].date() in repo.targets.holidays(session, team.id):
                 continue
             for period, at in checks:
                 yield DueItem(KIND, f"team:{team.id}", period, at, team.workspace_id)
@@ -123,8 +122,8 @@ class WarningSource:
         first = not states
         shown = due if first else due[:MAX_WARNINGS]
         owners = {int(d.owner.rpartition(":")[2]) for d, _ in shown if d.owner}
-        slack_ids = {f"member:{i}": u for i, u in session.execute(
-            select(Member.id, Member.slack_user_id).where(Member.id.in_(owners)))}
+        slack_ids = {f"member:{i}": m.slack_user_id
+                     for i, m in repo.workspaces.members_by_id(session, owners).items()}
         return [Post(team.slack_channel_id, WarningPost(
             team_id=team.id, team_name=team.name,
             warnings=tuple(d for d, _ in shown), more=len(due) - len(shown),

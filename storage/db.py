@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -113,6 +113,12 @@ def _queue_writers(engine: Engine) -> None:
         if id(record) in holding:
             holding.discard(id(record))
             writer.release()
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers a trivial query (the health check)."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

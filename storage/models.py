@@ -1,4 +1,5 @@
-"""SQLAlchemy models: the whole salesbot schema.
+"""SQLAlchemy models: the whole salesbot schema (the forecast call's tables are in
+storage.models_forecast, imported here so every model is on Base.metadata).
 
 Money is stored as integer minor units (hundredths) with an ISO currency code, so sums are
 exact on SQLite and PostgreSQL alike. Datetimes are stored as UTC and always come back
@@ -8,60 +9,32 @@ timezone-aware.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
     Column,
     Date,
-    DateTime,
-    Dialect,
     Enum,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     Time,
-    TypeDecorator,
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored as naive UTC and returned as an aware UTC datetime."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not accepted; pass an aware datetime")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+from storage.models_base import NAMING_CONVENTION as NAMING_CONVENTION
+from storage.models_base import Base, UTCDateTime
+from storage.models_forecast import ForecastAdjustment as ForecastAdjustment
+from storage.models_forecast import ForecastCall as ForecastCall
+from storage.models_forecast import ForecastSchedule as ForecastSchedule
+from storage.models_forecast import ForecastSettings as ForecastSettings
 
 
 class Role(enum.StrEnum):
@@ -600,80 +573,3 @@ class FxRate(Base):
     @property
     def rate(self) -> Decimal:
         return Decimal(self.rate_text)
-
-
-# --- the forecast call ------------------------------------------------------------------------
-
-
-class ForecastSettings(Base):
-    """A workspace's stage → forecast category defaults (`/sales config forecast ...`)."""
-
-    __tablename__ = "forecast_settings"
-
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"),
-                                              primary_key=True)
-    categories: Mapped[str] = mapped_column(Text, default="")  # "proposal:best_case ..."
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class ForecastSchedule(Base):
-    """A team's weekly forecast call: when the DM goes out and when its reminder is due."""
-
-    __tablename__ = "forecast_schedule"
-
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    enabled: Mapped[bool] = mapped_column(default=True)
-    weekday: Mapped[int] = mapped_column(default=0)  # Monday = 0
-    at: Mapped[str] = mapped_column(String(5), default="10:00")  # team-local
-    deadline: Mapped[str] = mapped_column(String(5), default="15:00")  # team-local, same day
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class ForecastCall(Base):
-    """A rep's call for a month or quarter: what they commit to and their best case.
-
-    Every submission is kept: the first and the last call are scored, and the week's
-    movement is the difference between two of them.
-    """
-
-    __tablename__ = "forecast_call"
-    __table_args__ = (Index("ix_forecast_call_member_period", "member_id", "period_kind",
-                            "period_start"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
-    period_kind: Mapped[str] = mapped_column(String(8))  # month | quarter
-    period_start: Mapped[date] = mapped_column(Date)
-    period_end: Mapped[date] = mapped_column(Date)
-    commit_minor: Mapped[int] = mapped_column(BigInteger)
-    best_minor: Mapped[int | None] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3))
-    note: Mapped[str] = mapped_column(Text, default="")
-    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class ForecastAdjustment(Base):
-    """A manager's figure beside a rep's (or the team's) call, with the reason: the call
-    itself is never changed."""
-
-    __tablename__ = "forecast_adjustment"
-    __table_args__ = (Index("ix_forecast_adjustment_team_period", "team_id", "period_kind",
-                            "period_start"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
-    period_kind: Mapped[str] = mapped_column(String(8))
-    period_start: Mapped[date] = mapped_column(Date)
-    period_end: Mapped[date] = mapped_column(Date)
-    commit_minor: Mapped[int] = mapped_column(BigInteger)
-    best_minor: Mapped[int | None] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3))
-    reason: Mapped[str] = mapped_column(Text)
-    adjusted_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    adjusted_at: Mapped[datetime] = mapped_column(UTCDateTime())

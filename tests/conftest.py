@@ -1,5 +1,6 @@
 """Shared fixtures: a migrated database (SQLite always, PostgreSQL when configured), a fixed
-clock, and a guard that refuses any real network connection."""
+clock, the running app behind signed HTTP, and a guard that refuses any real network
+connection."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +21,7 @@ from bot.dispatch import Caller, Deps, execute
 from bot.render import Reply
 from commands.core.actors import WorkspaceDefaults
 from storage.db import make_engine, make_session_factory, upgrade
+from tests.bot.http_helpers import Client, running_app
 
 PG_URL = os.environ.get("SALESBOT_TEST_DATABASE_URL")
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)  # a Sunday; 17:00 in Asia/Shanghai
@@ -56,6 +60,16 @@ def _backends() -> list[Any]:
     return params
 
 
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No Slack or database setting from the environment, and a fresh working directory (no
+    stray .env, and ./salesbot.db lands there): for the tests of the command line."""
+    for var in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL",
+                "SLACK_API_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _ci_requires_postgres() -> None:
     if os.environ.get("CI") and not PG_URL:
@@ -72,11 +86,12 @@ def _pg_database(admin_url: str) -> tuple[str, Engine]:
     return f"{base}/{name}", admin
 
 
-@pytest.fixture(params=_backends())
-def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    """A migrated, empty database URL on each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
+@contextmanager
+def _migrated_database(backend: str, directory: Path) -> Iterator[str]:
+    """A migrated, empty database URL on `backend` (SQLite's file in `directory`), dropped
+    afterwards."""
+    if backend == "sqlite":
+        url = f"sqlite:///{directory / 'test.db'}"
         upgrade(url)
         yield url
         return
@@ -90,6 +105,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=_backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database URL on each backend."""
+    with _migrated_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=_backends())
+def module_db_url(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database URL on each backend, one for the whole module: for a
+    workspace set up once, whose tests roll back what they change."""
+    with _migrated_database(request.param, tmp_path_factory.mktemp("module")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -156,3 +187,10 @@ def team(chat: Chat) -> Chat:
     chat.say("mia", '/sales team create "East" tz:Asia/Shanghai')
     chat.say("mia", "/sales team add <@UALICE|alice> <@UBOB|bob>")
     return chat
+
+
+@pytest.fixture
+def slack(deps: Deps, engine: Engine) -> Iterator[Client]:
+    """The app served over HTTP, signed like Slack, its Web API a local stub."""
+    with running_app(deps, engine) as client:
+        yield client

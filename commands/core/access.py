@@ -62,7 +62,7 @@ def can_read_digest(reader: Member, team: Team) -> bool:
 
 def deal_cards_of(session: Session, team: Team | None) -> str:
     """The team's `deal_cards` setting (the default when it set none)."""
-    settings = repo.team_settings(session, team.id) if team is not None else None
+    settings = repo.workspaces.team_settings(session, team.id) if team is not None else None
     return settings.deal_cards if settings is not None else DEFAULT_DEAL_CARDS
 
 

@@ -64,9 +64,9 @@ def ensure_workspace(
     session: Session, slack_team_id: str, defaults: WorkspaceDefaults, now: datetime,
     name: str = "",
 ) -> Workspace:
-    ws = repo.get_workspace(session, slack_team_id)
+    ws = repo.workspaces.get_workspace(session, slack_team_id)
     if ws is None:
-        ws = repo.create_workspace(
+        ws = repo.workspaces.create_workspace(
             session, slack_team_id, name=name or slack_team_id, currency=defaults.currency,
             timezone=defaults.timezone, now=now,
         )
@@ -78,7 +78,7 @@ def ensure_member(
     now: datetime, fallback_name: str = "",
 ) -> Member:
     """The member for a chat user id, registering them as a rep on first sight."""
-    member = repo.member_by_slack_id(session, workspace.id, user_id)
+    member = repo.workspaces.member_by_slack_id(session, workspace.id, user_id)
     if member is not None:
         if member.name == user_id and fallback_name and fallback_name != user_id:
             member.name = fallback_name  # known only by id until now: the best-known name
@@ -96,8 +96,9 @@ def ensure_member(
         workspace_id=workspace.id, slack_user_id=user_id, name=name, role=Role.REP,
         timezone=tz, created_at=now,
     )
-    return repo.add_or_get(session, member,
-                           lambda: repo.member_by_slack_id(session, workspace.id, user_id))
+    return repo.claims.add_or_get(session, member,
+                           lambda: repo.workspaces.member_by_slack_id(session, workspace.id,
+                                                                      user_id))
 
 
 class People:
@@ -150,7 +151,7 @@ def resolve_person(
     ws = actor.workspace
     member = None
     if mention.user_id:
-        member = repo.member_by_slack_id(session, ws.id, mention.user_id)
+        member = repo.workspaces.member_by_slack_id(session, ws.id, mention.user_id)
         if member is None and register:
             member = ensure_member(session, ws, mention.user_id, actor.directory, now,
                                    fallback_name=mention.name)
@@ -158,24 +159,25 @@ def resolve_person(
               and mention.name != mention.user_id):
             member.name = mention.name  # known only by id until now: the best-known name
     else:
-        named = repo.members_named(session, ws.id, mention.name)
+        named = repo.workspaces.members_named(session, ws.id, mention.name)
         if len(named) > 1 and among is not None:  # the one of them who fits
             fits = {m.id for m in among}
             named = [m for m in named if m.id in fits] or named
         if len(named) > 1:
             raise UsageError(f"More than one person is called @{mention.name}; mention them in "
                              "Slack.")
-        member = named[0] if named else repo.member_by_slack_id(session, ws.id, mention.name)
+        member = named[0] if named else repo.workspaces.member_by_slack_id(session, ws.id,
+                                                                           mention.name)
     everyone: People | None = None
     if member is None:  # not by exact name: ignoring spacing, then a guess
-        everyone = People(repo.workspace_members(session, ws.id))
+        everyone = People(repo.workspaces.workspace_members(session, ws.id))
         member = everyone.find(mention.name) if mention.name and not mention.user_id else None
     candidates = People(among) if among is not None else None
     if member is not None and (candidates is None or
                                candidates.find("", member.slack_user_id) is not None):
         return member
     pool = candidates if candidates is not None else (
-        everyone or People(repo.workspace_members(session, ws.id)))
+        everyone or People(repo.workspaces.workspace_members(session, ws.id)))
     hint = pool.hint(mention.name or (member.name if member else ""))
     if member is not None:
         raise UsageError(f"{member.name} is not {where}.{hint}")

@@ -102,7 +102,7 @@ class Rates:
 
 def load_rates(session: Session, workspace_id: int, home: str) -> Rates:
     return Rates([Rate(r.currency, r.quote, r.rate, r.set_by.name, r.set_at)
-                  for r in repo.fx_rates(session, workspace_id)], home)
+                  for r in repo.fx.fx_rates(session, workspace_id)], home)
 
 
 def tally(deals: Iterable[tuple[str, str, Decimal, str]], currency: str,
@@ -130,7 +130,7 @@ def tally(deals: Iterable[tuple[str, str, Decimal, str]], currency: str,
 def won_revenue(session: Session, member_ids: Sequence[int], start_at: datetime,
                 end_at: datetime, currency: str) -> Tally:
     """Revenue won in [start_at, end_at) in `currency`, other currencies through rates."""
-    rows = repo.won_deals_between(session, member_ids, start_at, end_at)
+    rows = repo.closed.won_deals_between(session, member_ids, start_at, end_at)
     rates = None
     if any(c != currency for _, _, _, c, _ in rows):
         ws = session.get(Workspace, rows[0][0])
@@ -153,7 +153,7 @@ def closed_since(session: Session, workspace_id: int, member_ids: Sequence[int],
                  since: datetime, currency: str) -> Closed:
     """What these people won and lost since `since`, valued in `currency` through the
     workspace's rates; deals in a currency without a rate are counted but not valued."""
-    rows = repo.closed_deals_since(session, member_ids, since)
+    rows = repo.closed.closed_deals_since(session, member_ids, since)
     rates = None
     if any(c != currency for _, _, c, _, _ in rows):
         ws = session.get(Workspace, workspace_id)

@@ -36,19 +36,19 @@ def find_or_create_customer(
     """
     clean = " ".join(name.split())
     if not clean:
-        raise UsageError("Name the customer, like \"Acme Corp\".")
-    check_length(clean, "customer name")
+        raise UsageError("Name the customer, like \"Acme Corp\".", field="customer")
+    check_length(clean, "customer name", form_input="customer")
     key = name_key(clean)
     existing = known if known is not None and known.name_key == key else \
-        repo.customer_by_key(session, workspace_id, key)
+        repo.customers.customer_by_key(session, workspace_id, key)
     if existing is not None:
         if tier is not None and tier != existing.tier:
             existing.tier = tier
         return CustomerPick(existing, created=False)
     if not force_new:
-        names = dict(repo.customer_names(session, workspace_id))
+        names = dict(repo.customers.customer_names(session, workspace_id))
         if key in names:  # created by a concurrent request since the lookup above
-            again = repo.customer_by_key(session, workspace_id, key)
+            again = repo.customers.customer_by_key(session, workspace_id, key)
             if again is not None:
                 return CustomerPick(again, created=False)
         matches = [m[0] for m in process.extract(
@@ -59,14 +59,15 @@ def find_or_create_customer(
             suggestions = " or ".join(f'"{names[m]}"' for m in matches)
             raise UsageError(
                 f'No customer is called "{clean}". Did you mean {suggestions}? '
-                f"If \"{clean}\" really is a new customer, add `{option_hint}`."
+                f"If \"{clean}\" really is a new customer, add `{option_hint}`.",
+                field="customer",
             )
     customer = Customer(
         workspace_id=workspace_id, name=clean, name_key=key, tier=tier or Tier.C,
         owner_id=owner.id, created_at=now,
     )
-    added = repo.add_or_get(session, customer,
-                            lambda: repo.customer_by_key(session, workspace_id, key))
+    added = repo.claims.add_or_get(session, customer,
+                            lambda: repo.customers.customer_by_key(session, workspace_id, key))
     return CustomerPick(added, created=added is customer)
 
 
@@ -95,10 +96,11 @@ def suggest_customers(
 ) -> list[str]:
     """Customer names for a type-ahead: containing `query`, then the closest spellings; only
     `people`'s customers when given (see access.customer_people)."""
-    names = [c.name for c in repo.search_customers(session, workspace_id, query.strip(), limit,
+    names = [c.name for c in repo.customers.search_customers(session, workspace_id, query.strip(),
+                                                             limit,
                                                    people)]
     if len(names) < limit and query.strip():
-        all_names = dict(repo.customer_names(session, workspace_id, people))
+        all_names = dict(repo.customers.customer_names(session, workspace_id, people))
         for key, _score, _ in process.extract(name_key(query), list(all_names), scorer=fuzz.ratio,
                                               score_cutoff=60, limit=limit):
             if all_names[key] not in names:

@@ -275,6 +275,18 @@ DealResult = DealChanged | DealDetail | DealListing
 # --- running ------------------------------------------------------------------------------
 
 
+class NothingChanged(UsageError):
+    """An update that would leave the deal as it is: nothing was written."""
+
+
+def editable_deal(session: Session, actor: Actor, number: int, now: datetime) -> DealDetail:
+    """Deal `number` as an Edit or Lost button opens it; PermissionDenied unless `actor`
+    may change it (who may change a deal may read it: the refusal names the change)."""
+    deal = load_deal(session, actor, number)
+    require_deal_edit(actor, deal)
+    return deal_detail(session, actor, deal, now)
+
+
 def run_deal(args: DealArgs, *, session: Session, actor: Actor, now: datetime) -> DealResult:
     if isinstance(args, DealList):
         return _list(args, session, actor, now)
@@ -295,7 +307,7 @@ def run_deal(args: DealArgs, *, session: Session, actor: Actor, now: datetime) -
 
 
 def _stage_map(session: Session, workspace_id: int) -> dict[str, Stage]:
-    return {s.name: s for s in repo.stages(session, workspace_id)}
+    return {s.name: s for s in repo.deals.stages(session, workspace_id)}
 
 
 def _check_stage(name: str, stages: dict[str, Stage]) -> Stage:
@@ -357,7 +369,7 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
     history = [("stage", stage.name), ("amount", _money_text(amount, currency))]
     if close:
         history.append(("close", close.isoformat()))
-    number = repo.create_deal(
+    number = repo.deals.create_deal(
         session,
         dict(workspace_id=ws.id, name=args.name, customer_id=pick.customer.id,
              owner_id=actor.member.id, amount_minor=amount_minor, currency=currency,
@@ -402,7 +414,7 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
     if args.name:
         check_length(args.name, "deal name")
     if args.reason:
-        check_length(args.reason.strip(), "lost reason")
+        check_length(args.reason.strip(), "lost reason", form_input="reason")
     if args.name and args.name != deal.name:
         changes.append(Change("name", deal.name, args.name))
         deal.name = args.name
@@ -439,7 +451,7 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
         changes.append(Change("forecast", *moved))
         _history(deal, actor.member, "forecast", *moved, now)
     if not changes:
-        raise UsageError(f"{deal.ref} already looks like that; nothing changed.")
+        raise NothingChanged(f"{deal.ref} already looks like that; nothing changed.")
     session.flush()
     return DealChanged(deal=view(deal, stages), changes=tuple(changes), today=today)
 
@@ -460,7 +472,7 @@ def deal_detail(session: Session, actor: Actor, deal: Deal, now: datetime) -> De
     acts = tuple(
         ActivityLine(a.occurred_on, a.type.value, a.member.name,
                      a.outcome.value if a.outcome else None, a.notes)
-        for a in repo.recent_activities(session, deal.id)
+        for a in repo.activities.recent_activities(session, deal.id)
     )
     return DealDetail(
         deal=view(deal, stages), history=history, activities=acts,
@@ -479,7 +491,7 @@ def _list(args: DealList, session: Session, actor: Actor, now: datetime) -> Deal
     by_stage: dict[str, list[DealView]] = defaultdict(list)
     totals: dict[str, Decimal] = defaultdict(Decimal)
     weighted: dict[str, Decimal] = defaultdict(Decimal)
-    for deal in repo.open_deals(session, owner.id):
+    for deal in repo.deals.open_deals(session, owner.id):
         v = view(deal, stages)
         by_stage[v.stage].append(v)
         totals[v.currency] += v.amount

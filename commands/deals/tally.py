@@ -53,6 +53,6 @@ def visit_tally(session: Session, member_ids: Sequence[int], period: Period,
                 today: date | None) -> VisitTally:
     """Count the visits of `member_ids` in `period` up to the view's `today` (None: all of it)."""
     last = period.end if today is None else min(period.end, today)
-    counts = (repo.visits_by_tier(session, member_ids, period.start, last)
+    counts = (repo.activities.visits_by_tier(session, member_ids, period.start, last)
               if last >= period.start else {})
     return VisitTally(period.start, last, tuple((t, counts.get(t, 0)) for t in TIERS))

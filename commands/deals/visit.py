@@ -59,7 +59,8 @@ class VisitResult:
 def parse_deal_ref(text: str, option: str = "deal") -> int:
     m = _DEAL_REF.match(text.strip())
     if not m or int(m.group(1)) == 0:
-        raise UsageError(f"`{option}:{text}` is not a deal reference. Deals look like D-3.")
+        raise UsageError(f"`{option}:{text}` is not a deal reference. Deals look like D-3.",
+                         field=option)
     return int(m.group(1))
 
 
@@ -109,13 +110,14 @@ def _split_customer(
     if " " in first or len(words) == 1:
         return first, " ".join(words[1:]), None
     candidates = [" ".join(words[:n]) for n in range(min(6, len(words)), 0, -1)]
-    known_keys = repo.customers_by_keys(session, workspace_id, [name_key(c) for c in candidates])
+    known_keys = repo.customers.customers_by_keys(session, workspace_id,
+                                                  [name_key(c) for c in candidates])
     for candidate in candidates:
         customer = known_keys.get(name_key(candidate))
         if customer is not None:
             return candidate, " ".join(words[len(candidate.split()):]), customer
     candidates = candidates[:-1]  # a lone first word is too short to call a typo
-    known = [k for k, _ in repo.customer_names(session, workspace_id)]
+    known = [k for k, _ in repo.customers.customer_names(session, workspace_id)]
     for candidate in candidates:
         if process.extractOne(name_key(candidate), known, scorer=fuzz.ratio,
                               score_cutoff=SIMILAR):
@@ -124,16 +126,17 @@ def _split_customer(
 
 
 def load_deal(session: Session, actor: Actor, number: int) -> Deal:
-    deal = repo.deal_by_number(session, actor.workspace.id, number)
+    deal = repo.deals.deal_by_number(session, actor.workspace.id, number)
     if deal is None:
-        raise UsageError(f"There is no deal D-{number}. `/deal list` shows your open deals.")
+        raise UsageError(f"There is no deal D-{number}. `/deal list` shows your open deals.",
+                         field="deal")
     return deal
 
 
 def _check_open_then(session: Session, deal: Deal, day: date, tz: str) -> None:
     """Refuse an activity dated after its deal was won or lost: it is not part of that
     deal any more (an activity up to the day it closed is, like the meeting that won it)."""
-    stage = next((s for s in repo.stages(session, deal.workspace_id) if s.name == deal.stage),
+    stage = next((s for s in repo.deals.stages(session, deal.workspace_id) if s.name == deal.stage),
                  None)
     if stage is None or not stage.is_closed:
         return
@@ -143,7 +146,8 @@ def _check_open_then(session: Session, deal: Deal, day: date, tz: str) -> None:
     when = f" on {format_day(closed_on)}" if closed_on else ""
     raise UsageError(
         f"{deal.ref} was {deal.stage}{when}, so this activity cannot go on it. Log it without "
-        f"the deal, or reopen {deal.ref} first, like `/deal {deal.ref} stage:negotiation`."
+        f"the deal, or reopen {deal.ref} first, like `/deal {deal.ref} stage:negotiation`.",
+        field="deal",
     )
 
 
@@ -157,23 +161,25 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         if occurred_on > today:
             raise UsageError(
                 f"`on:{args.on}` is in the future ({occurred_on:%a %d %b}). "
-                "Log activities once they have happened."
+                "Log activities once they have happened.",
+                field="on",
             )
         if occurred_on < today - timedelta(days=MAX_AGE_DAYS):
-            raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.")
+            raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.",
+                             field="on")
 
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
     if deal is not None and not can_edit_deal(actor, deal):
         # an activity on a deal is part of the deal's record: it resets its staleness
         raise PermissionDenied(f"{deal.ref} is {deal.owner.name}'s deal: only they, their "
-                               "manager or an admin can log activity on it.")
+                               "manager or an admin can log activity on it.", field="deal")
     if deal is not None:
         _check_open_then(session, deal, occurred_on, member.timezone)
     known: Customer | None = None
     if args.customer is not None:
         customer_name, notes = args.customer, " ".join(args.words)
     elif args.words and deal is not None and not args.new_customer \
-            and " " not in args.words[0] and not repo.customers_by_keys(
+            and " " not in args.words[0] and not repo.customers.customers_by_keys(
         session, actor.workspace.id,
         [name_key(" ".join(args.words[:n])) for n in range(1, min(6, len(args.words)) + 1)],
     ):
@@ -184,18 +190,19 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
     else:
         assert deal is not None  # parse_visit requires a customer or a deal
         customer_name, notes = deal.customer.name, ""
-    check_length(notes.strip(), "notes")
+    check_length(notes.strip(), "notes", form_input="notes")
     if args.next_step is not None:
-        check_length(args.next_step, "next step")
+        check_length(args.next_step, "next step", form_input="next")
     pick = find_or_create_customer(
         session, actor.workspace.id, customer_name, owner=member, tier=args.tier,
         force_new=args.new_customer, now=now, known=known,
     )
     if deal is not None and deal.customer_id != pick.customer.id:
         raise UsageError(
-            f"{deal.ref} is a deal with {deal.customer.name}, not {pick.customer.name}."
+            f"{deal.ref} is a deal with {deal.customer.name}, not {pick.customer.name}.",
+            field="deal",
         )
-    activity_id = repo.add_activity(
+    activity_id = repo.activities.add_activity(
         session, workspace_id=actor.workspace.id, type=args.type, customer_id=pick.customer.id,
         deal_id=deal.id if deal else None, member_id=member.id, occurred_on=occurred_on,
         outcome=args.outcome, notes=notes.strip(), next_step=args.next_step, logged_at=now,

@@ -27,8 +27,8 @@ from commands.forecast.common import (
     require_open,
     take_scope_and_kind,
 )
-from commands.plan.targets import team_for
-from storage import forecasts
+from commands.plan.target_plan import team_for
+from storage import repo
 from storage.models import ForecastAdjustment, ForecastCall, Member, Team, to_minor
 
 SUBMIT_USAGE = ('Try `/forecast submit commit:300k best:420k [month|quarter] '
@@ -154,7 +154,7 @@ def run_submit(args: ForecastSubmit, *, session: Session, actor: Actor,
     period = args.period.resolve(today)
     require_open(period, today)
     currency = _currency(session, actor, args.commit, args.best)
-    earlier = forecasts.calls_for(session, [me.id], period.kind, period.start)
+    earlier = repo.forecasts.calls_for(session, [me.id], period.kind, period.start)
     last = earlier[-1] if earlier else None
     session.add(ForecastCall(
         workspace_id=actor.workspace.id, team_id=team.id, member_id=me.id,
@@ -203,7 +203,7 @@ def run_adjust(args: ForecastAdjust, *, session: Session, actor: Actor,
     session.flush()
     call = None
     if person is not None:
-        calls = forecasts.calls_for(session, [person.id], period.kind, period.start)
+        calls = repo.forecasts.calls_for(session, [person.id], period.kind, period.start)
         if calls:
             last = calls[-1]
             call = (Decimal(last.commit_minor) / 100,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.errors import UsageError
 from commands.core.text import choice
-from storage import forecasts, repo
+from storage import repo
 from storage.models import Deal, Stage
 
 PIPELINE, BEST_CASE, COMMIT, CLOSED, OMITTED = (
@@ -85,9 +85,9 @@ def stage_categories(stages: Iterable[Stage], configured: Mapping[str, str]) -> 
 
 def workspace_categories(session: Session, workspace_id: int) -> StageCategories:
     """The workspace's stage → category defaults."""
-    row = forecasts.forecast_settings(session, workspace_id)
+    row = repo.forecasts.forecast_settings(session, workspace_id)
     configured = parse_stage_categories(row.categories) if row is not None else {}
-    return stage_categories(repo.stages(session, workspace_id), configured)
+    return stage_categories(repo.deals.stages(session, workspace_id), configured)
 
 
 def recategorize(session: Session, deal: Deal, category: str) -> tuple[str, str] | None:

@@ -16,7 +16,7 @@ from commands.core.fx import Rates
 from commands.core.money import CENT
 from commands.core.periods import Period, parse_period, period_containing
 from commands.core.text import Mention, as_mention
-from commands.plan.targets import team_for
+from commands.plan.target_plan import team_for
 from storage.models import Member, Role, Team
 
 ForecastKind = Literal["month", "quarter"]

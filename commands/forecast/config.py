@@ -23,7 +23,7 @@ from commands.forecast.categories import (
 )
 from commands.team.config import _DIGEST, DAYS, ConfigArgs, parse_config, run_config
 from commands.team.sales import find_team
-from storage import forecasts, repo
+from storage import repo
 from storage.models import ForecastSchedule, ForecastSettings, Team
 
 DEFAULT_DAY, DEFAULT_AT, DEFAULT_DEADLINE = 0, "10:00", "15:00"
@@ -128,7 +128,7 @@ def week_moment(tz: str, weekday: int, at: str, now: datetime) -> datetime:
 def next_deadline(session: Session, team: Team, now: datetime) -> datetime | None:
     """When the team's calls are next due (this week's deadline, else next week's), in the
     team's timezone; None when its weekly call is off."""
-    row = forecasts.forecast_schedule(session, team.id)
+    row = repo.forecasts.forecast_schedule(session, team.id)
     if row is not None and not row.enabled:
         return None
     day, deadline = (row.weekday, row.deadline) if row else (DEFAULT_DAY, DEFAULT_DEADLINE)
@@ -146,13 +146,13 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
         if not actor.is_admin:
             raise PermissionDenied("Only an admin can set the workspace's forecast "
                                    "categories; `/sales config forecast` shows them.")
-        stages = {s.name: s for s in repo.stages(session, ws.id)}
+        stages = {s.name: s for s in repo.deals.stages(session, ws.id)}
         for stage in args.categories:
             if stage not in stages or stages[stage].is_closed:
                 open_names = ", ".join(n for n, s in stages.items() if not s.is_closed)
                 raise UsageError(f"`{stage}:` is not an open stage; the open stages are "
                                  f"{open_names}.")
-        row = forecasts.forecast_settings(session, ws.id)
+        row = repo.forecasts.forecast_settings(session, ws.id)
         if row is None:
             row = ForecastSettings(workspace_id=ws.id, categories="")
             session.add(row)
@@ -160,7 +160,7 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
         row.categories, row.updated_at = format_stage_categories(merged), now
         done.append("deals default to " + ", ".join(f"{c} in {s}" for s, c in
                                                      args.categories.items()))
-    sched = forecasts.forecast_schedule(session, team.id)
+    sched = repo.forecasts.forecast_schedule(session, team.id)
     if args.schedule is not None or args.off or args.deadline is not None:
         if not (actor.is_admin or actor.manages(team)):
             raise PermissionDenied(f"Only a manager of {team.name} or an admin can change "

@@ -25,8 +25,9 @@ from commands.core.money import format_money
 from commands.core.periods import Period, period_containing, working_day_progress
 from commands.forecast.history import closed_periods, score_periods
 from commands.forecast.show import reps_of, team_figures
-from commands.warnings.deviations import CRITICAL, SERIOUS, WARNING, Deviation, RuleConfig
-from storage import forecasts, repo
+from commands.warnings.deviations import CRITICAL, SERIOUS, WARNING, Deviation
+from commands.warnings.rule_config import RuleConfig
+from storage import repo
 from storage.models import Team, Workspace
 
 MISS_RUN = 3  # periods running
@@ -156,8 +157,8 @@ def _any_call(session: Session, team: Team, month: Period) -> bool:
     """Whether anyone called (or adjusted) the month: without, no call rule can fire, and
     the figures are not worth reading."""
     ids = [m.id for m in reps_of(team)]
-    return bool(forecasts.calls_for(session, ids, "month", month.start)
-                or forecasts.adjustments_for(session, team.id, "month", month.start))
+    return bool(repo.forecasts.calls_for(session, ids, "month", month.start)
+                or repo.forecasts.adjustments_for(session, team.id, "month", month.start))
 
 
 def _call_rules(session: Session, ws: Workspace, team: Team, month: Period, today: date,
@@ -171,7 +172,7 @@ def _call_rules(session: Session, ws: Workspace, team: Team, month: Period, toda
     states.append(CallState(f"team:{team.id}", team.name,
                             team_line.commit if called or team_line.adjustment else None,
                             team_line.target, None, None))
-    progress = working_day_progress(month, today, repo.holidays(session, team.id))
+    progress = working_day_progress(month, today, repo.targets.holidays(session, team.id))
     elapsed = Decimal(progress.elapsed) / progress.total if progress.total else Decimal(0)
     out: list[Deviation] = []
     if "forecast_short" in rules:

@@ -16,7 +16,7 @@ from commands.forecast.history import closed_periods, score_periods
 from commands.forecast.rollup import TeamForecast
 from commands.forecast.scoring import running_accuracy
 from commands.forecast.show import team_figures
-from storage import forecasts
+from storage import repo
 from storage.models import Team, Workspace
 
 SCORED_MONTHS = 3
@@ -39,7 +39,7 @@ def digest_forecast(session: Session, ws: Workspace, team: Team,
     today = local_today(now, team.timezone)
     month = period_containing("month", today)
     people = [m.id for m in team.members]
-    if not forecasts.calls_for(session, people, "month", month.start):
+    if not repo.forecasts.calls_for(session, people, "month", month.start):
         return None
     reps, figures, line, currency = team_figures(session, ws, team, month, now)
     movers = tuple(sorted(((f.name, f.moved) for f in figures if f.moved),

@@ -12,8 +12,6 @@ from commands.core.actors import Actor
 from commands.core.errors import UsageError
 from commands.core.text import parse_words
 from commands.forecast.calls import (
-    CallAdjusted,
-    CallSubmitted,
     ForecastAdjust,
     ForecastSubmit,
     parse_adjust,
@@ -28,9 +26,8 @@ from commands.forecast.common import (
     period_option,
     take_scope_and_kind,
 )
-from commands.forecast.config import ForecastConfigResult
-from commands.forecast.history import DEFAULT_PERIODS, MAX_PERIODS, ForecastHistory, run_history
-from commands.forecast.show import ForecastView, run_show
+from commands.forecast.history import DEFAULT_PERIODS, MAX_PERIODS, run_history
+from commands.forecast.show import run_show
 
 USAGE = ("Try `/forecast`, `/forecast team quarter`, `/forecast submit commit:300k best:420k`, "
          '`/forecast adjust @alice commit:250k reason:"..."` or `/forecast history`.')
@@ -91,8 +88,3 @@ def run_forecast(args: ForecastArgs, *, session: Session, actor: Actor, now: dat
                            now=now)
     return run_show(args.scope, args.period, session=session, actor=actor, now=now)
 
-
-# every result /forecast and `/sales config forecast` return: bot.render sends them all to
-# bot.forecast_render
-FORECAST_RESULTS = (CallSubmitted, CallAdjusted, ForecastView, ForecastHistory,
-                    ForecastConfigResult)

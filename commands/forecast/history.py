@@ -18,8 +18,8 @@ from commands.core.periods import Period, period_containing
 from commands.forecast.common import ForecastKind, Scope, convert, resolve_scope
 from commands.forecast.scoring import PeriodScore, running_accuracy
 from commands.forecast.show import reps_of
-from commands.plan.targets import revenue_for
-from storage import forecasts
+from commands.plan.target_plan import revenue_for
+from storage import repo
 from storage.models import ForecastCall, Member, Team
 
 DEFAULT_PERIODS, MAX_PERIODS = 4, 12
@@ -59,7 +59,7 @@ def score_periods(session: Session, team: Team, people: Sequence[Member], kind: 
     (with_team) the team's: the sum of its reps' calls against everything they won."""
     calls: dict[tuple[int, date], list[ForecastCall]] = defaultdict(list)
     if periods:
-        for c in forecasts.calls_ended_by(session, [p.id for p in people], kind,
+        for c in repo.forecasts.calls_ended_by(session, [p.id for p in people], kind,
                                           periods[0].end + timedelta(days=1)):
             calls[(c.member_id, c.period_start)].append(c)
     scores: list[PeriodScore] = []

@@ -28,8 +28,8 @@ from commands.forecast.rollup import (
     rep_forecast,
     team_forecast,
 )
-from commands.plan.targets import revenue_for, target_for
-from storage import forecasts, repo
+from commands.plan.target_plan import revenue_for, target_for
+from storage import repo
 from storage.models import (
     Deal,
     ForecastAdjustment,
@@ -115,17 +115,17 @@ def rep_figures(session: Session, ws: Workspace, team: Team, people: Sequence[Me
     """Every person's forecast for the period, in the reader's currency."""
     ids = [p.id for p in people]
     cats = workspace_categories(session, ws.id)
-    pct = {s.name: s.probability_pct for s in repo.stages(session, ws.id)}
+    pct = {s.name: s.probability_pct for s in repo.deals.stages(session, ws.id)}
     deals: dict[int, list[Deal]] = defaultdict(list)
-    for d in repo.open_closing_between(session, ids, period.start, period.end):
+    for d in repo.deals.open_closing_between(session, ids, period.start, period.end):
         deals[d.owner_id].append(d)
     calls: dict[int, list[ForecastCall]] = defaultdict(list)
-    for c in forecasts.calls_for(session, ids, period.kind, period.start):
+    for c in repo.forecasts.calls_for(session, ids, period.kind, period.start):
         calls[c.member_id].append(c)
     last_adjust: dict[int | None, ForecastAdjustment] = {}
-    for a in forecasts.adjustments_for(session, team.id, period.kind, period.start):
+    for a in repo.forecasts.adjustments_for(session, team.id, period.kind, period.start):
         last_adjust[a.member_id] = a
-    hol = repo.holidays(session, team.id)
+    hol = repo.targets.holidays(session, team.id)
     out = []
     for p in people:
         closed = revenue_for(session, [p.id], period, team.timezone, reader.currency)
@@ -154,14 +154,14 @@ def _target(found: tuple[Decimal, bool, str | None] | None, reader: _Reader) -> 
 def _figures(session: Session, ws: Workspace, team: Team, people: Sequence[Member],
              period: Period, now: datetime, reader: _Reader,
              with_team: bool) -> tuple[list[RepForecast], TeamForecast | None]:
-    names = {m.id: m.name for m in repo.workspace_members(session, ws.id)}
+    names = {m.id: m.name for m in repo.workspaces.workspace_members(session, ws.id)}
     figures = rep_figures(session, ws, team, people, period, now, reader, names)
     if not with_team:
         return figures, None
-    adjust = [a for a in forecasts.adjustments_for(session, team.id, period.kind, period.start)
+    adjust = [a for a in repo.forecasts.adjustments_for(session, team.id, period.kind, period.start)
               if a.member_id is None]
     found = target_for(session, ws, team, None, "revenue", period,
-                       repo.holidays(session, team.id))
+                       repo.targets.holidays(session, team.id))
     return figures, team_forecast(team.name, figures, _target(found, reader),
                                   reader.adjustment(adjust[-1] if adjust else None, names))
 

@@ -19,21 +19,10 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from commands.core.periods import Period
-from commands.forecast.export import forecast_adjustments, forecast_calls
-from storage.models import (
-    Activity,
-    Customer,
-    Deal,
-    DealHistory,
-    Member,
-    Target,
-    Team,
-    Workspace,
-)
+from storage import repo
 
 CUSTOMERS = "customers"
 ACTIVITIES = "activities"
@@ -57,7 +46,6 @@ WORKBOOK = "salesbot-export.xlsx"
 _AMOUNT_COLUMNS = frozenset({"amount", "target", "stretch", "challenge", "commit", "best"})
 _DAY_COLUMNS = frozenset({"date", "expected_close", "start", "end"})
 
-Query: TypeAlias = Select[*tuple[Any, ...]]
 Format: TypeAlias = Callable[[Any], str | None]
 
 
@@ -68,7 +56,7 @@ class ExportFormat(enum.StrEnum):
 
 @dataclass(frozen=True)
 class _Table:
-    query: Callable[[int | None, Collection[int] | None], Query]
+    query: Callable[[int | None, Collection[int] | None], repo.exports.Query]
     formats: dict[str, Format]
 
 
@@ -84,19 +72,21 @@ def export_tables(
             teams' targets, and the customers they own or have worked with (a deal or an
             activity). None exports everything.
     """
+    query = repo.exports
     tables: dict[str, _Table] = {
-        CUSTOMERS: _Table(_customers, {"tier": _text, "created_at": _timestamp}),
-        ACTIVITIES: _Table(_activities, {"date": _day, "type": _text, "outcome": _text,
-                                         "logged_at": _timestamp}),
-        DEALS: _Table(_deals, {"amount": _money, "expected_close": _day,
-                               "created_at": _timestamp, "closed_at": _timestamp}),
-        DEAL_HISTORY: _Table(_deal_history, {"changed_at": _timestamp}),
-        TARGETS: _Table(_targets, {"start": _day, "end": _day, "target": _money,
-                                   "stretch": _money, "challenge": _money,
-                                   "set_at": _timestamp}),
-        FORECAST_CALLS: _Table(forecast_calls, {"start": _day, "end": _day, "commit": _money,
-                                                "best": _money, "submitted_at": _timestamp}),
-        FORECAST_ADJUSTMENTS: _Table(forecast_adjustments, {
+        CUSTOMERS: _Table(query.customers_table, {"tier": _text, "created_at": _timestamp}),
+        ACTIVITIES: _Table(query.activities_table, {"date": _day, "type": _text,
+                                                    "outcome": _text, "logged_at": _timestamp}),
+        DEALS: _Table(query.deals_table, {"amount": _money, "expected_close": _day,
+                                          "created_at": _timestamp, "closed_at": _timestamp}),
+        DEAL_HISTORY: _Table(query.deal_history_table, {"changed_at": _timestamp}),
+        TARGETS: _Table(query.targets_table, {"start": _day, "end": _day, "target": _money,
+                                              "stretch": _money, "challenge": _money,
+                                              "set_at": _timestamp}),
+        FORECAST_CALLS: _Table(query.forecast_calls_table, {
+            "start": _day, "end": _day, "commit": _money, "best": _money,
+            "submitted_at": _timestamp}),
+        FORECAST_ADJUSTMENTS: _Table(query.forecast_adjustments_table, {
             "start": _day, "end": _day, "commit": _money, "best": _money,
             "adjusted_at": _timestamp}),
     }
@@ -168,151 +158,6 @@ def export_csv(session: Session, workspace_id: int | None, out_dir: Path) -> dic
     """
     counts = write_export(export_tables(session, workspace_id), out_dir, ExportFormat.CSV)
     return {f"{name}.csv": rows for name, rows in counts.items()}
-
-
-# --- queries ------------------------------------------------------------------------------
-
-
-def _ref(number: Any) -> ColumnElement[str]:
-    """D-<number>, built in SQL so a missing deal stays empty."""
-    return (literal("D-", String) + cast(number, String)).label("deal")
-
-
-def _customers(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
-    owner = aliased(Member)
-    stmt = (
-        select(
-            Workspace.slack_team_id.label("workspace"),
-            Customer.name.label("name"),
-            Customer.tier.label("tier"),
-            owner.name.label("owner"),
-            Customer.created_at.label("created_at"),
-        )
-        .select_from(Customer)
-        .join(Workspace, Workspace.id == Customer.workspace_id)
-        .outerjoin(owner, owner.id == Customer.owner_id)
-        .order_by(Workspace.id, Customer.name_key)
-    )
-    if member_ids is not None:
-        stmt = stmt.where(or_(
-            Customer.owner_id.in_(member_ids),
-            Customer.id.in_(select(Deal.customer_id).where(Deal.owner_id.in_(member_ids))),
-            Customer.id.in_(
-                select(Activity.customer_id).where(Activity.member_id.in_(member_ids))),
-        ))
-    return stmt if workspace_id is None else stmt.where(Customer.workspace_id == workspace_id)
-
-
-def _activities(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
-    stmt = (
-        select(
-            Workspace.slack_team_id.label("workspace"),
-            Activity.occurred_on.label("date"),
-            Activity.type.label("type"),
-            Customer.name.label("customer"),
-            _ref(Deal.number),
-            Member.name.label("member"),
-            Activity.outcome.label("outcome"),
-            Activity.notes.label("notes"),
-            Activity.next_step.label("next_step"),
-            Activity.logged_at.label("logged_at"),
-        )
-        .select_from(Activity)
-        .join(Workspace, Workspace.id == Activity.workspace_id)
-        .join(Customer, Customer.id == Activity.customer_id)
-        .join(Member, Member.id == Activity.member_id)
-        .outerjoin(Deal, Deal.id == Activity.deal_id)
-        .order_by(Workspace.id, Activity.occurred_on, Activity.logged_at, Activity.id)
-    )
-    if member_ids is not None:
-        stmt = stmt.where(Activity.member_id.in_(member_ids))
-    return stmt if workspace_id is None else stmt.where(Activity.workspace_id == workspace_id)
-
-
-def _deals(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
-    stmt = (
-        select(
-            Workspace.slack_team_id.label("workspace"),
-            _ref(Deal.number).label("ref"),
-            Deal.name.label("name"),
-            Customer.name.label("customer"),
-            Member.name.label("owner"),
-            Deal.amount_minor.label("amount"),
-            Deal.currency.label("currency"),
-            Deal.stage.label("stage"),
-            Deal.expected_close.label("expected_close"),
-            Deal.created_at.label("created_at"),
-            Deal.closed_at.label("closed_at"),
-            Deal.lost_reason.label("lost_reason"),
-            Deal.forecast_category.label("forecast_category"),  # empty: the stage's default
-        )
-        .select_from(Deal)
-        .join(Workspace, Workspace.id == Deal.workspace_id)
-        .join(Customer, Customer.id == Deal.customer_id)
-        .join(Member, Member.id == Deal.owner_id)
-        .order_by(Workspace.id, Deal.number)
-    )
-    if member_ids is not None:
-        stmt = stmt.where(Deal.owner_id.in_(member_ids))
-    return stmt if workspace_id is None else stmt.where(Deal.workspace_id == workspace_id)
-
-
-def _deal_history(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
-    stmt = (
-        select(
-            Workspace.slack_team_id.label("workspace"),
-            _ref(Deal.number),
-            DealHistory.field.label("field"),
-            DealHistory.old_value.label("old"),
-            DealHistory.new_value.label("new"),
-            Member.name.label("changed_by"),
-            DealHistory.changed_at.label("changed_at"),
-        )
-        .select_from(DealHistory)
-        .join(Deal, Deal.id == DealHistory.deal_id)
-        .join(Workspace, Workspace.id == Deal.workspace_id)
-        .join(Member, Member.id == DealHistory.changed_by_id)
-        .order_by(Workspace.id, Deal.number, DealHistory.changed_at, DealHistory.id)
-    )
-    if member_ids is not None:
-        stmt = stmt.where(Deal.owner_id.in_(member_ids))
-    return stmt if workspace_id is None else stmt.where(Deal.workspace_id == workspace_id)
-
-
-def _targets(workspace_id: int | None, member_ids: Collection[int] | None) -> Query:
-    rep, setter = aliased(Member), aliased(Member)
-    is_team = Target.member_id.is_(None)
-    stmt = (
-        select(
-            Workspace.slack_team_id.label("workspace"),
-            func.coalesce(rep.name, Team.name).label("scope"),
-            case((is_team, "team"), else_="rep").label("scope_kind"),
-            Target.metric.label("metric"),
-            Target.period_kind.label("period_kind"),
-            Target.period_start.label("start"),
-            Target.period_end.label("end"),
-            Target.target_minor.label("target"),
-            Target.stretch_minor.label("stretch"),
-            Target.challenge_minor.label("challenge"),
-            Target.currency.label("currency"),
-            Target.split.label("split"),
-            setter.name.label("set_by"),
-            Target.set_at.label("set_at"),
-        )
-        .select_from(Target)
-        .join(Workspace, Workspace.id == Target.workspace_id)
-        .join(Team, Team.id == Target.team_id)
-        .outerjoin(rep, rep.id == Target.member_id)
-        .join(setter, setter.id == Target.set_by_id)
-        .order_by(Workspace.id, Team.name_key, Target.member_id.is_not(None), rep.name,
-                  Target.metric, Target.period_start, Target.period_end.desc(), Target.id)
-    )
-    if member_ids is not None:
-        their_teams = select(Member.team_id).where(Member.id.in_(member_ids),
-                                                   Member.team_id.is_not(None))
-        stmt = stmt.where(or_(Target.member_id.in_(member_ids),
-                              is_team & Target.team_id.in_(their_teams)))
-    return stmt if workspace_id is None else stmt.where(Target.workspace_id == workspace_id)
 
 
 def _label_periods(frame: pd.DataFrame) -> pd.DataFrame:

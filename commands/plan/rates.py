@@ -1,8 +1,8 @@
 """The one win rate selection every figure goes through, fed from the database.
 
-commands.plan.plan.pick_win_rate decides (own rate, else the team's, else the configured default,
-each with a minimum sample); this module counts the trailing history it decides on and reads
-the team's configured default (`/sales config warnings default_win_rate:20%`).
+commands.plan.activity.pick_win_rate decides (own rate, else the team's, else the configured
+default, each with a minimum sample); this module counts the trailing history it decides on
+and reads the team's configured default (`/sales config warnings default_win_rate:20%`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.dates import local_today
 from commands.core.fx import closed_since
-from commands.plan.plan import TRAILING_DAYS, RateStats, WinRate, pick_win_rate
+from commands.plan.activity import TRAILING_DAYS, RateStats, WinRate, pick_win_rate
 from commands.team.config import rule_config
 from storage import repo
 from storage.models import Member, Team, Workspace
@@ -30,7 +30,7 @@ def trailing_stats(session: Session, ids: Sequence[int], team: Team, now: dateti
     """
     today = local_today(now, team.timezone)
     since = now - timedelta(days=TRAILING_DAYS)
-    won, lost, opps, visits = repo.rate_counts(
+    won, lost, opps, visits = repo.closed.rate_counts(
         session, list(ids), since, today - timedelta(days=TRAILING_DAYS))
     if currency is None:
         ws = session.get(Workspace, team.workspace_id)
@@ -42,7 +42,7 @@ def trailing_stats(session: Session, ids: Sequence[int], team: Team, now: dateti
 
 def default_win_rate(session: Session, team: Team) -> Decimal:
     """The team's configured default win rate, used until there is enough history."""
-    return rule_config(repo.team_settings(session, team.id)).default_win_rate
+    return rule_config(repo.workspaces.team_settings(session, team.id)).default_win_rate
 
 
 def win_rate_for(session: Session, team: Team, person: Member | None, now: datetime,

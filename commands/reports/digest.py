@@ -20,38 +20,35 @@ from commands.core.access import can_read_digest
 from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied
-from commands.core.fx import LeftOut, deals_tally, load_rates, tally
+from commands.core.fx import LeftOut, Tally, deals_tally, load_rates, tally
+from commands.core.money import CENT
 from commands.core.periods import Period, period_containing
 from commands.core.text import parse_words
 from commands.forecast.digest import DigestForecast, digest_forecast
-from commands.plan.plan import (
-    Scorecard,
-    WinRate,
-    coverage_healthy,
-    cumulative_plan_vs_actual,
-    pipeline_coverage,
-    scorecard,
-)
+from commands.plan.activity import WinRate, coverage_healthy, pipeline_coverage
 from commands.plan.rates import win_rate_for
-from commands.plan.targets import (
+from commands.plan.scorecard import Scorecard, cumulative_plan_vs_actual, scorecard
+from commands.plan.target_plan import (
     TargetPlan,
     actual_for,
     period_bounds,
+    reps_of,
     revenue_for,
     target_plan,
     tracking,
 )
-from commands.standup.standup import has_blockers
+from commands.standup.answers import has_blockers
 from commands.team.config import rule_config
 from commands.team.sales import find_team
 from commands.warnings.actions import line_of as action_line
 from commands.warnings.checks import team_inputs
-from commands.warnings.deviations import Deviation, RuleConfig, evaluate_all
-from storage import repo, standups
-from storage.models import StandupAnswer, Team, Workspace
+from commands.warnings.deviations import Deviation
+from commands.warnings.rule_config import RuleConfig
+from commands.warnings.rules import evaluate_all
+from storage import repo
+from storage.models import Stage, StandupAnswer, Team, Workspace
 
 # The order a focus is picked in when several rules fire: the first that fired wins.
-CENT = Decimal("0.01")
 FOCUS_ORDER = ("behind_pace", "coverage_gap", "funnel_bottleneck", "activity_shortfall",
                "close_date_passed", "stale_deal", "close_date_pushed", "tier_cadence")
 
@@ -102,6 +99,10 @@ def daily_actuals(won: pd.DataFrame, tz: str) -> pd.DataFrame:
                          "actual": pd.Series(list(totals.values()), dtype=object)})
 
 
+# a stage, the deals that left it this week, its conversion this week and the week before
+FunnelLine = tuple[str, int, Decimal | None, Decimal | None]
+
+
 @dataclass(frozen=True)
 class RepLine:
     name: str
@@ -121,8 +122,7 @@ class DigestResult:
     coverage: Decimal | None
     coverage_healthy: bool
     win_rate: Decimal | None
-    funnel: tuple[tuple[str, int, Decimal | None, Decimal | None], ...]
-    # stage, left this week, conversion this week, conversion the week before
+    funnel: tuple[FunnelLine, ...]
     won: tuple[tuple[str, str, str, Decimal], ...]  # ref, name, owner, amount
     lost: tuple[tuple[str, str, str, Decimal, str], ...]  # ... and the reason
     slipped: tuple[tuple[str, str, str, str, str], ...]  # ref, name, owner, from, to
@@ -143,37 +143,61 @@ class DigestResult:
     forecast: DigestForecast | None = None  # the week's forecast call, once someone called
 
 
-def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
-                 config: RuleConfig | None = None) -> DigestResult:
-    """Review the seven days before `now` for one team, against this month's plan."""
-    config = config or rule_config(repo.team_settings(session, team.id))
-    today = local_today(now, team.timezone)
-    period = period_containing("month", today)
-    hol = repo.holidays(session, team.id)
-    yesterday = today - timedelta(days=1)
-    ids = [m.id for m in team.members]
-    reps = [m for m in team.members if m.role.value == "rep"]
-    currency = ws.default_currency
+@dataclass(frozen=True, eq=False)
+class _Review:
+    """What every part of one digest shares: the team, its month and the week reviewed."""
+
+    session: Session
+    ws: Workspace
+    team: Team
+    now: datetime
+    today: date
+    period: Period
+    hol: set[date]
+    ids: list[int]
+    week_start: datetime
+    week_end: datetime  # the start of today: the week is the seven days before
+
+    @classmethod
+    def of(cls, session: Session, ws: Workspace, team: Team, now: datetime) -> _Review:
+        today = local_today(now, team.timezone)
+        week_end = datetime.combine(today, datetime.min.time(), ZoneInfo(team.timezone))
+        return cls(session, ws, team, now, today, period_containing("month", today),
+                   repo.targets.holidays(session, team.id), [m.id for m in team.members],
+                   week_end - timedelta(days=7), week_end)
+
+
+@dataclass(frozen=True, eq=False)
+class _Revenue:
+    """The month's revenue against target: the team's and each rep's."""
+
+    plan: TargetPlan | None  # the team's
+    currency: str
+    won: Tally
+    team: Scorecard | None
+    reps: tuple[RepLine, ...]
+
+
+def _revenue(r: _Review) -> _Revenue:
+    session, ws, team, period = r.session, r.ws, r.team, r.period
 
     def card(found: TargetPlan, actual: Decimal) -> Scorecard:
         # pace from when tracking began, as the warnings judge it
-        tracked = tracking(found, period, today, hol, team.timezone)
+        tracked = tracking(found, period, r.today, r.hol, team.timezone)
         return scorecard(found.value, actual, elapsed_working_days=tracked.progress.elapsed,
                          remaining_working_days=tracked.progress.remaining,
                          cumulative_share=tracked.cumulative_share)
 
-    team_plan = target_plan(session, ws, team, None, "revenue", period, hol)
-    rep_plans = {rep.id: target_plan(session, ws, team, rep, "revenue", period, hol)
+    reps = reps_of(team)
+    team_plan = target_plan(session, ws, team, None, "revenue", period, r.hol)
+    rep_plans = {rep.id: target_plan(session, ws, team, rep, "revenue", period, r.hol)
                  for rep in reps}
     # revenue counts in the target's currency: the team's, else its reps' (one currency for
     # a team and its reps, commands.plan.targets._one_currency)
     currency = next((p.currency for p in (team_plan, *rep_plans.values())
-                     if p is not None and p.currency), currency)
-    revenue = revenue_for(session, ids, period, team.timezone, currency)
-    actual = revenue.total
-    team_card = None
-    if team_plan is not None:
-        team_card = card(team_plan, actual)
+                     if p is not None and p.currency), ws.default_currency)
+    won = revenue_for(session, r.ids, period, team.timezone, currency)
+    team_card = card(team_plan, won.total) if team_plan is not None else None
     rep_lines = []
     for rep in reps:
         found = rep_plans[rep.id]
@@ -181,60 +205,55 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
             continue
         rep_actual = actual_for(session, "revenue", [rep.id], period, team.timezone, currency)
         rep_lines.append(RepLine(rep.name, card(found, rep_actual)))
+    return _Revenue(team_plan, currency, won, team_card, tuple(rep_lines))
 
-    # forecast and coverage: the open deals expected to close this period
-    stages = repo.stages(session, ws.id)
+
+def _forecast(r: _Review, stages: Sequence[Stage], revenue: _Revenue,
+              config: RuleConfig) -> tuple[Decimal, Tally, WinRate, Decimal | None]:
+    """The open deals expected to close this period: weighted by the chance of winning them,
+    their tally, the win rate coverage is judged by, and the coverage of what is left."""
     probability = {s.name: Decimal(s.probability_pct) / 100 for s in stages}
-    closing_all = repo.open_closing_between(session, ids, period.start, period.end)
-    closing_tally = deals_tally(session, closing_all, currency, ws)
+    closing_all = repo.deals.open_closing_between(r.session, r.ids, r.period.start, r.period.end)
+    closing_tally = deals_tally(r.session, closing_all, revenue.currency, r.ws)
     skipped = {d.ref for d in closing_tally.left_out}
     closing = [d for d in closing_all if d.ref not in skipped]
     counted = {d.ref: d.value for d in closing_tally.counted}
     weighted = sum((counted.get(d.ref, d.amount) * probability.get(d.stage, Decimal(0))
                     for d in closing), Decimal(0))
-    win = win_rate_for(session, team, None, now, config.default_win_rate)
-    rate = win.rate
-    remaining = (team_plan.value - actual) if team_plan is not None else None
-    open_closing = closing_tally.total
-    coverage = (pipeline_coverage(open_closing, remaining) if remaining is not None else None)
+    win = win_rate_for(r.session, r.team, None, r.now, config.default_win_rate)
+    remaining = (revenue.plan.value - revenue.won.total) if revenue.plan is not None else None
+    coverage = (pipeline_coverage(closing_tally.total, remaining)
+                if remaining is not None else None)
+    return weighted, closing_tally, win, coverage
 
-    # the week under review and the one before
-    week_end = datetime.combine(today, datetime.min.time(), ZoneInfo(team.timezone))
-    week_start = week_end - timedelta(days=7)
-    before = week_start - timedelta(days=7)
+
+def _funnel(r: _Review, stages: Sequence[Stage]) -> tuple[FunnelLine, ...]:
+    """Each stage's exits this week, and its conversion this week and the week before."""
     funnel_stages = [s.name for s in stages if not s.is_lost]
     lost_names = {s.name for s in stages if s.is_lost}
 
     def conversions(start: datetime, end: datetime) -> pd.DataFrame:
-        exits = pd.DataFrame(repo.stage_exits(session, ids, start, end),
+        exits = pd.DataFrame(repo.funnel.stage_exits(r.session, r.ids, start, end),
                              columns=["from_stage", "to_stage", "moves"])
         return stage_conversions(exits, funnel_stages, lost_names)
 
-    this_week, last_week = conversions(week_start, week_end), conversions(before, week_start)
-    funnel = tuple(
+    before = r.week_start - timedelta(days=7)
+    this_week = conversions(r.week_start, r.week_end)
+    last_week = conversions(before, r.week_start)
+    return tuple(
         (stage, int(left), conv, prev) for stage, left, conv, prev in zip(
             this_week["stage"], this_week["left"], this_week["conversion"],
             last_week["conversion"], strict=True))
-    closed = repo.closed_between(session, ids, week_start, week_end)
-    won = tuple((d.ref, d.name, owner, d.amount) for d, owner, is_won in closed if is_won)
-    lost = tuple((d.ref, d.name, owner, d.amount, d.lost_reason or "")
-                 for d, owner, is_won in closed if not is_won)
-    deal_currencies = tuple((d.ref, d.currency) for d, _, _ in closed)
-    slipped = tuple((d.ref, d.name, owner, old, new) for d, owner, old, new
-                    in repo.close_pushes_between(session, ids, week_start, week_end))
 
-    deviations = evaluate_all(team_inputs(session, ws, team, now, config))
-    stale = tuple(d for d in deviations if d.rule == "stale_deal")
-    cadence = [d for d in deviations if d.rule == "tier_cadence"]
-    tiers = {t: sum(1 for d in cadence if d.figure("tier") == t) for t in ("A", "B", "C")}
-    focus = _focus(deviations)
 
-    # chart data: cumulative plan vs actual this month, and attainment per rep
-    start_at, end_at = period_bounds(period, team.timezone)
+def _chart(r: _Review, revenue: _Revenue) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cumulative plan against actual this month, and attainment per rep."""
+    start_at, end_at = period_bounds(r.period, r.team.timezone)
+    currency, team_plan = revenue.currency, revenue.plan
     # the actual line is the revenue figure's: one currency, others through a rate, the deals
     # it leaves out named under the revenue line
-    won_in = repo.won_in(session, ids, start_at, end_at)
-    rates = (load_rates(session, ws.id, ws.default_currency)
+    won_in = repo.closed.won_in(r.session, r.ids, start_at, end_at)
+    rates = (load_rates(r.session, r.ws.id, r.ws.default_currency)
              if any(cur != currency for _, _, _, cur, _ in won_in) else None)
     won_values = tally(((str(i), nm, Decimal(a) / 100, cur)
                         for i, (_, _, nm, cur, a) in enumerate(won_in)), currency, rates)
@@ -248,35 +267,64 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         "target": pd.Series([team_plan.daily[d] for d in sorted(team_plan.daily)]
                             if team_plan else [], dtype=object)})
     if team_plan is not None:
-        targets = targets[[period.start <= d <= period.end for d in targets["day"]]]
-    cumulative = cumulative_plan_vs_actual(targets, daily_actuals(won_rows, team.timezone),
-                                           through=yesterday)
+        targets = targets[[r.period.start <= d <= r.period.end for d in targets["day"]]]
+    cumulative = cumulative_plan_vs_actual(targets, daily_actuals(won_rows, r.team.timezone),
+                                           through=r.today - timedelta(days=1))
     cumulative["plan_cum"] = [v.quantize(CENT) for v in cumulative["plan_cum"]]
-    attainment = pd.DataFrame({"rep": [r.name for r in rep_lines],
-                               "attainment": [r.score.attainment for r in rep_lines]})
-    managers = tuple(m.slack_user_id for m in team.managers)
-    first_day, last_day = week_start.date(), (week_end - timedelta(days=1)).date()
-    prompted = standups.prompts_sent(session, ids, first_day, last_day)
-    answers = standups.answers_between(session, team.id, first_day - timedelta(days=7),
+    attainment = pd.DataFrame({"rep": [line.name for line in revenue.reps],
+                               "attainment": [line.score.attainment for line in revenue.reps]})
+    return cumulative, attainment
+
+
+def _standups(r: _Review) -> tuple[tuple[int, int] | None, tuple[tuple[str, str], ...]]:
+    """The week's stand-ups: answers against prompts, and the blockers reported twice."""
+    first_day, last_day = r.week_start.date(), (r.week_end - timedelta(days=1)).date()
+    prompted = repo.standups.prompts_sent(r.session, r.ids, first_day, last_day)
+    answers = repo.standups.answers_between(r.session, r.team.id, first_day - timedelta(days=7),
                                        last_day)
     answered = sum(1 for a in answers if not a.skipped and first_day <= a.day <= last_day)
-    blockers = _recurring_blockers(answers, first_day)
+    return ((answered, prompted) if prompted or answered else None,
+            _recurring_blockers(answers, first_day))
+
+
+def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
+                 config: RuleConfig | None = None) -> DigestResult:
+    """Review the seven days before `now` for one team, against this month's plan."""
+    config = config or rule_config(repo.workspaces.team_settings(session, team.id))
+    r = _Review.of(session, ws, team, now)
+    revenue = _revenue(r)
+    stages = repo.deals.stages(session, ws.id)
+    weighted, closing_tally, win, coverage = _forecast(r, stages, revenue, config)
+    funnel = _funnel(r, stages)
+    closed = repo.closed.closed_between(session, r.ids, r.week_start, r.week_end)
+    slipped = tuple((d.ref, d.name, owner, old, new) for d, owner, old, new
+                    in repo.deals.close_pushes_between(session, r.ids, r.week_start, r.week_end))
+    deviations = evaluate_all(team_inputs(session, ws, team, now, config))
+    cadence = [d for d in deviations if d.rule == "tier_cadence"]
+    tiers = {t: sum(1 for d in cadence if d.figure("tier") == t) for t in ("A", "B", "C")}
+    cumulative, attainment = _chart(r, revenue)
+    standup, blockers = _standups(r)
     actions = tuple(
         (line.ref, line.owner, line.text, line.due, line.state)
-        for line in (action_line(i, today) for i in repo.action_items(
-            session, team.id, done_since=week_start)))
+        for line in (action_line(i, r.today) for i in repo.actions.action_items(
+            session, team.id, done_since=r.week_start)))
     return DigestResult(
-        team_name=team.name, manager_ids=managers, period=period,
-        week=(week_start.date(), (week_end - timedelta(days=1)).date()), currency=currency,
-        team=team_card, reps=tuple(rep_lines), weighted_forecast=actual + weighted,
-        coverage=coverage, coverage_healthy=coverage_healthy(coverage, rate), win_rate=rate,
-        funnel=funnel, won=won, lost=lost, slipped=slipped, stale=stale,
+        team_name=team.name, manager_ids=tuple(m.slack_user_id for m in team.managers),
+        period=r.period, week=(r.week_start.date(), (r.week_end - timedelta(days=1)).date()),
+        currency=revenue.currency, team=revenue.team, reps=revenue.reps,
+        weighted_forecast=revenue.won.total + weighted, coverage=coverage,
+        coverage_healthy=coverage_healthy(coverage, win.rate), win_rate=win.rate,
+        funnel=funnel,
+        won=tuple((d.ref, d.name, owner, d.amount) for d, owner, is_won in closed if is_won),
+        lost=tuple((d.ref, d.name, owner, d.amount, d.lost_reason or "")
+                   for d, owner, is_won in closed if not is_won),
+        slipped=slipped, stale=tuple(d for d in deviations if d.rule == "stale_deal"),
         out_of_cadence=tuple((t, n) for t, n in tiers.items()),
-        cadence_examples=tuple(cadence[:3]), deviations=tuple(deviations), focus=focus,
-        cumulative=cumulative, attainment=attainment,
-        standup=(answered, prompted) if prompted or answered else None,
-        blockers=blockers, actions=actions, deal_currencies=deal_currencies,
-        left_out=revenue.left_out + closing_tally.left_out, win=win,
+        cadence_examples=tuple(cadence[:3]), deviations=tuple(deviations),
+        focus=_focus(deviations), cumulative=cumulative, attainment=attainment,
+        standup=standup, blockers=blockers, actions=actions,
+        deal_currencies=tuple((d.ref, d.currency) for d, _, _ in closed),
+        left_out=revenue.won.left_out + closing_tally.left_out, win=win,
         forecast=digest_forecast(session, ws, team, now),
     )
 

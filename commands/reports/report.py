@@ -23,27 +23,22 @@ from commands.core.fx import Counted, LeftOut, closed_since
 from commands.core.periods import Period, parse_period, period_containing, working_day_progress
 from commands.core.text import Mention, as_mention, choice, parse_words
 from commands.deals.tally import view_timezone, visit_tally
-from commands.plan.plan import (
-    TRAILING_DAYS,
-    Scorecard,
-    leaderboard,
-    scorecard,
-    win_rate,
-    win_rate_by_value,
-)
-from commands.plan.targets import (
-    METRICS,
-    PERIOD_OPTIONS,
+from commands.plan.activity import TRAILING_DAYS, win_rate, win_rate_by_value
+from commands.plan.scorecard import Scorecard, leaderboard, scorecard
+from commands.plan.target_plan import (
     actual_for,
+    member_ids,
     period_bounds,
+    reps_of,
     revenue_for,
     target_plan,
     team_for,
     tracking,
 )
+from commands.plan.targets import METRICS, PERIOD_OPTIONS
 from commands.team.sales import find_team
 from storage import repo
-from storage.models import Member, Team
+from storage.models import Member, Role, Team
 
 PERIOD_WORDS = ("week", "month", "quarter", "year")
 STALE_DAYS = 14
@@ -220,7 +215,7 @@ def _scope(session: Session, actor: Actor, args: ReportArgs,
         return team_for(session, actor, person), person
     if args.team or args.team_name:
         team = find_team(session, actor, args.team_name)
-    elif actor.member.role.value == "rep":
+    elif actor.member.role == Role.REP:
         return team_for(session, actor, actor.member), actor.member
     else:
         team = find_team(session, actor, None)
@@ -233,11 +228,11 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
     """Build the scorecard of one rep or team for a period."""
     ws = actor.workspace
     team, person = _scope(session, actor, args, now)
-    ids = [person.id] if person else [m.id for m in team.members]
+    ids = member_ids(team, person)
     tz = view_timezone(team, person)
     today = local_today(now, tz)
     period = _period(args.period_kind, args.period, today)
-    hol = repo.holidays(session, team.id)
+    hol = repo.targets.holidays(session, team.id)
     progress = working_day_progress(period, today, hol)
     currency = ws.default_currency
     lines = []
@@ -262,22 +257,24 @@ def run_report(args: ReportArgs, *, session: Session, actor: Actor,
             cumulative_share=tracked.cumulative_share)))
     since = now - timedelta(days=TRAILING_DAYS)
     closed = closed_since(session, ws.id, ids, since, currency)
-    cycles = pd.DataFrame(repo.won_cycles(session, ids, since),
+    cycles = pd.DataFrame(repo.closed.won_cycles(session, ids, since),
                           columns=["created_at", "closed_at"])
-    stages = [s.name for s in repo.stages(session, ws.id) if not s.is_lost]
-    reach = pd.DataFrame(repo.stage_reach(session, ids, since), columns=["position", "deals"])
+    stages = [s.name for s in repo.deals.stages(session, ws.id) if not s.is_lost]
+    reach = pd.DataFrame(repo.funnel.stage_reach(session, ids, since),
+                         columns=["position", "deals"])
     funnel = stage_funnel(reach, stages)
     start_at, end_at = period_bounds(period, tz)
     named = deal_owners_named(session, actor.member, team, ids)
     moves = pd.DataFrame(
         [(f"D-{n}", nm, Decimal(a) / 100, c, o, w, t)
-         for n, nm, a, c, o, w, t in repo.stage_moves(session, named, start_at, end_at)],
+         for n, nm, a, c, o, w, t in repo.funnel.stage_moves(session, named, start_at, end_at)],
         columns=["ref", "name", "amount", "currency", "from_stage", "to_stage", "at"])
     top = top_moves(moves)
     cutoff = today - timedelta(days=STALE_DAYS)
-    stale_count, stale = repo.stale_deals(session, ids, cutoff, now - timedelta(days=STALE_DAYS))
+    stale_count, stale = repo.deals.stale_deals(session, ids, cutoff,
+                                                now - timedelta(days=STALE_DAYS))
     if named != ids:
-        _, stale = repo.stale_deals(session, named, cutoff, now - timedelta(days=STALE_DAYS))
+        _, stale = repo.deals.stale_deals(session, named, cutoff, now - timedelta(days=STALE_DAYS))
     tiers = visit_tally(session, ids, period, today)
     return ReportResult(
         scope_name=person.name if person else team.name,
@@ -311,8 +308,8 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     require_read_team(actor, team, "leaderboard")
     today = local_today(now, team.timezone)
     period = _period(args.period_kind, args.period, today)
-    hol = repo.holidays(session, team.id)
-    reps = [m for m in team.members if m.role.value == "rep"]
+    hol = repo.targets.holidays(session, team.id)
+    reps = reps_of(team)
     team_plan = target_plan(session, ws, team, None, args.metric, period, hol)
     if not reps:
         raise UsageError(f"{team.name} has no reps to rank yet: `/sales team add @alice`.")

@@ -14,7 +14,7 @@ from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import FxChange, Rate, load_rates, parse_fx
 from commands.core.text import parse_words
 from commands.team.sales import find_team
-from commands.warnings.deviations import (
+from commands.warnings.rule_config import (
     CONFIG_KEYS,
     RuleConfig,
     format_rule_config,
@@ -108,7 +108,7 @@ def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
     ws = actor.workspace
     fx_message = _set_fx(args.fx, session, actor, now) if args.fx else ""
     team = find_team(session, actor, args.team_name)
-    settings = repo.team_settings(session, team.id)
+    settings = repo.workspaces.team_settings(session, team.id)
     changing = (args.digest is not None or args.digest_off or args.warnings is not None
                 or args.deal_cards is not None)
     message = ""
@@ -167,7 +167,7 @@ def _set_fx(changes: tuple[FxChange, ...], session: Session, actor: Actor,
         if change.currency == quote:
             raise UsageError(f"`fx:{change.currency}=…`: {quote} is the workspace's own "
                              "currency; give another one, or a pair like fx:EUR/CNY=7.7.")
-        row = repo.find_fx_rate(session, ws.id, change.currency, quote)
+        row = repo.fx.find_fx_rate(session, ws.id, change.currency, quote)
         if change.rate is None:
             if row is None:
                 raise UsageError(f"No {change.currency}→{quote} rate is set; nothing to remove.")

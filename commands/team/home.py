@@ -20,9 +20,9 @@ from commands.core.errors import UserFacingError
 from commands.deals.deal import DealList, run_deal
 from commands.forecast.common import PeriodChoice, Scope
 from commands.forecast.forecast import ForecastShow, run_forecast
-from commands.plan.targets import PlanArgs, run_plan
+from commands.plan.plan import PlanArgs, run_plan
 from commands.reports.report import LeaderboardArgs, run_leaderboard
-from commands.standup.standup import MyStandup, my_standup
+from commands.standup.answers import MyStandup, my_standup
 from commands.warnings.actions import ActionList, run_action
 from commands.warnings.warnings import WarningsArgs, run_warnings
 

@@ -202,11 +202,20 @@ class RoleResult:
 
 
 @dataclass(frozen=True)
+class HolidayResult:
+    """A team's holidays, after a day off was added or when they were listed."""
+
+    team_name: str
+    holidays: tuple[date, ...]
+    message: str
+
+
+@dataclass(frozen=True)
 class HelpResult:
     topic: str | None
 
 
-SalesResult = TeamResult | RoleResult | HelpResult
+SalesResult = TeamResult | RoleResult | HolidayResult | HelpResult
 
 
 def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime) -> SalesResult:
@@ -303,41 +312,42 @@ def _remove(team: Team, person: Member) -> str:
     return f"Removed {person.name} from {team.name}."
 
 
-def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> RoleResult:
+def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> HolidayResult:
     team = find_team(session, actor, args.team)
     if isinstance(args, HolidayAdd):
         if not (actor.is_admin or actor.manages(team)):
             raise PermissionDenied(f"Only a manager of {team.name} or an admin can add holidays.")
-        if args.day in repo.holidays(session, team.id):
+        known = repo.targets.holidays(session, team.id)
+        if args.day in known:
             raise UsageError(f"{args.day.isoformat()} is already a holiday for {team.name}.")
         session.add(Holiday(team_id=team.id, day=args.day, name=args.name))
         session.flush()
-        return RoleResult(actor.member.name, actor.member.role,
-                          f"{args.day:%a %d %b %Y} ({args.name or 'holiday'}) is now a day off "
-                          f"for {team.name}: no working-day targets and no prompts.")
-    days = sorted(repo.holidays(session, team.id))
+        return HolidayResult(team.name, tuple(sorted({*known, args.day})),
+                             f"{args.day:%a %d %b %Y} ({args.name or 'holiday'}) is now a day "
+                             f"off for {team.name}: no working-day targets and no prompts.")
+    days = tuple(sorted(repo.targets.holidays(session, team.id)))
     listing = ", ".join(d.isoformat() for d in days) or "none yet"
-    return RoleResult(actor.member.name, actor.member.role, f"Holidays of {team.name}: {listing}")
+    return HolidayResult(team.name, days, f"Holidays of {team.name}: {listing}")
 
 
 def find_team(session: Session, actor: Actor, name: str | None) -> Team:
     ws = actor.workspace
     if name:
-        team = repo.team_by_key(session, ws.id, name_key(name))
+        team = repo.workspaces.team_by_key(session, ws.id, name_key(name))
         if team is None:
-            guess = closest(name, repo.team_names(session, ws.id))
+            guess = closest(name, repo.workspaces.team_names(session, ws.id))
             hint = f' Did you mean "{guess}"?' if guess else ""
             raise UsageError(f'There is no team called "{name}".{hint}')
         return team
     if actor.channel_id:
-        team = repo.team_by_channel(session, ws.id, actor.channel_id)
+        team = repo.workspaces.team_by_channel(session, ws.id, actor.channel_id)
         if team is not None:
             return team
     if len(actor.member.managed_teams) == 1:
         return actor.member.managed_teams[0]
     if actor.member.team is not None:
         return actor.member.team
-    if repo.count_teams(session, ws.id) == 0:
+    if repo.workspaces.count_teams(session, ws.id) == 0:
         raise UsageError(
             "There are no teams yet. In your team's channel, run "
             '`/sales team create "East" tz:Asia/Shanghai`.'
@@ -354,13 +364,13 @@ def _create_team(args: TeamCreate, session: Session, actor: Actor, now: datetime
             "Run `/sales team create` in the team's channel: the team is bound to the channel "
             "where it is created."
         )
-    first = repo.count_teams(session, ws.id) == 0
+    first = repo.workspaces.count_teams(session, ws.id) == 0
     if not first and member.role == Role.REP:
         raise PermissionDenied("Only a manager or an admin can create another team.")
     key = name_key(args.name)
-    if repo.team_by_key(session, ws.id, key) is not None:
+    if repo.workspaces.team_by_key(session, ws.id, key) is not None:
         raise UsageError(f'There is already a team called "{args.name}".')
-    bound = repo.team_by_channel(session, ws.id, channel)
+    bound = repo.workspaces.team_by_channel(session, ws.id, channel)
     if bound is not None:
         raise UsageError(f"This channel already belongs to {bound.name}.")
     team = Team(
@@ -368,7 +378,7 @@ def _create_team(args: TeamCreate, session: Session, actor: Actor, now: datetime
         timezone=args.timezone or member.timezone or ws.default_timezone, created_at=now,
     )
     session.add(team)
-    became_admin = first and repo.count_admins(session, ws.id) == 0
+    became_admin = first and repo.workspaces.count_admins(session, ws.id) == 0
     if became_admin:
         member.role = Role.ADMIN
     elif member.role == Role.REP:
@@ -392,7 +402,7 @@ def _bind_channel(args: TeamChannel, session: Session, actor: Actor) -> TeamResu
     if not channel or channel.startswith("D"):
         raise UsageError('Run `/sales team channel team:"East"` in the channel the team '
                          "should use.")
-    bound = repo.team_by_channel(session, actor.workspace.id, channel)
+    bound = repo.workspaces.team_by_channel(session, actor.workspace.id, channel)
     team = bound if args.team is None and bound is not None \
         else find_team(session, actor, args.team)
     if not (actor.is_admin or actor.manages(team)):
@@ -415,7 +425,7 @@ def _set_role(args: SetRole, session: Session, actor: Actor, now: datetime) -> R
     team = find_team(session, actor, args.team) if args.team else None
     person = resolve_person(session, actor, args.person, now, register=True)
     if person.role == Role.ADMIN and args.role != Role.ADMIN \
-            and repo.count_admins(session, actor.workspace.id) == 1:
+            and repo.workspaces.count_admins(session, actor.workspace.id) == 1:
         raise UsageError(f"{person.name} is the only admin; make someone else admin first.")
     article = "an" if args.role == Role.ADMIN else "a"
     message = (f"{person.name} is {'already' if person.role == args.role else 'now'} "
@@ -467,11 +477,11 @@ def join_team_channel(session: Session, actor: Actor,
     """
     if not actor.channel_id:
         return None
-    team = repo.team_by_channel(session, actor.workspace.id, actor.channel_id)
+    team = repo.workspaces.team_by_channel(session, actor.workspace.id, actor.channel_id)
     member = actor.member
     if team is None or member.team_id is not None:
         return None
-    inviter = repo.member_by_slack_id(session, actor.workspace.id, invited_by) \
+    inviter = repo.workspaces.member_by_slack_id(session, actor.workspace.id, invited_by) \
         if invited_by else None
     if inviter is None or not (inviter.role == Role.ADMIN or team in inviter.managed_teams):
         managers = ", ".join(f"@{m.name}" for m in team.managers) or "an admin"

@@ -144,7 +144,7 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
         return ActionResult(f"A-{item.id} for {owner.name}{when}: {args.text}", team.name,
                             (line_of(item, today),))
     if isinstance(args, ActionDone):
-        found = repo.action_item(session, ws.id, args.number)
+        found = repo.actions.action_item(session, ws.id, args.number)
         if found is None:
             raise UsageError(f"There is no action item A-{args.number}.")
         if not _may_manage(actor, found.team, found.owner):
@@ -163,7 +163,7 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
     require_read_team(actor, team, "action items")
     today = local_today(now, team.timezone)
     since = now - timedelta(days=RECENT_DONE_DAYS) if args.include_done else None
-    items = repo.action_items(session, team.id, owner_id=person.id if person else None,
+    items = repo.actions.action_items(session, team.id, owner_id=person.id if person else None,
                               done_since=since)
     who = person.name if person else team.name
     message = "" if items else f"No open action items for {who}."

@@ -17,27 +17,20 @@ from commands.core.dates import local_today
 from commands.core.fx import LeftOut, deals_tally
 from commands.core.periods import Period, period_containing, working_day_progress
 from commands.forecast.deviations import forecast_deviations
-from commands.plan.plan import TRAILING_DAYS
-from commands.plan.targets import (
-    PlanFigures,
-    actual_for,
-    revenue_for,
-    target_plan,
-    team_activity_plans,
-    tracking,
-)
+from commands.plan.activity import TRAILING_DAYS, ActivityRates
+from commands.plan.plan import PlanFigures, team_activity_plans
+from commands.plan.target_plan import actual_for, reps_of, revenue_for, target_plan, tracking
 from commands.warnings.deviations import (
     CUSTOMER_COLUMNS,
     DEAL_COLUMNS,
     FUNNEL_COLUMNS,
     Deviation,
-    DeviationInputs,
     FunnelInput,
     Progress,
-    RuleConfig,
-    evaluate_all,
-    expected_visits_to_date,
 )
+from commands.warnings.pace_rules import expected_visits_to_date
+from commands.warnings.rule_config import RuleConfig
+from commands.warnings.rules import DeviationInputs, evaluate_all
 from storage import repo
 from storage.models import Member, Team, Workspace
 
@@ -67,38 +60,42 @@ def _period_name(period: Period) -> str:
     return period.label
 
 
-def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
-                config: RuleConfig) -> DeviationInputs:
-    """Everything the rules look at for one team and its reps, this month, at `now`."""
-    today = local_today(now, team.timezone)
-    period = period_containing("month", today)
-    hol = repo.holidays(session, team.id)
-    progress_days = working_day_progress(period, today, hol)
-    members = list(team.members)
-    reps = [m for m in members if m.role.value == "rep"]
-    team_ids = [m.id for m in members]
-    currency = ws.default_currency
-    yesterday = today - timedelta(days=1)
-    left_out: dict[str, LeftOut] = {}  # by deal, across the team's and its reps' figures
+class _TeamMonth:
+    """One team's month as a check sees it at `now`: the period, its working days, the
+    members, and the deals its revenue and pipeline figures could not count."""
 
-    def progress_for(person: Member | None, figures: PlanFigures | None,
-                     visits_by_reps: Decimal | None = None) -> Progress | None:
-        found = target_plan(session, ws, team, person, "revenue", period, hol)
+    def __init__(self, session: Session, ws: Workspace, team: Team, now: datetime) -> None:
+        self.session, self.ws, self.team = session, ws, team
+        self.today = local_today(now, team.timezone)
+        self.period = period_containing("month", self.today)
+        self.hol = repo.targets.holidays(session, team.id)
+        self.days = working_day_progress(self.period, self.today, self.hol)
+        self.ids = [m.id for m in team.members]
+        self.left_out: dict[str, LeftOut] = {}  # by deal, across the team's and reps' figures
+
+    def visits(self, ids: list[int]) -> int:
+        return int(actual_for(self.session, "visits", ids, self.period, self.team.timezone,
+                              today=self.today))
+
+    def progress(self, person: Member | None, figures: PlanFigures | None,
+                 visits_by_reps: Decimal | None = None) -> Progress | None:
+        """A rep's (or, without one, the team's) revenue progress; None: no target or plan."""
+        session, ws, team, period = self.session, self.ws, self.team, self.period
+        found = target_plan(session, ws, team, person, "revenue", period, self.hol)
         if found is None or figures is None:
             return None
-        ids = [person.id] if person else team_ids
-        in_currency = found.currency or currency
-        closing_tally = deals_tally(session, repo.open_closing_between(
+        ids = [person.id] if person else self.ids
+        in_currency = found.currency or ws.default_currency
+        closing_tally = deals_tally(session, repo.deals.open_closing_between(
             session, ids, period.start, period.end), in_currency, ws)
-        closing = closing_tally.total
         won = revenue_for(session, ids, period, team.timezone, in_currency)
         for d in (*won.left_out, *closing_tally.left_out):
-            left_out.setdefault(d.ref, d)
-        visits_target = target_plan(session, ws, team, person, "visits", period, hol)
-        tracked = tracking(found, period, today, hol, team.timezone)
+            self.left_out.setdefault(d.ref, d)
+        visits_target = target_plan(session, ws, team, person, "visits", period, self.hol)
+        tracked = tracking(found, period, self.today, self.hol, team.timezone)
         plan = figures.plan
-        rates = plan.rates
         if visits_target is not None:
+            yesterday = self.today - timedelta(days=1)
             visits_expected: Decimal | None = (visits_target.expected_share(period, yesterday)
                                                or Decimal(0)) * visits_target.value
         else:  # a team without a visits target expects what its reps' plans expect
@@ -115,75 +112,91 @@ def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
             reps=plan.reps,
             cumulative_share=tracked.cumulative_share,
             tracked_since=tracked.since if tracked.late_start else None,
-            rates=rates,
-            visits_logged=int(actual_for(session, "visits", ids, period, team.timezone,
-                                         today=today)),
+            rates=plan.rates,
+            visits_logged=self.visits(ids),
             visits_expected=visits_expected,
-            open_pipeline_in_period=closing,
-            win=rates.win(),
-            plan=plan if progress_days.remaining > 0 else None,
+            open_pipeline_in_period=closing_tally.total,
+            win=plan.rates.win(),
+            plan=plan if self.days.remaining > 0 else None,
         )
 
-    # One plan per rep, as /plan @rep shows it; the team's is their sum, as /plan team shows.
-    team_figures, rep_figures = team_activity_plans(session, ws, team, period, now,
-                                                    config.default_win_rate)
-    rep_progress = [progress_for(rep, rep_figures[rep.id]) for rep in reps]
-
-    def visits_expected_by_now(p: Progress) -> Decimal | None:
+    def visits_expected_by_now(self, p: Progress) -> Decimal | None:
         if p.visits_expected is not None or p.rates is None:
             return p.visits_expected
-        return expected_visits_to_date(p.target, 1, p.rates, progress_days.elapsed,
-                                       progress_days.total)
+        return expected_visits_to_date(p.target, 1, p.rates, self.days.elapsed, self.days.total)
 
-    expected = [v for p in rep_progress if p is not None
-                and (v := visits_expected_by_now(p)) is not None]
-    by_reps = sum(expected, Decimal(0)) if expected else None
-    team_progress = progress_for(None, team_figures, by_reps if reps else None)
-    team_rates = team_figures.plan.rates if team_figures is not None else None
-    progress = [p for p in (team_progress, *rep_progress) if p is not None]
+    def funnel(self, now: datetime, team_progress: Progress | None,
+               team_rates: ActivityRates | None) -> FunnelInput:
+        """The team's stage conversions, recent against trailing, with its planned top."""
+        session, days = self.session, self.days
+        stages = [s.name for s in repo.deals.stages(session, self.ws.id) if not s.is_closed]
+        recent = _funnel_since(session, self.ids, now - timedelta(days=RECENT_DAYS), stages)
+        trailing = _funnel_since(session, self.ids, now - timedelta(days=TRAILING_DAYS), stages)
+        frame = pd.DataFrame({
+            "stage": recent["stage"], "reached": recent["reached"],
+            "advanced": recent["advanced"], "trailing_reached": trailing["reached"],
+            "trailing_advanced": trailing["advanced"],
+        }, columns=list(FUNNEL_COLUMNS))
+        visits_planned = opportunities_planned = None
+        if team_progress is not None and team_rates is not None and days.total:
+            visits_planned = team_progress.visits_expected or expected_visits_to_date(
+                team_progress.target, 1, team_rates, days.elapsed, days.total)
+            opportunities_planned = (
+                team_progress.target / team_rates.avg_deal_size / team_rates.win_rate
+                * days.elapsed / days.total)
+        return FunnelInput(
+            subject=f"team:{self.team.id}", who=self.team.name, stages=frame,
+            visits=self.visits(self.ids),
+            visits_planned=visits_planned,
+            opportunities=int(actual_for(session, "opportunities", self.ids, self.period,
+                                         self.team.timezone)),
+            opportunities_planned=opportunities_planned,
+        )
 
-    deals = pd.DataFrame(
+
+def _funnel_since(session: Session, ids: list[int], since: datetime,
+                  stages: list[str]) -> pd.DataFrame:
+    return decided_funnel(pd.DataFrame(repo.funnel.stage_fates(session, ids, since),
+                                       columns=["position", "lost", "deals"]), stages)
+
+
+def _open_deals(session: Session, ids: list[int]) -> pd.DataFrame:
+    return pd.DataFrame(
         [(f"D-{n}", name, owner_id, owner, stage, Decimal(amount) / 100, cur, close, last,
           created.date() if created else None, pushes)
          for n, name, owner_id, owner, stage, amount, cur, close, last, created, pushes
-         in repo.open_deal_rows(session, team_ids)],
+         in repo.deals.open_deal_rows(session, ids)],
         columns=list(DEAL_COLUMNS))
-    customers = pd.DataFrame(
+
+
+def _customers(session: Session, ids: list[int]) -> pd.DataFrame:
+    return pd.DataFrame(
         [(i, name, tier, owner_id, owner, last, created.date() if created else None)
          for i, name, tier, owner_id, owner, last, created
-         in repo.customer_rows(session, team_ids)],
+         in repo.customers.customer_rows(session, ids)],
         columns=list(CUSTOMER_COLUMNS))
 
-    stages = [s.name for s in repo.stages(session, ws.id) if not s.is_closed]
-    recent = decided_funnel(pd.DataFrame(repo.stage_fates(
-        session, team_ids, now - timedelta(days=RECENT_DAYS)), columns=["position", "lost",
-                                                                         "deals"]), stages)
-    trailing = decided_funnel(pd.DataFrame(repo.stage_fates(
-        session, team_ids, now - timedelta(days=TRAILING_DAYS)), columns=["position", "lost",
-                                                                           "deals"]), stages)
-    frame = pd.DataFrame({
-        "stage": recent["stage"], "reached": recent["reached"], "advanced": recent["advanced"],
-        "trailing_reached": trailing["reached"], "trailing_advanced": trailing["advanced"],
-    }, columns=list(FUNNEL_COLUMNS))
-    visits_planned = opportunities_planned = None
-    if team_progress is not None and team_rates is not None and progress_days.total:
-        visits_planned = team_progress.visits_expected or expected_visits_to_date(
-            team_progress.target, 1, team_rates, progress_days.elapsed, progress_days.total)
-        opportunities_planned = (
-            team_progress.target / team_rates.avg_deal_size / team_rates.win_rate
-            * progress_days.elapsed / progress_days.total)
-    funnel = FunnelInput(
-        subject=f"team:{team.id}", who=team.name, stages=frame,
-        visits=int(actual_for(session, "visits", team_ids, period, team.timezone,
-                              today=today)),
-        visits_planned=visits_planned,
-        opportunities=int(actual_for(session, "opportunities", team_ids, period,
-                                     team.timezone)),
-        opportunities_planned=opportunities_planned,
-    )
-    return DeviationInputs(today=today, config=config, progress=tuple(progress),
-                           open_deals=deals, customers=customers, funnels=(funnel,),
-                           left_out=tuple(left_out.values()))
+
+def team_inputs(session: Session, ws: Workspace, team: Team, now: datetime,
+                config: RuleConfig) -> DeviationInputs:
+    """Everything the rules look at for one team and its reps, this month, at `now`."""
+    month = _TeamMonth(session, ws, team, now)
+    reps = reps_of(team)
+    # One plan per rep, as /plan @rep shows it; the team's is their sum, as /plan team shows.
+    team_figures, rep_figures = team_activity_plans(session, ws, team, month.period, now,
+                                                    config.default_win_rate)
+    rep_progress = [month.progress(rep, rep_figures[rep.id]) for rep in reps]
+    expected = [v for p in rep_progress if p is not None
+                and (v := month.visits_expected_by_now(p)) is not None]
+    by_reps = sum(expected, Decimal(0)) if expected else None
+    team_progress = month.progress(None, team_figures, by_reps if reps else None)
+    team_rates = team_figures.plan.rates if team_figures is not None else None
+    progress = [p for p in (team_progress, *rep_progress) if p is not None]
+    return DeviationInputs(today=month.today, config=config, progress=tuple(progress),
+                           open_deals=_open_deals(session, month.ids),
+                           customers=_customers(session, month.ids),
+                           funnels=(month.funnel(now, team_progress, team_rates),),
+                           left_out=tuple(month.left_out.values()))
 
 
 def team_deviations(session: Session, ws: Workspace, team: Team, now: datetime,

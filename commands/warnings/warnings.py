@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.core.access import require_read_team
@@ -33,7 +32,8 @@ from commands.core.text import parse_words
 from commands.team.config import rule_config
 from commands.team.sales import find_team
 from commands.warnings.checks import team_check, team_deviations
-from commands.warnings.deviations import RULES, Deviation, RuleConfig, should_post
+from commands.warnings.deviations import RULES, Deviation, should_post
+from commands.warnings.rule_config import RuleConfig
 from storage import repo
 from storage.models import Customer, Member, Team, WarningState, Workspace
 
@@ -63,7 +63,7 @@ def reason_to_post(deviation: Deviation, state: WarningState | None, cooldown: t
 
 
 def team_config(session: Session, team: Team) -> RuleConfig:
-    return rule_config(repo.team_settings(session, team.id))
+    return rule_config(repo.workspaces.team_settings(session, team.id))
 
 
 def evaluate(session: Session, team: Team, now: datetime) -> list[Deviation]:
@@ -80,8 +80,7 @@ def evaluate_named(session: Session, team: Team,
 
 
 def states_of(session: Session, team_id: int) -> dict[str, WarningState]:
-    return {s.key: s for s in session.scalars(
-        select(WarningState).where(WarningState.team_id == team_id))}
+    return repo.warnings.states_of(session, team_id)
 
 
 # --- recording what was posted and what fires -------------------------------------------------
@@ -175,9 +174,8 @@ def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
     config = team_config(session, team)
     ws = session.get_one(Workspace, team.workspace_id)
     states = states_of(session, team.id)
-    names = {i: name for i, name in session.execute(select(Member.id, Member.name).where(
-        Member.id.in_({s.acknowledged_by_id for s in states.values()
-                       if s.acknowledged_by_id is not None})))}
+    names = {i: m.name for i, m in repo.workspaces.members_by_id(session, {
+        s.acknowledged_by_id for s in states.values() if s.acknowledged_by_id is not None}).items()}
     listed = []
     in_charge = actor.is_admin or actor.manages(team)
     deviations, left_out = team_check(session, ws, team, now, config)
@@ -256,7 +254,8 @@ def about(session: Session, team: Team, key: str) -> int | None:
         if kind == "member":
             return int(ref)
         if kind == "deal":
-            deal = repo.deal_by_number(session, team.workspace_id, int(ref.removeprefix("D-")))
+            deal = repo.deals.deal_by_number(session, team.workspace_id,
+                                             int(ref.removeprefix("D-")))
             return deal.owner_id if deal is not None else None
         if kind == "customer":
             customer = session.get(Customer, int(ref))
@@ -294,7 +293,7 @@ def _state(session: Session, team: Team, key: str, state: WarningState | None,
     if rule not in RULES or key not in {d.key for d in evaluate(session, team, now)}:
         raise UsageError(f"salesbot has not posted that warning to {team.name}: nothing "
                          "to act on.")
-    return repo.add_or_get(session, WarningState(
+    return repo.claims.add_or_get(session, WarningState(
         team_id=team.id, key=key, rule=rule, message=key, first_seen_at=now, last_seen_at=now,
         active=True), lambda: states_of(session, team.id).get(key))
 
@@ -306,8 +305,8 @@ def snooze_warning(session: Session, actor: Actor, team_id: int, key: str, days:
         raise UsageError("A warning can be snoozed for 1 day or 1 week.")
     reason = reason.strip()
     if "\x00" in reason:
-        raise UsageError("The reason contains a NUL character (\\0); remove it.")
-    check_length(reason, "snooze reason")
+        raise UsageError("The reason contains a NUL character (\\0); remove it.", field="reason")
+    check_length(reason, "snooze reason", form_input="reason")
     team, found = _target(session, actor, team_id, key, "snooze")
     state = _state(session, team, key, found, now)
     state.snoozed_until = now + timedelta(days=days)

@@ -8,18 +8,13 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli import cli, default_command_workers
+from bot.cli import cli
+from bot.cli_serve import default_command_workers
 from storage.models import Deal
 from tests.conftest import Chat
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)  # no stray .env, and ./salesbot.db lands here
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def test_db_upgrade_migrates_then_reports_up_to_date(tmp_path: Path) -> None:

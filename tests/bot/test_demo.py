@@ -19,18 +19,13 @@ from typer.testing import CliRunner
 import bot.cli
 from bot.cli import cli
 from bot.console import Console
-from bot.demo import (
-    CHANNEL_ID,
-    DEMO_SCRIPT,
-    TEAM_ID,
-    build_demo,
-    history_days,
-    simulated_week,
-    working_days,
-)
-from bot.demo_week import AFTER_REMINDER, STORY, WeekSummary, run_week
 from bot.dispatch import Caller, Deps, execute
 from commands.core.errors import UsageError
+from demo.clock import history_days, simulated_week, working_days
+from demo.history import build_demo
+from demo.session import DEMO_SCRIPT
+from demo.team import CHANNEL_ID, TEAM_ID
+from demo.week import AFTER_REMINDER, STORY, WeekSummary, run_week
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import (
     Activity,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bot.home import MAX_HOME_BLOCKS, PART_BLOCKS, home_view, part_blocks
+from bot.render.home import MAX_HOME_BLOCKS, PART_BLOCKS, home_view, part_blocks
 from commands.deals.deal import DealListing, DealView, StageGroup
 from commands.team.home import HomePart, HomeResult
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot.home import HOME_LOG_VISIT, HOME_REFRESH
-from bot.warning_render import ACK_ACTION, SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION
+from bot.render.home import HOME_LOG_VISIT, HOME_REFRESH
+from bot.render.warnings import ACK_ACTION, SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION
 from storage.models import (
     Activity,
     Member,
@@ -20,7 +19,7 @@ from storage.models import (
     Team,
     WarningState,
 )
-from tests.bot.test_http import Client, fill, slack  # noqa: F401  (the fixture)
+from tests.bot.http_helpers import Client, fill, home_click
 from tests.conftest import Chat, Clock
 
 
@@ -34,23 +33,6 @@ def open_home(client: Client, user: str, *, tab: str = "home",
                   "event_ts": "1795000000.000100"},
     }
     return client.post(json.dumps(body), content_type="application/json")
-
-
-def home_click(client: Client, user: str, action_id: str, value: str = "",
-               block_id: str = "home_actions") -> tuple[int, str]:
-    """Press a button of the Home tab: block_actions from a view, with no channel and no
-    response_url."""
-    client.trigger += 1
-    payload: dict[str, Any] = {
-        "type": "block_actions", "team": {"id": client.stub.team_id},
-        "user": {"id": user, "username": user[1:].lower(), "team_id": client.stub.team_id},
-        "api_app_id": "A0SALES", "trigger_id": f"{client.trigger}.home",
-        "container": {"type": "view", "view_id": "VHOME"},
-        "view": {"id": "VHOME", "type": "home", "blocks": []},
-        "actions": [{"action_id": action_id, "block_id": block_id, "value": value,
-                     "type": "button"}],
-    }
-    return client.post(urlencode({"payload": json.dumps(payload)}))
 
 
 def published(client: Client, n: int = 1) -> tuple[str, dict[str, Any]]:
@@ -110,7 +92,7 @@ def texts(view: dict[str, Any]) -> str:
 
 
 def test_a_rep_sees_their_plan_open_deals_and_team_on_the_home_tab(
-        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, engine: Engine) -> None:
     set_november_target(team)
     team.say("alice", '/deal new "Acme renewal" customer:"Acme Corp" amount:120k '
                       'close:2026-12-15')
@@ -138,7 +120,7 @@ def test_a_rep_sees_their_plan_open_deals_and_team_on_the_home_tab(
 
 
 def test_a_part_with_nothing_to_show_says_how_to_get_started(
-        slack: Client, team: Chat) -> None:  # noqa: F811
+        slack: Client, team: Chat) -> None:
     open_home(slack, "UALICE")
     shown = texts(published(slack)[1])
     assert "No revenue target covers 2026-11 for Alice. Set one with `/target set" in shown
@@ -146,7 +128,7 @@ def test_a_part_with_nothing_to_show_says_how_to_get_started(
 
 
 def test_someone_new_is_registered_and_told_to_join_a_team(
-        slack: Client, engine: Engine) -> None:  # noqa: F811
+        slack: Client, engine: Engine) -> None:
     open_home(slack, "UBOB")
     shown = texts(published(slack)[1])
     assert "Hi Bob" in shown
@@ -155,7 +137,7 @@ def test_someone_new_is_registered_and_told_to_join_a_team(
         assert conn.execute(select(Member.name)).scalars().all() == ["Bob"]
 
 
-def test_the_messages_tab_publishes_nothing(slack: Client, team: Chat) -> None:  # noqa: F811
+def test_the_messages_tab_publishes_nothing(slack: Client, team: Chat) -> None:
     status, _ = open_home(slack, "UALICE", tab="messages")
     assert status == 200
     open_home(slack, "UMIA", event_id="Ev2")  # a later event, to know the first was handled
@@ -164,7 +146,7 @@ def test_the_messages_tab_publishes_nothing(slack: Client, team: Chat) -> None: 
                 and c.body["user_id"] == "UALICE"]
 
 
-def test_refresh_shows_what_changed_since(slack: Client, team: Chat) -> None:  # noqa: F811
+def test_refresh_shows_what_changed_since(slack: Client, team: Chat) -> None:
     open_home(slack, "UALICE")
     assert "Globex expansion" not in texts(published(slack)[1])
     team.say("alice", '/deal new "Globex expansion" customer:"Globex" amount:120k')
@@ -175,7 +157,7 @@ def test_refresh_shows_what_changed_since(slack: Client, team: Chat) -> None:  #
 
 
 def test_log_a_visit_opens_the_form_and_the_reply_comes_as_a_dm(
-        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, engine: Engine) -> None:
     status, _ = home_click(slack, "UALICE", HOME_LOG_VISIT)
     assert status == 200
     view = slack.opened_view()
@@ -191,7 +173,7 @@ def test_log_a_visit_opens_the_form_and_the_reply_comes_as_a_dm(
 
 
 def test_a_manager_acknowledges_a_warning_on_the_home_tab(
-        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, engine: Engine) -> None:
     set_november_target(team)
     open_home(slack, "UMIA")
     with engine.connect() as conn:
@@ -212,7 +194,7 @@ def test_a_manager_acknowledges_a_warning_on_the_home_tab(
 
 
 def test_a_snooze_on_the_home_tab_asks_why_then_shows_it(
-        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, engine: Engine) -> None:
     block, value = behind_pace_button(slack, team, engine, seen_by="UALICE", about="UALICE")
     home_click(slack, "UALICE", SNOOZE_WEEK_ACTION, value, block)
     form = slack.opened_view()
@@ -225,7 +207,7 @@ def test_a_snooze_on_the_home_tab_asks_why_then_shows_it(
 
 
 def test_a_click_on_someone_elses_warning_is_refused_by_dm_and_changes_nothing(
-        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, engine: Engine) -> None:
     block, value = behind_pace_button(slack, team, engine, seen_by="UMIA", about="UBOB")
     home_click(slack, "UALICE", ACK_ACTION, value, block)  # alice presses bob's (forged)
     calls = slack.stub.wait_for(lambda c: any(x.method == "chat.postMessage" for x in c))
@@ -257,7 +239,7 @@ PROMPT_BUTTONS = ["Answer", "Skip today", "Out of office"]
         "now joins its thread.", ["Answer"]),
 ])
 def test_the_home_tab_says_where_todays_standup_stands(
-        slack: Client, team: Chat, clock: Clock, utc_hour: int, shown: str,  # noqa: F811
+        slack: Client, team: Chat, clock: Clock, utc_hour: int, shown: str,
         buttons: list[str]) -> None:
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     clock.now = datetime(2026, 11, 23, utc_hour, 0, tzinfo=UTC)  # Monday, Shanghai +8
@@ -271,7 +253,7 @@ def test_the_home_tab_says_where_todays_standup_stands(
 
 
 def test_no_standup_line_without_one_and_none_on_a_weekend(
-        slack: Client, team: Chat) -> None:  # noqa: F811
+        slack: Client, team: Chat) -> None:
     open_home(slack, "UMIA")
     assert not [b for b in published(slack)[1]["blocks"]
                 if b.get("block_id") == "home_standup"]
@@ -281,7 +263,7 @@ def test_no_standup_line_without_one_and_none_on_a_weekend(
 
 
 def test_answering_from_the_home_tab_shows_it_answered(
-        slack: Client, team: Chat, clock: Clock, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, clock: Clock, engine: Engine) -> None:
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
     open_home(slack, "UMIA")
@@ -303,7 +285,7 @@ def test_answering_from_the_home_tab_shows_it_answered(
 
 
 def test_skip_today_from_the_home_tab(
-        slack: Client, team: Chat, clock: Clock, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, clock: Clock, engine: Engine) -> None:
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     open_home(slack, "UMIA")
@@ -318,7 +300,7 @@ def test_skip_today_from_the_home_tab(
 
 
 def test_out_of_office_from_the_home_tab(
-        slack: Client, team: Chat, clock: Clock, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, clock: Clock, engine: Engine) -> None:
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     clock.now = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # before the prompt
     open_home(slack, "UMIA")

@@ -11,14 +11,16 @@ from typing import Any
 import pytest
 
 from bot.dispatch import Deps
-from bot.notifier import ChannelPacer, SlackNotifier, render_message
-from commands.standup.standup import PersonAnswer, PersonRef, StandupSummary
+from bot.notifier import ChannelPacer, SlackNotifier
+from bot.render import render
+from commands.standup.reports import PersonAnswer, PersonRef, StandupSummary
 from jobs.digest import DigestSource
 from jobs.notify import FileUpload, SendFailed
 from jobs.sources import default_sources
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
 from jobs.ticker import Ticker
 from storage.models import DeliveryStatus
+from tests.bot.helpers import FakeTime
 from tests.conftest import Chat
 from tests.jobs.recording import deliveries, utc
 from tests.slack_stub import SlackStub
@@ -27,21 +29,6 @@ ALICE = PersonRef("UALICE", "alice")
 PROMPT = StandupPrompt("East", date(2026, 11, 23), ALICE,
                        datetime(2026, 11, 23, 11, 30, tzinfo=UTC))
 MONDAY_0830 = utc(2026, 11, 23, 8, 30)  # mia's weekly digest (she is on UTC)
-
-
-class FakeTime:
-    """A monotonic clock that only moves when slept on."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 @pytest.fixture(scope="module")
@@ -187,22 +174,21 @@ def test_summary_answer_and_flag_read_well() -> None:
     ok = PersonAnswer(ALICE, "met Acme", "demo", "none", utc(2026, 11, 23, 2))
     summary = StandupSummary("East", "C0EAST", date(2026, 11, 23), (ok, late), (),
                              (PersonRef("UCAROL", "carol"),), (PersonRef("UMIA", "mia"),))
-    text = render_message(StandupSummaryPost(summary)).plain()
+    text = render(StandupSummaryPost(summary)).plain()
     assert text.splitlines()[:2] == ["East stand-up · Mon 23 Nov",
                                      "Answered 2/3 · out of office: @carol · missing: @mia"]
     assert "• @bob: no CRM access" in text and "Answers are in the thread" in text
-    reply = render_message(StandupAnswerPost("East", date(2026, 11, 23), late)).plain()
+    reply = render(StandupAnswerPost("East", date(2026, 11, 23), late)).plain()
     assert reply.startswith("@bob (answered late)") and "Blockers: no CRM access" in reply
-    flag = render_message(BlockerFlag("East", date(2026, 11, 23), ALICE, "legal",
-                                      date(2026, 11, 20), "legal review")).plain()
+    flag = render(BlockerFlag("East", date(2026, 11, 23), ALICE, "legal",
+                        date(2026, 11, 20), "legal review")).plain()
     assert "two stand-ups running" in flag and "Fri 20 Nov: legal review" in flag
 
 
 def test_command_replies_keep_channel_links_but_escape_names() -> None:
-    from bot.standup_render import render_standup
-    from commands.standup.standup import StandupDone
+    from commands.standup.answers import StandupDone
 
-    reply = render_standup(StandupDone("R&D <team> posts in <#C0EAST> at 11:30."))
+    reply = render(StandupDone("R&D <team> posts in <#C0EAST> at 11:30."))
     assert reply.text == "R&amp;D &lt;team&gt; posts in <#C0EAST> at 11:30."
 
 

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from bot.server import Serving, make_server
+from tests.bot.helpers import SALESBOT_RUN, salesbot_env
 from tests.slack_stub import SlackStub
 
-ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 10
 
 
@@ -208,18 +208,9 @@ def test_a_request_finishing_as_the_server_stops_still_finds_its_trigger_open(
 def test_salesbot_run_stops_cleanly_on_sigterm_and_ctrl_c(
         tmp_path: Path, signum: signal.Signals) -> None:
     with SlackStub() as stub:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("SLACK_", "SALESBOT_")) and k not in ("DATABASE_URL", "PORT")}
-        env.update({
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-            "PYTHONUNBUFFERED": "1",
-            "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
-            "SLACK_API_URL": stub.api_url, "PORT": "0",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'salesbot.db'}",
-            "SALESBOT_COMMAND_WORKERS": "0",
-        })
+        env = salesbot_env(stub.api_url, f"sqlite:///{tmp_path / 'salesbot.db'}")
         proc = subprocess.Popen(
-            [sys.executable, "-c", "from bot.cli import main; main()", "run"], cwd=tmp_path,
+            SALESBOT_RUN, cwd=tmp_path,
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         watchdog = threading.Timer(60, proc.kill)  # a hang fails the test, not the run
         watchdog.start()

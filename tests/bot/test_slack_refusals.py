@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from bot.home import HOME_LOG_VISIT
+from bot.render.home import HOME_LOG_VISIT
 from storage.models import Activity
-from tests.bot.test_home_http import home_click
-from tests.bot.test_http import Client, count, slack  # noqa: F401 - the app-over-HTTP fixture
+from tests.bot.http_helpers import Client, count, home_click
 
 
 def test_a_form_slack_gave_up_on_asks_the_user_to_try_again(
-        slack: Client, engine: Engine) -> None:  # noqa: F811
+        slack: Client, engine: Engine) -> None:
     slack.stub.refusals["views.open"] = "expired_trigger_id"
     status, _ = slack.command("UALICE", "/visit", "")
     assert status == 200
@@ -28,7 +27,7 @@ def test_a_form_slack_gave_up_on_asks_the_user_to_try_again(
 
 
 def test_the_home_tab_form_slack_gave_up_on_says_so_in_a_dm(
-        slack: Client) -> None:  # noqa: F811
+        slack: Client) -> None:
     # a Home tab button has no channel and no response_url: the word comes as a DM
     slack.stub.refusals["views.open"] = "expired_trigger_id"
     status, _ = home_click(slack, "UALICE", HOME_LOG_VISIT)
@@ -44,7 +43,7 @@ def test_the_home_tab_form_slack_gave_up_on_says_so_in_a_dm(
     ("some_new_error", "Slack refused what salesbot asked of it (some_new_error)"),
 ])
 def test_other_refusals_say_what_slack_said(
-        slack: Client, error: str, said: str) -> None:  # noqa: F811
+        slack: Client, error: str, said: str) -> None:
     slack.stub.refusals["views.open"] = error
     slack.command("UALICE", "/visit", "")
     [reply] = slack.replies(1)

@@ -8,24 +8,24 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from storage.models import OutOfOffice, StandupAnswer
-from tests.bot.test_http import Client, slack  # noqa: F401 - the running app and stub
+from tests.bot.http_helpers import Client
 from tests.conftest import Chat
 
 DAY = "2026-11-23"
 
 
-def click(slack: Client, action_id: str, trigger: str) -> None:  # noqa: F811
+def click(slack: Client, action_id: str, trigger: str) -> None:
     status, _ = slack.click("UALICE", action_id, DAY, block_id="standup_actions",
                             channel="DUALICE", trigger=trigger)
     assert status == 200
 
 
-def submit(slack: Client, view: dict[str, Any]) -> tuple[int, str]:  # noqa: F811
+def submit(slack: Client, view: dict[str, Any]) -> tuple[int, str]:
     return slack.submit("UALICE", view, trigger="9.view")
 
 
 def test_skip_button_skips_the_day_and_replaces_the_prompt(
-        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, engine: Engine) -> None:
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     click(slack, "standup_skip", "1.skip")
     [reply] = slack.replies(1)
@@ -36,7 +36,7 @@ def test_skip_button_skips_the_day_and_replaces_the_prompt(
 
 
 def test_answer_button_opens_a_prefilled_form_and_submitting_it_answers(
-        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, engine: Engine) -> None:
     team.say("mia", "/standup config time:09:30 days:mon-fri")
     team.say("alice", '/visit "Acme Corp" on:2026-11-20 outcome:positive Met the CTO')
     click(slack, "standup_answer", "2.answer")
@@ -65,7 +65,7 @@ def test_answer_button_opens_a_prefilled_form_and_submitting_it_answers(
 
 
 def test_out_of_office_button_opens_dates_and_saves_them(
-        slack: Client, team: Chat, engine: Engine) -> None:  # noqa: F811
+        slack: Client, team: Chat, engine: Engine) -> None:
     click(slack, "standup_ooo", "3.ooo")
     view = slack.opened_view()
     assert view["callback_id"] == "standup_ooo_form"

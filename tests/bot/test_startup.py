@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
+from tests.bot.helpers import SALESBOT_RUN, salesbot_env
 from tests.slack_stub import SlackStub
 
-ROOT = Path(__file__).resolve().parents[2]
 # far longer than a start-up check may take (5 s); the old code took 30 s or never exited
 EXIT_WITHIN_S = 25
-
-
-def salesbot_env(api_url: str, database_url: str, **settings: str) -> dict[str, str]:
-    """The environment of a `salesbot run` against a stub Slack, and nothing of ours."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SLACK_", "SALESBOT_")) and k not in ("DATABASE_URL", "PORT")}
-    env.update({
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-        "PYTHONUNBUFFERED": "1",
-        "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
-        "SLACK_API_URL": api_url, "PORT": "0", "DATABASE_URL": database_url,
-        "SALESBOT_COMMAND_WORKERS": "0",
-    })
-    env.update(settings)
-    return env
-
-
-SALESBOT_RUN = [sys.executable, "-c", "from bot.cli import main; main()", "run"]
 
 
 def run_to_exit(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

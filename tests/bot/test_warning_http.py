@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.notifier import render_message
+from bot.render import render
 from jobs.ticker import Ticker
 from jobs.warnings import WarningPost, WarningSource
-from storage.models import Team, WarningState
-from tests.bot.test_http import Client, slack  # noqa: F401 - the running app and stub
+from storage.models import WarningState
+from tests.bot.http_helpers import Client
 from tests.conftest import Chat, Clock
+from tests.helpers import team_id
 from tests.jobs.recording import RecordingNotifier, past_first_check
 
 MON_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -37,19 +38,12 @@ def warned(team: Chat, clock: Clock) -> dict[str, Any]:
     Ticker(team.deps.session_factory, notifier, [WarningSource()]).tick(MON_10)
     [sent] = notifier.sent
     assert isinstance(sent.message, WarningPost)
-    reply = render_message(sent.message)
+    reply = render(sent.message)
     clock.now = MON_10 + timedelta(hours=1)
     return {"ts": sent.ts, "text": reply.text, "blocks": [b.to_dict() for b in reply.blocks]}
 
 
-def team_id(team: Chat) -> int:
-    with team.deps.session_factory() as session:
-        found = session.scalar(select(Team.id))
-        assert found is not None
-        return found
-
-
-def click(slack: Client, user: str, action_id: str, value: str, message: dict[str, Any],  # noqa: F811
+def click(slack: Client, user: str, action_id: str, value: str, message: dict[str, Any],
           trigger: str) -> None:
     status, _ = slack.click(user, action_id, value, block_id=f"warning:{value.partition(':')[2]}",
                             message=message, trigger=trigger)
@@ -82,7 +76,7 @@ def test_the_message_names_the_owner_and_offers_snooze_and_acknowledge(
 
 
 def test_a_manager_acknowledges_and_the_message_says_who(
-        slack: Client, warned: dict[str, Any], team: Chat, clock: Clock) -> None:  # noqa: F811
+        slack: Client, warned: dict[str, Any], team: Chat, clock: Clock) -> None:
     key = f"behind_pace:team:{team_id(team)}"
     click(slack, "UMIA", "warning_ack", f"{team_id(team)}:{key}", warned, "1.ack")
     calls = slack.stub.wait_for(lambda c: any(x.method == "response" for x in c))
@@ -98,7 +92,7 @@ def test_a_manager_acknowledges_and_the_message_says_who(
 
 
 def test_someone_else_is_refused_privately_and_nothing_changes(
-        slack: Client, warned: dict[str, Any], team: Chat) -> None:  # noqa: F811
+        slack: Client, warned: dict[str, Any], team: Chat) -> None:
     tid = team_id(team)
     click(slack, "UBOB", "warning_ack", f"{tid}:stale_deal:deal:D-1", warned, "2.ack")
     [refusal] = slack.replies(1)
@@ -113,7 +107,7 @@ def test_someone_else_is_refused_privately_and_nothing_changes(
 
 
 def test_the_owner_snoozes_their_deal_for_a_week_with_a_reason(
-        slack: Client, warned: dict[str, Any], team: Chat, clock: Clock) -> None:  # noqa: F811
+        slack: Client, warned: dict[str, Any], team: Chat, clock: Clock) -> None:
     tid = team_id(team)
     click(slack, "UALICE", "warning_snooze_week", f"{tid}:stale_deal:deal:D-1", warned,
           "4.snooze")

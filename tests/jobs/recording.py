@@ -94,3 +94,24 @@ def past_first_check(factory: sessionmaker[Session]) -> None:
                                      rule="stale_deal", message="", first_seen_at=long_ago,
                                      last_seen_at=long_ago, last_posted_at=long_ago,
                                      posted_severity=1, active=False))
+
+
+def tick_together(tickers: list[Ticker], at: datetime) -> list[BaseException]:
+    """Tick every ticker at `at`, each from its own thread, all at the same instant (a race);
+    what they raised."""
+    barrier = threading.Barrier(len(tickers))
+    errors: list[BaseException] = []
+
+    def run(t: Ticker) -> None:
+        try:
+            barrier.wait()
+            t.tick(at)
+        except BaseException as exc:  # pragma: no cover - reported by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in tickers]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    return errors

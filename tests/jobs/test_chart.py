@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.image import imread
 
-from commands.plan.plan import cumulative_plan_vs_actual
+from commands.plan.scorecard import cumulative_plan_vs_actual
 from jobs.chart import ACTUAL_COLOR, HEIGHT_PX, PLAN_COLOR, WIDTH_PX, digest_chart
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -45,9 +45,9 @@ def test_the_digest_reaches_the_manager_at_0830_their_time_once(
 
 def _subject(chat: Chat) -> str:
     with chat.deps.session_factory() as session:
-        ws = repo.get_workspace(session, chat.team_id)
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
-        team = repo.team_by_channel(session, ws.id, chat.channel_id)
+        team = repo.workspaces.team_by_channel(session, ws.id, chat.channel_id)
         assert team is not None
         team_id = team.id
     return f"team:{team_id}/member:{member_id(chat.deps.session_factory, 'UMIA')}"

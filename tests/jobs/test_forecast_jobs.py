@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.dispatch import Deps
-from bot.notifier import render_message
+from bot.render import render
 from jobs.forecast import ForecastPrompt, ForecastSource
 from jobs.ticker import Ticker
 from tests.conftest import Chat
@@ -45,7 +45,7 @@ def test_the_weekly_dm_is_pre_filled_from_the_deals_and_sent_once(
     # closed 0 + A2 100k (commit) = 100k; + A1 120k (best case) = 220k; target 250k
     assert (alice.month.prefill_commit, alice.month.prefill_best) == (100_000, 220_000)
     assert alice.month.target == 250_000
-    text = render_message(alice).plain()
+    text = render(alice).plain()
     assert "2026-11: closed 0 USD · commit 100,000 USD · best case 220,000 USD · target " \
            "250,000 USD" in text
     assert "/forecast submit commit:100000 best:220000" in text
@@ -73,7 +73,7 @@ def test_one_reminder_at_the_deadline_to_who_has_not_called_with_two_tickers(
     assert reminders == ["DUBOB"]  # alice called; bob is reminded once
     [reminder] = [s.message for s in first.sent + second.sent
                   if getattr(s.message, "reminder", False)]
-    assert "Reminder: your forecast call for 2026-11" in render_message(reminder).plain()
+    assert "Reminder: your forecast call for 2026-11" in render(reminder).plain()
 
 
 def test_no_reminder_for_a_call_made_before_the_dm_nor_when_turned_off(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -13,14 +12,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Deps
+from jobs.due import DueItem
 from jobs.notify import Post, SendFailed
 from jobs.standup import StandupPrompt
-from jobs.ticker import DueItem, Ticker
-from storage import deliveries as delivery_repo
+from jobs.ticker import Ticker
+from storage import repo
 from storage.db import make_engine, make_session_factory
 from storage.models import Delivery, DeliveryStatus, Workspace
 from tests.conftest import Chat
-from tests.jobs.recording import RecordingNotifier, deliveries, make_ticker, utc
+from tests.jobs.recording import (
+    RecordingNotifier,
+    deliveries,
+    make_ticker,
+    tick_together,
+    utc,
+)
 
 DUE = utc(2026, 11, 23, 1, 0)
 
@@ -150,7 +156,7 @@ def test_a_claim_whose_sender_died_mid_send_is_counted_sent_unconfirmed_not_rese
         deps: Deps, workspace_id: int) -> None:
     item = note(workspace_id)
     with deps.session_factory.begin() as session:  # another instance claimed it, then died
-        delivery_repo.insert_once(
+        repo.deliveries.insert_once(
             session, key=item.key, workspace_id=workspace_id, kind="note", subject=item.subject,
             local_period=item.local_period, due_at=DUE, status=DeliveryStatus.CLAIMED, now=DUE,
             next_attempt_at=DUE + timedelta(minutes=10))
@@ -171,7 +177,7 @@ def test_a_claim_whose_sender_died_before_posting_is_sent_later(
         deps: Deps, workspace_id: int) -> None:
     item = note(workspace_id)
     with deps.session_factory.begin() as session:  # claimed, then the instance died
-        delivery_repo.insert_once(
+        repo.deliveries.insert_once(
             session, key=item.key, workspace_id=workspace_id, kind="note", subject=item.subject,
             local_period=item.local_period, due_at=DUE, status=DeliveryStatus.CLAIMED, now=DUE,
             next_attempt_at=DUE + timedelta(minutes=10))
@@ -206,21 +212,7 @@ def test_two_tickers_racing_send_every_stand_up_prompt_exactly_once(
     tickers = [Ticker(make_session_factory(e), notifier, make_ticker(team.deps, notifier).sources)
                for e in engines]
     at = utc(2026, 11, 23, 1, 30)  # 09:30 in Shanghai, for both at the same instant
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(t: Ticker) -> None:
-        try:
-            barrier.wait()
-            t.tick(at)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in tickers]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=60)
+    errors = tick_together(tickers, at)
     for e in engines:
         e.dispose()
     assert not errors

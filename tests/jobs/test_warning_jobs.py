@@ -3,7 +3,6 @@ cooldown, worse, snooze, acknowledge, a warning coming back, races and dry runs.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,22 +12,25 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.dispatch import Caller, Deps, actor_for
-from bot.notifier import render_message
+from bot.render import render
 from commands.warnings.deviations import CRITICAL, SERIOUS, WARNING
 from commands.warnings.warnings import acknowledge_warning, snooze_warning
+from jobs.due import DueItem
 from jobs.notify import Post
-from jobs.ticker import DueItem, Ticker
+from jobs.ticker import Ticker
 from jobs.warnings import KIND, WarningPost, WarningSource
 from storage import repo
 from storage.db import make_engine, make_session_factory
 from storage.models import DeliveryStatus, Team, WarningState
 from tests.conftest import Chat, Clock
+from tests.helpers import team_id
 from tests.jobs.recording import (
     PAST_WARNING,
     RecordingNotifier,
     deliveries,
     member_id,
     past_first_check,
+    tick_together,
     utc,
 )
 
@@ -70,13 +72,6 @@ def paced(behind: Chat) -> Chat:
     """The same, with every rule but behind_pace turned off."""
     behind.say("mia", f"/sales config warnings {ONLY_PACE}")
     return behind
-
-
-def team_id(chat: Chat) -> int:
-    with chat.deps.session_factory() as session:
-        found = session.scalar(select(Team.id))
-        assert found is not None
-        return found
 
 
 def posts(notifier: RecordingNotifier) -> list[WarningPost]:
@@ -124,7 +119,7 @@ def test_a_team_behind_pace_gets_one_post_at_1000_team_time_with_numbers_and_fix
     # the worst first
     assert [d.severity for d in post.warnings] == sorted(
         (d.severity for d in post.warnings), reverse=True)
-    text = render_message(post).text
+    text = render(post).text
     assert "East: 50% of November's target" in text and "*Fix:* Close 25,000 USD" in text
     saved = states(behind)
     assert set(saved) == {d.key for d in post.warnings}
@@ -257,7 +252,7 @@ def test_a_long_list_is_capped_and_the_rest_follows_at_the_next_check(
     [post] = posts(notifier)
     assert (len(post.warnings), post.more, len(post.firing)) == (8, 2, 10)
     assert {post.mention(d) for d in post.warnings} == {"UALICE"}
-    assert "and 2 more: `/sales warnings`" in render_message(post).text
+    assert "and 2 more: `/sales warnings`" in render(post).text
     notifier.sent.clear()
     ticker.tick(MON_15)
     [rest] = posts(notifier)
@@ -269,21 +264,7 @@ def test_two_tickers_racing_post_the_check_once(
         behind: Chat, db_url: str, notifier: RecordingNotifier) -> None:
     engines = [make_engine(db_url) for _ in range(2)]
     tickers = [Ticker(make_session_factory(e), notifier, [WarningSource()]) for e in engines]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(t: Ticker) -> None:
-        try:
-            barrier.wait()
-            t.tick(MON_10)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in tickers]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=60)
+    errors = tick_together(tickers, MON_10)
     for e in engines:
         e.dispose()
     assert not errors
@@ -320,7 +301,7 @@ class HookedSource:
 
     def posted(self, session: Session, item: DueItem, post: Post, ts: str,
                now: datetime) -> None:
-        repo.claim_once(session, "written by a failing hook", now)
+        repo.claims.claim_once(session, "written by a failing hook", now)
         raise RuntimeError("bookkeeping broke")
 
     def nothing_to_send(self, session: Session, item: DueItem, now: datetime) -> None:
@@ -330,7 +311,7 @@ class HookedSource:
 def test_a_failing_posted_hook_never_gets_a_post_sent_twice(
         team: Chat, deps: Deps, notifier: RecordingNotifier) -> None:
     with deps.session_factory() as session:
-        ws = repo.get_workspace(session, team.team_id)
+        ws = repo.workspaces.get_workspace(session, team.team_id)
         assert ws is not None
     item = DueItem("note", "team:1", "2026-11-23", MON_10, ws.id)
     t = Ticker(deps.session_factory, notifier, [HookedSource(item)])
@@ -339,7 +320,7 @@ def test_a_failing_posted_hook_never_gets_a_post_sent_twice(
     row = deliveries(deps.session_factory)[item.key]
     assert (row.status, row.parts_sent) == (DeliveryStatus.SENT, 1)
     with deps.session_factory.begin() as session:  # the hook's write was rolled back
-        assert repo.claim_once(session, "written by a failing hook", MON_10)
+        assert repo.claims.claim_once(session, "written by a failing hook", MON_10)
     quiet = HookedSource(DueItem("note", "team:2", "2026-11-23", MON_10, ws.id), empty=True)
     assert Ticker(deps.session_factory, notifier, [quiet]).tick(MON_10).skipped == [
         "note:team:2:2026-11-23"]
@@ -361,7 +342,7 @@ def test_a_new_teams_first_post_is_one_calm_summary_not_a_wall_of_criticals(
     [post] = posts(notifier)
     assert post.first and post.more == 0 and len(post.warnings) > 8  # all of them, at once
     assert set(post.firing) == {d.key for d in post.warnings}
-    reply = render_message(post)
+    reply = render(post)
     assert reply.text.startswith("*East*: salesbot now checks the plan twice a working day. "
                                  f"The first check found {len(post.warnings)} things to look at")
     assert "• Stale deal: 6 (alice 6)" in reply.text
@@ -382,6 +363,6 @@ def test_a_revenue_warning_post_names_the_deals_it_left_out(
     ticker.tick(MON_10)
     [post] = posts(notifier)
     assert any(d.rule == "behind_pace" for d in post.warnings)
-    text = render_message(post).text
+    text = render(post).text
     assert ("Left out: D-2 Euro deal (120,000 EUR): in EUR, and no EUR→USD rate is set"
             in text)

@@ -1,4 +1,5 @@
-"""Shared by the reliability tests: what the database holds, and a database that fails on cue."""
+"""Shared by the reliability tests: what the database holds, a database that fails on cue, and
+the chat of a workspace set up once for a module."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, inspect, text
+from sqlalchemy.orm import sessionmaker
+
+from bot.dispatch import Deps
+from commands.core.actors import WorkspaceDefaults
+from commands.core.errors import PermissionDenied
+from storage.db import make_session_factory
+from tests.conftest import Chat, Clock
 
 Snapshot = dict[str, list[tuple[str, ...]]]
 
@@ -88,3 +96,31 @@ class FailingDatabase:
             yield self
         finally:
             event.remove(self.engine, "before_cursor_execute", self._before)
+
+
+def chat(bind: Engine | Connection) -> Chat:
+    factory = sessionmaker(bind=bind, join_transaction_mode="create_savepoint",
+                           expire_on_commit=False) if isinstance(bind, Connection) \
+        else make_session_factory(bind)
+    return Chat(Deps(session_factory=factory, clock=Clock(),
+                     defaults=WorkspaceDefaults(currency="USD", timezone="UTC")))
+
+
+def run_rolled_back(engine: Engine, user: str, line: str, channel: str, *,
+                    before: str | None = None) -> tuple[Any, list[str]]:
+    """Run `line` as `user` in a transaction rolled back afterwards, after `before` (run by
+    East's manager mia in the same transaction) when given: (the reply or the PermissionDenied
+    it raised, the tables `line` itself changed)."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            if before is not None:
+                chat(conn).say("mia", before)
+            snap = snapshot(conn)
+            try:
+                outcome: Any = chat(conn).as_(user, line, channel=channel)
+            except PermissionDenied as exc:
+                outcome = exc
+            return outcome, changed_tables(snap, snapshot(conn))
+        finally:
+            outer.rollback()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.test_http import Client
+from tests.bot.http_helpers import Client
 
 
-# The acknowledgement involves no database: one backend is enough.
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_refused_command_is_still_acknowledged_at_once(slack: Client) -> None:
     for n in range(1, 6):  # it is a race the acknowledgement usually loses; try a few times

@@ -1,6 +1,6 @@
 """Boundaries a hostile insider probes after the read policy: figures taken from the
 wrong team, a team named in a command but another one changed. The workspace
-is the one of tests/reliability/test_read_permissions.py (East: mia manages alice and
+is the one of tests/reliability/read_world.py (East: mia manages alice and
 bob; West: wes manages walt; olga in no team; ada the admin)."""
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from sqlalchemy import Engine
 
 from bot.render import Reply
 from commands.core.errors import PermissionDenied
-from tests.reliability.test_permissions import chat
-from tests.reliability.test_read_permissions import Read, run
-from tests.reliability.test_read_permissions import engine as engine  # the fixture
+from tests.reliability.helpers import chat
+from tests.reliability.read_world import Read, run
 
 
 def _reply(outcome: Any) -> str:
@@ -21,28 +20,28 @@ def _reply(outcome: Any) -> str:
     return outcome.plain()
 
 
-def test_a_reps_own_targets_come_from_their_team_in_any_channel(engine: Engine) -> None:
+def test_a_reps_own_targets_come_from_their_team_in_any_channel(reads: Engine) -> None:
     """alice (East, a 450k share of East's 900k) runs `/target show` in #west: her own
     figures, from East's target, never a share of West's 600k."""
-    here = _reply(run(engine, "alice", Read("targets", "/target show month:2026-11",
-                                             frozenset(), ""))[0])
-    there, changed = run(engine, "alice", Read("targets", "/target show month:2026-11",
-                                                frozenset(), "", channel="C0WEST"))
+    here = _reply(run(reads, "alice", Read("targets", "/target show month:2026-11",
+                                            frozenset(), ""))[0])
+    there, changed = run(reads, "alice", Read("targets", "/target show month:2026-11",
+                                               frozenset(), "", channel="C0WEST"))
     assert changed == []
     assert "450,000" in here
     assert _reply(there) == here
 
 
-def test_a_holiday_for_a_team_named_is_that_teams_not_the_channels(engine: Engine) -> None:
+def test_a_holiday_for_a_team_named_is_that_teams_not_the_channels(reads: Engine) -> None:
     """wes (West's manager) in #west names East: refused, West gets no holiday; mia gets
     East's holiday from #west; `/sales holiday team:"East"` lists East's."""
     add = '/sales holiday add 2026-12-24 "Christmas Eve" team:"East"'
-    refused, changed = run(engine, "wes", Read("holiday", add, frozenset(), "",
-                                               channel="C0WEST"))
+    refused, changed = run(reads, "wes", Read("holiday", add, frozenset(), "",
+                                              channel="C0WEST"))
     assert isinstance(refused, PermissionDenied), refused
     assert str(refused) == "Only a manager of East or an admin can add holidays."
     assert changed == []
-    with engine.connect() as conn:
+    with reads.connect() as conn:
         outer = conn.begin()
         try:
             said = chat(conn).say("mia", add, channel="C0WEST")
@@ -56,10 +55,10 @@ def test_a_holiday_for_a_team_named_is_that_teams_not_the_channels(engine: Engin
             outer.rollback()
 
 
-def test_a_manager_gives_no_action_item_to_someone_outside_their_teams(engine: Engine) -> None:
+def test_a_manager_gives_no_action_item_to_someone_outside_their_teams(reads: Engine) -> None:
     """olga is in no team: wes, in West's channel, is not her manager."""
-    refused, changed = run(engine, "wes", Read("action", '/sales action add <@UOLGA|olga> '
-                                               '"Call Initech"', frozenset(), "",
-                                               channel="C0WEST"))
+    refused, changed = run(reads, "wes", Read("action", '/sales action add <@UOLGA|olga> '
+                                              '"Call Initech"', frozenset(), "",
+                                              channel="C0WEST"))
     assert isinstance(refused, PermissionDenied), refused
     assert changed == []

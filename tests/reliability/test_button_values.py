@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from bot.app import STALE_BUTTON
-from tests.bot.test_http import Client
+from bot.listeners.base import STALE_BUTTON
+from tests.bot.http_helpers import Client
 from tests.reliability.helpers import changed_tables, snapshot
 
 CLICKS = [

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from storage.models import Member
-from tests.bot.test_http import Client
+from tests.bot.http_helpers import Client
 from tests.conftest import Chat
 
 

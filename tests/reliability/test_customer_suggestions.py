@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import Engine
 
-from tests.bot.test_http import Client
-from tests.reliability.test_permissions import chat
+from tests.bot.http_helpers import Client
+from tests.reliability.helpers import chat
 
 
 def set_up(engine: Engine) -> None:

@@ -20,7 +20,7 @@ from bot.render import Reply
 from jobs.standup import StandupPrompt
 from jobs.ticker import Ticker
 from storage.models import Delivery, DeliveryStatus
-from tests.bot.test_http import Client
+from tests.bot.http_helpers import Client
 from tests.conftest import Chat
 from tests.jobs.recording import RecordingNotifier, deliveries, make_ticker, utc
 from tests.reliability.helpers import FailingDatabase, changed_tables, counts, snapshot

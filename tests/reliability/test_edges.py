@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from bot.edge import MAX_BODY_BYTES, BoundedLines
 from commands.core.errors import UserFacingError
-from tests.bot.test_http import SECRET, Client
+from tests.bot.http_helpers import SECRET, Client
 from tests.conftest import Chat
 from tests.reliability.helpers import changed_tables, snapshot
 

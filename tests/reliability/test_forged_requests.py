@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import Engine
 
-from tests.bot.test_http import SECRET, Client, sign
+from tests.bot.http_helpers import SECRET, Client, sign
 from tests.conftest import Chat
 from tests.reliability.helpers import changed_tables, snapshot
 

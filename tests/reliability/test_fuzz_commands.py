@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from commands.core.errors import UsageError, UserFacingError
 from commands.dispatch import COMMANDS, SALES_VERBS
-from tests.commands.test_parsers import FRAGMENTS
+from tests.commands.helpers import FRAGMENTS
 from tests.conftest import Chat
 from tests.reliability.helpers import changed_tables, snapshot
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from commands.core.limits import COMMAND_TEXT
-from tests.bot.test_http import Client
+from tests.bot.http_helpers import Client
 from tests.reliability.helpers import snapshot
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from tests.commands.test_import import run_import, write_csv
+from tests.commands.helpers import run_import, write_csv
 from tests.conftest import Chat, Clock
 from tests.reliability.helpers import snapshot
 

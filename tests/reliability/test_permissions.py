@@ -21,22 +21,23 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.dispatch import Deps
-from bot.notifier import render_message
-from bot.warning_render import SNOOZE_ACTIONS, snooze_form
+from bot.render import render
+from bot.render.warnings import SNOOZE_ACTIONS
+from bot.views.warnings import snooze_form
 from commands.core.actors import WorkspaceDefaults
 from commands.core.errors import PermissionDenied
 from commands.warnings.deviations import SERIOUS, WARNING, Deviation
 from commands.warnings.warnings import WarningRef, record_posted, states_of
 from jobs.warnings import WarningPost
-from storage.db import make_engine, make_session_factory, upgrade
+from storage.db import make_engine, make_session_factory
 from storage.models import Activity, Deal, Member, Team, WarningState
-from tests.bot.test_http import Client, fill, running_app, view_of
-from tests.conftest import NOW, PG_URL, Chat, Clock, _backends, _pg_database
-from tests.reliability.helpers import changed_tables, snapshot
+from tests.bot.http_helpers import Client, fill, running_app, view_of
+from tests.conftest import NOW, Clock
+from tests.reliability.helpers import changed_tables, chat, run_rolled_back, snapshot
 from tests.slack_stub import Call
 
 ACTORS = {"rep": "alice", "manager": "mia", "other manager": "wes", "admin": "ada"}
@@ -132,25 +133,7 @@ class World:
     def run(self, user: str, line: str, channel: str) -> tuple[Any, list[str]]:
         """Run `line` as `user` in a transaction rolled back afterwards: (the reply or the
         error it raised, the tables it changed)."""
-        with self.engine.connect() as conn:
-            outer = conn.begin()
-            try:
-                before = snapshot(conn)
-                try:
-                    outcome: Any = chat(conn).as_(user, line, channel=channel)
-                except PermissionDenied as exc:
-                    outcome = exc
-                return outcome, changed_tables(before, snapshot(conn))
-            finally:
-                outer.rollback()
-
-
-def chat(bind: Engine | Connection) -> Chat:
-    factory = sessionmaker(bind=bind, join_transaction_mode="create_savepoint",
-                           expire_on_commit=False) if isinstance(bind, Connection) \
-        else make_session_factory(bind)
-    return Chat(Deps(session_factory=factory, clock=Clock(),
-                     defaults=WorkspaceDefaults(currency="USD", timezone="UTC")))
+        return run_rolled_back(self.engine, user, line, channel)
 
 
 def set_up(engine: Engine) -> None:
@@ -175,28 +158,15 @@ def set_up(engine: Engine) -> None:
                                   "amount:100k")
 
 
-@pytest.fixture(scope="module", params=_backends())
-def world(request: pytest.FixtureRequest,
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+@pytest.fixture(scope="module")
+def world(module_db_url: str) -> Iterator[World]:
     """The workspace above, on each backend, set up once for the module."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'test.db'}"
-        admin = None
-    else:
-        assert PG_URL is not None
-        url, admin = _pg_database(PG_URL)
-    upgrade(url)
-    engine = make_engine(url)
+    engine = make_engine(module_db_url)
     try:
         set_up(engine)
         yield World(engine)
     finally:
         engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" '
-                                  "WITH (FORCE)"))
-            admin.dispose()
 
 
 @pytest.mark.parametrize("actor", list(ACTORS))
@@ -477,7 +447,7 @@ def post_warning(desk: Desk, about: tuple[str, str] | None) -> tuple[int, str, d
                            mentions=((warning.owner, f"U{warning.who.upper()}"),)
                            if warning.owner else ())
         record_posted(session, east.id, post.warnings, post.firing, ts, desk.clock())
-    reply = render_message(post)
+    reply = render(post)
     return east.id, warning.key, {"ts": ts, "text": reply.text,
                                   "blocks": [b.to_dict() for b in reply.blocks]}
 

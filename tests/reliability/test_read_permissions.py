@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bot.dispatch import Caller, actor_for
 from bot.render import Reply
 from commands.core.errors import PermissionDenied, UsageError
 from commands.team.home import HomePart, run_home
-from storage.db import make_engine, make_session_factory, upgrade
-from tests.conftest import NOW, PG_URL, _backends, _pg_database
-from tests.reliability.helpers import changed_tables, snapshot
-from tests.reliability.test_permissions import chat
+from storage.db import make_session_factory
+from tests.conftest import NOW
+from tests.reliability.helpers import changed_tables, chat, snapshot
+from tests.reliability.read_world import BOB, Read, run
 
 ACTORS = {"rep": "alice", "manager": "mia", "other manager": "wes", "outsider": "olga",
           "admin": "ada"}
@@ -33,19 +31,6 @@ REP, MANAGER, OTHER, OUTSIDER, ADMIN = ACTORS
 TEAM = {REP, MANAGER, ADMIN}  # East's members and managers, and the admin
 OVER = {MANAGER, ADMIN}  # whoever is over bob: his manager and the admin
 EVERYONE = set(ACTORS)
-BOB = "<@UBOB|bob>"
-
-
-@dataclass(frozen=True)
-class Read:
-    """A reading command, who may run it, and what its reply shows when allowed."""
-
-    what: str
-    line: str
-    allowed: frozenset[str]
-    shows: str
-    channel: str = "C0EAST"
-    before: str | None = None  # run first by East's manager, in the same transaction
 
 
 def read(what: str, line: str, allowed: set[str], shows: str, **kw: Any) -> Any:
@@ -93,73 +78,10 @@ MATRIX = [
 ]
 
 
-def set_up(engine: Engine) -> None:
-    world = chat(engine)
-    world.say("ada", '/sales team create "HQ" tz:Asia/Shanghai', channel="C0HQ")  # first: admin
-    world.say("ada", "/sales role <@UMIA|mia> manager")
-    world.say("ada", "/sales role <@UWES|wes> manager")
-    world.say("mia", '/sales team create "East" tz:Asia/Shanghai')
-    world.say("wes", '/sales team create "West" tz:Europe/Berlin', channel="C0WEST")
-    world.say("mia", f"/sales team add <@UALICE|alice> {BOB}")
-    world.say("wes", "/sales team add <@UWALT|walt>", channel="C0WEST")
-    world.say("olga", "/deal list", channel="DOLGA")  # registered, in no team
-    world.say("bob", '/deal new "Acme renewal" customer:"Acme Corp" amount:100k')
-    world.say("alice", '/deal new "Globex pilot" customer:"Globex" amount:50k')
-    world.say("walt", '/deal new "Initech expansion" customer:"Initech" amount:70k',
-              channel="C0WEST")
-    world.say("bob", "/deal D-1 stage:qualified")  # moves the team's report names
-    world.say("alice", "/deal D-2 stage:qualified")
-    world.say("mia", "/target set team revenue 900k month:2026-11")
-    world.say("wes", "/target set team revenue 600k month:2026-11", channel="C0WEST")
-    world.say("mia", f'/sales action add {BOB} "Call Acme"')
-
-
-@pytest.fixture(scope="module", params=_backends())
-def engine(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """The workspace above, on each backend, set up once for the module."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('reads') / 'test.db'}"
-        admin = None
-    else:
-        assert PG_URL is not None
-        url, admin = _pg_database(PG_URL)
-    upgrade(url)
-    eng = make_engine(url)
-    try:
-        set_up(eng)
-        yield eng
-    finally:
-        eng.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" '
-                                  "WITH (FORCE)"))
-            admin.dispose()
-
-
-def run(engine: Engine, user: str, case: Read) -> tuple[Any, list[str]]:
-    """Run the case as `user` in a transaction rolled back afterwards: (the reply or the
-    refusal, the tables the read itself changed)."""
-    with engine.connect() as conn:
-        outer = conn.begin()
-        try:
-            if case.before is not None:
-                chat(conn).say("mia", case.before)
-            before = snapshot(conn)
-            try:
-                outcome: Any = chat(conn).as_(user, case.line, channel=case.channel)
-            except PermissionDenied as exc:
-                outcome = exc
-            return outcome, changed_tables(before, snapshot(conn))
-        finally:
-            outer.rollback()
-
-
 @pytest.mark.parametrize("actor", list(ACTORS))
 @pytest.mark.parametrize("case", MATRIX)
-def test_read_matrix(engine: Engine, case: Read, actor: str) -> None:
-    outcome, changed = run(engine, ACTORS[actor], case)
+def test_read_matrix(reads: Engine, case: Read, actor: str) -> None:
+    outcome, changed = run(reads, ACTORS[actor], case)
     assert changed == [], f"reading {case.what} as the {actor} wrote to {changed}"
     if actor in case.allowed:
         assert isinstance(outcome, Reply), \
@@ -171,15 +93,15 @@ def test_read_matrix(engine: Engine, case: Read, actor: str) -> None:
             f"the {actor} may not see {case.what}, yet got: {getattr(outcome, 'text', outcome)}"
 
 
-def test_a_refusal_says_who_may_see_and_points_a_teammate_to_the_team(engine: Engine) -> None:
-    refused, _ = run(engine, "alice", MATRIX[7].values[0])  # /plan @bob
+def test_a_refusal_says_who_may_see_and_points_a_teammate_to_the_team(reads: Engine) -> None:
+    refused, _ = run(reads, "alice", MATRIX[7].values[0])  # /plan @bob
     assert str(refused) == ("Only bob, their manager or an admin can see bob's plan. "
                             "`/plan team` shows East's.")
-    refused, _ = run(engine, "wes", MATRIX[4].values[0])  # the leaderboard
+    refused, _ = run(reads, "wes", MATRIX[4].values[0])  # the leaderboard
     assert str(refused) == "Only members and managers of East, and admins, can see its " \
                            "leaderboard."
     own = Read("card", "/deal D-1", frozenset(), "", before="/sales config deal_cards:own")
-    refused, _ = run(engine, "alice", own)
+    refused, _ = run(reads, "alice", own)
     assert str(refused) == ("D-1 is bob's deal: only they, their manager or an admin can see "
                             "it. In East reps see only their own deal cards "
                             "(`deal_cards:own`).")
@@ -196,9 +118,9 @@ EXPORTS = {REP: {"Globex pilot"}, MANAGER: {"Acme renewal", "Globex pilot"},
 
 
 @pytest.mark.parametrize("actor", list(ACTORS))
-def test_export_holds_what_the_reader_may_see(engine: Engine, actor: str) -> None:
-    reply, changed = run(engine, ACTORS[actor], Read("export", "/sales export", frozenset(),
-                                                     ""))
+def test_export_holds_what_the_reader_may_see(reads: Engine, actor: str) -> None:
+    reply, changed = run(reads, ACTORS[actor], Read("export", "/sales export", frozenset(),
+                                                    ""))
     assert isinstance(reply, Reply) and changed == []
     assert _exported_deals(reply) == EXPORTS[actor]
 
@@ -208,12 +130,12 @@ def _home_text(part: HomePart) -> str:
 
 
 @pytest.mark.parametrize("actor", list(ACTORS))
-def test_home_tab_shows_only_the_readers_own_team(engine: Engine, actor: str) -> None:
+def test_home_tab_shows_only_the_readers_own_team(reads: Engine, actor: str) -> None:
     """The Home tab runs the commands as the user would: it shows no other team's figures."""
     name = ACTORS[actor]
-    factory = make_session_factory(engine)
+    factory = make_session_factory(reads)
     with factory() as session:
-        deps = chat(engine).deps
+        deps = chat(reads).deps
         who = actor_for(session, deps, Caller("T0TEST", f"U{name.upper()}", f"D{name}", name),
                         NOW)
         home = run_home(session=session, actor=who, now=NOW)
@@ -227,13 +149,13 @@ def test_home_tab_shows_only_the_readers_own_team(engine: Engine, actor: str) ->
 
 @pytest.mark.parametrize(("setting", "alice_sees_bobs"), [("team", True), ("own", False)])
 def test_team_report_names_teammates_deals_only_where_their_cards_are_readable(
-        engine: Engine, setting: str, alice_sees_bobs: bool) -> None:
+        reads: Engine, setting: str, alice_sees_bobs: bool) -> None:
     """The team's totals count every deal; the deals it names (biggest moves) follow
     deal_cards: with `own`, a rep sees only their own named, their manager everyone's."""
     report = Read("the team's report", "/sales report team", frozenset(), "",
                   before=f"/sales config deal_cards:{setting}")
     for user, sees_bobs in (("alice", alice_sees_bobs), ("mia", True)):
-        reply, _ = run(engine, user, report)
+        reply, _ = run(reads, user, report)
         assert isinstance(reply, Reply)
         shown = reply.plain()
         assert "Globex pilot" in shown
@@ -241,9 +163,9 @@ def test_team_report_names_teammates_deals_only_where_their_cards_are_readable(
 
 
 @pytest.mark.parametrize("actor", list(ACTORS))
-def test_only_a_manager_of_the_team_or_an_admin_sets_deal_cards(engine: Engine,
-                                                                actor: str) -> None:
-    with engine.connect() as conn:
+def test_only_a_manager_of_the_team_or_an_admin_sets_deal_cards(reads: Engine,
+                                                               actor: str) -> None:
+    with reads.connect() as conn:
         outer = conn.begin()
         try:
             before = snapshot(conn)
@@ -262,8 +184,8 @@ def test_only_a_manager_of_the_team_or_an_admin_sets_deal_cards(engine: Engine,
         assert isinstance(outcome, PermissionDenied) and changed == []
 
 
-def test_deal_cards_takes_team_or_own(engine: Engine) -> None:
-    with engine.connect() as conn:
+def test_deal_cards_takes_team_or_own(reads: Engine) -> None:
+    with reads.connect() as conn:
         outer = conn.begin()
         try:
             with pytest.raises(UsageError, match="`deal_cards:maybe` is not a choice"):

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.app import command_answer
-from tests.bot.test_http import Client
+from bot.listeners.commands import command_answer
+from tests.bot.http_helpers import Client
 from tests.conftest import NOW, Chat
 from tests.reliability.helpers import counts, snapshot
 

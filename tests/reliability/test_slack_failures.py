@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -20,7 +19,7 @@ from commands.core.errors import UserFacingError
 from jobs.standup import StandupSource
 from jobs.ticker import Ticker
 from storage.models import DeliveryStatus
-from tests.bot.test_notifier import FakeTime
+from tests.bot.helpers import FakeTime
 from tests.conftest import Chat
 from tests.jobs.recording import deliveries, utc
 from tests.reliability.helpers import snapshot
@@ -51,12 +50,17 @@ def stub() -> Iterator[SlackStub]:
         yield s
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL",
-                "SLACK_API_URL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("clean_env")
+
+
+def standup_ticker(team: Chat, stub: SlackStub) -> Ticker:
+    """East's stand-up set for 09:30 on weekdays, and a ticker posting it to the stub through
+    the real notifier (whose waits only move a fake clock)."""
+    team.say("mia", "/standup config time:09:30 days:mon-fri")
+    time_ = FakeTime()
+    notifier = SlackNotifier.connect("xoxb-test", stub.api_url, sleep=time_.sleep,
+                                     clock=time_.clock, channel_interval=0)
+    return Ticker(team.deps.session_factory, notifier, [StandupSource()])
 
 
 def test_slack_errors_are_retried_on_later_ticks_never_doubled_then_given_up(
@@ -107,11 +111,7 @@ def test_slack_errors_are_retried_on_later_ticks_never_doubled_then_given_up(
 
 def test_a_retry_waiting_on_slack_is_listed_as_pending(
         team: Chat, db_url: str, stub: SlackStub) -> None:
-    team.say("mia", "/standup config time:09:30 days:mon-fri")
-    time_ = FakeTime()
-    notifier = SlackNotifier.connect("xoxb-test", stub.api_url, sleep=time_.sleep,
-                                     clock=time_.clock, channel_interval=0)
-    ticker = Ticker(team.deps.session_factory, notifier, [StandupSource()])
+    ticker = standup_ticker(team, stub)
     stub.failures["chat.postMessage"] = [(429, {"Retry-After": "600"})]
     ticker.tick(AT)
     listed = CliRunner().invoke(cli, ["deliveries", "--failed", "--database-url", db_url])
@@ -153,11 +153,7 @@ def test_a_post_slack_answers_after_the_client_gave_up_is_made_once(
 
 def test_a_team_channel_refusing_posts_is_told_to_its_managers_once_with_the_fix(
         team: Chat, db_url: str, stub: SlackStub) -> None:
-    team.say("mia", "/standup config time:09:30 days:mon-fri")
-    time_ = FakeTime()
-    notifier = SlackNotifier.connect("xoxb-test", stub.api_url, sleep=time_.sleep,
-                                     clock=time_.clock, channel_interval=0)
-    ticker = Ticker(team.deps.session_factory, notifier, [StandupSource()])
+    ticker = standup_ticker(team, stub)
     stub.refusing["C0EAST"] = "not_in_channel"  # salesbot was removed from #east
     for minute in range(0, 2 * 24 * 60, 10):  # two days of ticks: two summaries refused
         ticker.tick(AT + timedelta(minutes=minute))

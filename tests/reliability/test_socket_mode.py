@@ -4,85 +4,19 @@ seconds, and stopping acknowledges what is in progress before it disconnects."""
 
 from __future__ import annotations
 
-import re
 import signal
-import subprocess
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 
 from storage.models import Activity
-from tests.bot.test_http import count
-from tests.bot.test_startup import SALESBOT_RUN, salesbot_env
-from tests.reliability.socket_stub import SocketModeStub
-from tests.slack_stub import SlackStub
+from tests.bot.http_helpers import count
+from tests.reliability.socket_helpers import Salesbot
 
-START_S = 60  # migrating a fresh PostgreSQL database on a busy machine takes a while
 # Slack waits 3 s for an acknowledgement; after a refresh they took 2.1-3.1 s with
 # slack_sdk's built-in client. Well under that, far above what one takes (~10 ms).
 ACK_AFTER_REFRESH_S = 1.5
 RECONNECT_S = 3.0  # a cut connection took 5-9 s (or longer) to be noticed
-
-
-@dataclass
-class Salesbot:
-    """A `salesbot run` process connected to the stand-ins; its output, line by line."""
-
-    slack: SlackStub
-    socket_mode: SocketModeStub
-    proc: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
-    _cond: threading.Condition = field(default_factory=threading.Condition)
-    _triggers: int = 0
-
-    def read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            with self._cond:
-                self.lines.append(line)
-                self._cond.notify_all()
-
-    def wait_line(self, pattern: str, timeout: float = 10) -> None:
-        with self._cond:
-            assert self._cond.wait_for(
-                lambda: any(re.search(pattern, x) for x in self.lines), timeout=timeout), \
-                "".join(self.lines)
-
-    def visit(self, user: str, text: str, *, trigger: str | None = None,
-              connection: int | None = None) -> str:
-        """Send `/visit text` as `user`; returns the envelope's id."""
-        self._triggers += 1
-        trigger = trigger or f"{self._triggers}.trigger"
-        return self.socket_mode.send(self.socket_mode.slash_command(
-            user, "/visit", text, trigger=trigger,
-            response_url=self.slack.response_url(self._triggers)), connection)
-
-
-@pytest.fixture
-def salesbot(db_url: str, tmp_path: Path) -> Iterator[Salesbot]:
-    with SlackStub() as slack, SocketModeStub() as socket_mode:
-        for user, name in (("UALICE", "Alice"), ("UBOB", "Bob"), ("UNEW", "Nia")):
-            slack.add_user(user, name, "Asia/Shanghai")
-        slack.socket_mode_url = socket_mode.url
-        env = salesbot_env(slack.api_url, db_url, SLACK_APP_TOKEN="xapp-test")
-        proc = subprocess.Popen(SALESBOT_RUN, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
-        bot = Salesbot(slack, socket_mode, proc)
-        reader = threading.Thread(target=bot.read, daemon=True)
-        reader.start()
-        try:
-            socket_mode.wait_connections(1, timeout=START_S)
-            bot.wait_line("salesbot is running in Socket Mode", timeout=START_S)
-            yield bot
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait(30)
-            reader.join(10)
 
 
 def test_every_kind_of_envelope_is_acknowledged_and_a_repeat_applies_once(

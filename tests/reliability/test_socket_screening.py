@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from storage.models import Activity, Workspace
-from tests.bot.test_http import count
-from tests.reliability.test_socket_mode import Salesbot
-from tests.reliability.test_socket_mode import salesbot as salesbot  # the fixture
+from tests.bot.http_helpers import count
+from tests.reliability.socket_helpers import Salesbot
 
 
 def _command(bot: Salesbot, n: int, **fields: Any) -> dict[str, Any]:

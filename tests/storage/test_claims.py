@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from commands.core.actors import NoDirectory, WorkspaceDefaults, ensure_member, ensure_workspace
 from storage.models import ProcessedRequest
-from storage.repo import claim_and_find_member
+from storage.repo.workspaces import claim_and_find_member
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""storage.repo.create_deal: numbering, the deal and its first history rows (on PostgreSQL
+"""storage.repo.deals.create_deal: numbering, the deal and its first history rows (on PostgreSQL
 one statement), on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from commands.core.actors import NoDirectory, WorkspaceDefaults, ensure_member, ensure_workspace
 from commands.deals.customers import find_or_create_customer
 from storage.models import Deal, DealHistory, Workspace
-from storage.repo import create_deal
+from storage.repo.deals import create_deal
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 

@@ -1,0 +1,247 @@
+"""Deviation warnings and action items: the channel message the check posts (with Snooze
+and Acknowledge buttons), the replies to `/sales warnings`, to the buttons and to
+`/sales actions`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.render.base import (
+    SECTION_LIMIT,
+    Reply,
+    context,
+    escape,
+    left_out_note,
+    naming,
+    person,
+    render,
+    text_reply,
+)
+from commands.core.text import plural
+from commands.warnings.actions import ActionResult
+from commands.warnings.deviations import CRITICAL, SERIOUS, Deviation
+from commands.warnings.warnings import (
+    ListedWarning,
+    PostReason,
+    WarningActed,
+    WarningsResult,
+    warning_value,
+)
+from jobs.warnings import WarningPost
+
+SNOOZE_DAY_ACTION = "warning_snooze_day"
+SNOOZE_WEEK_ACTION = "warning_snooze_week"
+ACK_ACTION = "warning_ack"
+SNOOZE_ACTIONS = {SNOOZE_DAY_ACTION: 1, SNOOZE_WEEK_ACTION: 7}  # action -> days
+
+RULE_TITLES = {
+    "behind_pace": "Behind pace",
+    "activity_shortfall": "Activity shortfall",
+    "stale_deal": "Stale deal",
+    "close_date_passed": "Close date passed",
+    "close_date_pushed": "Close date pushed again",
+    "tier_cadence": "Customer not visited",
+    "coverage_gap": "Pipeline coverage gap",
+    "funnel_bottleneck": "Funnel bottleneck",
+    "forecast_short": "Commit short of target",
+    "forecast_drop": "Forecast call dropped",
+    "forecast_miss": "Forecast missed three months running",
+}
+REASONS: dict[PostReason, str] = {"new": "new", "worse": "worse since last posted",
+                                  "again": "still open"}
+
+
+def severity_mark(severity: int) -> str:
+    if severity >= CRITICAL:
+        return ":red_circle: critical"
+    if severity >= SERIOUS:
+        return ":large_orange_circle: serious"
+    return ":warning: warning"
+
+
+def _head(d: Deviation) -> str:
+    emoji, _, label = severity_mark(d.severity).partition(" ")
+    return f"{emoji} *{RULE_TITLES.get(d.rule, d.rule)}* ({label})"
+
+
+def _when(moment: datetime, tz: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(tz)):%a %d %b %H:%M}"
+
+
+def block_id(key: str) -> str:
+    """The block of a warning's buttons (replaced by a note once acknowledged)."""
+    return f"warning:{key}"[:255]
+
+
+def warning_text(p: WarningPost, d: Deviation) -> str:
+    """One warning: what fired and how badly, who, the numbers, and the fix."""
+    owner = p.mention(d)
+    head = f"{_head(d)} · {REASONS[p.reason(d)]}" + (f" · <@{owner}>" if owner else "")
+    return (f"{head}\n{naming(d.message, d.who)}\n"
+            f"*Fix:* {naming(d.fix, d.who)}")[:SECTION_LIMIT]
+
+
+def _buttons(team_id: int, key: str) -> ActionsBlock:
+    value = warning_value(team_id, key)
+    return ActionsBlock(block_id=block_id(key), elements=[
+        ButtonElement(text="Snooze 1 day", action_id=SNOOZE_DAY_ACTION, value=value),
+        ButtonElement(text="Snooze 1 week", action_id=SNOOZE_WEEK_ACTION, value=value),
+        ButtonElement(text="Acknowledge", action_id=ACK_ACTION, value=value, style="primary"),
+    ])
+
+
+FIRST_NAMES = 3  # names per rule in a first post's summary
+
+
+def render_first_post(p: WarningPost) -> Reply:
+    """A team's first check: one calm summary of what fires, per rule, without alarms."""
+    count = len(p.warnings)
+    title = (f"*{escape(p.team_name)}*: salesbot now checks the plan twice a working day. "
+             f"The first check found {count} thing{'s' if count != 1 else ''} to look at:")
+    by_rule: dict[str, list[str]] = {}
+    for d in p.warnings:
+        by_rule.setdefault(d.rule, []).append(d.who)
+    lines = []
+    for rule, names in by_rule.items():
+        counts = Counter(names)  # who, in the order the rule named them
+        shown = ", ".join(escape(n) if c == 1 else f"{escape(n)} {c}"
+                          for n, c in list(counts.items())[:FIRST_NAMES])
+        rest = len(counts) - FIRST_NAMES
+        lines.append(f"• {RULE_TITLES.get(rule, rule)}: {len(names)} ({shown}"
+                     f"{f' and {rest} more' if rest > 0 else ''})")
+    footer = ("`/sales warnings` lists each one with its numbers, its fix, Snooze and "
+              "Acknowledge. From now on this channel hears only what is new, what gets worse, "
+              "and what is still open after its cooldown.")
+    if p.left_out:
+        footer = f"{left_out_note(p.left_out)}\n{footer}"
+    text = "\n".join([title, *lines])
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text[:SECTION_LIMIT])),
+                           context(footer)]
+    return Reply(text=f"{text}\n\n{footer}", blocks=blocks)
+
+
+@render.register
+def render_warning_post(p: WarningPost) -> Reply:
+    """The channel message of a check: each warning with its fix and buttons."""
+    if p.first:
+        return render_first_post(p)
+    count = len(p.warnings)
+    title = f":rotating_light: *{escape(p.team_name)}*: {plural(count, 'warning')} to act on"
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=title))]
+    lines = [title]
+    for d in p.warnings:
+        text = warning_text(p, d)
+        lines.append(text)
+        blocks += [SectionBlock(text=MarkdownTextObject(text=text)), _buttons(p.team_id, d.key)]
+    footer = ("Snooze keeps a warning quiet for a day or a week; Acknowledge keeps it quiet "
+              "until it gets worse.")
+    if p.more:
+        more = f"…and {p.more} more: `/sales warnings`"
+        lines.append(more)
+        footer = f"{more} · {footer}"
+    if p.left_out:
+        lines.append(left_out_note(p.left_out))
+        footer = f"{left_out_note(p.left_out)}\n{footer}"
+    blocks.append(context(footer))
+    return Reply(text="\n\n".join(lines), blocks=blocks)
+
+
+def acknowledged_blocks(blocks: list[dict[str, Any]], key: str,
+                        by_user_id: str) -> list[dict[str, Any]]:
+    """The posted message's blocks with one warning's buttons replaced by who acknowledged."""
+    note = ContextBlock(block_id=block_id(key), elements=[MarkdownTextObject(
+        text=f":white_check_mark: Acknowledged by <@{by_user_id}>")]).to_dict()
+    return [note if b.get("block_id") == block_id(key) else b for b in blocks]
+
+
+@render.register
+def render_acted(r: WarningActed) -> Reply:
+    if r.action == "snoozed":
+        assert r.snoozed_until is not None
+        why = f" Reason: {escape(r.reason)}" if r.reason else ""
+        return text_reply(f":zzz: Snoozed until {_when(r.snoozed_until, r.timezone)}: "
+                          f"{escape(r.message)}.{why}")
+    if r.already:
+        return text_reply(f"Already acknowledged by <@{r.by_user_id}>: {escape(r.message)}.")
+    return text_reply(f":white_check_mark: Acknowledged: {escape(r.message)}. It is posted "
+                      "again only if it gets worse.")
+
+
+def _title(r: WarningsResult) -> str:
+    if not r.warnings:
+        return f":white_check_mark: No warnings for *{escape(r.team_name)}* right now."
+    return (f"*Warnings of {escape(r.team_name)} now* ({len(r.warnings)}; the same warning "
+            f"waits {plural(r.cooldown_days, 'day')} to be posted again unless it gets worse)")
+
+
+def listed_text(w: ListedWarning, tz: str) -> str:
+    """One warning of `/sales warnings`: what fired, the fix, and what the team did."""
+    d = w.deviation
+    state = []
+    if w.snoozed_until is not None:
+        state.append(f"snoozed until {_when(w.snoozed_until, tz)}"
+                     + (f" ({escape(w.snooze_reason)})" if w.snooze_reason else ""))
+    if w.acknowledged_at is not None:
+        state.append(f"acknowledged by {person(w.acknowledged_by or 'someone')} on "
+                     f"{_when(w.acknowledged_at, tz)}")
+    state.append(f"last posted {_when(w.last_posted_at, tz)}"
+                 if w.last_posted_at is not None else "not posted yet")
+    return (f"{_head(d)} {naming(d.message, d.who)}\n    *Fix:* {naming(d.fix, d.who)}\n"
+            f"    _{'; '.join(state)}_")
+
+
+def _off(r: WarningsResult) -> str:
+    return f"Off: {', '.join(r.off)} (`/sales config warnings off:none` turns them back on)"
+
+
+@render.register
+def render_list(r: WarningsResult) -> Reply:
+    lines = [_title(r), *(listed_text(w, r.timezone) for w in r.warnings)]
+    if r.left_out:
+        lines.append(left_out_note(r.left_out))
+    if r.off:
+        lines.append(_off(r))
+    return text_reply("\n".join(lines))
+
+
+def warnings_with_buttons(r: WarningsResult) -> list[Block]:
+    """The list with Snooze and Acknowledge under each warning the reader may act on and
+    nobody acknowledged yet (the Home tab's; a command's reply lists them as text)."""
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_title(r)))]
+    for w in r.warnings:
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=listed_text(w, r.timezone)[:SECTION_LIMIT])))
+        if w.may_act and w.acknowledged_at is None:
+            blocks.append(_buttons(r.team_id, w.deviation.key))
+    if r.left_out:
+        blocks.append(context(left_out_note(r.left_out)))
+    if r.off:
+        blocks.append(context(_off(r)))
+    return blocks
+
+
+@render.register
+def render_actions(r: ActionResult) -> Reply:
+    marks = {"open": "•", "overdue": ":warning:", "done": ":white_check_mark:"}
+    lines = [escape(r.message)] if r.message else []
+    if len(r.items) > 1 or not r.message:
+        lines.insert(0, f"*Action items of {escape(r.team_name)}*")
+    if not (len(r.items) == 1 and r.message):
+        lines += [f"{marks[i.state]} *{i.ref}* {escape(i.owner)}: {escape(i.text)}"
+                  f"{'' if i.due is None else f' — due {i.due:%a %d %b}'}"
+                  f"{' (overdue)' if i.state == 'overdue' else ''}" for i in r.items]
+    return text_reply("\n".join(lines))
+
+

@@ -1,0 +1,158 @@
+"""The layouts an import file can follow: salesbot's own export and Salesforce reports."""
+
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from commands.core.errors import UsageError
+
+# Salesforce's standard opportunity stages, by their win probability onto salesbot's funnel.
+SALESFORCE_STAGES: dict[str, str] = {
+    "prospecting": "lead",
+    "qualification": "qualified",
+    "needs analysis": "qualified",
+    "value proposition": "proposal",
+    "id. decision makers": "proposal",
+    "perception analysis": "proposal",
+    "proposal/price quote": "proposal",
+    "negotiation/review": "negotiation",
+    "closed won": "won",
+    "closed lost": "lost",
+}
+SALESFORCE_STAGE_NAMES = {
+    "prospecting": "Prospecting", "qualification": "Qualification",
+    "needs analysis": "Needs Analysis", "value proposition": "Value Proposition",
+    "id. decision makers": "Id. Decision Makers", "perception analysis": "Perception Analysis",
+    "proposal/price quote": "Proposal/Price Quote", "negotiation/review": "Negotiation/Review",
+    "closed won": "Closed Won", "closed lost": "Closed Lost",
+}
+
+
+class ImportKind(enum.StrEnum):
+    CUSTOMERS = "customers"
+    DEALS = "deals"
+    ACTIVITIES = "activities"
+
+
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field of an import and the column headers that carry it (the first is shown)."""
+
+    field: str
+    headers: tuple[str, ...]
+    required: bool = False
+
+    @property
+    def header(self) -> str:
+        return self.headers[0]
+
+
+def _col(field_name: str, *headers: str, required: bool = False) -> Column:
+    return Column(field_name, headers or (field_name,), required)
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    columns: tuple[Column, ...]
+
+    def missing(self, headers: Iterable[str]) -> list[str]:
+        have = {_normal(h) for h in headers}
+        return [c.header for c in self.columns
+                if c.required and not any(_normal(h) in have for h in c.headers)]
+
+    def describe(self) -> str:
+        required = ", ".join(" or ".join(c.headers) for c in self.columns if c.required)
+        optional = ", ".join(" or ".join(c.headers) for c in self.columns if not c.required)
+        return f"{required} (optional: {optional})" if optional else required
+
+
+SALESBOT = "salesbot export"
+SALESFORCE = "Salesforce report"
+
+LAYOUTS: dict[ImportKind, tuple[Layout, ...]] = {
+    ImportKind.CUSTOMERS: (
+        Layout(SALESBOT, (
+            _col("name", required=True), _col("tier"), _col("owner"), _col("created_at"))),
+        Layout(SALESFORCE, (
+            _col("name", "Account Name", required=True), _col("owner", "Account Owner"),
+            _col("created_at", "Created Date"))),
+    ),
+    ImportKind.DEALS: (
+        Layout(SALESBOT, (
+            _col("name", required=True), _col("customer", required=True),
+            _col("owner", required=True), _col("amount", required=True),
+            _col("stage", required=True), _col("currency"), _col("expected_close"),
+            _col("created_at"), _col("closed_at"), _col("lost_reason"))),
+        Layout(SALESFORCE, (
+            _col("name", "Opportunity Name", required=True),
+            _col("customer", "Account Name", required=True),
+            _col("amount", "Amount", required=True), _col("stage", "Stage", required=True),
+            _col("expected_close", "Close Date", required=True),
+            _col("owner", "Opportunity Owner", required=True),
+            _col("currency", "Opportunity Currency", "Amount Currency"),
+            _col("created_at", "Created Date"))),
+    ),
+    ImportKind.ACTIVITIES: (
+        Layout(SALESBOT, (
+            _col("date", required=True), _col("type", required=True),
+            _col("customer", required=True), _col("member", "member", "person", required=True),
+            _col("outcome"), _col("notes"), _col("next_step"), _col("deal"),
+            _col("logged_at"))),
+    ),
+}
+
+
+def _normal(header: str) -> str:
+    """Headers compare ignoring case, spacing and underscores: `Close Date` == `close_date`."""
+    return " ".join(header.replace("_", " ").casefold().split())
+
+
+def find_layout(kind: ImportKind | str, headers: Sequence[str]) -> tuple[Layout, dict[str, str]]:
+    """The layout the file's headers follow, and which file column carries each field."""
+    kind = ImportKind(kind)
+    by_normal = {_normal(h): h for h in headers if h.strip()}
+    for layout in LAYOUTS[kind]:
+        if not layout.missing(headers):
+            _refuse_other_kind(kind, layout, headers)
+            mapping: dict[str, str] = {}
+            for column in layout.columns:
+                found = next((by_normal[_normal(h)] for h in column.headers
+                              if _normal(h) in by_normal), None)
+                if found is not None:
+                    mapping[column.field] = found
+            return layout, mapping
+    expected = "\n".join(
+        f"  - {_LAYOUT_TITLES[layout.name]}: {layout.describe()}; missing: "
+        f"{', '.join(layout.missing(headers))}"
+        for layout in LAYOUTS[kind]
+    )
+    shown = ", ".join(h for h in headers if h.strip()) or "none"
+    one_of = "one of these layouts" if len(LAYOUTS[kind]) > 1 else "these columns"
+    raise UsageError(
+        f"The file does not have the columns to import {kind.value}. Expected {one_of}:\n"
+        f"{expected}\nThe file's columns: {shown}."
+    )
+
+
+_LAYOUT_TITLES = {SALESBOT: "salesbot's export", SALESFORCE: "a Salesforce report"}
+
+
+def _refuse_other_kind(kind: ImportKind, layout: Layout, headers: Sequence[str]) -> None:
+    """Stop a deals file being read as customers: it has a `name` column too, and more."""
+    mine = {_normal(c.header) for c in layout.columns if c.required}
+    for other, layouts in LAYOUTS.items():
+        for candidate in layouts:
+            theirs = {_normal(c.header) for c in candidate.columns if c.required}
+            if other is not kind and mine < theirs and not candidate.missing(headers):
+                raise UsageError(
+                    f"This file has the columns of {other.value} ("
+                    f"{', '.join(c.header for c in candidate.columns if c.required)}), not "
+                    f"just {kind.value}: import it with `salesbot import {other.value} ...`; "
+                    f"the {kind.value} it names are created along the way."
+                )

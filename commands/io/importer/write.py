@@ -1,0 +1,97 @@
+"""Writing a checked import, in the caller's transaction."""
+
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from commands.core.errors import UsageError
+from commands.io.importer.check import Progress
+from commands.io.importer.plan import (
+    ImportPlan,
+    ImportResult,
+)
+from storage import repo
+from storage.models import (
+    Activity,
+    Customer,
+    Deal,
+    DealHistory,
+    Workspace,
+)
+
+
+def apply_import(
+    plan: ImportPlan, *, session: Session, progress: Progress | None = None
+) -> ImportResult:
+    """Write everything the plan holds, in the caller's transaction."""
+    if not plan.ok:
+        raise ValueError("an import with problems must not be applied")
+    # Deal numbers first, while the session holds few objects: handing one out is an UPDATE
+    # that checks every object in the session, and pending deals would be flushed one by one.
+    numbers = [repo.deals.next_deal_number(session, plan.workspace_id) for _ in plan.deals]
+    ids = dict(plan.existing_customers)
+    customers = [Customer(workspace_id=plan.workspace_id, name=new.name, name_key=new.key,
+                          tier=new.tier, owner_id=new.owner_id, created_at=new.created_at)
+                 for new in plan.customers]
+    session.add_all(customers)
+    session.flush()
+    ids.update((c.name_key, c.id) for c in customers)
+    if progress is not None and customers:
+        progress(len(customers))
+    refs: list[str] = []
+    for d, number in zip(plan.deals, numbers, strict=True):
+        deal = Deal(
+            workspace_id=plan.workspace_id, number=number, name=d.name,
+            customer_id=ids[d.customer_key], owner_id=d.owner_id,
+            amount_minor=d.amount_minor, currency=d.currency, stage=d.stage,
+            expected_close=d.expected_close, created_at=d.created_at, closed_at=d.closed_at,
+            lost_reason=d.lost_reason,
+        )
+        # The same history a deal created in chat starts with, dated when it was created.
+        amount = f"{Decimal(d.amount_minor).scaleb(-2):f} {d.currency}"
+        for field_name, new_value in (("stage", d.stage), ("amount", amount),
+                                      ("close", d.expected_close.isoformat()
+                                       if d.expected_close else None)):
+            if new_value is not None:
+                deal.history.append(DealHistory(
+                    field=field_name, old_value=None, new_value=new_value,
+                    changed_by_id=d.owner_id, changed_at=d.created_at))
+        session.add(deal)
+        refs.append(deal.ref)
+        if progress is not None:
+            progress(1)
+    for a in plan.activities:
+        session.add(Activity(
+            workspace_id=plan.workspace_id, type=a.type, customer_id=ids[a.customer_key],
+            deal_id=a.deal_id, member_id=a.member_id, occurred_on=a.occurred_on,
+            outcome=a.outcome, notes=a.notes, next_step=a.next_step, logged_at=a.logged_at,
+        ))
+        if progress is not None:
+            progress(1)
+    session.flush()
+    return ImportResult(
+        kind=plan.kind, customers=len(plan.customers), deals=len(plan.deals),
+        activities=len(plan.activities), skipped=len(plan.skipped),
+        first_ref=refs[0] if refs else None, last_ref=refs[-1] if refs else None,
+    )
+
+
+def pick_workspace(session: Session, slack_team_id: str | None) -> Workspace:
+    """The workspace to import into: the one named, else the database's only one."""
+    if slack_team_id:
+        ws = repo.workspaces.get_workspace(session, slack_team_id)
+        if ws is None:
+            raise UsageError(f"No workspace {slack_team_id} in this database.")
+        return ws
+    ws = repo.workspaces.only_workspace(session)
+    if ws is not None:
+        return ws
+    ids = repo.workspaces.slack_team_ids(session)
+    if not ids:
+        raise UsageError("This database has no workspace yet: use salesbot in Slack (or "
+                         "`salesbot console`) first, so there are people to own the rows.")
+    raise UsageError(f"This database has several workspaces; pick one with --workspace: "
+                     f"{', '.join(ids)}.")

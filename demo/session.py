@@ -1,0 +1,52 @@
+"""The scripted console session that ends the demo, run today on the demo data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TextIO
+
+from bot.console import Console
+from bot.dispatch import Deps
+from commands.core.actors import WorkspaceDefaults
+from demo.team import CHANNEL_ID, CHANNEL_NAME, CURRENCY, TEAM_ID, TIMEZONE
+from storage.db import make_engine, make_session_factory
+
+# A short console session over the demo data: one of everything, and one typo that the
+# bot catches. D-1 (alice's) and D-2 (bob's) are opened first and kept open by build_demo.
+DEMO_SCRIPT: list[tuple[str, str]] = [
+    ("alice", '/visit "Shanghai Huayi Pharmaceutical" type:demo outcome:positive on:yesterday '
+              'next:"send quote" Demoed dispensing analytics to the CTO, wants pricing for 12 '
+              "sites"),
+    ("alice", "/deal list"),
+    ("alice", "/deal D-1"),
+    ("alice", '/deal D-1 stage:negotiation amount:1.1m close:"next friday"'),
+    ("bob", '/visit "Jiangsu Tianrun Steal" type:meeting outcome:positive deal:D-2 '
+            "Contract signed"),
+    ("bob", '/visit "Jiangsu Tianrun Steel" type:meeting outcome:positive deal:D-2 '
+            "Contract signed by procurement, PO to follow"),
+    ("bob", "/deal D-2 won"),
+    ("mia", "/sales team"),
+    ("mia", "/deal list @dana"),
+    ("mia", "/target show team"),
+    ("mia", "/plan team"),
+    ("alice", "/plan"),
+    ("mia", "/pipeline team"),
+    ("mia", "/sales report month team"),
+    ("mia", "/sales leaderboard"),
+    ("alice", "home"),  # what her Home tab in Slack shows
+]
+
+
+def console_session(url: str, *, clock: Callable[[], datetime], out: TextIO) -> None:
+    """Run DEMO_SCRIPT on the demo database at `url`, each line as its person typed it, and
+    print the lines and the replies to `out`."""
+    engine = make_engine(url)
+    try:
+        deps = Deps(session_factory=make_session_factory(engine), clock=clock,
+                    defaults=WorkspaceDefaults(currency=CURRENCY, timezone=TIMEZONE))
+        for user, line in DEMO_SCRIPT:
+            Console(deps, user=user, workspace=TEAM_ID, channel_names={CHANNEL_ID: CHANNEL_NAME}
+                    ).run([line], out, echo=True)
+    finally:
+        engine.dispose()

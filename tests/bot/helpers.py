@@ -1,0 +1,41 @@
+"""Shared by the tests of bot/ and the reliability tests: how a `salesbot run` is started
+against a stub Slack, and a monotonic clock that only moves when slept on."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SALESBOT_RUN = [sys.executable, "-c", "from bot.cli import main; main()", "run"]
+
+
+def salesbot_env(api_url: str, database_url: str, **settings: str) -> dict[str, str]:
+    """The environment of a `salesbot run` against a stub Slack, and nothing of ours."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "SALESBOT_")) and k not in ("DATABASE_URL", "PORT")}
+    env.update({
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+        "PYTHONUNBUFFERED": "1",
+        "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": api_url, "PORT": "0", "DATABASE_URL": database_url,
+        "SALESBOT_COMMAND_WORKERS": "0",
+    })
+    env.update(settings)
+    return env
+
+
+class FakeTime:
+    """A monotonic clock that only moves when slept on."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now

@@ -1,0 +1,88 @@
+"""Shared by the tests of commands/ (and the reliability tests that reuse them): a check that
+a command wrote nothing, an import run as the CLI runs it, alice's progress on hand-computed
+numbers, and the fragments the parser fuzzing builds its text from."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from commands.io.importer.check import plan_import
+from commands.io.importer.plan import ImportPlan, ImportResult
+from commands.io.importer.read import read_rows
+from commands.io.importer.write import apply_import
+from commands.plan.activity import ActivityRates
+from commands.warnings.deviations import Progress
+from storage import repo
+from storage.models import Base
+from tests.conftest import Chat
+
+D = Decimal
+
+FRAGMENTS = [
+    '"', "“", "”", "„", "«", "»", "＂", "'", " ", "  ", "\n", "\t",
+    "key:", "type:", "type:demo", "outcome:", "outcom:", "on:", "on:yesterday", "next:",
+    "deal:", "deal:D-", "tier:", "tier:A", "new:", "new:yes", "customer:", "amount:",
+    "amount:12", "stage:", "close:", "currency:", "name:", "reason:", "tz:", "team:",
+    "<@U1|x>", "<@U1>", "<@W", "<#C1|east>", "@", "@alice", "&amp;", "&lt;", "&", ">",
+    "D-", "d-", "#", "0", "1", "9", "12", "120k", "1,200", "1.25", "万", "$", "¥", "€",
+    "new", "list", "won", "lost", "team", "create", "add", "remove", "show", "role",
+    "manager", "admin", "rep", "help", "Acme", "Corp", "http://x.y", "mailto:a@b",
+    "\x00", "٣", "Ａ", "é",
+]
+
+
+def row_counts(chat: Chat) -> dict[str, int]:
+    """How many rows every table holds."""
+    with chat.deps.session_factory() as session:
+        return {
+            table.name: session.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+        }
+
+
+@contextmanager
+def writes_nothing(chat: Chat) -> Iterator[None]:
+    before = row_counts(chat)
+    yield
+    assert row_counts(chat) == before
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def run_import(chat: Chat, kind: str, path: Path, now: datetime, *,
+               apply: bool = True) -> tuple[ImportPlan, ImportResult | None]:
+    """Check the file and, when every row is fine and `apply`, write it: as the CLI does."""
+    with chat.deps.session_factory.begin() as session:
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
+        assert ws is not None
+        plan = plan_import(kind, read_rows(path, sheet=kind), session=session, workspace=ws,
+                           now=now)
+        result = apply_import(plan, session=session) if apply and plan.ok else None
+    return plan, result
+
+
+# 36,000 a deal, half of closed deals won, 0.45 opportunities per visit.
+ALICE_RATES = ActivityRates(avg_deal_size=D(36000), win_rate=D("0.5"),
+                            opportunities_per_visit=D("0.45"), source="rep")
+
+
+def alice(**changes: Any) -> Progress:
+    """Alice on 18 December: 101,000 of 245,000 with 13 of 21 working days gone."""
+    fields: dict[str, Any] = dict(
+        subject="member:12", who="Alice", period_name="December", target=D(245000),
+        actual=D(101000), elapsed_working_days=13, remaining_working_days=8, rates=ALICE_RATES,
+    )
+    fields.update(changes)
+    return Progress(**fields)
