@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bot.render.base import Reply, escape, person, render, text_reply
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.render.base import Reply, context, escape, person, render, sections, text_reply
+from bot.views.forecast import FORECAST_OPEN
 from commands.core.dates import format_day
 from commands.core.fx import describe_left_out
 from commands.core.money import format_money
@@ -196,10 +199,16 @@ def render_forecast_prompt(p: ForecastPrompt) -> Reply:
     for d in sorted(p.month.deals, key=lambda d: (-d.amount, d.ref))[:10]:
         lines.append(f"  {d.ref} {escape(d.name)} · {format_money(d.amount, cur)} · "
                      f"{_CATEGORY.get(d.category, d.category)}")
-    lines.append(f"Submit with `/forecast submit commit:{_plain(p.month.prefill_commit)} "
-                 f"best:{_plain(p.month.prefill_best)} note:\"...\"` (add `quarter` for "
-                 f"{p.quarter_label}); change a deal's category with `/deal D-n forecast:commit`.")
-    return text_reply("\n".join(lines))
+    text = "\n".join(lines)
+    typed = (f"Or type `/forecast submit commit:{_plain(p.month.prefill_commit)} "
+             f"best:{_plain(p.month.prefill_best)} note:\"...\"` (add `quarter` for "
+             f"{p.quarter_label}); change a deal's category with `/deal D-n forecast:commit`.")
+    button = ButtonElement(
+        text="Submit my call", action_id=FORECAST_OPEN, style="primary",
+        value=f"{_plain(p.month.prefill_commit)}|{_plain(p.month.prefill_best)}")
+    blocks: list[Block] = [*sections(text), ActionsBlock(block_id="forecast_actions",
+                                                         elements=[button]), context(typed)]
+    return Reply(text=f"{text}\n{typed}", blocks=blocks)
 
 
 def _plain(amount: Decimal) -> str:

@@ -55,18 +55,30 @@ class ForecastAdjust:
 
 
 def _figures(opts: dict[str, str], usage: str) -> tuple[Money, Money | None]:
+    """The commit and best-case figures; an error names the form input it concerns."""
     if "commit" not in opts:
-        raise UsageError(f"Give the commit figure, like commit:300k. {usage}")
+        raise UsageError(f"Give the commit figure, like commit:300k. {usage}", field="commit")
     commit = parse_amount(opts["commit"], "commit", allow_zero=True)
     best = parse_amount(opts["best"], "best", allow_zero=True) if "best" in opts else None
     if best is not None:
         if commit.currency and best.currency and commit.currency != best.currency:
-            raise UsageError("commit: and best: name two different currencies; give one.")
+            raise UsageError("commit: and best: name two different currencies; give one.",
+                             field="best")
         if best.amount < commit.amount and (best.currency or commit.currency) == (
                 commit.currency or best.currency):
             raise UsageError(f"`best:{opts['best']}` is below `commit:{opts['commit']}`: the "
-                             "best case includes the commit, so it is at least as much.")
+                             "best case includes the commit, so it is at least as much.",
+                             field="best")
     return commit, best
+
+
+def submit_from_form(kind: str, commit: str, best: str, note: str) -> ForecastSubmit:
+    """The call the forecast form describes (the running month or quarter)."""
+    choice = PeriodChoice("quarter" if kind == "quarter" else "month")
+    given = {"commit": commit.strip(), "best": best.strip()}
+    figures = _figures({k: v for k, v in given.items() if v}, SUBMIT_USAGE)
+    note = check_length(note.strip(), "notes", label="forecast note", form_input="note")
+    return ForecastSubmit(*figures, choice, note)
 
 
 def _split(text: str, words_option: str,

@@ -45,7 +45,10 @@ def test_the_weekly_dm_is_pre_filled_from_the_deals_and_sent_once(
     # closed 0 + A2 100k (commit) = 100k; + A1 120k (best case) = 220k; target 250k
     assert (alice.month.prefill_commit, alice.month.prefill_best) == (100_000, 220_000)
     assert alice.month.target == 250_000
-    text = render(alice).plain()
+    reply = render(alice)
+    text = reply.plain()
+    [button] = [e for b in reply.blocks if b.type == "actions" for e in b.elements]
+    assert (button.action_id, button.value) == ("forecast_open", "100000|220000")
     assert "2026-11: closed 0 USD · commit 100,000 USD · best case 220,000 USD · target " \
            "250,000 USD" in text
     assert "/forecast submit commit:100000 best:220000" in text
