@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from jobs.digest import DigestSource
 from jobs.due import Source
+from jobs.forecast import ForecastSource
 from jobs.standup import StandupSource
 from jobs.warnings import WarningSource
 
 
 def default_sources() -> list[Source]:
-    return [StandupSource(), DigestSource(), WarningSource()]
+    return [StandupSource(), DigestSource(), WarningSource(), ForecastSource()]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.dispatch import Deps
-from bot.listeners import channels, commands, deals, home, standup, visits, warnings
+from bot.listeners import channels, commands, deals, forecast, home, standup, visits, warnings
 from bot.listeners.commands import Offload
 
 
@@ -19,3 +19,4 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     warnings.register(app, deps)
     home.register(app, deps)
     channels.register(app, deps)
+    forecast.register(app, deps)

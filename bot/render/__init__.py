@@ -2,8 +2,8 @@
 `Reply` (Block Kit and the same as text). `base` holds the dispatch and the shared pieces;
 each area module registers the result types it renders, so all are imported here."""
 
-from bot.render import deals, home, io, plan, reports, standup, team, warnings
+from bot.render import deals, forecast, home, io, plan, reports, standup, team, warnings
 from bot.render.base import Reply, render
 
-__all__ = ["Reply", "deals", "home", "io", "plan", "render", "reports", "standup", "team",
-           "warnings"]
+__all__ = ["Reply", "deals", "forecast", "home", "io", "plan", "render", "reports", "standup",
+           "team", "warnings"]

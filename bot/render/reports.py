@@ -21,6 +21,7 @@ from bot.render.base import (
     sections,
     text_reply,
 )
+from bot.render.forecast import forecast_digest_section
 from commands.core.fx import describe_left_out
 from commands.core.money import format_money
 from commands.core.text import plural
@@ -168,6 +169,8 @@ def digest_sections(r: DigestResult) -> list[str]:
             f"• {ref} {escape(owner)}: {escape(text)}"
             f"{'' if due is None else f' (due {due:%a %d %b})'} — {state}"
             for ref, owner, text, due, state in r.actions))
+    if r.forecast is not None:
+        out.append(forecast_digest_section(r.forecast))
     out.append(f":dart: *Focus this week*: {escape(r.focus)}")
     return out
 

@@ -19,11 +19,12 @@ from commands.core.money import Money, parse_amount, parse_currency
 from commands.core.text import Mention, as_mention, choice, parse_words, yes_no
 from commands.deals.customers import find_or_create_customer
 from commands.deals.visit import load_deal, parse_deal_ref, parse_tier
+from commands.forecast.categories import parse_category, recategorize
 from storage import repo
 from storage.models import Deal, DealHistory, Member, Stage, Tier, to_minor
 
 NEW_OPTIONS = ("customer", "amount", "stage", "close", "currency", "new", "tier")
-UPDATE_OPTIONS = ("stage", "amount", "close", "currency", "name", "reason")
+UPDATE_OPTIONS = ("stage", "amount", "close", "currency", "name", "reason", "forecast")
 LOST_OPTIONS = ("reason",)
 
 
@@ -51,6 +52,7 @@ class DealUpdate:
     currency: str | None = None
     name: str | None = None
     reason: str | None = None
+    forecast: str | None = None  # a forecast category, or "auto"
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
         currency=parse_currency(opts["currency"]) if "currency" in opts else None,
         name=_non_empty(opts, "name"),
         reason=opts.get("reason"),
+        forecast=parse_category(opts["forecast"]) if "forecast" in opts else None,
     )
 
 
@@ -443,6 +446,10 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
         else:
             deal.closed_at = None
             deal.lost_reason = None
+    moved = recategorize(session, deal, args.forecast) if args.forecast else None
+    if moved is not None:
+        changes.append(Change("forecast", *moved))
+        _history(deal, actor.member, "forecast", *moved, now)
     if not changes:
         raise NothingChanged(f"{deal.ref} already looks like that; nothing changed.")
     session.flush()

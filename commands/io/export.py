@@ -29,7 +29,10 @@ ACTIVITIES = "activities"
 DEALS = "deals"
 DEAL_HISTORY = "deal_history"
 TARGETS = "targets"
-TABLES = (CUSTOMERS, ACTIVITIES, DEALS, DEAL_HISTORY, TARGETS)
+FORECAST_CALLS = "forecast_calls"
+FORECAST_ADJUSTMENTS = "forecast_adjustments"
+TABLES = (CUSTOMERS, ACTIVITIES, DEALS, DEAL_HISTORY, TARGETS, FORECAST_CALLS,
+          FORECAST_ADJUSTMENTS)
 
 CUSTOMERS_CSV = "customers.csv"
 ACTIVITIES_CSV = "activities.csv"
@@ -40,7 +43,7 @@ WORKBOOK = "salesbot-export.xlsx"
 
 # In a workbook these columns hold numbers and dates, not text, so a spreadsheet can sum
 # and sort them; Decimal cells are written exactly as their digits.
-_AMOUNT_COLUMNS = frozenset({"amount", "target", "stretch", "challenge"})
+_AMOUNT_COLUMNS = frozenset({"amount", "target", "stretch", "challenge", "commit", "best"})
 _DAY_COLUMNS = frozenset({"date", "expected_close", "start", "end"})
 
 Format: TypeAlias = Callable[[Any], str | None]
@@ -80,6 +83,12 @@ def export_tables(
         TARGETS: _Table(query.targets_table, {"start": _day, "end": _day, "target": _money,
                                               "stretch": _money, "challenge": _money,
                                               "set_at": _timestamp}),
+        FORECAST_CALLS: _Table(query.forecast_calls_table, {
+            "start": _day, "end": _day, "commit": _money, "best": _money,
+            "submitted_at": _timestamp}),
+        FORECAST_ADJUSTMENTS: _Table(query.forecast_adjustments_table, {
+            "start": _day, "end": _day, "commit": _money, "best": _money,
+            "adjusted_at": _timestamp}),
     }
     ids = None if member_ids is None else sorted(set(member_ids))
     connection = session.connection()

@@ -24,6 +24,7 @@ from commands.core.fx import LeftOut, Tally, deals_tally, load_rates, tally
 from commands.core.money import CENT
 from commands.core.periods import Period, period_containing
 from commands.core.text import parse_words
+from commands.forecast.digest import DigestForecast, digest_forecast
 from commands.plan.activity import WinRate, coverage_healthy, pipeline_coverage
 from commands.plan.rates import win_rate_for
 from commands.plan.scorecard import Scorecard, cumulative_plan_vs_actual, scorecard
@@ -139,6 +140,7 @@ class DigestResult:
     deal_currencies: tuple[tuple[str, str], ...] = ()  # ref, currency of won and lost deals
     left_out: tuple[LeftOut, ...] = ()  # deals the revenue figures could not count, and why
     win: WinRate | None = None  # the rate coverage is judged by, and why that one
+    forecast: DigestForecast | None = None  # the week's forecast call, once someone called
 
 
 @dataclass(frozen=True, eq=False)
@@ -323,6 +325,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         standup=standup, blockers=blockers, actions=actions,
         deal_currencies=tuple((d.ref, d.currency) for d, _, _ in closed),
         left_out=revenue.won.left_out + closing_tally.left_out, win=win,
+        forecast=digest_forecast(session, ws, team, now),
     )
 
 

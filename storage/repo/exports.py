@@ -13,7 +13,18 @@ from typing import Any, TypeAlias
 from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from storage.models import Activity, Customer, Deal, DealHistory, Member, Target, Team, Workspace
+from storage.models import (
+    Activity,
+    Customer,
+    Deal,
+    DealHistory,
+    ForecastAdjustment,
+    ForecastCall,
+    Member,
+    Target,
+    Team,
+    Workspace,
+)
 
 Query: TypeAlias = Select[*tuple[Any, ...]]
 Members: TypeAlias = Collection[int] | None
@@ -81,7 +92,8 @@ def deals_table(workspace_id: int | None, member_ids: Members) -> Query:
                  customer=Customer.name, owner=Member.name, amount=Deal.amount_minor,
                  currency=Deal.currency, stage=Deal.stage, expected_close=Deal.expected_close,
                  created_at=Deal.created_at, closed_at=Deal.closed_at,
-                 lost_reason=Deal.lost_reason)
+                 lost_reason=Deal.lost_reason,
+                 forecast_category=Deal.forecast_category)  # empty: the stage's default
         .select_from(Deal)
         .join(Workspace, Workspace.id == Deal.workspace_id)
         .join(Customer, Customer.id == Deal.customer_id)
@@ -132,3 +144,40 @@ def targets_table(workspace_id: int | None, member_ids: Members) -> Query:
                   Target.metric, Target.period_start, Target.period_end.desc(), Target.id)
     )
     return _scoped(stmt, Target.workspace_id, workspace_id, member_ids, _targets_of)
+
+
+def forecast_calls_table(workspace_id: int | None, member_ids: Members) -> Query:
+    """One row per call a rep submitted, oldest first."""
+    person = aliased(Member)
+    call = ForecastCall
+    stmt = (
+        _columns(workspace=Workspace.slack_team_id, person=person.name, team=Team.name,
+                 period_kind=call.period_kind, start=call.period_start, end=call.period_end,
+                 commit=call.commit_minor, best=call.best_minor, currency=call.currency,
+                 note=call.note, submitted_at=call.submitted_at)
+        .select_from(call)
+        .join(Workspace, Workspace.id == call.workspace_id)
+        .join(person, person.id == call.member_id)
+        .outerjoin(Team, Team.id == call.team_id)
+        .order_by(Workspace.id, call.submitted_at, call.id)
+    )
+    return _scoped(stmt, call.workspace_id, workspace_id, member_ids, call.member_id.in_)
+
+
+def forecast_adjustments_table(workspace_id: int | None, member_ids: Members) -> Query:
+    """One row per manager's adjustment (of a rep's call, or of the team's: no person)."""
+    person, by = aliased(Member), aliased(Member)
+    adj = ForecastAdjustment
+    stmt = (
+        _columns(workspace=Workspace.slack_team_id, team=Team.name, person=person.name,
+                 period_kind=adj.period_kind, start=adj.period_start, end=adj.period_end,
+                 commit=adj.commit_minor, best=adj.best_minor, currency=adj.currency,
+                 reason=adj.reason, adjusted_by=by.name, adjusted_at=adj.adjusted_at)
+        .select_from(adj)
+        .join(Workspace, Workspace.id == adj.workspace_id)
+        .join(Team, Team.id == adj.team_id)
+        .outerjoin(person, person.id == adj.member_id)
+        .join(by, by.id == adj.adjusted_by_id)
+        .order_by(Workspace.id, adj.adjusted_at, adj.id)
+    )
+    return _scoped(stmt, adj.workspace_id, workspace_id, member_ids, adj.member_id.in_)

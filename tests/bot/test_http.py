@@ -164,7 +164,7 @@ def test_sales_export_sends_a_rep_only_their_own_data_in_a_dm(slack: Client) -> 
     slack.replies(2)
     slack.command("UALICE", "/sales", "export")
     reply = slack.replies(3)[2]
-    assert "Sending you 5 CSV files in a direct message" in reply and "deals 1" in reply
+    assert "Sending you 7 CSV files in a direct message" in reply and "deals 1" in reply
     done = slack.stub.wait_for(lambda c: any(x.method == "files.completeUploadExternal"
                                              for x in c))
     [opened] = [c for c in done if c.method == "conversations.open"]
@@ -172,7 +172,7 @@ def test_sales_export_sends_a_rep_only_their_own_data_in_a_dm(slack: Client) -> 
     [complete] = [c for c in done if c.method == "files.completeUploadExternal"]
     assert complete.body["channel_id"] == "DUALICE"
     uploads = [c.body["data"] for c in done if c.method == "upload"]
-    assert len(uploads) == 5
+    assert len(uploads) == 7  # five tables, the forecast calls and adjustments
     assert any(b"Acme renewal" in u for u in uploads)
     assert not any(b"Initech" in u for u in uploads)  # bob's deal and customer stay out
 

@@ -30,3 +30,20 @@ def test_deliveries_and_stand_ups_migrate_down_and_up(db_url: str, engine: Engin
     upgrade(db_url)
     assert current_revision(db_url) == ScriptDirectory.from_config(cfg).get_current_head()
     assert set(inspect(engine).get_table_names()) >= STAND_UP_TABLES
+
+
+FORECAST_TABLES = {"forecast_settings", "forecast_schedule", "forecast_call",
+                   "forecast_adjustment"}
+
+
+def test_forecast_tables_migrate_down_and_up(db_url: str, engine: Engine) -> None:
+    assert set(inspect(engine).get_table_names()) >= FORECAST_TABLES
+    cfg = alembic_config(db_url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0010")
+    assert not FORECAST_TABLES & set(inspect(engine).get_table_names())
+    assert "forecast_category" not in {c["name"] for c in inspect(engine).get_columns("deal")}
+    upgrade(db_url)
+    assert set(inspect(engine).get_table_names()) >= FORECAST_TABLES
+    assert "forecast_category" in {c["name"] for c in inspect(engine).get_columns("deal")}
