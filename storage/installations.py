@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Table, false, func
 
-from storage.models import Base
+from storage.models_base import Base
 
 BOTS_TABLE = "slack_bots"
 INSTALLATIONS_TABLE = "slack_installations"

@@ -1,4 +1,4 @@
-"""Migration 0011: the install flow's tables and the workspace's active flag, down and up."""
+"""Migration 0012: the install flow's tables and the workspace's active flag, down and up."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_install_tables_and_active_flag_migrate_down_and_up(db_url: str,
     cfg = alembic_config(db_url)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0010")
+        command.downgrade(cfg, "0011")
     assert not OAUTH_TABLES & set(inspect(engine).get_table_names())
     assert "active" not in {c["name"] for c in inspect(engine).get_columns("workspace")}
     upgrade(db_url)
