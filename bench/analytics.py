@@ -18,6 +18,8 @@ each, as the scheduled job does:
 - `commands.reports.digest.build_digest` (the weekly digest): min / median / max per team, and all
   teams one after another;
 - `commands.warnings.checks.team_deviations` (every deviation rule) for every team;
+- `commands.forecast.show.team_figures`: the forecast roll-up of every team, for the month
+  and the quarter (within the digest's budget);
 - `commands.team.home.run_home`: what each team's manager's App Home tab reads when opened
   (their plan, deals, the team's action items, leaderboard and warnings);
 - the SQL each makes: statements and time in the database per team, the costliest
@@ -659,6 +661,20 @@ def analyze(url: str, profile: bool, trace: bool, charts: bool) -> dict[str, Any
     results["deviation_shapes"] = sorted(
         ([s, n, t] for s, (n, t) in meter.by_shape.items()), key=lambda x: -x[2])[:8]
 
+    def forecast(session: Any, ws: Any, team: Any, config: Any) -> int:
+        """The forecast roll-up of the team, for the month and the quarter (`/forecast team`)."""
+        from commands.core.periods import period_containing
+        from commands.forecast.show import team_figures
+
+        today = NOW.date()
+        return sum(len(team_figures(session, ws, team, period_containing(kind, today), NOW)[1])
+                   for kind in ("month", "quarter"))
+
+    log("analytics: the forecast roll-up of every team (month and quarter)")
+    began = time.perf_counter()
+    results["forecast"] = per_team(forecast)
+    results["forecast_wall_s"] = time.perf_counter() - began
+
     def home(session: Any, ws: Any, team: Any, config: Any) -> int:
         """What the team's manager's Home tab reads when they open it."""
         from commands.core.actors import Actor
@@ -736,6 +752,7 @@ def report(db_label: str, gen: Generated | None, res: dict[str, Any],
     print(f"first digest (cold: imports, statement cache): {fmt_s(cold['s'])}")
     for key, title in (("digest", "build_digest"), ("deviations", "team_deviations"),
                        ("home", "a manager's Home tab (run_home)"),
+                       ("forecast", "the forecast roll-up, month and quarter (team_figures)"),
                        ("charts", "build_digest + chart PNG")):
         rows = res.get(key)
         if not rows:
@@ -778,6 +795,9 @@ def report(db_label: str, gen: Generated | None, res: dict[str, Any],
               f"this scale ({n} teams: {fmt_s(res['digest_wall_s'])}; {fmt_s(low)} for "
               f"{FULL_TEAMS} is only a lower bound, as a team's digest gets slower with the "
               "organisation's size) -> run --scale 1")
+    fsecs = [r["s"] for r in res["forecast"]]
+    print(f"goal: one team's forecast roll-up < {GOAL_ONE_S:.0f} s (the digest's budget): max "
+          f"{fmt_s(max(fsecs))} -> {verdict(max(fsecs) < GOAL_ONE_S)}")
     print(f"goal: peak RSS < {GOAL_RSS_MB:,.0f} MB: {res['rss_mb']:,.0f} MB -> "
           f"{verdict(res['rss_mb'] < GOAL_RSS_MB)}")
 

@@ -16,12 +16,15 @@ from pydantic import ValidationError
 
 from bot.cli_schedule import send_due, show_deliveries, show_due
 from bot.cli_serve import check_slack, serve
+from bot.cli_workspace import oauth_missing, workspace_cli
 from bot.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sqlalchemy.orm import Session
+
+    from bot.dispatch import Deps
 
 
 cli = typer.Typer(
@@ -31,6 +34,7 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+cli.add_typer(workspace_cli, name="workspace")
 
 DatabaseOption = Annotated[
     str | None,
@@ -67,6 +71,14 @@ def _deps(settings: Settings):  # type: ignore[no-untyped-def]
         defaults=WorkspaceDefaults(currency=settings.currency, timezone=settings.default_timezone),
     )
     return engine, deps
+
+
+def _ready(database_url: str | None) -> tuple[Settings, Deps]:
+    """The settings, and the database migrated and ready: what most verbs start with."""
+    settings = load_settings(database_url)
+    _upgrade(settings.database_url)
+    _, deps = _deps(settings)
+    return settings, deps
 
 
 def _upgrade(url: str) -> None:
@@ -111,9 +123,10 @@ def run(
     settings = load_settings(database_url)
     if command_workers is not None:
         settings.command_workers = command_workers
-    missing = [] if settings.slack_bot_token else ["SLACK_BOT_TOKEN"]
+    missing = [] if settings.slack_bot_token or settings.oauth else ["SLACK_BOT_TOKEN"]
     if not settings.slack_app_token and not settings.slack_signing_secret:
         missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
+    missing += oauth_missing(settings)
     if missing:
         typer.secho(
             "Cannot connect to Slack: " + ", ".join(missing) + " not set. See the README's "
@@ -122,10 +135,21 @@ def run(
         )
         raise typer.Exit(2)
     socket_url = check_slack(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging(settings)
     _upgrade(settings.database_url)
     engine, deps = _deps(settings)
     serve(settings, engine, deps, socket_url)
+
+
+@cli.command()
+def check(database_url: DatabaseOption = None) -> None:
+    """Check the configuration (database, Slack tokens and scopes, public URL) and say what
+    to fix; exits 1 on any problem."""
+    from bot.check import check_and_report
+
+    raise typer.Exit(check_and_report(load_settings(database_url)))
 
 
 TICK_HELP = (
@@ -151,7 +175,7 @@ def tick(
     """Run one pass of the scheduler (see TICK_HELP)."""
     settings = load_settings(database_url)
     now = utc_now() if at is None else _moment(at)
-    if not dry_run and not settings.slack_bot_token:
+    if not dry_run and not settings.slack_bot_token and not settings.oauth:
         typer.secho("Cannot send without SLACK_BOT_TOKEN. Use --dry-run to see what is due.",
                     fg="red", err=True)
         raise typer.Exit(2)
@@ -190,9 +214,7 @@ def deliveries(
     """List scheduled messages that were sent, skipped or failed, newest first."""
     from storage import repo
 
-    settings = load_settings(database_url)
-    _upgrade(settings.database_url)
-    _, deps = _deps(settings)
+    _, deps = _ready(database_url)
     with deps.session_factory() as session:
         rows = repo.deliveries.recent(session, failed_only=failed, limit=limit)
         named = _subject_namer(session)
@@ -221,6 +243,9 @@ def _subject_namer(session: Session) -> Callable[[str], str]:
 def manifest_cmd(
     url: Annotated[str | None, typer.Option(help="Public base URL of the bot (HTTP mode).")] = None,
     socket_mode: Annotated[bool, typer.Option("--socket-mode", help="Socket Mode app.")] = False,
+    oauth: Annotated[bool, typer.Option(
+        "--oauth", help="Add the install flow's redirect URL (many workspaces; needs "
+                        "--url).")] = False,
 ) -> None:
     """Print the Slack app manifest (YAML) to create the app from."""
     from bot.manifest import manifest_yaml
@@ -229,7 +254,11 @@ def manifest_cmd(
         typer.secho("Give --url https://your-host (HTTP mode) or --socket-mode.", fg="red",
                     err=True)
         raise typer.Exit(2)
-    typer.echo(manifest_yaml(url, socket_mode=socket_mode), nl=False)
+    if oauth and not url:
+        typer.secho("--oauth needs --url https://your-host: Slack sends installs back to "
+                    "it.", fg="red", err=True)
+        raise typer.Exit(2)
+    typer.echo(manifest_yaml(url, socket_mode=socket_mode, oauth=oauth), nl=False)
 
 
 @cli.command()
@@ -244,9 +273,7 @@ def console(
     """Type commands exactly as in Slack (/visit ..., /deal ...) against the database."""
     from bot.console import Console
 
-    settings = load_settings(database_url)
-    _upgrade(settings.database_url)
-    _, deps = _deps(settings)
+    _, deps = _ready(database_url)
     con = Console(deps, user=user, workspace=workspace, channel=channel)
     if script is not None:
         with script.open(encoding="utf-8") as fh:
@@ -334,9 +361,7 @@ def export(
     from commands.io.export import WORKBOOK, export_tables, write_export
     from storage import repo
 
-    settings = load_settings(database_url)
-    _upgrade(settings.database_url)
-    _, deps = _deps(settings)
+    _, deps = _ready(database_url)
     with deps.session_factory() as session:
         ws_id = None
         if workspace:

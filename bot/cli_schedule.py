@@ -15,19 +15,20 @@ if TYPE_CHECKING:
     from bot.dispatch import Deps
     from jobs.notify import Notifier
     from jobs.ticker import Ticker
+    from jobs.tokens import Notifiers
     from storage.models import Delivery
 
 
 def make_ticker(settings: Settings, deps: Deps, notifier: Notifier | None = None) -> Ticker:
-    """The ticker over every source, posting through Slack unless given another notifier."""
-    from bot.notifier import SlackNotifier
+    """The ticker over every source, posting through Slack (each workspace with its own
+    token) unless given another notifier."""
+    from bot.workspaces import notifiers
     from jobs.sources import default_sources
     from jobs.ticker import Ticker
 
-    if notifier is None:
-        assert settings.slack_bot_token
-        notifier = SlackNotifier.connect(settings.slack_bot_token, settings.slack_api_url)
-    return Ticker(deps.session_factory, notifier, default_sources())
+    posting: Notifier | Notifiers = notifier or notifiers(
+        settings, deps.session_factory.kw["bind"])
+    return Ticker(deps.session_factory, posting, default_sources())
 
 
 def send_due(settings: Settings, deps: Deps, now: datetime, named: Callable[[str], str]) -> None:

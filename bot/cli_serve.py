@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bot.dispatch import Deps
+    from bot.metrics import Observability
     from bot.workers import CommandWorkers
 
 
@@ -24,9 +25,10 @@ def check_slack(settings: Settings) -> str | None:
     two if not. Returns the Socket Mode URL to connect to (None in HTTP mode)."""
     from bot.preflight import StartupError, check_bot_token, open_socket_mode
 
-    assert settings.slack_bot_token
     try:
-        check_bot_token(settings.slack_bot_token, settings.slack_api_url)
+        if not settings.oauth:  # installed through OAuth: each workspace's token, checked
+            assert settings.slack_bot_token  # by Bolt on each request
+            check_bot_token(settings.slack_bot_token, settings.slack_api_url)
         if settings.slack_app_token:
             return open_socket_mode(settings.slack_app_token, settings.slack_api_url)
     except StartupError as exc:
@@ -61,7 +63,9 @@ def start_command_workers(settings: Settings, deps: Deps) -> CommandWorkers | No
         return None
     workers = CommandWorkers(
         WorkerConfig(database_url=settings.database_url, token=settings.slack_bot_token,
-                     api_url=settings.slack_api_url, defaults=deps.defaults),
+                     api_url=settings.slack_api_url, defaults=deps.defaults,
+                     log_format=settings.log_format,
+                     settings=settings if settings.oauth else None),
         processes=count,
     )
     try:
@@ -80,20 +84,31 @@ def serve(settings: Settings, engine: Engine, deps: Deps, socket_url: str | None
     """Answer Slack and run the scheduler until stopped: Socket Mode when SLACK_APP_TOKEN is
     set (connecting to `socket_url`), else HTTP on PORT."""
     from bot.app import create_app
+    from bot.metrics import observe
 
+    oauth = None
+    if settings.oauth:
+        from bot.oauth import oauth_settings
+        from bot.workspaces import TeamDirectories, token_source
+
+        oauth = oauth_settings(settings, engine, deps)
+        deps.directories = TeamDirectories(token_source(settings, engine),
+                                           settings.slack_api_url)
     workers = start_command_workers(settings, deps)
-    app = create_app(deps, token=settings.slack_bot_token,
+    app = create_app(deps, token=None if oauth else settings.slack_bot_token,
                      signing_secret=settings.slack_signing_secret,
-                     api_url=settings.slack_api_url, workers=workers)
+                     api_url=settings.slack_api_url, workers=workers, oauth=oauth)
+    watch = observe(app, engine, settings, deps.session_factory)
     if settings.slack_app_token:
-        _serve_socket_mode(app, settings, deps, workers, socket_url)
+        _serve_socket_mode(app, settings, deps, workers, socket_url, watch)
     else:
-        _serve_http(app, engine, settings, deps, workers)
+        _serve_http(app, engine, settings, deps, workers, watch)
     typer.echo("salesbot stopped.")
 
 
 def _serve_socket_mode(app: App, settings: Settings, deps: Deps,
-                       workers: CommandWorkers | None, socket_url: str | None) -> None:
+                       workers: CommandWorkers | None, socket_url: str | None,
+                       watch: Observability) -> None:
     from bot.preflight import StartupError
     from bot.socket_mode import SocketMode
 
@@ -109,7 +124,7 @@ def _serve_socket_mode(app: App, settings: Settings, deps: Deps,
             workers.shutdown()
         typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
         raise typer.Exit(1) from None
-    scheduler = _start_scheduler(settings, deps)
+    scheduler = _start_scheduler(settings, deps, watch)
     typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
     try:
         mode.run()
@@ -120,16 +135,19 @@ def _serve_socket_mode(app: App, settings: Settings, deps: Deps,
 
 
 def _serve_http(app: App, engine: Engine, settings: Settings, deps: Deps,
-                workers: CommandWorkers | None) -> None:
+                workers: CommandWorkers | None, watch: Observability) -> None:
     from bot.server import Serving, make_server, make_wsgi
 
-    scheduler = _start_scheduler(settings, deps)
-    serving = Serving(make_server(make_wsgi(app, engine), port=settings.port))
+    scheduler = _start_scheduler(settings, deps, watch)
+    serving = Serving(make_server(make_wsgi(app, engine, metrics=watch.endpoint),
+                                  port=settings.port))
     # Ctrl+C or SIGTERM (systemd, docker stop): take no new requests, finish those in
     # progress, then stop. A second Ctrl+C stops at once.
     _stop_on_signals(serving)
     typer.echo(f"salesbot is listening on http://0.0.0.0:{serving.port}/slack/events "
                "(health: /healthz). Press Ctrl+C to stop.")
+    if settings.oauth:
+        typer.echo(f"Add it to a workspace at {settings.public_url or ''}/slack/install.")
     try:
         serving.run()
     except KeyboardInterrupt:
@@ -159,12 +177,15 @@ def _stop_on_signals(target: _Stoppable, saying: str | None = None) -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def _start_scheduler(settings: Settings, deps: Deps) -> BackgroundScheduler:
+def _start_scheduler(settings: Settings, deps: Deps,
+                     watch: Observability) -> BackgroundScheduler:
     """Every instance ticks; the delivery claims make each stand-up go out once."""
     from bot.cli_schedule import make_ticker
     from jobs.scheduler import make_scheduler
 
-    scheduler = make_scheduler(make_ticker(settings, deps), deps.clock)
+    ticker = make_ticker(settings, deps)
+    ticker.observer = watch.deliveries
+    scheduler = make_scheduler(ticker, deps.clock)
     scheduler.start()
     return scheduler
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 
@@ -34,6 +35,11 @@ class Deps:
     clock: Callable[[], datetime]
     defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
     directory: UserDirectory = field(default_factory=NoDirectory)
+    # Installed in many workspaces: each one's directory (by Slack team id), else `directory`
+    directories: Callable[[str], UserDirectory] | None = None
+
+    def directory_for(self, team_id: str) -> UserDirectory:
+        return self.directories(team_id) if self.directories is not None else self.directory
 
 
 @dataclass(frozen=True)
@@ -56,15 +62,16 @@ def actor_from(session: Session, deps: Deps, caller: Caller, now: datetime,
                known: tuple[Workspace, Member] | None) -> Actor:
     """The caller as an Actor, from their workspace and member row just looked up; None
     (not found) registers them."""
+    directory = deps.directory_for(caller.team_id)
     if known is not None:
         ws, member = known
     else:  # first sight of this user (or of the whole workspace): register them
         ws = ensure_workspace(session, caller.team_id, deps.defaults, now)
         member = ensure_member(
-            session, ws, caller.user_id, deps.directory, now, fallback_name=caller.user_name
+            session, ws, caller.user_id, directory, now, fallback_name=caller.user_name
         )
     return Actor(member=member, workspace=ws, channel_id=caller.channel_id,
-                 directory=deps.directory)
+                 directory=directory)
 
 
 def execute(
@@ -90,22 +97,49 @@ def execute_args(
     command keeps its reply with its claim, for Slack's retries).
     """
     refuse_nul(args)
-    with deps.session_factory.begin() as session:
-        now = deps.clock()
-        if request_key is None:
-            actor = actor_for(session, deps, caller, now)
-        else:
-            claimed, known = claim_and_find_member(session, request_key, now, caller.team_id,
-                                                   caller.user_id)
-            if not claimed:
-                log.info("duplicate delivery of %s ignored", request_key)
-                return None
-            actor = actor_from(session, deps, caller, now, known)
-        result = run_command(command, args, session=session, actor=actor, now=now)
+    opened = (transaction(deps, caller) if request_key is None
+              else claimed(deps, caller, request_key))
+    with opened as turn:
+        if turn is None:
+            return None
+        result = run_command(command, args, session=turn.session, actor=turn.actor,
+                             now=turn.now)
         reply = render(result)
         if keep is not None and request_key is not None:
-            keep(session, request_key, reply)
+            keep(turn.session, request_key, reply)
     return reply
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One request's transaction: its session, who asked, and when."""
+
+    session: Session
+    actor: Actor
+    now: datetime
+
+
+@contextmanager
+def transaction(deps: Deps, caller: Caller) -> Iterator[Turn]:
+    """Open the transaction a request runs in, as `caller` (registered on first sight)."""
+    with deps.session_factory.begin() as session:
+        now = deps.clock()
+        yield Turn(session, actor_for(session, deps, caller, now), now)
+
+
+@contextmanager
+def claimed(deps: Deps, caller: Caller, request_key: str) -> Iterator[Turn | None]:
+    """`transaction`, with the request claimed in it first: None is yielded when it was
+    already processed (Slack delivered it again), and there is nothing to do."""
+    with deps.session_factory.begin() as session:
+        now = deps.clock()
+        done, known = claim_and_find_member(session, request_key, now, caller.team_id,
+                                            caller.user_id)
+        if not done:
+            log.info("duplicate delivery of %s ignored", request_key)
+            yield None
+            return
+        yield Turn(session, actor_from(session, deps, caller, now, known), now)
 
 
 NUL_REFUSED = ("That text contains a NUL character (\\0), which salesbot cannot store. "

@@ -24,8 +24,10 @@ BOT_EVENTS = [
 ]
 
 
-def manifest(url: str | None = None, *, socket_mode: bool = False) -> dict[str, Any]:
-    """The manifest as a dict; `url` is the public base URL in HTTP mode."""
+def manifest(url: str | None = None, *, socket_mode: bool = False,
+             oauth: bool = False) -> dict[str, Any]:
+    """The manifest as a dict; `url` is the public base URL in HTTP mode. With `oauth`,
+    the install flow's redirect URL (at `url`) is added."""
     if not socket_mode and not url:
         raise ValueError("HTTP mode needs the public URL: --url https://salesbot.example.com")
     endpoint = f"{url.rstrip('/')}/slack/events" if url else None
@@ -46,6 +48,12 @@ def manifest(url: str | None = None, *, socket_mode: bool = False) -> dict[str, 
         interactivity["request_url"] = endpoint
         interactivity["message_menu_options_url"] = endpoint
         events["request_url"] = endpoint
+    oauth_config: dict[str, Any] = {"scopes": {"bot": BOT_SCOPES}}
+    if oauth:
+        if not url:
+            raise ValueError("the install flow needs the public URL: --url https://...")
+        oauth_config = {"redirect_urls": [f"{url.rstrip('/')}/slack/oauth_redirect"],
+                        **oauth_config}
     return {
         "display_information": {
             "name": "salesbot",
@@ -61,7 +69,7 @@ def manifest(url: str | None = None, *, socket_mode: bool = False) -> dict[str, 
                          "messages_tab_read_only_enabled": False},
             "slash_commands": commands,
         },
-        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "oauth_config": oauth_config,
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,
@@ -72,6 +80,7 @@ def manifest(url: str | None = None, *, socket_mode: bool = False) -> dict[str, 
     }
 
 
-def manifest_yaml(url: str | None = None, *, socket_mode: bool = False) -> str:
-    return yaml.safe_dump(manifest(url, socket_mode=socket_mode), sort_keys=False,
-                          allow_unicode=True)
+def manifest_yaml(url: str | None = None, *, socket_mode: bool = False,
+                  oauth: bool = False) -> str:
+    return yaml.safe_dump(manifest(url, socket_mode=socket_mode, oauth=oauth),
+                          sort_keys=False, allow_unicode=True)

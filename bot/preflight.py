@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 PREFLIGHT_TIMEOUT_S = 5
 SLACK_API_URL = "https://slack.com/api/"
@@ -25,11 +26,16 @@ class StartupError(Exception):
 
 def check_bot_token(token: str, api_url: str | None) -> str:
     """auth.test with a short timeout; returns the workspace (team) id."""
-    response = _call(_client(token, api_url), "auth.test", api_url,
-                     token_name="SLACK_BOT_TOKEN",
-                     check="that it is the Bot User OAuth Token (xoxb-...) from your app's "
-                           "OAuth & Permissions page, and that the app is installed")
-    return str(response.get("team_id", ""))
+    return str(auth_test(token, api_url).get("team_id", ""))
+
+
+def auth_test(token: str, api_url: str | None) -> SlackResponse:
+    """auth.test with a short timeout: its answer, and the scopes granted in its
+    x-oauth-scopes header. StartupError says what to fix."""
+    return _call(_client(token, api_url), "auth.test", api_url,
+                 token_name="SLACK_BOT_TOKEN",
+                 check="that it is the Bot User OAuth Token (xoxb-...) from your app's "
+                       "OAuth & Permissions page, and that the app is installed")
 
 
 def open_socket_mode(app_token: str, api_url: str | None) -> str:
@@ -48,10 +54,10 @@ def _client(token: str, api_url: str | None) -> WebClient:
 
 
 def _call(client: WebClient, method: str, api_url: str | None, *, token_name: str,
-          check: str) -> dict[str, object]:
+          check: str) -> SlackResponse:
     where = api_url or SLACK_API_URL
     try:
-        return dict(client.api_call(method).data)  # type: ignore[arg-type]
+        return client.api_call(method)
     except SlackApiError as exc:
         data = exc.response.data if isinstance(exc.response.data, dict) else {}
         error = data.get("error") or f"HTTP {exc.response.status_code}"

@@ -27,17 +27,21 @@ DRAIN_POLL_S = 0.05
 
 
 
-def make_wsgi(app: App, engine: Engine, *, signing_secret: str | None = None) -> WSGIApp:
+def make_wsgi(app: App, engine: Engine, *, signing_secret: str | None = None,
+              metrics: WSGIApp | None = None) -> WSGIApp:
     """The WSGI application: Bolt for Slack, plus /healthz that checks the database.
 
     Slack's requests are screened first (bot.edge): bounded in size, signed with
     `signing_secret` (by default the app's), readable. Log lines are kept bounded too.
+    `metrics` serves GET /metrics (bot.metrics; off: 404 like any unknown path).
     """
     bound_log_lines()
     secret = signing_secret or getattr(app, "_signing_secret", None)
     slack = screened(SlackRequestHandler(app, path="/slack/events"), secret)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if metrics is not None and environ.get("PATH_INFO") == "/metrics":
+            return metrics(environ, start_response)
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in (
             "GET", "HEAD"
         ):

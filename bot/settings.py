@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -19,6 +21,14 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
+    # Install flow (OAuth v2): on when SLACK_CLIENT_ID is set; then each workspace's bot
+    # token comes from its installation and SLACK_BOT_TOKEN is not used.
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: str | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    # Bot scopes asked for at install, comma-separated; None: the manifest's
+    slack_scopes: str | None = Field(default=None, alias="SLACK_SCOPES")
+    # The HTTPS address Slack and browsers reach salesbot at (the redirect URL's base)
+    public_url: str | None = Field(default=None, alias="SALESBOT_PUBLIC_URL")
     database_url: str = Field(default="sqlite:///./salesbot.db", alias="DATABASE_URL")
     port: int = Field(default=3000, alias="PORT")
     default_timezone: str = Field(default="UTC", alias="SALESBOT_DEFAULT_TIMEZONE")
@@ -27,6 +37,11 @@ class Settings(BaseSettings):
     # up to 4 (so 0 on a single CPU: answer them in the web process).
     command_workers: int | None = Field(default=None, ge=0, le=64,
                                         alias="SALESBOT_COMMAND_WORKERS")
+    # Running it (bot/metrics.py, bot/logs.py): GET /metrics when on, behind the bearer
+    # token when set; json: one JSON object per log line, for log collectors.
+    metrics: bool = Field(default=False, alias="SALESBOT_METRICS")
+    metrics_token: str | None = Field(default=None, alias="SALESBOT_METRICS_TOKEN")
+    log_format: Literal["text", "json"] = Field(default="text", alias="SALESBOT_LOG_FORMAT")
 
     @field_validator("default_timezone")
     @classmethod
@@ -51,3 +66,8 @@ class Settings(BaseSettings):
         if value and not value.endswith("/"):
             value += "/"
         return value or None
+
+    @property
+    def oauth(self) -> bool:
+        """Whether salesbot is installed through Slack's install flow (many workspaces)."""
+        return bool(self.slack_client_id)

@@ -5,11 +5,12 @@ the rendering of its reply) costs several times what receiving it costs, so in o
 the commands being answered slow down the receipt of the next ones. `salesbot run`
 therefore hands slash commands to worker processes (`SALESBOT_COMMAND_WORKERS`; by default
 see bot.cli.default_command_workers): the web process verifies and queues each command, waits for
-its answer and sends it to Slack in the acknowledgement (bot.app's handle_command).
+its answer and sends it to Slack in the acknowledgement (bot.listeners.commands.handle_command).
 
 What moves is the command's transaction and the rendering of its reply
-(`bot.app.command_answer`), with the time the command arrived, so a command queued for a
-moment still happens "now". The answer comes back as plain data (`bot.app.Answer`).
+(`bot.listeners.commands.command_answer`), with the time the command arrived, so a command
+queued for a moment still happens "now". The answer comes back as plain data
+(`bot.listeners.commands.Answer`).
 
 The queue is short (`QUEUED_PER_PROCESS` commands per worker): when commands arrive faster
 than the workers finish them, the acknowledgements slow down to the workers' pace instead
@@ -41,8 +42,11 @@ from typing import Any, Protocol
 
 from slack_sdk import WebClient
 
-from bot.app import Answer, SlackDirectory, command_answer
+from bot.app import SlackDirectory
 from bot.dispatch import Deps
+from bot.listeners.commands import Answer, command_answer
+from bot.logs import install_handler
+from bot.settings import Settings
 from commands.core.actors import WorkspaceDefaults
 
 log = logging.getLogger(__name__)
@@ -63,6 +67,9 @@ class WorkerConfig:
     api_url: str | None = None
     defaults: WorkspaceDefaults = field(default_factory=WorkspaceDefaults)
     log_level: int = logging.INFO
+    log_format: str = "text"  # SALESBOT_LOG_FORMAT (bot.logs)
+    # Installed through OAuth: people are looked up with each workspace's own token
+    settings: Settings | None = None
 
 
 @dataclass(frozen=True)
@@ -86,9 +93,15 @@ class _Worker:
 
         client = (WebClient(token=config.token, base_url=config.api_url)
                   if config.api_url else WebClient(token=config.token))
-        self.deps = Deps(session_factory=make_session_factory(make_engine(config.database_url)),
+        engine = make_engine(config.database_url)
+        self.deps = Deps(session_factory=make_session_factory(engine),
                          clock=lambda: datetime.now(UTC), defaults=config.defaults,
                          directory=SlackDirectory(client))
+        if config.settings is not None:
+            from bot.workspaces import TeamDirectories, token_source
+
+            self.deps.directories = TeamDirectories(token_source(config.settings, engine),
+                                                    config.api_url)
 
     def run(self, body: dict[str, Any], now: datetime) -> Answer | None:
         return command_answer(self.deps, body, now)
@@ -101,8 +114,8 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
     # in progress are answered. Should it die instead, the pipe closes and so do we.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    logging.basicConfig(level=config.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s [worker] %(message)s")
+    install_handler(config.log_format, [config.token], level=config.log_level,
+                    text_format="%(asctime)s %(levelname)s %(name)s [worker] %(message)s")
     try:
         worker = _Worker(config)
     except Exception as exc:

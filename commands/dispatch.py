@@ -16,6 +16,8 @@ from commands.deals.deal import parse_deal, run_deal
 from commands.deals.pipeline import parse_pipeline, run_pipeline
 from commands.deals.visit import parse_visit, run_visit
 from commands.followups.followups import parse_followups, run_followups
+from commands.forecast.config import ForecastConfigArgs, parse_config_family, run_config_family
+from commands.forecast.forecast import parse_forecast, run_forecast
 from commands.io.sales_export import ExportArgs, parse_export, run_export
 from commands.plan.plan import parse_plan, run_plan
 from commands.plan.targets import parse_target, run_target
@@ -29,7 +31,7 @@ from commands.reports.report import (
     run_report,
 )
 from commands.standup.standup import parse_standup, run_standup
-from commands.team.config import ConfigArgs, parse_config, run_config
+from commands.team.config import ConfigArgs
 from commands.team.sales import HelpResult, parse_sales, run_sales
 from commands.warnings.actions import ActionAdd, ActionDone, ActionList, parse_action, run_action
 from commands.warnings.warnings import WarningsArgs, parse_warnings, run_warnings
@@ -54,7 +56,7 @@ SALES_VERBS: dict[str, tuple[Callable[[str], Any], type | tuple[type, ...],
     "leaderboard": (parse_leaderboard, LeaderboardArgs, run_leaderboard),
     "digest": (parse_digest, DigestArgs, run_digest),
     "action": (parse_action, ACTION_TYPES, run_action),
-    "config": (parse_config, ConfigArgs, run_config),
+    "config": (parse_config_family, (ConfigArgs, ForecastConfigArgs), run_config_family),
     "export": (parse_export, ExportArgs, run_export),
     "warnings": (parse_warnings, WarningsArgs, run_warnings),
 }
@@ -99,6 +101,11 @@ COMMANDS: dict[str, CommandSpec] = {
     "followups": CommandSpec(
         parse_followups, run_followups, "Your follow-ups: list, done, snooze",
         "[@rep|team] [all] | done F-3 | snooze F-3 1d|1w|friday | reopen F-3",
+    ),
+    "forecast": CommandSpec(
+        parse_forecast, run_forecast, "The weekly forecast call: commit, best case, roll-up",
+        'submit commit:300k best:420k [quarter] note:"..." | adjust @alice commit:250k '
+        'reason:"..." | [team|@rep] [month|quarter] | history',
     ),
     "sales": CommandSpec(
         parse_sales_family, run_sales_family, "Teams, reports, leaderboards and help",

@@ -169,6 +169,18 @@ class _Replay:
         if day % 5 == 4:
             for order, rep in enumerate(REPS):
                 self.pipeline_review(rep, day, self.at(day, 17 * 60 + 30 + 5 * order))
+        if self.days[day].weekday() == 0:
+            self.forecast_call(day)
+
+    def forecast_call(self, day: int) -> None:
+        """Monday's forecast call, after the day's work: each rep calls the month, and the
+        manager puts a lower figure beside alice's (both are kept)."""
+        for order, rep in enumerate(REPS):
+            commit = 1500 + 300 * order + 100 * (day // 5)
+            self.send(rep, f"/forecast submit commit:{commit}k best:{commit + 600}k",
+                      self.at(day, 18 * 60 + 5 * order))
+        self.send(MANAGER, f"/forecast adjust <@{user_id_for(REPS[0])}|{REPS[0]}> commit:1.2m "
+                           'reason:"Lianhua slips to next month"', self.at(day, 18 * 60 + 30))
 
     def touch(self, rep: str, day: int, minute: int) -> None:
         """One activity of `rep`: a first contact when one is due, else a known customer."""

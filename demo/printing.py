@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.render import Reply, render
 from jobs.digest import DigestPost
+from jobs.forecast import ForecastPrompt
 from jobs.notify import FileUpload
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
 
@@ -52,6 +53,8 @@ def describe(message: object) -> tuple[str, str]:
         return "digest", "weekly digest"
     if isinstance(message, FileUpload):
         return "file", "chart"
+    if isinstance(message, ForecastPrompt):
+        return "forecast", "forecast call reminder" if message.reminder else "forecast call"
     name = _words(type(message).__name__)
     if "warning" in name or "deviation" in name:
         return "warning", "deviation warning"

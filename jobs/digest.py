@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from commands.reports.digest import DigestResult, build_digest
 from commands.team.config import rule_config
 from jobs.chart import digest_chart
+from jobs.due import DueItem
 from jobs.notify import FileUpload, Post
-from jobs.ticker import DueItem
 from storage import repo
 from storage.models import Member, Team, Workspace
 

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.followups.schedule import FollowUpView, view_follow_up
+from jobs.due import DueItem, subject_id
 from jobs.notify import Post
-from jobs.ticker import DueItem, subject_id
 from storage import repo
 from storage.models import Member
 

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from jobs.due import DueItem
 from jobs.notify import Post
-from jobs.ticker import DueItem
 from storage import repo
 from storage.models import Team
 

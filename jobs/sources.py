@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from jobs.digest import DigestSource
+from jobs.due import Source
 from jobs.followups import FollowUpSource
+from jobs.forecast import ForecastSource
 from jobs.standup import StandupSource
-from jobs.ticker import Source
 from jobs.warnings import WarningSource
 
 
 def default_sources() -> list[Source]:
-    return [StandupSource(), DigestSource(), WarningSource(), FollowUpSource()]
+    return [StandupSource(), DigestSource(), WarningSource(), ForecastSource(),
+            FollowUpSource()]

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from commands.standup.answers import has_blockers
 from commands.standup.reports import PersonAnswer, PersonRef, StandupSummary, summarize
 from commands.standup.schedule import TeamSchedule, candidate_days, team_schedule
+from jobs.due import DueItem, subject_id
 from jobs.notify import Post
-from jobs.ticker import DueItem, subject_id
 from storage import repo
 from storage.models import DeliveryStatus, Member, StandupAnswer, StandupConfig
 

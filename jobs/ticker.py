@@ -19,16 +19,21 @@ insert wins sends it, so several instances on one database send every item exact
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobs.due import DueItem, Source
 from jobs.notify import Notifier, Post, SendFailed, SendUncertain
+from jobs.observe import TickObserver, Unobserved, delivery_status
+from jobs.refusals import KIND as REFUSAL_KIND
+from jobs.refusals import ChannelRefusalSource, notice_for
+from jobs.tokens import Notifiers
 from storage import repo
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Delivery, DeliveryStatus, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -37,52 +42,6 @@ LOOKBACK = timedelta(days=1)
 MAX_ATTEMPTS = 4
 BACKOFF = timedelta(minutes=1)
 LEASE = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class DueItem:
-    """Something to send once: a stand-up prompt for member:12 on 2026-11-23, say."""
-
-    kind: str
-    subject: str  # member:12, team:3
-    local_period: str  # 2026-11-23 (the subject's local day), 2026-W48
-    due_at: datetime
-    workspace_id: int
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}:{self.subject}:{self.local_period}"
-
-
-class Source(Protocol):
-    """A kind of scheduled work the ticker runs.
-
-    Optional hooks, called when a source defines them (looked up with getattr), each in a
-    savepoint of the ticker's transaction: a failing hook is logged and never undoes the
-    record of a post already made (so nothing is posted twice).
-    - posted(session, item, post, ts, now): `post` was just sent as message `ts`; called in
-      the transaction that counts it in the delivery's parts_sent (warnings record what
-      they told the team).
-    - nothing_to_send(session, item, now): build returned no posts for a claimed item.
-    """
-
-    kinds: tuple[str, ...]  # the item kinds it produces (and builds)
-    grace: timedelta | None  # how late a missed item may still go out; None: the ticker's
-
-    def due(self, session: Session, now: datetime) -> Iterable[DueItem]:
-        """Items due at or before `now` (the ticker ignores those claimed already)."""
-        ...
-
-    def build(self, session: Session, item: DueItem, claimed_at: datetime) -> Sequence[Post]:
-        """The posts of a claimed item, as things stood at `claimed_at`; none: nothing to
-        say any more (someone answered before their reminder). Must not write: a dry run
-        builds too."""
-        ...
-
-
-def subject_id(subject: str) -> int:
-    """12 for "member:12"."""
-    return int(subject.rpartition(":")[2])
 
 
 @dataclass
@@ -114,19 +73,22 @@ class Planned:
 
 @dataclass
 class Ticker:
-    """Runs the sources against the database and the notifier; `tick(now)` is one pass."""
+    """Runs the sources against the database and the notifier; `tick(now)` is one pass.
+
+    `notifier` posts for every workspace, or (`Notifiers`) each workspace has its own.
+    Nothing is due, and nothing is sent, in a workspace whose Slack app was uninstalled.
+    """
 
     session_factory: sessionmaker[Session]
-    notifier: Notifier
+    notifier: Notifier | Notifiers
     sources: Sequence[Source]
     grace: timedelta = DEFAULT_GRACE
     max_attempts: int = MAX_ATTEMPTS
     backoff: timedelta = BACKOFF
     lease: timedelta = LEASE
+    observer: TickObserver = field(default_factory=Unobserved)  # metrics, log lines
 
     def _source(self, kind: str) -> Source | None:
-        from jobs.refusals import ChannelRefusalSource
-
         return next((s for s in [*self.sources, ChannelRefusalSource()] if kind in s.kinds),
                     None)
 
@@ -136,6 +98,8 @@ class Ticker:
     def due(self, now: datetime) -> list[tuple[Source, DueItem]]:
         """Every source's items due within the lookback, oldest first."""
         out: list[tuple[Source, DueItem]] = []
+        with self.session_factory() as session:
+            inactive = repo.workspaces.inactive_ids(session)
         for source in self.sources:
             try:
                 with self.session_factory() as session:
@@ -143,7 +107,8 @@ class Ticker:
             except Exception:
                 log.exception("finding due items of %s failed", source.kinds)
                 continue
-            out += [(source, i) for i in items if now - LOOKBACK <= i.due_at <= now]
+            out += [(source, i) for i in items if now - LOOKBACK <= i.due_at <= now
+                    and i.workspace_id not in inactive]
         return sorted(out, key=lambda si: (si[1].due_at, si[1].key))
 
     def plan(self, now: datetime) -> list[Planned]:
@@ -164,6 +129,12 @@ class Ticker:
 
     def tick(self, now: datetime) -> TickReport:
         """One pass at `now`: give up on dead claims, retry failures, send what is due."""
+        started = time.monotonic()
+        report = self._tick(now)
+        self.observer.ticked(now, report, time.monotonic() - started)
+        return report
+
+    def _tick(self, now: datetime) -> TickReport:
         report = TickReport()
         with self.session_factory.begin() as session:
             retried, unconfirmed = repo.deliveries.abandon_stale_claims(session, now)
@@ -196,6 +167,7 @@ class Ticker:
                 log.info("skipped %s: due %s, past its grace window", item.key,
                          item.due_at.isoformat())
                 report.skipped.append(item.key)
+                self.observer.delivered(item, "skipped", 0.0, now)
                 continue
             self._deliver(source, item, delivery_id, now, report)
         if report.sent or report.skipped or report.retrying or report.failed:
@@ -217,6 +189,14 @@ class Ticker:
 
     def _deliver(self, source: Source, item: DueItem, delivery_id: int, now: datetime,
                  report: TickReport) -> None:
+        started = time.monotonic()
+        self._deliver_once(source, item, delivery_id, now, report)
+        status = delivery_status(report, item.key)
+        if status is not None:
+            self.observer.delivered(item, status, time.monotonic() - started, now)
+
+    def _deliver_once(self, source: Source, item: DueItem, delivery_id: int, now: datetime,
+                      report: TickReport) -> None:
         # Posts made in this call, kept in memory: if recording one fails, the failure path
         # still records it, so the retry does not post it again.
         made: list[tuple[int, str, str]] = []  # part number, channel, ts
@@ -226,7 +206,16 @@ class Ticker:
             with self.session_factory() as session:
                 row = session.get_one(Delivery, delivery_id)
                 done, first_ts = row.parts_sent, row.message_ts
+                ws = session.get(Workspace, item.workspace_id)
+                installed = (ws.slack_team_id, ws.active) if ws is not None else None
                 posts = list(source.build(session, item, row.created_at))
+            # after the read: finding a token may refresh it, a write of its own
+            notifier = self._notifier(installed)
+            if isinstance(notifier, str):
+                self._finish(delivery_id, DeliveryStatus.SKIPPED, now, notifier)
+                log.info("skipped %s: %s", item.key, notifier)
+                report.skipped.append(item.key)
+                return
             if not posts:
                 with self.session_factory.begin() as session:
                     _hook(source, "nothing_to_send", session, item, now)
@@ -236,14 +225,14 @@ class Ticker:
             for n, post in enumerate(posts):
                 if n < done:
                     continue
-                to = self.notifier.dm_channel(post.to) if post.dm else post.to
+                to = notifier.dm_channel(post.to) if post.dm else post.to
                 channel = None if post.dm else to
                 thread = post.reply_to or (first_ts if post.in_thread else None)
                 with self.session_factory.begin() as session:
                     session.get_one(Delivery, delivery_id).sending = True
                 in_flight = True
                 try:
-                    ts = self.notifier.send(to, post.message, thread)
+                    ts = notifier.send(to, post.message, thread)
                 except SendUncertain as exc:
                     self._unconfirmed(source, item, delivery_id, n, len(posts), to, post,
                                       now, exc.reason, report, made)
@@ -251,7 +240,7 @@ class Ticker:
                 made.append((n, to, ts))
                 in_flight = False
                 if post.dm:  # it may have gone to the user id: record the DM's channel id
-                    to = self.notifier.dm_channel(post.to)
+                    to = notifier.dm_channel(post.to)
                     made[-1] = (n, to, ts)
                 with self.session_factory.begin() as session:
                     row = session.get_one(Delivery, delivery_id)
@@ -272,6 +261,16 @@ class Ticker:
             log.exception("delivery %s failed", item.key)
             self._failed(item, delivery_id, now, f"{type(exc).__name__}: {exc}", None, False,
                          report, made, in_flight=in_flight)
+
+    def _notifier(self, workspace: tuple[str, bool] | None) -> Notifier | str:
+        """Who posts in `workspace` (Slack team id, active): its notifier, or why nobody
+        may."""
+        if workspace is not None and not workspace[1]:
+            return "the workspace uninstalled salesbot"
+        if not isinstance(self.notifier, Notifiers):
+            return self.notifier
+        notifier = self.notifier.for_workspace(workspace[0]) if workspace is not None else None
+        return notifier if notifier is not None else "salesbot is not installed in the workspace"
 
     def _unconfirmed(self, source: Source, item: DueItem, delivery_id: int, n: int,
                      total: int, to: str, post: Post, now: datetime, reason: str,
@@ -299,9 +298,7 @@ class Ticker:
     def _tell_managers(self, item: DueItem, channel: str, error: str, now: datetime,
                        report: TickReport) -> None:
         """The team's channel refused a post for good: DM its managers the fix, once."""
-        from jobs.refusals import KIND, ChannelRefusalSource, notice_for
-
-        if item.kind == KIND:
+        if item.kind == REFUSAL_KIND:
             return
         try:
             with self.session_factory.begin() as session:

@@ -36,8 +36,8 @@ from commands.warnings.warnings import (
     states_of,
     team_config,
 )
+from jobs.due import DueItem, subject_id
 from jobs.notify import Post
-from jobs.ticker import DueItem, subject_id
 from storage import repo
 from storage.models import Team
 

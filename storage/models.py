@@ -1,4 +1,6 @@
-"""SQLAlchemy models: the whole salesbot schema.
+"""SQLAlchemy models: the whole salesbot schema (the forecast call's tables are in
+storage.models_forecast, the follow-ups' in storage.models_followups, imported here so every
+model is on Base.metadata).
 
 Money is stored as integer minor units (hundredths) with an ISO currency code, so sums are
 exact on SQLite and PostgreSQL alike. Datetimes are stored as UTC and always come back
@@ -8,60 +10,34 @@ timezone-aware.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
     Column,
     Date,
-    DateTime,
-    Dialect,
     Enum,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     Time,
-    TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored as naive UTC and returned as an aware UTC datetime."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not accepted; pass an aware datetime")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+from storage.models_base import NAMING_CONVENTION as NAMING_CONVENTION
+from storage.models_base import Base, UTCDateTime
+from storage.models_followups import FollowUp as FollowUp
+from storage.models_forecast import ForecastAdjustment as ForecastAdjustment
+from storage.models_forecast import ForecastCall as ForecastCall
+from storage.models_forecast import ForecastSchedule as ForecastSchedule
+from storage.models_forecast import ForecastSettings as ForecastSettings
 
 
 class Role(enum.StrEnum):
@@ -116,6 +92,8 @@ class Workspace(Base):
     # Last deal number handed out; D-<n> references are numbered per workspace from 1.
     deal_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # False once the app is uninstalled (or its tokens revoked): data kept, nothing sent
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     stages: Mapped[list[Stage]] = relationship(
         back_populates="workspace", order_by="Stage.position", cascade="all, delete-orphan"
@@ -242,6 +220,8 @@ class Deal(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lost_reason: Mapped[str | None] = mapped_column(Text)
+    # The rep's forecast category (pipeline, best_case, commit, omitted); None: the stage's
+    forecast_category: Mapped[str | None] = mapped_column(String(16))
 
     customer: Mapped[Customer] = relationship()
     owner: Mapped[Member] = relationship()
@@ -269,7 +249,7 @@ class DealHistory(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id", ondelete="CASCADE"), index=True)
-    field: Mapped[str] = mapped_column(String(16))  # stage | amount | close
+    field: Mapped[str] = mapped_column(String(16))  # stage | amount | close | forecast
     old_value: Mapped[str | None] = mapped_column(String(64))
     new_value: Mapped[str | None] = mapped_column(String(64))
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
@@ -607,31 +587,4 @@ class FxRate(Base):
         return Decimal(self.rate_text)
 
 
-class FollowUp(Base):
-    """A next step a rep owes by a day (F-<id>): from a visit's or a deal's `next:`."""
-
-    __tablename__ = "follow_up"
-    __table_args__ = (Index("ix_follow_up_owner_open", "owner_id", "done_at", "due_on"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(Text)
-    due_on: Mapped[date] = mapped_column(Date)
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
-    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deal.id"), index=True)
-    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))  # made by
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
-    closed_by_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
-
-    owner: Mapped[Member] = relationship(foreign_keys=[owner_id])
-    customer: Mapped[Customer | None] = relationship()
-    deal: Mapped[Deal | None] = relationship()
-    activity: Mapped[Activity | None] = relationship(foreign_keys=[activity_id])
-
-    @property
-    def ref(self) -> str:
-        return f"F-{self.id}"
+from storage import installations as _installations  # noqa: E402, F401 - in the schema

@@ -65,7 +65,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No Slack or database setting from the environment, and a fresh working directory (no
     stray .env, and ./salesbot.db lands there): for the tests of the command line."""
     for var in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL",
-                "SLACK_API_URL"):
+                "SLACK_API_URL", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_SCOPES",
+                "SALESBOT_PUBLIC_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections.abc import Callable
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
+
+from bot.manifest import BOT_SCOPES
 
 
 @dataclass
@@ -28,6 +31,8 @@ class SlackStub:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.team_id = "T0TEST"
+        # What auth.test's x-oauth-scopes header says the token has (None: no header)
+        self.scopes: list[str] | None = list(BOT_SCOPES)
         self.failures: dict[str, list[tuple[int, dict[str, str]]]] = {}
         # Web API method -> the error Slack refuses it with ({"ok": false, "error": ...})
         self.refusals: dict[str, str] = {}
@@ -42,6 +47,11 @@ class SlackStub:
         self.slow: dict[str, int] = {}
         self.refusing: dict[str, str] = {}  # channel -> the error chat.postMessage answers
         self.released = threading.Event()
+        # The install flow: code -> the workspace ({"id", "name"}) oauth.v2.access installs
+        # salesbot in; the bot tokens it handed out -> their workspace (auth.test says it)
+        self.install_codes: dict[str, dict[str, str]] = {}
+        self.token_teams: dict[str, str] = {}
+        self.rotating = False  # hand out expiring tokens with a refresh token
         self._cond = threading.Condition()
         stub = self
 
@@ -73,7 +83,8 @@ class SlackStub:
                         stub.held.append(method)
                         stub._cond.notify_all()
                     gate.wait(60)
-                status, payload, headers = stub.answer(method, body)
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                status, payload, headers = stub.answer(method, body, token)
                 with stub._cond:
                     stub.calls.append(Call(method, body, dict(self.headers)))
                     stub._cond.notify_all()
@@ -105,7 +116,7 @@ class SlackStub:
         return f"http://127.0.0.1:{self.port}/response/{n}"
 
     def answer(
-        self, method: str, body: dict[str, Any]
+        self, method: str, body: dict[str, Any], token: str = ""
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         queued = self.failures.get(method)
         if queued:
@@ -119,9 +130,12 @@ class SlackStub:
             return 200, {"ok": True, "url": self.socket_mode_url}, {}
         if method == "response":
             return 200, {"ok": True}, {}
+        if method == "oauth.v2.access":
+            return 200, self.oauth_access(body, token), {}
         if method == "auth.test":
-            return 200, {"ok": True, "team_id": self.team_id, "user_id": "UBOT",
-                         "bot_id": "BBOT", "team": "Test"}, {}
+            scopes = {} if self.scopes is None else {"x-oauth-scopes": ",".join(self.scopes)}
+            return 200, {"ok": True, "team_id": self.token_teams.get(token, self.team_id),
+                         "user_id": "UBOT", "bot_id": "BBOT", "team": "Test"}, scopes
         if method == "users.info":
             user = self.users.get(body.get("user", ""))
             if user is None:
@@ -148,6 +162,43 @@ class SlackStub:
             return 200, {"ok": True, "ts": f"{len(self.calls) + 1}.000",
                          "channel": channel}, {}
         return 200, {"ok": True}, {}
+
+    def oauth_access(self, body: dict[str, Any], auth: str) -> dict[str, Any]:
+        """oauth.v2.access as Slack documents it: a code exchanged for a bot token (or, with
+        grant_type=refresh_token, a rotated one); the app's credentials in the body or as
+        HTTP Basic authentication."""
+        if auth.startswith("Basic "):
+            body = dict(body)
+            body["client_id"], _, body["client_secret"] = \
+                base64.b64decode(auth[6:]).decode().partition(":")
+        if body.get("client_secret") != "test-client-secret":
+            return {"ok": False, "error": "bad_client_secret"}
+        if body.get("grant_type") == "refresh_token":
+            team = body.get("refresh_token", "").removeprefix("xoxe-1-").rpartition("-")[0]
+            if team not in self.token_teams.values():
+                return {"ok": False, "error": "invalid_refresh_token"}
+            return {"ok": True, "token_type": "bot", "scope": "commands,chat:write",
+                    **self._bot_token(team)}
+        team = self.install_codes.pop(body.get("code", ""), None)
+        if team is None:
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True, "token_type": "bot", "scope": "commands,chat:write,users:read",
+            "bot_user_id": f"UB{team['id']}", "app_id": "A0SALES",
+            "team": {"name": team["name"], "id": team["id"]}, "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": "UINSTALLER"},
+            **self._bot_token(team["id"]),
+        }
+
+    def _bot_token(self, team: str) -> dict[str, Any]:
+        n = len(self.token_teams) + 1
+        token = f"xoxb-{team}-{n}"
+        self.token_teams[token] = team
+        if not self.rotating:
+            return {"access_token": token}
+        return {"access_token": token, "expires_in": 43200,
+                "refresh_token": f"xoxe-1-{team}-{n}"}
 
     def add_user(self, user_id: str, name: str, tz: str) -> None:
         self.users[user_id] = {"id": user_id, "name": name.lower(), "real_name": name, "tz": tz,

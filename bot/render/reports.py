@@ -21,6 +21,7 @@ from bot.render.base import (
     sections,
     text_reply,
 )
+from bot.render.forecast import forecast_digest_section
 from bot.render.warnings import movement_text
 from commands.core.fx import describe_left_out
 from commands.core.money import format_money
@@ -171,6 +172,8 @@ def digest_sections(r: DigestResult) -> list[str]:
             f"{'' if due is None else f' (due {due:%a %d %b})'} — {state}"
             for ref, owner, text, due, state in r.actions))
     out += _follow_through(r)
+    if r.forecast is not None:
+        out.append(forecast_digest_section(r.forecast))
     out.append(f":dart: *Focus this week*: {escape(r.focus)}")
     return out
 

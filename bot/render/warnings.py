@@ -56,6 +56,9 @@ RULE_TITLES = {
     "tier_cadence": "Customer not visited",
     "coverage_gap": "Pipeline coverage gap",
     "funnel_bottleneck": "Funnel bottleneck",
+    "forecast_short": "Commit short of target",
+    "forecast_drop": "Forecast call dropped",
+    "forecast_miss": "Forecast missed three months running",
 }
 REASONS: dict[PostReason, str] = {"new": "new", "worse": "worse since last posted",
                                   "again": "still open"}

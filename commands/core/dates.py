@@ -35,11 +35,12 @@ def parse_day(
     raw = text.strip().lower()
     if not raw:
         raise UsageError(
-            f"`{option}:` needs a date, like {option}:yesterday or {option}:2026-11-20."
+            f"`{option}:` needs a date, like {option}:yesterday or {option}:2026-11-20.",
+            field=option,
         )
     if raw in _SIMPLE:
         return today + timedelta(days=_SIMPLE[raw])
-    not_real = UsageError(f"`{option}:{text}` is not a real date.")
+    not_real = UsageError(f"`{option}:{text}` is not a real date.", field=option)
     if _ISO.match(raw):
         try:
             return date.fromisoformat(raw)
@@ -70,7 +71,8 @@ def parse_day(
         raise UsageError(
             f"`{option}:{text}` is not a date I understand. "
             f"Try {option}:2026-11-20, {option}:yesterday, {option}:\"last tue\" or "
-            f"{option}:\"next friday\"."
+            f"{option}:\"next friday\".",
+            field=option,
         )
     return parsed.date()
 
@@ -82,7 +84,7 @@ def parse_calendar_day(text: str, option: str) -> date:
     numeric = _NUMERIC.match(raw)
     if not (_ISO.match(raw) or _YEAR_FIRST.match(raw) or _YEAR_CJK.match(raw)
             or (numeric and numeric.group(4) and len(numeric.group(4)) == 4)):
-        raise UsageError(f"`{option}:{text}` is not a date like 2026-12-25.")
+        raise UsageError(f"`{option}:{text}` is not a date like 2026-12-25.", field=option)
     # `today` plays no part once the year is written out
     return parse_day(raw, today=date(2000, 1, 1), prefer="past", option=option)
 
@@ -109,7 +111,8 @@ def _numeric_day(raw: str, *, today: date, prefer: Literal["past", "future"],
             f"`{option}:{raw}` could be {a} {_MONTHS[b - 1]} or {b} {_MONTHS[a - 1]}. "
             f"Write it year first: {option}:{date(in_year, b, a).isoformat()} for "
             f"{a} {_MONTHS[b - 1]}, or {option}:{date(in_year, a, b).isoformat()} for "
-            f"{b} {_MONTHS[a - 1]}."
+            f"{b} {_MONTHS[a - 1]}.",
+            field=option,
         )
     if year is None:
         return nearest(month, day, today=today, prefer=prefer)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 
 class UserFacingError(Exception):
-    """An error whose message is written for the person who typed the command."""
+    """An error whose message is written for the person who typed the command.
 
-    def __init__(self, message: str, *, usage: str | None = None) -> None:
+    `field` names the form input it concerns (a modal shows the message next to it); None
+    when it concerns no single input.
+    """
+
+    def __init__(self, message: str, *, usage: str | None = None,
+                 field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.usage = usage
+        self.field = field
 
     def __str__(self) -> str:
         return self.message

@@ -27,12 +27,13 @@ LIMITS: dict[str, int] = {
 }
 
 
-def check_length(text: str, field: str, *, label: str | None = None) -> str:
+def check_length(text: str, field: str, *, label: str | None = None,
+                 form_input: str | None = None) -> str:
     """`text` unchanged, or a UsageError saying how long `field` (called `label` in the
-    message, when given) may be."""
+    message, when given) may be; the error concerns the form's `form_input`, if any."""
     limit = LIMITS[field]
     if len(text) > limit:
-        raise UsageError(too_long(label or field, len(text), limit))
+        raise UsageError(too_long(label or field, len(text), limit), field=form_input)
     return text
 
 

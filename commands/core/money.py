@@ -47,29 +47,31 @@ def parse_amount(text: str, option: str = "amount", *, allow_zero: bool = False)
     the currency is None unless a symbol or code says it."""
     raw = text.strip()
     if raw.startswith(("-", "−")):
-        raise UsageError(f"`{option}:{text}` is negative; an amount must be more than 0.")
+        raise UsageError(f"`{option}:{text}` is negative; an amount must be more than 0.",
+                         field=option)
     m = _AMOUNT.match(raw)
     if not m:
-        raise UsageError(f"`{option}:{text}` is not an amount. {EXAMPLES}")
+        raise UsageError(f"`{option}:{text}` is not an amount. {EXAMPLES}", field=option)
     try:
         number = Decimal(m.group("num").replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
-        raise UsageError(f"`{option}:{text}` is not an amount.") from None
+        raise UsageError(f"`{option}:{text}` is not an amount.", field=option) from None
     amount = number * SUFFIXES[(m.group("suffix") or "").lower()]
     if amount > MAX_AMOUNT:
-        raise UsageError(f"`{option}:{text}` is larger than any deal salesbot can track.")
+        raise UsageError(f"`{option}:{text}` is larger than any deal salesbot can track.",
+                         field=option)
     if amount != amount.quantize(CENT):
-        raise UsageError(f"`{option}:{text}` has more than two decimal places.")
+        raise UsageError(f"`{option}:{text}` has more than two decimal places.", field=option)
     if amount == 0 and not allow_zero:
-        raise UsageError(f"`{option}:{text}` is zero; an amount must be more than 0.")
+        raise UsageError(f"`{option}:{text}` is zero; an amount must be more than 0.", field=option)
     currency = SYMBOLS.get(m.group("sym") or "")
     code = m.group("code")
     if code:
         if not is_currency_code(code):
             raise UsageError(f"`{option}:{text}`: {code.upper()} is not an ISO 4217 currency code. "
-                             f"{EXAMPLES}")
+                             f"{EXAMPLES}", field=option)
         if currency and currency != code.upper():
-            raise UsageError(f"`{option}:{text}` names two different currencies.")
+            raise UsageError(f"`{option}:{text}` names two different currencies.", field=option)
         currency = parse_currency(code, option)
     return Money(amount=amount.quantize(CENT), currency=currency)
 
@@ -100,10 +102,10 @@ def parse_currency(text: str, option: str = "currency") -> str:
     code = text.strip().upper()
     if not _CODE.fullmatch(code):
         raise UsageError(f"`{option}:{text}` is not a currency code. Use an ISO 4217 code, "
-                         "like EUR.")
+                         "like EUR.", field=option)
     if code not in currency_codes():
         raise UsageError(f"`{option}:{text}`: {code} is not an ISO 4217 currency code in use. "
-                         "Use one like USD, EUR, GBP, CNY or JPY.")
+                         "Use one like USD, EUR, GBP, CNY or JPY.", field=option)
     return code
 
 

@@ -36,8 +36,8 @@ def find_or_create_customer(
     """
     clean = " ".join(name.split())
     if not clean:
-        raise UsageError("Name the customer, like \"Acme Corp\".")
-    check_length(clean, "customer name")
+        raise UsageError("Name the customer, like \"Acme Corp\".", field="customer")
+    check_length(clean, "customer name", form_input="customer")
     key = name_key(clean)
     existing = known if known is not None and known.name_key == key else \
         repo.customers.customer_by_key(session, workspace_id, key)
@@ -59,7 +59,8 @@ def find_or_create_customer(
             suggestions = " or ".join(f'"{names[m]}"' for m in matches)
             raise UsageError(
                 f'No customer is called "{clean}". Did you mean {suggestions}? '
-                f"If \"{clean}\" really is a new customer, add `{option_hint}`."
+                f"If \"{clean}\" really is a new customer, add `{option_hint}`.",
+                field="customer",
             )
     customer = Customer(
         workspace_id=workspace_id, name=clean, name_key=key, tier=tier or Tier.C,

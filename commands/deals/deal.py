@@ -20,11 +20,13 @@ from commands.core.text import Mention, as_mention, choice, parse_words, yes_no
 from commands.deals.customers import find_or_create_customer
 from commands.deals.visit import load_deal, parse_deal_ref, parse_tier
 from commands.followups.schedule import FollowUpView, check_next_by, parse_by, schedule_follow_up
+from commands.forecast.categories import parse_category, recategorize
 from storage import repo
 from storage.models import Deal, DealHistory, Member, Stage, Tier, to_minor
 
 NEW_OPTIONS = ("customer", "amount", "stage", "close", "currency", "new", "tier")
-UPDATE_OPTIONS = ("stage", "amount", "close", "currency", "name", "reason", "next", "by")
+UPDATE_OPTIONS = ("stage", "amount", "close", "currency", "name", "reason", "next", "by",
+                  "forecast")
 LOST_OPTIONS = ("reason",)
 
 
@@ -54,6 +56,7 @@ class DealUpdate:
     reason: str | None = None
     next_step: str | None = None  # with `by`: the deal's next step, a follow-up
     by: str | None = None
+    forecast: str | None = None  # a forecast category, or "auto"
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
         reason=opts.get("reason"),
         next_step=opts.get("next"),
         by=opts.get("by"),
+        forecast=parse_category(opts["forecast"]) if "forecast" in opts else None,
     )
 
 
@@ -286,6 +290,18 @@ DealResult = DealChanged | DealDetail | DealListing
 
 
 # --- running ------------------------------------------------------------------------------
+
+
+class NothingChanged(UsageError):
+    """An update that would leave the deal as it is: nothing was written."""
+
+
+def editable_deal(session: Session, actor: Actor, number: int, now: datetime) -> DealDetail:
+    """Deal `number` as an Edit or Lost button opens it; PermissionDenied unless `actor`
+    may change it (who may change a deal may read it: the refusal names the change)."""
+    deal = load_deal(session, actor, number)
+    require_deal_edit(actor, deal)
+    return deal_detail(session, actor, deal, now)
 
 
 def run_deal(args: DealArgs, *, session: Session, actor: Actor, now: datetime) -> DealResult:
@@ -417,7 +433,7 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
     if args.name:
         check_length(args.name, "deal name")
     if args.reason:
-        check_length(args.reason.strip(), "lost reason")
+        check_length(args.reason.strip(), "lost reason", form_input="reason")
     if args.name and args.name != deal.name:
         changes.append(Change("name", deal.name, args.name))
         deal.name = args.name
@@ -449,8 +465,12 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
         else:
             deal.closed_at = None
             deal.lost_reason = None
+    moved = recategorize(session, deal, args.forecast) if args.forecast else None
+    if moved is not None:
+        changes.append(Change("forecast", *moved))
+        _history(deal, actor.member, "forecast", *moved, now)
     if not changes:
-        raise UsageError(f"{deal.ref} already looks like that; nothing changed.")
+        raise NothingChanged(f"{deal.ref} already looks like that; nothing changed.")
     session.flush()
     return DealChanged(deal=view(deal, stages), changes=tuple(changes), today=today)
 

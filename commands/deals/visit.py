@@ -69,7 +69,8 @@ class VisitResult:
 def parse_deal_ref(text: str, option: str = "deal") -> int:
     m = _DEAL_REF.match(text.strip())
     if not m or int(m.group(1)) == 0:
-        raise UsageError(f"`{option}:{text}` is not a deal reference. Deals look like D-3.")
+        raise UsageError(f"`{option}:{text}` is not a deal reference. Deals look like D-3.",
+                         field=option)
     return int(m.group(1))
 
 
@@ -139,7 +140,8 @@ def _split_customer(
 def load_deal(session: Session, actor: Actor, number: int) -> Deal:
     deal = repo.deals.deal_by_number(session, actor.workspace.id, number)
     if deal is None:
-        raise UsageError(f"There is no deal D-{number}. `/deal list` shows your open deals.")
+        raise UsageError(f"There is no deal D-{number}. `/deal list` shows your open deals.",
+                         field="deal")
     return deal
 
 
@@ -156,7 +158,8 @@ def _check_open_then(session: Session, deal: Deal, day: date, tz: str) -> None:
     when = f" on {format_day(closed_on)}" if closed_on else ""
     raise UsageError(
         f"{deal.ref} was {deal.stage}{when}, so this activity cannot go on it. Log it without "
-        f"the deal, or reopen {deal.ref} first, like `/deal {deal.ref} stage:negotiation`."
+        f"the deal, or reopen {deal.ref} first, like `/deal {deal.ref} stage:negotiation`.",
+        field="deal",
     )
 
 
@@ -170,17 +173,19 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         if occurred_on > today:
             raise UsageError(
                 f"`on:{args.on}` is in the future ({occurred_on:%a %d %b}). "
-                "Log activities once they have happened."
+                "Log activities once they have happened.",
+                field="on",
             )
         if occurred_on < today - timedelta(days=MAX_AGE_DAYS):
-            raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.")
+            raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.",
+                             field="on")
 
     due_on = parse_by(args.by, today=today) if args.by is not None else None
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
     if deal is not None and not can_edit_deal(actor, deal):
         # an activity on a deal is part of the deal's record: it resets its staleness
         raise PermissionDenied(f"{deal.ref} is {deal.owner.name}'s deal: only they, their "
-                               "manager or an admin can log activity on it.")
+                               "manager or an admin can log activity on it.", field="deal")
     if deal is not None:
         _check_open_then(session, deal, occurred_on, member.timezone)
     known: Customer | None = None
@@ -198,16 +203,17 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
     else:
         assert deal is not None  # parse_visit requires a customer or a deal
         customer_name, notes = deal.customer.name, ""
-    check_length(notes.strip(), "notes")
+    check_length(notes.strip(), "notes", form_input="notes")
     if args.next_step is not None:
-        check_length(args.next_step, "next step")
+        check_length(args.next_step, "next step", form_input="next")
     pick = find_or_create_customer(
         session, actor.workspace.id, customer_name, owner=member, tier=args.tier,
         force_new=args.new_customer, now=now, known=known,
     )
     if deal is not None and deal.customer_id != pick.customer.id:
         raise UsageError(
-            f"{deal.ref} is a deal with {deal.customer.name}, not {pick.customer.name}."
+            f"{deal.ref} is a deal with {deal.customer.name}, not {pick.customer.name}.",
+            field="deal",
         )
     activity_id = repo.activities.add_activity(
         session, workspace_id=actor.workspace.id, type=args.type, customer_id=pick.customer.id,

@@ -31,7 +31,10 @@ DEALS = "deals"
 DEAL_HISTORY = "deal_history"
 TARGETS = "targets"
 FOLLOW_UPS = "follow_ups"
-TABLES = (CUSTOMERS, ACTIVITIES, DEALS, DEAL_HISTORY, TARGETS, FOLLOW_UPS)
+FORECAST_CALLS = "forecast_calls"
+FORECAST_ADJUSTMENTS = "forecast_adjustments"
+TABLES = (CUSTOMERS, ACTIVITIES, DEALS, DEAL_HISTORY, TARGETS, FOLLOW_UPS, FORECAST_CALLS,
+          FORECAST_ADJUSTMENTS)
 
 CUSTOMERS_CSV = "customers.csv"
 ACTIVITIES_CSV = "activities.csv"
@@ -43,7 +46,7 @@ WORKBOOK = "salesbot-export.xlsx"
 
 # In a workbook these columns hold numbers and dates, not text, so a spreadsheet can sum
 # and sort them; Decimal cells are written exactly as their digits.
-_AMOUNT_COLUMNS = frozenset({"amount", "target", "stretch", "challenge"})
+_AMOUNT_COLUMNS = frozenset({"amount", "target", "stretch", "challenge", "commit", "best"})
 _DAY_COLUMNS = frozenset({"date", "expected_close", "start", "end", "due", "follow_up_by"})
 
 Format: TypeAlias = Callable[[Any], str | None]
@@ -87,6 +90,12 @@ def export_tables(
                                               "set_at": _timestamp}),
         FOLLOW_UPS: _Table(query.follow_ups_table, {"due": _day, "created_at": _timestamp,
                                                     "done_at": _timestamp}),
+        FORECAST_CALLS: _Table(query.forecast_calls_table, {
+            "start": _day, "end": _day, "commit": _money, "best": _money,
+            "submitted_at": _timestamp}),
+        FORECAST_ADJUSTMENTS: _Table(query.forecast_adjustments_table, {
+            "start": _day, "end": _day, "commit": _money, "best": _money,
+            "adjusted_at": _timestamp}),
     }
     ids = None if member_ids is None else sorted(set(member_ids))
     connection = session.connection()

@@ -25,6 +25,7 @@ from commands.core.money import CENT
 from commands.core.periods import Period, period_containing
 from commands.core.text import parse_words
 from commands.followups.schedule import OverdueFollowUps, overdue_per_owner
+from commands.forecast.digest import DigestForecast, digest_forecast
 from commands.plan.activity import WinRate, coverage_healthy, pipeline_coverage
 from commands.plan.rates import win_rate_for
 from commands.plan.scorecard import Scorecard, cumulative_plan_vs_actual, scorecard
@@ -150,6 +151,7 @@ class DigestResult:
     lost_reasons: tuple[LostReasons, ...] = ()  # the month's and the quarter's
     # period, rep, attainment: each rep's last six months, for the chart
     history: pd.DataFrame | None = field(default=None, repr=False)
+    forecast: DigestForecast | None = None  # the week's forecast call, once someone called
 
 
 @dataclass(frozen=True, eq=False)
@@ -343,6 +345,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
         history=attainment_history(session, ws, team, r.today, r.hol, revenue.currency),
         action_moves=tuple((line.ref, line.state, line.movement) for line in lines
                            if line.movement is not None),
+        forecast=digest_forecast(session, ws, team, now),
     )
 
 

@@ -131,7 +131,8 @@ def my_standup(session: Session, actor: Actor, now: datetime) -> MyStandup | Non
 
 def _checked(text: str, part: str) -> str:
     """The answer's `part` without surrounding space; too long is refused, never cut."""
-    return check_length(text.strip(), "stand-up answer", label=f"`{part}:` answer")
+    return check_length(text.strip(), "stand-up answer", label=f"`{part}:` answer",
+                        form_input=part)
 
 
 def answer_standup(args: StandupAnswerArgs, session: Session, actor: Actor,
@@ -226,11 +227,11 @@ def set_away(args: StandupAway, session: Session, actor: Actor, now: datetime) -
     end = parse_day(args.end, today=today, prefer="future", option="ooo")
     if end < start:
         raise UsageError(f"The out-of-office range ends ({end.isoformat()}) before it starts "
-                         f"({start.isoformat()}).")
+                         f"({start.isoformat()}).", field="end")
     if end < today:
-        raise UsageError("That range is in the past; give days from today on.")
+        raise UsageError("That range is in the past; give days from today on.", field="end")
     if (end - start).days >= MAX_AWAY_DAYS:
-        raise UsageError("An out-of-office range can be at most a year long.")
+        raise UsageError("An out-of-office range can be at most a year long.", field="end")
     session.add(OutOfOffice(member_id=member.id, start_day=start, end_day=end, created_at=now))
     session.flush()
     return StandupDone(f"Out of office {_span(start, end, today)}: no stand-up prompts, and "

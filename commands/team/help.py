@@ -48,6 +48,19 @@ Count, amount and weighted amount per stage (historical stage-to-won rates once 
 20 closed deals, configured probabilities before), deals closing this month, and coverage
 of the remaining target (healthy at 1 / win rate or more)."""
 
+FORECAST = """*`/forecast` — the weekly forecast call*
+`/forecast submit commit:300k best:420k [month|quarter] note:"Acme signs the 20th"` — your
+  call (each one is kept; `month:2026-12`, `quarter:2026-Q4` name the period)
+`/forecast adjust @alice commit:250k [best:300k] reason:"Acme slips to Q1"` — managers: a
+  figure beside the rep's call (`adjust team ...` the team's); the call itself stays
+`/forecast [team|@rep] [month|quarter]` — closed, commit, best case, weighted pipeline,
+  target and gap per rep and for the team; who has not called; the move since last week; a
+  commit above what the deals closing in the period could deliver is flagged
+`/forecast history [@rep|team] [month|quarter] [4]` — closed periods: first and last call,
+  actual, error (over-called or sandbagged) and the running accuracy
+• Deal categories: `/deal D-3 forecast:commit` (pipeline, best_case, commit, omitted; `auto`
+  = the stage's default)"""
+
 SALES = """*`/sales` — teams, roles, reports and leaderboards*
 `/sales team create "East" tz:Asia/Shanghai` — in a channel: binds a team to it, you manage it
 `/sales team add @alice @bob` · `/sales team remove @bob` · `/sales team` — show the team
@@ -67,7 +80,10 @@ SALES = """*`/sales` — teams, roles, reports and leaderboards*
 `/sales config` — the team's settings · `/sales config digest:mon-08:30|off` ·
   `/sales config deal_cards:team|own` (may reps see teammates' deal cards) ·
   `/sales config warnings stale_days:14 pace_threshold:0.85` (managers) ·
-  `/sales config fx:EUR=1.08` (admins: exchange rates; `fx:EUR=off` removes one)
+  `/sales config fx:EUR=1.08` (admins: exchange rates; `fx:EUR=off` removes one) ·
+  `/sales config forecast proposal:best_case negotiation:commit` (admins: each stage's
+  forecast category) · `/sales config forecast:mon-10:00|off forecast_deadline:15:00`
+  (managers: the weekly forecast call and its reminder)
 `/sales warnings [team:"East"]` — the deviation warnings firing now, with who snoozed or
   acknowledged them (they are also posted in the team channel at 10:00 and 15:00)
 `/sales export` — your data as CSV files, sent to your DM · `/sales help` — this help"""
@@ -92,7 +108,7 @@ STANDUP = """*`/standup` — the daily stand-up*
   past one"""
 
 TOPICS = {"visit": VISIT, "deal": DEAL, "target": TARGET, "plan": PLAN, "pipeline": PIPELINE,
-          "followups": FOLLOWUPS, "standup": STANDUP, "sales": SALES}
+          "followups": FOLLOWUPS, "forecast": FORECAST, "standup": STANDUP, "sales": SALES}
 
 
 def usage(topic: str | None) -> str:

@@ -19,6 +19,8 @@ from commands.core.dates import local_today
 from commands.core.errors import UserFacingError
 from commands.deals.deal import DealList, run_deal
 from commands.followups.followups import FollowUpsList, run_followups
+from commands.forecast.common import PeriodChoice, Scope
+from commands.forecast.forecast import ForecastShow, run_forecast
 from commands.plan.plan import PlanArgs, run_plan
 from commands.reports.report import LeaderboardArgs, run_leaderboard
 from commands.standup.answers import MyStandup, my_standup
@@ -71,6 +73,8 @@ def run_home(*, session: Session, actor: Actor, now: datetime) -> HomeResult:
             LeaderboardArgs(), session=session, actor=actor, now=now)))
         parts.append(_part("/sales warnings", lambda: run_warnings(
             WarningsArgs(), session=session, actor=actor, now=now)))
+        parts.append(_part("/forecast", lambda: run_forecast(
+            ForecastShow(Scope(), PeriodChoice()), session=session, actor=actor, now=now)))
     return HomeResult(
         name=member.name, today=local_today(now, member.timezone),
         team_name=team.name if team is not None else None, parts=tuple(parts),

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from commands.core.dates import local_today
 from commands.core.fx import LeftOut, deals_tally
 from commands.core.periods import Period, period_containing, working_day_progress
+from commands.forecast.deviations import forecast_deviations
 from commands.plan.activity import TRAILING_DAYS, ActivityRates
 from commands.plan.plan import PlanFigures, team_activity_plans
 from commands.plan.target_plan import actual_for, reps_of, revenue_for, target_plan, tracking
@@ -211,4 +212,5 @@ def team_check(session: Session, ws: Workspace, team: Team, now: datetime,
     """The warnings firing for a team at `now`, and the deals their revenue and pipeline
     figures left out (another currency without a rate), for a reply to name."""
     inputs = team_inputs(session, ws, team, now, config)
-    return evaluate_all(inputs), tuple(inputs.left_out)
+    found = evaluate_all(inputs) + forecast_deviations(session, ws, team, now, config)
+    return found, tuple(inputs.left_out)

@@ -35,6 +35,9 @@ Rule = Literal[
     "tier_cadence",
     "coverage_gap",
     "funnel_bottleneck",
+    "forecast_short",  # commands.forecast.deviations
+    "forecast_drop",
+    "forecast_miss",
 ]
 RULES: tuple[Rule, ...] = get_args(Rule)
 Diagnosis = Literal["plan", "execution", "unknown"]

@@ -38,6 +38,9 @@ class RuleConfig:
     funnel_min_sample: int = 5  # deals reaching the stage, this period and trailing
     cooldown_days: int = 7  # the same warning, no worse, waits this long
     off: frozenset[str] = frozenset()  # rules not checked
+    forecast_short_share: Decimal = Decimal("0.2")  # commit this far below target, half gone
+    forecast_drop_share: Decimal = Decimal("0.2")  # a call down this much week over week
+    forecast_miss_share: Decimal = Decimal("0.2")  # calls off by this much, three running
 
     @property
     def cooldown(self) -> timedelta:
@@ -58,7 +61,8 @@ class RuleConfig:
 DEFAULT_CONFIG = RuleConfig()
 
 
-_RATIO_KEYS = ("pace_threshold", "activity_threshold", "default_win_rate", "funnel_ratio")
+_RATIO_KEYS = ("pace_threshold", "activity_threshold", "default_win_rate", "funnel_ratio",
+               "forecast_short_share", "forecast_drop_share", "forecast_miss_share")
 
 
 _DAY_KEYS = ("stale_days", "cadence_a", "cadence_b", "cadence_c")
@@ -85,6 +89,9 @@ _EXAMPLES = {
     "funnel_min_sample": "funnel_min_sample:5",
     "cooldown_days": "cooldown_days:7",
     "off": "off:tier_cadence,stale_deal",
+    "forecast_short_share": "forecast_short_share:20%",
+    "forecast_drop_share": "forecast_drop_share:20%",
+    "forecast_miss_share": "forecast_miss_share:20%",
 }
 
 

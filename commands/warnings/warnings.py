@@ -305,8 +305,8 @@ def snooze_warning(session: Session, actor: Actor, team_id: int, key: str, days:
         raise UsageError("A warning can be snoozed for 1 day or 1 week.")
     reason = reason.strip()
     if "\x00" in reason:
-        raise UsageError("The reason contains a NUL character (\\0); remove it.")
-    check_length(reason, "snooze reason")
+        raise UsageError("The reason contains a NUL character (\\0); remove it.", field="reason")
+    check_length(reason, "snooze reason", form_input="reason")
     team, found = _target(session, actor, team_id, key, "snooze")
     state = _state(session, team, key, found, now)
     state.snoozed_until = now + timedelta(days=days)

@@ -19,6 +19,8 @@ from storage.models import (
     Deal,
     DealHistory,
     FollowUp,
+    ForecastAdjustment,
+    ForecastCall,
     Member,
     Target,
     Team,
@@ -93,7 +95,8 @@ def deals_table(workspace_id: int | None, member_ids: Members) -> Query:
                  customer=Customer.name, owner=Member.name, amount=Deal.amount_minor,
                  currency=Deal.currency, stage=Deal.stage, expected_close=Deal.expected_close,
                  created_at=Deal.created_at, closed_at=Deal.closed_at,
-                 lost_reason=Deal.lost_reason)
+                 lost_reason=Deal.lost_reason,
+                 forecast_category=Deal.forecast_category)  # empty: the stage's default
         .select_from(Deal)
         .join(Workspace, Workspace.id == Deal.workspace_id)
         .join(Customer, Customer.id == Deal.customer_id)
@@ -164,3 +167,40 @@ def follow_ups_table(workspace_id: int | None, member_ids: Members) -> Query:
     )
     return _scoped(stmt, FollowUp.workspace_id, workspace_id, member_ids,
                    FollowUp.owner_id.in_)
+
+
+def forecast_calls_table(workspace_id: int | None, member_ids: Members) -> Query:
+    """One row per call a rep submitted, oldest first."""
+    person = aliased(Member)
+    call = ForecastCall
+    stmt = (
+        _columns(workspace=Workspace.slack_team_id, person=person.name, team=Team.name,
+                 period_kind=call.period_kind, start=call.period_start, end=call.period_end,
+                 commit=call.commit_minor, best=call.best_minor, currency=call.currency,
+                 note=call.note, submitted_at=call.submitted_at)
+        .select_from(call)
+        .join(Workspace, Workspace.id == call.workspace_id)
+        .join(person, person.id == call.member_id)
+        .outerjoin(Team, Team.id == call.team_id)
+        .order_by(Workspace.id, call.submitted_at, call.id)
+    )
+    return _scoped(stmt, call.workspace_id, workspace_id, member_ids, call.member_id.in_)
+
+
+def forecast_adjustments_table(workspace_id: int | None, member_ids: Members) -> Query:
+    """One row per manager's adjustment (of a rep's call, or of the team's: no person)."""
+    person, by = aliased(Member), aliased(Member)
+    adj = ForecastAdjustment
+    stmt = (
+        _columns(workspace=Workspace.slack_team_id, team=Team.name, person=person.name,
+                 period_kind=adj.period_kind, start=adj.period_start, end=adj.period_end,
+                 commit=adj.commit_minor, best=adj.best_minor, currency=adj.currency,
+                 reason=adj.reason, adjusted_by=by.name, adjusted_at=adj.adjusted_at)
+        .select_from(adj)
+        .join(Workspace, Workspace.id == adj.workspace_id)
+        .join(Team, Team.id == adj.team_id)
+        .outerjoin(person, person.id == adj.member_id)
+        .join(by, by.id == adj.adjusted_by_id)
+        .order_by(Workspace.id, adj.adjusted_at, adj.id)
+    )
+    return _scoped(stmt, adj.workspace_id, workspace_id, member_ids, adj.member_id.in_)

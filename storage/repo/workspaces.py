@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     Activity,
+    Base,
     Customer,
     Deal,
     Member,
@@ -198,3 +209,47 @@ def counts(session: Session, workspace_id: int) -> dict[str, int]:
         ("members", rows(Member)), ("customers", rows(Customer)),
         ("activities", rows(Activity)), ("deals", rows(Deal)),
         ("won", closed.where(Stage.is_won)), ("lost", closed.where(Stage.is_lost)))}
+
+
+def set_active(session: Session, slack_team_id: str, active: bool) -> bool:
+    """Mark a workspace installed (active) or uninstalled; whether it is known here."""
+    ws = get_workspace(session, slack_team_id)
+    if ws is None:
+        return False
+    ws.active = active
+    return True
+
+
+def inactive_ids(session: Session) -> set[int]:
+    """The ids of the workspaces whose Slack app was uninstalled (nothing is sent there)."""
+    return set(session.scalars(select(Workspace.id).where(Workspace.active.is_(False))))
+
+
+def delete_workspace(session: Session, workspace_id: int) -> dict[str, int]:
+    """Delete a workspace and every row of its data, children before parents, in the
+    caller's transaction; how many rows went from each table.
+
+    A table without a workspace_id column belongs to the workspace through a parent that
+    has one (a team's settings, a deal's history)."""
+    gone: dict[str, int] = {}
+    for table in reversed(Base.metadata.sorted_tables):
+        owned = _owned_by(table, workspace_id)
+        if owned is None:
+            continue
+        result = session.execute(delete(table).where(owned))
+        gone[table.name] = result.rowcount or 0  # type: ignore[attr-defined]
+    session.execute(delete(Workspace).where(Workspace.id == workspace_id))
+    return {name: n for name, n in gone.items() if n}
+
+
+def _owned_by(table: Table, workspace_id: int) -> ColumnElement[bool] | None:
+    """The condition picking `table`'s rows of the workspace; None: not workspace data."""
+    if table.name == Workspace.__tablename__:
+        return None
+    if "workspace_id" in table.c:
+        return table.c.workspace_id == workspace_id
+    for fk in table.foreign_keys:  # through the first parent that knows its workspace
+        parent = fk.column.table
+        if "workspace_id" in parent.c:
+            return fk.parent.in_(select(fk.column).where(parent.c.workspace_id == workspace_id))
+    return None

@@ -90,7 +90,8 @@ def test_export_xlsx_then_import_into_another_workspace(team: Chat, db_url: str,
     assert exported.exit_code == 0, exported.output
     assert exported.output == (f"{out / 'salesbot-export.xlsx'}: customers 1 row, activities "
                                "2 rows, deals 1 row, deal_history 3 rows, targets 0 rows, "
-                               "follow_ups 0 rows\n")
+                               "follow_ups 0 rows, forecast_calls 0 rows, forecast_adjustments 0 "
+                               "rows\n")
 
     copy = Chat(team.deps, team_id="T0COPY", channel_id="C0COPY")
     copy.say("mia", '/sales team create "East" tz:Asia/Shanghai')
@@ -120,7 +121,8 @@ def test_export_csv_lists_each_file(team: Chat, db_url: str, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "out/customers.csv: 0 rows", "out/activities.csv: 0 rows", "out/deals.csv: 0 rows",
-        "out/deal_history.csv: 0 rows", "out/targets.csv: 1 row", "out/follow_ups.csv: 0 rows"]
+        "out/deal_history.csv: 0 rows", "out/targets.csv: 1 row", "out/follow_ups.csv: 0 rows",
+        "out/forecast_calls.csv: 0 rows", "out/forecast_adjustments.csv: 0 rows"]
     assert (tmp_path / "out" / "targets.csv").read_text(encoding="utf-8").count("\n") == 2
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-import bot.app
+import bot.listeners.commands
 from bot.dispatch import Deps
 from storage.models import Activity, Deal, Member, Workspace
 from tests.bot.http_helpers import Client, count, running_app
@@ -164,7 +164,7 @@ def test_sales_export_sends_a_rep_only_their_own_data_in_a_dm(slack: Client) -> 
     slack.replies(2)
     slack.command("UALICE", "/sales", "export")
     reply = slack.replies(3)[2]
-    assert "Sending you 6 CSV files in a direct message" in reply and "deals 1" in reply
+    assert "Sending you 8 CSV files in a direct message" in reply and "deals 1" in reply
     done = slack.stub.wait_for(lambda c: any(x.method == "files.completeUploadExternal"
                                              for x in c))
     [opened] = [c for c in done if c.method == "conversations.open"]
@@ -172,7 +172,7 @@ def test_sales_export_sends_a_rep_only_their_own_data_in_a_dm(slack: Client) -> 
     [complete] = [c for c in done if c.method == "files.completeUploadExternal"]
     assert complete.body["channel_id"] == "DUALICE"
     uploads = [c.body["data"] for c in done if c.method == "upload"]
-    assert len(uploads) == 6
+    assert len(uploads) == 8  # five tables, the follow-ups, the forecast calls and adjustments
     assert any(b"Acme renewal" in u for u in uploads)
     assert not any(b"Initech" in u for u in uploads)  # bob's deal and customer stay out
 
@@ -192,14 +192,14 @@ def test_a_command_not_answered_in_time_is_acknowledged_and_answered_at_its_resp
     # Slack waits 3 s for the acknowledgement. A command still running at the deadline (a
     # slow database) is acknowledged empty, and its reply follows at the response_url.
     acknowledged = threading.Event()
-    reply_now = bot.app.command_reply
+    reply_now = bot.listeners.commands.command_reply
 
     def slow(*args: Any) -> Any:
         assert acknowledged.wait(10), "the command was not acknowledged while it ran"
         return reply_now(*args)
 
-    monkeypatch.setattr(bot.app, "ANSWER_WITHIN_S", 0.0)  # the deadline has passed
-    monkeypatch.setattr(bot.app, "command_reply", slow)
+    monkeypatch.setattr(bot.listeners.commands, "ANSWER_WITHIN_S", 0.0)  # the deadline has passed
+    monkeypatch.setattr(bot.listeners.commands, "command_reply", slow)
     with running_app(deps, engine) as slack:
         status, body = slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO')
         acknowledged.set()

@@ -11,7 +11,7 @@ def test_http_manifest_points_everything_at_the_events_url() -> None:
     url = "https://bot.example.com/slack/events"
     commands = {c["command"]: c for c in m["features"]["slash_commands"]}
     assert set(commands) == {"/visit", "/deal", "/target", "/plan", "/pipeline", "/sales",
-                             "/standup", "/followups"}
+                             "/standup", "/followups", "/forecast"}
     assert all(c["should_escape"] is True and c["url"] == url and c["usage_hint"]
                for c in commands.values())
     assert m["settings"]["interactivity"]["request_url"] == url

@@ -6,10 +6,8 @@ from __future__ import annotations
 import errno
 import http.client
 import os
-import re
 import signal
 import socket
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot.server import Serving, make_server
-from tests.bot.helpers import SALESBOT_RUN, salesbot_env
+from tests.bot.helpers import salesbot_env, salesbot_running
 from tests.slack_stub import SlackStub
 
 WAIT_S = 10
@@ -207,33 +205,15 @@ def test_a_request_finishing_as_the_server_stops_still_finds_its_trigger_open(
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_salesbot_run_stops_cleanly_on_sigterm_and_ctrl_c(
         tmp_path: Path, signum: signal.Signals) -> None:
-    with SlackStub() as stub:
-        env = salesbot_env(stub.api_url, f"sqlite:///{tmp_path / 'salesbot.db'}")
-        proc = subprocess.Popen(
-            SALESBOT_RUN, cwd=tmp_path,
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        watchdog = threading.Timer(60, proc.kill)  # a hang fails the test, not the run
-        watchdog.start()
-        try:
-            assert proc.stdout is not None
-            seen = []
-            for line in proc.stdout:
-                seen.append(line)
-                if listening := re.search(r"listening on http://0\.0\.0\.0:(\d+)/", line):
-                    break
-            else:
-                raise AssertionError("salesbot run exited:\n" + "".join(seen))
-            port = int(listening.group(1))
-            assert port != 0  # the port it really listens on, when PORT=0 picks one
-            assert get(port, "/healthz") == (200, "ok\n")
+    with SlackStub() as stub, salesbot_running(
+            salesbot_env(stub.api_url, f"sqlite:///{tmp_path / 'salesbot.db'}"),
+            tmp_path) as run:
+        proc, port, seen = run.proc, run.port, run.seen
+        assert port != 0  # the port it really listens on, when PORT=0 picks one
+        assert get(port, "/healthz") == (200, "ok\n")
 
-            proc.send_signal(signum)
-            rest, _ = proc.communicate(timeout=60)
-        finally:
-            watchdog.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        proc.send_signal(signum)
+        rest, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, "".join(seen) + rest
     assert rest.rstrip().endswith("salesbot stopped."), rest
     assert "Traceback" not in rest

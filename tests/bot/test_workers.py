@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, select
 
-import bot.app
+import bot.listeners.commands
 import bot.workers
-from bot.app import Answer, create_app
+from bot.app import create_app
 from bot.dispatch import Deps
+from bot.listeners.commands import Answer
 from bot.workers import CommandWorkers, WorkerConfig
 from storage.models import Activity, Deal
 from tests.bot.http_helpers import SECRET, Client, count, serving
@@ -76,7 +77,7 @@ def test_worker_process_answers_commands_with_the_time_they_arrived(
     def not_here(*args: Any) -> None:
         raise AssertionError("answered in the web process")
 
-    monkeypatch.setattr(bot.app, "command_answer", not_here)
+    monkeypatch.setattr(bot.listeners.commands, "command_answer", not_here)
     slack = served.client
     assert slack.command("UALICE", "/visit", '"Acme Corp" Met the CTO')[0] == 200
     assert slack.command("UALICE", "/deal", 'new "Renewal" customer:"Acme Corp" amount:10k')[0] \
@@ -115,7 +116,7 @@ def test_bad_input_and_duplicates_in_a_worker_write_nothing_extra(
 def test_full_queue_is_answered_in_the_web_process(
     deps: Deps, engine: Engine, db_url: str, stub: SlackStub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.app, "QUEUE_WAIT_S", 0.0)  # no waiting for a place
+    monkeypatch.setattr(bot.listeners.commands, "QUEUE_WAIT_S", 0.0)  # no waiting for a place
     for served in serve(deps, engine, db_url, stub, max_queued=0):
         served.client.command("UALICE", "/visit", '"Acme Corp" Met the CTO')
         assert "Acme Corp" in served.replies(1)[0]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.dispatch import Deps
-from jobs.notify import SendFailed
+from jobs.due import DueItem
+from jobs.notify import Post, SendFailed
 from jobs.standup import StandupSource
 from jobs.ticker import Ticker
 from storage.models import Delivery, Member, Team, WarningState
@@ -115,3 +117,28 @@ def tick_together(tickers: list[Ticker], at: datetime) -> list[BaseException]:
     for th in threads:
         th.join(timeout=60)
     return errors
+
+
+DUE = utc(2026, 11, 23, 1, 0)
+
+
+class ListSource:
+    """Items given up front; each is built as `parts` posts, the rest in the first's thread."""
+
+    kinds: tuple[str, ...] = ("note",)
+    grace: timedelta | None = None
+
+    def __init__(self, items: list[DueItem], parts: int = 1) -> None:
+        self.items = items
+        self.parts = parts
+
+    def due(self, session: Session, now: datetime) -> list[DueItem]:
+        return [i for i in self.items if i.due_at <= now]
+
+    def build(self, session: Session, item: DueItem, claimed_at: datetime) -> Sequence[Post]:
+        return [Post("C1", f"{item.subject} part {n}", in_thread=n > 0)
+                for n in range(self.parts)]
+
+
+def note(workspace_id: int, subject: str = "team:1", due: datetime = DUE) -> DueItem:
+    return DueItem("note", subject, due.date().isoformat(), due, workspace_id)

@@ -4,48 +4,30 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.dispatch import Deps
-from jobs.notify import Post, SendFailed
+from jobs.due import DueItem
+from jobs.notify import SendFailed
 from jobs.standup import StandupPrompt
-from jobs.ticker import DueItem, Ticker
+from jobs.ticker import Ticker
 from storage import repo
 from storage.db import make_engine, make_session_factory
 from storage.models import Delivery, DeliveryStatus, Workspace
 from tests.conftest import Chat
 from tests.jobs.recording import (
+    DUE,
+    ListSource,
     RecordingNotifier,
     deliveries,
     make_ticker,
+    note,
     tick_together,
     utc,
 )
-
-DUE = utc(2026, 11, 23, 1, 0)
-
-
-class ListSource:
-    """Items given up front; each is built as `parts` posts, the rest in the first's thread."""
-
-    kinds: tuple[str, ...] = ("note",)
-    grace: timedelta | None = None
-
-    def __init__(self, items: list[DueItem], parts: int = 1) -> None:
-        self.items = items
-        self.parts = parts
-
-    def due(self, session: Session, now: datetime) -> list[DueItem]:
-        return [i for i in self.items if i.due_at <= now]
-
-    def build(self, session: Session, item: DueItem, claimed_at: datetime) -> Sequence[Post]:
-        return [Post("C1", f"{item.subject} part {n}", in_thread=n > 0)
-                for n in range(self.parts)]
 
 
 @pytest.fixture
@@ -54,10 +36,6 @@ def workspace_id(team: Chat) -> int:
         ws = session.scalar(select(Workspace.id))
         assert ws is not None
         return ws
-
-
-def note(workspace_id: int, subject: str = "team:1", due: datetime = DUE) -> DueItem:
-    return DueItem("note", subject, due.date().isoformat(), due, workspace_id)
 
 
 def ticker(deps: Deps, notifier: RecordingNotifier, items: list[DueItem],

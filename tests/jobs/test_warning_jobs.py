@@ -15,8 +15,9 @@ from bot.dispatch import Caller, Deps, actor_for
 from bot.render import render
 from commands.warnings.deviations import CRITICAL, SERIOUS, WARNING
 from commands.warnings.warnings import acknowledge_warning, snooze_warning
+from jobs.due import DueItem
 from jobs.notify import Post
-from jobs.ticker import DueItem, Ticker
+from jobs.ticker import Ticker
 from jobs.warnings import KIND, WarningPost, WarningSource
 from storage import repo
 from storage.db import make_engine, make_session_factory

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from bot.app import STALE_BUTTON
+from bot.listeners.base import STALE_BUTTON
 from tests.bot.http_helpers import Client
 from tests.reliability.helpers import changed_tables, snapshot
 

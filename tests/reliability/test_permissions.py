@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.dispatch import Deps
 from bot.render import render
 from bot.render.warnings import SNOOZE_ACTIONS
-from bot.warning_render import snooze_form
+from bot.views.warnings import snooze_form
 from commands.core.actors import WorkspaceDefaults
 from commands.core.errors import PermissionDenied
 from commands.warnings.deviations import SERIOUS, WARNING, Deviation
@@ -68,6 +68,18 @@ MATRIX = [
     row("lose a rep's deal", '/deal D-1 lost reason:"price"', {MANAGER, ADMIN}, "deal"),
     row("edit one's own deal", "/deal D-2 stage:qualified", {REP, MANAGER, ADMIN},
         "deal_history"),
+    row("categorize a rep's deal", "/deal D-1 forecast:commit", {MANAGER, ADMIN},
+        "deal_history"),
+    row("adjust a rep's call", f'/forecast adjust {BOB} commit:50k reason:"slips"',
+        {MANAGER, ADMIN}, "forecast_adjustment"),
+    row("adjust the team's call", '/forecast adjust team commit:500k reason:"cautious"',
+        {MANAGER, ADMIN}, "forecast_adjustment"),
+    row("adjust another team's call", '/forecast adjust team commit:500k reason:"x"',
+        {OTHER, ADMIN}, "forecast_adjustment", channel="C0WEST"),
+    row("set the stage categories", "/sales config forecast proposal:commit", {ADMIN},
+        "forecast_settings"),
+    row("set the forecast call's time", "/sales config forecast:tue-09:00", {MANAGER, ADMIN},
+        "forecast_schedule"),
     row("set the team target", "/target set team revenue 900k month:2026-12",
         {MANAGER, ADMIN}, "target"),
     row("set a rep's target", f"/target set {BOB} revenue 300k month:2026-12",

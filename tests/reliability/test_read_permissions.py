@@ -71,6 +71,10 @@ MATRIX = [
     read("who is on the team", '/sales team show team:"East"', EVERYONE, "bob", channel="C0WEST"),
     read("the team's settings", '/sales config team:"East"', EVERYONE, "deal_cards:team",
          channel="C0WEST"),
+    read("a rep's forecast", f"/forecast {BOB}", OVER, "bob"),
+    read("the team's forecast", "/forecast team", TEAM, "East"),
+    read("a rep's forecast history", f"/forecast history {BOB}", OVER, "bob"),
+    read("the team's forecast history", "/forecast history team quarter", TEAM, "East"),
 ]
 
 

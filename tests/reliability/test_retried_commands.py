@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.app import command_answer
+from bot.listeners.commands import command_answer
 from tests.bot.http_helpers import Client
 from tests.conftest import NOW, Chat
 from tests.reliability.helpers import counts, snapshot

@@ -140,7 +140,8 @@ def test_two_instances_through_a_working_day_send_everything_exactly_once(
     sent = Counter(r.kind for r in rows if r.status == DeliveryStatus.SENT)
     assert sent == {"standup_prompt": 3, "standup_reminder": 2, "standup_summary": 1,
                     "standup_blocker": 1, "standup_late": 1, "digest": 1,
-                    "warning_check": sent["warning_check"]}
+                    "warning_check": sent["warning_check"],
+                    "forecast_prompt": 2, "forecast_reminder": 2}  # the reps, 10:00 and 15:00
     assert sent["warning_check"] >= 1
     got = Counter((p["type"], p["to"]) for p in posts)
     assert got == {
@@ -151,6 +152,7 @@ def test_two_instances_through_a_working_day_send_everything_exactly_once(
         ("StandupSummaryPost", "C0EAST"): 1,  # 11:30, alice's answer in its thread
         ("BlockerFlag", "DUMIA"): 1,  # alice blocked two stand-ups running
         ("StandupAnswerPost", "C0EAST"): 2,  # alice's, and bob's late one at 12:05
+        ("ForecastPrompt", "DUALICE"): 2, ("ForecastPrompt", "DUBOB"): 2,  # 10:00, 15:00
     }
     # Replies went into the thread of the summary, whichever instance posted which.
     [summary] = [p for p in posts if p["type"] == "StandupSummaryPost"]

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.dispatch import Caller, execute_args
-from bot.standup_views import standup_answer_form
-from bot.views import deal_lost_form, visit_form
+from bot.views.deals import deal_lost_form
+from bot.views.standup import standup_answer_form
+from bot.views.visits import visit_form
 from commands.core.errors import UsageError
 from commands.core.limits import COMMAND_TEXT, LIMITS
 from commands.core.text import split_words, tokenize

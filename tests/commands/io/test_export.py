@@ -28,7 +28,9 @@ def test_export_writes_all_four_files(team: Chat, tmp_path: Path) -> None:
         assert ws is not None
         counts = export_csv(session, ws.id, tmp_path)
     assert counts == {"customers.csv": 1, "activities.csv": 1, "deals.csv": 1,
-                      "deal_history.csv": 5, "targets.csv": 0, "follow_ups.csv": 0}
+                      "deal_history.csv": 5, "targets.csv": 0,
+                      "follow_ups.csv": 0,
+                      "forecast_calls.csv": 0, "forecast_adjustments.csv": 0}
     [deal] = read(tmp_path / "deals.csv")
     assert (deal["ref"], deal["owner"], deal["amount"], deal["currency"], deal["stage"]) == (
         "D-1", "alice", "150000.50", "USD", "negotiation")
@@ -71,7 +73,9 @@ def test_export_reads_like_a_spreadsheet(team: Chat, clock: Clock, tmp_path: Pat
         assert ws is not None
         counts = export_csv(session, ws.id, tmp_path)
     assert counts == {"customers.csv": 1, "activities.csv": 2, "deals.csv": 2,
-                      "deal_history.csv": 7, "targets.csv": 0, "follow_ups.csv": 0}
+                      "deal_history.csv": 7, "targets.csv": 0,
+                      "follow_ups.csv": 0,
+                      "forecast_calls.csv": 0, "forecast_adjustments.csv": 0}
 
     assert read(tmp_path / "customers.csv") == [
         {"workspace": "T0TEST", "name": "Acme Corp", "tier": "A", "owner": "alice",
@@ -90,7 +94,7 @@ def test_export_reads_like_a_spreadsheet(team: Chat, clock: Clock, tmp_path: Pat
         "workspace": "T0TEST", "ref": "D-1", "name": "Acme renewal", "customer": "Acme Corp",
         "owner": "alice", "amount": "120000.00", "currency": "USD", "stage": "qualified",
         "expected_close": "2027-01-15", "created_at": "2026-11-22T09:00:00+00:00",
-        "closed_at": "", "lost_reason": ""}
+        "closed_at": "", "lost_reason": "", "forecast_category": ""}
     assert (pilot["ref"], pilot["owner"], pilot["amount"], pilot["stage"], pilot["closed_at"],
             pilot["lost_reason"], pilot["expected_close"]) == (
         "D-2", "bob", "8500.50", "lost", "2026-11-23T09:00:00+00:00", "price", "")
@@ -115,10 +119,12 @@ def test_export_of_an_empty_workspace_writes_headers_only(team: Chat, tmp_path: 
         assert ws is not None
         counts = export_csv(session, ws.id, tmp_path / "out")
     assert counts == {"customers.csv": 0, "activities.csv": 0, "deals.csv": 0,
-                      "deal_history.csv": 0, "targets.csv": 0, "follow_ups.csv": 0}
+                      "deal_history.csv": 0, "targets.csv": 0,
+                      "follow_ups.csv": 0,
+                      "forecast_calls.csv": 0, "forecast_adjustments.csv": 0}
     header = (tmp_path / "out" / "deals.csv").read_text(encoding="utf-8").splitlines()
     assert header == ["workspace,ref,name,customer,owner,amount,currency,stage,expected_close,"
-                      "created_at,closed_at,lost_reason"]
+                      "created_at,closed_at,lost_reason,forecast_category"]
 
 
 def workspace_id(chat: Chat) -> int:
@@ -178,7 +184,7 @@ def test_member_ids_keep_to_what_those_people_own(team: Chat, tmp_path: Path) ->
         ("East", "2026-Q4"), ("bob", "2026-12")]
     assert {name: len(frame) for name, frame in everyone.items()} == {
         "customers": 3, "activities": 2, "deals": 2, "deal_history": 4, "targets": 3,
-        "follow_ups": 0}
+            "follow_ups": 0, "forecast_calls": 0, "forecast_adjustments": 0}
     with team.deps.session_factory() as session:
         nobody = export_tables(session, ws_id, member_ids=[])
     assert all(frame.empty for frame in nobody.values())
@@ -192,10 +198,11 @@ def test_csv_bytes_are_the_files_written(team: Chat, tmp_path: Path) -> None:
         tables = export_tables(session, ws_id)
     files = csv_bytes(tables)
     assert list(files) == ["customers.csv", "activities.csv", "deals.csv", "deal_history.csv",
-                           "targets.csv", "follow_ups.csv"]
+                           "targets.csv", "follow_ups.csv", "forecast_calls.csv",
+                           "forecast_adjustments.csv"]
     assert write_export(tables, tmp_path, "csv") == {
         "customers": 1, "activities": 0, "deals": 1, "deal_history": 2, "targets": 0,
-        "follow_ups": 0}
+            "follow_ups": 0, "forecast_calls": 0, "forecast_adjustments": 0}
     for name, data in files.items():
         assert (tmp_path / name).read_bytes() == data
     assert files["deals.csv"].decode().splitlines()[1].startswith("T0TEST,D-1,Acme renewal,")
@@ -211,11 +218,12 @@ def test_xlsx_is_one_workbook_with_a_sheet_per_table(team: Chat, tmp_path: Path)
         tables = export_tables(session, ws_id)
     counts = write_export(tables, tmp_path / "out", ExportFormat.XLSX)
     assert counts == {"customers": 1, "activities": 1, "deals": 1, "deal_history": 3,
-                      "targets": 1, "follow_ups": 0}
+                      "targets": 1,
+            "follow_ups": 0, "forecast_calls": 0, "forecast_adjustments": 0}
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["salesbot-export.xlsx"]
     book = openpyxl.load_workbook(tmp_path / "out" / "salesbot-export.xlsx")
     assert book.sheetnames == ["customers", "activities", "deals", "deal_history", "targets",
-                               "follow_ups"]
+                               "follow_ups", "forecast_calls", "forecast_adjustments"]
     header, deal = book["deals"].iter_rows(values_only=True)
     row = dict(zip(header, deal, strict=True))
     # amounts are numbers and dates are dates, so the spreadsheet can sum and sort them

@@ -372,7 +372,9 @@ def test_evaluate_all_runs_the_rules_in_order_and_respects_off() -> None:
                                         "last_visit_on", "created_on"]),
         funnels=[FunnelInput("team:3", "East", STAGES)],
     )
-    assert [w.rule for w in evaluate_all(inputs)] == list(RULES)
+    # the forecast's rules read the calls from the database (commands.forecast.deviations)
+    assert [w.rule for w in evaluate_all(inputs)] == [r for r in RULES
+                                                      if not r.startswith("forecast_")]
     quiet = DeviationInputs(today=TODAY, progress=inputs.progress, open_deals=inputs.open_deals,
                             config=RuleConfig(off=frozenset({"stale_deal", "coverage_gap"})))
     assert [w.rule for w in evaluate_all(quiet)] == [

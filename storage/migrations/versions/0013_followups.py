@@ -1,7 +1,7 @@
 """follow-ups: a next step owed by a day; action items linked to a warning's metric
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06 05:45:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.models
 
-revision = '0011'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,9 +1,6 @@
-"""The Snooze form of a warning (its rendering moved to bot.render.warnings; this form
-moves to bot/views/ with the other modals)."""
+"""The warning Snooze form."""
 
 from __future__ import annotations
-
-import json
 
 from slack_sdk.models.blocks import (
     ContextBlock,
@@ -15,6 +12,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.render.base import SECTION_LIMIT, escape
+from bot.views.base import modal
 from commands.warnings.warnings import MAX_REASON, WarningRef
 
 WARNING_SNOOZE_CALLBACK = "warning_snooze_form"
@@ -25,14 +23,10 @@ def snooze_form(ref: WarningRef, days: int, channel_id: str | None, *,
     """Ask why a warning is snoozed (optional) before snoozing it for `days`; `from_home`:
     asked from the Home tab, which is drawn again once it is snoozed."""
     span = "1 day" if days == 1 else "1 week"
-    return View(
-        type="modal",
-        callback_id=WARNING_SNOOZE_CALLBACK,
-        title="Snooze warning",
-        submit=f"Snooze {span}",
-        close="Cancel",
-        private_metadata=json.dumps({"team_id": ref.team_id, "key": ref.key, "days": days,
-                                     "channel_id": channel_id, "home": from_home}),
+    return modal(
+        WARNING_SNOOZE_CALLBACK, title="Snooze warning", submit=f"Snooze {span}",
+        meta={"team_id": ref.team_id, "key": ref.key, "days": days,
+              "channel_id": channel_id, "home": from_home},
         blocks=[
             SectionBlock(text=MarkdownTextObject(
                 text=f"*{escape(ref.team_name)}*: {escape(ref.message)}"[:SECTION_LIMIT])),
@@ -44,4 +38,3 @@ def snooze_form(ref: WarningRef, days: int, channel_id: str | None, *,
                            placeholder="Customer on holiday until Monday")),
         ],
     )
-

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -14,11 +13,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.views.base import modal
 from commands.core.dates import format_day
 from commands.standup.draft import MAX_TEXT, StandupDraft
 
 STANDUP_ANSWER_CALLBACK = "standup_answer_form"
 STANDUP_AWAY_CALLBACK = "standup_ooo_form"
+# the answer form's inputs, by block id
+ANSWER_INPUTS = ("yesterday", "today", "blockers")
 
 
 def _text(action_id: str, value: str, *, placeholder: str, multiline: bool = True
@@ -34,14 +36,9 @@ def standup_answer_form(draft: StandupDraft, channel_id: str | None, *,
     note = f"*{draft.team_name}* stand-up for {format_day(draft.day)}"
     if draft.plan_hint:
         note += f" · your plan: {draft.plan_hint}"
-    return View(
-        type="modal",
-        callback_id=STANDUP_ANSWER_CALLBACK,
-        title="Stand-up",
-        submit="Send",
-        close="Cancel",
-        private_metadata=json.dumps({"day": draft.day.isoformat(), "channel_id": channel_id,
-                                     "home": from_home}),
+    return modal(
+        STANDUP_ANSWER_CALLBACK, title="Stand-up", submit="Send",
+        meta={"day": draft.day.isoformat(), "channel_id": channel_id, "home": from_home},
         blocks=[
             ContextBlock(elements=[MarkdownTextObject(text=note[:2900])]),
             InputBlock(block_id="yesterday",
@@ -61,13 +58,9 @@ def standup_answer_form(draft: StandupDraft, channel_id: str | None, *,
 def standup_away_form(day: date, channel_id: str | None, *, from_home: bool = False) -> View:
     """From and until which day you are out of office; `from_home`: asked from the Home
     tab, which is drawn again once it is saved."""
-    return View(
-        type="modal",
-        callback_id=STANDUP_AWAY_CALLBACK,
-        title="Out of office",
-        submit="Save",
-        close="Cancel",
-        private_metadata=json.dumps({"channel_id": channel_id, "home": from_home}),
+    return modal(
+        STANDUP_AWAY_CALLBACK, title="Out of office", submit="Save",
+        meta={"channel_id": channel_id, "home": from_home},
         blocks=[
             InputBlock(block_id="start", label="From", element=DatePickerElement(
                 action_id="start", initial_date=day.isoformat())),

@@ -1,0 +1,1 @@
+"""Every modal salesbot opens, one module per area; `base` reads what a form holds."""

@@ -1,0 +1,58 @@
+"""The deal forms: editing a deal, and saying why it was lost."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.views.base import modal, options
+from commands.core.limits import LIMITS
+from commands.deals.deal import DealView
+
+DEAL_EDIT_CALLBACK = "deal_edit_form"
+DEAL_LOST_CALLBACK = "deal_lost_form"
+# the edit form's inputs, by block id
+DEAL_EDIT_INPUTS = ("name", "stage", "amount", "currency", "close")
+
+
+def deal_edit_form(deal: DealView, stages: tuple[str, ...], channel_id: str | None) -> View:
+    """The deal's name, stage, amount, currency and expected close, to change."""
+    stage_options = options([s for s in stages if s not in ("won", "lost")])
+    initial = next((o for o in stage_options if o.value == deal.stage), None)
+    close = DatePickerElement(action_id="close")
+    if deal.expected_close:
+        close = DatePickerElement(action_id="close", initial_date=deal.expected_close.isoformat())
+    return modal(
+        DEAL_EDIT_CALLBACK, title=f"Edit {deal.ref}", submit="Save",
+        meta={"number": deal.ref.removeprefix("D-"), "channel_id": channel_id},
+        blocks=[
+            InputBlock(block_id="name", label="Name", element=PlainTextInputElement(
+                action_id="name", initial_value=deal.name, max_length=LIMITS["deal name"])),
+            InputBlock(block_id="stage", label="Stage", element=StaticSelectElement(
+                action_id="stage", options=stage_options, initial_option=initial)),
+            InputBlock(block_id="amount", label="Amount", hint="120000, 120k, 1.2m, $120k, 12万",
+                       element=PlainTextInputElement(action_id="amount",
+                                                     initial_value=f"{deal.amount:f}")),
+            InputBlock(block_id="currency", label="Currency", element=PlainTextInputElement(
+                action_id="currency", initial_value=deal.currency, max_length=3)),
+            InputBlock(block_id="close", label="Expected close", optional=True, element=close),
+        ],
+    )
+
+
+def deal_lost_form(number: str, channel_id: str | None) -> View:
+    """Why deal `number` was lost, before it is marked lost."""
+    return modal(
+        DEAL_LOST_CALLBACK, title=f"Mark D-{number} lost", submit="Mark lost",
+        meta={"number": number, "channel_id": channel_id},
+        blocks=[
+            InputBlock(block_id="reason", label="Why was it lost?", element=PlainTextInputElement(
+                action_id="reason", placeholder="price, timing, competitor...",
+                max_length=LIMITS["lost reason"])),
+        ],
+    )

@@ -1,0 +1,52 @@
+"""The /visit form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    ExternalDataSelectElement,
+    InputBlock,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.views.base import modal, options
+from commands.core.limits import LIMITS
+from commands.deals.visit import OUTCOMES, TYPES
+
+VISIT_CALLBACK = "visit_form"
+NEW_CUSTOMER_PREFIX = "new:"
+# the form's inputs, by block id
+VISIT_INPUTS = ("customer", "type", "on", "outcome", "notes", "next", "deal")
+
+
+def visit_form(*, today: date, channel_id: str | None) -> View:
+    """The /visit form: customer type-ahead, type, date, outcome, notes, next step, deal."""
+    return modal(
+        VISIT_CALLBACK, title="Log a visit", submit="Log it",
+        meta={"channel_id": channel_id},
+        blocks=[
+            InputBlock(block_id="customer", label="Customer", element=ExternalDataSelectElement(
+                action_id="customer", placeholder="Start typing a customer name",
+                min_query_length=1)),
+            InputBlock(block_id="type", label="Type", element=StaticSelectElement(
+                action_id="type", options=options(TYPES), initial_option=options(TYPES)[0])),
+            InputBlock(block_id="on", label="When", element=DatePickerElement(
+                action_id="on", initial_date=today.isoformat())),
+            InputBlock(block_id="outcome", label="Outcome", optional=True,
+                       element=StaticSelectElement(action_id="outcome",
+                                                   options=options(OUTCOMES))),
+            InputBlock(block_id="notes", label="Notes", optional=True,
+                       element=PlainTextInputElement(action_id="notes", multiline=True,
+                                                     max_length=LIMITS["notes"])),
+            InputBlock(block_id="next", label="Next step", optional=True,
+                       element=PlainTextInputElement(action_id="next",
+                                                     max_length=LIMITS["next step"])),
+            InputBlock(block_id="deal", label="Deal", optional=True,
+                       hint="A deal reference like D-3",
+                       element=PlainTextInputElement(action_id="deal", max_length=20)),
+        ],
+    )
