@@ -1,4 +1,5 @@
-"""The Slack app manifest: every slash command, the scopes, interactivity and events."""
+"""The Slack app manifest: every slash command and shortcut, the scopes, interactivity and
+events."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ from typing import Any
 
 import yaml
 
+from bot.listeners.followups import (
+    ADD_FOLLOW_UP_SHORTCUT,
+    LOG_MESSAGE_SHORTCUT,
+    LOG_VISIT_SHORTCUT,
+)
 from commands.dispatch import COMMANDS
 
 BOT_SCOPES = [
@@ -17,6 +23,15 @@ BOT_SCOPES = [
     "channels:read",     # member_joined_channel in public team channels
     "groups:read",       # ... and in private ones
     "files:write",       # digest charts
+]
+# The shortcuts: a message's (its "More actions" menu) and the global one (the composer's +)
+SHORTCUTS = [
+    {"name": "Log as visit", "type": "message", "callback_id": LOG_MESSAGE_SHORTCUT,
+     "description": "Log a visit with this message as its notes"},
+    {"name": "Add follow-up", "type": "message", "callback_id": ADD_FOLLOW_UP_SHORTCUT,
+     "description": "Make this message a follow-up you owe by a day"},
+    {"name": "Log a visit", "type": "global", "callback_id": LOG_VISIT_SHORTCUT,
+     "description": "Log a visit, call or meeting with a customer"},
 ]
 BOT_EVENTS = [
     "member_joined_channel",  # welcome a rep who joins a team channel
@@ -68,6 +83,7 @@ def manifest(url: str | None = None, *, socket_mode: bool = False,
             "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
                          "messages_tab_read_only_enabled": False},
             "slash_commands": commands,
+            "shortcuts": SHORTCUTS,
         },
         "oauth_config": oauth_config,
         "settings": {

@@ -100,7 +100,8 @@ COMMANDS: dict[str, CommandSpec] = {
     ),
     "followups": CommandSpec(
         parse_followups, run_followups, "Your follow-ups: list, done, snooze",
-        "[@rep|team] [all] | done F-3 | snooze F-3 1d|1w|friday | reopen F-3",
+        "[@rep|team] [all] | add send quote by:friday | done F-3 | snooze F-3 1d|1w|friday "
+        "| reopen F-3",
     ),
     "forecast": CommandSpec(
         parse_forecast, run_forecast, "The weekly forecast call: commit, best case, roll-up",

@@ -6,7 +6,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.dispatch import Deps
-from bot.listeners import channels, commands, deals, forecast, home, standup, visits, warnings
+from bot.listeners import (
+    channels,
+    commands,
+    deals,
+    followups,
+    forecast,
+    home,
+    standup,
+    visits,
+    warnings,
+)
 from bot.listeners.commands import Offload
 
 
@@ -20,3 +30,4 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     home.register(app, deps)
     channels.register(app, deps)
     forecast.register(app, deps)
+    followups.register(app, deps)

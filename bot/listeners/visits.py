@@ -28,15 +28,17 @@ def register(app: App, deps: Deps) -> None:
     guard(app.view(VISIT_CALLBACK), submit_visit, deps=deps)
 
 
-def open_visit_form(body: dict[str, Any], client: WebClient, deps: Deps) -> None:
-    """Open the /visit form (once per click or command), dated today where the user is."""
+def open_visit_form(body: dict[str, Any], client: WebClient, deps: Deps, *,
+                    notes: str | None = None) -> None:
+    """Open the /visit form (once per click, command or shortcut), dated today where the
+    user is; `notes` pre-filled (a message logged as a visit)."""
     caller = caller_of(body)
     with claimed(deps, caller, f"trigger:{body['trigger_id']}") as turn:
         if turn is None:
             return
         today = local_today(turn.now, turn.actor.member.timezone)
     client.views_open(trigger_id=body["trigger_id"],
-                      view=visit_form(today=today, channel_id=caller.channel_id))
+                      view=visit_form(today=today, channel_id=caller.channel_id, notes=notes))
 
 
 def customer_options(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
@@ -65,7 +67,7 @@ def visit_args(view: dict[str, Any]) -> VisitArgs:
         customer=customer.removeprefix(NEW_CUSTOMER_PREFIX),
         type=ActivityType(v.get("type") or "visit"),
         outcome=Outcome(outcome) if outcome else None,
-        on=v.get("on"), next_step=v.get("next") or None,
+        on=v.get("on"), next_step=v.get("next") or None, by=v.get("by") or None,
         deal_number=deal_number,
         new_customer=customer.startswith(NEW_CUSTOMER_PREFIX),
     )

@@ -17,7 +17,7 @@ from bot.render.base import (
     sections,
     text_reply,
 )
-from bot.render.followups import closed_by_visit, next_step_line
+from bot.render.followups import closed_by_visit, keep_open_buttons, next_step_line
 from commands.core.dates import format_day, on_day
 from commands.core.money import format_money
 from commands.core.text import plural
@@ -54,7 +54,10 @@ def render_visit(r: VisitResult) -> Reply:
             + ("" if r.tier_given else
                " Set the tier with `tier:A`, `tier:B` or `tier:C` on your next visit.")
         )
-    return text_reply("\n".join(lines))
+    text = "\n".join(lines)
+    if r.closed_follow_up is None:
+        return text_reply(text)
+    return Reply(text=text, blocks=[*sections(text), keep_open_buttons(r.closed_follow_up)])
 
 
 

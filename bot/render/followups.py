@@ -2,15 +2,14 @@
 the lines /visit and /deal add when they schedule or close one.
 
 The buttons carry the follow-up's id (`value`, or `F-3:1d` for a snooze choice; the date
-picker's block_id is `followup_<id>`); their handlers run `/followups done|snooze|reopen`
-through `commands.followups.followups.run_followups`, and Log visit opens the visit form
+picker's block_id is `followup_<id>`); their handlers (bot.listeners.followups) run
+`/followups done|snooze|reopen` through `run_followups`, and Log visit opens the visit form
 pre-filled from the follow-up (customer, deal, next step).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -26,12 +25,7 @@ from commands.core.dates import format_day
 from commands.core.text import plural
 from commands.followups.followups import (
     FollowUpChanged,
-    FollowUpDone,
     FollowUpListing,
-    FollowUpReopen,
-    FollowUpsArgs,
-    FollowUpSnooze,
-    parse_ref,
 )
 from commands.followups.schedule import FollowUpView
 from jobs.followups import FollowUpReminder
@@ -44,23 +38,6 @@ KEEP_OPEN_ACTION = "followup_keep_open"  # on a visit's reply: reopen what it cl
 SNOOZE_CHOICES = (("1d", "1 day"), ("1w", "1 week"))
 # Slack takes 50 blocks a message: two per follow-up, the rest for the header and footer.
 MAX_WITH_BUTTONS = 20
-
-
-def args_of_action(action: dict[str, Any]) -> FollowUpsArgs:
-    """What a click on a follow-up's button asks for, from Slack's `action` payload: the
-    handler runs it with `run_followups` and answers with `render` of the result."""
-    action_id = action.get("action_id")
-    if action_id == DONE_ACTION:
-        return FollowUpDone(parse_ref(str(action.get("value", ""))))
-    if action_id == KEEP_OPEN_ACTION:
-        return FollowUpReopen(parse_ref(str(action.get("value", ""))))
-    if action_id == SNOOZE_ACTION:
-        ref, _, until = str(action.get("selected_option", {}).get("value", "")).partition(":")
-        return FollowUpSnooze(parse_ref(ref), until)
-    if action_id == SNOOZE_DATE_ACTION:
-        number = str(action.get("block_id", "")).removeprefix("followup_")
-        return FollowUpSnooze(parse_ref(number), str(action.get("selected_date", "")))
-    raise ValueError(f"not a follow-up action: {action_id}")
 
 
 def where(f: FollowUpView) -> str:
@@ -106,6 +83,12 @@ def follow_up_buttons(f: FollowUpView) -> ActionsBlock:
         DatePickerElement(placeholder="Snooze to…", action_id=SNOOZE_DATE_ACTION),
         ButtonElement(text="Log visit", action_id=LOG_VISIT_ACTION, value=str(f.id)),
     ])
+
+
+def keep_open_buttons(f: FollowUpView) -> ActionsBlock:
+    """**Keep open** under a visit's reply that closed follow-up `f`: it was not done yet."""
+    return ActionsBlock(block_id=f"followup_{f.id}", elements=[
+        ButtonElement(text=f"Keep {f.ref} open", action_id=KEEP_OPEN_ACTION, value=str(f.id))])
 
 
 def _with_buttons(items: tuple[FollowUpView, ...], today: date, *,
@@ -158,6 +141,9 @@ def render_changed(r: FollowUpChanged) -> Reply:
     f = r.item
     if r.action == "done":
         return text_reply(f":white_check_mark: *{f.ref}* done: {escape(f.text)}{where(f)}.")
+    if r.action == "added":
+        return text_reply(f":calendar: Follow-up *{f.ref}*: {escape(f.text)}{where(f)} — due "
+                          f"{format_day(f.due_on, r.today)}.")
     if r.action == "reopened":
         return text_reply(f":arrows_counterclockwise: *{f.ref}* is open again, "
                           f"{when(f, r.today)}.")

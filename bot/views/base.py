@@ -34,6 +34,8 @@ def values(view: dict[str, Any]) -> dict[str, str | None]:
                 out[block_id] = selected["value"] if selected else None
             elif kind == "datepicker":
                 out[block_id] = element.get("selected_date")
+            elif kind == "users_select":
+                out[block_id] = element.get("selected_user")
             else:
                 out[block_id] = element.get("value")
     return out

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     ExternalDataSelectElement,
     InputBlock,
+    Option,
     PlainTextInputElement,
     StaticSelectElement,
 )
@@ -20,18 +21,22 @@ from commands.deals.visit import OUTCOMES, TYPES
 VISIT_CALLBACK = "visit_form"
 NEW_CUSTOMER_PREFIX = "new:"
 # the form's inputs, by block id
-VISIT_INPUTS = ("customer", "type", "on", "outcome", "notes", "next", "deal")
+VISIT_INPUTS = ("customer", "type", "on", "outcome", "notes", "next", "by", "deal")
 
 
-def visit_form(*, today: date, channel_id: str | None) -> View:
-    """The /visit form: customer type-ahead, type, date, outcome, notes, next step, deal."""
+def visit_form(*, today: date, channel_id: str | None, customer: str | None = None,
+               deal_ref: str | None = None, next_step: str | None = None,
+               notes: str | None = None) -> View:
+    """The /visit form: customer type-ahead, type, date, outcome, notes, next step and the
+    day it is due (a follow-up), deal; pre-filled from a follow-up or a message when given."""
+    picked = Option(value=customer, label=customer[:75]) if customer else None
     return modal(
         VISIT_CALLBACK, title="Log a visit", submit="Log it",
         meta={"channel_id": channel_id},
         blocks=[
             InputBlock(block_id="customer", label="Customer", element=ExternalDataSelectElement(
                 action_id="customer", placeholder="Start typing a customer name",
-                min_query_length=1)),
+                min_query_length=1, initial_option=picked)),
             InputBlock(block_id="type", label="Type", element=StaticSelectElement(
                 action_id="type", options=options(TYPES), initial_option=options(TYPES)[0])),
             InputBlock(block_id="on", label="When", element=DatePickerElement(
@@ -40,13 +45,20 @@ def visit_form(*, today: date, channel_id: str | None) -> View:
                        element=StaticSelectElement(action_id="outcome",
                                                    options=options(OUTCOMES))),
             InputBlock(block_id="notes", label="Notes", optional=True,
-                       element=PlainTextInputElement(action_id="notes", multiline=True,
-                                                     max_length=LIMITS["notes"])),
+                       element=PlainTextInputElement(
+                           action_id="notes", multiline=True, max_length=LIMITS["notes"],
+                           initial_value=notes[:LIMITS["notes"]] if notes else None)),
             InputBlock(block_id="next", label="Next step", optional=True,
-                       element=PlainTextInputElement(action_id="next",
-                                                     max_length=LIMITS["next step"])),
+                       element=PlainTextInputElement(
+                           action_id="next", max_length=LIMITS["next step"],
+                           initial_value=next_step[:LIMITS["next step"]] if next_step
+                           else None)),
+            InputBlock(block_id="by", label="Next step due by", optional=True,
+                       hint="A day makes the next step a follow-up, reminded that morning",
+                       element=DatePickerElement(action_id="by")),
             InputBlock(block_id="deal", label="Deal", optional=True,
                        hint="A deal reference like D-3",
-                       element=PlainTextInputElement(action_id="deal", max_length=20)),
+                       element=PlainTextInputElement(action_id="deal", max_length=20,
+                                                     initial_value=deal_ref)),
         ],
     )

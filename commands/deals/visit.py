@@ -180,6 +180,7 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
             raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.",
                              field="on")
 
+    check_next_by(args.next_step, args.by, command='/visit "Acme Corp"')  # a form's too
     due_on = parse_by(args.by, today=today) if args.by is not None else None
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
     if deal is not None and not can_edit_deal(actor, deal):

@@ -8,19 +8,26 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from commands.core.access import can_read_person
+from commands.core.access import can_read_deal, can_read_person
 from commands.core.actors import Actor, can_edit_records_of
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied, UsageError
+from commands.core.limits import check_length
 from commands.core.text import Mention, as_mention, parse_words
-from commands.followups.schedule import FollowUpView, parse_by, view_follow_up
+from commands.deals.visit import load_deal, parse_deal_ref
+from commands.followups.schedule import (
+    FollowUpView,
+    parse_by,
+    schedule_follow_up,
+    view_follow_up,
+)
 from commands.plan.target_plan import person_in_view, require_read_scope, team_for
 from storage import repo
 from storage.models import FollowUp, Member
 
 USAGE = ("Use `/followups`, `/followups @alice`, `/followups team` (add `all` for later ones "
-         "too), `/followups done F-3`, `/followups snooze F-3 1d|1w|friday` or "
-         "`/followups reopen F-3`.")
+         "too), `/followups add send quote by:friday [deal:D-3]`, `/followups done F-3`, "
+         "`/followups snooze F-3 1d|1w|friday` or `/followups reopen F-3`.")
 _REF = re.compile(r"^(?:f-?|#)?(\d{1,9})$", re.I)
 _SNOOZE = re.compile(r"^(\d{1,3})([dw])$", re.I)
 # Without `all`, the list shows what is overdue and due within this many days.
@@ -50,7 +57,16 @@ class FollowUpReopen:
     number: int
 
 
-FollowUpsArgs = FollowUpsList | FollowUpDone | FollowUpSnooze | FollowUpReopen
+@dataclass(frozen=True)
+class FollowUpAdd:
+    """A follow-up of one's own, not made by a visit or a deal (a form, `/followups add`)."""
+
+    text: str
+    by: str  # as typed or picked: a day, today or later
+    deal_number: int | None = None
+
+
+FollowUpsArgs = FollowUpsList | FollowUpDone | FollowUpSnooze | FollowUpReopen | FollowUpAdd
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,7 @@ class FollowUpListing:
 @dataclass(frozen=True)
 class FollowUpChanged:
     item: FollowUpView
-    action: str  # done | snoozed | reopened
+    action: str  # done | snoozed | reopened | added
     today: date
     previous_due: date | None = None
 
@@ -83,6 +99,8 @@ def parse_followups(text: str) -> FollowUpsArgs:
     words = parse_words(text, ())
     pos = list(words.positionals)
     verb = pos[0].lower() if pos else ""
+    if verb == "add":
+        return _parse_add(text)
     if verb in ("done", "snooze", "reopen"):
         if len(pos) < 2:
             raise UsageError(f"Which follow-up? Like `/followups {verb} F-3`.")
@@ -107,10 +125,22 @@ def parse_followups(text: str) -> FollowUpsArgs:
     return FollowUpsList(scope=mention, all=show_all)
 
 
+def _parse_add(text: str) -> FollowUpAdd:
+    words = parse_words(text, ("by", "deal"))
+    what = " ".join(words.positionals[1:]).strip()
+    if not what or "by" not in words.options:
+        raise UsageError("Add what, by when? Like `/followups add send quote by:friday` "
+                         "(`deal:D-3` ties it to a deal).")
+    deal = words.options.get("deal")
+    return FollowUpAdd(what, words.options["by"], parse_deal_ref(deal) if deal else None)
+
+
 def run_followups(args: FollowUpsArgs, *, session: Session, actor: Actor,
                   now: datetime) -> FollowUpListing | FollowUpChanged:
     if isinstance(args, FollowUpsList):
         return _list(args, session, actor, now)
+    if isinstance(args, FollowUpAdd):
+        return _add(args, session, actor, now)
     item = _editable(session, actor, args.number)
     today = local_today(now, item.owner.timezone)
     if isinstance(args, FollowUpDone):
@@ -143,6 +173,23 @@ def snooze_until(text: str, today: date) -> date:
     if days == 0:
         raise UsageError("Snooze by a day or more, like `1d` or `1w`.")
     return today + timedelta(days=days)
+
+
+def _add(args: FollowUpAdd, session: Session, actor: Actor, now: datetime) -> FollowUpChanged:
+    """The caller's own follow-up, on a deal they may see when one is named."""
+    text = args.text.strip()
+    if not text:
+        raise UsageError("What is the follow-up? Like `send the quote`.", field="text")
+    today = local_today(now, actor.member.timezone)
+    due_on = parse_by(args.by, today=today)
+    deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
+    if deal is not None and not can_read_deal(actor.member, deal):
+        raise PermissionDenied(f"{deal.ref} is not yours to see.", field="deal")
+    check_length(text, "next step", label="follow-up", form_input="text")
+    made = schedule_follow_up(session, owner=actor.member, created_by=actor.member, text=text,
+                              due_on=due_on, customer=None, deal=deal, activity_id=None,
+                              now=now)
+    return FollowUpChanged(made, "added", today)
 
 
 def follow_up_to_log(session: Session, actor: Actor, number: int,

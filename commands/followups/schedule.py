@@ -49,21 +49,26 @@ def view_follow_up(item: FollowUp, now: datetime) -> FollowUpView:
 
 
 def parse_by(text: str, *, today: date, option: str = "by") -> date:
-    """The day a follow-up is due: every form `on:` takes, read forward; never in the past."""
-    day = parse_day(text, today=today, prefer="future", option=option)
+    """The day a follow-up is due: every form `on:` takes, read forward; never in the past.
+    Its errors concern the form input named like the option."""
+    try:
+        day = parse_day(text, today=today, prefer="future", option=option)
+    except UsageError as exc:
+        raise UsageError(exc.message, usage=exc.usage, field=option) from None
     if day < today:
         raise UsageError(f"`{option}:{text}` is {format_day(day, today)}, in the past. A "
-                         f"follow-up is due today or later, like {option}:friday.")
+                         f"follow-up is due today or later, like {option}:friday.",
+                         field=option)
     return day
 
 
 def check_next_by(next_step: str | None, by: str | None, *, command: str) -> None:
     """`by:` only goes with `next:` (the step it dates)."""
     if by is not None and not by:
-        raise UsageError("`by:` needs a date, like by:friday or by:2026-12-10.")
+        raise UsageError("`by:` needs a date, like by:friday or by:2026-12-10.", field="by")
     if by is not None and next_step is None:
         raise UsageError(f'`by:` dates the next step: add it, like `{command} next:"send '
-                         f'quote" by:{by}`.')
+                         f'quote" by:{by}`.', field="by")
 
 
 def schedule_follow_up(session: Session, *, owner: Member, created_by: Member, text: str,

@@ -91,6 +91,7 @@ SALES = """*`/sales` — teams, roles, reports and leaderboards*
 FOLLOWUPS = """*`/followups` — the next steps you owe, by the day they are due*
 `/followups` — yours, overdue first, then due within 7 days · `/followups all` — every open one
 `/followups @alice` · `/followups team` — a rep's, the team's (managers, admins)
+`/followups add send quote by:friday [deal:D-3]` — one of your own
 `/followups done F-3` · `/followups snooze F-3 1d|1w|friday` · `/followups reopen F-3`
 • Made by `/visit ... next:"send quote" by:friday` and `/deal D-3 next:"call CFO" by:friday`
 • At 09:00 your time, on a day with follow-ups due or overdue, a DM lists them with

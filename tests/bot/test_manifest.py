@@ -21,6 +21,10 @@ def test_http_manifest_points_everything_at_the_events_url() -> None:
     assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {
         "member_joined_channel", "app_home_opened"}
     assert m["features"]["app_home"]["home_tab_enabled"] is True
+    assert {(s["type"], s["callback_id"]) for s in m["features"]["shortcuts"]} == {
+        ("message", "log_message_as_visit"), ("message", "add_follow_up"),
+        ("global", "log_a_visit")}
+    assert all(len(s["description"]) <= 150 for s in m["features"]["shortcuts"])
     # DMs: prompts need chat:write; exports and charts may conversations.open (im:write)
     assert {"commands", "chat:write", "im:write", "users:read"} <= set(
         m["oauth_config"]["scopes"]["bot"])

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.dispatch import Caller, Deps, actor_for
+from bot.listeners.followups import args_of_action
 from bot.render import render
 from bot.render.followups import (
     DONE_ACTION,
@@ -16,7 +17,6 @@ from bot.render.followups import (
     LOG_VISIT_ACTION,
     SNOOZE_ACTION,
     SNOOZE_DATE_ACTION,
-    args_of_action,
 )
 from commands.core.errors import PermissionDenied
 from commands.followups.followups import (
