@@ -1,5 +1,5 @@
-"""A deviation warning's buttons (Snooze for a day or a week, Acknowledge) and the Snooze
-form."""
+"""A deviation warning's buttons (Snooze for a day or a week, Acknowledge, Create action),
+the Snooze form and the Create action form."""
 
 from __future__ import annotations
 
@@ -21,17 +21,33 @@ from bot.listeners.base import (
     meta_field,
     notify,
     record_number,
+    run_form,
     send,
     show_on_form,
     view_key,
 )
 from bot.listeners.home import publish_home
 from bot.render.base import error_reply
-from bot.render.warnings import ACK_ACTION, SNOOZE_ACTIONS, acknowledged_blocks, render_acted
+from bot.render.warnings import (
+    ACK_ACTION,
+    CREATE_ACTION,
+    SNOOZE_ACTIONS,
+    acknowledged_blocks,
+    render_acted,
+)
 from bot.views.base import values
-from bot.views.warnings import WARNING_SNOOZE_CALLBACK, snooze_form
+from bot.views.warnings import (
+    ACTION_CALLBACK,
+    ACTION_INPUTS,
+    WARNING_SNOOZE_CALLBACK,
+    action_form,
+    snooze_form,
+)
 from commands.core.actors import Actor
-from commands.core.errors import UserFacingError
+from commands.core.errors import UsageError, UserFacingError
+from commands.core.text import Mention
+from commands.warnings.action_links import action_draft
+from commands.warnings.actions import ActionAdd
 from commands.warnings.warnings import (
     acknowledge_warning,
     parse_warning_value,
@@ -48,6 +64,8 @@ def register(app: App, deps: Deps) -> None:
         guard(app.action(action_id), snooze, deps=deps)
     guard(app.view(WARNING_SNOOZE_CALLBACK), submit_snooze, deps=deps)
     guard(app.action(ACK_ACTION), acknowledge, deps=deps)
+    guard(app.action(CREATE_ACTION), create_action, deps=deps)
+    guard(app.view(ACTION_CALLBACK), submit_action, deps=deps)
 
 
 def on_warning(body: dict[str, Any], action: dict[str, Any], respond: Respond,
@@ -125,3 +143,30 @@ def acknowledge(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond:
                 blocks=acknowledged_blocks(original["blocks"], done.key, done.by_user_id))
     if done.already or not original.get("blocks"):
         send(respond, render_acted(done), replace_original=False)
+
+
+def create_action(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
+                  client: WebClient, deps: Deps) -> None:
+    """Open the Create action form, drafted from the warning while it still fires."""
+    ack()
+    draft = on_warning(body, action, respond, client, deps,
+                       lambda session, actor, team_id, key, now:
+                       action_draft(session, actor, f"{team_id}:{key}", now))
+    if draft is not None:
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=action_form(draft, caller_of(body).channel_id))
+
+
+def submit_action(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
+                  deps: Deps) -> None:
+    """Add the action item, linked to the warning (`/sales action ... warning:<key>`)."""
+    key = meta_field(form_meta(view), "key", str)
+    v = values(view)
+    owner, text = v.get("owner"), (v.get("text") or "").strip()
+    if not text:
+        show_on_form(ack, UsageError("What is to be done?", field="text"), ACTION_INPUTS,
+                     default="text")
+        return
+    args = ActionAdd(Mention(owner, "") if owner else None, text, v.get("due"), warning=key)
+    run_form(ack, body, view, client, deps, "sales", args, inputs=ACTION_INPUTS,
+             default="text")

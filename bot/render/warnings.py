@@ -100,6 +100,7 @@ def _buttons(team_id: int, key: str) -> ActionsBlock:
         ButtonElement(text="Snooze 1 day", action_id=SNOOZE_DAY_ACTION, value=value),
         ButtonElement(text="Snooze 1 week", action_id=SNOOZE_WEEK_ACTION, value=value),
         ButtonElement(text="Acknowledge", action_id=ACK_ACTION, value=value, style="primary"),
+        create_action_button(team_id, key),
     ])
 
 
@@ -107,7 +108,7 @@ CREATE_ACTION = "warning_create_action"  # opens the action form: action_links.a
 
 
 def create_action_button(team_id: int, key: str) -> ButtonElement:
-    """**Create action** for a warning; goes into `_buttons` together with its handler."""
+    """**Create action** for a warning: an action item linked to it, judged at the review."""
     return ButtonElement(text="Create action", action_id=CREATE_ACTION,
                          value=warning_value(team_id, key))
 

@@ -1,21 +1,28 @@
-"""The warning Snooze form."""
+"""The warning forms: Snooze, and Create action."""
 
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     ContextBlock,
+    DatePickerElement,
     InputBlock,
     MarkdownTextObject,
     PlainTextInputElement,
     SectionBlock,
+    UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.render.base import SECTION_LIMIT, escape
 from bot.views.base import modal
+from commands.core.limits import LIMITS
+from commands.warnings.action_links import ActionDraft
 from commands.warnings.warnings import MAX_REASON, WarningRef
 
 WARNING_SNOOZE_CALLBACK = "warning_snooze_form"
+ACTION_CALLBACK = "warning_action_form"
+# the Create action form's inputs, by block id
+ACTION_INPUTS = ("owner", "text", "due")
 
 
 def snooze_form(ref: WarningRef, days: int, channel_id: str | None, *,
@@ -36,5 +43,26 @@ def snooze_form(ref: WarningRef, days: int, channel_id: str | None, *,
                        element=PlainTextInputElement(
                            action_id="reason", max_length=MAX_REASON,
                            placeholder="Customer on holiday until Monday")),
+        ],
+    )
+
+
+def action_form(draft: ActionDraft, channel_id: str | None) -> View:
+    """An action item on a firing warning: its owner (the person it is about), what to do
+    (the warning's fix) and when; linked to the warning's metric, judged at the review."""
+    return modal(
+        ACTION_CALLBACK, title="Create action", submit="Create it",
+        meta={"team_id": draft.team_id, "key": draft.key, "channel_id": channel_id},
+        blocks=[
+            ContextBlock(elements=[MarkdownTextObject(
+                text=f"Judged by *{escape(draft.metric_label)}*, "
+                     f"{draft.value.normalize():f} now."[:SECTION_LIMIT])]),
+            InputBlock(block_id="owner", label="Owner", element=UserSelectElement(
+                action_id="owner", initial_user=draft.owner_user_id)),
+            InputBlock(block_id="text", label="What to do", element=PlainTextInputElement(
+                action_id="text", max_length=LIMITS["action item"],
+                initial_value=draft.text or None)),
+            InputBlock(block_id="due", label="Due", optional=True,
+                       element=DatePickerElement(action_id="due")),
         ],
     )

@@ -1,4 +1,4 @@
-"""A warning's Snooze and Acknowledge buttons, in process."""
+"""A warning's Snooze, Acknowledge and Create action buttons, in process."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.dispatch import Deps
-from bot.listeners.warnings import acknowledge, snooze, submit_snooze
-from storage.models import WarningState
+from bot.listeners.warnings import (
+    acknowledge,
+    create_action,
+    snooze,
+    submit_action,
+    submit_snooze,
+)
+from storage.models import ActionItem, WarningState
 from tests.bot.listeners.conftest import FakeSlack, button, submission, text_input
 from tests.conftest import Clock
 
@@ -62,3 +68,43 @@ def test_someone_else_is_refused_privately_and_no_form_opens(
     body, action = button("UBOB", "warning_ack", stale_deal_warned, trigger="2.click")
     acknowledge(slack.ack, body, action, slack.respond, slack.client, deps)
     assert state(deps, "stale_deal:deal:D-1").acknowledged_at is None
+
+
+def test_create_action_opens_a_form_drafted_from_the_warning_and_links_the_item(
+        slack: FakeSlack, stale_deal_warned: str, deps: Deps) -> None:
+    body, action = button("UMIA", "warning_create_action", stale_deal_warned)
+    create_action(slack.ack, body, action, slack.respond, slack.client, deps)
+    [opened] = slack.of("views.open")
+    form = opened["view"].to_dict()
+    assert form["callback_id"] == "warning_action_form"
+    inputs = {b["block_id"]: b["element"] for b in form["blocks"] if b["type"] == "input"}
+    assert inputs["owner"]["initial_user"] == "UALICE"
+    assert "D-1" in inputs["text"]["initial_value"]
+    body, view = submission("UMIA", opened["view"], {
+        "owner": {"type": "users_select", "selected_user": "UALICE"},
+        "text": text_input("Call Acme about the renewal"),
+        "due": {"type": "datepicker", "selected_date": "2026-11-27"}})
+    submit_action(slack.ack, body, view, slack.client, deps)
+    assert slack.of("ack")[-1] == {}
+    [confirm] = slack.of("chat.postEphemeral")
+    assert "A-1 for alice" in confirm["text"]
+    with deps.session_factory() as session:
+        item = session.scalar(select(ActionItem))
+        assert item is not None
+        assert (item.text, item.owner.slack_user_id, item.link_rule, item.link_subject) == (
+            "Call Acme about the renewal", "UALICE", "stale_deal", "deal:D-1")
+
+
+def test_an_action_the_submitter_may_not_give_is_refused_on_the_form(
+        slack: FakeSlack, stale_deal_warned: str, deps: Deps) -> None:
+    body, action = button("UBOB", "warning_create_action", stale_deal_warned)
+    create_action(slack.ack, body, action, slack.respond, slack.client, deps)
+    [opened] = slack.of("views.open")
+    body, view = submission("UBOB", opened["view"], {
+        "owner": {"type": "users_select", "selected_user": "UALICE"},
+        "text": text_input("Call Acme")})
+    submit_action(slack.ack, body, view, slack.client, deps)
+    errors = slack.of("ack")[-1]["errors"]
+    assert list(errors) == ["text"] and "Only alice's manager or an admin" in errors["text"]
+    with deps.session_factory() as session:
+        assert session.scalar(select(ActionItem)) is None
