@@ -101,6 +101,24 @@ class Client:
                    "view": view}
         return self.post(urlencode({"payload": json.dumps(payload)}))
 
+    def shortcut(self, user: str, callback_id: str, message_text: str | None = None, *,
+                 channel: str = "C0EAST") -> tuple[int, str]:
+        """Use a shortcut as Slack sends it: a message's (message_action, on a message with
+        `message_text`), or the global one (shortcut) when there is no message."""
+        self.trigger += 1
+        payload: dict[str, Any] = {
+            "type": "shortcut", "callback_id": callback_id, "team": {"id": self.stub.team_id},
+            "user": {"id": user, "username": user[1:].lower(), "team_id": self.stub.team_id},
+            "api_app_id": "A0SALES", "trigger_id": f"{self.trigger}.shortcut",
+            "action_ts": "1700000000.000001", "token": "legacy"}
+        if message_text is not None:
+            payload |= {"type": "message_action", "channel": {"id": channel, "name": "east"},
+                        "message_ts": "1700000000.000100",
+                        "message": {"type": "message", "user": "UBOB", "text": message_text,
+                                    "ts": "1700000000.000100"},
+                        "response_url": self.stub.response_url(self.trigger)}
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
     def opened_view(self, since: int = 0) -> dict[str, Any]:
         """The last modal the app opened (after the first `since` calls), as it sent it."""
         calls = self.stub.wait_for(lambda c: any(x.method == "views.open" for x in c[since:]))

@@ -111,7 +111,7 @@ def test_visit_without_text_opens_the_form(slack: Client) -> None:
     view = slack.opened_view()
     assert view["callback_id"] == "visit_form"
     blocks = [b["block_id"] for b in view["blocks"]]
-    assert blocks == ["customer", "type", "on", "outcome", "notes", "next", "deal"]
+    assert blocks == ["customer", "type", "on", "outcome", "notes", "next", "by", "deal"]
 
 
 def visit_view(customer: str, on: str, deal: str | None, notes: str = "Intro call",
