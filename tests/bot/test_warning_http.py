@@ -66,7 +66,7 @@ def test_the_message_names_the_owner_and_offers_snooze_and_acknowledge(
         warned: dict[str, Any], team: Chat) -> None:
     tid = team_id(team)
     assert buttons(warned["blocks"])[f"warning:behind_pace:team:{tid}"] == [
-        "warning_snooze_day", "warning_snooze_week", "warning_ack"]
+        "warning_snooze_day", "warning_snooze_week", "warning_ack", "warning_create_action"]
     deal = next(b["text"]["text"] for b in warned["blocks"] if b["type"] == "section"
                 and "D-1 Acme renewal" in b["text"]["text"])
     assert "<@UALICE>" in deal and "*Fix:*" in deal and "Stale deal" in deal
