@@ -56,7 +56,7 @@ def warning_buttons(view: dict[str, Any]) -> dict[str, str]:
     for b in view["blocks"]:
         if b["type"] == "actions" and b["block_id"].startswith("warning:"):
             assert [e["action_id"] for e in b["elements"]] == [
-                SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION, ACK_ACTION]
+                SNOOZE_DAY_ACTION, SNOOZE_WEEK_ACTION, ACK_ACTION, "warning_create_action"]
             found[b["block_id"]] = b["elements"][0]["value"]
     return found
 
