@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import cli
-from bot.logs import RedactSecrets
 from bot.dispatch import Deps
+from bot.logs import RedactSecrets
 from jobs.notify import SendFailed
 from tests.conftest import Chat
 from tests.jobs.recording import RecordingNotifier, deliveries, make_ticker, utc
