@@ -54,6 +54,9 @@ def two(team: Chat, clock: Clock) -> dict[str, Chat]:
         clock.now = now
         chat.say("bob", f'/deal new "{customer} pilot" customer:"{customer}" amount:{amount}')
         chat.say("bob", "/deal D-1 won")
+        chat.say("alice", f'/visit "{customer}" tier:A type:demo Met the {customer} CTO')
+        chat.say("alice", f'/forecast submit commit:{amount} best:{target} '
+                          f'note:"{customer} call"')
     past_first_check(team.deps.session_factory)
     return chats
 
@@ -105,13 +108,16 @@ def _rows(data: bytes | str) -> list[dict[str, str]]:
 
 
 def _exported(files: dict[str, bytes | str]) -> dict[str, set[str]]:
-    """What the export names: its customers, its deals, its targets' amounts."""
+    """What the export names: its customers, its deals, its targets' amounts, the notes of
+    its activities and of its forecast calls."""
     def pick(suffix: str, column: str) -> set[str]:
         [data] = [d for name, d in files.items() if name.endswith(suffix)]
         return {row[column] for row in _rows(data)}
 
     return {"customers": pick("customers.csv", "name"), "deals": pick("deals.csv", "name"),
-            "targets": pick("targets.csv", "target")}
+            "targets": pick("targets.csv", "target"),
+            "activities": pick("activities.csv", "notes"),
+            "forecast_calls": pick("forecast_calls.csv", "note")}
 
 
 @pytest.mark.usefixtures("clean_env")
@@ -127,6 +133,8 @@ def test_workspace_export_holds_that_workspaces_rows_only(
         got = _exported(files)  # type: ignore[arg-type]
         assert got["customers"] == {customer} and got["deals"] == {f"{customer} pilot"}
         assert {t.split(".")[0].replace(",", "") for t in got["targets"]} == {target}
+        assert got["activities"] == {f"Met the {customer} CTO"}
+        assert got["forecast_calls"] == {f"{customer} call"}
         everything = "".join(files.values())
         other = "Initech" if customer == "Globex" else "Globex"
         assert other not in everything
@@ -140,4 +148,6 @@ def test_sales_export_holds_the_callers_workspace_only(two: dict[str, Chat]) -> 
         files = dict(reply.files)
         got = _exported(files)  # type: ignore[arg-type]
         assert got["customers"] == {customer} and got["deals"] == {f"{customer} pilot"}
+        assert got["activities"] == {f"Met the {customer} CTO"}
+        assert got["forecast_calls"] == {f"{customer} call"}
         assert all(other.encode() not in data for data in files.values())
