@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from bot.dispatch import Deps
 from jobs.digest import DigestPost, DigestSource
+from jobs.due import Source
 from jobs.notify import Notifier
 from jobs.ticker import Ticker
 from jobs.tokens import NotifiersByToken
@@ -61,7 +62,7 @@ def two(team: Chat, clock: Clock) -> dict[str, Chat]:
     return chats
 
 
-def ticker(deps: Deps, source: object) -> tuple[Ticker, dict[str, RecordingNotifier]]:
+def ticker(deps: Deps, source: Source) -> tuple[Ticker, dict[str, RecordingNotifier]]:
     """A ticker posting through a notifier per workspace; the notifiers by token."""
     made: dict[str, RecordingNotifier] = {}
 
@@ -70,7 +71,7 @@ def ticker(deps: Deps, source: object) -> tuple[Ticker, dict[str, RecordingNotif
         return made[token]
 
     return Ticker(deps.session_factory, NotifiersByToken(Tokens(), connect),
-                  [source]), made  # type: ignore[list-item]
+                  [source]), made
 
 
 def test_each_workspace_gets_its_own_digest_with_its_token_and_figures(
