@@ -5,7 +5,8 @@ what is wrong and how to fix it; any problem makes the command exit non-zero.
 - the bot token is taken by Slack (auth.test, bot.preflight's check) and has every scope
   the manifest asks for (auth.test's x-oauth-scopes header); the app-level token too, in
   Socket Mode; HTTP mode has its signing secret;
-- with the install flow on (SLACK_CLIENT_ID), the public HTTPS address is set.
+- with the install flow on (SLACK_CLIENT_ID), the public HTTPS address is set, and all
+  else `salesbot run` needs for it (the client secret, HTTP mode).
 """
 
 from __future__ import annotations
@@ -140,7 +141,25 @@ def check_public_url(settings: Settings) -> Iterator[Finding]:
         yield Finding("public URL", url)
 
 
-CHECKS: tuple[Check, ...] = (check_database, check_slack, check_public_url)
+def check_install_flow(settings: Settings) -> Iterator[Finding]:
+    """With the install flow on, what `salesbot run` refuses to start without (the public
+    URL has its own check)."""
+    from bot.cli_workspace import oauth_missing
+
+    if not settings.oauth:
+        return
+    missing = [m for m in oauth_missing(settings) if m != "SALESBOT_PUBLIC_URL"]
+    if missing:
+        yield Finding("install flow", "needs " + "; ".join(missing), True,
+                      "set SLACK_CLIENT_SECRET to the Client Secret from your app's Basic "
+                      "Information page, and serve HTTP (see the README's 'Many workspaces: "
+                      "the install flow')")
+    else:
+        yield Finding("install flow", "client secret set, HTTP mode")
+
+
+CHECKS: tuple[Check, ...] = (check_database, check_slack, check_install_flow,
+                             check_public_url)
 
 
 def run_checks(settings: Settings, checks: tuple[Check, ...] = CHECKS) -> list[Finding]:

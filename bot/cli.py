@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import logging
 import re
 import shutil
 import sys
@@ -186,7 +185,9 @@ def tick(
     if dry_run:
         show_due(settings, deps, now, named)
         return
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging(settings)  # as `salesbot run`: SALESBOT_LOG_FORMAT, secrets redacted
     send_due(settings, deps, now, named)
 
 

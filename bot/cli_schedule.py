@@ -32,8 +32,13 @@ def make_ticker(settings: Settings, deps: Deps, notifier: Notifier | None = None
 
 
 def send_due(settings: Settings, deps: Deps, now: datetime, named: Callable[[str], str]) -> None:
-    """Run one pass of the scheduler at `now` and say what it sent, skipped or failed."""
-    report = make_ticker(settings, deps).tick(now)
+    """Run one pass of the scheduler at `now` and say what it sent, skipped or failed; a
+    log line per delivery, as `salesbot run` writes them."""
+    from bot.metrics import DeliveryObserver
+
+    ticker = make_ticker(settings, deps)
+    ticker.observer = DeliveryObserver(None, deps.session_factory)
+    report = ticker.tick(now)
     typer.echo(f"Tick at {now.isoformat()}: {report}.")
     for label, keys in (("sent", report.sent), ("skipped", report.skipped),
                         ("retrying", report.retrying), ("failed", report.failed)):

@@ -38,7 +38,7 @@ def workspace_export(
     out: Annotated[Path, typer.Option(help="Directory to write the CSV files to.")],
     database_url: DatabaseOption = None,
 ) -> None:
-    """Export one workspace's customers, activities, deals, history and targets (CSV)."""
+    """Export one workspace's data as CSV files (the tables of `salesbot export`)."""
     from bot.cli import ExportFormatChoice, export
 
     export(out=out, fmt=ExportFormatChoice.CSV, workspace=team, database_url=database_url)

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from bot.app import create_app
 from bot.dispatch import Deps
+from bot.metrics import observe
 from bot.oauth import oauth_settings
 from bot.settings import Settings
 from bot.workspaces import TeamDirectories, token_source
@@ -94,8 +95,10 @@ class Installed:
 
 
 @contextmanager
-def oauth_app(deps: Deps, engine: Engine, database_url: str) -> Iterator[Installed]:
-    """salesbot in OAuth mode over HTTP, its Web API (and oauth.v2.access) a local stub."""
+def oauth_app(deps: Deps, engine: Engine, database_url: str, *,
+              observed: bool = False) -> Iterator[Installed]:
+    """salesbot in OAuth mode over HTTP, its Web API (and oauth.v2.access) a local stub;
+    `observed`: a log line per request, as `salesbot run` watches it."""
     with SlackStub() as stub:
         stub.add_user("UMIA", "Mia", "Asia/Shanghai")
         stub.add_user("UALICE", "Alice", "America/Los_Angeles")
@@ -103,6 +106,8 @@ def oauth_app(deps: Deps, engine: Engine, database_url: str) -> Iterator[Install
         deps.directories = TeamDirectories(token_source(settings, engine), stub.api_url)
         app = create_app(deps, token=None, signing_secret=SECRET, api_url=stub.api_url,
                          oauth=oauth_settings(settings, engine, deps))
+        if observed:
+            observe(app, engine, settings, deps.session_factory)
         with serving(app, engine, stub) as client:
             yield Installed(client, Browser(client.port), settings)
 

@@ -32,7 +32,8 @@ def migrated(tmp_path: Path) -> str:
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, stub: SlackStub) -> None:
-    for var in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SALESBOT_PUBLIC_URL", "DATABASE_URL"):
+    for var in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SALESBOT_PUBLIC_URL",
+                "DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "check-signing-secret")
@@ -111,6 +112,7 @@ def test_socket_mode_checks_the_app_token(migrated: str, stub: SlackStub,
 def test_the_install_flow_needs_a_public_https_url(migrated: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_CLIENT_ID", "123.456")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "check-client-secret")
     code, out = check(migrated)
     assert code == 1 and "FAIL  public URL" in out and "SALESBOT_PUBLIC_URL" in out
     monkeypatch.setenv("SALESBOT_PUBLIC_URL", "http://salesbot.example.com")
@@ -119,3 +121,20 @@ def test_the_install_flow_needs_a_public_https_url(migrated: str,
     monkeypatch.setenv("SALESBOT_PUBLIC_URL", "https://salesbot.example.com")
     code, out = check(migrated)
     assert code == 0 and "ok    public URL: https://salesbot.example.com" in out
+
+
+def test_the_install_flow_needs_its_secret_and_http_mode_as_run_does(
+        migrated: str, stub: SlackStub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_CLIENT_ID", "123.456")
+    monkeypatch.setenv("SALESBOT_PUBLIC_URL", "https://salesbot.example.com")
+    code, out = check(migrated)
+    assert code == 1 and "FAIL  install flow: needs SLACK_CLIENT_SECRET" in out
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "check-client-secret")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0-1-abc")
+    stub.socket_mode_url = "ws://127.0.0.1:1/socket"
+    code, out = check(migrated)
+    assert code == 1 and "FAIL  install flow: needs HTTP mode" in out
+    monkeypatch.delenv("SLACK_APP_TOKEN")
+    code, out = check(migrated)
+    assert code == 0 and "ok    install flow: client secret set, HTTP mode" in out
+    assert "check-client-secret" not in out

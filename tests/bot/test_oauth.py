@@ -4,7 +4,9 @@ uninstall and a re-install; two workspaces with the same user and channel ids ke
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -12,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot.dispatch import Deps
+from bot.logs import configure_logging
 from bot.manifest import BOT_SCOPES
 from bot.workspaces import notifiers
 from jobs.standup import StandupSource
@@ -193,3 +196,47 @@ def test_an_uninstalled_workspace_gets_no_deliveries(
     with engine.connect() as conn:
         keys = conn.execute(select(Delivery.workspace_id)).scalars().all()
     assert len(keys) == 1  # nothing was even claimed in the uninstalled workspace
+
+
+@pytest.fixture
+def observed(deps: Deps, engine: Engine, db_url: str) -> Iterator[Installed]:
+    with oauth_app(deps, engine, db_url, observed=True) as app:
+        yield app
+
+
+def test_no_log_line_carries_a_token_or_a_request_body(
+        observed: Installed, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    """Across an install (the code exchanged for xoxb-/xoxe- tokens), a forged state, a
+    command and an uninstall: nothing logged at INFO or above holds a token, the app's
+    secret, the code or state, or what the command said; neither the raw records nor the
+    JSON lines `run` writes."""
+    installed = observed
+    client, stub = installed.client, installed.client.stub
+    stub.rotating = True  # the exchange returns a refresh token (xoxe-) too
+    root = logging.getLogger()
+    level, stream = root.level, io.StringIO()
+    handler = configure_logging(installed.settings.model_copy(
+        update={"log_format": "json"}), stream=stream)
+    caplog.set_level(logging.INFO)
+    try:
+        state = installed.browser.start_install()
+        assert installed.browser.install(stub, "T0AAA", "Acme").status == 200
+        forged = installed.browser.get("/slack/oauth_redirect?" + urlencode(
+            {"code": "code-T0FORGED", "state": "forged-state-0001"}))
+        assert forged.status != 200
+        client.command("UMIA", "/sales", 'team create "Confidential Ventures" tz:UTC',
+                       team="T0AAA")
+        assert "Confidential Ventures" in client.replies(1)[-1]
+        assert uninstall(client, "T0AAA") == 200
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    [token] = stub.token_teams  # the one bot token the exchange handed out
+    assert token.startswith("xoxb-") and bots(engine) == {}  # uninstalled: forgotten
+    secrets = [token, "xoxe-", "xoxb-", "test-client-secret", "code-T0AAA", "code-T0FORGED",
+               state, "forged-state-0001", "Confidential Ventures", "tz:UTC"]
+    records = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert [r.getMessage() for r in records if r.name == "salesbot.request"] and [
+        r for r in records if r.getMessage() == "installed in workspace T0AAA"]
+    logged = [r.getMessage() + (r.exc_text or "") for r in records] + [stream.getvalue()]
+    assert [(s, line) for s in secrets for line in logged if s in line] == []

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+from collections.abc import Iterator
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import cli
 from bot.dispatch import Deps
+from bot.logs import RedactSecrets
 from jobs.notify import SendFailed
 from tests.conftest import Chat
 from tests.jobs.recording import RecordingNotifier, deliveries, make_ticker, utc
@@ -16,7 +20,7 @@ from tests.slack_stub import SlackStub
 
 runner = CliRunner()
 MONDAY_0930 = "2026-11-23T09:30:00+08:00"
-pytestmark = pytest.mark.usefixtures("clean_env")
+pytestmark = pytest.mark.usefixtures("clean_env", "root_logging")
 
 
 @pytest.fixture
@@ -85,3 +89,35 @@ def test_deliveries_lists_what_was_sent_skipped_or_failed(
     assert re.search(r" member:\d+ \((alice|bob|mia)\) ", row)  # who, not only an id
     limited = runner.invoke(cli, ["deliveries", "--limit", "1", "--database-url", db_url])
     assert len(limited.output.splitlines()) == 2
+
+
+@pytest.fixture
+def root_logging() -> Iterator[None]:
+    """Put back the root logger's handlers and level `salesbot tick` replaced (its handler
+    writes to the runner's stderr, gone after the test)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+def test_tick_logs_as_run_does_json_and_no_token(standup: Chat, db_url: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    with SlackStub() as stub:
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1-tick-secret")
+        monkeypatch.setenv("SLACK_API_URL", stub.api_url)
+        monkeypatch.setenv("SALESBOT_LOG_FORMAT", "json")
+        result = runner.invoke(cli, ["tick", "--at", MONDAY_0930, "--database-url", db_url])
+        assert result.exit_code == 0, result.output
+    [handler] = [h for h in logging.getLogger().handlers if getattr(h, "salesbot", False)]
+    assert any(isinstance(f, RedactSecrets) and "xoxb-1-tick-secret" in f.secrets
+               for f in handler.filters)
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    delivered = [line for line in lines if line["logger"] == "salesbot.delivery"]
+    assert len(delivered) == 3
+    assert {(d["workspace"], d["kind"], d["outcome"]) for d in delivered} == {
+        ("T0TEST", "standup_prompt", "sent")}
+    assert "xoxb-1-tick-secret" not in result.stderr + result.output
