@@ -5,7 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, DividerBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    DividerBlock,
+    InteractiveElement,
+    StaticSelectElement,
+)
 
 from bot.render.base import (
     Reply,
@@ -17,12 +23,14 @@ from bot.render.base import (
     sections,
     text_reply,
 )
+from bot.views.deals import forecast_options
 from commands.core.dates import format_day, on_day
 from commands.core.money import format_money
 from commands.core.text import plural
 from commands.deals.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.deals.pipeline import PipelineResult
 from commands.deals.visit import VisitResult
+from commands.forecast.categories import AUTO
 
 
 @render.register
@@ -116,6 +124,9 @@ def render_deal_detail(r: DealDetail) -> Reply:
     head = (f"*{d.ref} {escape(d.name)}*\n{escape(d.customer)} · owner {escape(d.owner)}\n"
             f"{format_money(d.amount, d.currency)} · {status} ({d.probability_pct}%) · "
             f"{_close(d, r.today)}")
+    if r.forecast:
+        head += f"\nForecast: {r.forecast.replace('_', ' ')}" + (
+            "" if r.forecast_override or not d.is_open else " (the stage's default)")
     history = [
         f"• {h.when:%Y-%m-%d} {escape(h.who)}: {_FIELD_NAMES.get(h.field, h.field)} "
         + (f"{_value(h.field, h.old)} → " if h.old is not None else "set to ")
@@ -135,7 +146,7 @@ def render_deal_detail(r: DealDetail) -> Reply:
     blocks += sections("*Recent activity*\n" + ("\n".join(acts) or "none logged yet"))
     if r.can_edit and d.is_open:
         number = d.ref.removeprefix("D-")
-        buttons = []
+        buttons: list[InteractiveElement] = []
         if r.next_stage:
             buttons.append(ButtonElement(text=f"Advance to {r.next_stage}",
                                          action_id="deal_advance",
@@ -144,9 +155,19 @@ def render_deal_detail(r: DealDetail) -> Reply:
             ButtonElement(text="Won", action_id="deal_won", value=number, style="primary"),
             ButtonElement(text="Lost", action_id="deal_lost", value=number, style="danger"),
             ButtonElement(text="Edit", action_id="deal_edit", value=number),
+            _forecast_select(number, r.forecast_override),
         ]
         blocks.append(ActionsBlock(block_id="deal_actions", elements=buttons))
     return Reply(text=text, blocks=blocks)
+
+
+def _forecast_select(number: str, override: str | None) -> StaticSelectElement:
+    """The card's forecast category picker; its value carries the deal's number."""
+    picks = forecast_options(f"{number}:")
+    current = f"{number}:{override or AUTO[0]}"
+    return StaticSelectElement(action_id="deal_forecast", placeholder="Forecast category",
+                               options=picks,
+                               initial_option=next(o for o in picks if o.value == current))
 
 
 def _totals(amounts: dict[str, Decimal]) -> str:
