@@ -107,14 +107,19 @@ def test_the_schedule_moves_with_the_config(forecast_team: Chat, deps: Deps) -> 
     assert _prompts(notifier, True) == ["DUALICE", "DUBOB"]
 
 
+def _two_tickers(deps: Deps) -> tuple[RecordingNotifier, RecordingNotifier, list[Ticker]]:
+    """Two instances' tickers, each recording what it sends."""
+    first, second = RecordingNotifier(), RecordingNotifier()
+    return first, second, [Ticker(deps.session_factory, n, [ForecastSource()])
+                           for n in (first, second)]
+
+
 def test_in_a_quarters_first_month_the_reminder_asks_for_the_quarter_once(
         forecast_team: Chat, deps: Deps) -> None:
     # Monday 2027-01-04, 10:00 and 15:00 in Shanghai: the first week of 2027-Q1
     prompt_at, deadline = utc(2027, 1, 4, 2, 0), utc(2027, 1, 4, 7, 0)
     assert quarter_call_due(date(2027, 1, 4)) and not quarter_call_due(date(2026, 11, 23))
-    first, second = RecordingNotifier(), RecordingNotifier()
-    tickers = [Ticker(deps.session_factory, first, [ForecastSource()]),
-               Ticker(deps.session_factory, second, [ForecastSource()])]
+    first, second, tickers = _two_tickers(deps)
     for t in tickers:
         t.tick(prompt_at)
     deps.clock.now = utc(2027, 1, 4, 3, 0)  # type: ignore[attr-defined]
