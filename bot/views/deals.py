@@ -54,11 +54,13 @@ def deal_edit_form(deal: DealView, stages: tuple[str, ...], channel_id: str | No
             InputBlock(block_id="currency", label="Currency", element=PlainTextInputElement(
                 action_id="currency", initial_value=deal.currency, max_length=3)),
             InputBlock(block_id="close", label="Expected close", optional=True, element=close),
-            InputBlock(block_id="forecast", label="Forecast category", optional=True,
-                       element=StaticSelectElement(
-                           action_id="forecast", options=(picks := forecast_options()),
-                           initial_option=next(o for o in picks
-                                               if o.value == (forecast or AUTO[0])))),
+            # a closed deal's category follows from its stage: no select to refuse later
+            *([InputBlock(block_id="forecast", label="Forecast category", optional=True,
+                          element=StaticSelectElement(
+                              action_id="forecast", options=(picks := forecast_options()),
+                              initial_option=next(o for o in picks
+                                                  if o.value == (forecast or AUTO[0]))))]
+              if deal.is_open else []),
         ],
     )
 
