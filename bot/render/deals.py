@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     DividerBlock,
-    InteractiveElement,
+    SectionBlock,
     StaticSelectElement,
 )
 
@@ -146,7 +146,7 @@ def render_deal_detail(r: DealDetail) -> Reply:
     blocks += sections("*Recent activity*\n" + ("\n".join(acts) or "none logged yet"))
     if r.can_edit and d.is_open:
         number = d.ref.removeprefix("D-")
-        buttons: list[InteractiveElement] = []
+        buttons = []
         if r.next_stage:
             buttons.append(ButtonElement(text=f"Advance to {r.next_stage}",
                                          action_id="deal_advance",
@@ -155,9 +155,10 @@ def render_deal_detail(r: DealDetail) -> Reply:
             ButtonElement(text="Won", action_id="deal_won", value=number, style="primary"),
             ButtonElement(text="Lost", action_id="deal_lost", value=number, style="danger"),
             ButtonElement(text="Edit", action_id="deal_edit", value=number),
-            _forecast_select(number, r.forecast_override),
         ]
         blocks.append(ActionsBlock(block_id="deal_actions", elements=buttons))
+        blocks.append(SectionBlock(block_id="deal_forecast", text="*Forecast category*",
+                                   accessory=_forecast_select(number, r.forecast_override)))
     return Reply(text=text, blocks=blocks)
 
 

@@ -86,8 +86,9 @@ def pick_forecast(slack: FakeSlack, deps: Deps, user: str, value: str,
 def test_the_card_shows_the_forecast_category_and_a_picker(acme: Chat, deps: Deps) -> None:
     reply = execute(deps, caller("UALICE"), "/deal", "D-1")
     assert reply is not None and "Forecast: pipeline (the stage's default)" in reply.text
-    [picker] = [e for b in (x.to_dict() for x in reply.blocks) if b["type"] == "actions"
-                for e in b["elements"] if e["action_id"] == "deal_forecast"]
+    [picker] = [b["accessory"] for b in (x.to_dict() for x in reply.blocks)
+                if b.get("block_id") == "deal_forecast"]
+    assert picker["action_id"] == "deal_forecast"
     assert picker["initial_option"]["value"] == "1:auto"
     assert [o["value"] for o in picker["options"]] == [
         "1:auto", "1:pipeline", "1:best_case", "1:commit", "1:omitted"]
