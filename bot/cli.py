@@ -339,6 +339,7 @@ class ImportKindChoice(enum.StrEnum):
     CUSTOMERS = "customers"
     DEALS = "deals"
     ACTIVITIES = "activities"
+    FORECASTS = "forecasts"
 
 
 # Files with more rows than this get a progress bar (on stderr) while they are checked
@@ -384,7 +385,8 @@ def export(
 @cli.command("import")
 def import_cmd(
     kind: Annotated[ImportKindChoice, typer.Argument(
-        help="What the file holds: customers, deals or activities.", metavar="KIND",
+        help="What the file holds: customers, deals, activities or forecasts (calls).",
+        metavar="KIND",
         case_sensitive=False)],
     file: Annotated[Path, typer.Argument(
         help="A .csv or .xlsx file (our export's columns, or a Salesforce report's).",
@@ -396,18 +398,20 @@ def import_cmd(
         help="Slack team id to import into (needed when the database has several).")] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Import customers, deals or activities from a CSV or Excel file: every row or none."""
+    """Import customers, deals, activities or forecast calls from a CSV or Excel file: every
+    row or none."""
     from sqlalchemy.exc import IntegrityError
 
     from commands.core.errors import UsageError
     from commands.core.text import plural
     from commands.io.importer.check import plan_import
+    from commands.io.importer.layouts import sheet_of
     from commands.io.importer.read import read_rows
     from commands.io.importer.write import apply_import, pick_workspace
 
     settings = load_settings(database_url)
     try:
-        rows = read_rows(file, sheet=kind.value)
+        rows = read_rows(file, sheet=sheet_of(kind.value))
     except UsageError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from None

@@ -4,7 +4,9 @@
   month's and this quarter's closed, commit and best case pre-filled from the rep's deals
   (listed), the target, and the one line that submits the call
 - forecast_reminder  member:<id>  one DM at the deadline (default 15:00) to a rep who got
-  the prompt and has not called this month since the week began
+  the prompt and has not called this month since the week began, or, in the weeks the
+  quarter's call is due (those of the quarter's first month), this quarter: one reminder
+  naming every call still missing
 
 Local period: the team's ISO week (2026-W48). Claimed like every scheduled item, so each
 goes out once whatever the number of instances.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -46,6 +48,7 @@ class ForecastPrompt:
     quarter_label: str
     deadline: datetime  # in the team's timezone
     reminder: bool = False
+    missing: tuple[str, ...] = ()  # a reminder's calls still to make: 2027-01, 2027-Q1
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,24 @@ def _schedule(session: Session, team: Team) -> tuple[int, str, str] | None:
     return (row.weekday, row.at, row.deadline) if row.enabled else None
 
 
-def _called_since(session: Session, member: Member, team: Team, since: datetime,
-                  now: datetime) -> bool:
-    month = period_containing("month", now.astimezone(ZoneInfo(team.timezone)).date())
-    return any(c.submitted_at >= since for c in repo.forecasts.calls_for(session, [member.id],
-                                                                    "month", month.start))
+def quarter_call_due(day: date) -> bool:
+    """Whether the week of `day` asks for the quarter's call too: in the quarter's first
+    month, so each quarter is called (and scored) from its start."""
+    return period_containing("quarter", day).start.month == day.month
+
+
+def _missing_calls(session: Session, member: Member, team: Team, week: _Week) -> tuple[str, ...]:
+    """The periods (labels) the rep has not called since the week began: the month, and the
+    quarter when its call is due."""
+    day = week.prompt_at.date()
+    kinds = ("month", "quarter") if quarter_call_due(day) else ("month",)
+    missing = []
+    for kind in kinds:
+        period = period_containing(kind, day)  # type: ignore[arg-type]
+        calls = repo.forecasts.calls_for(session, [member.id], kind, period.start)
+        if not any(c.submitted_at >= week.week_start for c in calls):
+            missing.append(period.label)
+    return tuple(missing)
 
 
 class ForecastSource:
@@ -103,8 +119,8 @@ class ForecastSource:
             for rep in reps:
                 sent_at = prompted.get(f"{PROMPT}:member:{rep.id}:{week.label}")
                 # one reminder, to a rep who was asked before the deadline and has not called
-                if sent_at is not None and sent_at < week.deadline and not _called_since(
-                        session, rep, team, week.week_start, now):
+                if sent_at is not None and sent_at < week.deadline and _missing_calls(
+                        session, rep, team, week):
                     yield DueItem(REMINDER, f"member:{rep.id}", week.label, week.deadline,
                                   team.workspace_id)
 
@@ -117,8 +133,8 @@ class ForecastSource:
         if schedule is None:
             return ()  # turned off since it fell due
         week = team_week(team, *schedule, item.due_at)
-        if item.kind == REMINDER and _called_since(session, member, team, week.week_start,
-                                                   claimed_at):
+        missing = _missing_calls(session, member, team, week) if item.kind == REMINDER else ()
+        if item.kind == REMINDER and not missing:
             return ()  # called since the reminder fell due
         ws = session.get_one(Workspace, team.workspace_id)
         today = claimed_at.astimezone(ZoneInfo(team.timezone)).date()
@@ -128,4 +144,4 @@ class ForecastSource:
         return (Post(member.slack_user_id, ForecastPrompt(
             team.name, member.name, currency, month_view, month.label, quarter_view,
             quarter.label, week.deadline.astimezone(ZoneInfo(team.timezone)),
-            reminder=item.kind == REMINDER), dm=True),)
+            reminder=item.kind == REMINDER, missing=missing), dm=True),)

@@ -29,6 +29,7 @@ from bot.views.deals import (
     DEAL_EDIT_CALLBACK,
     DEAL_EDIT_INPUTS,
     DEAL_LOST_CALLBACK,
+    FORECAST_CHOICES,
     deal_edit_form,
     deal_lost_form,
 )
@@ -55,6 +56,7 @@ def register(app: App, deps: Deps) -> None:
     guard(app.view(DEAL_LOST_CALLBACK), submit_lost, deps=deps)
     guard(app.action("deal_edit"), edit, deps=deps)
     guard(app.view(DEAL_EDIT_CALLBACK), submit_edit, deps=deps)
+    guard(app.action("deal_forecast"), forecast, deps=deps)
 
 
 def refresh_card(respond: Respond, caller: Caller, number: int, deps: Deps) -> None:
@@ -82,6 +84,27 @@ def won(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     caller = caller_of(body)
     number = button_value(action, record_number)
     reply = execute_args(deps, caller, "deal", DealWon(number), request_key=action_key(body))
+    refresh_card(respond, caller, number, deps)
+    send(respond, reply, replace_original=False)
+
+
+def deal_and_category(value: str) -> tuple[int, str]:
+    """The card's forecast select's value: the deal's number and the category picked."""
+    number, _, category = value.partition(":")
+    if category not in FORECAST_CHOICES:
+        raise ValueError(f"not a forecast category: {category[:20]!r}")
+    return record_number(number), category
+
+
+def forecast(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
+             deps: Deps) -> None:
+    """Put the deal in the forecast category picked on its card (`auto`: its stage's)."""
+    ack()
+    number, category = button_value(
+        {"value": (action.get("selected_option") or {}).get("value")}, deal_and_category)
+    caller = caller_of(body)
+    reply = execute_args(deps, caller, "deal", DealUpdate(number, forecast=category),
+                         request_key=action_key(body))
     refresh_card(respond, caller, number, deps)
     send(respond, reply, replace_original=False)
 
@@ -121,7 +144,8 @@ def edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClie
     caller = caller_of(body)
     detail = deal_to_change(caller, button_value(action, record_number), deps)
     client.views_open(trigger_id=body["trigger_id"],
-                      view=deal_edit_form(detail.deal, detail.stages, caller.channel_id))
+                      view=deal_edit_form(detail.deal, detail.stages, caller.channel_id,
+                                          detail.forecast_override))
 
 
 def edited_deal(number: int, view: dict[str, Any]) -> DealUpdate | dict[str, str]:
@@ -140,8 +164,10 @@ def edited_deal(number: int, view: dict[str, Any]) -> DealUpdate | dict[str, str
         errors[exc.field or "currency"] = exc.message[:FORM_ERROR_LIMIT]
     if errors:
         return errors
+    picked = v.get("forecast")
     return DealUpdate(number, stage=v.get("stage"), amount=amount, currency=currency,
-                      close=v.get("close"), name=v.get("name"))
+                      close=v.get("close"), name=v.get("name"),
+                      forecast=picked if picked in FORECAST_CHOICES else None)
 
 
 def submit_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,

@@ -5,7 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, DividerBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    DividerBlock,
+    SectionBlock,
+    StaticSelectElement,
+)
 
 from bot.render.base import (
     Reply,
@@ -18,12 +24,14 @@ from bot.render.base import (
     text_reply,
 )
 from bot.render.followups import closed_by_visit, keep_open_buttons, next_step_line
+from bot.views.deals import forecast_options
 from commands.core.dates import format_day, on_day
 from commands.core.money import format_money
 from commands.core.text import plural
 from commands.deals.deal import DealChanged, DealDetail, DealListing, DealView
 from commands.deals.pipeline import PipelineResult
 from commands.deals.visit import VisitResult
+from commands.forecast.categories import AUTO
 
 
 @render.register
@@ -128,6 +136,9 @@ def render_deal_detail(r: DealDetail) -> Reply:
     head = (f"*{d.ref} {escape(d.name)}*\n{escape(d.customer)} · owner {escape(d.owner)}\n"
             f"{format_money(d.amount, d.currency)} · {status} ({d.probability_pct}%) · "
             f"{_close(d, r.today)}")
+    if r.forecast:
+        head += f"\nForecast: {r.forecast.replace('_', ' ')}" + (
+            "" if r.forecast_override or not d.is_open else " (the stage's default)")
     history = [
         f"• {h.when:%Y-%m-%d} {escape(h.who)}: {_FIELD_NAMES.get(h.field, h.field)} "
         + (f"{_value(h.field, h.old)} → " if h.old is not None else "set to ")
@@ -158,7 +169,18 @@ def render_deal_detail(r: DealDetail) -> Reply:
             ButtonElement(text="Edit", action_id="deal_edit", value=number),
         ]
         blocks.append(ActionsBlock(block_id="deal_actions", elements=buttons))
+        blocks.append(SectionBlock(block_id="deal_forecast", text="*Forecast category*",
+                                   accessory=_forecast_select(number, r.forecast_override)))
     return Reply(text=text, blocks=blocks)
+
+
+def _forecast_select(number: str, override: str | None) -> StaticSelectElement:
+    """The card's forecast category picker; its value carries the deal's number."""
+    picks = forecast_options(f"{number}:")
+    current = f"{number}:{override or AUTO[0]}"
+    return StaticSelectElement(action_id="deal_forecast", placeholder="Forecast category",
+                               options=picks,
+                               initial_option=next(o for o in picks if o.value == current))
 
 
 def _totals(amounts: dict[str, Decimal]) -> str:

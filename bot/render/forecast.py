@@ -189,7 +189,8 @@ def _prefill(label: str, r: RepForecast, cur: str) -> str:
 def render_forecast_prompt(p: ForecastPrompt) -> Reply:
     """The weekly forecast DM, or its one reminder."""
     cur = p.currency
-    head = (f":alarm_clock: Reminder: your forecast call for {p.month_label} is due by "
+    head = (f":alarm_clock: Reminder: your forecast call for "
+            f"{' and '.join(p.missing or (p.month_label,))} is due by "
             f"{p.deadline:%H:%M} today." if p.reminder else
             f":crystal_ball: Forecast call for {escape(p.team_name)}: please call "
             f"{p.month_label} and {p.quarter_label} by {p.deadline:%H:%M} today.")

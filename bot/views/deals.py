@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
+    Option,
     PlainTextInputElement,
     StaticSelectElement,
 )
@@ -13,15 +14,27 @@ from slack_sdk.models.views import View
 from bot.views.base import modal, options
 from commands.core.limits import LIMITS
 from commands.deals.deal import DealView
+from commands.forecast.categories import AUTO, SETTABLE
 
 DEAL_EDIT_CALLBACK = "deal_edit_form"
 DEAL_LOST_CALLBACK = "deal_lost_form"
 # the edit form's inputs, by block id
-DEAL_EDIT_INPUTS = ("name", "stage", "amount", "currency", "close")
+DEAL_EDIT_INPUTS = ("name", "stage", "amount", "currency", "close", "forecast")
+# the forecast categories a rep may pick for an open deal, `auto` first (its stage's)
+FORECAST_CHOICES = (AUTO[0], *SETTABLE)
 
 
-def deal_edit_form(deal: DealView, stages: tuple[str, ...], channel_id: str | None) -> View:
-    """The deal's name, stage, amount, currency and expected close, to change."""
+def forecast_options(prefix: str = "") -> list[Option]:
+    """One option per category a rep may pick; `prefix` goes before each value (a card's
+    select carries the deal's number, `12:commit`)."""
+    return [Option(value=f"{prefix}{c}", label="Auto (the stage's default)" if c == AUTO[0]
+                   else c.replace("_", " ").capitalize()) for c in FORECAST_CHOICES]
+
+
+def deal_edit_form(deal: DealView, stages: tuple[str, ...], channel_id: str | None,
+                   forecast: str | None = None) -> View:
+    """The deal's name, stage, amount, currency, expected close and forecast category (the
+    rep's override `forecast`, None: auto), to change."""
     stage_options = options([s for s in stages if s not in ("won", "lost")])
     initial = next((o for o in stage_options if o.value == deal.stage), None)
     close = DatePickerElement(action_id="close")
@@ -41,6 +54,13 @@ def deal_edit_form(deal: DealView, stages: tuple[str, ...], channel_id: str | No
             InputBlock(block_id="currency", label="Currency", element=PlainTextInputElement(
                 action_id="currency", initial_value=deal.currency, max_length=3)),
             InputBlock(block_id="close", label="Expected close", optional=True, element=close),
+            # a closed deal's category follows from its stage: no select to refuse later
+            *([InputBlock(block_id="forecast", label="Forecast category", optional=True,
+                          element=StaticSelectElement(
+                              action_id="forecast", options=(picks := forecast_options()),
+                              initial_option=next(o for o in picks
+                                                  if o.value == (forecast or AUTO[0]))))]
+              if deal.is_open else []),
         ],
     )
 

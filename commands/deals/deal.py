@@ -20,7 +20,7 @@ from commands.core.text import Mention, as_mention, choice, parse_words, yes_no
 from commands.deals.customers import find_or_create_customer
 from commands.deals.visit import load_deal, parse_deal_ref, parse_tier
 from commands.followups.schedule import FollowUpView, check_next_by, parse_by, schedule_follow_up
-from commands.forecast.categories import parse_category, recategorize
+from commands.forecast.categories import parse_category, recategorize, workspace_categories
 from storage import repo
 from storage.models import Deal, DealHistory, Member, Stage, Tier, to_minor
 
@@ -267,6 +267,8 @@ class DealDetail:
     next_stage: str | None
     stages: tuple[str, ...]
     today: date
+    forecast: str = ""  # the deal's forecast category (its override, else its stage's)
+    forecast_override: str | None = None  # the rep's override, None: the stage's default
 
 
 @dataclass(frozen=True)
@@ -519,6 +521,9 @@ def deal_detail(session: Session, actor: Actor, deal: Deal, now: datetime) -> De
         can_edit=can_edit_deal(actor, deal), next_stage=next_stage,
         stages=tuple(s.name for s in sorted(stages.values(), key=lambda s: s.position)),
         today=local_today(now, actor.member.timezone),
+        forecast=workspace_categories(session, deal.workspace_id).of(
+            deal.stage, deal.forecast_category),
+        forecast_override=deal.forecast_category or None,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Activity, Customer, Deal, Member
+from storage.models import Activity, Customer, Deal, ForecastCall, Member
 
 
 class Known(NamedTuple):
@@ -43,3 +43,11 @@ def activities_between(
                Activity.type, Activity.notes)
         .where(Activity.workspace_id == workspace_id,
                Activity.occurred_on.between(first, last))).all()
+
+
+def forecast_calls(session: Session, workspace_id: int) -> Sequence[tuple[Any, ...]]:
+    """(member id, period kind, period start, submitted at) of the workspace's calls."""
+    return session.execute(
+        select(ForecastCall.member_id, ForecastCall.period_kind, ForecastCall.period_start,
+               ForecastCall.submitted_at)
+        .where(ForecastCall.workspace_id == workspace_id)).all()

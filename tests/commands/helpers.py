@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commands.io.importer.check import plan_import
+from commands.io.importer.layouts import sheet_of
 from commands.io.importer.plan import ImportPlan, ImportResult
 from commands.io.importer.read import read_rows
 from commands.io.importer.write import apply_import
@@ -84,8 +85,8 @@ def run_import(chat: Chat, kind: str, path: Path, now: datetime, *,
     with chat.deps.session_factory.begin() as session:
         ws = repo.workspaces.get_workspace(session, chat.team_id)
         assert ws is not None
-        plan = plan_import(kind, read_rows(path, sheet=kind), session=session, workspace=ws,
-                           now=now)
+        rows = read_rows(path, sheet=sheet_of(kind))
+        plan = plan_import(kind, rows, session=session, workspace=ws, now=now)
         result = apply_import(plan, session=session) if apply and plan.ok else None
     return plan, result
 

@@ -3,11 +3,13 @@ at 15:00 to those who have not called, each exactly once even with two tickers."
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.dispatch import Deps
 from bot.render import render
-from jobs.forecast import ForecastPrompt, ForecastSource
+from jobs.forecast import ForecastPrompt, ForecastSource, quarter_call_due
 from jobs.ticker import Ticker
 from tests.conftest import Chat
 from tests.jobs.recording import RecordingNotifier, utc
@@ -103,3 +105,39 @@ def test_the_schedule_moves_with_the_config(forecast_team: Chat, deps: Deps) -> 
     assert _prompts(notifier) == ["DUALICE", "DUBOB"]
     tick.tick(utc(2026, 11, 24, 4, 0))  # 12:00
     assert _prompts(notifier, True) == ["DUALICE", "DUBOB"]
+
+
+def _two_tickers(deps: Deps) -> tuple[RecordingNotifier, RecordingNotifier, list[Ticker]]:
+    """Two instances' tickers, each recording what it sends."""
+    first, second = RecordingNotifier(), RecordingNotifier()
+    return first, second, [Ticker(deps.session_factory, n, [ForecastSource()])
+                           for n in (first, second)]
+
+
+def test_in_a_quarters_first_month_the_reminder_asks_for_the_quarter_once(
+        forecast_team: Chat, deps: Deps) -> None:
+    # Monday 2027-01-04, 10:00 and 15:00 in Shanghai: the first week of 2027-Q1
+    prompt_at, deadline = utc(2027, 1, 4, 2, 0), utc(2027, 1, 4, 7, 0)
+    assert quarter_call_due(date(2027, 1, 4)) and not quarter_call_due(date(2026, 11, 23))
+    first, second, tickers = _two_tickers(deps)
+    for t in tickers:
+        t.tick(prompt_at)
+    deps.clock.now = utc(2027, 1, 4, 3, 0)  # type: ignore[attr-defined]
+    forecast_team.say("alice", "/forecast submit commit:150k")  # the month only
+    forecast_team.say("bob", "/forecast submit commit:10k")
+    forecast_team.say("bob", "/forecast submit quarter commit:30k")
+    for minute in (0, 1, 2):
+        for t in tickers:
+            t.tick(deadline.replace(minute=minute))
+    reminders = [s for s in first.sent + second.sent if getattr(s.message, "reminder", False)]
+    assert [s.to for s in reminders] == ["DUALICE"]  # once, by one ticker or the other
+    text = render(reminders[0].message).plain()
+    assert "Reminder: your forecast call for 2027-Q1 is due by 15:00 today" in text
+    # the next week (still January) a rep who called neither is reminded of both, once
+    for t in tickers:
+        t.tick(utc(2027, 1, 11, 2, 0))
+    for t in tickers:
+        t.tick(utc(2027, 1, 11, 7, 0))
+    later = [s for s in first.sent + second.sent if getattr(s.message, "reminder", False)]
+    assert sorted(s.to for s in later[1:]) == ["DUALICE", "DUBOB"]
+    assert "call for 2027-01 and 2027-Q1 is due" in render(later[1].message).plain()

@@ -18,6 +18,7 @@ from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.limits import LIMITS
 from commands.core.money import parse_amount, parse_currency
+from commands.core.periods import Period, period_containing
 from commands.core.text import closest, name_key
 from commands.deals.visit import parse_deal_ref
 from commands.io.importer.layouts import (
@@ -29,6 +30,7 @@ from commands.io.importer.layouts import (
 from commands.io.importer.plan import (
     ImportPlan,
     NewActivity,
+    NewCall,
     NewCustomer,
     NewDeal,
     Problem,
@@ -59,6 +61,7 @@ class _Known:
     people: People
     member_names: list[str]
     timezones: dict[int, str]  # member id -> timezone
+    teams: dict[int, int | None]  # member id -> team id
     customers: dict[str, tuple[int, str]]  # name key -> (id, name)
     stages: dict[str, Stage]
     deals_by_name: dict[tuple[int, str], int]  # (customer id, deal name key) -> number
@@ -72,6 +75,7 @@ def _load(session: Session, ws: Workspace) -> _Known:
         people=People(members),
         member_names=sorted(m.name for m in members),
         timezones={m.id: m.timezone for m in members},
+        teams={m.id: m.team_id for m in members},
         customers={k: (i, n) for k, i, n in customers},
         stages={s.name: s for s in repo.deals.stages(session, ws.id)},
         deals_by_name={(c, name_key(n)): num for num, _, c, n in deals},
@@ -325,11 +329,15 @@ def plan_import(
     layout, mapping = find_layout(kind, [str(c) for c in rows.columns])
     known = _load(session, workspace)
     day_fields = [f for f in ("date", "expected_close", "created_at", "closed_at",
-                              "logged_at") if f in mapping]
+                              "logged_at", "start", "end", "submitted_at") if f in mapping]
     dayfirst = day_first(v for f in day_fields for v in rows[mapping[f]].astype(str))
     checker = _Checker(kind, known, now, dayfirst)
     if kind is ImportKind.ACTIVITIES:
         checker.load_activities(session, rows, mapping)
+    if kind is ImportKind.FORECASTS:
+        checker.existing_calls = {
+            (m, k, s, at.replace(microsecond=0))
+            for m, k, s, at in repo.imports.forecast_calls(session, workspace.id)}
     for line, cells in rows.iterrows():
         row = _Row(int(line), cells, mapping)
         checker.check(row)
@@ -340,7 +348,7 @@ def plan_import(
     return ImportPlan(
         kind=kind, layout=layout.name, workspace_id=workspace.id, rows=len(rows),
         customers=tuple(checker.new_customers.values()), deals=tuple(checker.deals),
-        activities=tuple(checker.activities),
+        activities=tuple(checker.activities), calls=tuple(checker.calls),
         existing_customers={k: v[0] for k, v in known.customers.items()},
         skipped=tuple(checker.skipped), problems=tuple(checker.problems),
     )
@@ -358,6 +366,8 @@ class _Checker:
         self.new_customers: dict[str, NewCustomer] = {}
         self.deals: list[NewDeal] = []
         self.activities: list[NewActivity] = []
+        self.calls: list[NewCall] = []
+        self.existing_calls: set[tuple[Any, ...]] = set()
         self.skipped: list[Skipped] = []
         self.problems: list[Problem] = []
         self.seen: dict[tuple[Any, ...], int] = {}  # a record's identity -> its line
@@ -379,6 +389,8 @@ class _Checker:
             self._customer(row)
         elif self.kind is ImportKind.DEALS:
             self._deal(row)
+        elif self.kind is ImportKind.FORECASTS:
+            self._call(row)
         else:
             self._activity(row)
 
@@ -517,3 +529,74 @@ class _Checker:
                 theirs = next(n for i, n in self.known.customers.values() if i == customer_id)
                 raise _Bad(f"D-{number} is a deal with {theirs}, not {customer}")
         return deal_id
+
+    def _call(self, row: _Row) -> None:
+        """A forecast call, as the export's forecast_calls table writes it."""
+        member_id = row.check(_person, row, "person", self.known)
+        period: Period | None = row.check(_call_period, row, self.dayfirst)
+        currency = row.check(_call_currency, row)
+        commit = row.check(_call_money, row, "commit", currency)
+        best = row.check(_call_money, row, "best", currency)
+        note = row.check(_text, row, "note", "notes")
+        submitted = row.check(_moment, row, "submitted_at", _tz(self.known, member_id),
+                              self.dayfirst) or self.now
+        if commit is not None and best is not None and best < commit:
+            row.reasons.append(f"{row.header('best')} is below {row.header('commit')}: the "
+                               "best case includes the commit")
+        if row.reasons:
+            return
+        assert period is not None and member_id is not None
+        identity = (member_id, period.kind, period.start, submitted.replace(microsecond=0))
+        what = f"{row['person']}'s call for {period.label} submitted {submitted.isoformat()}"
+        if identity in self.existing_calls:
+            self.skipped.append(Skipped(row.line, f"{what} is already there"))
+            return
+        if self._duplicate(row, ("call", *identity), what):
+            return
+        self.calls.append(NewCall(
+            line=row.line, member_id=member_id, team_id=self.known.teams.get(member_id),
+            period_kind=period.kind, period_start=period.start, period_end=period.end,
+            commit_minor=commit, best_minor=best, currency=currency, note=note or "",
+            submitted_at=submitted,
+        ))
+
+
+def _call_period(row: _Row, dayfirst: bool | None) -> Period:
+    """The month or quarter a call is for: it starts on the period's first day, and ends on
+    its last (when the file says)."""
+    kind = _required(row, "period_kind") and _choice(row, "period_kind", ("month", "quarter"))
+    start = _required(row, "start") and _day(row, "start", dayfirst)
+    assert kind is not None and start is not None
+    period = period_containing(kind, start)  # type: ignore[arg-type]
+    if period.start != start:
+        raise _Bad(f'{row.header("start")} "{row["start"]}" is not the first day of a {kind} '
+                   f"(that {kind} starts {period.start.isoformat()})")
+    end = _day(row, "end", dayfirst)
+    if end is not None and end != period.end:
+        raise _Bad(f'{row.header("end")} "{row["end"]}" is not the last day of {period.label} '
+                   f"({period.end.isoformat()})")
+    return period
+
+
+def _call_currency(row: _Row) -> str:
+    try:
+        return parse_currency(_required(row, "currency"), row.header("currency"))
+    except UsageError as exc:
+        raise _Bad(exc.message) from None
+
+
+def _call_money(row: _Row, field_name: str, currency: str | None) -> int | None:
+    """A call's figure in minor units, exact to the cent; it may not name another currency."""
+    raw = row[field_name]
+    if not raw:
+        if field_name == "commit":
+            raise _Bad(f"{row.header(field_name)} is empty")
+        return None
+    try:
+        money = parse_amount(raw, row.header(field_name), allow_zero=True)
+    except UsageError as exc:
+        raise _Bad(exc.message) from None
+    if money.currency and currency and money.currency != currency:
+        raise _Bad(f"{row.header(field_name)} says {money.currency} but "
+                   f"{row.header('currency')} says {currency}")
+    return to_minor(money.amount)

@@ -35,6 +35,7 @@ class ImportKind(enum.StrEnum):
     CUSTOMERS = "customers"
     DEALS = "deals"
     ACTIVITIES = "activities"
+    FORECASTS = "forecasts"
 
 
 
@@ -105,7 +106,21 @@ LAYOUTS: dict[ImportKind, tuple[Layout, ...]] = {
             _col("outcome"), _col("notes"), _col("next_step"), _col("deal"),
             _col("logged_at"), _col("follow_up_by"), _col("follow_up_done_at"))),
     ),
+    # the export's forecast_calls table (its workspace and team columns are not needed)
+    ImportKind.FORECASTS: (
+        Layout(SALESBOT, (
+            _col("person", required=True), _col("period_kind", required=True),
+            _col("start", required=True), _col("commit", required=True),
+            _col("currency", required=True), _col("end"), _col("best"), _col("note"),
+            _col("submitted_at"))),
+    ),
 }
+
+
+def sheet_of(kind: ImportKind | str) -> str:
+    """The export workbook's sheet an import of `kind` reads: forecasts from forecast_calls."""
+    kind = ImportKind(kind)
+    return "forecast_calls" if kind is ImportKind.FORECASTS else kind.value
 
 
 def _normal(header: str) -> str:

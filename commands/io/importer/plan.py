@@ -80,6 +80,23 @@ class NewActivity:
 
 
 @dataclass(frozen=True)
+class NewCall:
+    """A rep's forecast call for a month or quarter, as `/forecast submit` records it."""
+
+    line: int
+    member_id: int
+    team_id: int | None
+    period_kind: str
+    period_start: date
+    period_end: date
+    commit_minor: int
+    best_minor: int | None
+    currency: str
+    note: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
 class ImportPlan:
     """What an import would write, what it would skip, and what stops it."""
 
@@ -90,6 +107,7 @@ class ImportPlan:
     customers: tuple[NewCustomer, ...] = ()
     deals: tuple[NewDeal, ...] = ()
     activities: tuple[NewActivity, ...] = ()
+    calls: tuple[NewCall, ...] = ()
     existing_customers: Mapping[str, int] = field(default_factory=dict)  # name key -> id
     skipped: tuple[Skipped, ...] = ()
     problems: tuple[Problem, ...] = ()
@@ -101,12 +119,14 @@ class ImportPlan:
     @property
     def size(self) -> int:
         """How many records the import writes."""
-        return len(self.customers) + len(self.deals) + len(self.activities)
+        return len(self.customers) + len(self.deals) + len(self.activities) + len(self.calls)
 
     def summary(self) -> str:
         """`120 deals, 14 new customers`."""
         if self.kind is ImportKind.CUSTOMERS:
             return plural(len(self.customers), "customer")
+        if self.kind is ImportKind.FORECASTS:
+            return plural(len(self.calls), "forecast call")
         main = (plural(len(self.deals), "deal") if self.kind is ImportKind.DEALS
                 else plural(len(self.activities), "activity", "activities"))
         return f"{main}, {plural(len(self.customers), 'new customer')}"
@@ -124,12 +144,15 @@ class ImportResult:
     deals: int
     activities: int
     skipped: int
+    calls: int = 0
     first_ref: str | None = None
     last_ref: str | None = None
 
     def message(self) -> str:
         if self.kind is ImportKind.CUSTOMERS:
             what = plural(self.customers, "customer")
+        elif self.kind is ImportKind.FORECASTS:
+            what = plural(self.calls, "forecast call")
         elif self.kind is ImportKind.DEALS:
             refs = "" if self.first_ref is None else (
                 f" ({self.first_ref})" if self.first_ref == self.last_ref

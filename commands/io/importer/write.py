@@ -20,6 +20,7 @@ from storage.models import (
     Deal,
     DealHistory,
     FollowUp,
+    ForecastCall,
     Workspace,
 )
 
@@ -80,10 +81,19 @@ def apply_import(
                 done_by_id=a.member_id if a.follow_up_done_at else None))
         if progress is not None:
             progress(1)
+    for c in plan.calls:
+        # an imported call was submitted by its rep, as every call is
+        session.add(ForecastCall(
+            workspace_id=plan.workspace_id, team_id=c.team_id, member_id=c.member_id,
+            period_kind=c.period_kind, period_start=c.period_start, period_end=c.period_end,
+            commit_minor=c.commit_minor, best_minor=c.best_minor, currency=c.currency,
+            note=c.note, submitted_by_id=c.member_id, submitted_at=c.submitted_at))
+        if progress is not None:
+            progress(1)
     session.flush()
     return ImportResult(
         kind=plan.kind, customers=len(plan.customers), deals=len(plan.deals),
-        activities=len(plan.activities), skipped=len(plan.skipped),
+        activities=len(plan.activities), skipped=len(plan.skipped), calls=len(plan.calls),
         first_ref=refs[0] if refs else None, last_ref=refs[-1] if refs else None,
     )
 
