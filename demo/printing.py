@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.render import Reply, render
 from jobs.digest import DigestPost
+from jobs.followups import FollowUpReminder
 from jobs.forecast import ForecastPrompt
 from jobs.notify import FileUpload
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
@@ -25,7 +26,8 @@ class Printed:
     """One post as the printing notifier showed it."""
 
     at: datetime  # local time of the tick that sent it
-    kind: str  # prompt, reminder, summary, answer, blocker, digest, file, warning, other
+    kind: str  # prompt, reminder, summary, answer, blocker, digest, file, warning,
+    # followup, forecast, other
     to: str  # a person's name for a DM, else the channel's name
     dm: bool
     in_thread: bool
@@ -53,6 +55,8 @@ def describe(message: object) -> tuple[str, str]:
         return "digest", "weekly digest"
     if isinstance(message, FileUpload):
         return "file", "chart"
+    if isinstance(message, FollowUpReminder):
+        return "followup", "follow-up reminder"
     if isinstance(message, ForecastPrompt):
         return "forecast", "forecast call reminder" if message.reminder else "forecast call"
     name = _words(type(message).__name__)

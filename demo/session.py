@@ -34,6 +34,7 @@ DEMO_SCRIPT: list[tuple[str, str]] = [
     ("mia", "/pipeline team"),
     ("mia", "/sales report month team"),
     ("mia", "/sales leaderboard"),
+    ("mia", "/sales action list"),  # the action linked to a warning in the week, then → now
     ("alice", "home"),  # what her Home tab in Slack shows
 ]
 

@@ -103,6 +103,21 @@ AWAY_NOTICE = 17 * 60 + 40  # the evening before, dana says she is out tomorrow
 VERBS = {"visit": "visit to", "call": "call with", "demo": "demo for", "meeting": "meeting at",
          "email": "emailed"}
 SHORT = {name: short for name, short, _, _ in CUSTOMERS}
+# Follow-ups and a linked action, by weekday: (minute of the day, who, what they type).
+# {F:alice} is the follow-up alice's `by:` made; {warning} the key of a warning the ticker
+# posted, and {owner} the person it is about (the manager for a team-wide one).
+SCRIPTED: dict[int, tuple[tuple[int, str, str], ...]] = {
+    0: ((10 * 60 + 40, MANAGER, '/sales action add {owner} "Two new qualified deals for '
+                                'December" due:friday warning:{warning}'),
+        (17 * 60 + 50, "alice", '/visit "Shanghai Huayi Pharmaceutical" type:call '
+                                'outcome:positive next:"send the pricing for 12 sites" '
+                                "by:tuesday Called the CTO. Wants pricing for 12 sites"),
+        (17 * 60 + 55, "bob", '/visit "Ningbo Haitong Port Logistics" type:call outcome:neutral '
+                              'next:"send two references" by:tuesday Called procurement. '
+                              "Asked for two references")),
+    1: ((9 * 60 + 10, "alice", "/followups done {F:alice}"),
+        (9 * 60 + 15, "bob", "/followups snooze {F:bob} 1d")),
+}
 
 
 @dataclass(frozen=True)
@@ -164,6 +179,7 @@ class _Week:
         self.visits = 0
         self.week_visits = 0  # the visits of the story's week, without the days after it
         self.logged: dict[tuple[str, date], list[str]] = {}  # what each rep did on a day
+        self.follow_ups: dict[str, str] = {}  # F-n of each person's scripted follow-up
 
     def at(self, day: date, minute: int) -> datetime:
         return datetime.combine(day, time(), self.tz) + timedelta(minutes=minute)
@@ -225,6 +241,8 @@ class _Week:
                 commands.append(_Command(self.at(day, AWAY_NOTICE), who, "/standup ooo tomorrow",
                                          True))
         commands += visits
+        commands += [_Command(self.at(day, minute), who, line, True)
+                     for minute, who, line in SCRIPTED.get(offset, ())]
         commands.sort(key=lambda c: c.at)
         end = self.at(day, (WEEK_ENDS if offset == 4 else DAY_ENDS).hour * 60)
         moment = self.at(day, DAY_STARTS.hour * 60)
@@ -247,14 +265,46 @@ class _Week:
     # --- what people type -----------------------------------------------------------------
 
     def send(self, c: _Command) -> None:
-        reply = type_as(self.deps, self.clock, c.user, c.line, c.at)
-        if c.line.startswith("/visit "):
+        line = self.fill(c.line)
+        reply = type_as(self.deps, self.clock, c.user, line, c.at)
+        if line.startswith("/visit "):
             self.visits += 1
+        text = self.notifier.plain(reply) if reply is not None else ""
+        made = re.search(r"\bF-\d+", text) if " by:" in line else None
+        if made:
+            self.follow_ups[c.user] = made.group(0)
         if c.show:
-            self.out.write(f"{c.at.astimezone(self.tz):%a %d %b %H:%M} · {c.user}> {c.line}\n")
+            self.out.write(f"{c.at.astimezone(self.tz):%a %d %b %H:%M} · {c.user}> {line}\n")
             if reply is not None:
-                text = self.notifier.plain(reply)
-                self.out.write("".join(f"  {line}\n" for line in text.split("\n")))
+                self.out.write("".join(f"  {part}\n" for part in text.split("\n")))
+
+    def fill(self, line: str) -> str:
+        """A scripted line with its follow-up refs and warning key filled in."""
+        for who, ref in self.follow_ups.items():
+            line = line.replace(f"{{F:{who}}}", ref)
+        if "{warning}" in line:
+            key, owner = self.posted_warning()
+            line = line.replace("{warning}", key).replace("{owner}", f"@{owner}")
+        return line
+
+    def posted_warning(self) -> tuple[str, str]:
+        """The key of a warning the ticker has posted, a rep's coverage gap if there is one,
+        and whom it is about."""
+        with self.deps.session_factory() as session:
+            ws = repo.workspaces.get_workspace(session, TEAM_ID)
+            team = repo.workspaces.team_by_channel(session, ws.id, CHANNEL_ID) if ws else None
+            states = repo.warnings.states_of(session, team.id) if team else {}
+            names = {m.id: m.name for m in repo.workspaces.workspace_members(session, ws.id)} \
+                if ws else {}
+        posted = sorted(k for k, s in states.items() if s.active and s.last_posted_at)
+        if not posted:
+            raise RuntimeError("demo: no warning posted before the scripted action")
+        for key in posted:
+            rule, _, subject = key.partition(":")
+            kind, _, ident = subject.partition(":")
+            if rule == "coverage_gap" and kind == "member" and names.get(int(ident)) in REPS:
+                return key, names[int(ident)]
+        return posted[0], MANAGER
 
     def visits_of(self, day: date, away: set[str]) -> list[_Command]:
         """Each rep's visits, calls and demos of `day`, logged as they happen."""

@@ -329,7 +329,8 @@ def test_salesbot_demo_runs_the_week_and_writes_the_chart(tmp_path: Path,
     assert "Mon 16 Nov 08:00 to Fri 20 Nov 18:00 (Asia/Shanghai)" in out
     assert out.index("Fri 20 Nov 11:30 · #east · stand-up summary") < out.index(
         "Mon 23 Nov: everyone answers the stand-up on time") < out.index(
-        "Tue 24 Nov: everyone answers the stand-up on time") < out.index("alice> /visit")
+        "Tue 24 Nov: everyone answers the stand-up on time") < out.index(
+        "\nalice> /visit")  # the console's (the week shows her visit with by: too)
     assert "Wed 25 Nov:" not in out  # today is not simulated: its day is not over
     assert "Mon 16 Nov 08:30 · DM to mia · weekly digest" in out
     assert "Weekly review: East, 09 Nov – 15 Nov" in out
