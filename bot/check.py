@@ -144,11 +144,9 @@ def check_public_url(settings: Settings) -> Iterator[Finding]:
 def check_install_flow(settings: Settings) -> Iterator[Finding]:
     """With the install flow on, what `salesbot run` refuses to start without (the public
     URL has its own check)."""
-    from bot.cli_workspace import oauth_missing
-
     if not settings.oauth:
         return
-    missing = [m for m in oauth_missing(settings) if m != "SALESBOT_PUBLIC_URL"]
+    missing = [m for m in settings.oauth_missing() if m != "SALESBOT_PUBLIC_URL"]
     if missing:
         yield Finding("install flow", "needs " + "; ".join(missing), True,
                       "set SLACK_CLIENT_SECRET to the Client Secret from your app's Basic "

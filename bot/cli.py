@@ -15,7 +15,6 @@ from pydantic import ValidationError
 
 from bot.cli_schedule import send_due, show_deliveries, show_due
 from bot.cli_serve import check_slack, serve
-from bot.cli_workspace import oauth_missing, workspace_cli
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -32,6 +31,10 @@ cli = typer.Typer(
     add_completion=False,
 )
 db_cli = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+workspace_cli = typer.Typer(help="One workspace's data: export it, or delete it.",
+                            no_args_is_help=True)
+
+TeamArgument = Annotated[str, typer.Argument(help="The workspace's Slack team id (T…).")]
 cli.add_typer(db_cli, name="db")
 cli.add_typer(workspace_cli, name="workspace")
 
@@ -125,7 +128,7 @@ def run(
     missing = [] if settings.slack_bot_token or settings.oauth else ["SLACK_BOT_TOKEN"]
     if not settings.slack_app_token and not settings.slack_signing_secret:
         missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
-    missing += oauth_missing(settings)
+    missing += settings.oauth_missing()
     if missing:
         typer.secho(
             "Cannot connect to Slack: " + ", ".join(missing) + " not set. See the README's "
@@ -462,6 +465,48 @@ def import_cmd(
                     err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{result.message()} (workspace {ws.slack_team_id})")
+
+
+
+# --- salesbot workspace export|delete T…: a workspace admin's data, out or gone ---
+
+@workspace_cli.command("export")
+def workspace_export(
+    team: TeamArgument,
+    out: Annotated[Path, typer.Option(help="Directory to write the CSV files to.")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Export one workspace's data as CSV files (the tables of `salesbot export`)."""
+    export(out=out, fmt=ExportFormatChoice.CSV, workspace=team, database_url=database_url)
+
+
+@workspace_cli.command("delete")
+def workspace_delete(
+    team: TeamArgument,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Delete one workspace and all its data (and its installation), for good."""
+    from commands.core.text import plural
+    from storage import repo
+
+    _, deps = _ready(database_url)
+    with deps.session_factory.begin() as session:
+        ws = repo.workspaces.get_workspace(session, team)
+        if ws is None:
+            typer.secho(f"No workspace {team} in this database.", fg="red", err=True)
+            raise typer.Exit(2)
+        counts = repo.workspaces.counts(session, ws.id)
+        if not yes and not typer.confirm(
+                f"Delete workspace {team} ({ws.name}): {plural(counts['members'], 'member')}, "
+                f"{plural(counts['customers'], 'customer')}, {plural(counts['deals'], 'deal')} "
+                "and everything else it holds? This cannot be undone"):
+            typer.echo("Nothing deleted.")
+            raise typer.Exit(1)
+        gone = repo.workspaces.delete_workspace(session, ws.id)
+        repo.installations.delete_team(session, team)
+    typer.echo(f"Deleted workspace {team}: " + (", ".join(
+        f"{table} {n}" for table, n in gone.items()) or "it held no data") + ".")
 
 
 def main() -> None:

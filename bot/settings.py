@@ -71,3 +71,14 @@ class Settings(BaseSettings):
     def oauth(self) -> bool:
         """Whether salesbot is installed through Slack's install flow (many workspaces)."""
         return bool(self.slack_client_id)
+
+    def oauth_missing(self) -> list[str]:
+        """What OAuth mode (SLACK_CLIENT_ID set) still needs, as the README names it."""
+        if not self.oauth:
+            return []
+        missing = [name for name, value in (("SLACK_CLIENT_SECRET", self.slack_client_secret),
+                                            ("SALESBOT_PUBLIC_URL", self.public_url))
+                   if not value]
+        if self.slack_app_token:
+            missing.append("HTTP mode (the install flow needs it: unset SLACK_APP_TOKEN)")
+        return missing

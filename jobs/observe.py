@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from jobs.ticker import DueItem, TickReport
+    from jobs.due import DueItem
+    from jobs.ticker import TickReport
 
 # What became of a delivery in one pass; "retried": it failed and will be tried again
 DELIVERY_STATUSES = ("sent", "retried", "failed", "skipped")
