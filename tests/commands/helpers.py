@@ -12,9 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from commands.io.export import export_tables
 from commands.io.importer.check import plan_import
 from commands.io.importer.layouts import sheet_of
 from commands.io.importer.plan import ImportPlan, ImportResult
@@ -104,3 +106,22 @@ def alice(**changes: Any) -> Progress:
     )
     fields.update(changes)
     return Progress(**fields)
+
+
+def tables_of(chat: Chat) -> dict[str, pd.DataFrame]:
+    with chat.deps.session_factory() as session:
+        ws = repo.workspaces.get_workspace(session, chat.team_id)
+        assert ws is not None
+        return export_tables(session, ws.id)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame.drop(columns="workspace").to_dict("records")
+
+
+def same_people_elsewhere(team: Chat, team_id: str = "T0COPY") -> Chat:
+    """A second, empty workspace with the same people as `team` (mia, alice, bob)."""
+    copy = Chat(team.deps, team_id=team_id, channel_id="C0COPY")
+    copy.say("mia", '/sales team create "East" tz:Asia/Shanghai')
+    copy.say("mia", "/sales team add <@UALICE|alice> <@UBOB|bob>")
+    return copy

@@ -4,41 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import openpyxl
-import pandas as pd
 import pytest
 from sqlalchemy import select
 
 from commands.core.errors import UsageError
-from commands.io.export import ExportFormat, export_tables, write_export
+from commands.io.export import ExportFormat, write_export
 from commands.io.importer.check import day_first
 from commands.io.importer.read import read_rows
 from commands.io.importer.write import apply_import
-from storage import repo
 from storage.models import Activity, Customer, Deal, Tier
-from tests.commands.helpers import run_import, write_csv
+from tests.commands.helpers import records, run_import, same_people_elsewhere, tables_of, write_csv
 from tests.conftest import Chat, Clock
-
-
-def tables_of(chat: Chat) -> dict[str, pd.DataFrame]:
-    with chat.deps.session_factory() as session:
-        ws = repo.workspaces.get_workspace(session, chat.team_id)
-        assert ws is not None
-        return export_tables(session, ws.id)
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return frame.drop(columns="workspace").to_dict("records")
-
-
-def same_people_elsewhere(team: Chat, team_id: str = "T0COPY") -> Chat:
-    """A second, empty workspace with the same people as `team` (mia, alice, bob)."""
-    copy = Chat(team.deps, team_id=team_id, channel_id="C0COPY")
-    copy.say("mia", '/sales team create "East" tz:Asia/Shanghai')
-    copy.say("mia", "/sales team add <@UALICE|alice> <@UBOB|bob>")
-    return copy
 
 
 def build_history(team: Chat, clock: Clock) -> None:

@@ -9,8 +9,7 @@ import pytest
 
 from commands.io.export import ExportFormat, write_export
 from storage import repo
-from tests.commands.helpers import run_import, write_csv
-from tests.commands.io.test_import import records, same_people_elsewhere, tables_of
+from tests.commands.helpers import records, run_import, same_people_elsewhere, tables_of, write_csv
 from tests.conftest import Chat, Clock
 
 
