@@ -141,10 +141,9 @@ def render_forecast_view(r: ForecastView) -> Reply:
 
 
 def _error(s: PeriodScore) -> str:
-    err = s.last_error
-    if err is None:
-        return "nothing won, no error to score"
-    return f"error {_pct(err)} ({s.direction})"
+    if s.actual == 0 and s.last > 0:
+        return f"error {_pct(s.last_error)} (over-called: nothing won)"
+    return f"error {_pct(s.last_error)} ({s.direction})"
 
 
 @render.register

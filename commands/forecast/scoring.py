@@ -2,7 +2,9 @@
 
 forecast error = (call − actual) / actual, for the first and the last call of a period;
 its sign is the direction (over-calling +, sandbagging −); accuracy = 1 − |error|, and a
-rep's running accuracy is its mean over the periods scored.
+rep's running accuracy is its mean over the periods scored. A call in a period where
+nothing was won missed all of it: error +100% (accuracy 0), or 0 when the call was 0 too;
+such a period counts like any other, so a rep who calls and wins nothing is not flattered.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal
 RATIO = Decimal("0.0001")
 
 
-def forecast_error(call: Decimal, actual: Decimal) -> Decimal | None:
-    """(call − actual) / actual; None when nothing was won (no ratio to take)."""
+def forecast_error(call: Decimal, actual: Decimal) -> Decimal:
+    """(call − actual) / actual; when nothing was won, +100% for any call above 0 (the
+    whole call missed), 0 for a call of 0."""
     if actual == 0:
-        return None
+        return Decimal(0) if call == 0 else Decimal(1)
     return ((call - actual) / actual).quantize(RATIO, ROUND_HALF_UP)
 
 
@@ -53,11 +56,11 @@ class PeriodScore:
     actual: Decimal
 
     @property
-    def first_error(self) -> Decimal | None:
+    def first_error(self) -> Decimal:
         return forecast_error(self.first, self.actual)
 
     @property
-    def last_error(self) -> Decimal | None:
+    def last_error(self) -> Decimal:
         return forecast_error(self.last, self.actual)
 
     @property

@@ -78,7 +78,10 @@ def test_the_team_rolls_up_calls_adjusted_where_adjusted() -> None:
 def test_scoring_by_hand() -> None:
     assert forecast_error(D("120"), D("100")) == D("0.2")
     assert forecast_error(D("80"), D("100")) == D("-0.2")
-    assert forecast_error(D("80"), D("0")) is None
+    # a call where nothing was won missed all of it; a call of 0 there was exact
+    assert forecast_error(D("80"), D("0")) == D("1")
+    assert accuracy(forecast_error(D("80"), D("0"))) == 0
+    assert forecast_error(D("0"), D("0")) == 0
     assert accuracy(D("-0.2")) == D("0.8") and accuracy(D("3")) == 0
     assert running_accuracy([D("0.2"), D("-0.1"), None]) == D("0.85")
     s = PeriodScore("2026-11", "alice", D("150"), D("90"), D("100"))
