@@ -32,13 +32,14 @@ class SlackDirectory:
     def lookup(self, user_id: str) -> Profile | None:
         if user_id not in self._cache:
             try:
-                user = self.client.users_info(user=user_id)["user"]
+                user = self.client.users_info(user=user_id, include_locale=True)["user"]
             except SlackApiError as exc:
                 log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
                 return None
             profile = user.get("profile") or {}
             name = profile.get("display_name") or user.get("real_name") or user.get("name") or ""
-            self._cache[user_id] = Profile(name=name, timezone=user.get("tz"))
+            self._cache[user_id] = Profile(name=name, timezone=user.get("tz"),
+                                           locale=user.get("locale"))
         return self._cache[user_id]
 
 

@@ -64,14 +64,17 @@ def utc_now() -> datetime:
 def _deps(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.dispatch import Deps
     from commands.core.actors import WorkspaceDefaults
+    from commands.core.i18n import set_default_locale
     from storage.db import make_engine, make_session_factory
 
     engine = make_engine(settings.database_url, pool_size=20, max_overflow=20)
     deps = Deps(
         session_factory=make_session_factory(engine),
         clock=utc_now,
-        defaults=WorkspaceDefaults(currency=settings.currency, timezone=settings.default_timezone),
+        defaults=WorkspaceDefaults(currency=settings.currency, timezone=settings.default_timezone,
+                                   locale=settings.default_locale),
     )
+    set_default_locale(settings.default_locale)
     return engine, deps
 
 

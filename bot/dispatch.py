@@ -20,6 +20,7 @@ from commands.core.actors import (
     ensure_workspace,
 )
 from commands.core.errors import UsageError
+from commands.core.i18n import Lang, locale_of, set_locale
 from commands.dispatch import parse_command, run_command
 from storage.models import Member, Workspace
 from storage.repo.workspaces import claim_and_find_member, workspace_and_member
@@ -81,10 +82,21 @@ def execute(
     """Parse and run `/command text` as `caller` in one transaction; render the result.
 
     Returns None when `request_key` was already processed (a duplicate delivery). Raises
-    UsageError / PermissionDenied with nothing written.
+    UsageError / PermissionDenied with nothing written, in the caller's language.
     """
+    set_caller_locale(deps, caller)  # a parse error is in their language too
     return execute_args(deps, caller, command, parse_command(command, text),
                         request_key=request_key, keep=keep)
+
+
+def set_caller_locale(deps: Deps, caller: Caller) -> None:
+    """Answer `caller` in their language from here on (this request's context): their
+    choice, else their Slack locale, else the workspace default. Someone salesbot has not
+    met yet gets the default until they are registered."""
+    with deps.session_factory() as session:
+        known = workspace_and_member(session, caller.team_id, caller.user_id)
+    if known is not None:
+        set_locale(locale_of(known[1].language, known[1].slack_locale))
 
 
 def execute_args(
@@ -102,12 +114,18 @@ def execute_args(
     with opened as turn:
         if turn is None:
             return None
+        set_locale(actor_locale(turn.actor))
         result = run_command(command, args, session=turn.session, actor=turn.actor,
                              now=turn.now)
         reply = render(result)
         if keep is not None and request_key is not None:
             keep(turn.session, request_key, reply)
     return reply
+
+
+def actor_locale(actor: Actor) -> Lang:
+    """The language to answer `actor` in (see `set_caller_locale`)."""
+    return locale_of(actor.member.language, actor.member.slack_locale)
 
 
 @dataclass(frozen=True)

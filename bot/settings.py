@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from commands.core.dates import zone
 from commands.core.errors import UsageError
+from commands.core.i18n import normalize_lang
 from commands.core.money import is_currency_code
 
 
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, alias="PORT")
     default_timezone: str = Field(default="UTC", alias="SALESBOT_DEFAULT_TIMEZONE")
     currency: str = Field(default="USD", alias="SALESBOT_CURRENCY")
+    # The language of anyone who chose none and whose Slack locale is unknown: en or zh
+    default_locale: str = Field(default="en", alias="SALESBOT_DEFAULT_LOCALE")
     # Processes answering slash commands besides the web process; None: the CPUs but one,
     # up to 4 (so 0 on a single CPU: answer them in the web process).
     command_workers: int | None = Field(default=None, ge=0, le=64,
@@ -51,6 +54,14 @@ class Settings(BaseSettings):
         except UsageError as exc:
             raise ValueError(str(exc)) from None
         return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _valid_locale(cls, value: str) -> str:
+        lang = normalize_lang(value)
+        if lang is None:
+            raise ValueError(f"SALESBOT_DEFAULT_LOCALE must be en or zh, not {value!r}")
+        return lang
 
     @field_validator("currency")
     @classmethod

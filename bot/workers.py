@@ -48,6 +48,7 @@ from bot.listeners.commands import Answer, command_answer
 from bot.logs import install_handler
 from bot.settings import Settings
 from commands.core.actors import WorkspaceDefaults
+from commands.core.i18n import set_default_locale
 
 log = logging.getLogger(__name__)
 QUEUED_PER_PROCESS = 16  # commands queued or running in each worker process, at most
@@ -116,6 +117,7 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     install_handler(config.log_format, [config.token], level=config.log_level,
                     text_format="%(asctime)s %(levelname)s %(name)s [worker] %(message)s")
+    set_default_locale(config.defaults.locale)
     try:
         worker = _Worker(config)
     except Exception as exc:

@@ -145,6 +145,8 @@ class Team(Base):
     name_key: Mapped[str] = mapped_column(String(200))
     slack_channel_id: Mapped[str] = mapped_column(String(32))
     timezone: Mapped[str] = mapped_column(String(64))
+    # the language of the team channel's posts ("zh", "en"); None: the workspace default
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     members: Mapped[list[Member]] = relationship(
@@ -171,6 +173,9 @@ class Member(Base):
         ForeignKey("team.id", ondelete="SET NULL"), index=True
     )
     started_on: Mapped[date | None] = mapped_column(Date)
+    # the language they chose (/sales lang: "zh", "en"); None: "auto", their Slack locale
+    language: Mapped[str | None] = mapped_column(String(8))
+    slack_locale: Mapped[str | None] = mapped_column(String(16))  # users.info's, "zh-CN"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])

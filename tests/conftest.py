@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.dispatch import Caller, Deps, execute
 from bot.render import Reply
 from commands.core.actors import WorkspaceDefaults
+from commands.core.i18n import set_default_locale, use_locale
 from storage.db import make_engine, make_session_factory, upgrade
 from tests.bot.http_helpers import Client, running_app
 
@@ -43,6 +44,15 @@ def _guarded_connect(self: socket.socket, address: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in English, the default, whatever language an earlier one chose."""
+    set_default_locale("en")
+    with use_locale(None):
+        yield
+    set_default_locale("en")
 
 
 # --- databases ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.dispatch import Caller, Deps, execute_args
 from bot.render.base import Reply, error_reply, text_reply
 from commands.core.errors import UsageError, UserFacingError
+from commands.core.i18n import use_locale
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -214,13 +215,16 @@ def guard(decorator: Callable[[Callable[..., Any]], Any], fn: Callable[..., Any]
     names = [n for n in inspect.signature(fn).parameters if n not in bound]
 
     def listener(args: Args) -> Any:
-        try:
-            return fn(**{n: getattr(args, n) for n in names}, **bound)
-        except Exception as error:
-            if args.ack is not None and args.ack.response is None:
-                args.ack()  # Slack must hear from us within 3 s, error or not
-            report_error(error, args.body, args.respond, args.client)
-            return None
+        # each request starts in the default language; bot.dispatch switches to the
+        # caller's once it knows them, and the error below is reported in it
+        with use_locale(None):
+            try:
+                return fn(**{n: getattr(args, n) for n in names}, **bound)
+            except Exception as error:
+                if args.ack is not None and args.ack.response is None:
+                    args.ack()  # Slack must hear from us within 3 s, error or not
+                report_error(error, args.body, args.respond, args.client)
+                return None
 
     listener.__name__ = listener.__qualname__ = fn.__name__
     listener.__doc__ = fn.__doc__

@@ -23,6 +23,7 @@ from bot.listeners.base import caller_of, error_message, guard
 from bot.listeners.visits import open_visit_form
 from bot.metrics import OUTCOME, outcome_of
 from bot.render.base import MAX_BLOCKS, Reply, error_reply
+from commands.core.i18n import use_locale
 from commands.dispatch import COMMANDS
 from storage.repo.claims import keep_reply, kept_reply
 
@@ -164,13 +165,14 @@ def command_answer(deps: Deps, body: dict[str, Any], now: datetime) -> Answer | 
     same body.
     """
     deps = replace(deps, clock=lambda: now)
-    try:
-        reply = command_reply(deps, body)
-        if reply is None:  # a duplicate delivery: answer with what the first one did
-            return retried_answer(deps, body)
-    except Exception as error:
-        return Answer(error_message(error).as_message(), outcome=outcome_of(error))
-    return Answer(reply.as_message(), reply.files)
+    with use_locale(None):  # a pooled thread: start from the default, not the last caller's
+        try:
+            reply = command_reply(deps, body)
+            if reply is None:  # a duplicate delivery: answer with what the first one did
+                return retried_answer(deps, body)
+        except Exception as error:
+            return Answer(error_message(error).as_message(), outcome=outcome_of(error))
+        return Answer(reply.as_message(), reply.files)
 
 
 def deliver_late(done: Future[Answer | None], body: dict[str, Any], respond: Respond,

@@ -22,6 +22,7 @@ class Profile:
 
     name: str
     timezone: str | None
+    locale: str | None = None  # Slack's locale for the user, like "zh-CN"
 
 
 class UserDirectory(Protocol):
@@ -41,6 +42,7 @@ class NoDirectory:
 class WorkspaceDefaults:
     currency: str = "USD"
     timezone: str = "UTC"
+    locale: str = "en"  # SALESBOT_DEFAULT_LOCALE
 
 
 @dataclass
@@ -94,7 +96,8 @@ def ensure_member(
     name = (profile.name if profile else "") or fallback_name or user_id
     member = Member(
         workspace_id=workspace.id, slack_user_id=user_id, name=name, role=Role.REP,
-        timezone=tz, created_at=now,
+        timezone=tz, slack_locale=profile.locale[:16] if profile and profile.locale else None,
+        created_at=now,
     )
     return repo.claims.add_or_get(session, member,
                            lambda: repo.workspaces.member_by_slack_id(session, workspace.id,

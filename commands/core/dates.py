@@ -8,9 +8,11 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
+from babel.dates import format_date
 
 from commands.core.dates_zh import nearest, parse_chinese_day
 from commands.core.errors import UsageError
+from commands.core.i18n import BABEL_LOCALE, current_locale, t
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SIMPLE = {"today": 0, "yesterday": -1, "tomorrow": 1}
@@ -137,16 +139,23 @@ def local_today(now: datetime, tz: str) -> date:
 
 
 def on_day(d: date, today: date) -> str:
-    """'today', 'yesterday' or 'on Fri 20 Nov': a day after a verb ("logged ...")."""
+    """'today', 'yesterday' or 'on Fri 20 Nov': a day after a verb ("logged ...");
+    in Chinese 今天, 昨天 or 12月3日 周四 (a Chinese sentence needs no "on")."""
     text = format_day(d, today)
-    return text if text in ("today", "yesterday") else f"on {text}"
+    if d in (today, today - timedelta(days=1)) or current_locale() == "zh":
+        return text
+    return t("on {day}", day=text)
 
 
 def format_day(d: date, today: date | None = None) -> str:
-    """'Fri 20 Nov' (with the year when it is not this year)."""
+    """'Fri 20 Nov' (with the year when it is not this year); 12月3日 周四 in Chinese
+    (2026年12月3日 周四 in another year)."""
     if today is not None and d == today:
-        return "today"
+        return t("today")
     if today is not None and d == today - timedelta(days=1):
-        return "yesterday"
-    fmt = "%a %d %b" if today is None or d.year == today.year else "%a %d %b %Y"
-    return d.strftime(fmt)
+        return t("yesterday")
+    other_year = today is not None and d.year != today.year
+    if current_locale() == "zh":
+        pattern = "y年M月d日 EEE" if other_year else "M月d日 EEE"
+        return format_date(d, pattern, locale=BABEL_LOCALE["zh"])
+    return d.strftime("%a %d %b %Y" if other_year else "%a %d %b")

@@ -12,6 +12,7 @@ from babel.core import get_global
 from babel.numbers import is_currency
 
 from commands.core.errors import UsageError
+from commands.core.i18n import current_locale
 
 SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY", "₹": "INR", "₩": "KRW"}
 SUFFIXES = {
@@ -110,8 +111,21 @@ def parse_currency(text: str, option: str = "currency") -> str:
 
 
 def format_money(amount: Decimal, currency: str) -> str:
-    """Human form: 120,000 USD; 1,234.50 EUR (cents only when there are some)."""
+    """Human form: 120,000 USD; 1,234.50 EUR (cents only when there are some). A Chinese
+    reader sees CNY as ¥12.5万 / ¥1.2亿 where that is exact, else ¥8,000."""
+    if current_locale() == "zh" and currency == "CNY":
+        return f"¥{wan(amount)}"
     return f"{format_amount(amount)} {currency}"
+
+
+def wan(amount: Decimal) -> str:
+    """An amount in 万 (10^4) or 亿 (10^8) when that shows it exactly with at most two
+    decimals (12.5万, 1.2亿), else in full (8,000; 123,456.78)."""
+    for unit, name in ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万")):
+        scaled = amount / unit
+        if abs(amount) >= unit and scaled == scaled.quantize(CENT):
+            return f"{format_count(scaled)}{name}"
+    return format_amount(amount)
 
 
 def format_amount(amount: Decimal) -> str:
