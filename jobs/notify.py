@@ -59,6 +59,8 @@ class Post:
         to: a channel id, or a user id when `dm` is set.
         in_thread: reply in the thread of the item's first post (a summary's details).
         reply_to: reply in the thread of this message ts (a late answer under a summary).
+        lang: the language it is rendered in: a team channel's (`team.language`), a
+            person's (`commands.core.i18n.locale_of`); None: the workspace default.
     """
 
     to: str
@@ -66,6 +68,7 @@ class Post:
     dm: bool = False
     in_thread: bool = False
     reply_to: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True)

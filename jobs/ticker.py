@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from commands.core.i18n import use_locale
 from jobs.due import DueItem, Source
 from jobs.notify import Notifier, Post, SendFailed, SendUncertain
 from jobs.observe import TickObserver, Unobserved, delivery_status
@@ -232,7 +233,8 @@ class Ticker:
                     session.get_one(Delivery, delivery_id).sending = True
                 in_flight = True
                 try:
-                    ts = notifier.send(to, post.message, thread)
+                    with use_locale(post.lang):
+                        ts = notifier.send(to, post.message, thread)
                 except SendUncertain as exc:
                     self._unconfirmed(source, item, delivery_id, n, len(posts), to, post,
                                       now, exc.reason, report, made)
