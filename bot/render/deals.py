@@ -143,6 +143,11 @@ def _separated(parts: list[str]) -> str:
     return ("；" if current_locale() == "zh" else "; ").join(parts)
 
 
+def _colon() -> str:
+    """What follows a name before what they did: ": " (full width in Chinese)."""
+    return "：" if current_locale() == "zh" else ": "
+
+
 @render.register
 def render_deal_changed(r: DealChanged) -> Reply:
     d = r.deal
@@ -209,7 +214,7 @@ def _history_line(h: HistoryLine) -> str:
     field = _field_name(h.field)
     change = (f"{field} {_value(h.field, h.old)} → {_value(h.field, h.new)}" if h.old is not None
               else t("{field} set to {value}", field=field, value=_value(h.field, h.new)))
-    return f"• {_stamp(h.when.date())} {escape(h.who)}: {change}"
+    return f"• {_stamp(h.when.date())} {escape(h.who)}{_colon()}{change}"
 
 
 def _activity_line(a: ActivityLine, today: date) -> str:
@@ -217,7 +222,7 @@ def _activity_line(a: ActivityLine, today: date) -> str:
     line = (t("{day} {type} by {who} ({outcome})", outcome=outcome_label(a.outcome), **values)
             if a.outcome else t("{day} {type} by {who}", **values))
     if a.notes:
-        line += ("：" if current_locale() == "zh" else ": ") + escape(a.notes)
+        line += _colon() + escape(a.notes)
     return "• " + line
 
 
