@@ -7,7 +7,14 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.dispatch import Caller, Deps, execute_args, transaction
+from bot.dispatch import (
+    Caller,
+    Deps,
+    actor_locale,
+    execute_args,
+    set_caller_locale,
+    transaction,
+)
 from bot.listeners.base import (
     FORM_ERROR_LIMIT,
     action_key,
@@ -34,6 +41,7 @@ from bot.views.deals import (
     deal_lost_form,
 )
 from commands.core.errors import UserFacingError
+from commands.core.i18n import N_, set_locale, t
 from commands.core.money import parse_amount, parse_currency
 from commands.deals.deal import (
     DealDetail,
@@ -45,7 +53,7 @@ from commands.deals.deal import (
     editable_deal,
 )
 
-LOST_WITHOUT_REASON = "Say why it was lost."
+LOST_WITHOUT_REASON = N_("Say why it was lost.")
 
 
 def register(app: App, deps: Deps) -> None:
@@ -110,8 +118,10 @@ def forecast(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Re
 
 
 def deal_to_change(caller: Caller, number: int, deps: Deps) -> DealDetail:
-    """The deal behind a Lost or Edit button, if `caller` may change it."""
+    """The deal behind a Lost or Edit button, if `caller` may change it; the form that
+    follows is in `caller`'s language."""
     with transaction(deps, caller) as turn:
+        set_locale(actor_locale(turn.actor))
         return editable_deal(turn.session, turn.actor, number, turn.now)
 
 
@@ -131,7 +141,8 @@ def submit_lost(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
     number = meta_field(form_meta(view), "number", record_number)
     reason = (values(view).get("reason") or "").strip()
     if not reason:
-        ack(response_action="errors", errors={"reason": LOST_WITHOUT_REASON})
+        set_caller_locale(deps, caller_of(body))
+        ack(response_action="errors", errors={"reason": t(LOST_WITHOUT_REASON)})
         return
     run_form(ack, body, view, client, deps, "deal", DealLost(number, reason),
              inputs=("reason",), default="reason")

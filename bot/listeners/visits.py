@@ -7,13 +7,14 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.dispatch import Deps, claimed, transaction
+from bot.dispatch import Deps, actor_locale, claimed, set_caller_locale, transaction
 from bot.listeners.base import caller_of, guard, run_form, show_on_form
 from bot.views.base import values
 from bot.views.visits import NEW_CUSTOMER_PREFIX, VISIT_CALLBACK, VISIT_INPUTS, visit_form
 from commands.core.access import customer_people
 from commands.core.dates import local_today
 from commands.core.errors import UserFacingError
+from commands.core.i18n import set_locale, t
 from commands.deals.customers import suggest_customers
 from commands.deals.visit import VisitArgs, parse_deal_ref
 from storage.models import ActivityType, Outcome
@@ -37,6 +38,7 @@ def open_visit_form(body: dict[str, Any], client: WebClient, deps: Deps, *,
         if turn is None:
             return
         today = local_today(turn.now, turn.actor.member.timezone)
+        set_locale(actor_locale(turn.actor))  # the form is in the user's language
     client.views_open(trigger_id=body["trigger_id"],
                       view=visit_form(today=today, channel_id=caller.channel_id, notes=notes))
 
@@ -47,11 +49,12 @@ def customer_options(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     with transaction(deps, caller_of(body)) as turn:
         names = suggest_customers(turn.session, turn.actor.workspace.id, query, limit=20,
                                   people=customer_people(turn.actor.member))
+        set_locale(actor_locale(turn.actor))
     options = [{"text": {"type": "plain_text", "text": n[:OPTION_LABEL]},
                 "value": n[:OPTION_VALUE]} for n in names]
     if query and not any(n.casefold() == query.casefold() for n in names):
         options.append({"text": {"type": "plain_text",
-                                 "text": f"New customer: {query}"[:OPTION_LABEL]},
+                                 "text": t("New customer: {name}", name=query)[:OPTION_LABEL]},
                         "value": f"{NEW_CUSTOMER_PREFIX}{query}"[:OPTION_VALUE]})
     ack(options=options[:OPTIONS])
 
@@ -76,6 +79,7 @@ def visit_args(view: dict[str, Any]) -> VisitArgs:
 def submit_visit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient,
                  deps: Deps) -> None:
     """Log the visit from the form, or show what is wrong next to the field."""
+    set_caller_locale(deps, caller_of(body))  # a form error is in their language
     try:
         args = visit_args(view)
     except UserFacingError as exc:

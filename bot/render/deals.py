@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_date
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -26,53 +28,97 @@ from bot.render.base import (
 from bot.render.followups import closed_by_visit, keep_open_buttons, next_step_line
 from bot.views.deals import forecast_options
 from commands.core.dates import format_day, on_day
+from commands.core.i18n import BABEL_LOCALE, current_locale, t, tn, tp
 from commands.core.money import format_money
-from commands.core.text import plural
-from commands.deals.deal import DealChanged, DealDetail, DealListing, DealView
+from commands.deals.deal import (
+    ActivityLine,
+    DealChanged,
+    DealDetail,
+    DealListing,
+    DealView,
+    HistoryLine,
+)
+from commands.deals.labels import (
+    forecast_label,
+    forecast_value,
+    outcome_label,
+    stage_label,
+    type_label,
+)
 from commands.deals.pipeline import PipelineResult
 from commands.deals.visit import VisitResult
 from commands.forecast.categories import AUTO
 
 
+def _logged(r: VisitResult) -> str:
+    """The sentence saying what was logged, in its own words for each type of activity."""
+    values = {"customer": escape(r.customer), "tier": r.tier.value,
+              "when": on_day(r.occurred_on, r.today)}
+    kind = r.type.value
+    if r.outcome is not None:
+        outcome = outcome_label(r.outcome.value)
+        if kind == "call":
+            return t("Logged a call with *{customer}* ({tier}) {when} — {outcome}.",
+                     outcome=outcome, **values)
+        if kind == "demo":
+            return t("Logged a demo with *{customer}* ({tier}) {when} — {outcome}.",
+                     outcome=outcome, **values)
+        if kind == "meeting":
+            return t("Logged a meeting with *{customer}* ({tier}) {when} — {outcome}.",
+                     outcome=outcome, **values)
+        if kind == "email":
+            return t("Logged an email with *{customer}* ({tier}) {when} — {outcome}.",
+                     outcome=outcome, **values)
+        return t("Logged a visit to *{customer}* ({tier}) {when} — {outcome}.",
+                 outcome=outcome, **values)
+    if kind == "call":
+        return t("Logged a call with *{customer}* ({tier}) {when}.", **values)
+    if kind == "demo":
+        return t("Logged a demo with *{customer}* ({tier}) {when}.", **values)
+    if kind == "meeting":
+        return t("Logged a meeting with *{customer}* ({tier}) {when}.", **values)
+    if kind == "email":
+        return t("Logged an email with *{customer}* ({tier}) {when}.", **values)
+    return t("Logged a visit to *{customer}* ({tier}) {when}.", **values)
+
+
 @render.register
 def render_visit(r: VisitResult) -> Reply:
-    article = "an" if r.type.value[0] in "aeiou" else "a"
-    what = "a visit to" if r.type.value == "visit" else f"{article} {r.type.value} with"
-    line = f":white_check_mark: Logged {what} *{escape(r.customer)}* ({r.tier.value}) " \
-           f"{on_day(r.occurred_on, r.today)}"
-    if r.outcome:
-        line += f" — {r.outcome.value}"
-    lines = [line + "."]
+    lines = [":white_check_mark: " + _logged(r)]
     if r.notes:
         lines.append("> " + escape(r.notes).replace("\n", "\n> "))
     extra = []
     if r.next_step:
-        extra.append(f"Next step: {escape(r.next_step)}" + (
-            f" — follow-up {r.follow_up.ref} due {format_day(r.follow_up.due_on, r.today)}"
-            if r.follow_up else ""))
+        if r.follow_up:
+            extra.append(t("Next step: {step} — follow-up {ref} due {day}",
+                           step=escape(r.next_step), ref=r.follow_up.ref,
+                           day=format_day(r.follow_up.due_on, r.today)))
+        else:
+            extra.append(t("Next step: {step}", step=escape(r.next_step)))
     if r.deal_ref:
-        extra.append(f"Deal {r.deal_ref}")
+        extra.append(t("Deal {ref}", ref=r.deal_ref))
     if extra:
         lines.append(" · ".join(extra))
     if r.closed_follow_up:
         lines.append(closed_by_visit(r.closed_follow_up))
     if r.customer_created:
-        lines.append(
-            f":new: *{escape(r.customer)}* is a new customer, tier {r.tier.value}."
-            + ("" if r.tier_given else
-               " Set the tier with `tier:A`, `tier:B` or `tier:C` on your next visit.")
-        )
+        if r.tier_given:
+            lines.append(t(":new: *{customer}* is a new customer, tier {tier}.",
+                           customer=escape(r.customer), tier=r.tier.value))
+        else:
+            lines.append(t(":new: *{customer}* is a new customer, tier {tier}. Set the tier "
+                           "with `tier:A`, `tier:B` or `tier:C` on your next visit.",
+                           customer=escape(r.customer), tier=r.tier.value))
     text = "\n".join(lines)
     if r.closed_follow_up is None:
         return text_reply(text)
     return Reply(text=text, blocks=[*sections(text), keep_open_buttons(r.closed_follow_up)])
 
 
-
 def _close(d: DealView, today: Any = None) -> str:
     if d.expected_close is None:
-        return "no close date"
-    return f"closes {format_day(d.expected_close, today)}"
+        return t("no close date")
+    return t("closes {day}", day=format_day(d.expected_close, today))
 
 
 def deal_line(d: DealView, today: Any = None) -> str:
@@ -80,96 +126,148 @@ def deal_line(d: DealView, today: Any = None) -> str:
             f"{format_money(d.amount, d.currency)} · {_close(d, today)}")
 
 
-_FIELD_NAMES = {"stage": "stage", "amount": "amount", "close": "close date", "name": "name"}
+def _field_name(name: str) -> str:
+    """A deal's field as a change or its history names it."""
+    names = {
+        "stage": tp("deal field", "stage"),
+        "amount": tp("deal field", "amount"),
+        "close": tp("deal field", "close date"),
+        "name": tp("deal field", "name"),
+        "forecast": tp("deal field", "forecast"),
+        "reason": tp("deal field", "reason"),
+    }
+    return names.get(name, name)
+
+
+def _separated(parts: list[str]) -> str:
+    return ("；" if current_locale() == "zh" else "; ").join(parts)
+
+
+def _colon() -> str:
+    """What follows a name before what they did: ": " (full width in Chinese)."""
+    return "：" if current_locale() == "zh" else ": "
 
 
 @render.register
 def render_deal_changed(r: DealChanged) -> Reply:
     d = r.deal
     if r.created:
-        text = (f":sparkles: Created *{d.ref}* {escape(d.name)} for *{escape(d.customer)}*: "
-                f"{format_money(d.amount, d.currency)}, {d.stage} ({d.probability_pct}%), "
-                f"{_close(d, r.today)}.")
+        text = ":sparkles: " + t(
+            "Created *{ref}* {name} for *{customer}*: {amount}, {stage} ({pct}%), {close}.",
+            ref=d.ref, name=escape(d.name), customer=escape(d.customer),
+            amount=format_money(d.amount, d.currency), stage=stage_label(d.stage),
+            pct=d.probability_pct, close=_close(d, r.today))
         if r.customer_created:
-            text += f"\n:new: *{escape(d.customer)}* is a new customer (tier {r.customer_tier})."
+            text += "\n" + t(":new: *{customer}* is a new customer (tier {tier}).",
+                             customer=escape(d.customer), tier=r.customer_tier)
         # the hint moves the deal on from where it is, never to the stage it is already in
         if d.is_won or d.stage == "lost":
-            text += f"\nSee it with `/deal {d.ref}`."
+            text += "\n" + t("See it with `/deal {ref}`.", ref=d.ref)
         else:
             move = "won" if d.stage == "negotiation" else "stage:negotiation"
-            text += f"\nUpdate it with `/deal {d.ref} {move}`, see it with `/deal {d.ref}`."
+            text += "\n" + t("Update it with `/deal {ref} {move}`, see it with `/deal {ref}`.",
+                             ref=d.ref, move=move)
         return text_reply(text)
     if d.is_won and any(c.field == "stage" for c in r.changes):
-        return text_reply(f":tada: *{d.ref}* {escape(d.name)} is won: "
-                          f"{format_money(d.amount, d.currency)} from {escape(d.customer)}.")
+        return text_reply(":tada: " + t("*{ref}* {name} is won: {amount} from {customer}.",
+                                        ref=d.ref, name=escape(d.name),
+                                        amount=format_money(d.amount, d.currency),
+                                        customer=escape(d.customer)))
     if not d.is_open and d.lost_reason is not None and any(c.field == "stage" for c in r.changes):
-        return text_reply(f"*{d.ref}* {escape(d.name)} is marked lost "
-                          f"(reason: {escape(d.lost_reason)}).")
-    parts = []
-    for c in r.changes:
-        if c.field == "reason":
-            continue
-        label = _FIELD_NAMES.get(c.field, c.field)
-        parts.append(f"{label} {_value(c.field, c.old)} → {_value(c.field, c.new)}")
-    lines = [f":pencil2: Updated *{d.ref}* {escape(d.name)}: " + "; ".join(parts) + "."] \
-        if parts else []
+        return text_reply(t("*{ref}* {name} is marked lost (reason: {reason}).", ref=d.ref,
+                            name=escape(d.name), reason=escape(d.lost_reason)))
+    parts = [f"{_field_name(c.field)} {_value(c.field, c.old)} → {_value(c.field, c.new)}"
+             for c in r.changes if c.field != "reason"]
+    lines = [":pencil2: " + t("Updated *{ref}* {name}: {changes}.", ref=d.ref,
+                              name=escape(d.name), changes=_separated(parts))] if parts else []
     if r.follow_up:
         lines.append(next_step_line(d.ref, r.follow_up, r.today))
     return text_reply("\n".join(lines))
 
 
+def _stamp(d: date) -> str:
+    """A day in a deal's history: 2026-11-20 (2026年11月20日 in Chinese)."""
+    lang = current_locale()
+    return format_date(d, "y年M月d日" if lang == "zh" else "yyyy-MM-dd",
+                       locale=BABEL_LOCALE[lang])
+
+
 def _value(field_name: str, value: str | None) -> str:
     if value is None:
-        return "none"
+        return tp("deal field value", "none")
     if field_name == "amount":
         number, _, currency = value.partition(" ")
         return format_money(Decimal(number), currency)
+    if field_name == "stage":
+        return escape(stage_label(value))
+    if field_name == "forecast":
+        return escape(forecast_value(value))
+    if field_name == "close":
+        try:
+            return _stamp(date.fromisoformat(value))
+        except ValueError:
+            return escape(value)
     return escape(value)
+
+
+def _history_line(h: HistoryLine) -> str:
+    field = _field_name(h.field)
+    change = (f"{field} {_value(h.field, h.old)} → {_value(h.field, h.new)}" if h.old is not None
+              else t("{field} set to {value}", field=field, value=_value(h.field, h.new)))
+    return f"• {_stamp(h.when.date())} {escape(h.who)}{_colon()}{change}"
+
+
+def _activity_line(a: ActivityLine, today: date) -> str:
+    values = {"day": format_day(a.on, today), "type": type_label(a.type), "who": escape(a.who)}
+    line = (t("{day} {type} by {who} ({outcome})", outcome=outcome_label(a.outcome), **values)
+            if a.outcome else t("{day} {type} by {who}", **values))
+    if a.notes:
+        line += _colon() + escape(a.notes)
+    return "• " + line
 
 
 @render.register
 def render_deal_detail(r: DealDetail) -> Reply:
     d = r.deal
-    status = d.stage if d.is_open else (
-        "won" if d.is_won else f"lost ({escape(d.lost_reason or '')})"
+    status = stage_label(d.stage) if d.is_open else (
+        stage_label("won") if d.is_won else t("lost ({reason})",
+                                              reason=escape(d.lost_reason or ""))
     )
-    head = (f"*{d.ref} {escape(d.name)}*\n{escape(d.customer)} · owner {escape(d.owner)}\n"
+    head = (f"*{d.ref} {escape(d.name)}*\n{escape(d.customer)} · "
+            + t("owner {owner}", owner=escape(d.owner)) + "\n"
             f"{format_money(d.amount, d.currency)} · {status} ({d.probability_pct}%) · "
             f"{_close(d, r.today)}")
     if r.forecast:
-        head += f"\nForecast: {r.forecast.replace('_', ' ')}" + (
-            "" if r.forecast_override or not d.is_open else " (the stage's default)")
-    history = [
-        f"• {h.when:%Y-%m-%d} {escape(h.who)}: {_FIELD_NAMES.get(h.field, h.field)} "
-        + (f"{_value(h.field, h.old)} → " if h.old is not None else "set to ")
-        + _value(h.field, h.new)
-        for h in r.history[-10:]
-    ]
-    acts = [
-        f"• {format_day(a.on, r.today)} {a.type} by {escape(a.who)}"
-        + (f" ({a.outcome})" if a.outcome else "") + (f": {escape(a.notes)}" if a.notes else "")
-        for a in r.activities
-    ]
-    text = head + "\n\n*History*\n" + ("\n".join(history) or "none")
-    text += "\n\n*Recent activity*\n" + ("\n".join(acts) or "none logged yet")
+        category = forecast_label(r.forecast)
+        head += "\n" + (t("Forecast: {category}", category=category)
+                        if r.forecast_override or not d.is_open
+                        else t("Forecast: {category} (the stage's default)", category=category))
+    history = [_history_line(h) for h in r.history[-10:]]
+    acts = [_activity_line(a, r.today) for a in r.activities]
+    history_text = t("*History*") + "\n" + ("\n".join(history) or tp("history", "none"))
+    acts_text = t("*Recent activity*") + "\n" + ("\n".join(acts) or t("none logged yet"))
+    text = head + "\n\n" + history_text + "\n\n" + acts_text
     blocks = sections(head)
     blocks.append(DividerBlock())
-    blocks += sections("*History*\n" + ("\n".join(history) or "none"))
-    blocks += sections("*Recent activity*\n" + ("\n".join(acts) or "none logged yet"))
+    blocks += sections(history_text)
+    blocks += sections(acts_text)
     if r.can_edit and d.is_open:
         number = d.ref.removeprefix("D-")
         buttons = []
         if r.next_stage:
-            buttons.append(ButtonElement(text=f"Advance to {r.next_stage}",
+            buttons.append(ButtonElement(text=t("Advance to {stage}",
+                                                stage=stage_label(r.next_stage)),
                                          action_id="deal_advance",
                                          value=f"{number}:{r.next_stage}"))
         buttons += [
-            ButtonElement(text="Won", action_id="deal_won", value=number, style="primary"),
-            ButtonElement(text="Lost", action_id="deal_lost", value=number, style="danger"),
-            ButtonElement(text="Edit", action_id="deal_edit", value=number),
+            ButtonElement(text=tp("button", "Won"), action_id="deal_won", value=number,
+                          style="primary"),
+            ButtonElement(text=tp("button", "Lost"), action_id="deal_lost", value=number,
+                          style="danger"),
+            ButtonElement(text=tp("button", "Edit"), action_id="deal_edit", value=number),
         ]
         blocks.append(ActionsBlock(block_id="deal_actions", elements=buttons))
-        blocks.append(SectionBlock(block_id="deal_forecast", text="*Forecast category*",
+        blocks.append(SectionBlock(block_id="deal_forecast", text=t("*Forecast category*"),
                                    accessory=_forecast_select(number, r.forecast_override)))
     return Reply(text=text, blocks=blocks)
 
@@ -178,7 +276,7 @@ def _forecast_select(number: str, override: str | None) -> StaticSelectElement:
     """The card's forecast category picker; its value carries the deal's number."""
     picks = forecast_options(f"{number}:")
     current = f"{number}:{override or AUTO[0]}"
-    return StaticSelectElement(action_id="deal_forecast", placeholder="Forecast category",
+    return StaticSelectElement(action_id="deal_forecast", placeholder=t("Forecast category"),
                                options=picks,
                                initial_option=next(o for o in picks if o.value == current))
 
@@ -188,61 +286,82 @@ def _totals(amounts: dict[str, Decimal]) -> str:
     texts = [format_money(v, c) for c, v in sorted(amounts.items())]
     if len(texts) < 2:
         return texts[0] if texts else "0"
-    return ", ".join(texts[:-1]) + " and " + texts[-1]
+    return t("{amounts} and {last}", amounts=("、" if current_locale() == "zh" else ", ").join(
+        texts[:-1]), last=texts[-1])
 
 
 @render.register
 def render_deal_list(r: DealListing) -> Reply:
-    whose = "Your" if r.is_self else f"{escape(r.owner)}'s"
+    owner = escape(r.owner)
     if not r.groups:
-        return text_reply(f"{whose} open deals: none. Create one with "
-                          '`/deal new "Acme renewal" customer:"Acme Corp" amount:120k`.')
-    parts = [f"*{whose} open deals*"]
+        return text_reply(
+            t('Your open deals: none. Create one with '
+              '`/deal new "Acme renewal" customer:"Acme Corp" amount:120k`.') if r.is_self
+            else t("{owner}'s open deals: none. Create one with "
+                   '`/deal new "Acme renewal" customer:"Acme Corp" amount:120k`.', owner=owner))
+    parts = [t("*Your open deals*") if r.is_self else t("*{owner}'s open deals*", owner=owner)]
     for g in r.groups:
         by_cur: dict[str, Decimal] = {}
         for d in g.deals:
             by_cur[d.currency] = by_cur.get(d.currency, Decimal(0)) + d.amount
-        parts.append(f"\n*{g.stage}* ({g.probability_pct}%) — {plural(len(g.deals), 'deal')}, "
-                     f"{_totals(by_cur)}")
+        parts.append("\n" + tn("*{stage}* ({pct}%) — {n} deal, {total}",
+                               "*{stage}* ({pct}%) — {n} deals, {total}", len(g.deals),
+                               stage=stage_label(g.stage), pct=g.probability_pct,
+                               total=_totals(by_cur)))
         parts += [f"• {deal_line(d, r.today)}" for d in g.deals]
-    footer = f"Open total {_totals(r.totals)} · weighted {_totals(r.weighted)}"
+    footer = t("Open total {total} · weighted {weighted}", total=_totals(r.totals),
+               weighted=_totals(r.weighted))
     text = "\n".join(parts) + "\n\n" + footer
     blocks = sections("\n".join(parts))
     blocks.append(context(footer))
     return Reply(text=text, blocks=blocks)
 
 
+def _coverage_line(r: PipelineResult) -> str:
+    cur = r.currency
+    assert r.remaining_target is not None
+    cov = "–" if r.coverage is None else f"{r.coverage:.2f}×"
+    need = (1 / r.win_rate).quantize(Decimal("0.1"))
+    values = {"remaining": format_money(r.remaining_target, cur), "coverage": cov,
+              "need": need}
+    if r.healthy:
+        return t("Remaining target {remaining} · coverage {coverage} :white_check_mark: healthy "
+                 "(needs {need}×)", **values)
+    return t("Remaining target {remaining} · coverage {coverage} :warning: below the {need}× a "
+             "{rate} win rate needs", rate=pct(r.win_rate), **values)
+
 
 @render.register
 def render_pipeline(r: PipelineResult) -> Reply:
     cur = r.currency
-    lines = [f"*Pipeline of {escape(r.scope_name)}*"]
+    lines = [t("*Pipeline of {scope}*", scope=escape(r.scope_name))]
     for s in r.lines:
-        lines.append(f"• *{s.stage}*: {plural(s.count, 'deal')}, "
-                     f"{format_money(s.amount, cur)} × {pct(s.probability)} = "
-                     f"{format_money(s.weighted, cur)}")
-    source = (f"historical stage-to-won rates ({r.closed_deals} closed deals)"
+        lines.append("• " + tn("*{stage}*: {n} deal, {amount} × {probability} = {weighted}",
+                               "*{stage}*: {n} deals, {amount} × {probability} = {weighted}",
+                               s.count, stage=stage_label(s.stage),
+                               amount=format_money(s.amount, cur),
+                               probability=pct(s.probability),
+                               weighted=format_money(s.weighted, cur)))
+    source = (tn("historical stage-to-won rates ({n} closed deal)",
+                 "historical stage-to-won rates ({n} closed deals)", r.closed_deals)
               if r.probability_source == "history"
-              else "configured stage probabilities: fewer than 20 closed deals")
-    lines.append(f"Open {format_money(r.total, cur)} · weighted {format_money(r.weighted, cur)}"
-                 f" _({source})_")
-    lines.append(f"Closing in {r.period.label}: {format_money(r.closing_in_period, cur)}"
+              else t("configured stage probabilities: fewer than 20 closed deals"))
+    lines.append(t("Open {total} · weighted {weighted} _({source})_",
+                   total=format_money(r.total, cur), weighted=format_money(r.weighted, cur),
+                   source=source))
+    lines.append(t("Closing in {period}: {amount}", period=r.period.label,
+                   amount=format_money(r.closing_in_period, cur))
                  + "".join(f"\n   {ref} {escape(name)} {format_money(a, cur)}"
                            for ref, name, a in r.closing_deals)
-                 + (f"\n   …and {plural(r.closing_more[0], 'more deal')}, "
-                    f"{format_money(r.closing_more[1], cur)}" if r.closing_more[0] else ""))
+                 + ("\n   " + tn("…and {n} more deal, {amount}", "…and {n} more deals, {amount}",
+                                r.closing_more[0], amount=format_money(r.closing_more[1], cur))
+                    if r.closing_more[0] else ""))
     if r.remaining_target is None:
-        lines.append(f"No revenue target covers {r.period.label}: coverage unknown.")
+        lines.append(t("No revenue target covers {period}: coverage unknown.",
+                       period=r.period.label))
     else:
-        cov = "–" if r.coverage is None else f"{r.coverage:.2f}×"
-        need = (1 / r.win_rate).quantize(Decimal("0.1"))
-        verdict = f":white_check_mark: healthy (needs {need}×)" if r.healthy else \
-            f":warning: below the {need}× a {pct(r.win_rate)} win rate needs"
-        lines.append(f"Remaining target {format_money(r.remaining_target, cur)} · coverage "
-                     f"{cov} {verdict}")
+        lines.append(_coverage_line(r))
         if r.win is not None:
-            lines.append(f"_Win rate: {escape(r.win.describe())}._")
+            lines.append(t("_Win rate: {rate}._", rate=escape(r.win.describe())))
     lines += currency_notes(r.converted, r.left_out, cur)
     return text_reply("\n".join(lines))
-
-

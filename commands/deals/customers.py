@@ -11,8 +11,10 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from commands.core.errors import UsageError
+from commands.core.i18n import t
 from commands.core.limits import check_length
 from commands.core.text import name_key
+from commands.deals.labels import either
 from storage import repo
 from storage.models import Customer, Member, Tier
 
@@ -36,7 +38,7 @@ def find_or_create_customer(
     """
     clean = " ".join(name.split())
     if not clean:
-        raise UsageError("Name the customer, like \"Acme Corp\".", field="customer")
+        raise UsageError(t('Name the customer, like "Acme Corp".'), field="customer")
     check_length(clean, "customer name", form_input="customer")
     key = name_key(clean)
     existing = known if known is not None and known.name_key == key else \
@@ -56,10 +58,11 @@ def find_or_create_customer(
         )]
         matches += [k for k in _overlapping(clean, names) if k not in matches][:3 - len(matches)]
         if matches:
-            suggestions = " or ".join(f'"{names[m]}"' for m in matches)
             raise UsageError(
-                f'No customer is called "{clean}". Did you mean {suggestions}? '
-                f"If \"{clean}\" really is a new customer, add `{option_hint}`.",
+                t('No customer is called "{name}". Did you mean {suggestions}? '
+                  'If "{name}" really is a new customer, add `{option}`.',
+                  name=clean, suggestions=either([names[m] for m in matches]),
+                  option=option_hint),
                 field="customer",
             )
     customer = Customer(

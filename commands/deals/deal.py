@@ -14,10 +14,12 @@ from commands.core.access import require_read_deal, require_read_person
 from commands.core.actors import Actor, can_edit_deal, require_deal_edit, resolve_mention
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import UsageError
+from commands.core.i18n import N_, t
 from commands.core.limits import check_length
 from commands.core.money import Money, parse_amount, parse_currency
 from commands.core.text import Mention, as_mention, choice, parse_words, yes_no
 from commands.deals.customers import find_or_create_customer
+from commands.deals.labels import stage_label
 from commands.deals.visit import load_deal, parse_deal_ref, parse_tier
 from commands.followups.schedule import FollowUpView, check_next_by, parse_by, schedule_follow_up
 from commands.forecast.categories import parse_category, recategorize, workspace_categories
@@ -82,7 +84,7 @@ class DealList:
 
 DealArgs = DealNew | DealUpdate | DealWon | DealLost | DealShow | DealList
 
-USAGE_HINT = (
+USAGE_HINT = N_(
     "Try `/deal new \"Acme renewal\" customer:\"Acme Corp\" amount:120k`, "
     "`/deal D-1 stage:negotiation`, `/deal D-1 won`, `/deal D-1 lost reason:\"price\"` "
     "or `/deal list`."
@@ -100,7 +102,8 @@ def parse_deal(text: str) -> DealArgs:
     try:
         number = parse_deal_ref(head, option="deal")
     except UsageError:
-        raise UsageError(f"I don't understand `/deal {text.strip()}`. {USAGE_HINT}") from None
+        raise UsageError(t("I don't understand `/deal {text}`. {hint}", text=text.strip(),
+                           hint=t(USAGE_HINT))) from None
     return _parse_existing(number, rest)
 
 
@@ -110,7 +113,7 @@ def _parse_list(rest: str) -> DealList:
         return DealList()
     mention = as_mention(words.positionals[0]) if len(words.positionals) == 1 else None
     if mention is None:
-        raise UsageError("`/deal list` takes at most one person, like `/deal list @alice`.")
+        raise UsageError(t("`/deal list` takes at most one person, like `/deal list @alice`."))
     return DealList(owner=mention)
 
 
@@ -119,13 +122,15 @@ def _parse_new(rest: str) -> DealNew:
     opts = words.options
     if not words.positionals:
         raise UsageError(
-            'Name the deal, like `/deal new "Acme renewal" customer:"Acme Corp" amount:120k`.'
+            t('Name the deal, like `/deal new "Acme renewal" customer:"Acme Corp" amount:120k`.')
         )
     name = check_length(" ".join(words.positionals), "deal name")
     if not opts.get("customer"):
-        raise UsageError(f'Which customer is "{name}" for? Add customer:"Acme Corp".')
+        raise UsageError(t('Which customer is "{name}" for? Add customer:"Acme Corp".',
+                           name=name))
     if not opts.get("amount"):
-        raise UsageError(f'How much is "{name}" worth? Add amount:, like amount:120k.')
+        raise UsageError(t('How much is "{name}" worth? Add amount:, like amount:120k.',
+                           name=name))
     return DealNew(
         name=name,
         customer=opts["customer"],
@@ -142,7 +147,7 @@ def _non_empty(opts: dict[str, str], key: str) -> str | None:
     if key not in opts:
         return None
     if not opts[key]:
-        raise UsageError(f"`{key}:` needs a value.")
+        raise UsageError(t("`{key}:` needs a value.", key=key))
     return opts[key]
 
 
@@ -153,27 +158,29 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
     extra = words.positionals[1:]
     if verb == "won":
         if extra or opts:
-            raise UsageError(f"`/deal D-{number} won` takes nothing else.")
+            raise UsageError(t("`/deal D-{number} won` takes nothing else.", number=number))
         return DealWon(number)
     if verb == "lost":
         reason = opts.get("reason") or " ".join(extra)
         if set(opts) - {"reason"}:
-            raise UsageError(f"`/deal D-{number} lost` takes only reason:.")
+            raise UsageError(t("`/deal D-{number} lost` takes only reason:.", number=number))
         if not reason.strip():
             raise UsageError(
-                f'Say why D-{number} was lost, like `/deal D-{number} lost reason:"price"`.'
+                t('Say why D-{number} was lost, like `/deal D-{number} lost reason:"price"`.',
+                  number=number)
             )
         return DealLost(number, reason.strip())
     if words.positionals:
         raise UsageError(
-            f"I don't understand `{' '.join(words.positionals)}`. Change a deal with "
-            f"options, like `/deal D-{number} stage:negotiation amount:150k close:\"next friday\"`,"
-            f" or close it with `won` or `lost reason:\"...\"`."
+            t("I don't understand `{words}`. Change a deal with options, like "
+              "`/deal D-{number} stage:negotiation amount:150k close:\"next friday\"`, or close "
+              "it with `won` or `lost reason:\"...\"`.",
+              words=" ".join(words.positionals), number=number)
         )
     if not opts:
         return DealShow(number)
     if "reason" in opts and opts.get("stage", "").lower() != "lost":
-        raise UsageError("`reason:` goes with a lost deal: `/deal D-1 lost reason:\"price\"`.")
+        raise UsageError(t("`reason:` goes with a lost deal: `/deal D-1 lost reason:\"price\"`."))
     _check_next_step(number, opts)
     return DealUpdate(
         number=number,
@@ -191,11 +198,11 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
 
 def _check_next_step(number: int, opts: dict[str, str]) -> None:
     if "next" in opts and not opts["next"]:
-        raise UsageError('`next:` needs the next step, like next:"call CFO".')
+        raise UsageError(t('`next:` needs the next step, like next:"call CFO".'))
     check_next_by(opts.get("next"), opts.get("by"), command=f"/deal D-{number}")
     if "next" in opts and "by" not in opts:
-        raise UsageError(f'When is it due? Add by:, like `/deal D-{number} next:"{opts["next"]}"'
-                         " by:friday`.")
+        raise UsageError(t('When is it due? Add by:, like `/deal D-{number} next:"{step}" '
+                           'by:friday`.', number=number, step=opts["next"]))
 
 
 # --- results ------------------------------------------------------------------------------
@@ -367,7 +374,8 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
     stage = _check_stage(args.stage or "lead", stages)
     if stage.is_closed:
         raise UsageError(
-            f"A new deal starts open. Create it, then close it with `/deal D-n {stage.name}`."
+            t("A new deal starts open. Create it, then close it with `/deal D-n {stage}`.",
+              stage=stage.name)
         )
     check_length(args.name, "deal name")
     today = local_today(now, actor.member.timezone)
@@ -375,8 +383,8 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
         else None
     if close is not None and close < today:
         raise UsageError(
-            f"`close:{args.close}` is {format_day(close, today)}, in the past. A new deal "
-            "closes today or later: give the date you expect to close it."
+            t("`close:{given}` is {day}, in the past. A new deal closes today or later: give "
+              "the date you expect to close it.", given=args.close, day=format_day(close, today))
         )
     currency = _currency(args.amount, args.currency, ws.default_currency)
     pick = find_or_create_customer(
@@ -411,7 +419,8 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
 def _currency(money: Money, explicit: str | None, default: str) -> str:
     if money.currency and explicit and money.currency != explicit:
         raise UsageError(
-            f"The amount says {money.currency} but currency: says {explicit}; give one."
+            t("The amount says {amount_currency} but currency: says {currency}; give one.",
+              amount_currency=money.currency, currency=explicit)
         )
     return explicit or money.currency or default
 
@@ -425,12 +434,12 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
     target = _check_stage(args.stage, stages) if args.stage else None
     if current is not None and current.is_closed and (target is None or target.is_closed):
         raise UsageError(
-            f"{deal.ref} is already {deal.stage}. To reopen it, move it to an open stage, "
-            f"like `/deal {deal.ref} stage:negotiation`."
+            t("{ref} is already {stage}. To reopen it, move it to an open stage, like "
+              "`/deal {ref} stage:negotiation`.", ref=deal.ref, stage=stage_label(deal.stage))
         )
     if target is not None and target.is_lost and not (args.reason or "").strip():
         raise UsageError(
-            f'Say why {deal.ref} was lost, like `/deal {deal.ref} lost reason:"price"`.'
+            t('Say why {ref} was lost, like `/deal {ref} lost reason:"price"`.', ref=deal.ref)
         )
     if args.name:
         check_length(args.name, "deal name")
@@ -472,7 +481,7 @@ def _update(session: Session, actor: Actor, deal: Deal, args: DealUpdate,
         changes.append(Change("forecast", *moved))
         _history(deal, actor.member, "forecast", *moved, now)
     if not changes:
-        raise NothingChanged(f"{deal.ref} already looks like that; nothing changed.")
+        raise NothingChanged(t("{ref} already looks like that; nothing changed.", ref=deal.ref))
     session.flush()
     return DealChanged(deal=view(deal, stages), changes=tuple(changes), today=today)
 
@@ -491,7 +500,8 @@ def _with_next_step(session: Session, actor: Actor, deal: Deal, args: DealUpdate
     else:
         changed = DealChanged(deal=view(deal, stages), changes=(), today=today)
     if not changed.deal.is_open:
-        raise UsageError(f"{deal.ref} is {deal.stage}: a closed deal has no next step.")
+        raise UsageError(t("{ref} is {stage}: a closed deal has no next step.", ref=deal.ref,
+                           stage=stage_label(deal.stage)))
     follow_up = schedule_follow_up(
         session, owner=deal.owner, created_by=actor.member, text=args.next_step, due_on=due_on,
         customer=deal.customer, deal=deal, activity_id=None, now=now)

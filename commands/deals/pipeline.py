@@ -15,6 +15,7 @@ from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import Counted, LeftOut, Rates, Tally, load_rates, tally
+from commands.core.i18n import t
 from commands.core.money import CENT
 from commands.core.periods import Period, period_containing
 from commands.core.text import Mention, as_mention, parse_words
@@ -44,7 +45,7 @@ def parse_pipeline(text: str) -> PipelineArgs:
         return PipelineArgs(None, team=True)
     mention = as_mention(words.positionals[0]) if len(words.positionals) == 1 else None
     if mention is None:
-        raise UsageError("Use `/pipeline`, `/pipeline @alice` or `/pipeline team`.")
+        raise UsageError(t("Use `/pipeline`, `/pipeline @alice` or `/pipeline team`."))
     return PipelineArgs(mention)
 
 

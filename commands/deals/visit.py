@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 from commands.core.actors import Actor, can_edit_deal
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import PermissionDenied, UsageError
+from commands.core.i18n import t
 from commands.core.limits import check_length
 from commands.core.text import choice, name_key, parse_words, yes_no
 from commands.deals.customers import SIMILAR, find_or_create_customer
+from commands.deals.labels import stage_label
 from commands.followups.schedule import (
     FollowUpView,
     check_next_by,
@@ -69,15 +71,16 @@ class VisitResult:
 def parse_deal_ref(text: str, option: str = "deal") -> int:
     m = _DEAL_REF.match(text.strip())
     if not m or int(m.group(1)) == 0:
-        raise UsageError(f"`{option}:{text}` is not a deal reference. Deals look like D-3.",
-                         field=option)
+        raise UsageError(t("`{option}:{text}` is not a deal reference. Deals look like D-3.",
+                           option=option, text=text), field=option)
     return int(m.group(1))
 
 
 def parse_tier(text: str) -> Tier:
     value = text.strip().upper()
     if value not in TIERS:
-        raise UsageError(f"`tier:{text}` is not a tier. Customers are tier A, B or C.")
+        raise UsageError(t("`tier:{text}` is not a tier. Customers are tier A, B or C.",
+                           text=text))
     return Tier(value)
 
 
@@ -86,12 +89,12 @@ def parse_visit(text: str) -> VisitArgs:
     words = parse_words(text, VISIT_OPTIONS)
     opts = words.options
     if not words.positionals and "deal" not in opts:
-        raise UsageError('Name the customer first, like `/visit "Acme Corp" Met the CTO`.')
+        raise UsageError(t('Name the customer first, like `/visit "Acme Corp" Met the CTO`.'))
     next_step = opts.get("next")
     if next_step is not None and not next_step:
-        raise UsageError('`next:` needs the next step, like next:"send quote".')
+        raise UsageError(t('`next:` needs the next step, like next:"send quote".'))
     if "on" in opts and not opts["on"]:
-        raise UsageError("`on:` needs a date, like on:yesterday or on:2026-11-20.")
+        raise UsageError(t("`on:` needs a date, like on:yesterday or on:2026-11-20."))
     check_next_by(next_step, opts.get("by"), command='/visit "Acme Corp"')
     return VisitArgs(
         words=tuple(words.positionals),
@@ -140,8 +143,8 @@ def _split_customer(
 def load_deal(session: Session, actor: Actor, number: int) -> Deal:
     deal = repo.deals.deal_by_number(session, actor.workspace.id, number)
     if deal is None:
-        raise UsageError(f"There is no deal D-{number}. `/deal list` shows your open deals.",
-                         field="deal")
+        raise UsageError(t("There is no deal D-{number}. `/deal list` shows your open deals.",
+                           number=number), field="deal")
     return deal
 
 
@@ -155,12 +158,16 @@ def _check_open_then(session: Session, deal: Deal, day: date, tz: str) -> None:
     closed_on = local_today(deal.closed_at, tz) if deal.closed_at else None
     if closed_on is not None and day <= closed_on:
         return
-    when = f" on {format_day(closed_on)}" if closed_on else ""
-    raise UsageError(
-        f"{deal.ref} was {deal.stage}{when}, so this activity cannot go on it. Log it without "
-        f"the deal, or reopen {deal.ref} first, like `/deal {deal.ref} stage:negotiation`.",
-        field="deal",
-    )
+    if closed_on is not None:
+        message = t("{ref} was {stage} on {day}, so this activity cannot go on it. Log it "
+                    "without the deal, or reopen {ref} first, like "
+                    "`/deal {ref} stage:negotiation`.",
+                    ref=deal.ref, stage=stage_label(deal.stage), day=format_day(closed_on))
+    else:
+        message = t("{ref} was {stage}, so this activity cannot go on it. Log it without the "
+                    "deal, or reopen {ref} first, like `/deal {ref} stage:negotiation`.",
+                    ref=deal.ref, stage=stage_label(deal.stage))
+    raise UsageError(message, field="deal")
 
 
 def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime) -> VisitResult:
@@ -172,21 +179,22 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         occurred_on = parse_day(args.on, today=today, prefer="past", option="on")
         if occurred_on > today:
             raise UsageError(
-                f"`on:{args.on}` is in the future ({occurred_on:%a %d %b}). "
-                "Log activities once they have happened.",
+                t("`on:{given}` is in the future ({day}). Log activities once they have "
+                  "happened.", given=args.on, day=format_day(occurred_on)),
                 field="on",
             )
         if occurred_on < today - timedelta(days=MAX_AGE_DAYS):
-            raise UsageError(f"`on:{args.on}` is more than a year ago; check the year.",
-                             field="on")
+            raise UsageError(t("`on:{given}` is more than a year ago; check the year.",
+                               given=args.on), field="on")
 
     check_next_by(args.next_step, args.by, command='/visit "Acme Corp"')  # a form's too
     due_on = parse_by(args.by, today=today) if args.by is not None else None
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
     if deal is not None and not can_edit_deal(actor, deal):
         # an activity on a deal is part of the deal's record: it resets its staleness
-        raise PermissionDenied(f"{deal.ref} is {deal.owner.name}'s deal: only they, their "
-                               "manager or an admin can log activity on it.", field="deal")
+        raise PermissionDenied(t("{ref} is {owner}'s deal: only they, their manager or an "
+                                 "admin can log activity on it.",
+                                 ref=deal.ref, owner=deal.owner.name), field="deal")
     if deal is not None:
         _check_open_then(session, deal, occurred_on, member.timezone)
     known: Customer | None = None
@@ -213,7 +221,8 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
     )
     if deal is not None and deal.customer_id != pick.customer.id:
         raise UsageError(
-            f"{deal.ref} is a deal with {deal.customer.name}, not {pick.customer.name}.",
+            t("{ref} is a deal with {customer}, not {other}.", ref=deal.ref,
+              customer=deal.customer.name, other=pick.customer.name),
             field="deal",
         )
     activity_id = repo.activities.add_activity(
