@@ -30,8 +30,8 @@ from bot.views.standup import (
     standup_answer_form,
     standup_away_form,
 )
-from commands.standup.answers import StandupAnswerArgs, StandupAway, StandupSkip
 from commands.core.i18n import set_locale
+from commands.standup.answers import StandupAnswerArgs, StandupAway, StandupSkip
 from commands.standup.draft import standup_draft
 
 

@@ -13,7 +13,6 @@ from commands.core.dates import format_day
 from commands.core.i18n import current_locale, t, tp
 from commands.standup.answers import StandupDone
 from commands.standup.reports import PersonAnswer, PersonRef, StandupReport, StandupSummary
-from commands.standup.schedule import DAY_NAMES
 from commands.standup.settings import ConfigView, StandupConfigResult
 from jobs.standup import BlockerFlag, StandupAnswerPost, StandupPrompt, StandupSummaryPost
 

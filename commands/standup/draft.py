@@ -16,7 +16,7 @@ from commands.core.i18n import t, tn, tp
 from commands.core.limits import LIMITS
 from commands.core.periods import working_days
 from commands.core.text import Mention
-from commands.plan.period_names import period_name
+from commands.plan.names import period_name
 from commands.plan.plan import PlanArgs, run_plan
 from storage import repo
 
