@@ -66,8 +66,8 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
                                            start + timedelta(days=1)):
         what = {"stage": tp("deal field", "stage"), "amount": tp("deal field", "amount"),
                 "close": tp("deal field", "close date")}.get(h.field, h.field)
-        lines.append(f"• {h.deal.ref} {h.deal.name}: {what} "
-                     f"{h.old_value or tp('deal change', 'set')} → {h.new_value}")
+        before = h.old_value or tp("deal change", "set")
+        lines.append(f"• {h.deal.ref} {h.deal.name}: {what} {before} → {h.new_value}")
     today_lines = _today_lines(session, member.id, day, hint, next_steps)
     return StandupDraft(day, team.name if team else "", previous,
                         "\n".join(lines)[:MAX_TEXT], "\n".join(today_lines)[:MAX_TEXT], "",
