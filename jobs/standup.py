@@ -7,6 +7,8 @@ Item kinds and subjects (the delivery key is kind:subject:day):
 - standup_summary   team:<id>    the parent message in the team channel, one reply per answer
 - standup_late      member:<id>  an answer given after the summary, posted in its thread
 - standup_blocker   member:<id>  a DM to the team's managers: blocked two stand-ups running
+
+A post to the team channel is in the team's language; a DM in its reader's own.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from commands.core.i18n import locale_of, use_locale
 from commands.standup.answers import has_blockers
 from commands.standup.reports import PersonAnswer, PersonRef, StandupSummary, summarize
 from commands.standup.schedule import TeamSchedule, candidate_days, team_schedule
@@ -160,10 +163,12 @@ class StandupSource:
             if at is None or answer is not None:
                 return ()  # answered, skipped or away since it fell due
             closes = at + timedelta(minutes=cfg.window_minutes)
-            return (Post(member.slack_user_id, StandupPrompt(
-                member.team.name, day, PersonRef.of(member),
-                closes.astimezone(ZoneInfo(member.timezone)), reminder=item.kind == REMINDER),
-                dm=True),)
+            lang = locale_of(member.language, member.slack_locale)
+            with use_locale(lang):
+                prompt = StandupPrompt(member.team.name, day, PersonRef.of(member),
+                                       closes.astimezone(ZoneInfo(member.timezone)),
+                                       reminder=item.kind == REMINDER)
+            return (Post(member.slack_user_id, prompt, dm=True, lang=lang),)
         if answer is None or answer.skipped:
             return ()
         if item.kind == LATE:
@@ -172,7 +177,8 @@ class StandupSource:
                 return ()
             return (Post(summary.channel, StandupAnswerPost(member.team.name, day, PersonAnswer(
                 PersonRef.of(member), answer.yesterday, answer.today, answer.blockers,
-                answer.answered_at, late=True)), reply_to=summary.message_ts),)
+                answer.answered_at, late=True)), reply_to=summary.message_ts,
+                lang=member.team.language),)
         if item.kind == BLOCKER:
             previous = team_schedule(session, cfg, [day]).previous_day(day)
             before = repo.standups.answer_for(session, member.id, previous) if previous else None
@@ -180,8 +186,9 @@ class StandupSource:
                 return ()
             flag = BlockerFlag(member.team.name, day, PersonRef.of(member), answer.blockers,
                                previous, before.blockers)
-            return tuple(Post(m.slack_user_id, flag, dm=True) for m in member.team.managers
-                         if m.id != member.id)
+            return tuple(Post(m.slack_user_id, flag, dm=True,
+                              lang=locale_of(m.language, m.slack_locale))
+                         for m in member.team.managers if m.id != member.id)
         return ()
 
     def _summary(self, session: Session, team_id: int, day: date,
@@ -190,12 +197,13 @@ class StandupSource:
         if cfg is None:
             return ()
         team = cfg.team
-        summary = summarize(session, team, day, as_of=claimed_at)
+        with use_locale(team.language):
+            summary = summarize(session, team, day, as_of=claimed_at)
         prompts = [_key(PROMPT, f"member:{m.id}", day) for m in team.members]
         if not summary.answered and not summary.skipped \
                 and not repo.deliveries.sent_times(session, prompts):
             return ()  # nobody was asked (the bot was down) and nobody answered
-        channel = team.slack_channel_id
-        return (Post(channel, StandupSummaryPost(summary)),
-                *(Post(channel, StandupAnswerPost(team.name, day, a), in_thread=True)
+        channel, lang = team.slack_channel_id, team.language
+        return (Post(channel, StandupSummaryPost(summary), lang=lang),
+                *(Post(channel, StandupAnswerPost(team.name, day, a), in_thread=True, lang=lang)
                   for a in summary.answered))

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.dispatch import Deps, execute_args, transaction
+from bot.dispatch import Deps, actor_locale, execute_args, set_caller_locale, transaction
 from bot.listeners.base import (
     action_key,
     button_value,
@@ -30,6 +30,7 @@ from bot.views.standup import (
     standup_answer_form,
     standup_away_form,
 )
+from commands.core.i18n import set_locale
 from commands.standup.answers import StandupAnswerArgs, StandupAway, StandupSkip
 from commands.standup.draft import standup_draft
 
@@ -39,7 +40,7 @@ def register(app: App, deps: Deps) -> None:
     guard(app.action(ANSWER_ACTION), answer, deps=deps)
     guard(app.view(STANDUP_ANSWER_CALLBACK), submit_answer, deps=deps)
     guard(app.action(SKIP_ACTION), skip, deps=deps)
-    guard(app.action(AWAY_ACTION), away)
+    guard(app.action(AWAY_ACTION), away, deps=deps)
     guard(app.view(STANDUP_AWAY_CALLBACK), submit_away, deps=deps)
 
 
@@ -49,6 +50,7 @@ def answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebCl
     ack()
     caller = caller_of(body)
     with transaction(deps, caller) as turn:
+        set_locale(actor_locale(turn.actor))  # the form is in the caller's language
         draft = standup_draft(turn.session, turn.actor,
                               button_value(action, date.fromisoformat), turn.now)
     client.views_open(trigger_id=body["trigger_id"],
@@ -82,9 +84,11 @@ def skip(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respon
         send(respond, reply, replace_original=True)
 
 
-def away(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+def away(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+         deps: Deps) -> None:
     """Ask from and until when the user is out of office."""
     ack()
+    set_caller_locale(deps, caller_of(body))  # the form is in the caller's language
     client.views_open(trigger_id=body["trigger_id"],
                       view=standup_away_form(button_value(action, date.fromisoformat),
                                              caller_of(body).channel_id,

@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 
 from bot.views.base import modal
 from commands.core.dates import format_day
+from commands.core.i18n import t, tp
 from commands.standup.draft import MAX_TEXT, StandupDraft
 
 STANDUP_ANSWER_CALLBACK = "standup_answer_form"
@@ -33,24 +34,25 @@ def standup_answer_form(draft: StandupDraft, channel_id: str | None, *,
                         from_home: bool = False) -> View:
     """Yesterday, today and blockers, pre-filled from logged work and the plan; `from_home`:
     opened from the Home tab, which is drawn again once the answer is in."""
-    note = f"*{draft.team_name}* stand-up for {format_day(draft.day)}"
+    note = t("*{team}* stand-up for {day}", team=draft.team_name, day=format_day(draft.day))
     if draft.plan_hint:
-        note += f" · your plan: {draft.plan_hint}"
+        note += t(" · your plan: {plan}", plan=draft.plan_hint)
     return modal(
-        STANDUP_ANSWER_CALLBACK, title="Stand-up", submit="Send",
+        STANDUP_ANSWER_CALLBACK, title=t("Stand-up"), submit=tp("button", "Send"),
         meta={"day": draft.day.isoformat(), "channel_id": channel_id, "home": from_home},
         blocks=[
             ContextBlock(elements=[MarkdownTextObject(text=note[:2900])]),
             InputBlock(block_id="yesterday",
-                       label=f"Yesterday ({format_day(draft.previous_day)})",
-                       hint="Pre-filled from the visits and deal moves you logged.",
+                       label=t("Yesterday ({day})", day=format_day(draft.previous_day)),
+                       hint=t("Pre-filled from the visits and deal moves you logged."),
                        element=_text("yesterday", draft.yesterday,
-                                     placeholder="Visits, calls, deals moved")),
-            InputBlock(block_id="today", label="Today",
-                       element=_text("today", draft.today, placeholder="What you will do")),
-            InputBlock(block_id="blockers", label="Blockers", optional=True,
-                       element=_text("blockers", draft.blockers, placeholder="none",
-                                     multiline=False)),
+                                     placeholder=t("Visits, calls, deals moved"))),
+            InputBlock(block_id="today", label=tp("stand-up", "Today"),
+                       element=_text("today", draft.today,
+                                     placeholder=t("What you will do"))),
+            InputBlock(block_id="blockers", label=tp("stand-up", "Blockers"), optional=True,
+                       element=_text("blockers", draft.blockers,
+                                     placeholder=tp("blockers", "none"), multiline=False)),
         ],
     )
 
@@ -59,12 +61,13 @@ def standup_away_form(day: date, channel_id: str | None, *, from_home: bool = Fa
     """From and until which day you are out of office; `from_home`: asked from the Home
     tab, which is drawn again once it is saved."""
     return modal(
-        STANDUP_AWAY_CALLBACK, title="Out of office", submit="Save",
+        STANDUP_AWAY_CALLBACK, title=t("Out of office"), submit=tp("button", "Save"),
         meta={"channel_id": channel_id, "home": from_home},
         blocks=[
-            InputBlock(block_id="start", label="From", element=DatePickerElement(
-                action_id="start", initial_date=day.isoformat())),
-            InputBlock(block_id="end", label="Until (included)", element=DatePickerElement(
+            InputBlock(block_id="start", label=tp("date range", "From"),
+                       element=DatePickerElement(action_id="start",
+                                                 initial_date=day.isoformat())),
+            InputBlock(block_id="end", label=t("Until (included)"), element=DatePickerElement(
                 action_id="end", initial_date=day.isoformat())),
         ],
     )

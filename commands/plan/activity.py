@@ -14,6 +14,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from commands.core.errors import UsageError
+from commands.core.i18n import t, tn
 from commands.core.money import CENT
 
 ZERO = Decimal(0)
@@ -77,32 +78,42 @@ class WinRate:
     def describe(self) -> str:
         """Say which rate this is and why, in words a rep reads in any reply."""
         pct = f"{(self.rate * 100).quantize(ONE, ROUND_HALF_UP)}%"
-        window = f"{self.window_days}-day"
+        days = self.window_days
+        sample = t("{won} won of {closed} closed", won=self.won, closed=self.closed)
         if self.source == "rep":
-            return (f"{self.who}'s own {window} win rate {pct} "
-                    f"({self.won} won of {self.closed} closed)")
+            return t("{who}'s own {days}-day win rate {rate} ({sample})", who=self.who,
+                     days=days, rate=pct, sample=sample)
         why = []
         if self.own_closed is not None:
             why.append(self._short(self.who, self.own_closed))
         if self.source == "team":
-            sample = f"{self.won} won of {self.closed} closed"
-            return f"the team's {window} win rate {pct} ({'; '.join([sample, *why])})"
+            return t("the team's {days}-day win rate {rate} ({why})", days=days, rate=pct,
+                     why="; ".join([sample, *why]))
         team = self.team_closed or 0
         if team == 0 and not self.own_closed:
-            why = ["no closed deals in the team's history yet"]
+            why = [t("no closed deals in the team's history yet")]
         else:
-            why.insert(0, self._short("the team", team))
-        return f"the configured default win rate {pct} ({'; '.join(why)})"
+            why.insert(0, self._short(None, team))
+        return t("the configured default win rate {rate} ({why})", rate=pct,
+                 why="; ".join(why))
 
-    def _short(self, who: str, closed: int) -> str:
+    def _short(self, who: str | None, closed: int) -> str:
+        """Why `who`'s (None: the team's) own rate was passed over."""
+        values = {"who": who, "days": self.window_days, "min": self.min_closed}
         if closed >= self.min_closed:
-            return f"{who} has {_deals(closed)} closed in {self.window_days} days but no win"
-        return (f"{who} has {_deals(closed)} closed in {self.window_days} days, "
-                f"fewer than {self.min_closed}")
-
-
-def _deals(count: int) -> str:
-    return f"{count} deal" + ("" if count == 1 else "s")
+            if who is None:
+                return tn("the team has {n} deal closed in {days} days but no win",
+                          "the team has {n} deals closed in {days} days but no win",
+                          closed, **values)
+            return tn("{who} has {n} deal closed in {days} days but no win",
+                      "{who} has {n} deals closed in {days} days but no win", closed, **values)
+        if who is None:
+            return tn("the team has {n} deal closed in {days} days, fewer than {min}",
+                      "the team has {n} deals closed in {days} days, fewer than {min}",
+                      closed, **values)
+        return tn("{who} has {n} deal closed in {days} days, fewer than {min}",
+                  "{who} has {n} deals closed in {days} days, fewer than {min}", closed,
+                  **values)
 
 
 def pick_win_rate(
@@ -286,7 +297,7 @@ def derive_activity_plan(
     # opportunities each, 100 wins and 500 opportunities for the team.
     # Per-day counts round up to 0.01 and are None when no working day remains.
     if reps <= 0:
-        raise UsageError("The team has no reps to plan for. Add a rep first.")
+        raise UsageError(t("The team has no reps to plan for. Add a rep first."))
     if rates.avg_deal_size <= 0 or rates.win_rate <= 0 or rates.opportunities_per_visit <= 0:
         raise ValueError("activity rates must be positive")
     revenue = max(remaining_revenue, ZERO)
@@ -315,7 +326,7 @@ def team_activity_plan(
     """Add up each rep's own plan into the team's: the team needs what its reps need."""
     # `rates` are the team's, shown beside the sum; each member keeps the rates it used.
     if not members:
-        raise UsageError("The team has no reps to plan for. Add a rep first.")
+        raise UsageError(t("The team has no reps to plan for. Add a rep first."))
     plans = [plan for _, plan in members]
     revenue = sum((p.remaining_revenue for p in plans), ZERO)
     pipeline = sum((p.pipeline_needed for p in plans), ZERO)

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from commands.core.errors import UsageError
+from commands.core.i18n import t
 from commands.core.money import CENT
 from commands.core.periods import NO_HOLIDAYS, Period, same_period_last_year
 
@@ -156,16 +157,19 @@ def split_across_reps(
     # Equal weights give an even split. A ramped rep gets that fraction of what a full rep of
     # the same weight gets; the others' shares grow so the team total still holds.
     if not reps:
-        raise UsageError("The team has no reps to split the target across. Add a rep first.")
+        raise UsageError(t("The team has no reps to split the target across. Add a rep "
+                           "first."))
     names = [r.name for r in reps]
     if len(set(names)) != len(names):
-        raise UsageError("A rep is named twice in the split; give each rep one weight.")
+        raise UsageError(t("A rep is named twice in the split; give each rep one weight."))
     for rep in reps:
         if rep.weight < 0:
-            raise UsageError(f"`{rep.name}:{rep.weight}`: a weight cannot be negative.")
+            raise UsageError(t("`{name}:{weight}`: a weight cannot be negative.",
+                               name=rep.name, weight=rep.weight))
     weights = [r.weight * ramp_factor(r.started_on, period_start, ramp) for r in reps]
     if sum(weights, ZERO) == 0:
-        raise UsageError("Every rep has weight 0; at least one rep must carry the target.")
+        raise UsageError(t("Every rep has weight 0; at least one rep must carry the "
+                           "target."))
     return list(zip(names, allocate(total, weights, unit), strict=True))
 
 

@@ -14,6 +14,7 @@ from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import LeftOut, Tally
+from commands.core.i18n import t
 from commands.core.periods import (
     Period,
     period_containing,
@@ -28,6 +29,7 @@ from commands.plan.activity import (
     derive_activity_plan,
     team_activity_plan,
 )
+from commands.plan.names import period_name
 from commands.plan.rates import default_win_rate, trailing_stats
 from commands.plan.target_plan import (
     member_ids,
@@ -65,9 +67,8 @@ def parse_plan(text: str) -> PlanArgs:
         if as_mention(p):
             scope = as_mention(p)
         elif not re.match(r"^\d{4}", p) and p.lower() != "team":
-            raise UsageError(
-                f"`{p}` is not a person or a period; try `/plan @alice month:2026-12`."
-            )
+            raise UsageError(t("`{word}` is not a person or a period; try "
+                               "`/plan @alice month:2026-12`.", word=p))
     is_team = scope is None and any(p.lower() == "team" for p in words.positionals)
     return PlanArgs(scope, period_from(words.options, words.positionals), is_team)
 
@@ -194,9 +195,11 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
     figures = activity_plan_for(session, ws, team, person, period, now)
     if figures is None:
         who = f"@{person.name}" if person else "team"
-        raise UsageError(f"No revenue target covers {period.label} for "
-                         f"{person.name if person else team.name}. Set one with "
-                         f"`/target set {who} revenue 300k {period.kind}:{period.label}`.")
+        raise UsageError(t("No revenue target covers {period} for {name}. Set one with "
+                           "`/target set {who} revenue 300k {kind}:{label}`.",
+                           period=period_name(period),
+                           name=person.name if person else team.name, who=who,
+                           kind=period.kind, label=period.label))
     return PlanResult(person.name if person else team.name, period, figures.target,
                       figures.actual, figures.currency or ws.default_currency,
                       figures.remaining_days, figures.plan, left_out=figures.left_out,

@@ -16,6 +16,7 @@ from commands.core.actors import Actor, resolve_mention
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import Tally, won_revenue
+from commands.core.i18n import t
 from commands.core.money import CENT, format_value
 from commands.core.periods import (
     Period,
@@ -34,6 +35,7 @@ from commands.plan.decomposition import (
     seasonal_shares,
     split_across_reps,
 )
+from commands.plan.names import metric_name, period_name
 from commands.team.sales import find_team
 from storage import repo
 from storage.models import (
@@ -51,9 +53,8 @@ def team_for(session: Session, actor: Actor, person: Member | None) -> Team:
     """The team a target or plan is about: the person's, else as `/sales team` finds it."""
     if person is not None:
         if person.team is None:
-            raise UsageError(
-                f"{person.name} is not in a team yet: `/sales team add @{person.name}`."
-            )
+            raise UsageError(t("{name} is not in a team yet: `/sales team add @{name}`.",
+                               name=person.name))
         return person.team
     return find_team(session, actor, None)
 
@@ -320,8 +321,14 @@ def reps_vs_team(session: Session, ws: Workspace, team: Team, metric: str, perio
     def fmt(value: Decimal) -> str:
         return format_value(value, metric, team_plan.currency)
 
-    detail = "; ".join(f"{rep.name} has {fmt(v)} of their own instead of a {fmt(s)} share"
+    detail = "; ".join(t("{name} has {own} of their own instead of a {share} share",
+                         name=rep.name, own=fmt(v), share=fmt(s))
                        for rep, v, s in own if v != s)
-    return [f"The reps' {metric} targets for {period.label} add up to "
-            f"{fmt(team_value + gap)}, {fmt(abs(gap))} {'more' if gap > 0 else 'less'} than "
-            f"{team.name}'s {fmt(team_value)} ({detail})."]
+    values = {"metric": metric_name(metric), "period": period_name(period),
+              "sum": fmt(team_value + gap), "gap": fmt(abs(gap)), "team": team.name,
+              "whole": fmt(team_value), "detail": detail}
+    if gap > 0:
+        return [t("The reps' {metric} targets for {period} add up to {sum}, {gap} more than "
+                  "{team}'s {whole} ({detail}).", **values)]
+    return [t("The reps' {metric} targets for {period} add up to {sum}, {gap} less than "
+              "{team}'s {whole} ({detail}).", **values)]

@@ -13,6 +13,7 @@ from commands.core.actors import Actor, resolve_mention, resolve_person
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import LeftOut
+from commands.core.i18n import current_locale, t, tn
 from commands.core.money import CENT, MAX_AMOUNT, format_value, looks_like_currency, parse_amount
 from commands.core.periods import (
     Period,
@@ -21,6 +22,7 @@ from commands.core.periods import (
 )
 from commands.core.text import Mention, as_mention, choice, name_key, parse_words
 from commands.deals.tally import view_timezone
+from commands.plan.names import metric_name, period_name
 from commands.plan.scorecard import Scorecard, scorecard
 from commands.plan.target_plan import (
     actual_for,
@@ -93,7 +95,7 @@ def period_from(opts: dict[str, str], positionals: list[str]) -> Period | None:
     given = [f"{k}:{opts[k]}" for k in PERIOD_OPTIONS if k in opts]
     given += [p for p in positionals if re.match(r"^\d{4}", p)]
     if len(given) > 1:
-        raise UsageError("Give one period, like quarter:2026-Q4 or month:2026-12.")
+        raise UsageError(t("Give one period, like quarter:2026-Q4 or month:2026-12."))
     return parse_period(given[0]) if given else None
 
 
@@ -107,7 +109,8 @@ def _value(metric: str, text: str, option: str) -> tuple[Decimal, str | None]:
         value = Decimal(-1)
     if not value.is_finite() or value < 0 or value > MAX_AMOUNT \
             or value != value.quantize(CENT):
-        raise UsageError(f"`{text}` is not a count for {metric}; give a number like 40.")
+        raise UsageError(t("`{text}` is not a count for {metric}; give a number like 40.",
+                           text=text, metric=metric_name(metric)))
     return value, None
 
 
@@ -118,8 +121,9 @@ def _tier(metric: str, opts: dict[str, str], option: str,
         return None
     value, given = _value(metric, opts[option], option)
     if given and given != (currency or given):
-        raise UsageError(f"`{option}:{opts[option]}` is in {given} but the target is in "
-                         f"{currency}; give both in one currency.")
+        raise UsageError(t("`{option}:{value}` is in {given} but the target is in "
+                           "{currency}; give both in one currency.", option=option,
+                           value=opts[option], given=given, currency=currency))
     return value
 
 
@@ -131,29 +135,30 @@ def parse_target(text: str) -> TargetArgs:
     opts, pos = words.options, words.positionals
     if verb == "set":
         if len(pos) < 3:
-            raise UsageError("Use `/target set team revenue 1.2M quarter:2026-Q4` or "
-                             "`/target set @alice revenue 300k month:2026-12 stretch:360k`.")
+            raise UsageError(t("Use `/target set team revenue 1.2M quarter:2026-Q4` or "
+                               "`/target set @alice revenue 300k month:2026-12 stretch:360k`."))
         scope = None if pos[0].lower() == "team" else as_mention(pos[0])
         if scope is None and pos[0].lower() != "team":
-            raise UsageError(f"`{pos[0]}` is not `team` or a person; mention a rep like @alice.")
+            raise UsageError(t("`{word}` is not `team` or a person; mention a rep like @alice.",
+                               word=pos[0]))
         metric = choice(pos[1], METRICS, "metric")
         if metric == "revenue" and len(pos) > 3 and looks_like_currency(pos[3]):
             pos = [*pos[:2], f"{pos[2]} {pos[3]}", *pos[4:]]  # 27.9M CNY, like amount:120k EUR
         period = period_from(opts, pos[3:])
         if period is None:
-            raise UsageError("Which period? Add year:2026, quarter:2026-Q4, month:2026-12 or "
-                             "week:2026-W49.")
+            raise UsageError(t("Which period? Add year:2026, quarter:2026-Q4, month:2026-12 or "
+                               "week:2026-W49."))
         value, currency = _value(metric, pos[2], "target")
         stretch = _tier(metric, opts, "stretch", currency)
         challenge = _tier(metric, opts, "challenge", currency)
         weights = [p for p in pos[3:] if _WEIGHT.match(p)]
         split = _parse_split(opts.get("split"), weights)
         if scope is not None and split.startswith("weights"):
-            raise UsageError("`split:weights` shares a team target among reps; use it with "
-                             "`team`.")
+            raise UsageError(t("`split:weights` shares a team target among reps; use it with "
+                               "`team`."))
         if split == "seasonal" and period.kind not in ("year", "quarter"):
-            raise UsageError("`split:seasonal` spreads a year or a quarter over its months by "
-                             "last year's actuals; use it with year: or quarter:.")
+            raise UsageError(t("`split:seasonal` spreads a year or a quarter over its months "
+                               "by last year's actuals; use it with year: or quarter:."))
         return TargetSet(scope, metric, value, currency, period, stretch, challenge, split,
                          tuple(_weight(w) for w in weights))
     if verb in ("", "show"):
@@ -166,13 +171,14 @@ def parse_target(text: str) -> TargetArgs:
             elif p.lower() in METRICS:
                 continue
             elif not re.match(r"^\d{4}", p):
-                raise UsageError(f"`{p}` is not team, a person, a metric or a period.")
+                raise UsageError(t("`{word}` is not team, a person, a metric or a period.",
+                                   word=p))
         metric = next((p.lower() for p in pos if p.lower() in METRICS), "revenue")
         return TargetShow(scope, is_team, period_from(opts, pos), metric)
     if verb == "lock":
         return _parse_lock(rest)
-    raise UsageError("Use `/target set`, `/target show` or `/target lock`; `/target help` "
-                     "has examples.")
+    raise UsageError(t("Use `/target set`, `/target show` or `/target lock`; `/target help` "
+                       "has examples."))
 
 
 def _parse_lock(rest: str) -> TargetLock:
@@ -181,8 +187,8 @@ def _parse_lock(rest: str) -> TargetLock:
     opts, pos = words.options, words.positionals
     period = period_from(opts, pos)
     if period is None:
-        raise UsageError("Which period? `/target lock quarter:2026-Q4` locks your team's "
-                         "targets for it.")
+        raise UsageError(t("Which period? `/target lock quarter:2026-Q4` locks your team's "
+                           "targets for it."))
     scope, everyone = None, False
     for p in pos:
         if p.lower() in ("all", "everyone", "workspace"):
@@ -190,24 +196,25 @@ def _parse_lock(rest: str) -> TargetLock:
         elif as_mention(p):
             scope = as_mention(p)
         elif p.lower() != "team" and not re.match(r"^\d{4}", p):
-            raise UsageError(f"`{p}` is not team, a rep, `all` or a period: `/target lock "
-                             "quarter:2026-Q4` (your team), `/target lock @alice ...` or "
-                             "`/target lock all ...` (every team; admins).")
+            raise UsageError(t("`{word}` is not team, a rep, `all` or a period: `/target lock "
+                               "quarter:2026-Q4` (your team), `/target lock @alice ...` or "
+                               "`/target lock all ...` (every team; admins).", word=p))
     if sum((everyone, scope is not None, "team" in opts)) > 1:
-        raise UsageError("Lock one thing at a time: a team, a rep, or `all`.")
+        raise UsageError(t("Lock one thing at a time: a team, a rep, or `all`."))
     return TargetLock(period, scope, opts.get("team") or None, everyone)
 
 
 def _parse_split(value: str | None, weights: list[str]) -> str:
     if value is None:
         if weights:
-            raise UsageError("Weights go with split:weights, like `split:weights alice:2 bob:1`.")
+            raise UsageError(t("Weights go with split:weights, like "
+                               "`split:weights alice:2 bob:1`."))
         return "even"
     kind = choice(value, ("even", "weights", "seasonal"), "split")
     if kind != "weights":
         return kind
     if not weights:
-        raise UsageError("Give each rep a weight: `split:weights alice:2 bob:1`.")
+        raise UsageError(t("Give each rep a weight: `split:weights alice:2 bob:1`."))
     return "weights"
 
 
@@ -289,15 +296,17 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
         else:
             actual = actual_for(session, args.metric, ids, p, tz, today=today)
         tracked = tracking(found, p, today, hol, tz)
-        rows.append(PyramidRow(p.label, p.kind, found.value, found.implied, scorecard(
+        rows.append(PyramidRow(period_name(p), p.kind, found.value, found.implied, scorecard(
             found.value, actual, elapsed_working_days=tracked.progress.elapsed,
             remaining_working_days=tracked.progress.remaining,
             cumulative_share=tracked.cumulative_share)))
     name = person.name if person else team.name
     if not rows:
-        return TargetResult(f"No {args.metric} target for {name} covers {period.label} yet. "
-                            f"Set one with `/target set {'@' + name if person else 'team'} "
-                            f"{args.metric} ... {period.kind}:{period.label}`.", name,
+        return TargetResult(t("No {metric} target for {name} covers {period} yet. Set one "
+                              "with `/target set {who} {key} ... {kind}:{label}`.",
+                              metric=metric_name(args.metric), name=name,
+                              period=period_name(period), who='@' + name if person else 'team',
+                              key=args.metric, kind=period.kind, label=period.label), name,
                             args.metric, None)
     warnings: list[str] = []
     if person is None or actor.is_admin or actor.manages(team):
@@ -312,13 +321,12 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
          now: datetime) -> TargetResult:
     ws = actor.workspace
     if not (actor.is_admin or actor.manages(team)):
-        raise PermissionDenied(f"Only a manager of {team.name} or an admin can set its targets; "
-                               "`/target show` shows them.")
+        raise PermissionDenied(t("Only a manager of {team} or an admin can set its targets; "
+                                 "`/target show` shows them.", team=team.name))
     lock = repo.targets.lock_covering(session, ws.id, args.period.start, args.period.end,
                               _lock_scopes(team, person))
     if lock is not None and not actor.is_admin:
-        raise PermissionDenied(f"{_locked_name(session, lock)} targets for {args.period.label} "
-                               "are locked; ask an admin.")
+        raise PermissionDenied(_locked_message(session, lock, args.period))
     split = _weights(session, actor, team, args, now) if args.weights else args.split
     key = scope_key(team, person)
     minor = int(args.value * 100)
@@ -352,12 +360,14 @@ def _set(args: TargetSet, session: Session, actor: Actor, team: Team, person: Me
     shares: tuple[tuple[str, Decimal], ...] = ()
     if person is None:
         shares = tuple((m.name, s) for m, s in rep_shares(target, team))
-    tiers = "".join(f", {label} {format_value(v, args.metric, currency)}"
-                    for label, v in (("stretch", args.stretch), ("challenge", args.challenge))
+    tiers = "".join(tier.format(value=format_value(v, args.metric, currency))
+                    for tier, v in ((t(", stretch {value}"), args.stretch),
+                                    (t(", challenge {value}"), args.challenge))
                     if v)
-    message = (f"Set {name}'s {args.metric} target for {args.period.label}: "
-               f"{format_value(args.value, args.metric, currency)}{tiers}."
-               + (" (Period locked: change recorded.)" if lock else ""))
+    message = (t("Set {name}'s {metric} target for {period}: {value}{tiers}.", name=name,
+                 metric=metric_name(args.metric), period=period_name(args.period),
+                 value=format_value(args.value, args.metric, currency), tiers=tiers)
+               + (t(" (Period locked: change recorded.)") if lock else ""))
     return TargetResult(message, name, args.metric, currency, rep_shares=shares,
                         warnings=tuple(warnings))
 
@@ -381,11 +391,13 @@ def _one_currency(session: Session, ws: Workspace, team: Team, person: Member | 
         who = f"@{person.name}" if person else "team"
         value = args.value.to_integral_value() if args.value == args.value.to_integral_value() \
             else args.value
-        raise UsageError(
-            f"{whose}'s revenue target for {target_period(other).label} is in {other.currency}, so "
-            f"this one must be too: {team.name}'s figures add up its reps' in one currency. Set "
-            f"it in {other.currency} (`/target set {who} revenue {value:f} {other.currency} "
-            f"{args.period.kind}:{args.period.label}`), or change {whose}'s first.")
+        raise UsageError(t(
+            "{whose}'s revenue target for {period} is in {currency}, so this one must be too: "
+            "{team}'s figures add up its reps' in one currency. Set it in {currency} "
+            "(`/target set {who} revenue {value} {currency} {kind}:{label}`), or change "
+            "{whose}'s first.", whose=whose, period=period_name(target_period(other)),
+            currency=other.currency, team=team.name, who=who, value=f"{value:f}",
+            kind=args.period.kind, label=args.period.label))
 
 
 def _lock(args: TargetLock, session: Session, actor: Actor, now: datetime) -> TargetResult:
@@ -393,27 +405,37 @@ def _lock(args: TargetLock, session: Session, actor: Actor, now: datetime) -> Ta
     ws = actor.workspace
     if args.everyone:
         if not actor.is_admin:
-            raise PermissionDenied("Only an admin can lock every team's targets; "
-                                   "`/target lock quarter:2026-Q4` locks your team's.")
-        key, name = WORKSPACE_SCOPE, "every team's"
+            raise PermissionDenied(t("Only an admin can lock every team's targets; "
+                                     "`/target lock quarter:2026-Q4` locks your team's."))
+        key, whose = WORKSPACE_SCOPE, None
     else:
         person = resolve_mention(session, actor, args.scope, now) if args.scope else None
         team = team_for(session, actor, person) if person else find_team(session, actor,
                                                                           args.team)
         if not (actor.is_admin or actor.manages(team)):
-            raise PermissionDenied(f"Only a manager of {team.name} or an admin can lock its "
-                                   "targets.")
-        key, name = scope_key(team, person), f"{person.name if person else team.name}'s"
+            raise PermissionDenied(t("Only a manager of {team} or an admin can lock its "
+                                     "targets.", team=team.name))
+        key, whose = scope_key(team, person), person.name if person else team.name
     p = args.period
     if repo.targets.lock_covering(session, ws.id, p.start, p.end, [key]) is not None:
-        return TargetResult(f"{name[0].upper()}{name[1:]} targets for {p.label} are already "
-                            "locked.", "", "", None)
+        return TargetResult(t("Every team's targets for {period} are already locked.",
+                              period=period_name(p)) if whose is None else
+                            t("{name}'s targets for {period} are already locked.",
+                              name=_capitalized(whose), period=period_name(p)), "", "", None)
     session.add(PeriodLock(workspace_id=ws.id, scope_key=key, period_kind=p.kind,
                            period_start=p.start, period_end=p.end,
                            locked_by_id=actor.member.id, locked_at=now))
     session.flush()
-    return TargetResult(f"Locked {name} targets for {p.label}. Only admins can change them "
-                        "now, and every change is recorded.", "", "", None)
+    return TargetResult(t("Locked every team's targets for {period}. Only admins can change "
+                          "them now, and every change is recorded.", period=period_name(p))
+                        if whose is None else
+                        t("Locked {name}'s targets for {period}. Only admins can change them "
+                          "now, and every change is recorded.", name=whose,
+                          period=period_name(p)), "", "", None)
+
+
+def _capitalized(name: str) -> str:
+    return f"{name[0].upper()}{name[1:]}"
 
 
 def _lock_scopes(team: Team, person: Member | None) -> list[str]:
@@ -421,15 +443,19 @@ def _lock_scopes(team: Team, person: Member | None) -> list[str]:
     return [WORKSPACE_SCOPE, f"team:{team.id}", *([f"member:{person.id}"] if person else [])]
 
 
-def _locked_name(session: Session, lock: PeriodLock) -> str:
+def _locked_message(session: Session, lock: PeriodLock, period: Period) -> str:
+    """Why a target cannot be set: whose targets for the period are locked."""
     kind, _, ident = lock.scope_key.partition(":")
-    if kind == "team":
-        found = session.get(Team, int(ident))
-        return f"{found.name}'s" if found else "These"
-    if kind == "member":
-        who = session.get(Member, int(ident))
-        return f"{who.name}'s" if who else "These"
-    return "Every team's"
+    found = session.get(Team, int(ident)) if kind == "team" else \
+        session.get(Member, int(ident)) if kind == "member" else None
+    if found is not None:
+        return t("{name}'s targets for {period} are locked; ask an admin.", name=found.name,
+                 period=period_name(period))
+    if kind in ("team", "member"):
+        return t("These targets for {period} are locked; ask an admin.",
+                 period=period_name(period))
+    return t("Every team's targets for {period} are locked; ask an admin.",
+             period=period_name(period))
 
 
 def _weights(session: Session, actor: Actor, team: Team, args: TargetSet,
@@ -443,19 +469,23 @@ def _weights(session: Session, actor: Actor, team: Team, args: TargetSet,
     given: dict[int, tuple[Member, Decimal]] = {}
     for mention, weight in args.weights:
         rep = resolve_person(session, actor, mention, now, among=reps,
-                             where=f"a rep of {team.name}")
+                             where=t("a rep of {team}", team=team.name))
         if rep.id in given:
-            raise UsageError(f"{rep.name} is given two weights; give each rep one.")
+            raise UsageError(t("{name} is given two weights; give each rep one.",
+                               name=rep.name))
         given[rep.id] = (rep, weight)
     missing = [m.name for m in reps if m.id not in given]
     if missing:
-        raise UsageError(f"Give every rep of {team.name} a weight: {', '.join(missing)} "
-                         f"{'has' if len(missing) == 1 else 'have'} none (`{missing[0]}:0` "
-                         "leaves a rep out).")
+        raise UsageError(tn("Give every rep of {team} a weight: {names} has none "
+                            "(`{first}:0` leaves a rep out).",
+                            "Give every rep of {team} a weight: {names} have none "
+                            "(`{first}:0` leaves a rep out).", len(missing), team=team.name,
+                            names=_names(missing), first=missing[0]))
     split = "weights " + " ".join(f"{name_key(m.name)}:{w}" for m, w in given.values())
     if len(split) > MAX_SPLIT:
-        raise UsageError(f"These weights are too long to keep ({len(split)} characters; at "
-                         f"most {MAX_SPLIT}). Use shorter weights, or split evenly.")
+        raise UsageError(t("These weights are too long to keep ({length} characters; at "
+                           "most {limit}). Use shorter weights, or split evenly.",
+                           length=len(split), limit=MAX_SPLIT))
     return split
 
 
@@ -479,20 +509,33 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
                                              k.start) for k in kids]
         whole = Decimal(outer.target_minor) / 100
         total = Decimal(sum(t.target_minor for t in explicit if t is not None)) / 100
-        kind = kids[0].kind
-        if all(t is not None for t in explicit):
+        months = kids[0].kind == "month"
+        if all(x is not None for x in explicit):
             if total != whole:
-                out.append(f"The {kind}s of {outer_p.label} add up to {fmt(total)}, "
-                           f"not {fmt(whole)}.")
-        elif any(t is not None for t in explicit):
-            rest = [k.label for k, t in zip(kids, explicit, strict=True) if t is None]
+                out.append((t("The months of {period} add up to {total}, not {whole}.")
+                            if months else
+                            t("The quarters of {period} add up to {total}, not {whole}."))
+                           .format(period=period_name(outer_p), total=fmt(total),
+                                   whole=fmt(whole)))
+        elif any(x is not None for x in explicit):
+            rest = [period_name(k) for k, x in zip(kids, explicit, strict=True) if x is None]
             left = whole - total
             if left < 0:
-                out.append(f"The {kind}s set so far add up to {fmt(total)}, more than "
-                           f"{outer_p.label}'s {fmt(whole)}.")
+                out.append((t("The months set so far add up to {total}, more than {period}'s "
+                              "{whole}.") if months else
+                            t("The quarters set so far add up to {total}, more than "
+                              "{period}'s {whole}."))
+                           .format(total=fmt(total), period=period_name(outer_p),
+                                   whole=fmt(whole)))
             else:
-                out.append(f"{', '.join(rest)} now share the remaining {fmt(left)} of "
-                           f"{outer_p.label}.")
+                out.append(t("{periods} now share the remaining {left} of {period}.",
+                             periods=_names(rest), left=fmt(left),
+                             period=period_name(outer_p)))
     return out
 
 
+
+
+def _names(names: list[str]) -> str:
+    """alice, bob (alice、bob in Chinese)."""
+    return ("、" if current_locale() == "zh" else ", ").join(names)

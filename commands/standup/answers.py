@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import UsageError
+from commands.core.i18n import BABEL_LOCALE, current_locale, t, tp
 from commands.core.limits import check_length
 from commands.standup.draft import standup_draft
 from commands.standup.schedule import answer_day, next_standup, standup_today, team_schedule
@@ -55,8 +57,8 @@ def parse_away(rest: str) -> StandupAway:
     start = parts[0].strip().strip('"')
     end = parts[1].strip().strip('"') if len(parts) > 1 else start
     if not start or not end:
-        raise UsageError("Use `/standup ooo 2026-12-20..2027-01-02` (or one day: "
-                         "`/standup ooo tomorrow`); `/standup ooo off` when you are back.")
+        raise UsageError(t("Use `/standup ooo 2026-12-20..2027-01-02` (or one day: "
+                           "`/standup ooo tomorrow`); `/standup ooo off` when you are back."))
     return StandupAway(start, end)
 
 
@@ -81,12 +83,12 @@ class StandupDone:
 def standup_team(session: Session, actor: Actor) -> tuple[Team, StandupConfig]:
     team = actor.member.team
     if team is None:
-        raise UsageError("You are not in a team, so you have no stand-up. A manager adds you "
-                         "with `/sales team add @you`.")
+        raise UsageError(t("You are not in a team, so you have no stand-up. A manager adds "
+                           "you with `/sales team add @you`."))
     cfg = repo.standups.config_for(session, team.id)
     if cfg is None or not (cfg.enabled or cfg.adhoc_day):
-        raise UsageError(f"{team.name} has no stand-up yet; a manager starts one with "
-                         "`/standup config time:09:30 days:mon-fri`.")
+        raise UsageError(t("{team} has no stand-up yet; a manager starts one with "
+                           "`/standup config time:09:30 days:mon-fri`.", team=team.name))
     return team, cfg
 
 
@@ -157,13 +159,15 @@ def answer_standup(args: StandupAnswerArgs, session: Session, actor: Actor,
     ans.answered_at = now
     session.flush()
     when = format_day(day, standup_today(cfg, member, now))
-    message = f"Thanks! Your stand-up for {when} is in."
-    blocker = (" Your blocker is in the summary for your manager to see."
+    message = t("Thanks! Your stand-up for {day} is in.", day=when)
+    blocker = (t(" Your blocker is in the summary for your manager to see.")
                if has_blockers(ans.blockers) else "")
     s = team_schedule(session, cfg, [day]).day(day)
     if s is not None and now >= s.summary_at:
-        return StandupDone(f"{message} The summary already went out, so your answer joins its "
-                           "thread in ", team.slack_channel_id, f".{blocker}")
+        return StandupDone(t("{thanks} The summary already went out, so your answer joins its "
+                             "thread in ", thanks=message), team.slack_channel_id,
+                           tp("after the summary's channel", ".{blocker}",
+                              blocker=blocker))
     return StandupDone(message + blocker)
 
 
@@ -175,16 +179,29 @@ def _refuse_day_off(session: Session, cfg: StandupConfig, member: Member, day: d
         return
     today = standup_today(cfg, member, now)
     when = format_day(day, today)
-    message = (f"{cfg.team.name} has no stand-up {'today' if when == 'today' else 'on ' + when}"
-               f" ({day:%A}), so there is nothing to answer and nothing was saved.")
+    if day == today:
+        message = t("{team} has no stand-up today ({weekday}), so there is nothing to answer "
+                    "and nothing was saved.", team=cfg.team.name, weekday=_weekday(day))
+    else:
+        message = t("{team} has no stand-up on {day} ({weekday}), so there is nothing to "
+                    "answer and nothing was saved.", team=cfg.team.name, day=when,
+                    weekday=_weekday(day))
     found = next_standup(session, cfg, member, day)
     if found is not None:
         at = found[1].astimezone(ZoneInfo(member.timezone))
-        message += (f" The next stand-up is {format_day(found[0], today)} at {at:%H:%M}; "
-                    "answer it then.")
+        message += t(" The next stand-up is {day} at {time}; answer it then.",
+                     day=format_day(found[0], today), time=f"{at:%H:%M}")
     if blocker:
-        message += " A blocker that cannot wait: tell your manager directly."
+        message += t(" A blocker that cannot wait: tell your manager directly.")
     raise UsageError(message)
+
+
+def _weekday(d: date) -> str:
+    """Monday, or 星期一."""
+    if current_locale() == "zh":
+        return format_date(d, "EEEE", locale=BABEL_LOCALE["zh"])
+    return f"{d:%A}"
+
 
 
 def skip_standup(args: StandupSkip, session: Session, actor: Actor, now: datetime) -> StandupDone:
@@ -195,13 +212,14 @@ def skip_standup(args: StandupSkip, session: Session, actor: Actor, now: datetim
     when = format_day(day, standup_today(cfg, member, now))
     ans = repo.standups.answer_for(session, member.id, day)
     if ans is not None and not ans.skipped:
-        raise UsageError(f"You already answered the stand-up of {when}; nothing to skip.")
+        raise UsageError(t("You already answered the stand-up of {day}; nothing to skip.",
+                           day=when))
     if ans is None:
         session.add(StandupAnswer(team_id=team.id, member_id=member.id, day=day, skipped=True,
                                   yesterday="", today="", blockers="", answered_at=now))
         session.flush()
-    return StandupDone(f"Skipped the stand-up of {when}: no reminder, and the summary says "
-                       "you skipped.")
+    return StandupDone(t("Skipped the stand-up of {day}: no reminder, and the summary says "
+                         "you skipped.", day=when))
 
 
 def set_away(args: StandupAway, session: Session, actor: Actor, now: datetime) -> StandupDone:
@@ -215,27 +233,29 @@ def set_away(args: StandupAway, session: Session, actor: Actor, now: datetime) -
             else:
                 session.delete(r)
         session.flush()
-        return StandupDone("Welcome back! Stand-up prompts resume with the next stand-up."
-                           if ranges else "You had no out-of-office days planned.")
+        return StandupDone(t("Welcome back! Stand-up prompts resume with the next stand-up.")
+                           if ranges else t("You had no out-of-office days planned."))
     if args.start is None or args.end is None:
         if not ranges:
-            return StandupDone("You have no out-of-office days planned. Add some with "
-                               "`/standup ooo 2026-12-20..2027-01-02`.")
-        spans = ", ".join(_span(r.start_day, r.end_day, today) for r in ranges)
-        return StandupDone(f"Out of office: {spans}. `/standup ooo off` clears it.")
+            return StandupDone(t("You have no out-of-office days planned. Add some with "
+                                 "`/standup ooo 2026-12-20..2027-01-02`."))
+        spans = ("、" if current_locale() == "zh" else ", ").join(
+            _span(r.start_day, r.end_day, today) for r in ranges)
+        return StandupDone(t("Out of office: {days}. `/standup ooo off` clears it.", days=spans))
     start = parse_day(args.start, today=today, prefer="future", option="ooo")
     end = parse_day(args.end, today=today, prefer="future", option="ooo")
     if end < start:
-        raise UsageError(f"The out-of-office range ends ({end.isoformat()}) before it starts "
-                         f"({start.isoformat()}).", field="end")
+        raise UsageError(t("The out-of-office range ends ({end}) before it starts ({start}).",
+                           end=end.isoformat(), start=start.isoformat()), field="end")
     if end < today:
-        raise UsageError("That range is in the past; give days from today on.", field="end")
+        raise UsageError(t("That range is in the past; give days from today on."), field="end")
     if (end - start).days >= MAX_AWAY_DAYS:
-        raise UsageError("An out-of-office range can be at most a year long.", field="end")
+        raise UsageError(t("An out-of-office range can be at most a year long."), field="end")
     session.add(OutOfOffice(member_id=member.id, start_day=start, end_day=end, created_at=now))
     session.flush()
-    return StandupDone(f"Out of office {_span(start, end, today)}: no stand-up prompts, and "
-                       "summaries show you as away. `/standup ooo off` when you are back early.")
+    return StandupDone(t("Out of office {days}: no stand-up prompts, and summaries show you as "
+                         "away. `/standup ooo off` when you are back early.",
+                         days=_span(start, end, today)))
 
 
 def _span(start: date, end: date, today: date) -> str:

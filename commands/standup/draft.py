@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
 from commands.core.errors import UserFacingError
+from commands.core.i18n import t, tn, tp
 from commands.core.limits import LIMITS
 from commands.core.periods import working_days
 from commands.core.text import Mention
+from commands.plan.names import period_name
 from commands.plan.plan import PlanArgs, run_plan
 from storage import repo
 
@@ -49,9 +51,9 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
     lines = []
     next_steps: list[tuple[str, str]] = []
     for a in repo.activities.activities_on(session, member.id, previous):
-        line = f"• {a.type.value.capitalize()}: {a.customer.name}"
+        line = f"• {_type_name(a.type.value)}: {a.customer.name}"
         if a.outcome:
-            line += f" ({a.outcome.value})"
+            line += f" ({_outcome_name(a.outcome.value)})"
         if a.notes:
             line += f" — {a.notes[:120]}"
         lines.append(line)
@@ -62,10 +64,10 @@ def standup_draft(session: Session, actor: Actor, day: date, now: datetime) -> S
     start = datetime.combine(previous, time(), zone)
     for h in repo.deals.deal_changes_between(session, member.id, start,
                                            start + timedelta(days=1)):
-        what = {"stage": "stage", "amount": "amount", "close": "close date"}.get(h.field,
-                                                                                h.field)
-        lines.append(f"• {h.deal.ref} {h.deal.name}: {what} {h.old_value or 'set'} → "
-                     f"{h.new_value}")
+        what = {"stage": tp("deal field", "stage"), "amount": tp("deal field", "amount"),
+                "close": tp("deal field", "close date")}.get(h.field, h.field)
+        before = h.old_value or tp("deal change", "set")
+        lines.append(f"• {h.deal.ref} {h.deal.name}: {what} {before} → {h.new_value}")
     today_lines = _today_lines(session, member.id, day, hint, next_steps)
     return StandupDraft(day, team.name if team else "", previous,
                         "\n".join(lines)[:MAX_TEXT], "\n".join(today_lines)[:MAX_TEXT], "",
@@ -77,7 +79,7 @@ def _today_lines(session: Session, member_id: int, day: date, hint: str | None,
     """The plan's ask, the follow-ups due on `day` (overdue ones too), and the next steps
     logged the day before; a next step with a follow-up is listed once, on its day."""
     due = [f"• {f.ref} {f.text[:120]}" + (f" ({f.customer.name})" if f.customer else "")
-           + (" (overdue)" if f.due_on < day else "")
+           + (t(" (overdue)") if f.due_on < day else "")
            for f in repo.followups.open_follow_ups(session, [member_id], due_by=day)]
     scheduled = {f.text[:120] for f in repo.followups.open_follow_ups(session, [member_id])}
     return ([f"• {hint}"] if hint else []) + due + [
@@ -97,5 +99,21 @@ def plan_hint(session: Session, actor: Actor, now: datetime) -> str | None:
         return None
     # rounded up: 33.34 visits a day is not done with 33.3
     text = f"{per_day.quantize(Decimal('0.1'), ROUND_CEILING)}".removesuffix(".0")
-    return f"{text} visit{'' if text == '1' else 's'} a day to stay on pace " \
-           f"({plan.period.label} plan)"
+    return tn("{per_day} visit a day to stay on pace ({period} plan)",
+              "{per_day} visits a day to stay on pace ({period} plan)",
+              1 if text == "1" else 2, per_day=text, period=period_name(plan.period))
+
+
+def _type_name(value: str) -> str:
+    """Visit, Call, Demo, Meeting, Email (a logged activity's type) in the current language."""
+    names = {"visit": tp("activity type", "Visit"), "call": tp("activity type", "Call"),
+             "demo": tp("activity type", "Demo"), "meeting": tp("activity type", "Meeting"),
+             "email": tp("activity type", "Email")}
+    return names.get(value, value.capitalize())
+
+
+def _outcome_name(value: str) -> str:
+    """positive, neutral, negative in the current language."""
+    names = {"positive": tp("outcome", "positive"), "neutral": tp("outcome", "neutral"),
+             "negative": tp("outcome", "negative")}
+    return names.get(value, value)

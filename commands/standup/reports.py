@@ -11,6 +11,7 @@ from commands.core.access import require_read_team
 from commands.core.actors import Actor
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import UsageError
+from commands.core.i18n import t
 from commands.standup.answers import has_blockers
 from commands.standup.schedule import team_schedule
 from commands.team.sales import find_team
@@ -82,9 +83,9 @@ def standup_report(args: StandupReportArgs, session: Session, actor: Actor,
     today = local_today(now, team.timezone)
     day = parse_day(args.day, today=today, prefer="past", option="report") if args.day else today
     if day > today:
-        raise UsageError(f"{format_day(day, today)} ({day.isoformat()}) has not happened yet "
-                         f"in {team.name}'s timezone; `/standup report` covers today or an "
-                         "earlier day.")
+        raise UsageError(t("{day} ({date}) has not happened yet in {team}'s timezone; "
+                           "`/standup report` covers today or an earlier day.",
+                           day=format_day(day, today), date=day.isoformat(), team=team.name))
     cfg = repo.standups.config_for(session, team.id)
     schedule = team_schedule(session, cfg, [day]).day(day) if cfg is not None else None
     summary = summarize(session, team, day, as_of=now,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from commands.core.actors import Actor
 from commands.core.dates import format_day, local_today, on_day
 from commands.core.errors import PermissionDenied, UsageError
+from commands.core.i18n import t, tn
 from commands.core.text import choice, parse_words
 from commands.standup.answers import StandupDone
 from commands.standup.schedule import DAY_NAMES, answer_day, local_instant, team_schedule
@@ -61,9 +62,9 @@ def parse_standup_config(rest: str) -> StandupConfigure:
         if word.lower() in ("on", "off"):
             enabled = word.lower() == "on"
         else:
-            raise UsageError(f"`{word}` is not a stand-up setting. Use `/standup config "
-                             "time:09:30 days:mon-fri tz:team window:120m reminder:30m`, or "
-                             "`/standup config off`.")
+            raise UsageError(t("`{word}` is not a stand-up setting. Use `/standup config "
+                               "time:09:30 days:mon-fri tz:team window:120m reminder:30m`, or "
+                               "`/standup config off`.", word=word))
     opts = words.options
     return StandupConfigure(
         prompt_time=parse_clock(opts["time"]) if "time" in opts else None,
@@ -87,7 +88,8 @@ def parse_clock(text: str) -> time:
     if m and m.group(3):
         hour = -1 if not 1 <= hour <= 12 else hour % 12 + (12 if m.group(3) == "pm" else 0)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise UsageError(f"`time:{text}` is not a time of day; use 24-hour time like time:09:30.")
+        raise UsageError(t("`time:{text}` is not a time of day; use 24-hour time like "
+                           "time:09:30.", text=text))
     return time(hour, minute)
 
 
@@ -105,15 +107,15 @@ def parse_days(text: str) -> tuple[int, ...]:
         b = _day_index(last, text) if last else a
         days.update((a + i) % 7 for i in range((b - a) % 7 + 1))
     if not days:
-        raise UsageError("`days:` needs days, like days:mon-fri or days:mon,wed,fri.")
+        raise UsageError(t("`days:` needs days, like days:mon-fri or days:mon,wed,fri."))
     return tuple(sorted(days))
 
 
 def _day_index(word: str, text: str) -> int:
     key = word.strip()[:3]
     if key not in DAY_NAMES:
-        raise UsageError(f"`days:{text}` is not a list of days; use days:mon-fri, "
-                         "days:mon,wed,fri or days:sun-thu.")
+        raise UsageError(t("`days:{text}` is not a list of days; use days:mon-fri, "
+                           "days:mon,wed,fri or days:sun-thu.", text=text))
     return DAY_NAMES.index(key)
 
 
@@ -133,11 +135,13 @@ def parse_minutes(text: str, option: str, *, allow_off: bool = False) -> int:
     else:
         m = _DURATION.match(raw)
         if not raw or m is None:
-            raise UsageError(f"`{option}:{text}` is not a duration; use minutes like "
-                             f"{option}:30m or hours like {option}:2h.")
+            raise UsageError(t("`{option}:{text}` is not a duration; use minutes like "
+                               "{option}:30m or hours like {option}:2h.", option=option,
+                               text=text))
         minutes = number(m.group(1)) * 60 + number(m.group(2))
     if not 5 <= minutes <= 12 * 60:
-        raise UsageError(f"`{option}:` must be between 5 minutes and 12 hours.")
+        raise UsageError(t("`{option}:` must be between 5 minutes and 12 hours.",
+                           option=option))
     return minutes
 
 
@@ -185,8 +189,8 @@ def config_view(session: Session, team: Team, cfg: StandupConfig | None,
 
 def require_standup_manager(actor: Actor, team: Team) -> None:
     if not (actor.is_admin or actor.manages(team)):
-        raise PermissionDenied(f"Only a manager of {team.name} or an admin can change its "
-                               "stand-up; `/standup config` shows it.")
+        raise PermissionDenied(t("Only a manager of {team} or an admin can change its "
+                                 "stand-up; `/standup config` shows it.", team=team.name))
 
 
 def standup_status(session: Session, actor: Actor, now: datetime) -> StandupConfigResult:
@@ -201,13 +205,15 @@ def standup_status(session: Session, actor: Actor, now: datetime) -> StandupConf
     when = format_day(day, local_today(now, member.timezone))
     held = team_schedule(session, cfg, [day]).day(day)
     if ans is None and (held is None or held.prompt_at(member.id) is None):
-        line = f"No stand-up for you {on_day(day, local_today(now, member.timezone))}."
+        line = t("No stand-up for you {when}.",
+                 when=on_day(day, local_today(now, member.timezone)))
     elif ans is None:
-        line = f"You have not answered the stand-up of {when} yet: `/standup answer`."
+        line = t("You have not answered the stand-up of {day} yet: `/standup answer`.",
+                 day=when)
     elif ans.skipped:
-        line = f"You skipped the stand-up of {when}."
+        line = t("You skipped the stand-up of {day}.", day=when)
     else:
-        line = f"You answered the stand-up of {when}."
+        line = t("You answered the stand-up of {day}.", day=when)
     return StandupConfigResult(view, line)
 
 
@@ -224,8 +230,9 @@ def configure_standup(args: StandupConfigure, session: Session, actor: Actor,
     window = args.window if args.window is not None else cfg.window_minutes
     reminder = args.reminder if args.reminder is not None else cfg.reminder_minutes
     if reminder and reminder >= window:
-        raise UsageError(f"The reminder ({reminder} min) must come before the window closes "
-                         f"({window} min): shorten `reminder:` or lengthen `window:`.")
+        raise UsageError(t("The reminder ({reminder} min) must come before the window closes "
+                           "({window} min): shorten `reminder:` or lengthen `window:`.",
+                           reminder=reminder, window=window))
     enabled = args.enabled if args.enabled is not None else True
     if enabled and not cfg.enabled:
         cfg.enabled_at = now  # stand-ups before this moment are neither sent nor missed
@@ -240,8 +247,9 @@ def configure_standup(args: StandupConfigure, session: Session, actor: Actor,
     cfg.updated_by_id, cfg.updated_at = actor.member.id, now
     session.flush()
     view = config_view(session, team, cfg, now)
-    message = (f"Stand-up of {team.name} updated." if enabled
-               else f"Stand-up of {team.name} turned off; `/standup config on` turns it on.")
+    message = (t("Stand-up of {team} updated.", team=team.name) if enabled
+               else t("Stand-up of {team} turned off; `/standup config on` turns it on.",
+                      team=team.name))
     return StandupConfigResult(view, message)
 
 
@@ -257,21 +265,26 @@ def start_standup_now(args: StandupNow, session: Session, actor: Actor,
     regular = schedule.day(day)
     if regular is not None and regular.starts_at <= now:
         started = regular.starts_at.astimezone(ZoneInfo(team.timezone))
-        raise UsageError(f"Today's stand-up of {team.name} already started at "
-                         f"{started:%H:%M}; `/standup report` shows how it is going.")
+        raise UsageError(t("Today's stand-up of {team} already started at {time}; "
+                           "`/standup report` shows how it is going.", team=team.name,
+                           time=f"{started:%H:%M}"))
     if not schedule.people:
-        raise UsageError(f"Nobody is in {team.name} yet: `/sales team add @alice @bob`.")
+        raise UsageError(t("Nobody is in {team} yet: `/sales team add @alice @bob`.",
+                           team=team.name))
     cfg.adhoc_day, cfg.adhoc_at = day, now
     cfg.updated_by_id, cfg.updated_at = actor.member.id, now
     session.flush()
     started_now = team_schedule(session, cfg, [day]).day(day)
     if started_now is None:
-        raise UsageError(f"Everyone in {team.name} is out of office today.")
+        raise UsageError(t("Everyone in {team} is out of office today.", team=team.name))
     closes = started_now.summary_at.astimezone(ZoneInfo(team.timezone))
     n = len(started_now.prompts)
-    return StandupDone(f"Starting the {team.name} stand-up now: {n} "
-                       f"{'person gets' if n == 1 else 'people get'} a DM within a minute, and "
-                       "the summary posts in ", team.slack_channel_id, f" at {closes:%H:%M}.")
+    return StandupDone(tn("Starting the {team} stand-up now: {n} person gets a DM within a "
+                          "minute, and the summary posts in ",
+                          "Starting the {team} stand-up now: {n} people get a DM within a "
+                          "minute, and the summary posts in ", n, team=team.name),
+                       team.slack_channel_id,
+                       t(" at {time}.", time=f"{closes:%H:%M}"))
 
 
 def _new_config(session: Session, team: Team, now: datetime) -> StandupConfig:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
 from commands.core.errors import UsageError
+from commands.core.i18n import N_, t
 from commands.core.text import closest, parse_words
 from commands.standup.answers import (
     ANSWER_OPTIONS,
@@ -42,7 +43,7 @@ from commands.standup.settings import (
 StandupArgs = (StandupStatus | StandupConfigure | StandupAnswerArgs | StandupSkip | StandupAway
                | StandupNow | StandupReportArgs)
 
-_USAGE = ("Use `/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m`, "
+_USAGE = N_("Use `/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m`, "
           '`/standup answer yesterday:"..." today:"..." blockers:none`, `/standup skip`, '
           "`/standup ooo 2026-12-20..2027-01-02`, `/standup now` or `/standup report`.")
 
@@ -58,30 +59,33 @@ def parse_standup(text: str) -> StandupArgs:
     if verb == "answer":
         words = parse_words(rest, ANSWER_OPTIONS)
         if words.positionals:
-            raise UsageError('Put each part in an option: `/standup answer yesterday:"met Acme" '
-                             'today:"demo for Globex" blockers:none`.')
+            raise UsageError(t('Put each part in an option: `/standup answer '
+                               'yesterday:"met Acme" today:"demo for Globex" blockers:none`.'))
         if not words.options:
-            raise UsageError('Say something: `/standup answer yesterday:"..." today:"..." '
-                             "blockers:none` (missing parts are filled from what you logged).")
+            raise UsageError(t('Say something: `/standup answer yesterday:"..." today:"..." '
+                               "blockers:none` (missing parts are filled from what you "
+                               "logged)."))
         return StandupAnswerArgs(words.options.get("yesterday"), words.options.get("today"),
                                  words.options.get("blockers"))
     if verb == "skip":
         if rest.strip():
-            raise UsageError("`/standup skip` takes nothing more: it skips today's stand-up.")
+            raise UsageError(t("`/standup skip` takes nothing more: it skips today's "
+                               "stand-up."))
         return StandupSkip()
     if verb in ("ooo", "away", "out"):
         return parse_away(rest)
     if verb in ("now", "start"):
         words = parse_words(rest, ("team",))
         if words.positionals:
-            raise UsageError('Use `/standup now` (or `/standup now team:"East"`).')
+            raise UsageError(t('Use `/standup now` (or `/standup now team:"East"`).'))
         return StandupNow(words.options.get("team"))
     if verb == "report":
         words = parse_words(rest, ("team",))
         return StandupReportArgs(" ".join(words.positionals) or None, words.options.get("team"))
     guess = closest(verb, ("config", "answer", "skip", "ooo", "now", "report"))
-    hint = f" Did you mean `/standup {guess}`?" if guess else ""
-    raise UsageError(f"`/standup {head}` is not a command.{hint} {_USAGE}")
+    hint = t(" Did you mean `/standup {guess}`?", guess=guess) if guess else ""
+    raise UsageError(t("`/standup {command}` is not a command.{hint} {usage}", command=head,
+                       hint=hint, usage=t(_USAGE)))
 
 
 StandupResult = StandupConfigResult | StandupDone | StandupReport
