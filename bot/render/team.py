@@ -4,6 +4,7 @@ notice a manager gets when the team's channel refuses salesbot's posts."""
 from __future__ import annotations
 
 from bot.render.base import Reply, escape, mention, render, text_reply
+from commands.core.fx import Rate
 from commands.core.i18n import N_, t, tp
 from commands.team.config import ConfigResult
 from commands.team.help import usage
@@ -35,8 +36,9 @@ def team_language(language: str | None) -> str:
 
 def team_text(view: TeamView) -> str:
     managers = ", ".join(mention(m.user_id, m.name) for m in view.managers) or t("none")
-    lines = [t("*Team {team}* · {channel} · {tz}", team=escape(view.name),
-               channel=f"<#{view.channel_id}>", tz=view.timezone),
+    channel = "<#" + view.channel_id + ">"
+    lines = [t("*Team {team}* · {channel} · {tz}", team=escape(view.name), channel=channel,
+               tz=view.timezone),
              t("Managers: {managers}", managers=managers)]
     reps = [m for m in view.members if not m.is_manager]
     people = ", ".join(
@@ -109,16 +111,20 @@ def render_config(r: ConfigResult) -> Reply:
                    settings=" ".join(f"`{k}:{v}`" for k, v in r.warnings)))
     lines.append(team_language(r.language))
     if r.fx_rates:
-        lines.append(t("Exchange rates (workspace): {rates}", rates=t("; ").join(
-            t("1 {currency} = {rate} {quote} (set by {name} {at} UTC)", currency=x.currency,
-              rate=f"{x.rate.normalize():f}", quote=x.quote, name=escape(x.set_by),
-              at=f"{x.set_at:%Y-%m-%d %H:%M}") for x in r.fx_rates)))
+        lines.append(t("Exchange rates (workspace): {rates}",
+                       rates=t("; ").join(_rate(x) for x in r.fx_rates)))
     elif r.currency:
         lines.append(t("Exchange rates: none; deals in currencies other than {currency} count "
                        "toward {currency} targets only once an admin sets a rate, like "
                        "`/sales config fx:EUR=1.08`.", currency=r.currency))
     return text_reply("\n".join(lines))
 
+
+
+def _rate(x: Rate) -> str:
+    rate, at = format(x.rate.normalize(), "f"), x.set_at.strftime("%Y-%m-%d %H:%M")
+    return t("1 {currency} = {rate} {quote} (set by {name} {at} UTC)", currency=x.currency,
+             rate=rate, quote=x.quote, name=escape(x.set_by), at=at)
 
 
 @render.register
