@@ -38,6 +38,7 @@ LANGUAGE_WORDS = ("zh", "en", "auto", "中文", "英文", "自动", "chinese", "
 class TeamCreate:
     name: str
     timezone: str | None
+    language: str | None = None  # lang:zh; None: the workspace default
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def _parse_team(rest: str) -> SalesArgs:
         if verb in ("", "show"):
             return TeamShow(name)
     if verb == "create":
-        words = parse_words(tail, ("tz",))
+        words = parse_words(tail, ("tz", "lang"))
         if not words.positionals:
             raise UsageError(t('Name the team, like `/sales team create "East" '
                                'tz:Asia/Shanghai`.'))
@@ -221,7 +222,8 @@ def _parse_team(rest: str) -> SalesArgs:
         tz = words.options.get("tz")
         if tz is not None:
             zone(tz)
-        return TeamCreate(name, tz)
+        lang = words.options.get("lang")
+        return TeamCreate(name, tz, parse_language(lang, f"lang:{lang}") if lang else None)
     if verb == "channel":
         words = parse_words(tail, ("team",))
         return TeamChannel(words.options.get("team") or " ".join(words.positionals) or None)
@@ -363,7 +365,7 @@ def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime)
         else:
             person = resolve_person(session, actor, mention, now,
                                     among=[*team.members, *team.managers],
-                                    where=f"in {team.name}")  # core's English sentence
+                                    where=f"in {team.name}")  # resolve_person's own wording
             lines.append(_remove(team, person))
         session.flush()
     session.refresh(team)
@@ -514,6 +516,7 @@ def _create_team(args: TeamCreate, session: Session, actor: Actor, now: datetime
     team = Team(
         workspace_id=ws.id, name=args.name, name_key=key, slack_channel_id=channel,
         timezone=args.timezone or member.timezone or ws.default_timezone, created_at=now,
+        language=args.language,
     )
     session.add(team)
     became_admin = first and repo.workspaces.count_admins(session, ws.id) == 0

@@ -141,3 +141,9 @@ def test_a_bad_team_language_is_refused(team: Chat) -> None:
         team.say("mia", "/sales team East lang:klingon")
     with pytest.raises(UsageError, match="Did you mean `lang:`"):
         team.say("mia", "/sales team East lan:zh")
+
+
+def test_a_team_can_be_created_with_its_language(chat: Chat) -> None:
+    out = chat.say("mia", '/sales team create "East" tz:Asia/Shanghai lang:zh')
+    assert "Created team East in this channel" in out and "Language: 中文" in out
+    assert team_language(chat) == "zh"
