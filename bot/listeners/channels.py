@@ -7,8 +7,9 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.dispatch import Caller, Deps, claimed
+from bot.dispatch import Caller, Deps, actor_locale, claimed
 from bot.listeners.base import guard
+from commands.core.i18n import use_locale
 from commands.team.sales import join_team_channel
 
 
@@ -26,7 +27,8 @@ def member_joined(body: dict[str, Any], event: dict[str, Any], client: WebClient
     with claimed(deps, caller, f"event:{body.get('event_id')}") as turn:
         if turn is None:
             return
-        welcome = join_team_channel(turn.session, turn.actor,
-                                    inviter if isinstance(inviter, str) else None)
+        with use_locale(actor_locale(turn.actor)):  # the welcome is for them alone
+            welcome = join_team_channel(turn.session, turn.actor,
+                                        inviter if isinstance(inviter, str) else None)
     if welcome and caller.channel_id:
         client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id, text=welcome)

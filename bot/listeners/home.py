@@ -7,10 +7,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.dispatch import Caller, Deps, transaction
+from bot.dispatch import Caller, Deps, actor_locale, transaction
 from bot.listeners.base import caller_of, guard
 from bot.listeners.visits import open_visit_form
 from bot.render.home import HOME_LOG_VISIT, HOME_REFRESH, home_view
+from commands.core.i18n import use_locale
 from commands.team.home import run_home
 
 
@@ -22,10 +23,11 @@ def register(app: App, deps: Deps) -> None:
 
 
 def publish_home(caller: Caller, client: WebClient, deps: Deps) -> None:
-    """Draw `caller`'s Home tab as it is now."""
-    with transaction(deps, caller) as turn:
+    """Draw `caller`'s Home tab as it is now, in their language."""
+    with transaction(deps, caller) as turn, use_locale(actor_locale(turn.actor)):
         home = run_home(session=turn.session, actor=turn.actor, now=turn.now)
-    client.views_publish(user_id=caller.user_id, view=home_view(home))
+        view = home_view(home)
+    client.views_publish(user_id=caller.user_id, view=view)
 
 
 def home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient,

@@ -20,6 +20,7 @@ from bot.render.base import Reply, context, escape, render
 from bot.render.standup import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
 from bot.render.warnings import warnings_with_buttons
 from commands.core.dates import format_day
+from commands.core.i18n import t
 from commands.team.home import HomePart, HomeResult
 from commands.warnings.warnings import WarningsResult
 
@@ -41,8 +42,8 @@ def part_blocks(part: HomePart, limit: int = PART_BLOCKS) -> list[Block]:
     else:
         body = [b for b in render(part.result).blocks if not isinstance(b, ActionsBlock)]
     if len(body) > limit - 1:
-        body = [*body[:max(limit - 2, 0)], context("…and more.")]
-    return [*body, context(f"The same as `{part.command}`.")]
+        body = [*body[:max(limit - 2, 0)], context(t("…and more."))]
+    return [*body, context(t("The same as `{command}`.", command=part.command))]
 
 
 def _at(moment: datetime | None, tz: str) -> str:
@@ -55,19 +56,27 @@ def standup_line(home: HomeResult) -> str | None:
     if st is None:
         return None
     when, tz = format_day(st.day, st.today), home.timezone
-    title = f"*Stand-up of {escape(st.team_name)}, {when}*"
-    return {
-        "no_standup": f"*Stand-up of {escape(st.team_name)}*: none today.",
-        "away": f"{title}: you are out of office.",
-        "upcoming": f"{title}: opens at {_at(st.opens_at, tz)}, answers until "
-                    f"{_at(st.closes_at, tz)}.",
-        "open": f":speech_balloon: {title}: waiting for your answer until "
-                f"{_at(st.closes_at, tz)}.",
-        "closed": f"{title}: not answered; the summary went out at {_at(st.closes_at, tz)}. "
-                  "An answer now joins its thread.",
-        "answered": f":white_check_mark: {title}: answered at {_at(st.answered_at, tz)}.",
-        "skipped": f"{title}: skipped.",
-    }[st.state]
+    team = escape(st.team_name)
+    title = t("*Stand-up of {team}, {when}*", team=team, when=when)
+    if st.state == "no_standup":
+        return t("*Stand-up of {team}*: none today.", team=team)
+    if st.state == "away":
+        return t("{title}: you are out of office.", title=title)
+    if st.state == "upcoming":
+        return t("{title}: opens at {opens}, answers until {closes}.", title=title,
+                 opens=_at(st.opens_at, tz), closes=_at(st.closes_at, tz))
+    if st.state == "open":
+        return t(":speech_balloon: {title}: waiting for your answer until {closes}.",
+                 title=title, closes=_at(st.closes_at, tz))
+    if st.state == "closed":
+        return t("{title}: not answered; the summary went out at {closes}. An answer now joins "
+                 "its thread.", title=title, closes=_at(st.closes_at, tz))
+    if st.state == "answered":
+        return t(":white_check_mark: {title}: answered at {at}.", title=title,
+                 at=_at(st.answered_at, tz))
+    if st.state == "skipped":
+        return t("{title}: skipped.", title=title)
+    raise KeyError(st.state)
 
 
 def standup_blocks(home: HomeResult) -> list[Block]:
@@ -82,12 +91,12 @@ def standup_blocks(home: HomeResult) -> list[Block]:
     buttons = []
     if st.state in ("upcoming", "open", "closed", "answered", "skipped"):
         buttons.append(ButtonElement(
-            text="Change answer" if st.state == "answered" else "Answer",
+            text=t("Change answer") if st.state == "answered" else t("Answer"),
             action_id=ANSWER_ACTION, value=value,
             style="primary" if st.state == "open" else None))
     if st.state in ("upcoming", "open"):
-        buttons += [ButtonElement(text="Skip today", action_id=SKIP_ACTION, value=value),
-                    ButtonElement(text="Out of office", action_id=AWAY_ACTION, value=value)]
+        buttons += [ButtonElement(text=t("Skip today"), action_id=SKIP_ACTION, value=value),
+                    ButtonElement(text=t("Out of office"), action_id=AWAY_ACTION, value=value)]
     if buttons:
         blocks.append(ActionsBlock(block_id="home_standup_actions", elements=buttons))
     return blocks
@@ -96,20 +105,20 @@ def standup_blocks(home: HomeResult) -> list[Block]:
 def _team_line(home: HomeResult, *, mrkdwn: bool) -> str:
     """The user's team, or how to join one: for the tab (mrkdwn) or the console."""
     if home.team_name:
-        return f"team {escape(home.team_name) if mrkdwn else home.team_name}"
+        return t("team {team}", team=escape(home.team_name) if mrkdwn else home.team_name)
     add = "`/sales team add @you`" if mrkdwn else "/sales team add @you"
-    return f"not in a team yet: ask your manager to add you with {add}"
+    return t("not in a team yet: ask your manager to add you with {command}", command=add)
 
 
 def home_view(home: HomeResult) -> View:
     """The Home tab of one user: a greeting, what they can do from here, then each part."""
     team = _team_line(home, mrkdwn=True)
     blocks: list[Block] = [
-        HeaderBlock(text=f"Hi {home.name}"[:150]),
+        HeaderBlock(text=t("Hi {name}", name=home.name)[:150]),
         context(f"{format_day(home.today)} · {team}"),
         ActionsBlock(block_id="home_actions", elements=[
-            ButtonElement(text="Log a visit", action_id=HOME_LOG_VISIT, style="primary"),
-            ButtonElement(text="Refresh", action_id=HOME_REFRESH),
+            ButtonElement(text=t("Log a visit"), action_id=HOME_LOG_VISIT, style="primary"),
+            ButtonElement(text=t("Refresh"), action_id=HOME_REFRESH),
         ]),
         *standup_blocks(home),
     ]
@@ -119,18 +128,19 @@ def home_view(home: HomeResult) -> View:
             break
         blocks += [DividerBlock(), *part_blocks(part, min(PART_BLOCKS, room))]
     return View(type="home", blocks=[*blocks, context(
-        "Every command and its options: `/sales help`.")])
+        t("Every command and its options: `/sales help`."))])
 
 
 def home_text(home: HomeResult) -> str:
     """The Home tab as plain text, for the console and the demo."""
     team = _team_line(home, mrkdwn=False)
-    lines = [f"Hi {home.name} · {format_day(home.today)} · {team}", "[Log a visit] [Refresh]"]
+    lines = [t("Hi {name}", name=home.name) + f" · {format_day(home.today)} · {team}",
+             "[" + t("Log a visit") + "] [" + t("Refresh") + "]"]
     standup = standup_line(home)
     if standup is not None:
         lines.append(Reply(text=standup).plain())
     for part in home.parts:
         body = (render(part.result) if part.result is not None
                 else Reply(text=f":information_source: {part.note}"))
-        lines += ["", body.plain(), f"(the same as {part.command})"]
+        lines += ["", body.plain(), t("(the same as {command})", command=part.command)]
     return "\n".join(lines)

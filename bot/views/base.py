@@ -9,18 +9,44 @@ from typing import Any
 from slack_sdk.models.blocks import Block, Option
 from slack_sdk.models.views import View
 
+from commands.core.i18n import t, tp
+
 
 def modal(callback_id: str, *, title: str, submit: str, meta: dict[str, Any],
           blocks: Sequence[Block]) -> View:
     """A form salesbot reads back by `callback_id`; `meta` rides along in its private
     metadata (where to answer, what it is about)."""
     return View(type="modal", callback_id=callback_id, title=title, submit=submit,
-                close="Cancel", private_metadata=json.dumps(meta), blocks=list(blocks))
+                close=t("Cancel"), private_metadata=json.dumps(meta), blocks=list(blocks))
 
 
 def options(values: tuple[str, ...] | list[str]) -> list[Option]:
-    """One option per value, labelled with it capitalised."""
-    return [Option(value=v, label=v.capitalize()) for v in values]
+    """One option per value, labelled with it capitalised (in the reader's language)."""
+    return [Option(value=v, label=option_label(v)) for v in values]
+
+
+def option_label(value: str) -> str:
+    """How a form shows a stored value (a visit type, an outcome, a stage, a period); a
+    value it does not know (a workspace's own stage) capitalised as it is."""
+    labels = {
+        "visit": tp("visit type", "Visit"),
+        "call": tp("visit type", "Call"),
+        "demo": tp("visit type", "Demo"),
+        "meeting": tp("visit type", "Meeting"),
+        "email": tp("visit type", "Email"),
+        "positive": tp("outcome", "Positive"),
+        "neutral": tp("outcome", "Neutral"),
+        "negative": tp("outcome", "Negative"),
+        "lead": tp("stage", "Lead"),
+        "qualified": tp("stage", "Qualified"),
+        "proposal": tp("stage", "Proposal"),
+        "negotiation": tp("stage", "Negotiation"),
+        "won": tp("stage", "Won"),
+        "lost": tp("stage", "Lost"),
+        "month": tp("period", "Month"),
+        "quarter": tp("period", "Quarter"),
+    }
+    return labels.get(value, value.capitalize())
 
 
 def values(view: dict[str, Any]) -> dict[str, str | None]:

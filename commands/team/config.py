@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.dates import get_day_names
 from sqlalchemy.orm import Session
 
 from commands.core.access import DEAL_CARDS, DEFAULT_DEAL_CARDS
 from commands.core.actors import Actor
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import FxChange, Rate, load_rates, parse_fx
+from commands.core.i18n import BABEL_LOCALE, current_locale, t, tp
 from commands.core.text import parse_words
 from commands.team.sales import find_team
 from commands.warnings.rule_config import (
@@ -48,9 +50,9 @@ def parse_config(text: str) -> ConfigArgs:
     if deal_cards is not None:
         deal_cards = deal_cards.strip().lower()
         if deal_cards not in DEAL_CARDS:
-            raise UsageError(f"`deal_cards:{deal_cards}` is not a choice: deal_cards:team lets "
-                             "reps see their teammates' deal cards, deal_cards:own only their "
-                             "own.")
+            raise UsageError(t("`deal_cards:{value}` is not a choice: deal_cards:team lets "
+                               "reps see their teammates' deal cards, deal_cards:own only their "
+                               "own.", value=deal_cards))
     digest = None
     digest_off = False
     if "digest" in opts:
@@ -60,16 +62,16 @@ def parse_config(text: str) -> ConfigArgs:
         else:
             m = _DIGEST.match(raw)
             if m is None or int(m.group(2)) > 23 or int(m.group(3)) > 59:
-                raise UsageError(f"`digest:{raw}` is not a day and time like digest:mon-08:30 "
-                                 "(or digest:off).")
+                raise UsageError(t("`digest:{value}` is not a day and time like "
+                                   "digest:mon-08:30 (or digest:off).", value=raw))
             digest = (DAYS.index(m.group(1)), f"{int(m.group(2)):02d}:{m.group(3)}")
     extra = [w for w in words.positionals if w.lower() != "warnings"]
     if extra:
-        raise UsageError(f"`{extra[0]}` is not a setting; try `/sales config digest:mon-08:30` "
-                         "or `/sales config warnings stale_days:14`.")
+        raise UsageError(t("`{word}` is not a setting; try `/sales config digest:mon-08:30` "
+                           "or `/sales config warnings stale_days:14`.", word=extra[0]))
     if opts and not any(w.lower() == "warnings" for w in words.positionals):
-        raise UsageError("Warning settings go after `warnings`, like "
-                         "`/sales config warnings stale_days:14 pace_threshold:0.85`.")
+        raise UsageError(t("Warning settings go after `warnings`, like "
+                           "`/sales config warnings stale_days:14 pace_threshold:0.85`."))
     warnings = opts or None
     if warnings is not None:
         parse_rule_config(warnings)  # reject bad values before anything is written
@@ -85,6 +87,7 @@ class ConfigResult:
     deal_cards: str = DEFAULT_DEAL_CARDS
     currency: str = ""  # the workspace's: amounts typed without a currency are in it
     fx_rates: tuple[Rate, ...] = ()
+    language: str | None = None  # of the team channel's posts; None: the workspace default
 
 
 def rule_config(settings: TeamSettings | None) -> RuleConfig:
@@ -96,11 +99,14 @@ def rule_config(settings: TeamSettings | None) -> RuleConfig:
 
 
 def digest_text(settings: TeamSettings | None) -> str:
+    """When the weekly digest goes out, in the current language: "Mon 08:30 (each
+    manager's timezone)", "周一 08:30（各经理的时区）", or off."""
     if settings is not None and not settings.digest_enabled:
-        return "off"
+        return tp("digest", "off")
     day = settings.digest_day if settings else 0
     at = settings.digest_time if settings else "08:30"
-    return f"{DAYS[day].title()} {at} (each manager's timezone)"
+    weekday = get_day_names("abbreviated", locale=BABEL_LOCALE[current_locale()])[day]
+    return t("{day} {time} (each manager's timezone)", day=weekday, time=at)
 
 
 def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
@@ -114,8 +120,8 @@ def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
     message = ""
     if changing:
         if not (actor.is_admin or actor.manages(team)):
-            raise PermissionDenied(f"Only a manager of {team.name} or an admin can change its "
-                                   "settings; `/sales config` shows them.")
+            raise PermissionDenied(t("Only a manager of {team} or an admin can change its "
+                                     "settings; `/sales config` shows them.", team=team.name))
         if settings is None:
             settings = TeamSettings(team_id=team.id, digest_day=0, digest_time="08:30",
                                     digest_enabled=True, warnings="",
@@ -124,33 +130,35 @@ def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
         changed = []
         if args.digest_off:
             settings.digest_enabled = False
-            changed.append("the weekly digest is off")
+            changed.append(t("the weekly digest is off"))
         elif args.digest is not None:
             settings.digest_day, settings.digest_time = args.digest
             settings.digest_enabled = True
-            changed.append(f"the weekly digest goes out {digest_text(settings)}")
+            changed.append(t("the weekly digest goes out {when}", when=digest_text(settings)))
         if args.deal_cards is not None:
             settings.deal_cards = args.deal_cards
-            changed.append("reps see " + ("their teammates' deal cards"
-                                          if args.deal_cards == "team"
-                                          else "only their own deal cards"))
+            changed.append(t("reps see their teammates' deal cards") if args.deal_cards == "team"
+                           else t("reps see only their own deal cards"))
         if args.warnings is not None:
             merged = parse_rule_config(args.warnings, rule_config(settings))
             settings.warnings = " ".join(f"{k}:{v}" for k, v in
                                          format_rule_config(merged).items()
                                          if k in _changed_keys(merged))
-            changed.append("warnings: " + ", ".join(f"{k} {v}" for k, v in
-                                                   args.warnings.items()))
+            changed.append(t("warnings: {settings}", settings=", ".join(
+                f"{k} {v}" for k, v in args.warnings.items())))
         settings.updated_at = now
         session.flush()
-        message = f"Updated {team.name}: " + "; ".join(changed) + "."
+        message = t("Updated {team}: {changes}.", team=team.name,
+                    changes=t("; ").join(changed))
     current = rule_config(settings)
-    message = " ".join(m for m in (fx_message, message) if m)
+    message = ("" if current_locale() == "zh" else " ").join(
+        m for m in (fx_message, message) if m)
     return ConfigResult(team.name, message, digest_text(settings),
                         tuple(format_rule_config(current).items()),
                         settings.deal_cards if settings is not None else DEFAULT_DEAL_CARDS,
                         ws.default_currency,
-                        load_rates(session, ws.id, ws.default_currency).rates)
+                        load_rates(session, ws.id, ws.default_currency).rates,
+                        team.language)
 
 
 
@@ -159,20 +167,23 @@ def _set_fx(changes: tuple[FxChange, ...], session: Session, actor: Actor,
     """Set or remove exchange rates: the workspace's, so only an admin may."""
     ws = actor.workspace
     if not actor.is_admin:
-        raise PermissionDenied("Only an admin can set exchange rates; `/sales config` shows "
-                               "them.")
+        raise PermissionDenied(t("Only an admin can set exchange rates; `/sales config` shows "
+                                 "them."))
     done = []
     for change in changes:
         quote = change.quote or ws.default_currency
         if change.currency == quote:
-            raise UsageError(f"`fx:{change.currency}=…`: {quote} is the workspace's own "
-                             "currency; give another one, or a pair like fx:EUR/CNY=7.7.")
+            raise UsageError(t("`fx:{currency}=…`: {quote} is the workspace's own currency; "
+                               "give another one, or a pair like fx:EUR/CNY=7.7.",
+                               currency=change.currency, quote=quote))
         row = repo.fx.find_fx_rate(session, ws.id, change.currency, quote)
         if change.rate is None:
             if row is None:
-                raise UsageError(f"No {change.currency}→{quote} rate is set; nothing to remove.")
+                raise UsageError(t("No {currency}→{quote} rate is set; nothing to remove.",
+                                   currency=change.currency, quote=quote))
             session.delete(row)
-            done.append(f"removed the {change.currency}→{quote} rate")
+            done.append(t("removed the {currency}→{quote} rate", currency=change.currency,
+                          quote=quote))
             continue
         if row is None:
             row = FxRate(workspace_id=ws.id, currency=change.currency, quote=quote,
@@ -183,7 +194,7 @@ def _set_fx(changes: tuple[FxChange, ...], session: Session, actor: Actor,
         done.append(f"1 {change.currency} = {row.rate_text} {quote}")
     session.flush()
     session.expire_all()
-    return "Exchange rates: " + "; ".join(done) + "."
+    return t("Exchange rates: {changes}.", changes=t("; ").join(done))
 
 
 def _changed_keys(config: RuleConfig) -> set[str]:

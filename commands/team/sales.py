@@ -5,23 +5,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from babel.dates import format_date
 from sqlalchemy.orm import Session
 
-from commands.core.actors import Actor, require_admin, resolve_person
+from commands.core.actors import Actor, resolve_person
 from commands.core.dates import parse_calendar_day, zone
 from commands.core.errors import PermissionDenied, UsageError
+from commands.core.i18n import (
+    BABEL_LOCALE,
+    N_,
+    current_locale,
+    default_locale,
+    locale_of,
+    normalize_lang,
+    set_locale,
+    t,
+    tn,
+)
 from commands.core.limits import check_length
 from commands.core.text import Mention, as_mention, choice, closest, name_key, parse_words
 from storage import repo
 from storage.models import Holiday, Member, Role, Team
 
 ROLES = tuple(r.value for r in Role)
+# each language by its own name, as language pickers show them
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+AUTO_WORDS = ("auto", "自动", "default", "默认")
+LANGUAGE_WORDS = ("zh", "en", "auto", "中文", "英文", "自动", "chinese", "english")
 
 
 @dataclass(frozen=True)
 class TeamCreate:
     name: str
     timezone: str | None
+    language: str | None = None  # lang:zh; None: the workspace default
 
 
 @dataclass(frozen=True)
@@ -78,8 +95,48 @@ class SalesHelp:
     topic: str | None = None
 
 
+@dataclass(frozen=True)
+class LanguageShow:
+    """`/sales lang`: the caller's language and where it comes from."""
+
+
+@dataclass(frozen=True)
+class LanguageSet:
+    """`/sales lang zh|en|auto`: the caller's own language; None is auto."""
+
+    language: str | None
+
+
+@dataclass(frozen=True)
+class TeamLanguage:
+    """`/sales team East lang:zh`: the language of the team channel's posts; None: the
+    workspace default."""
+
+    team: str | None
+    language: str | None
+
+
 SalesArgs = (TeamCreate | TeamAdd | TeamRemove | TeamShow | TeamChannel | SetRole | SalesHelp
-             | HolidayAdd | HolidayList | MemberStart)
+             | HolidayAdd | HolidayList | MemberStart | LanguageShow | LanguageSet
+             | TeamLanguage)
+
+
+def parse_language(value: str, shown: str) -> str | None:
+    """"zh", "en", or None for auto, from what someone typed (中文, English, zh-CN, 自动...);
+    `shown` is how the value appeared in the command, for the error."""
+    key = value.strip().casefold()
+    if key in AUTO_WORDS:
+        return None
+    lang = normalize_lang(key)
+    if lang is not None:
+        return lang
+    guess = closest(key, LANGUAGE_WORDS)
+    if guess:
+        raise UsageError(t("`{shown}` is not a language. Did you mean `{guess}`? Choose zh "
+                           "(中文), en (English) or auto (your Slack locale).",
+                           shown=shown, guess=guess))
+    raise UsageError(t("`{shown}` is not a language. Choose zh (中文), en (English) or auto "
+                       "(your Slack locale).", shown=shown))
 
 
 def parse_sales(text: str) -> SalesArgs:
@@ -89,17 +146,22 @@ def parse_sales(text: str) -> SalesArgs:
         return SalesHelp(rest.strip() or None)
     if verb in ("team", "teams"):
         return _parse_team(rest)
+    if verb in ("lang", "language", "语言"):
+        value = rest.strip()
+        if not value:
+            return LanguageShow()
+        return LanguageSet(parse_language(value, f"/sales lang {value}"))
     if verb == "role":
         words = parse_words(rest, ("team",))
         people = [as_mention(w) for w in words.positionals]
         if len(words.positionals) != 2 or people[0] is None:
-            raise UsageError("Use `/sales role @carol manager` (roles: rep, manager, admin), "
-                             'or `/sales role @carol manager team:"East"`.')
+            raise UsageError(t("Use `/sales role @carol manager` (roles: rep, manager, admin), "
+                               'or `/sales role @carol manager team:"East"`.'))
         role = Role(choice(words.positionals[1], ROLES, "role"))
         team = words.options.get("team") or None
         if team is not None and role != Role.MANAGER:
-            raise UsageError('`team:` goes with `manager`: `/sales role @carol manager '
-                             'team:"East"` makes carol a manager of East.')
+            raise UsageError(t('`team:` goes with `manager`: `/sales role @carol manager '
+                               'team:"East"` makes carol a manager of East.'))
         return SetRole(people[0], role, team)
     if verb == "holiday":
         return _parse_holiday(rest)
@@ -107,13 +169,17 @@ def parse_sales(text: str) -> SalesArgs:
         words = parse_words(rest, ("start",))
         person = as_mention(words.positionals[0]) if len(words.positionals) == 1 else None
         if person is None or not words.options.get("start"):
-            raise UsageError("Use `/sales member @dan start:2026-10-01` (the rep's first day).")
+            raise UsageError(t("Use `/sales member @dan start:2026-10-01` (the rep's first "
+                               "day)."))
         return MemberStart(person, _iso_day(words.options["start"], "start"))
     guess = closest(verb, ("team", "role", "help", "holiday", "member", "report",
                            "leaderboard", "digest", "action", "config", "warnings",
-                           "export"))
-    hint = f" Did you mean `/sales {guess}`?" if guess else ""
-    raise UsageError(f"`/sales {head}` is not a command.{hint} `/sales help` lists them all.")
+                           "export", "lang"))
+    if guess:
+        raise UsageError(t("`/sales {head}` is not a command. Did you mean `/sales {guess}`? "
+                           "`/sales help` lists them all.", head=head, guess=guess))
+    raise UsageError(t("`/sales {head}` is not a command. `/sales help` lists them all.",
+                       head=head))
 
 
 def _iso_day(text: str, option: str) -> date:
@@ -126,27 +192,38 @@ def _parse_holiday(rest: str) -> SalesArgs:
     if not pos or pos[0].lower() in ("list", "ls"):
         return HolidayList(team)
     if pos[0].lower() != "add" or len(pos) < 2:
-        raise UsageError('Use `/sales holiday add 2026-12-25 "Christmas"` or `/sales holiday`.')
+        raise UsageError(t('Use `/sales holiday add 2026-12-25 "Christmas"` or '
+                           '`/sales holiday`.'))
     return HolidayAdd(_iso_day(pos[1], "holiday"),
                       check_length(" ".join(pos[2:]), "holiday name"), team)
+
+
+TEAM_VERBS = ("", "show", "create", "channel", "add", "remove")
 
 
 def _parse_team(rest: str) -> SalesArgs:
     head, _, tail = rest.strip().partition(" ")
     verb = head.lower()
-    if verb in ("", "show"):
-        words = parse_words(tail, ("team",))
+    if verb in ("", "show") or verb not in TEAM_VERBS:
+        # `/sales team East lang:zh`, `/sales team lang:zh` (the channel's team)
+        words = parse_words(tail if verb == "show" else rest, ("team", "lang"))
         name = words.options.get("team") or " ".join(words.positionals) or None
-        return TeamShow(name)
+        if "lang" in words.options:
+            value = words.options["lang"]
+            return TeamLanguage(name, parse_language(value, f"lang:{value}"))
+        if verb in ("", "show"):
+            return TeamShow(name)
     if verb == "create":
-        words = parse_words(tail, ("tz",))
+        words = parse_words(tail, ("tz", "lang"))
         if not words.positionals:
-            raise UsageError('Name the team, like `/sales team create "East" tz:Asia/Shanghai`.')
+            raise UsageError(t('Name the team, like `/sales team create "East" '
+                               'tz:Asia/Shanghai`.'))
         name = check_length(" ".join(words.positionals), "team name")
         tz = words.options.get("tz")
         if tz is not None:
             zone(tz)
-        return TeamCreate(name, tz)
+        lang = words.options.get("lang")
+        return TeamCreate(name, tz, parse_language(lang, f"lang:{lang}") if lang else None)
     if verb == "channel":
         words = parse_words(tail, ("team",))
         return TeamChannel(words.options.get("team") or " ".join(words.positionals) or None)
@@ -155,15 +232,24 @@ def _parse_team(rest: str) -> SalesArgs:
         people = tuple(as_mention(w) for w in words.positionals)
         if not people or any(p is None for p in people):
             bad = [w for w in words.positionals if as_mention(w) is None]
-            what = f" (`{bad[0]}` is not a mention)" if bad else ""
-            raise UsageError(f"Mention the people to {verb}, like `/sales team {verb} @alice @bob`"
-                             f"{what}.")
+            raise UsageError(_mention_them(verb, bad[0] if bad else None))
         cls = TeamAdd if verb == "add" else TeamRemove
         return cls(tuple(p for p in people if p is not None), words.options.get("team"))
-    raise UsageError(
-        f"`/sales team {head}` is not a command. Use `/sales team create`, `add`, `remove`, "
-        "`channel`, or `/sales team` to show your team."
-    )
+    raise UsageError(t(
+        "`/sales team {head}` is not a command. Use `/sales team create`, `add`, `remove`, "
+        "`channel`, or `/sales team` to show your team.", head=head))
+
+
+def _mention_them(verb: str, bad: str | None) -> str:
+    if verb == "add":
+        if bad is not None:
+            return t("Mention the people to add, like `/sales team add @alice @bob` (`{word}` "
+                     "is not a mention).", word=bad)
+        return t("Mention the people to add, like `/sales team add @alice @bob`.")
+    if bad is not None:
+        return t("Mention the people to remove, like `/sales team remove @alice @bob` "
+                 "(`{word}` is not a mention).", word=bad)
+    return t("Mention the people to remove, like `/sales team remove @alice @bob`.")
 
 
 # --- results ------------------------------------------------------------------------------
@@ -184,6 +270,7 @@ class TeamView:
     timezone: str
     managers: tuple[PersonLine, ...]
     members: tuple[PersonLine, ...]
+    language: str | None = None  # of the channel's posts; None: the workspace default
 
 
 @dataclass(frozen=True)
@@ -215,12 +302,36 @@ class HelpResult:
     topic: str | None
 
 
-SalesResult = TeamResult | RoleResult | HolidayResult | HelpResult
+@dataclass(frozen=True)
+class LanguageResult:
+    """The caller's language, after `/sales lang` showed or changed it."""
+
+    language: str  # "zh" or "en": the one they are answered in
+    source: str  # "choice" (their own), "slack" (their Slack locale) or "default"
+    slack_locale: str | None
+    changed: bool
+
+
+SalesResult = TeamResult | RoleResult | HolidayResult | HelpResult | LanguageResult
+
+
+def language_name(lang: str | None) -> str:
+    """A language by its own name (English, 中文); None: the workspace default's."""
+    return LANGUAGE_NAMES.get(lang or default_locale(), lang or "")
+
+
+def _sentences(*parts: str) -> str:
+    """Sentences one after another: a space between English ones, none between Chinese."""
+    return ("" if current_locale() == "zh" else " ").join(p for p in parts if p)
 
 
 def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime) -> SalesResult:
     if isinstance(args, SalesHelp):
         return HelpResult(args.topic)
+    if isinstance(args, LanguageShow | LanguageSet):
+        return _language(args, actor)
+    if isinstance(args, TeamLanguage):
+        return _team_language(args, session, actor)
     if isinstance(args, TeamCreate):
         return _create_team(args, session, actor, now)
     if isinstance(args, SetRole):
@@ -230,12 +341,13 @@ def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime)
     if isinstance(args, MemberStart):
         person = resolve_person(session, actor, args.person, now)
         if not (actor.is_admin or actor.manages(person.team)):
-            raise PermissionDenied(f"Only {person.name}'s manager or an admin can set this.")
+            raise PermissionDenied(t("Only {name}'s manager or an admin can set this.",
+                                     name=person.name))
         person.started_on = args.started_on
-        return RoleResult(person.name, person.role,
-                          f"{person.name} started on {args.started_on.isoformat()}: team targets"
-                          " give them a ramped share (50% in the first month, 75% in the "
-                          "second).")
+        return RoleResult(person.name, person.role, t(
+            "{name} started on {day}: team targets give them a ramped share (50% in the "
+            "first month, 75% in the second).", name=person.name,
+            day=args.started_on.isoformat()))
     if isinstance(args, TeamShow):
         team = find_team(session, actor, args.team)
         return TeamResult(team_view(team), message="")
@@ -243,7 +355,8 @@ def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime)
         return _bind_channel(args, session, actor)
     team = find_team(session, actor, args.team)
     if not (actor.is_admin or actor.manages(team)):
-        raise PermissionDenied(f"Only a manager of {team.name} or an admin can change its members.")
+        raise PermissionDenied(t("Only a manager of {team} or an admin can change its members.",
+                                 team=team.name))
     lines = []
     for mention in args.people:
         if isinstance(args, TeamAdd):
@@ -252,7 +365,7 @@ def run_sales(args: SalesArgs, *, session: Session, actor: Actor, now: datetime)
         else:
             person = resolve_person(session, actor, mention, now,
                                     among=[*team.members, *team.managers],
-                                    where=f"in {team.name}")
+                                    where=f"in {team.name}")  # resolve_person's own wording
             lines.append(_remove(team, person))
         session.flush()
     session.refresh(team)
@@ -265,38 +378,50 @@ def _add(team: Team, person: Member, actor: Actor) -> str:
     A manager (by role) who manages no team becomes this team's manager: making someone a
     manager works whether `/sales role` or `/sales team add` comes first.
     """
-    manages = person.role == Role.MANAGER and not [t for t in person.managed_teams
-                                                   if t is not person.team]
-    as_manager = " as a manager" if manages and team not in person.managed_teams else ""
+    manages = person.role == Role.MANAGER and not [m for m in person.managed_teams
+                                                   if m is not person.team]
+    as_manager = manages and team not in person.managed_teams
+    names = {"person": person.name, "team": team.name}
     if person.team_id == team.id:
         if not as_manager:
-            return f"{person.name} is already in {team.name}."
+            return t("{person} is already in {team}.", **names)
         person.managed_teams.append(team)
-        return f"{person.name} now manages {team.name}."
+        return t("{person} now manages {team}.", **names)
     old = person.team
     if old is not None:
         if not (actor.is_admin or (actor.manages(old) and actor.manages(team))):
-            raise PermissionDenied(
-                f"{person.name} is in {old.name}. Only an admin or a manager of both "
-                f"{old.name} and {team.name} can move them.")
-        _keep_a_manager(old, person, f"moving {person.name} to {team.name}")
+            raise PermissionDenied(t(
+                "{person} is in {old}. Only an admin or a manager of both {old} and {team} can "
+                "move them.", old=old.name, **names))
+        _keep_a_manager(old, person, moving_to=team)
         if old in person.managed_teams:
             person.managed_teams.remove(old)
     person.team = team
     if as_manager:
         person.managed_teams.append(team)
     if old is not None:
-        return f"Moved {person.name} from {old.name} to {team.name}{as_manager}."
-    return f"Added {person.name} to {team.name}{as_manager}."
+        if as_manager:
+            return t("Moved {person} from {old} to {team} as a manager.", old=old.name, **names)
+        return t("Moved {person} from {old} to {team}.", old=old.name, **names)
+    if as_manager:
+        return t("Added {person} to {team} as a manager.", **names)
+    return t("Added {person} to {team}.", **names)
 
 
-def _keep_a_manager(team: Team, person: Member, doing: str) -> None:
-    """Refuse what would leave `team` without a manager: its last one is `person`."""
-    if [m.id for m in team.managers] == [person.id]:
-        raise UsageError(
-            f"{person.name} is the only manager of {team.name}: {doing} would leave it with "
-            f"none. Make someone else its manager first (`/sales role @name manager "
-            f'team:"{team.name}"`).')
+def _keep_a_manager(team: Team, person: Member, moving_to: Team | None = None) -> None:
+    """Refuse what would leave `team` without a manager: its last one is `person` (moving
+    to another team, or being removed)."""
+    if [m.id for m in team.managers] != [person.id]:
+        return
+    if moving_to is not None:
+        raise UsageError(t(
+            "{person} is the only manager of {team}: moving {person} to {other} would leave it "
+            "with none. Make someone else its manager first (`/sales role @name manager "
+            'team:"{team}"`).', person=person.name, team=team.name, other=moving_to.name))
+    raise UsageError(t(
+        "{person} is the only manager of {team}: removing {person} would leave it with none. "
+        'Make someone else its manager first (`/sales role @name manager team:"{team}"`).',
+        person=person.name, team=team.name))
 
 
 def _remove(team: Team, person: Member) -> str:
@@ -305,29 +430,42 @@ def _remove(team: Team, person: Member) -> str:
     A manager of the team who is a member of another team only stops managing this one.
     """
     if team in person.managed_teams:
-        _keep_a_manager(team, person, f"removing {person.name}")
+        _keep_a_manager(team, person)
         person.managed_teams.remove(team)
     if person.team_id == team.id:
         person.team = None
-    return f"Removed {person.name} from {team.name}."
+    return t("Removed {person} from {team}.", person=person.name, team=team.name)
 
 
 def _holiday(args: HolidayAdd | HolidayList, session: Session, actor: Actor) -> HolidayResult:
     team = find_team(session, actor, args.team)
     if isinstance(args, HolidayAdd):
         if not (actor.is_admin or actor.manages(team)):
-            raise PermissionDenied(f"Only a manager of {team.name} or an admin can add holidays.")
+            raise PermissionDenied(t("Only a manager of {team} or an admin can add holidays.",
+                                     team=team.name))
         known = repo.targets.holidays(session, team.id)
         if args.day in known:
-            raise UsageError(f"{args.day.isoformat()} is already a holiday for {team.name}.")
+            raise UsageError(t("{day} is already a holiday for {team}.",
+                               day=args.day.isoformat(), team=team.name))
         session.add(Holiday(team_id=team.id, day=args.day, name=args.name))
         session.flush()
-        return HolidayResult(team.name, tuple(sorted({*known, args.day})),
-                             f"{args.day:%a %d %b %Y} ({args.name or 'holiday'}) is now a day "
-                             f"off for {team.name}: no working-day targets and no prompts.")
+        return HolidayResult(team.name, tuple(sorted({*known, args.day})), t(
+            "{day} ({name}) is now a day off for {team}: no working-day targets and no "
+            "prompts.", day=_long_day(args.day), name=args.name or t("holiday"),
+            team=team.name))
     days = tuple(sorted(repo.targets.holidays(session, team.id)))
-    listing = ", ".join(d.isoformat() for d in days) or "none yet"
-    return HolidayResult(team.name, days, f"Holidays of {team.name}: {listing}")
+    listing = ", ".join(d.isoformat() for d in days) or t("none yet")
+    return HolidayResult(team.name, days, t("Holidays of {team}: {days}", team=team.name,
+                                            days=listing))
+
+
+# a day with its weekday and year: "Fri 25 Dec 2026", "2026年12月25日 周五"
+_LONG_DAY = {"en": "EEE dd MMM y", "zh": "y年M月d日 EEE"}
+
+
+def _long_day(day: date) -> str:
+    lang = current_locale()
+    return format_date(day, _LONG_DAY[lang], locale=BABEL_LOCALE[lang])
 
 
 def find_team(session: Session, actor: Actor, name: str | None) -> Team:
@@ -336,8 +474,10 @@ def find_team(session: Session, actor: Actor, name: str | None) -> Team:
         team = repo.workspaces.team_by_key(session, ws.id, name_key(name))
         if team is None:
             guess = closest(name, repo.workspaces.team_names(session, ws.id))
-            hint = f' Did you mean "{guess}"?' if guess else ""
-            raise UsageError(f'There is no team called "{name}".{hint}')
+            if guess:
+                raise UsageError(t('There is no team called "{name}". Did you mean "{guess}"?',
+                                   name=name, guess=guess))
+            raise UsageError(t('There is no team called "{name}".', name=name))
         return team
     if actor.channel_id:
         team = repo.workspaces.team_by_channel(session, ws.id, actor.channel_id)
@@ -348,11 +488,11 @@ def find_team(session: Session, actor: Actor, name: str | None) -> Team:
     if actor.member.team is not None:
         return actor.member.team
     if repo.workspaces.count_teams(session, ws.id) == 0:
-        raise UsageError(
+        raise UsageError(t(
             "There are no teams yet. In your team's channel, run "
             '`/sales team create "East" tz:Asia/Shanghai`.'
-        )
-    raise UsageError('Which team? Run this in the team\'s channel, or add team:"East".')
+        ))
+    raise UsageError(t('Which team? Run this in the team\'s channel, or add team:"East".'))
 
 
 def _create_team(args: TeamCreate, session: Session, actor: Actor, now: datetime) -> TeamResult:
@@ -360,22 +500,23 @@ def _create_team(args: TeamCreate, session: Session, actor: Actor, now: datetime
     member = actor.member
     channel = actor.channel_id
     if not channel or channel.startswith("D"):
-        raise UsageError(
+        raise UsageError(t(
             "Run `/sales team create` in the team's channel: the team is bound to the channel "
             "where it is created."
-        )
+        ))
     first = repo.workspaces.count_teams(session, ws.id) == 0
     if not first and member.role == Role.REP:
-        raise PermissionDenied("Only a manager or an admin can create another team.")
+        raise PermissionDenied(t("Only a manager or an admin can create another team."))
     key = name_key(args.name)
     if repo.workspaces.team_by_key(session, ws.id, key) is not None:
-        raise UsageError(f'There is already a team called "{args.name}".')
+        raise UsageError(t('There is already a team called "{name}".', name=args.name))
     bound = repo.workspaces.team_by_channel(session, ws.id, channel)
     if bound is not None:
-        raise UsageError(f"This channel already belongs to {bound.name}.")
+        raise UsageError(t("This channel already belongs to {team}.", team=bound.name))
     team = Team(
         workspace_id=ws.id, name=args.name, name_key=key, slack_channel_id=channel,
         timezone=args.timezone or member.timezone or ws.default_timezone, created_at=now,
+        language=args.language,
     )
     session.add(team)
     became_admin = first and repo.workspaces.count_admins(session, ws.id) == 0
@@ -388,10 +529,10 @@ def _create_team(args: TeamCreate, session: Session, actor: Actor, now: datetime
         member.team = team
     session.flush()
     session.refresh(team)
-    message = f"Created team {team.name} in this channel, timezone {team.timezone}, " \
-              f"managed by {member.name}."
+    message = t("Created team {team} in this channel, timezone {tz}, managed by {name}.",
+                team=team.name, tz=team.timezone, name=member.name)
     if became_admin:
-        message += f" {member.name} is the workspace admin."
+        message = _sentences(message, t("{name} is the workspace admin.", name=member.name))
     return TeamResult(team_view(team), message=message, became_admin=became_admin,
                       in_channel=True)
 
@@ -400,58 +541,106 @@ def _bind_channel(args: TeamChannel, session: Session, actor: Actor) -> TeamResu
     """Move a team's posts (stand-up summary, warnings) to the channel this is run in."""
     channel = actor.channel_id
     if not channel or channel.startswith("D"):
-        raise UsageError('Run `/sales team channel team:"East"` in the channel the team '
-                         "should use.")
+        raise UsageError(t('Run `/sales team channel team:"East"` in the channel the team '
+                           "should use."))
     bound = repo.workspaces.team_by_channel(session, actor.workspace.id, channel)
     team = bound if args.team is None and bound is not None \
         else find_team(session, actor, args.team)
     if not (actor.is_admin or actor.manages(team)):
-        raise PermissionDenied(f"Only a manager of {team.name} or an admin can move its "
-                               "channel.")
+        raise PermissionDenied(t("Only a manager of {team} or an admin can move its channel.",
+                                 team=team.name))
     if bound is not None and bound.id != team.id:
-        raise UsageError(f"This channel already belongs to {bound.name}.")
+        raise UsageError(t("This channel already belongs to {team}.", team=bound.name))
     if team.slack_channel_id == channel:
-        return TeamResult(team_view(team), message=f"{team.name} already uses this channel.")
+        return TeamResult(team_view(team), message=t("{team} already uses this channel.",
+                                                     team=team.name))
     team.slack_channel_id = channel
     session.flush()
-    return TeamResult(team_view(team), message=(
-        f"{team.name} now uses this channel: its stand-up summary and warnings are posted "
-        "here. Invite salesbot to it (`/invite @salesbot`) if it is not a member yet."),
-        in_channel=True)
+    return TeamResult(team_view(team), message=t(
+        "{team} now uses this channel: its stand-up summary and warnings are posted here. "
+        "Invite salesbot to it (`/invite @salesbot`) if it is not a member yet.",
+        team=team.name), in_channel=True)
 
 
 def _set_role(args: SetRole, session: Session, actor: Actor, now: datetime) -> RoleResult:
-    require_admin(actor, "change roles")
+    if not actor.is_admin:
+        raise PermissionDenied(t("Only an admin can change roles."))
     team = find_team(session, actor, args.team) if args.team else None
     person = resolve_person(session, actor, args.person, now, register=True)
     if person.role == Role.ADMIN and args.role != Role.ADMIN \
             and repo.workspaces.count_admins(session, actor.workspace.id) == 1:
-        raise UsageError(f"{person.name} is the only admin; make someone else admin first.")
-    article = "an" if args.role == Role.ADMIN else "a"
-    message = (f"{person.name} is {'already' if person.role == args.role else 'now'} "
-               f"{article} {args.role.value}.")
+        raise UsageError(t("{name} is the only admin; make someone else admin first.",
+                           name=person.name))
+    said = ROLE_IS[(person.role == args.role, args.role.value)]
+    messages = [t(said, name=person.name)]
     person.role = args.role
     if args.role == Role.MANAGER:
         team = team or person.team
         if team is None:
-            message += (f" Add them to a team with `/sales team add @{person.name}` (in the "
-                        'team\'s channel), or give `team:"East"`, to make them its manager.')
-        elif team in person.managed_teams:
-            message += f" They manage {team.name}."
+            messages.append(t("Add them to a team with `/sales team add @{name}` (in the "
+                              'team\'s channel), or give `team:"East"`, to make them its '
+                              "manager.", name=person.name))
         else:
-            person.managed_teams.append(team)
-            if person.team is None:
-                person.team = team
-            message += f" They manage {team.name}."
+            if team not in person.managed_teams:
+                person.managed_teams.append(team)
+                if person.team is None:
+                    person.team = team
+            messages.append(t("They manage {team}.", team=team.name))
     if args.role == Role.REP:
-        left = [t.name for t in person.managed_teams if len(t.managers) == 1]
+        left = [m.name for m in person.managed_teams if len(m.managers) == 1]
         person.managed_teams.clear()
         if left:
-            message += (f" {', '.join(left)} {'has' if len(left) == 1 else 'have'} no manager "
-                        f"now: only admins can change {'it' if len(left) == 1 else 'them'} until "
-                        "someone is made a manager (`/sales role @name manager`).")
+            messages.append(tn(
+                "{teams} has no manager now: only admins can change it until someone is made "
+                "a manager (`/sales role @name manager`).",
+                "{teams} have no manager now: only admins can change them until someone is "
+                "made a manager (`/sales role @name manager`).", len(left),
+                teams=", ".join(left)))
     session.flush()
-    return RoleResult(person.name, args.role, message)
+    return RoleResult(person.name, args.role, _sentences(*messages))
+
+
+# what `/sales role` says: (the person already had the role, the role) -> the sentence
+ROLE_IS = {
+    (False, "rep"): N_("{name} is now a rep."),
+    (False, "manager"): N_("{name} is now a manager."),
+    (False, "admin"): N_("{name} is now an admin."),
+    (True, "rep"): N_("{name} is already a rep."),
+    (True, "manager"): N_("{name} is already a manager."),
+    (True, "admin"): N_("{name} is already an admin."),
+}
+
+
+def _language(args: LanguageShow | LanguageSet, actor: Actor) -> LanguageResult:
+    """Show or set the caller's own language."""
+    member = actor.member
+    if isinstance(args, LanguageSet):
+        member.language = args.language
+        # bot.dispatch chose the reply's language before this ran, from the old setting:
+        # switch now, so the confirmation (rendered after this returns) is in the new one
+        set_locale(locale_of(member.language, member.slack_locale))
+    lang = locale_of(member.language, member.slack_locale)
+    source = ("choice" if normalize_lang(member.language)
+              else "slack" if normalize_lang(member.slack_locale) else "default")
+    return LanguageResult(lang, source, member.slack_locale, isinstance(args, LanguageSet))
+
+
+def _team_language(args: TeamLanguage, session: Session, actor: Actor) -> TeamResult:
+    """Set the language of what salesbot posts in the team's channel."""
+    team = find_team(session, actor, args.team)
+    if not (actor.is_admin or actor.manages(team)):
+        raise PermissionDenied(t("Only a manager of {team} or an admin can set its language.",
+                                 team=team.name))
+    team.language = args.language
+    session.flush()
+    if args.language is None:
+        message = t("{team}'s channel now gets its stand-up summaries, warnings and digests "
+                    "in the workspace default language ({language}).", team=team.name,
+                    language=language_name(None))
+    else:
+        message = t("{team}'s channel now gets its stand-up summaries, warnings and digests "
+                    "in {language}.", team=team.name, language=language_name(args.language))
+    return TeamResult(team_view(team), message=message)
 
 
 def team_view(team: Team) -> TeamView:
@@ -463,7 +652,8 @@ def team_view(team: Team) -> TeamView:
         PersonLine(m.name, m.slack_user_id, m.role.value, m.id in manager_ids)
         for m in team.members
     )
-    return TeamView(team.name, team.slack_channel_id, team.timezone, managers, members)
+    return TeamView(team.name, team.slack_channel_id, team.timezone, managers, members,
+                    normalize_lang(team.language))
 
 
 def join_team_channel(session: Session, actor: Actor,
@@ -484,11 +674,12 @@ def join_team_channel(session: Session, actor: Actor,
     inviter = repo.workspaces.member_by_slack_id(session, actor.workspace.id, invited_by) \
         if invited_by else None
     if inviter is None or not (inviter.role == Role.ADMIN or team in inviter.managed_teams):
-        managers = ", ".join(f"@{m.name}" for m in team.managers) or "an admin"
-        return (f"This is {team.name}'s channel. To join {team.name}, ask {managers} to add "
-                f"you: `/sales team add @{member.name}`.")
+        managers = ", ".join(f"@{m.name}" for m in team.managers) or t("an admin")
+        return t("This is {team}'s channel. To join {team}, ask {managers} to add you: "
+                 "`/sales team add @{name}`.", team=team.name, managers=managers,
+                 name=member.name)
     member.team = team
     session.flush()
-    return (f"Welcome to {team.name}! You are now one of its reps. Log a visit with "
-            '`/visit "Acme Corp" Met the CTO`, a deal with `/deal new`, and see '
-            "`/sales help` for the rest.")
+    return t("Welcome to {team}! You are now one of its reps. Log a visit with "
+             '`/visit "Acme Corp" Met the CTO`, a deal with `/deal new`, and see '
+             "`/sales help` for the rest.", team=team.name)
