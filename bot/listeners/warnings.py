@@ -45,6 +45,7 @@ from bot.views.warnings import (
 )
 from commands.core.actors import Actor
 from commands.core.errors import UsageError, UserFacingError
+from commands.core.i18n import t
 from commands.core.text import Mention
 from commands.warnings.action_links import action_draft
 from commands.warnings.actions import ActionAdd
@@ -164,7 +165,7 @@ def submit_action(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: 
     v = values(view)
     owner, text = v.get("owner"), (v.get("text") or "").strip()
     if not text:
-        show_on_form(ack, UsageError("What is to be done?", field="text"), ACTION_INPUTS,
+        show_on_form(ack, UsageError(t("What is to be done?"), field="text"), ACTION_INPUTS,
                      default="text")
         return
     args = ActionAdd(Mention(owner, "") if owner else None, text, v.get("due"), warning=key)
