@@ -31,6 +31,7 @@ from bot.render.base import (
 )
 from commands.core.dates import format_day
 from commands.core.i18n import N_, t, tn, tp
+from commands.core.money import format_count
 from commands.warnings.actions import ActionLine, ActionResult
 from commands.warnings.deviations import CRITICAL, SERIOUS, Deviation
 from commands.warnings.review import Movement
@@ -61,8 +62,15 @@ RULE_TITLES = {
     "forecast_drop": N_("Forecast call dropped"),
     "forecast_miss": N_("Forecast missed three months running"),
 }
-REASONS: dict[PostReason, str] = {"new": N_("new"), "worse": N_("worse since last posted"),
-                                  "again": N_("still open")}
+
+
+def reason_text(why: PostReason) -> str:
+    """Why a warning is posted now, as its heading says it."""
+    if why == "new":
+        return tp("warning posted", "new")
+    if why == "worse":
+        return tp("warning posted", "worse since last posted")
+    return tp("warning posted", "still open")
 
 
 def rule_title(rule: str) -> str:
@@ -80,12 +88,17 @@ def severity_mark(severity: int) -> str:
 
 def _head(d: Deviation) -> str:
     emoji, _, label = severity_mark(d.severity).partition(" ")
-    return f"{emoji} *{rule_title(d.rule)}* ({label})"
+    return t("{mark} *{rule}* ({severity})", mark=emoji, rule=rule_title(d.rule),
+             severity=label)
 
 
 def _when(moment: datetime, tz: str) -> str:
     local = moment.astimezone(ZoneInfo(tz))
     return f"{format_day(local.date())} {local:%H:%M}"
+
+
+def _mention(user_id: str) -> str:
+    return f"<@{user_id}>"
 
 
 def block_id(key: str) -> str:
@@ -96,7 +109,7 @@ def block_id(key: str) -> str:
 def warning_text(p: WarningPost, d: Deviation) -> str:
     """One warning: what fired and how badly, who, the numbers, and the fix."""
     owner = p.mention(d)
-    head = f"{_head(d)} · {t(REASONS[p.reason(d)])}" + (f" · <@{owner}>" if owner else "")
+    head = f"{_head(d)} · {reason_text(p.reason(d))}" + (f" · <@{owner}>" if owner else "")
     return t("{head}\n{message}\n*Fix:* {fix}", head=head, message=naming(d.message, d.who),
              fix=naming(d.fix, d.who))[:SECTION_LIMIT]
 
@@ -137,7 +150,7 @@ def render_first_post(p: WarningPost) -> Reply:
     lines = []
     for rule, names in by_rule.items():
         counts = Counter(names)  # who, in the order the rule named them
-        shown = t(", ").join(escape(n) if c == 1 else f"{escape(n)} {c}"
+        shown = tp("list", ", ").join(escape(n) if c == 1 else f"{escape(n)} {c}"
                              for n, c in list(counts.items())[:FIRST_NAMES])
         rest = len(counts) - FIRST_NAMES
         if rest > 0:
@@ -163,7 +176,7 @@ def render_warning_post(p: WarningPost) -> Reply:
     count = len(p.warnings)
     title = tn(":rotating_light: *{team}*: {n} warning to act on",
                ":rotating_light: *{team}*: {n} warnings to act on", count,
-               n=f"{count:,}", team=escape(p.team_name))
+               n=format_count(count), team=escape(p.team_name))
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=title))]
     lines = [title]
     for d in p.warnings:
@@ -187,7 +200,7 @@ def acknowledged_blocks(blocks: list[dict[str, Any]], key: str,
                         by_user_id: str) -> list[dict[str, Any]]:
     """The posted message's blocks with one warning's buttons replaced by who acknowledged."""
     note = ContextBlock(block_id=block_id(key), elements=[MarkdownTextObject(
-        text=t(":white_check_mark: Acknowledged by {who}", who=f"<@{by_user_id}>"))]).to_dict()
+        text=t(":white_check_mark: Acknowledged by {who}", who=_mention(by_user_id)))]).to_dict()
     return [note if b.get("block_id") == block_id(key) else b for b in blocks]
 
 
@@ -203,7 +216,7 @@ def render_acted(r: WarningActed) -> Reply:
                             message=message))
     if r.already:
         return text_reply(t("Already acknowledged by {who}: {message}.",
-                            who=f"<@{r.by_user_id}>", message=escape(r.message)))
+                            who=_mention(r.by_user_id), message=escape(r.message)))
     return text_reply(t(":white_check_mark: Acknowledged: {message}. It is posted again only if "
                         "it gets worse.", message=escape(r.message)))
 
@@ -216,7 +229,7 @@ def _title(r: WarningsResult) -> str:
               "again unless it gets worse)",
               "*Warnings of {team} now* ({count}; the same warning waits {n} days to be posted "
               "again unless it gets worse)",
-              r.cooldown_days, n=f"{r.cooldown_days:,}", team=escape(r.team_name),
+              r.cooldown_days, n=format_count(r.cooldown_days), team=escape(r.team_name),
               count=len(r.warnings))
 
 
@@ -230,14 +243,14 @@ def listed_text(w: ListedWarning, tz: str) -> str:
     elif w.snoozed_until is not None:
         state.append(t("snoozed until {until}", until=_when(w.snoozed_until, tz)))
     if w.acknowledged_at is not None:
-        state.append(t("acknowledged by {who} on {when}",
-                       who=person(w.acknowledged_by or t("someone")),
+        by = w.acknowledged_by or t("someone")
+        state.append(t("acknowledged by {who} on {when}", who=person(by),
                        when=_when(w.acknowledged_at, tz)))
     state.append(t("last posted {when}", when=_when(w.last_posted_at, tz))
                  if w.last_posted_at is not None else t("not posted yet"))
     return t("{head} {message}\n    *Fix:* {fix}\n    _{state}_", head=_head(d),
              message=naming(d.message, d.who), fix=naming(d.fix, d.who),
-             state=t("; ").join(state))
+             state=tp("list", "; ").join(state))
 
 
 def _off(r: WarningsResult) -> str:

@@ -59,7 +59,7 @@ def action_form(draft: ActionDraft, channel_id: str | None) -> View:
         blocks=[
             ContextBlock(elements=[MarkdownTextObject(
                 text=t("Judged by *{metric}*, {value} now.", metric=escape(draft.metric_label),
-                       value=f"{draft.value.normalize():f}")[:SECTION_LIMIT])]),
+                       value=format(draft.value.normalize(), "f"))[:SECTION_LIMIT])]),
             InputBlock(block_id="owner", label=t("Owner"), element=UserSelectElement(
                 action_id="owner", initial_user=draft.owner_user_id)),
             InputBlock(block_id="text", label=t("What to do"), element=PlainTextInputElement(

@@ -143,6 +143,10 @@ def _added(ref: str, owner: str, due: date | None, text: str,
     return t("{ref} for {owner}: {text}", **values)
 
 
+def _ref(item: ActionItem) -> str:
+    return f"A-{item.id}"
+
+
 def _may_manage(actor: Actor, team: Team | None, owner: Member) -> bool:
     return actor.is_admin or owner.id == actor.member.id or actor.manages(team)
 
@@ -178,16 +182,17 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
         if found is None:
             raise UsageError(t("There is no action item A-{number}.", number=args.number))
         if not _may_manage(actor, found.team, found.owner):
+            ref = _ref(found)
             raise PermissionDenied(t("{ref} is {owner}'s; they, their manager or an admin can "
-                                     "close it.", ref=f"A-{found.id}", owner=found.owner.name))
+                                     "close it.", ref=ref, owner=found.owner.name))
         today = local_today(now, found.team.timezone)
         if found.done_at is not None:
-            return ActionResult(t("{ref} was already done.", ref=f"A-{found.id}"),
+            return ActionResult(t("{ref} was already done.", ref=_ref(found)),
                                 found.team.name,
                                 (line_of(found, today),))
         found.done_at, found.done_by_id = now, actor.member.id
         done_moved = movements(session, ws, found.team, [found], now).get(found.id)
-        return ActionResult(t("Done: {ref} {text}", ref=f"A-{found.id}", text=found.text),
+        return ActionResult(t("Done: {ref} {text}", ref=_ref(found), text=found.text),
                             found.team.name,
                             (line_of(found, today, done_moved),))
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None

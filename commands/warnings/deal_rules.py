@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from commands.core.i18n import t, tn
-from commands.core.money import format_amount, format_money
+from commands.core.money import format_amount, format_count, format_money
 from commands.warnings.deviations import (
     CRITICAL,
     DEAL_COLUMNS,
@@ -52,7 +52,7 @@ def stale_deal(
             "stale_deal", deal, min(CRITICAL, idle // limit),
             message=tn("{deal}, {owner}: no activity for {n} day (limit {limit} in {stage})",
                        "{deal}, {owner}: no activity for {n} days (limit {limit} in {stage})",
-                       idle, n=f"{idle:,}", deal=_deal_label(deal), owner=owner, limit=limit,
+                       idle, n=format_count(idle), deal=_deal_label(deal), owner=owner, limit=limit,
                        stage=deal["stage"]),
             fix=t("{owner}: log the next step with the customer (`/visit`), or close {ref} as "
                   "lost if it is dead.", owner=owner, ref=deal["ref"]),
@@ -83,7 +83,7 @@ def close_date_passed(open_deals: pd.DataFrame, today: date) -> list[Deviation]:
                        "{stage}",
                        "{deal}, {owner}: expected to close {close}, {n} days ago, still in "
                        "{stage}",
-                       late, n=f"{late:,}", deal=_deal_label(deal),
+                       late, n=format_count(late), deal=_deal_label(deal),
                        owner=owner_name(deal["owner"]), close=shown_day(close, today),
                        stage=deal["stage"]),
             fix=t("Set a date you believe (`/deal {ref} close:YYYY-MM-DD`), or close it with "
@@ -108,12 +108,12 @@ def close_date_pushed(
         if close is not None:
             message = tn("{deal}, {owner}: close date pushed {n} time, now {close}",
                          "{deal}, {owner}: close date pushed {n} times, now {close}",
-                         pushes, n=f"{pushes:,}", deal=label, owner=owner,
+                         pushes, n=format_count(pushes), deal=label, owner=owner,
                          close=shown_day(close, today))
         else:
             message = tn("{deal}, {owner}: close date pushed {n} time",
                          "{deal}, {owner}: close date pushed {n} times",
-                         pushes, n=f"{pushes:,}", deal=label, owner=owner)
+                         pushes, n=format_count(pushes), deal=label, owner=owner)
         out.append(_deal_deviation(
             "close_date_pushed", deal, min(CRITICAL, pushes - config.push_limit + 1),
             message=message,

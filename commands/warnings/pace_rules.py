@@ -10,7 +10,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from commands.core.dates import format_day
 from commands.core.i18n import N_, t, tn
-from commands.core.money import CENT, format_amount, format_money
+from commands.core.money import CENT, format_amount, format_count, format_money
 from commands.plan.activity import (
     ActivityPlan,
     ActivityRates,
@@ -82,7 +82,7 @@ def behind_pace(
                      "Close {amount} per working day for the {n} working days left: about "
                      "{visits} a day{per_rep} at {rates}; review the deals closing this period "
                      "first.",
-                     p.remaining_working_days, n=f"{p.remaining_working_days:,}",
+                     p.remaining_working_days, n=format_count(p.remaining_working_days),
                      amount=_amount(p, required), visits=_visits(visits), per_rep=per_rep,
                      rates=_rate_source(p))
         else:
@@ -92,7 +92,7 @@ def behind_pace(
                      "deals closing this period first.",
                      "Close {amount} per working day for the {n} working days left; review the "
                      "deals closing this period first.",
-                     p.remaining_working_days, n=f"{p.remaining_working_days:,}",
+                     p.remaining_working_days, n=format_count(p.remaining_working_days),
                      amount=_amount(p, required))
         out.append(Deviation(
             rule="behind_pace",
@@ -160,7 +160,7 @@ def activity_shortfall(
                      "the rest of the target needs at {rates}.",
                      "Book {visits} a working day for the {n} working days left{per_rep}: what "
                      "the rest of the target needs at {rates}.",
-                     p.remaining_working_days, n=f"{p.remaining_working_days:,}",
+                     p.remaining_working_days, n=format_count(p.remaining_working_days),
                      visits=_visits(per_day), per_rep=_per_rep(plan), rates=_rate_source(p))
         elif p.remaining_working_days > 0:
             per_day = max(planned_total - p.visits_logged, ZERO) / p.remaining_working_days
@@ -168,7 +168,7 @@ def activity_shortfall(
                      "plan.",
                      "Book {visits} a working day for the {n} working days left to get back on "
                      "plan.",
-                     p.remaining_working_days, n=f"{p.remaining_working_days:,}",
+                     p.remaining_working_days, n=format_count(p.remaining_working_days),
                      visits=_visits(per_day))
         else:
             fix = t("{period} is over: plan the missing visits into the next period and ask "
@@ -182,7 +182,7 @@ def activity_shortfall(
                        "{expected} by now ({ratio})",
                        "{who}: {n} visits logged in {period}, the activity plan expected "
                        "{expected} by now ({ratio})",
-                       p.visits_logged, n=f"{p.visits_logged:,}", who=p.who,
+                       p.visits_logged, n=format_count(p.visits_logged), who=p.who,
                        period=p.period_name, expected=whole_number(expected),
                        ratio=percent(ratio)),
             fix=fix,
@@ -228,7 +228,7 @@ def coverage_gap(
             # 2.75×" never reads "covers 2.8×" next to a need of 2.8×
             message=t("{who}: pipeline closing in {period} covers {coverage}× the {amount} "
                       "still to win; it needs {needed} at {which}", who=p.who,
-                      period=p.period_name, coverage=f"{coverage:.2f}",
+                      period=p.period_name, coverage=_two_decimals(coverage),
                       amount=_amount(p, remaining), needed=_times(ONE / rate), which=which),
             fix=t("Add {amount} of pipeline expected to close in {period}, or pull later deals "
                   "forward.", amount=_amount(p, gap), period=p.period_name),
@@ -261,6 +261,10 @@ def _amount(p: Progress, value: Decimal) -> str:
         count = _tenth_up(value)
         return t(unit, count=count) if unit else f"{count} {p.metric}"
     return format_money(value, p.currency) if p.currency else format_amount(value)
+
+
+def _two_decimals(value: Decimal) -> str:
+    return f"{value:.2f}"
 
 
 def _times(value: Decimal) -> str:

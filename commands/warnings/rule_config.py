@@ -211,7 +211,7 @@ def _unknown(said: str, word: str, known: Sequence[str], what: str, *,
     """The error for a word that is not a warning setting (or rule), with the closest one."""
     guess = closest(word, known)
     # TRANSLATORS: follows "... is not a warning setting." (mind the leading space)
-    hint = t(" Did you mean `{guess}`?", guess=f"{guess}{suffix}") if guess else ""
+    hint = t(" Did you mean `{guess}`?", guess=guess + suffix) if guess else ""
     if what == "rule":
         return UsageError(t("{said} is not a warning rule.{hint} Rules: {known}.", said=said,
                             hint=hint, known=", ".join(known)))
