@@ -96,3 +96,18 @@ def test_an_english_team_hears_its_warnings_in_english(
     assert "East: 50% of November's target with 71% of working days gone" in text
     assert "*Fix:* Close 25,000 USD per working day" in text
     assert "进度" not in text
+
+
+def test_a_chinese_teams_first_post_is_a_calm_summary_in_chinese(
+        team: Chat, clock: Clock, ticker: Ticker, notifier: RenderingNotifier) -> None:
+    clock.now = utc(2026, 11, 10, 2)
+    team.say("mia", "/target set team revenue 900k quarter:2026-Q4")
+    with team.deps.session_factory.begin() as session:
+        session.execute(update(Team).values(language="zh"))
+    ticker.tick(MON_10)
+    [(lang, reply)] = notifier.shown
+    assert lang == "zh"
+    assert reply.text.startswith("*East*：salesbot 从现在起每个工作日检查两次计划。首次检查发现")
+    assert "\n• 进度落后：3（alice、bob、East）\n" in reply.text
+    assert "`/sales warnings` 会逐条列出每条预警" in reply.text
+    assert ":red_circle:" not in reply.text and "紧急" not in reply.text
