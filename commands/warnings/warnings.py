@@ -233,6 +233,7 @@ class WarningActed:
     snoozed_until: datetime | None = None
     reason: str | None = None
     already: bool = False  # acknowledged before: nothing changed
+    team_language: str | None = None  # the team channel's, for its posted message
 
 
 def warning_value(team_id: int, key: str) -> str:
@@ -333,4 +334,4 @@ def acknowledge_warning(session: Session, actor: Actor, team_id: int, key: str,
     by = session.get(Member, state.acknowledged_by_id) if state.acknowledged_by_id else None
     return WarningActed("acknowledged", team.name, key, state.message, actor.member.timezone,
                         by.slack_user_id if by else actor.member.slack_user_id,
-                        already=already)
+                        already=already, team_language=team.language)

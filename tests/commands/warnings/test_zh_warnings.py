@@ -11,10 +11,18 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from bot.render.warnings import render_actions, rule_title, severity_mark
+from bot.render.warnings import (
+    acknowledged_blocks,
+    block_id,
+    render_actions,
+    rule_title,
+    severity_mark,
+)
+from bot.views.warnings import action_form, snooze_form
 from commands.core.errors import UsageError
 from commands.core.i18n import use_locale
 from commands.plan.activity import ActivityRates
+from commands.warnings.action_links import ActionDraft
 from commands.warnings.actions import ActionLine, ActionResult
 from commands.warnings.customer_rules import tier_cadence
 from commands.warnings.deal_rules import close_date_passed, close_date_pushed, stale_deal
@@ -24,6 +32,7 @@ from commands.warnings.pace_rules import activity_shortfall, behind_pace, covera
 from commands.warnings.review import link_for
 from commands.warnings.rule_config import parse_rule_config
 from commands.warnings.rules import DeviationInputs
+from commands.warnings.warnings import WarningRef
 from tests.commands.helpers import alice
 from tests.commands.warnings.test_deviations import STAGES, TODAY, deals
 
@@ -210,3 +219,22 @@ def test_warning_settings_errors_read_in_chinese(options: dict[str, str], said: 
     with use_locale("zh"), pytest.raises(UsageError) as refused:
         parse_rule_config(options)
     assert said in refused.value.message
+
+
+def test_the_snooze_and_create_action_forms_are_in_chinese() -> None:
+    ref = WarningRef(3, "East", "stale_deal:deal:D-1", "D-1 已14天没有任何跟进")
+    draft = ActionDraft(3, "tier_cadence:customer:2", "本周安排一次对Birch的拜访。", "UALICE",
+                        "被忽视的A类客户", D(4))
+    with use_locale("zh"):
+        snooze = snooze_form(ref, 7, "C0EAST").to_dict()
+        action = action_form(draft, "C0EAST").to_dict()
+        note = acknowledged_blocks([{"type": "actions", "block_id": block_id(ref.key)}],
+                                   ref.key, "UMIA")
+    assert (snooze["title"]["text"], snooze["submit"]["text"]) == ("暂缓预警", "暂缓 1 周")
+    assert snooze["blocks"][1]["elements"][0]["text"] == "无论发生什么，1 周内都不会再发布。"
+    assert snooze["blocks"][2]["label"]["text"] == "原因？"
+    assert (action["title"]["text"], action["submit"]["text"]) == ("创建改进行动", "创建")
+    assert action["blocks"][0]["elements"][0]["text"] == "以 *被忽视的A类客户* 衡量，当前为 4。"
+    assert [b["label"]["text"] for b in action["blocks"][1:]] == ["负责人", "要做什么", "截止日期"]
+    assert note == [{"type": "context", "block_id": block_id(ref.key), "elements": [
+        {"type": "mrkdwn", "text": ":white_check_mark: <@UMIA> 已确认"}]}]
