@@ -58,9 +58,9 @@ def test_behind_pace_reads_in_chinese_with_its_run_rate_and_visits() -> None:
     with use_locale("zh"):
         [warning] = behind_pace([alice()])
     assert warning.message == ("Alice：December目标已完成41%，而工作日已过去62%；"
-                               "每个工作日需成交18,000，每天2.3次拜访")
+                               "每个工作日需成交18,000，每天 2.3 次拜访")
     assert warning.fix == ("在剩余的8个工作日里，每个工作日成交18,000：按Alice自己的转化率，"
-                           "约需每天2.3次拜访；先过一遍本期要成交的商机。")
+                           "约需每天 2.3 次拜访；先过一遍本期要成交的商机。")
 
 
 def test_a_team_behind_pace_in_chinese_shows_yuan_in_wan_and_the_day_it_was_set() -> None:
@@ -73,7 +73,7 @@ def test_a_team_behind_pace_in_chinese_shows_yuan_in_wan_and_the_day_it_was_set(
         [warning] = behind_pace([team])
     assert warning.message == (
         "East：12月目标已完成20%，而工作日已过去50%（自12月2日 周三设定目标起算）；"
-        "每个工作日需成交¥8万，每天12.8次拜访（4名销售，平均每人3.2次）")
+        "每个工作日需成交¥8万，每天 12.8 次拜访（4名销售，平均每人3.2次）")
     assert "按团队的转化率" in warning.fix and english_free(warning.fix)
 
 
@@ -94,8 +94,8 @@ def test_activity_shortfall_reads_in_chinese() -> None:
                                             elapsed_working_days=10, remaining_working_days=10,
                                             rates=None)])
     assert derived.message == "Alice：December已记录10次拜访，行动计划预期此时应有20次（50%）"
-    assert derived.fix.startswith("在剩余的8个工作日里，每个工作日安排2.3次拜访：")
-    assert given.fix == "在剩余的10个工作日里，每个工作日安排5次拜访，才能回到计划进度。"
+    assert derived.fix.startswith("在剩余的8个工作日里，每个工作日安排 2.3 次拜访：")
+    assert given.fix == "在剩余的10个工作日里，每个工作日安排 5 次拜访，才能回到计划进度。"
 
 
 def test_coverage_gap_reads_in_chinese() -> None:
