@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.core.fx import LeftOut
+from commands.core.i18n import use_locale
 from commands.warnings.deviations import Deviation
 from commands.warnings.warnings import (
     PostReason,
@@ -108,6 +109,11 @@ class WarningSource:
         team = session.get(Team, subject_id(item.subject))
         if team is None:
             return []
+        # the warnings' texts are written as the rules run: in the team channel's language
+        with use_locale(team.language):
+            return self._build(session, team, claimed_at)
+
+    def _build(self, session: Session, team: Team, claimed_at: datetime) -> list[Post]:
         found, left_out = evaluate_named(session, team, claimed_at)
         states = states_of(session, team.id)
         cooldown = team_config(session, team).cooldown
@@ -133,7 +139,7 @@ class WarningSource:
                                    if d.owner is not None and d.owner in slack_ids})),
             first=first,
             left_out=(left_out if any(d.rule in MONEY_RULES for d, _ in shown) else ()),
-        ))]
+        ), lang=team.language)]
 
     def posted(self, session: Session, item: DueItem, post: Post, ts: str,
                now: datetime) -> None:

@@ -45,6 +45,7 @@ from bot.views.warnings import (
 )
 from commands.core.actors import Actor
 from commands.core.errors import UsageError, UserFacingError
+from commands.core.i18n import t, use_locale
 from commands.core.text import Mention
 from commands.warnings.action_links import action_draft
 from commands.warnings.actions import ActionAdd
@@ -139,8 +140,9 @@ def acknowledge(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond:
         return
     original = body.get("message") or {}
     if original.get("blocks"):
-        respond(text=original.get("text", ""), replace_original=True,
-                blocks=acknowledged_blocks(original["blocks"], done.key, done.by_user_id))
+        with use_locale(done.team_language):  # the channel's message, in the channel's language
+            blocks = acknowledged_blocks(original["blocks"], done.key, done.by_user_id)
+        respond(text=original.get("text", ""), replace_original=True, blocks=blocks)
     if done.already or not original.get("blocks"):
         send(respond, render_acted(done), replace_original=False)
 
@@ -164,7 +166,7 @@ def submit_action(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: 
     v = values(view)
     owner, text = v.get("owner"), (v.get("text") or "").strip()
     if not text:
-        show_on_form(ack, UsageError("What is to be done?", field="text"), ACTION_INPUTS,
+        show_on_form(ack, UsageError(t("What is to be done?"), field="text"), ACTION_INPUTS,
                      default="text")
         return
     args = ActionAdd(Mention(owner, "") if owner else None, text, v.get("due"), warning=key)

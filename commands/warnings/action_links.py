@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
 from commands.core.errors import UsageError
+from commands.core.i18n import t
 from commands.core.limits import LIMITS
 from commands.team.config import rule_config
 from commands.warnings.checks import team_inputs
@@ -36,8 +37,8 @@ def link_warning(session: Session, ws: Workspace, team: Team, key: str,
     inputs, firing = team_now(session, ws, team, now)
     found = next((d for d in firing if d.key == key), None)
     if found is None:
-        raise UsageError(f"No warning `{key}` is firing in {team.name} now; "
-                         "`/sales warnings` lists those that are.")
+        raise UsageError(t("No warning `{key}` is firing in {team} now; `/sales warnings` lists "
+                           "those that are.", key=key, team=team.name))
     return link_for(found, inputs, firing)
 
 
@@ -82,11 +83,11 @@ def action_draft(session: Session, actor: Actor, value: str, now: datetime) -> A
     team_id, key = parse_warning_value(value)
     team = session.get(Team, team_id)
     if team is None or team.workspace_id != actor.workspace.id:
-        raise UsageError("That warning's team no longer exists.")
+        raise UsageError(t("That warning's team no longer exists."))
     inputs, firing = team_now(session, actor.workspace, team, now)
     found = next((d for d in firing if d.key == key), None)
     if found is None:
-        raise UsageError("That warning is not firing any more: nothing to act on.")
+        raise UsageError(t("That warning is not firing any more: nothing to act on."))
     link = link_for(found, inputs, firing)
     owner_id = about(session, team, key)
     owner = session.get(Member, owner_id) if owner_id is not None else None

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from commands.core.access import require_read_team
 from commands.core.actors import Actor, resolve_mention
-from commands.core.dates import local_today, parse_day
+from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import PermissionDenied, UsageError
+from commands.core.i18n import t
 from commands.core.limits import LIMITS, check_length
 from commands.core.text import Mention, as_mention, parse_words
 from commands.team.sales import find_team
 from commands.warnings.action_links import apply_link, link_warning, movements
-from commands.warnings.review import Movement
+from commands.warnings.review import LinkedMetric, Movement
 from storage import repo
 from storage.models import ActionItem, Member, Team
 
@@ -61,8 +62,8 @@ def parse_action(text: str) -> ActionArgs:
             elif w.lower() == "all":
                 include_done = True
             else:
-                raise UsageError(f"`{w}` is not a person or `all`; try `/sales action list "
-                                 "@bob all`.")
+                raise UsageError(t("`{word}` is not a person or `all`; try `/sales action list "
+                                   "@bob all`.", word=w))
         return ActionList(scope, include_done, words.options.get("team"))
     if verb == "add":
         words = parse_words(rest, ("due", "warning"))
@@ -72,25 +73,26 @@ def parse_action(text: str) -> ActionArgs:
             pos = pos[1:]
         item = " ".join(pos).strip()
         if not item:
-            raise UsageError('Say what to do: `/sales action add @bob "Call 5 B-tier accounts" '
-                             "due:friday`.")
+            raise UsageError(t('Say what to do: `/sales action add @bob "Call 5 B-tier '
+                               'accounts" due:friday`.'))
         check_length(item, "action item")
         if "warning" in words.options and not words.options["warning"]:
-            raise UsageError("`warning:` needs the warning's key, like "
-                             "warning:tier_cadence:customer:33.")
+            raise UsageError(t("`warning:` needs the warning's key, like "
+                               "warning:tier_cadence:customer:33."))
         return ActionAdd(owner, item, words.options.get("due"), words.options.get("warning"))
     if verb in ("done", "close", "complete"):
         words = parse_words(rest, ())
         match = _REF.match(words.positionals[0]) if len(words.positionals) == 1 else None
         if match is None:
-            raise UsageError("Which item? `/sales action done A-3` (`/sales action list` shows "
-                             "them).")
+            raise UsageError(t("Which item? `/sales action done A-3` (`/sales action list` "
+                               "shows them)."))
         number = match.group(1)
         if len(number) > 9:  # no item has such a number (nor could PostgreSQL look it up)
-            raise UsageError(f"There is no action item A-{number[:12]}…; `/sales action list` "
-                             "shows them.")
+            raise UsageError(t("There is no action item A-{number}…; `/sales action list` "
+                               "shows them.", number=number[:12]))
         return ActionDone(int(number))
-    raise UsageError("Use `/sales action add`, `/sales action done A-3` or `/sales action list`.")
+    raise UsageError(t("Use `/sales action add`, `/sales action done A-3` or "
+                       "`/sales action list`."))
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,26 @@ def line_of(item: ActionItem, today: date, moved: Movement | None = None) -> Act
     return ActionLine(f"A-{item.id}", item.owner.name, item.text, item.due_on, state, moved)
 
 
+def _added(ref: str, owner: str, due: date | None, text: str,
+           link: LinkedMetric | None) -> str:
+    """The reply to `/sales action add`: the item, its due day, the metric it is judged by."""
+    values = {"ref": ref, "owner": owner, "text": text}
+    if link is not None:
+        values |= {"label": link.label, "value": f"{link.value:f}"}
+    if due is not None and link is not None:
+        return t("{ref} for {owner}, due {due}: {text} (about {label}: {value} now)",
+                 due=format_day(due), **values)
+    if due is not None:
+        return t("{ref} for {owner}, due {due}: {text}", due=format_day(due), **values)
+    if link is not None:
+        return t("{ref} for {owner}: {text} (about {label}: {value} now)", **values)
+    return t("{ref} for {owner}: {text}", **values)
+
+
+def _ref(item: ActionItem) -> str:
+    return f"A-{item.id}"
+
+
 def _may_manage(actor: Actor, team: Team | None, owner: Member) -> bool:
     return actor.is_admin or owner.id == actor.member.id or actor.manages(team)
 
@@ -137,13 +159,14 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
         team = owner.team or find_team(session, actor, None)
         # someone in no team has no manager: the channel's team's manager is not theirs
         if not _may_manage(actor, owner.team, owner):
-            raise PermissionDenied(f"Only {owner.name}'s manager or an admin can give them an "
-                                   "action item.")
+            raise PermissionDenied(t("Only {owner}'s manager or an admin can give them an "
+                                     "action item.", owner=owner.name))
         today = local_today(now, team.timezone)
         due = parse_day(args.due, today=today, prefer="future", option="due") \
             if args.due else None
         if due is not None and due < today:
-            raise UsageError(f"`due:{args.due}` is in the past ({due.isoformat()}).")
+            raise UsageError(t("`due:{due}` is in the past ({day}).", due=args.due,
+                               day=due.isoformat()))
         link = link_warning(session, ws, team, args.warning, now) if args.warning else None
         item = ActionItem(workspace_id=ws.id, team_id=team.id, owner_id=owner.id,
                           text=args.text, due_on=due, created_by_id=actor.member.id,
@@ -152,24 +175,25 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
             apply_link(item, link)
         session.add(item)
         session.flush()
-        when = f", due {due:%a %d %b}" if due else ""
-        about = f" (about {link.label}: {link.value:f} now)" if link else ""
-        return ActionResult(f"A-{item.id} for {owner.name}{when}: {args.text}{about}",
+        return ActionResult(_added(f"A-{item.id}", owner.name, due, args.text, link),
                             team.name, (line_of(item, today),))
     if isinstance(args, ActionDone):
         found = repo.actions.action_item(session, ws.id, args.number)
         if found is None:
-            raise UsageError(f"There is no action item A-{args.number}.")
+            raise UsageError(t("There is no action item A-{number}.", number=args.number))
         if not _may_manage(actor, found.team, found.owner):
-            raise PermissionDenied(f"A-{found.id} is {found.owner.name}'s; they, their manager "
-                                   "or an admin can close it.")
+            ref = _ref(found)
+            raise PermissionDenied(t("{ref} is {owner}'s; they, their manager or an admin can "
+                                     "close it.", ref=ref, owner=found.owner.name))
         today = local_today(now, found.team.timezone)
         if found.done_at is not None:
-            return ActionResult(f"A-{found.id} was already done.", found.team.name,
+            return ActionResult(t("{ref} was already done.", ref=_ref(found)),
+                                found.team.name,
                                 (line_of(found, today),))
         found.done_at, found.done_by_id = now, actor.member.id
         done_moved = movements(session, ws, found.team, [found], now).get(found.id)
-        return ActionResult(f"Done: A-{found.id} {found.text}", found.team.name,
+        return ActionResult(t("Done: {ref} {text}", ref=_ref(found), text=found.text),
+                            found.team.name,
                             (line_of(found, today, done_moved),))
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
     team = person.team if person and person.team else find_team(session, actor, args.team_name)
@@ -180,7 +204,7 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
     items = repo.actions.action_items(session, team.id, owner_id=person.id if person else None,
                               done_since=since)
     who = person.name if person else team.name
-    message = "" if items else f"No open action items for {who}."
+    message = "" if items else t("No open action items for {who}.", who=who)
     moved = movements(session, ws, team, items, now)
     return ActionResult(message, team.name,
                         tuple(line_of(i, today, moved.get(i.id)) for i in items))

@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
+from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from commands.core.dates import local_today
 from commands.core.fx import LeftOut, deals_tally
+from commands.core.i18n import BABEL_LOCALE, current_locale
 from commands.core.periods import Period, period_containing, working_day_progress
 from commands.forecast.deviations import forecast_deviations
 from commands.plan.activity import TRAILING_DAYS, ActivityRates
@@ -56,9 +58,12 @@ def decided_funnel(fates: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
 
 
 def _period_name(period: Period) -> str:
-    if period.kind == "month":
-        return f"{period.start:%B}"
-    return period.label
+    """The period as a warning names it: "December" (12月 in Chinese), else its label."""
+    if period.kind != "month":
+        return period.label
+    if current_locale() == "zh":
+        return format_date(period.start, "M月", locale=BABEL_LOCALE["zh"])
+    return f"{period.start:%B}"
 
 
 class _TeamMonth:

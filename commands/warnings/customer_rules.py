@@ -8,7 +8,8 @@ from datetime import date
 
 import pandas as pd
 
-from commands.core.text import plural
+from commands.core.i18n import t, tn
+from commands.core.money import format_count
 from commands.warnings.deviations import CRITICAL, CUSTOMER_COLUMNS, Deviation
 from commands.warnings.frames import as_day, frame_rows, owner_name, value_or_none
 from commands.warnings.rule_config import DEFAULT_CONFIG, RuleConfig
@@ -33,15 +34,19 @@ def tier_cadence(
             continue
         owner = owner_name(c["owner"])
         owner_id = value_or_none(c["owner_id"])
-        seen = f"last visited {plural(days, 'day')} ago" if last else "never visited"
+        seen = (tn("last visited {n} day ago", "last visited {n} days ago", days,
+                   n=format_count(days)) if last else t("never visited"))
         out.append(Deviation(
             rule="tier_cadence",
             subject=f"customer:{int(c['customer_id'])}",
             who=owner,
             severity=min(CRITICAL, days // cadence),
-            message=(f"{c['name']} (tier {tier}), {owner}: {seen}; tier {tier} is visited "
-                     f"every {plural(cadence, 'day')}"),
-            fix=f"{owner}: book a visit with {c['name']} this week.",
+            message=t("{customer} (tier {tier}), {owner}: {seen}; tier {tier} is visited "
+                      "every {cadence}", customer=c["name"], tier=tier, owner=owner,
+                      seen=seen,
+                      cadence=tn("{n} day", "{n} days", cadence, n=format_count(cadence))),
+            fix=t("{owner}: book a visit with {customer} this week.", owner=owner,
+                  customer=c["name"]),
             numbers=(("tier", tier), ("days_since_visit", days), ("cadence", cadence),
                      ("last_visit_on", last)),
             owner=None if owner_id is None else f"member:{int(owner_id)}",

@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from commands.core.money import format_amount, format_money
-from commands.core.text import plural
+from commands.core.i18n import t, tn
+from commands.core.money import format_amount, format_count, format_money
 from commands.warnings.deviations import (
     CRITICAL,
     DEAL_COLUMNS,
@@ -21,7 +21,15 @@ from commands.warnings.deviations import (
     Figure,
     Rule,
 )
-from commands.warnings.frames import as_day, as_int, as_money, frame_rows, owner_name, value_or_none
+from commands.warnings.frames import (
+    as_day,
+    as_int,
+    as_money,
+    frame_rows,
+    owner_name,
+    shown_day,
+    value_or_none,
+)
 from commands.warnings.rule_config import DEFAULT_CONFIG, RuleConfig
 
 
@@ -42,10 +50,12 @@ def stale_deal(
         owner = owner_name(deal["owner"])
         out.append(_deal_deviation(
             "stale_deal", deal, min(CRITICAL, idle // limit),
-            message=(f"{_deal_label(deal)}, {owner}: no activity for {plural(idle, 'day')} "
-                     f"(limit {limit} in {deal['stage']})"),
-            fix=(f"{owner}: log the next step with the customer (`/visit`), or close "
-                 f"{deal['ref']} as lost if it is dead."),
+            message=tn("{deal}, {owner}: no activity for {n} day (limit {limit} in {stage})",
+                       "{deal}, {owner}: no activity for {n} days (limit {limit} in {stage})",
+                       idle, n=format_count(idle), deal=_deal_label(deal), owner=owner, limit=limit,
+                       stage=deal["stage"]),
+            fix=t("{owner}: log the next step with the customer (`/visit`), or close {ref} as "
+                  "lost if it is dead.", owner=owner, ref=deal["ref"]),
             numbers=(("days_idle", idle), ("limit", limit), ("last_activity_on", last)),
         ))
     return out
@@ -69,17 +79,22 @@ def close_date_passed(open_deals: pd.DataFrame, today: date) -> list[Deviation]:
         severity = WARNING if late < 14 else SERIOUS if late < 30 else CRITICAL
         out.append(_deal_deviation(
             "close_date_passed", deal, severity,
-            message=(f"{_deal_label(deal)}, {owner_name(deal['owner'])}: expected to close "
-                     f"{close.isoformat()}, {plural(late, 'day')} ago, still in {deal['stage']}"),
-            fix=(f"Set a date you believe (`/deal {deal['ref']} close:YYYY-MM-DD`), or close it "
-                 f"with `/deal {deal['ref']} won` or `lost`."),
+            message=tn("{deal}, {owner}: expected to close {close}, {n} day ago, still in "
+                       "{stage}",
+                       "{deal}, {owner}: expected to close {close}, {n} days ago, still in "
+                       "{stage}",
+                       late, n=format_count(late), deal=_deal_label(deal),
+                       owner=owner_name(deal["owner"]), close=shown_day(close, today),
+                       stage=deal["stage"]),
+            fix=t("Set a date you believe (`/deal {ref} close:YYYY-MM-DD`), or close it with "
+                  "`/deal {ref} won` or `lost`.", ref=deal["ref"]),
             numbers=(("expected_close", close), ("days_late", late)),
         ))
     return out
 
 
 def close_date_pushed(
-    open_deals: pd.DataFrame, config: RuleConfig = DEFAULT_CONFIG
+    open_deals: pd.DataFrame, config: RuleConfig = DEFAULT_CONFIG, today: date | None = None
 ) -> list[Deviation]:
     """Warn for each open deal whose close date was postponed push_limit times or more."""
     # Each push past the limit is worse, so it is posted again.
@@ -89,13 +104,21 @@ def close_date_pushed(
         if pushes < config.push_limit:
             continue
         close = as_day(deal["expected_close"])
-        now_on = f", now {close.isoformat()}" if close else ""
+        label, owner = _deal_label(deal), owner_name(deal["owner"])
+        if close is not None:
+            message = tn("{deal}, {owner}: close date pushed {n} time, now {close}",
+                         "{deal}, {owner}: close date pushed {n} times, now {close}",
+                         pushes, n=format_count(pushes), deal=label, owner=owner,
+                         close=shown_day(close, today))
+        else:
+            message = tn("{deal}, {owner}: close date pushed {n} time",
+                         "{deal}, {owner}: close date pushed {n} times",
+                         pushes, n=format_count(pushes), deal=label, owner=owner)
         out.append(_deal_deviation(
             "close_date_pushed", deal, min(CRITICAL, pushes - config.push_limit + 1),
-            message=(f"{_deal_label(deal)}, {owner_name(deal['owner'])}: close date pushed "
-                     f"{plural(pushes, 'time')}{now_on}"),
-            fix=("Ask what the customer is really waiting for and agree the next step "
-                 "with a date; if nobody can say, qualify the deal out."),
+            message=message,
+            fix=t("Ask what the customer is really waiting for and agree the next step with a "
+                  "date; if nobody can say, qualify the deal out."),
             numbers=(("pushes", pushes), ("expected_close", close)),
         ))
     return out
@@ -122,4 +145,5 @@ def _deal_label(deal: dict[str, Any]) -> str:
     currency = value_or_none(deal["currency"])
     amount = format_money(as_money(deal["amount"]), currency) if currency \
         else format_amount(as_money(deal["amount"]))
-    return f"{deal['ref']} {deal['name']} ({deal['stage']}, {amount})"
+    return t("{ref} {deal} ({stage}, {amount})", ref=deal["ref"], deal=deal["name"],
+             stage=deal["stage"], amount=amount)

@@ -10,6 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from commands.core.dates import format_day
+from commands.core.i18n import current_locale, t
+
 ZERO = Decimal(0)
 
 
@@ -49,7 +52,7 @@ def as_int(value: Any) -> int:
 
 def owner_name(value: Any) -> str:
     value = value_or_none(value)
-    return "no owner" if value is None else str(value)
+    return t("no owner") if value is None else str(value)
 
 
 def as_money(value: Any) -> Decimal:
@@ -57,3 +60,9 @@ def as_money(value: Any) -> Decimal:
     if value is None:
         return ZERO
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def shown_day(d: date, today: date | None = None) -> str:
+    """A date in a warning: 2026-11-20 in English (as `/deal ... close:` takes it), 11月20日
+    周五 in Chinese."""
+    return format_day(d, today) if current_locale() == "zh" else d.isoformat()

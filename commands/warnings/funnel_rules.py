@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from commands.core.i18n import t
 from commands.warnings.deviations import (
     FUNNEL_COLUMNS,
     Deviation,
@@ -58,16 +59,18 @@ def funnel_bottleneck(
                 continue
             stage = str(row["stage"])
             following = (str(rows[index + 1]["stage"]) if index + 1 < len(rows)
-                         else "the next stage")
+                         else t("the next stage"))
             out.append(Deviation(
                 rule="funnel_bottleneck",
                 subject=f"{f.subject}/stage:{stage}",
                 who=f.who,
                 severity=shortfall_severity(ratio, config.funnel_ratio),
-                message=(f"{f.who}: {stage} → {following} converted {advanced} of {reached} "
-                         f"({percent(conversion)}) this period against {percent(trailing)} "
-                         "trailing; "
-                         f"{_diagnosis_text(f, diagnosis)}"),
+                message=t("{who}: {stage} → {following} converted {advanced} of {reached} "
+                          "({conversion}) this period against {trailing} trailing; {diagnosis}",
+                          who=f.who, stage=stage, following=following, advanced=advanced,
+                          reached=reached, conversion=percent(conversion),
+                          trailing=percent(trailing),
+                          diagnosis=_diagnosis_text(f, diagnosis)),
                 fix=_funnel_fix(diagnosis, stage),
                 numbers=(
                     ("stage", stage),
@@ -89,25 +92,29 @@ def funnel_bottleneck(
 def _diagnosis_text(f: FunnelInput, diagnosis: Diagnosis) -> str:
     parts = []
     if f.visits is not None and f.visits_planned is not None and f.visits_planned > 0:
-        parts.append(f"visits {f.visits} of {whole_number(f.visits_planned)} planned")
+        parts.append(t("visits {actual} of {planned} planned", actual=f.visits,
+                       planned=whole_number(f.visits_planned)))
     if (f.opportunities is not None and f.opportunities_planned is not None
             and f.opportunities_planned > 0):
-        parts.append(f"new opportunities {f.opportunities} of "
-                     f"{whole_number(f.opportunities_planned)} planned")
-    counts = ", ".join(parts)
+        parts.append(t("new opportunities {actual} of {planned} planned",
+                       actual=f.opportunities, planned=whole_number(f.opportunities_planned)))
+    counts = t("{visits}, {opportunities}", visits=parts[0], opportunities=parts[1]) \
+        if len(parts) == 2 else "".join(parts)
     if diagnosis == "plan":
-        return f"looks like a PLAN problem, not enough top of funnel ({counts})"
+        return t("looks like a PLAN problem, not enough top of funnel ({counts})", counts=counts)
     if diagnosis == "execution":
-        return f"looks like an EXECUTION problem, enough leads but low conversion ({counts})"
-    return "no activity plan to compare with, so plan or execution cannot be told apart"
+        return t("looks like an EXECUTION problem, enough leads but low conversion ({counts})",
+                 counts=counts)
+    return t("no activity plan to compare with, so plan or execution cannot be told apart")
 
 
 def _funnel_fix(diagnosis: Diagnosis, stage: str) -> str:
     if diagnosis == "plan":
-        return ("Fill the top of the funnel first: book the planned visits and open "
-                "opportunities, then look at conversion again.")
+        return t("Fill the top of the funnel first: book the planned visits and open "
+                 "opportunities, then look at conversion again.")
     if diagnosis == "execution":
-        return (f"Review the {stage} deals together in the weekly review: decision maker, "
-                "budget, next step with a date; pair reps with whoever converts best.")
-    return (f"Review the {stage} deals together, and set a visits target so the next warning "
-            "can tell plan from execution.")
+        return t("Review the {stage} deals together in the weekly review: decision maker, "
+                 "budget, next step with a date; pair reps with whoever converts best.",
+                 stage=stage)
+    return t("Review the {stage} deals together, and set a visits target so the next warning "
+             "can tell plan from execution.", stage=stage)

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from commands.core.money import CENT, format_amount, format_money
-from commands.core.text import plural
+from commands.core.dates import format_day
+from commands.core.i18n import N_, t, tn
+from commands.core.money import CENT, format_amount, format_count, format_money
 from commands.plan.activity import (
     ActivityPlan,
     ActivityRates,
@@ -30,8 +31,9 @@ from commands.warnings.rule_config import DEFAULT_CONFIG, RuleConfig
 ZERO = Decimal(0)
 ONE = Decimal(1)
 TENTH = Decimal("0.1")
-METRIC_UNITS = {"wins": "wins", "visits": "visits", "new_customers": "new customers",
-                "opportunities": "opportunities"}
+METRIC_UNITS = {"wins": N_("{count} wins"), "visits": N_("{count} visits"),
+                "new_customers": N_("{count} new customers"),
+                "opportunities": N_("{count} opportunities")}
 
 
 def behind_pace(
@@ -53,28 +55,45 @@ def behind_pace(
         if not card.behind or card.pace is None or card.attainment is None:
             continue
         share = card.expected_share or ZERO
-        gone = (f"where last year had {percent(share)} done by now"
+        gone = (t("where last year had {share} done by now", share=percent(share))
                 if p.cumulative_share is not None
-                else f"with {percent(share)} of working days gone")
+                else t("with {share} of working days gone", share=percent(share)))
         if p.tracked_since is not None:
-            gone += f" since the target was set on {p.tracked_since:%a %d %b}"
-        message = f"{p.who}: {percent(card.attainment)} of {p.period_name}'s target {gone}"
+            gone = t("{gone} since the target was set on {day}", gone=gone,
+                     day=format_day(p.tracked_since))
+        head = t("{who}: {attainment} of {period}'s target {gone}", who=p.who,
+                 attainment=percent(card.attainment), period=p.period_name, gone=gone)
         plan = _remaining_activity_plan(p)
         visits = plan.visits_per_day if plan else None
         required = card.required_per_working_day
         if required is None:
-            message += "; no working days left"
-            fix = (f"{p.period_name} is over: carry the gap of {_amount(p, p.target - p.actual)} "
-                   "into the next plan and review why in the weekly review.")
+            message = t("{head}; no working days left", head=head)
+            fix = t("{period} is over: carry the gap of {amount} into the next plan and review "
+                    "why in the weekly review.", period=p.period_name,
+                    amount=_amount(p, p.target - p.actual))
+        elif plan is not None and visits is not None:
+            per_rep = _per_rep(plan)
+            message = t("{head}; needs {amount} per working day, {visits} a day{per_rep}",
+                        head=head, amount=_amount(p, required), visits=_visits(visits),
+                        per_rep=per_rep)
+            fix = tn("Close {amount} per working day for the {n} working day left: about "
+                     "{visits} a day{per_rep} at {rates}; review the deals closing this period "
+                     "first.",
+                     "Close {amount} per working day for the {n} working days left: about "
+                     "{visits} a day{per_rep} at {rates}; review the deals closing this period "
+                     "first.",
+                     p.remaining_working_days, n=format_count(p.remaining_working_days),
+                     amount=_amount(p, required), visits=_visits(visits), per_rep=per_rep,
+                     rates=_rate_source(p))
         else:
-            message += f"; needs {_amount(p, required)} per working day"
-            fix = (f"Close {_amount(p, required)} per working day for the "
-                   f"{plural(p.remaining_working_days, 'working day')} left")
-            if plan is not None and visits is not None:
-                per_rep = _per_rep(plan)
-                message += f", {_visits(visits)} a day{per_rep}"
-                fix += f": about {_visits(visits)} a day{per_rep} at {_rate_source(p)}"
-            fix += "; review the deals closing this period first."
+            message = t("{head}; needs {amount} per working day", head=head,
+                        amount=_amount(p, required))
+            fix = tn("Close {amount} per working day for the {n} working day left; review the "
+                     "deals closing this period first.",
+                     "Close {amount} per working day for the {n} working days left; review the "
+                     "deals closing this period first.",
+                     p.remaining_working_days, n=format_count(p.remaining_working_days),
+                     amount=_amount(p, required))
         out.append(Deviation(
             rule="behind_pace",
             subject=p.subject,
@@ -137,25 +156,35 @@ def activity_shortfall(
         per_day: Decimal | None = None
         if plan is not None and plan.visits_per_day is not None:
             per_day = plan.visits_per_day
-            fix = (f"Book {_visits(per_day)} a working day for the "
-                   f"{plural(p.remaining_working_days, 'working day')} left{_per_rep(plan)}: "
-                   "what the rest of "
-                   f"the target needs at {_rate_source(p)}.")
+            fix = tn("Book {visits} a working day for the {n} working day left{per_rep}: what "
+                     "the rest of the target needs at {rates}.",
+                     "Book {visits} a working day for the {n} working days left{per_rep}: what "
+                     "the rest of the target needs at {rates}.",
+                     p.remaining_working_days, n=format_count(p.remaining_working_days),
+                     visits=_visits(per_day), per_rep=_per_rep(plan), rates=_rate_source(p))
         elif p.remaining_working_days > 0:
             per_day = max(planned_total - p.visits_logged, ZERO) / p.remaining_working_days
-            fix = (f"Book {_visits(per_day)} a working day for the "
-                   f"{plural(p.remaining_working_days, 'working day')} left to get back on plan.")
+            fix = tn("Book {visits} a working day for the {n} working day left to get back on "
+                     "plan.",
+                     "Book {visits} a working day for the {n} working days left to get back on "
+                     "plan.",
+                     p.remaining_working_days, n=format_count(p.remaining_working_days),
+                     visits=_visits(per_day))
         else:
-            fix = (f"{p.period_name} is over: plan the missing visits into the next period "
-                   "and ask what kept them off the calendar.")
+            fix = t("{period} is over: plan the missing visits into the next period and ask "
+                    "what kept them off the calendar.", period=p.period_name)
         out.append(Deviation(
             rule="activity_shortfall",
             subject=p.subject,
             who=p.who,
             severity=shortfall_severity(ratio, config.activity_threshold),
-            message=(f"{p.who}: {plural(p.visits_logged, 'visit')} logged in "
-                     f"{p.period_name}, the activity plan expected {whole_number(expected)} by now "
-                     f"({percent(ratio)})"),
+            message=tn("{who}: {n} visit logged in {period}, the activity plan expected "
+                       "{expected} by now ({ratio})",
+                       "{who}: {n} visits logged in {period}, the activity plan expected "
+                       "{expected} by now ({ratio})",
+                       p.visits_logged, n=format_count(p.visits_logged), who=p.who,
+                       period=p.period_name, expected=whole_number(expected),
+                       ratio=percent(ratio)),
             fix=fix,
             numbers=(
                 ("visits_logged", p.visits_logged),
@@ -181,9 +210,10 @@ def coverage_gap(
             rate, which = p.win.rate, p.win.describe()
         elif p.win_rate is None or p.win_rate <= 0:
             rate = config.default_win_rate
-            which = f"the configured default win rate {percent(rate)} (no closed deals)"
+            which = t("the configured default win rate {rate} (no closed deals)",
+                      rate=percent(rate))
         else:
-            rate, which = p.win_rate, f"a {percent(p.win_rate)} win rate"
+            rate, which = p.win_rate, t("a {rate} win rate", rate=percent(p.win_rate))
         if p.target <= 0 or coverage is None or coverage_healthy(coverage, rate):
             continue
         # estimates from a rate: whole units, so a rounded target share shows no stray cent
@@ -196,11 +226,12 @@ def coverage_gap(
             severity=shortfall_severity(coverage * rate, ONE),
             # the coverage as /pipeline and the digest show it (two decimals), so "covers
             # 2.75×" never reads "covers 2.8×" next to a need of 2.8×
-            message=(f"{p.who}: pipeline closing in {p.period_name} covers "
-                     f"{coverage:.2f}× the {_amount(p, remaining)} still to win; it needs "
-                     f"{_times(ONE / rate)} at {which}"),
-            fix=(f"Add {_amount(p, gap)} of pipeline expected to close in {p.period_name}, "
-                 "or pull later deals forward."),
+            message=t("{who}: pipeline closing in {period} covers {coverage}× the {amount} "
+                      "still to win; it needs {needed} at {which}", who=p.who,
+                      period=p.period_name, coverage=_two_decimals(coverage),
+                      amount=_amount(p, remaining), needed=_times(ONE / rate), which=which),
+            fix=t("Add {amount} of pipeline expected to close in {period}, or pull later deals "
+                  "forward.", amount=_amount(p, gap), period=p.period_name),
             numbers=(
                 ("open_pipeline_in_period", p.open_pipeline_in_period),
                 ("remaining_target", remaining),
@@ -226,9 +257,14 @@ def _remaining_activity_plan(p: Progress) -> ActivityPlan | None:
 
 def _amount(p: Progress, value: Decimal) -> str:
     if p.metric != "revenue":
-        unit = METRIC_UNITS.get(p.metric, p.metric)
-        return f"{_tenth_up(value)} {unit}"
+        unit = METRIC_UNITS.get(p.metric)
+        count = _tenth_up(value)
+        return t(unit, count=count) if unit else f"{count} {p.metric}"
     return format_money(value, p.currency) if p.currency else format_amount(value)
+
+
+def _two_decimals(value: Decimal) -> str:
+    return f"{value:.2f}"
 
 
 def _times(value: Decimal) -> str:
@@ -243,7 +279,8 @@ def _tenth_up(value: Decimal) -> str:
 
 def _visits(value: Decimal) -> str:
     count = _tenth_up(value)
-    return f"{count} visit" + ("" if count == "1" else "s")
+    # a count like 2.3 is plural in English; only exactly 1 is singular
+    return tn("{n} visit", "{n} visits", 1 if count == "1" else 2, n=count)
 
 
 def _per_rep(plan: ActivityPlan | None) -> str:
@@ -251,17 +288,19 @@ def _per_rep(plan: ActivityPlan | None) -> str:
     each = plan.visits_per_rep_per_day if plan is not None else None
     if plan is None or plan.reps <= 1 or not each:
         return ""
-    return f" ({_tenth_up(each)} per rep on average, {plan.reps} reps)"
+    # TRANSLATORS: follows "N visits a day" (mind the leading space)
+    return t(" ({each} per rep on average, {reps} reps)", each=_tenth_up(each), reps=plan.reps)
 
 
 def _rate_source(p: Progress) -> str:
     """Which rates a plan figure came from and why, as pick_win_rate chose them."""
     if p.plan is not None and p.plan.members:
-        return "each rep's own rates (the team's figures are their reps' plans added up)"
+        return t("each rep's own rates (the team's figures are their reps' plans added up)")
     rates = p.plan.rates if p.plan is not None else p.rates
-    if rates is None:
-        return "the default rates"
+    if rates is None or (rates.basis is None and rates.source == "default"):
+        return t("the default rates")
     if rates.basis is None:
-        source = {"rep": f"{p.who}'s own", "team": "the team's", "default": "the default"}
-        return f"{source[rates.source]} rates"
+        if rates.source == "rep":
+            return t("{who}'s own rates", who=p.who)
+        return t("the team's rates")
     return rates.basis.describe()

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from commands.core.i18n import N_, t
 from commands.warnings.deviations import Deviation, Progress
 from commands.warnings.rules import DeviationInputs
 
@@ -61,12 +62,30 @@ def _group(d: Deviation) -> str:
     return d.owner or d.subject
 
 
+# the count metrics' labels by rule (stored with the action item, in its author's language)
+_COUNT_LABELS = {
+    "stale_deal": N_("{who}'s stale deals"),
+    "close_date_passed": N_("{who}'s close date passed warnings"),
+    "close_date_pushed": N_("{who}'s close date pushed warnings"),
+    "forecast_short": N_("{who}'s forecast short warnings"),
+    "forecast_drop": N_("{who}'s forecast drop warnings"),
+    "forecast_miss": N_("{who}'s forecast miss warnings"),
+}
+_PROGRESS_LABELS = {
+    "attainment": N_("{who}'s attainment (%)"),
+    "visits": N_("{who}'s visits this period"),
+    "coverage": N_("{who}'s pipeline coverage"),
+}
+
+
 def _count_label(rule: str, group: str, who: str) -> str:
     if rule == "tier_cadence":
-        return f"{group.partition(':')[2]}-tier customers out of cadence"
+        return t("{tier}-tier customers out of cadence", tier=group.partition(':')[2])
     if rule == "funnel_bottleneck":
-        return "funnel bottlenecks"
-    return f"{who}'s {rule.replace('_', ' ')} warnings".replace("deal warnings", "deals")
+        return t("funnel bottlenecks")
+    if rule in _COUNT_LABELS:
+        return t(_COUNT_LABELS[rule], who=who)
+    return t("{who}'s {rule} warnings", who=who, rule=rule.replace("_", " "))
 
 
 def link_for(d: Deviation, inputs: DeviationInputs,
@@ -75,9 +94,7 @@ def link_for(d: Deviation, inputs: DeviationInputs,
     kind = _PROGRESS_METRIC.get(d.rule)
     if kind is not None:
         metric = f"{kind}:{d.subject}"
-        label = {"attainment": f"{d.who}'s attainment (%)",
-                 "visits": f"{d.who}'s visits this period",
-                 "coverage": f"{d.who}'s pipeline coverage"}[kind]
+        label = t(_PROGRESS_LABELS[kind], who=d.who)
     else:
         group = _group(d)
         metric = f"count:{d.rule}:{group}"

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from commands.core.errors import UsageError
+from commands.core.i18n import t
 from commands.core.text import closest
 from commands.plan.scorecard import BEHIND_THRESHOLD
 from commands.warnings.deviations import RULES, Rule
@@ -150,23 +151,27 @@ def _parse_ratio(key: str, text: str) -> Decimal:
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite():
-        raise UsageError(f"`{key}:{text}` is not a number. Try {_EXAMPLES[key]}.")
+        raise UsageError(t("`{key}:{text}` is not a number. Try {example}.", key=key, text=text,
+                           example=_EXAMPLES[key]))
     if text.endswith("%"):
         value /= HUNDRED
     if not ZERO < value <= ONE:
-        raise UsageError(
-            f"`{key}:{text}` must be above 0 and at most 1 (100%). Try {_EXAMPLES[key]}."
-        )
+        raise UsageError(t("`{key}:{text}` must be above 0 and at most 1 (100%). Try {example}.",
+                           key=key, text=text, example=_EXAMPLES[key]))
     return value
 
 
 def _parse_count(key: str, text: str, *, low: int, high: int, unit: str) -> int:
-    what = "a whole number of days" if unit == "days" else "a whole number"
     if not _DIGITS.match(text):
-        raise UsageError(f"`{key}:{text}` is not {what}. Try {_EXAMPLES[key]}.")
+        if unit == "days":
+            raise UsageError(t("`{key}:{text}` is not a whole number of days. Try {example}.",
+                               key=key, text=text, example=_EXAMPLES[key]))
+        raise UsageError(t("`{key}:{text}` is not a whole number. Try {example}.", key=key,
+                           text=text, example=_EXAMPLES[key]))
     value = int(text) if len(text) <= 9 else high + 1  # past any limit, however long
     if not low <= value <= high:
-        raise UsageError(f"`{key}:{text}` must be from {low} to {high}. Try {_EXAMPLES[key]}.")
+        raise UsageError(t("`{key}:{text}` must be from {low} to {high}. Try {example}.",
+                           key=key, text=text, low=low, high=high, example=_EXAMPLES[key]))
     return value
 
 
@@ -178,12 +183,12 @@ def _parse_stage_limits(text: str) -> tuple[tuple[str, int], ...]:
         stage, sep, days = item.strip().partition("=")
         stage = stage.strip().lower()
         if not sep or not _STAGE.match(stage):
-            raise UsageError(
-                f"`stale_by_stage:{text}`: `{item.strip()}` is not stage=days. "
-                f"Try {_EXAMPLES['stale_by_stage']}."
-            )
+            raise UsageError(t("`stale_by_stage:{text}`: `{item}` is not stage=days. Try "
+                               "{example}.", text=text, item=item.strip(),
+                               example=_EXAMPLES["stale_by_stage"]))
         if stage in limits:
-            raise UsageError(f"`stale_by_stage:{text}` names {stage} twice; give it once.")
+            raise UsageError(t("`stale_by_stage:{text}` names {stage} twice; give it once.",
+                               text=text, stage=stage))
         limits[stage] = _parse_count("stale_by_stage", days.strip(), low=1, high=MAX_DAYS,
                                      unit="days")
     return tuple(sorted(limits.items()))
@@ -205,6 +210,10 @@ def _unknown(said: str, word: str, known: Sequence[str], what: str, *,
              suffix: str = "") -> UsageError:
     """The error for a word that is not a warning setting (or rule), with the closest one."""
     guess = closest(word, known)
-    hint = f" Did you mean `{guess}{suffix}`?" if guess else ""
-    return UsageError(f"{said} is not a warning {what}.{hint} "
-                      f"{what.capitalize()}s: {', '.join(known)}.")
+    # TRANSLATORS: follows "... is not a warning setting." (mind the leading space)
+    hint = t(" Did you mean `{guess}`?", guess=guess + suffix) if guess else ""
+    if what == "rule":
+        return UsageError(t("{said} is not a warning rule.{hint} Rules: {known}.", said=said,
+                            hint=hint, known=", ".join(known)))
+    return UsageError(t("{said} is not a warning setting.{hint} Settings: {known}.", said=said,
+                        hint=hint, known=", ".join(known)))

@@ -43,7 +43,8 @@ def evaluate_all(inputs: DeviationInputs) -> list[Deviation]:
     if inputs.open_deals is not None:
         found["stale_deal"] = stale_deal(inputs.open_deals, inputs.today, config)
         found["close_date_passed"] = close_date_passed(inputs.open_deals, inputs.today)
-        found["close_date_pushed"] = close_date_pushed(inputs.open_deals, config)
+        found["close_date_pushed"] = close_date_pushed(inputs.open_deals, config,
+                                                       inputs.today)
     if inputs.customers is not None:
         found["tier_cadence"] = tier_cadence(inputs.customers, inputs.today, config)
     out: list[Deviation] = []

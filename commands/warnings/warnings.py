@@ -27,6 +27,7 @@ from commands.core.access import require_read_team
 from commands.core.actors import Actor
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import LeftOut
+from commands.core.i18n import t
 from commands.core.limits import LIMITS, check_length
 from commands.core.text import parse_words
 from commands.team.config import rule_config
@@ -232,6 +233,7 @@ class WarningActed:
     snoozed_until: datetime | None = None
     reason: str | None = None
     already: bool = False  # acknowledged before: nothing changed
+    team_language: str | None = None  # the team channel's, for its posted message
 
 
 def warning_value(team_id: int, key: str) -> str:
@@ -242,7 +244,7 @@ def warning_value(team_id: int, key: str) -> str:
 def parse_warning_value(value: str) -> tuple[int, str]:
     team, _, key = value.partition(":")
     if not (team.isascii() and team.isdigit()) or len(team) > 9 or not key:
-        raise UsageError("That button does not name a warning any more.")
+        raise UsageError(t("That button does not name a warning any more."))
     return int(team), key
 
 
@@ -266,14 +268,17 @@ def about(session: Session, team: Team, key: str) -> int | None:
     return None
 
 
-def _target(session: Session, actor: Actor, team_id: int, key: str, verb: str
-            ) -> tuple[Team, WarningState | None]:
+def _target(session: Session, actor: Actor, team_id: int, key: str,
+            verb: Literal["snooze", "acknowledge"]) -> tuple[Team, WarningState | None]:
     team = session.get(Team, team_id)
     if team is None or team.workspace_id != actor.workspace.id:
-        raise UsageError("That warning's team no longer exists.")
+        raise UsageError(t("That warning's team no longer exists."))
     if not (actor.is_admin or actor.manages(team) or about(session, team, key) == actor.member.id):
-        raise PermissionDenied(f"Only a manager of {team.name}, an admin or the person the "
-                               f"warning is about can {verb} it.")
+        if verb == "snooze":
+            raise PermissionDenied(t("Only a manager of {team}, an admin or the person the "
+                                     "warning is about can snooze it.", team=team.name))
+        raise PermissionDenied(t("Only a manager of {team}, an admin or the person the warning "
+                                 "is about can acknowledge it.", team=team.name))
     return team, states_of(session, team.id).get(key)
 
 
@@ -291,8 +296,8 @@ def _state(session: Session, team: Team, key: str, state: WarningState | None,
     # Posted but not recorded (the record failed after the post): it fires now, so start
     # its record. A key that neither was recorded nor fires was never posted.
     if rule not in RULES or key not in {d.key for d in evaluate(session, team, now)}:
-        raise UsageError(f"salesbot has not posted that warning to {team.name}: nothing "
-                         "to act on.")
+        raise UsageError(t("salesbot has not posted that warning to {team}: nothing to act on.",
+                           team=team.name))
     return repo.claims.add_or_get(session, WarningState(
         team_id=team.id, key=key, rule=rule, message=key, first_seen_at=now, last_seen_at=now,
         active=True), lambda: states_of(session, team.id).get(key))
@@ -302,10 +307,11 @@ def snooze_warning(session: Session, actor: Actor, team_id: int, key: str, days:
                    reason: str, now: datetime) -> WarningActed:
     """Keep a warning quiet for `days` (1 or 7) from now, with an optional reason."""
     if days not in SNOOZE_DAYS:
-        raise UsageError("A warning can be snoozed for 1 day or 1 week.")
+        raise UsageError(t("A warning can be snoozed for 1 day or 1 week."))
     reason = reason.strip()
     if "\x00" in reason:
-        raise UsageError("The reason contains a NUL character (\\0); remove it.", field="reason")
+        raise UsageError(t("The reason contains a NUL character (\\0); remove it."),
+                         field="reason")
     check_length(reason, "snooze reason", form_input="reason")
     team, found = _target(session, actor, team_id, key, "snooze")
     state = _state(session, team, key, found, now)
@@ -328,4 +334,4 @@ def acknowledge_warning(session: Session, actor: Actor, team_id: int, key: str,
     by = session.get(Member, state.acknowledged_by_id) if state.acknowledged_by_id else None
     return WarningActed("acknowledged", team.name, key, state.message, actor.member.timezone,
                         by.slack_user_id if by else actor.member.slack_user_id,
-                        already=already)
+                        already=already, team_language=team.language)
