@@ -1,0 +1,77 @@
+"""/forecast in 简体中文: a rep who chose Chinese is answered in Chinese (categories, the
+roll-up, the history and errors); English readers see what they always did."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from commands.core.errors import UsageError
+from commands.core.i18n import use_locale
+from commands.forecast.common import period_name
+from storage.models import Member
+from tests.conftest import Chat
+
+
+def speaks_chinese(chat: Chat, *user_ids: str) -> None:
+    with chat.deps.session_factory.begin() as session:
+        session.execute(update(Member).where(Member.slack_user_id.in_(user_ids))
+                        .values(language="zh"))
+
+
+@pytest.fixture
+def deals(team: Chat) -> Chat:
+    """East's November (as in test_forecast): alice has a proposal and a negotiation closing
+    this month, bob won a deal today; alice and mia read Chinese."""
+    team.say("mia", "/target set team revenue 500k month:2026-11")
+    team.say("alice", '/deal new "A1" customer:"Acme" amount:120k stage:proposal '
+                      "close:2026-11-27")
+    team.say("alice", '/deal new "A2" customer:"Acme" amount:100k stage:negotiation '
+                      "close:2026-11-30")
+    team.say("bob", '/deal new "B1" customer:"Globex" amount:40k stage:negotiation')
+    team.say("bob", "/deal D-3 won")
+    speaks_chinese(team, "UALICE", "UMIA")
+    return team
+
+
+def test_period_labels_read_as_chinese_months_and_quarters() -> None:
+    with use_locale("zh"):
+        assert period_name("2026-12") == "2026年12月"
+        assert period_name("2026-Q4") == "2026年第4季度"
+    assert period_name("2026-12") == "2026-12"
+
+
+def test_a_call_and_the_roll_up_are_in_chinese(deals: Chat) -> None:
+    out = deals.say("alice", "/forecast submit commit:150k best:220k")
+    assert "你2026年11月的预测：承诺" in out and "最佳情况" in out
+    view = deals.say("alice", "/forecast")
+    assert "2026年11月预测" in view
+    assert "· 最佳情况 ·" in view and "· 承诺 ·" in view  # A1 proposal, A2 negotiation
+    assert "加权管道金额" in view and "下次提交截止：11月23日 周一 15:00（团队时间）" in view
+    team = deals.say("mia", "/forecast team")
+    assert "2 人中 1 人已提交" in team and "尚未提交：bob" in team
+    assert "best case" not in team and "commit " not in team
+
+
+def test_the_history_is_in_chinese(deals: Chat) -> None:
+    deals.say("alice", "/forecast submit commit:150k")
+    deals.deps.clock.now += timedelta(days=7)  # type: ignore[attr-defined]  # Nov 29
+    deals.say("alice", "/forecast submit commit:120k")
+    deals.say("alice", "/deal D-2 won")
+    deals.deps.clock.now += timedelta(days=3)  # type: ignore[attr-defined]  # Dec 2
+    out = deals.say("mia", "/forecast history team")
+    assert "的预测历史*（按月" in out or "的预测历史（按月" in out
+    assert "2026年11月 alice：首次预测" in out and "误差 20.0%（高估）" in out
+    assert "alice 80.0%（1 个月）" in out and "（保守低报）" in out
+    with pytest.raises(UsageError, match="2026年11月 已结束"):
+        deals.say("alice", "/forecast submit commit:1k month:2026-11")
+
+
+def test_errors_are_in_chinese_and_english_is_unchanged(deals: Chat) -> None:
+    with pytest.raises(UsageError, match="最佳情况包含承诺"):
+        deals.say("alice", "/forecast submit commit:200k best:100k")
+    with pytest.raises(UsageError, match="below"):
+        deals.say("bob", "/forecast submit commit:200k best:100k")
+    assert "Forecast of bob for 2026-11" in deals.say("bob", "/forecast")
