@@ -171,10 +171,10 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
             session.add(row)
         merged = {**parse_stage_categories(row.categories), **args.categories}
         row.categories, row.updated_at = format_stage_categories(merged), now
-        done.append(t("deals default to {list}", list=", ".join(
-            t("{category} in {stage}", stage=s,
-              category=c if current_locale() == "en" else category_label(c))
-            for s, c in args.categories.items())))
+        defaults = [t("{category} in {stage}", stage=s,
+                      category=c if current_locale() == "en" else category_label(c))
+                    for s, c in args.categories.items()]
+        done.append(t("deals default to {list}", list=", ".join(defaults)))
     sched = repo.forecasts.forecast_schedule(session, team.id)
     if args.schedule is not None or args.off or args.deadline is not None:
         if not (actor.is_admin or actor.manages(team)):

@@ -75,3 +75,20 @@ def test_errors_are_in_chinese_and_english_is_unchanged(deals: Chat) -> None:
     with pytest.raises(UsageError, match="below"):
         deals.say("bob", "/forecast submit commit:200k best:100k")
     assert "Forecast of bob for 2026-11" in deals.say("bob", "/forecast")
+
+
+def test_the_forecast_settings_are_in_chinese(deals: Chat) -> None:
+    out = deals.say("mia", "/sales config forecast proposal:commit")
+    assert "已更新：商机默认分类：proposal阶段为承诺。" in out
+    assert "预测设置" in out and "proposal → 承诺" in out and "negotiation → 承诺" in out
+    assert "East的预测承诺：周一 10:00，15:00 提醒一次（团队时间）" in out
+    assert "proposal:commit" not in out
+    english = deals.say("bob", "/sales config forecast")
+    assert "Forecast call of East: Mon 10:00, one reminder at 15:00 (team time)" in english
+
+
+def test_the_forecast_warnings_read_in_chinese(deals: Chat) -> None:
+    deals.say("alice", "/forecast submit commit:150k")
+    out = deals.say("mia", "/sales warnings")
+    assert "alice：2026年11月的承诺为" in out and "工作日已过去 71%" in out
+    assert "在预测承诺会上逐一过一遍最佳情况商机" in out
