@@ -106,7 +106,7 @@ def _team_line(tf: TeamForecast, cur: str) -> str:
              _target_part(tf.target, tf.gap, cur),
              t("moved {amount} since last week", amount=_signed(tf.moved, cur)),
              t("{submitted} of {reps} called", submitted=tf.submitted, reps=tf.reps)]
-    return f"*{escape(tf.name)}*: " + " · ".join(parts)
+    return t("*{who}*: {details}", who=escape(tf.name), details=" · ".join(parts))
 
 
 def _rep_line(r: RepForecast, cur: str, today: date) -> str:
@@ -131,7 +131,7 @@ def _rep_line(r: RepForecast, cur: str, today: date) -> str:
             parts.append(t("target {target}", target=format_money(r.target, cur)))
     if r.moved is not None:
         parts.append(t("moved {amount} since last week", amount=_signed(r.moved, cur)))
-    line = f"• *{person(r.name)}*: " + " · ".join(parts)
+    line = "• " + t("*{who}*: {details}", who=person(r.name), details=" · ".join(parts))
     if r.over_called:
         line += "\n  " + t(":warning: commit above the {amount} that closed deals and every "
                            "deal closing in the period could deliver",
@@ -219,7 +219,8 @@ def render_forecast_history(r: ForecastHistory) -> Reply:
                               last=format_money(s.last, cur),
                               actual=format_money(s.actual, cur), error=_error(s)))
     if r.accuracy:
-        lines.append(t("Accuracy so far: {list}", list="; ".join(
+        between = "；" if current_locale() == "zh" else "; "
+        lines.append(t("Accuracy so far: {list}", list=between.join(
             _accuracy(who, acc, n, r.kind) for who, acc, n in r.accuracy)))
     return text_reply("\n".join(lines))
 
