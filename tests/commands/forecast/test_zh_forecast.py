@@ -92,3 +92,25 @@ def test_the_forecast_warnings_read_in_chinese(deals: Chat) -> None:
     out = deals.say("mia", "/sales warnings")
     assert "alice：2026年11月的承诺为" in out and "工作日已过去 71%" in out
     assert "在预测承诺会上逐一过一遍最佳情况商机" in out
+
+
+def test_the_digests_forecast_paragraph_is_in_the_teams_language() -> None:
+    from decimal import Decimal
+
+    from bot.render.forecast import forecast_digest_section
+    from commands.forecast.digest import DigestForecast
+    from commands.forecast.rollup import TeamForecast
+
+    k = Decimal(1000)
+    team = TeamForecast("East", 40 * k, 150 * k, 150 * k, 220 * k, 135 * k, 500 * k, None,
+                        30 * k, 1, 2)
+    section = DigestForecast("2026-11", "USD", team, (("alice", 30 * k),), ("bob",),
+                             Decimal("0.8"), 1)
+    with use_locale("zh"):
+        text = forecast_digest_section(section)
+    assert "*2026年11月预测*：承诺" in text and "2 人中 1 人已提交" in text
+    assert "与上周相比的变化：alice +" in text and "尚未提交：bob" in text
+    assert "团队预测准确率：80.0%（基于最近 1 个已结束的月）" in text
+    english = forecast_digest_section(section)
+    assert "Accuracy of the team's calls: 80.0% over 1 closed month" in english
+    assert "*Forecast 2026-11*: commit 150,000 USD · best case 220,000 USD" in english
