@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from commands.core.i18n import locale_of, use_locale
 from commands.followups.schedule import FollowUpView, view_follow_up
 from jobs.due import DueItem, subject_id
 from jobs.notify import Post
@@ -81,8 +82,10 @@ class FollowUpSource:
         member = session.get(Member, subject_id(item.subject))
         if member is None:
             return []
-        reminder = reminder_for(session, member, claimed_at,
-                                date.fromisoformat(item.local_period))
+        lang = locale_of(member.language, member.slack_locale)
+        with use_locale(lang):
+            reminder = reminder_for(session, member, claimed_at,
+                                    date.fromisoformat(item.local_period))
         if not reminder.items:
             return []  # all done since it fell due
-        return [Post(member.slack_user_id, reminder, dm=True)]
+        return [Post(member.slack_user_id, reminder, dm=True, lang=lang)]

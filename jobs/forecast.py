@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commands.core.i18n import locale_of, use_locale
 from commands.core.periods import period_containing
 from commands.forecast.config import DEFAULT_AT, DEFAULT_DAY, DEFAULT_DEADLINE, week_moment
 from commands.forecast.rollup import RepForecast
@@ -139,9 +140,12 @@ class ForecastSource:
         ws = session.get_one(Workspace, team.workspace_id)
         today = claimed_at.astimezone(ZoneInfo(team.timezone)).date()
         month, quarter = period_containing("month", today), period_containing("quarter", today)
-        month_view, currency = person_forecast(session, ws, team, member, month, claimed_at)
-        quarter_view, _ = person_forecast(session, ws, team, member, quarter, claimed_at)
+        lang = locale_of(member.language, member.slack_locale)
+        with use_locale(lang):  # any left-out deal's reason is in the rep's language
+            month_view, currency = person_forecast(session, ws, team, member, month,
+                                                   claimed_at)
+            quarter_view, _ = person_forecast(session, ws, team, member, quarter, claimed_at)
         return (Post(member.slack_user_id, ForecastPrompt(
             team.name, member.name, currency, month_view, month.label, quarter_view,
             quarter.label, week.deadline.astimezone(ZoneInfo(team.timezone)),
-            reminder=item.kind == REMINDER, missing=missing), dm=True),)
+            reminder=item.kind == REMINDER, missing=missing), dm=True, lang=lang),)

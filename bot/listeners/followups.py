@@ -35,6 +35,7 @@ from bot.views.followups import FOLLOW_UP_CALLBACK, FOLLOW_UP_INPUTS, follow_up_
 from bot.views.visits import visit_form
 from commands.core.dates import local_today
 from commands.core.errors import UsageError, UserFacingError
+from commands.core.i18n import t
 from commands.deals.visit import parse_deal_ref
 from commands.followups.followups import (
     FollowUpAdd,
@@ -78,7 +79,7 @@ def args_of_action(action: dict[str, Any]) -> FollowUpsArgs:
     if action_id == SNOOZE_DATE_ACTION:
         number = str(action.get("block_id", "")).removeprefix("followup_")
         return FollowUpSnooze(parse_ref(number), str(action.get("selected_date", "")))
-    raise UsageError(f"Not a follow-up button: {str(action_id)[:40]}.")
+    raise UsageError(t("Not a follow-up button: {action}.", action=str(action_id)[:40]))
 
 
 def follow_up_button(ack: Ack, body: dict[str, Any], action: dict[str, Any],

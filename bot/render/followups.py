@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 
 from bot.render.base import Reply, context, escape, mention, render, sections, text_reply
 from commands.core.dates import format_day
-from commands.core.text import plural
+from commands.core.i18n import N_, current_locale, t, tn, tp
 from commands.followups.followups import (
     FollowUpChanged,
     FollowUpListing,
@@ -35,7 +35,7 @@ SNOOZE_ACTION = "followup_snooze"  # a choice of 1 day / 1 week; value F-<id>:1d
 SNOOZE_DATE_ACTION = "followup_snooze_date"  # a date picker in block followup_<id>
 LOG_VISIT_ACTION = "followup_log_visit"  # opens the visit form pre-filled; value <id>
 KEEP_OPEN_ACTION = "followup_keep_open"  # on a visit's reply: reopen what it closed
-SNOOZE_CHOICES = (("1d", "1 day"), ("1w", "1 week"))
+SNOOZE_CHOICES = (("1d", N_("1 day")), ("1w", N_("1 week")))
 # Slack takes 50 blocks a message: two per follow-up, the rest for the header and footer.
 MAX_WITH_BUTTONS = 20
 
@@ -48,9 +48,9 @@ def where(f: FollowUpView) -> str:
 
 def when(f: FollowUpView, today: date) -> str:
     if f.overdue:
-        return (f"*overdue {plural(f.overdue_days, 'day')}* (due "
-                f"{format_day(f.due_on, today)})")
-    return f"due {format_day(f.due_on, today)}"
+        return tn("*overdue {n} day* (due {day})", "*overdue {n} days* (due {day})",
+                  f.overdue_days, day=format_day(f.due_on, today))
+    return t("due {day}", day=format_day(f.due_on, today))
 
 
 def follow_up_line(f: FollowUpView, today: date, *, owner: bool = False) -> str:
@@ -61,34 +61,40 @@ def follow_up_line(f: FollowUpView, today: date, *, owner: bool = False) -> str:
 
 def next_step_line(deal_ref: str, f: FollowUpView, today: date | None) -> str:
     """The line `/deal D-3 next: by:` replies with."""
-    owner = f" for {escape(f.owner)}" if f.owner else ""
-    return (f":calendar: Next step on *{deal_ref}*: {escape(f.text)} — follow-up *{f.ref}*"
-            f"{owner}, due {format_day(f.due_on, today)}.")
+    if f.owner:
+        return t(":calendar: Next step on *{deal}*: {text} — follow-up *{ref}* for {owner}, "
+                 "due {day}.", deal=deal_ref, text=escape(f.text), ref=f.ref,
+                 owner=escape(f.owner), day=format_day(f.due_on, today))
+    return t(":calendar: Next step on *{deal}*: {text} — follow-up *{ref}*, due {day}.",
+             deal=deal_ref, text=escape(f.text), ref=f.ref, day=format_day(f.due_on, today))
 
 
 def closed_by_visit(f: FollowUpView) -> str:
     """The line a visit's reply adds when it took care of an open follow-up."""
-    return (f":ballot_box_with_check: Closed follow-up *{f.ref}* ({escape(f.text)}). Not done "
-            f"yet? `/followups reopen {f.ref}` keeps it open.")
+    return t(":ballot_box_with_check: Closed follow-up *{ref}* ({text}). Not done yet? "
+             "`/followups reopen {ref}` keeps it open.", ref=f.ref, text=escape(f.text))
 
 
 def follow_up_buttons(f: FollowUpView) -> ActionsBlock:
     """Done, Snooze (1 day, 1 week, a date) and Log visit for one follow-up."""
     return ActionsBlock(block_id=f"followup_{f.id}", elements=[
-        ButtonElement(text="Done", action_id=DONE_ACTION, value=str(f.id), style="primary"),
+        ButtonElement(text=tp("button", "Done"), action_id=DONE_ACTION, value=str(f.id),
+                      style="primary"),
         StaticSelectElement(
-            placeholder="Snooze", action_id=SNOOZE_ACTION,
-            options=[Option(value=f"{f.ref}:{code}", label=label)
+            placeholder=tp("button", "Snooze"), action_id=SNOOZE_ACTION,
+            options=[Option(value=f"{f.ref}:{code}", label=t(label))
                      for code, label in SNOOZE_CHOICES]),
-        DatePickerElement(placeholder="Snooze to…", action_id=SNOOZE_DATE_ACTION),
-        ButtonElement(text="Log visit", action_id=LOG_VISIT_ACTION, value=str(f.id)),
+        DatePickerElement(placeholder=t("Snooze to…"), action_id=SNOOZE_DATE_ACTION),
+        ButtonElement(text=tp("button", "Log visit"), action_id=LOG_VISIT_ACTION,
+                      value=str(f.id)),
     ])
 
 
 def keep_open_buttons(f: FollowUpView) -> ActionsBlock:
     """**Keep open** under a visit's reply that closed follow-up `f`: it was not done yet."""
     return ActionsBlock(block_id=f"followup_{f.id}", elements=[
-        ButtonElement(text=f"Keep {f.ref} open", action_id=KEEP_OPEN_ACTION, value=str(f.id))])
+        ButtonElement(text=t("Keep {ref} open", ref=f.ref), action_id=KEEP_OPEN_ACTION,
+                      value=str(f.id))])
 
 
 def _with_buttons(items: tuple[FollowUpView, ...], today: date, *,
@@ -97,38 +103,60 @@ def _with_buttons(items: tuple[FollowUpView, ...], today: date, *,
     for f in items[:MAX_WITH_BUTTONS]:
         blocks += [*sections(follow_up_line(f, today, owner=owner)), follow_up_buttons(f)]
     if len(items) > MAX_WITH_BUTTONS:
-        blocks.append(context(f"And {len(items) - MAX_WITH_BUTTONS} more: `/followups all`."))
+        blocks.append(context(tn("And {n} more: `/followups all`.",
+                                 "And {n} more: `/followups all`.",
+                                 len(items) - MAX_WITH_BUTTONS)))
     return blocks
 
 
 @render.register
 def render_reminder(r: FollowUpReminder) -> Reply:
-    counts = [f"{len(r.due_today)} due today"] if r.due_today else []
+    counts = [tn("{n} due today", "{n} due today", len(r.due_today))] if r.due_today else []
     if r.overdue:
-        counts.append(f"{len(r.overdue)} overdue")
-    head = f":spiral_note_pad: Good morning {escape(r.person)}! Your follow-ups: " \
-           + ", ".join(counts) + "."
+        counts.append(tn("{n} overdue", "{n} overdue", len(r.overdue)))
+    head = t(":spiral_note_pad: Good morning {person}! Your follow-ups: {counts}.",
+             person=escape(r.person), counts=("，" if current_locale() == "zh" else ", ").join(
+                 counts))
     lines = [head, *(follow_up_line(f, r.day) for f in r.items)]
     blocks = [*sections(head), *_with_buttons(r.items, r.day),
-              context("Or type `/followups done F-3` or `/followups snooze F-3 1d`.")]
+              context(t("Or type `/followups done F-3` or `/followups snooze F-3 1d`."))]
     return Reply(text="\n".join(lines), blocks=blocks)
+
+
+def _listing_head(r: FollowUpListing, *, empty: bool) -> str:
+    """'*Your open follow-ups* (3):', or ': none.' when there are none."""
+    name, count = escape(r.scope_name), len(r.items)
+    if r.is_self and r.all:
+        return (t("Your open follow-ups: none. :tada:") if empty else
+                t("*Your open follow-ups* ({count}):", count=count))
+    if r.is_self:
+        return (t("Your follow-ups overdue and due in the next 7 days: none. :tada:")
+                if empty else
+                t("*Your follow-ups overdue and due in the next 7 days* ({count}):",
+                  count=count))
+    if r.all:
+        return (t("{name}'s open follow-ups: none. :tada:", name=name) if empty else
+                t("*{name}'s open follow-ups* ({count}):", name=name, count=count))
+    return (t("{name}'s follow-ups overdue and due in the next 7 days: none. :tada:",
+              name=name) if empty else
+            t("*{name}'s follow-ups overdue and due in the next 7 days* ({count}):",
+              name=name, count=count))
 
 
 @render.register
 def render_listing(r: FollowUpListing) -> Reply:
-    whose = "Your" if r.is_self else f"{escape(r.scope_name)}'s"
-    span = "open follow-ups" if r.all else "follow-ups overdue and due in the next 7 days"
     owner = not r.is_self
     if not r.items:
-        text = f"{whose} {span}: none. :tada:"
+        text = _listing_head(r, empty=True)
     else:
-        lines = [f"*{whose} {span}* ({len(r.items)}):",
+        lines = [_listing_head(r, empty=False),
                  *(follow_up_line(f, r.today, owner=owner) for f in r.items)]
         if not r.all:
-            lines.append("_`/followups all` shows later ones too._")
+            lines.append(t("_`/followups all` shows later ones too._"))
         text = "\n".join(lines)
     if r.not_shown:
-        text += f"\n{plural(r.not_shown, 'more follow-up')} of teammates (theirs to see)."
+        text += "\n" + tn("{n} more follow-up of teammates (theirs to see).",
+                          "{n} more follow-ups of teammates (theirs to see).", r.not_shown)
     if not r.items:
         return text_reply(text)
     head = text.split("\n", 1)[0]
@@ -140,12 +168,18 @@ def render_listing(r: FollowUpListing) -> Reply:
 def render_changed(r: FollowUpChanged) -> Reply:
     f = r.item
     if r.action == "done":
-        return text_reply(f":white_check_mark: *{f.ref}* done: {escape(f.text)}{where(f)}.")
+        return text_reply(t(":white_check_mark: *{ref}* done: {text}{where}.", ref=f.ref,
+                            text=escape(f.text), where=where(f)))
     if r.action == "added":
-        return text_reply(f":calendar: Follow-up *{f.ref}*: {escape(f.text)}{where(f)} — due "
-                          f"{format_day(f.due_on, r.today)}.")
+        return text_reply(t(":calendar: Follow-up *{ref}*: {text}{where} — due {day}.",
+                            ref=f.ref, text=escape(f.text), where=where(f),
+                            day=format_day(f.due_on, r.today)))
     if r.action == "reopened":
-        return text_reply(f":arrows_counterclockwise: *{f.ref}* is open again, "
-                          f"{when(f, r.today)}.")
-    before = f" (was {format_day(r.previous_due, r.today)})" if r.previous_due else ""
-    return text_reply(f":zzz: *{f.ref}* snoozed: due {format_day(f.due_on, r.today)}{before}.")
+        return text_reply(t(":arrows_counterclockwise: *{ref}* is open again, {when}.",
+                            ref=f.ref, when=when(f, r.today)))
+    if r.previous_due:
+        return text_reply(t(":zzz: *{ref}* snoozed: due {day} (was {before}).", ref=f.ref,
+                            day=format_day(f.due_on, r.today),
+                            before=format_day(r.previous_due, r.today)))
+    return text_reply(t(":zzz: *{ref}* snoozed: due {day}.", ref=f.ref,
+                        day=format_day(f.due_on, r.today)))

@@ -3,17 +3,21 @@ history, the forecast settings, the weekly DM and the digest's forecast paragrap
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.render.base import Reply, context, escape, person, render, sections, text_reply
 from bot.views.forecast import FORECAST_OPEN
 from commands.core.dates import format_day
 from commands.core.fx import describe_left_out
+from commands.core.i18n import BABEL_LOCALE, current_locale, t, tn
 from commands.core.money import format_money
 from commands.forecast.calls import CallAdjusted, CallSubmitted
+from commands.forecast.categories import category_label
+from commands.forecast.common import period_name
 from commands.forecast.config import ForecastConfigResult
 from commands.forecast.digest import DigestForecast
 from commands.forecast.history import ForecastHistory
@@ -22,9 +26,6 @@ from commands.forecast.scoring import PeriodScore
 from commands.forecast.show import ForecastView
 from jobs.forecast import ForecastPrompt
 
-_CATEGORY = {"pipeline": "pipeline", "best_case": "best case", "commit": "commit",
-             "closed": "closed", "omitted": "omitted"}
-
 
 def _signed(amount: Decimal, currency: str) -> str:
     sign = "+" if amount > 0 else ("−" if amount < 0 else "±")
@@ -32,18 +33,29 @@ def _signed(amount: Decimal, currency: str) -> str:
 
 
 def _pct(ratio: Decimal | None) -> str:
-    return "n/a" if ratio is None else f"{(ratio * 100).quantize(Decimal('0.1'))}%"
+    return t("n/a") if ratio is None else f"{(ratio * 100).quantize(Decimal('0.1'))}%"
+
+
+def _figures(commit: Decimal, best: Decimal | None, cur: str) -> str:
+    """'commit $300k, best case $420k' (or the commit alone)."""
+    if best is None:
+        return t("commit {commit}", commit=format_money(commit, cur))
+    return t("commit {commit}, best case {best}", commit=format_money(commit, cur),
+             best=format_money(best, cur))
+
+
+def _names(names: list[str]) -> str:
+    return ("、" if current_locale() == "zh" else ", ").join(names)
 
 
 @render.register
 def render_forecast_submitted(r: CallSubmitted) -> Reply:
-    best = f", best case {format_money(r.best, r.currency)}" if r.best is not None else ""
-    text = (f":crystal_ball: Your call for {r.period.label}: commit "
-            f"{format_money(r.commit, r.currency)}{best}.")
+    text = t(":crystal_ball: Your call for {period}: {figures}.",
+             period=period_name(r.period.label), figures=_figures(r.commit, r.best, r.currency))
     if r.previous is not None:
         commit, _, on = r.previous
-        text += (f"\nYour earlier call ({format_day(on, r.today)}), commit "
-                 f"{format_money(commit, r.currency)}, is kept too.")
+        text += "\n" + t("Your earlier call ({day}), commit {commit}, is kept too.",
+                         day=format_day(on, r.today), commit=format_money(commit, r.currency))
     if r.note:
         text += "\n> " + escape(r.note).replace("\n", "\n> ")
     return text_reply(text)
@@ -51,76 +63,106 @@ def render_forecast_submitted(r: CallSubmitted) -> Reply:
 
 @render.register
 def render_forecast_adjusted(r: CallAdjusted) -> Reply:
-    best = f", best case {format_money(r.best, r.currency)}" if r.best is not None else ""
-    whose = f"{person(r.subject)}'s team call" if r.is_team else f"{person(r.subject)}'s call"
-    text = (f":memo: Adjusted {whose} for {r.period.label}: commit "
-            f"{format_money(r.commit, r.currency)}{best}.\nReason: {escape(r.reason)}")
+    figures = _figures(r.commit, r.best, r.currency)
+    period = period_name(r.period.label)
+    if r.is_team:
+        text = t(":memo: Adjusted {who}'s team call for {period}: {figures}.",
+                 who=person(r.subject), period=period, figures=figures)
+    else:
+        text = t(":memo: Adjusted {who}'s call for {period}: {figures}.",
+                 who=person(r.subject), period=period, figures=figures)
+    text += "\n" + t("Reason: {reason}", reason=escape(r.reason))
     if r.call is not None:
-        text += (f"\n{person(r.subject)}'s own call stays beside it: commit "
-                 f"{format_money(r.call[0], r.currency)}.")
+        text += "\n" + t("{who}'s own call stays beside it: commit {commit}.",
+                         who=person(r.subject), commit=format_money(r.call[0], r.currency))
     elif not r.is_team:
-        text += f"\n{person(r.subject)} has not submitted a call for {r.period.label} yet."
+        text += "\n" + t("{who} has not submitted a call for {period} yet.",
+                         who=person(r.subject), period=period)
     return text_reply(text)
 
 
-def _team_line(t: TeamForecast, cur: str) -> str:
-    parts = [f"closed {format_money(t.closed, cur)}",
-             f"commit {format_money(t.commit, cur)}"]
-    if t.adjustment is not None:
-        parts[-1] += (f" (adjusted by {person(t.adjustment.by)}: {escape(t.adjustment.reason)}; "
-                      f"the reps' calls roll up to {format_money(t.rolled_up, cur)})")
-    elif t.rolled_up != t.called:
-        parts[-1] += f" (the reps' own calls: {format_money(t.called, cur)})"
-    parts.append(f"best case {format_money(t.best, cur)}")
-    parts.append(f"weighted pipeline {format_money(t.weighted, cur)}")
-    if t.target is not None and t.gap is not None:
-        parts.append(f"target {format_money(t.target, cur)}, gap {format_money(t.gap, cur)}")
+def _target_part(target: Decimal | None, gap: Decimal | None, cur: str) -> str:
+    if target is not None and gap is not None:
+        return t("target {target}, gap {gap}", target=format_money(target, cur),
+                 gap=format_money(gap, cur))
+    return t("no revenue target")
+
+
+def _team_line(tf: TeamForecast, cur: str) -> str:
+    commit = format_money(tf.commit, cur)
+    if tf.adjustment is not None:
+        commit_part = t("commit {commit} (adjusted by {by}: {reason}; the reps' calls roll up "
+                        "to {rolled_up})", commit=commit, by=person(tf.adjustment.by),
+                        reason=escape(tf.adjustment.reason),
+                        rolled_up=format_money(tf.rolled_up, cur))
+    elif tf.rolled_up != tf.called:
+        commit_part = t("commit {commit} (the reps' own calls: {called})", commit=commit,
+                        called=format_money(tf.called, cur))
     else:
-        parts.append("no revenue target")
-    parts.append(f"moved {_signed(t.moved, cur)} since last week")
-    return f"*{escape(t.name)}*: " + " · ".join(parts) + f" · {t.submitted} of {t.reps} called"
+        commit_part = t("commit {commit}", commit=commit)
+    parts = [t("closed {amount}", amount=format_money(tf.closed, cur)), commit_part,
+             t("best case {amount}", amount=format_money(tf.best, cur)),
+             t("weighted pipeline {amount}", amount=format_money(tf.weighted, cur)),
+             _target_part(tf.target, tf.gap, cur),
+             t("moved {amount} since last week", amount=_signed(tf.moved, cur)),
+             t("{submitted} of {reps} called", submitted=tf.submitted, reps=tf.reps)]
+    return t("*{who}*: {details}", who=escape(tf.name), details=" · ".join(parts))
 
 
 def _rep_line(r: RepForecast, cur: str, today: date) -> str:
-    parts = [f"closed {format_money(r.closed, cur)}"]
+    parts = [t("closed {amount}", amount=format_money(r.closed, cur))]
     if r.call is None:
-        parts.append(f"no call yet (from the deals: commit {format_money(r.prefill_commit, cur)},"
-                     f" best case {format_money(r.prefill_best, cur)})")
+        parts.append(t("no call yet (from the deals: commit {commit}, best case {best})",
+                       commit=format_money(r.prefill_commit, cur),
+                       best=format_money(r.prefill_best, cur)))
     else:
-        best = (f", best case {format_money(r.call.best, cur)}" if r.call.best is not None
-                else "")
-        parts.append(f"call: commit {format_money(r.call.commit, cur)}{best} "
-                     f"({format_day(r.call.at.date(), today)})")
+        parts.append(t("call: {figures} ({day})",
+                       figures=_figures(r.call.commit, r.call.best, cur),
+                       day=format_day(r.call.at.date(), today)))
     if r.adjustment is not None:
-        parts.append(f"adjusted by {person(r.adjustment.by)} to "
-                     f"{format_money(r.adjustment.commit, cur)}: {escape(r.adjustment.reason)}")
-    parts.append(f"weighted pipeline {format_money(r.weighted, cur)}")
+        parts.append(t("adjusted by {by} to {amount}: {reason}", by=person(r.adjustment.by),
+                       amount=format_money(r.adjustment.commit, cur),
+                       reason=escape(r.adjustment.reason)))
+    parts.append(t("weighted pipeline {amount}", amount=format_money(r.weighted, cur)))
     if r.target is not None:
-        gap = f", gap {format_money(r.gap, cur)}" if r.gap is not None else ""
-        parts.append(f"target {format_money(r.target, cur)}{gap}")
+        if r.gap is not None:
+            parts.append(_target_part(r.target, r.gap, cur))
+        else:
+            parts.append(t("target {target}", target=format_money(r.target, cur)))
     if r.moved is not None:
-        parts.append(f"moved {_signed(r.moved, cur)} since last week")
-    line = f"• *{person(r.name)}*: " + " · ".join(parts)
+        parts.append(t("moved {amount} since last week", amount=_signed(r.moved, cur)))
+    line = "• " + t("*{who}*: {details}", who=person(r.name), details=" · ".join(parts))
     if r.over_called:
-        line += (f"\n  :warning: commit above the {format_money(r.deliverable, cur)} that "
-                 "closed deals and every deal closing in the period could deliver")
+        line += "\n  " + t(":warning: commit above the {amount} that closed deals and every "
+                           "deal closing in the period could deliver",
+                           amount=format_money(r.deliverable, cur))
     return line
 
 
 def _deals(r: RepForecast, cur: str, today: date) -> list[str]:
-    lines = [f"From the deals: commit {format_money(r.prefill_commit, cur)} (closed + commit), "
-             f"best case {format_money(r.prefill_best, cur)} (+ best case)"]
+    lines = [t("From the deals: commit {commit} (closed + commit), best case {best} "
+               "(+ best case)", commit=format_money(r.prefill_commit, cur),
+               best=format_money(r.prefill_best, cur))]
     for d in sorted(r.deals, key=lambda d: (-d.amount, d.ref))[:15]:
-        close = format_day(d.close, today) if d.close else "no close date"
+        close = format_day(d.close, today) if d.close else t("no close date")
         lines.append(f"  {d.ref} {escape(d.name)} · {format_money(d.amount, cur)} · "
-                     f"{_CATEGORY.get(d.category, d.category)} · {close}")
+                     f"{category_label(d.category)} · {close}")
     return lines
+
+
+def _due_at(moment: datetime) -> str:
+    """'Mon 2026-12-07 15:00' (12月7日 周一 15:00 in Chinese)."""
+    if current_locale() == "zh":
+        return format_date(moment.date(), "M月d日 EEE", locale=BABEL_LOCALE["zh"]) + \
+            f" {moment:%H:%M}"
+    return f"{moment:%a %Y-%m-%d %H:%M}"
 
 
 @render.register
 def render_forecast_view(r: ForecastView) -> Reply:
     cur = r.currency
-    lines = [f"*Forecast of {person(r.scope_name)} for {r.period.label}* ({cur})"]
+    lines = [t("*Forecast of {who} for {period}* ({currency})", who=person(r.scope_name),
+               period=period_name(r.period.label), currency=cur)]
     if r.team is not None:
         lines.append(_team_line(r.team, cur))
     for rep in r.reps:
@@ -130,81 +172,114 @@ def render_forecast_view(r: ForecastView) -> Reply:
     if r.not_submitted or r.hidden_not_submitted:
         names = [person(n) for n in r.not_submitted]
         if r.hidden_not_submitted:
-            names.append(f"{r.hidden_not_submitted} more")
-        lines.append("Not submitted yet: " + ", ".join(names) + ". "
-                     "`/forecast submit commit:300k best:420k` submits a call.")
+            names.append(tn("{n} more", "{n} more", r.hidden_not_submitted))
+        lines.append(t("Not submitted yet: {names}. `/forecast submit commit:300k best:420k` "
+                       "submits a call.", names=_names(names)))
     if r.left_out:
         lines.append(escape(describe_left_out(r.left_out)))
     if r.deadline is not None:
-        lines.append(f"Calls are next due {r.deadline:%a %Y-%m-%d %H:%M} (team time).")
+        lines.append(t("Calls are next due {when} (team time).", when=_due_at(r.deadline)))
     return text_reply("\n".join(lines))
 
 
 def _error(s: PeriodScore) -> str:
+    error = _pct(s.last_error)
     if s.actual == 0 and s.last > 0:
-        return f"error {_pct(s.last_error)} (over-called: nothing won)"
-    return f"error {_pct(s.last_error)} ({s.direction})"
+        return t("error {error} (over-called: nothing won)", error=error)
+    if s.direction == "over-called":
+        return t("error {error} (over-called)", error=error)
+    if s.direction == "sandbagged":
+        return t("error {error} (sandbagged)", error=error)
+    return t("error {error} (exact)", error=error)
+
+
+def _accuracy(who: str, acc: Decimal | None, n: int, kind: str) -> str:
+    if kind == "quarter":
+        return tn("{who} {accuracy} over {n} quarter", "{who} {accuracy} over {n} quarters", n,
+                  who=person(who), accuracy=_pct(acc))
+    return tn("{who} {accuracy} over {n} month", "{who} {accuracy} over {n} months", n,
+              who=person(who), accuracy=_pct(acc))
 
 
 @render.register
 def render_forecast_history(r: ForecastHistory) -> Reply:
     cur = r.currency
-    lines = [f"*Forecast history of {person(r.scope_name)}* ({r.kind}s, {cur})"]
+    quarters = r.kind == "quarter"
+    lines = [t("*Forecast history of {who}* (quarters, {currency})", who=person(r.scope_name),
+               currency=cur) if quarters else
+             t("*Forecast history of {who}* (months, {currency})", who=person(r.scope_name),
+               currency=cur)]
     if not r.scores:
-        lines.append(f"No call was made for a closed {r.kind} yet.")
+        lines.append(t("No call was made for a closed quarter yet.") if quarters else
+                     t("No call was made for a closed month yet."))
     for s in r.scores:
-        lines.append(f"• {s.period} *{person(s.who)}*: first call "
-                     f"{format_money(s.first, cur)}, last {format_money(s.last, cur)}, actual "
-                     f"{format_money(s.actual, cur)}: {_error(s)}")
+        lines.append("• " + t("{period} *{who}*: first call {first}, last {last}, actual "
+                              "{actual}: {error}", period=period_name(s.period),
+                              who=person(s.who), first=format_money(s.first, cur),
+                              last=format_money(s.last, cur),
+                              actual=format_money(s.actual, cur), error=_error(s)))
     if r.accuracy:
-        lines.append("Accuracy so far: " + "; ".join(
-            f"{person(who)} {_pct(acc)} over {n} {r.kind}{'s' if n != 1 else ''}"
-            for who, acc, n in r.accuracy))
+        between = "；" if current_locale() == "zh" else "; "
+        lines.append(t("Accuracy so far: {list}", list=between.join(
+            _accuracy(who, acc, n, r.kind) for who, acc, n in r.accuracy)))
     return text_reply("\n".join(lines))
 
 
 @render.register
 def render_forecast_config(r: ForecastConfigResult) -> Reply:
     lines = [escape(r.message)] if r.message else []
-    lines.append("*Forecast settings*")
-    lines.append("Deals default to (workspace): " + ", ".join(
-        f"{stage} → {_CATEGORY.get(cat, cat)}" for stage, cat in r.categories))
-    lines.append(f"Forecast call of {escape(r.team_name)}: {r.schedule}")
+    lines.append(t("*Forecast settings*"))
+    lines.append(t("Deals default to (workspace): {list}", list=", ".join(
+        f"{stage} → {category_label(cat)}" for stage, cat in r.categories)))
+    lines.append(t("Forecast call of {team}: {schedule}", team=escape(r.team_name),
+                   schedule=r.schedule))
     return text_reply("\n".join(lines))
 
 
 def _prefill(label: str, r: RepForecast, cur: str) -> str:
-    target = (f" · target {format_money(r.target, cur)}" if r.target is not None
-              else " · no revenue target")
-    called = ""
+    line = t("*{period}*: closed {closed} · commit {commit} · best case {best}",
+             period=period_name(label), closed=format_money(r.closed, cur),
+             commit=format_money(r.prefill_commit, cur), best=format_money(r.prefill_best, cur))
+    line += " · " + (t("target {target}", target=format_money(r.target, cur))
+                     if r.target is not None else t("no revenue target"))
     if r.call is not None:
-        called = f" · your last call: commit {format_money(r.call.commit, cur)}"
-    return (f"*{label}*: closed {format_money(r.closed, cur)} · commit "
-            f"{format_money(r.prefill_commit, cur)} · best case "
-            f"{format_money(r.prefill_best, cur)}{target}{called}")
+        line += " · " + t("your last call: commit {commit}",
+                          commit=format_money(r.call.commit, cur))
+    return line
+
+
+def _both(periods: tuple[str, ...]) -> str:
+    """'2026-12 and 2026-Q4' (or one of them)."""
+    names = [period_name(p) for p in periods]
+    if len(names) == 2:
+        return t("{first} and {second}", first=names[0], second=names[1])
+    return " ".join(names)
 
 
 @render.register
 def render_forecast_prompt(p: ForecastPrompt) -> Reply:
     """The weekly forecast DM, or its one reminder."""
     cur = p.currency
-    head = (f":alarm_clock: Reminder: your forecast call for "
-            f"{' and '.join(p.missing or (p.month_label,))} is due by "
-            f"{p.deadline:%H:%M} today." if p.reminder else
-            f":crystal_ball: Forecast call for {escape(p.team_name)}: please call "
-            f"{p.month_label} and {p.quarter_label} by {p.deadline:%H:%M} today.")
-    lines = [head, "From your deals (commit = closed + commit deals, best case = + best-case "
-             "deals closing in the period):",
+    due = f"{p.deadline:%H:%M}"
+    head = (t(":alarm_clock: Reminder: your forecast call for {periods} is due by {time} "
+              "today.", periods=_both(p.missing or (p.month_label,)), time=due)
+            if p.reminder else
+            t(":crystal_ball: Forecast call for {team}: please call {month} and {quarter} by "
+              "{time} today.", team=escape(p.team_name), month=period_name(p.month_label),
+              quarter=period_name(p.quarter_label), time=due))
+    lines = [head, t("From your deals (commit = closed + commit deals, best case = + best-case "
+                     "deals closing in the period):"),
              _prefill(p.month_label, p.month, cur), _prefill(p.quarter_label, p.quarter, cur)]
     for d in sorted(p.month.deals, key=lambda d: (-d.amount, d.ref))[:10]:
         lines.append(f"  {d.ref} {escape(d.name)} · {format_money(d.amount, cur)} · "
-                     f"{_CATEGORY.get(d.category, d.category)}")
+                     f"{category_label(d.category)}")
     text = "\n".join(lines)
-    typed = (f"Or type `/forecast submit commit:{_plain(p.month.prefill_commit)} "
-             f"best:{_plain(p.month.prefill_best)} note:\"...\"` (add `quarter` for "
-             f"{p.quarter_label}); change a deal's category with `/deal D-n forecast:commit`.")
+    typed = t("Or type `/forecast submit commit:{commit} best:{best} note:\"...\"` (add "
+              "`quarter` for {quarter}); change a deal's category with "
+              "`/deal D-n forecast:commit`.", commit=_plain(p.month.prefill_commit),
+              best=_plain(p.month.prefill_best), quarter=period_name(p.quarter_label))
     button = ButtonElement(
-        text="Submit my call", action_id=FORECAST_OPEN, style="primary",
+        text=t("Submit my call"), action_id=FORECAST_OPEN, style="primary",
         value=f"{_plain(p.month.prefill_commit)}|{_plain(p.month.prefill_best)}")
     blocks: list[Block] = [*sections(text), ActionsBlock(block_id="forecast_actions",
                                                          elements=[button]), context(typed)]
@@ -218,18 +293,20 @@ def _plain(amount: Decimal) -> str:
 
 def forecast_digest_section(f: DigestForecast) -> str:
     """The weekly digest's forecast paragraph."""
-    cur, t = f.currency, f.team
-    target = (f"target {format_money(t.target, cur)}, gap {format_money(t.gap, cur)}"
-              if t.target is not None and t.gap is not None else "no revenue target")
-    lines = [f"*Forecast {f.period}*: commit {format_money(t.commit, cur)} · best case "
-             f"{format_money(t.best, cur)} · {target} · weighted pipeline "
-             f"{format_money(t.weighted, cur)} · {t.submitted} of {t.reps} called"]
+    cur, tf = f.currency, f.team
+    lines = [t("*Forecast {period}*: commit {commit} · best case {best} · {target} · "
+               "weighted pipeline {weighted} · {submitted} of {reps} called",
+               period=period_name(f.period), commit=format_money(tf.commit, cur),
+               best=format_money(tf.best, cur), target=_target_part(tf.target, tf.gap, cur),
+               weighted=format_money(tf.weighted, cur), submitted=tf.submitted, reps=tf.reps)]
     if f.movers:
-        lines.append("Moved since last week: " + ", ".join(
-            f"{person(who)} {_signed(moved, cur)}" for who, moved in f.movers[:5]))
+        lines.append(t("Moved since last week: {list}", list=_names(
+            [f"{person(who)} {_signed(moved, cur)}" for who, moved in f.movers[:5]])))
     if f.not_called:
-        lines.append("Not called yet: " + ", ".join(person(n) for n in f.not_called))
+        lines.append(t("Not called yet: {names}", names=_names(
+            [person(n) for n in f.not_called])))
     if f.accuracy is not None:
-        lines.append(f"Accuracy of the team's calls: {_pct(f.accuracy)} over "
-                     f"{f.months_scored} closed month{'s' if f.months_scored != 1 else ''}")
+        lines.append(tn("Accuracy of the team's calls: {accuracy} over {n} closed month",
+                        "Accuracy of the team's calls: {accuracy} over {n} closed months",
+                        f.months_scored, accuracy=_pct(f.accuracy)))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import DatePickerElement, InputBlock, PlainTextInpu
 from slack_sdk.models.views import View
 
 from bot.views.base import modal
+from commands.core.i18n import t, tp
 from commands.core.limits import LIMITS
 
 FOLLOW_UP_CALLBACK = "followup_form"
@@ -19,16 +20,17 @@ def follow_up_form(*, text: str, today: date, channel_id: str | None) -> View:
     """A follow-up of the user's own, its text pre-filled (from the message), due today."""
     limit = LIMITS["next step"]
     return modal(
-        FOLLOW_UP_CALLBACK, title="Add follow-up", submit="Add it",
+        FOLLOW_UP_CALLBACK, title=t("Add follow-up"), submit=t("Add it"),
         meta={"channel_id": channel_id},
         blocks=[
-            InputBlock(block_id="text", label="Follow-up", element=PlainTextInputElement(
+            InputBlock(block_id="text", label=t("Follow-up"), element=PlainTextInputElement(
                 action_id="text", max_length=limit, initial_value=text[:limit] or None)),
-            InputBlock(block_id="by", label="Due by", hint="You are reminded that morning",
+            InputBlock(block_id="by", label=t("Due by"),
+                       hint=t("You are reminded that morning"),
                        element=DatePickerElement(action_id="by",
                                                  initial_date=today.isoformat())),
-            InputBlock(block_id="deal", label="Deal", optional=True,
-                       hint="A deal reference like D-3",
+            InputBlock(block_id="deal", label=tp("form", "Deal"), optional=True,
+                       hint=t("A deal reference like D-3"),
                        element=PlainTextInputElement(action_id="deal", max_length=20)),
         ],
     )

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import InputBlock, PlainTextInputElement, StaticSelectElement
+from slack_sdk.models.blocks import (
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
 from slack_sdk.models.views import View
 
-from bot.views.base import modal, options
+from bot.views.base import modal
+from commands.core.i18n import t, tp
 from commands.core.limits import LIMITS
 
 FORECAST_CALLBACK = "forecast_form"
@@ -18,19 +24,21 @@ FORECAST_INPUTS = ("period", "commit", "best", "note")
 def forecast_form(*, commit: str, best: str) -> View:
     """The call for this month or quarter: commit, best case and a note, prefilled with the
     figures the deals give (`commit` and `best` as they can be typed back)."""
+    periods = [Option(value="month", label=tp("period", "Month")),
+               Option(value="quarter", label=tp("period", "Quarter"))]
     return modal(
-        FORECAST_CALLBACK, title="Forecast call", submit="Submit", meta={},
+        FORECAST_CALLBACK, title=t("Forecast call"), submit=tp("button", "Submit"), meta={},
         blocks=[
-            InputBlock(block_id="period", label="Period", element=StaticSelectElement(
-                action_id="period", options=options(PERIODS),
-                initial_option=options(PERIODS)[0])),
-            InputBlock(block_id="commit", label="Commit", hint="Like 300k or 1.2m",
+            InputBlock(block_id="period", label=t("Period"), element=StaticSelectElement(
+                action_id="period", options=periods, initial_option=periods[0])),
+            InputBlock(block_id="commit", label=tp("forecast form", "Commit"),
+                       hint=t("Like 300k or 1.2m"),
                        element=PlainTextInputElement(action_id="commit", initial_value=commit,
                                                      max_length=40)),
-            InputBlock(block_id="best", label="Best case", optional=True,
+            InputBlock(block_id="best", label=tp("forecast form", "Best case"), optional=True,
                        element=PlainTextInputElement(action_id="best", initial_value=best,
                                                      max_length=40)),
-            InputBlock(block_id="note", label="Note", optional=True,
+            InputBlock(block_id="note", label=t("Note"), optional=True,
                        element=PlainTextInputElement(action_id="note", multiline=True,
                                                      max_length=LIMITS["notes"])),
         ],

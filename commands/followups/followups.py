@@ -12,6 +12,7 @@ from commands.core.access import can_read_deal, can_read_person
 from commands.core.actors import Actor, can_edit_records_of
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied, UsageError
+from commands.core.i18n import N_, t
 from commands.core.limits import check_length
 from commands.core.text import Mention, as_mention, parse_words
 from commands.deals.visit import load_deal, parse_deal_ref
@@ -25,9 +26,9 @@ from commands.plan.target_plan import person_in_view, require_read_scope, team_f
 from storage import repo
 from storage.models import FollowUp, Member
 
-USAGE = ("Use `/followups`, `/followups @alice`, `/followups team` (add `all` for later ones "
-         "too), `/followups add send quote by:friday [deal:D-3]`, `/followups done F-3`, "
-         "`/followups snooze F-3 1d|1w|friday` or `/followups reopen F-3`.")
+USAGE = N_("Use `/followups`, `/followups @alice`, `/followups team` (add `all` for later ones "
+           "too), `/followups add send quote by:friday [deal:D-3]`, `/followups done F-3`, "
+           "`/followups snooze F-3 1d|1w|friday` or `/followups reopen F-3`.")
 _REF = re.compile(r"^(?:f-?|#)?(\d{1,9})$", re.I)
 _SNOOZE = re.compile(r"^(\d{1,3})([dw])$", re.I)
 # Without `all`, the list shows what is overdue and due within this many days.
@@ -90,7 +91,7 @@ class FollowUpChanged:
 def parse_ref(text: str) -> int:
     m = _REF.match(text.strip())
     if not m or int(m.group(1)) == 0:
-        raise UsageError(f"`{text}` is not a follow-up. Follow-ups look like F-3.")
+        raise UsageError(t("`{text}` is not a follow-up. Follow-ups look like F-3.", text=text))
     return int(m.group(1))
 
 
@@ -103,15 +104,16 @@ def parse_followups(text: str) -> FollowUpsArgs:
         return _parse_add(text)
     if verb in ("done", "snooze", "reopen"):
         if len(pos) < 2:
-            raise UsageError(f"Which follow-up? Like `/followups {verb} F-3`.")
+            raise UsageError(t("Which follow-up? Like `/followups {verb} F-3`.", verb=verb))
         number = parse_ref(pos[1])
         if verb == "snooze":
             if len(pos) != 3:
-                raise UsageError("Snooze it until when? Like `/followups snooze F-3 1d`, "
-                                 "`1w` or a date.")
+                raise UsageError(t("Snooze it until when? Like `/followups snooze F-3 1d`, "
+                                   "`1w` or a date."))
             return FollowUpSnooze(number, pos[2])
         if len(pos) != 2:
-            raise UsageError(f"`/followups {verb} F-{number}` takes nothing else.")
+            raise UsageError(t("`/followups {verb} F-{number}` takes nothing else.",
+                               verb=verb, number=number))
         return FollowUpDone(number) if verb == "done" else FollowUpReopen(number)
     show_all = any(p.lower() == "all" for p in pos)
     rest = [p for p in pos if p.lower() != "all"]
@@ -121,7 +123,7 @@ def parse_followups(text: str) -> FollowUpsArgs:
         return FollowUpsList(team=True, all=show_all)
     mention = as_mention(rest[0]) if len(rest) == 1 else None
     if mention is None:
-        raise UsageError(USAGE)
+        raise UsageError(t(USAGE))
     return FollowUpsList(scope=mention, all=show_all)
 
 
@@ -129,8 +131,8 @@ def _parse_add(text: str) -> FollowUpAdd:
     words = parse_words(text, ("by", "deal"))
     what = " ".join(words.positionals[1:]).strip()
     if not what or "by" not in words.options:
-        raise UsageError("Add what, by when? Like `/followups add send quote by:friday` "
-                         "(`deal:D-3` ties it to a deal).")
+        raise UsageError(t("Add what, by when? Like `/followups add send quote by:friday` "
+                           "(`deal:D-3` ties it to a deal)."))
     deal = words.options.get("deal")
     return FollowUpAdd(what, words.options["by"], parse_deal_ref(deal) if deal else None)
 
@@ -145,18 +147,18 @@ def run_followups(args: FollowUpsArgs, *, session: Session, actor: Actor,
     today = local_today(now, item.owner.timezone)
     if isinstance(args, FollowUpDone):
         if item.done_at is not None:
-            raise UsageError(f"{item.ref} is already done.")
+            raise UsageError(t("{ref} is already done.", ref=item.ref))
         item.done_at, item.done_by_id = now, actor.member.id
         action, previous = "done", None
     elif isinstance(args, FollowUpReopen):
         if item.done_at is None:
-            raise UsageError(f"{item.ref} is still open.")
+            raise UsageError(t("{ref} is still open.", ref=item.ref))
         item.done_at = item.done_by_id = item.closed_by_activity_id = None
         action, previous = "reopened", None
     else:
         if item.done_at is not None:
-            raise UsageError(f"{item.ref} is done; reopen it first with "
-                             f"`/followups reopen {item.ref}`.")
+            raise UsageError(t("{ref} is done; reopen it first with "
+                               "`/followups reopen {ref}`.", ref=item.ref))
         previous = item.due_on
         item.due_on = snooze_until(args.until, today)
         action = "snoozed"
@@ -171,7 +173,7 @@ def snooze_until(text: str, today: date) -> date:
         return parse_by(text, today=today, option="snooze")
     days = int(m.group(1)) * (7 if m.group(2).lower() == "w" else 1)
     if days == 0:
-        raise UsageError("Snooze by a day or more, like `1d` or `1w`.")
+        raise UsageError(t("Snooze by a day or more, like `1d` or `1w`."))
     return today + timedelta(days=days)
 
 
@@ -179,12 +181,12 @@ def _add(args: FollowUpAdd, session: Session, actor: Actor, now: datetime) -> Fo
     """The caller's own follow-up, on a deal they may see when one is named."""
     text = args.text.strip()
     if not text:
-        raise UsageError("What is the follow-up? Like `send the quote`.", field="text")
+        raise UsageError(t("What is the follow-up? Like `send the quote`."), field="text")
     today = local_today(now, actor.member.timezone)
     due_on = parse_by(args.by, today=today)
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
     if deal is not None and not can_read_deal(actor.member, deal):
-        raise PermissionDenied(f"{deal.ref} is not yours to see.", field="deal")
+        raise PermissionDenied(t("{ref} is not yours to see.", ref=deal.ref), field="deal")
     check_length(text, "next step", label="follow-up", form_input="text")
     made = schedule_follow_up(session, owner=actor.member, created_by=actor.member, text=text,
                               due_on=due_on, customer=None, deal=deal, activity_id=None,
@@ -202,10 +204,12 @@ def follow_up_to_log(session: Session, actor: Actor, number: int,
 def _editable(session: Session, actor: Actor, number: int) -> FollowUp:
     item = repo.followups.follow_up(session, actor.workspace.id, number)
     if item is None:
-        raise UsageError(f"There is no follow-up F-{number}. `/followups` lists yours.")
+        raise UsageError(t("There is no follow-up F-{number}. `/followups` lists yours.",
+                           number=number))
     if not can_edit_records_of(actor, item.owner):
-        raise PermissionDenied(f"F-{number} is {item.owner.name}'s follow-up: only they, their "
-                               "manager or an admin can change it.")
+        raise PermissionDenied(t("F-{number} is {owner}'s follow-up: only they, their "
+                                 "manager or an admin can change it.", number=number,
+                                 owner=item.owner.name))
     return item
 
 

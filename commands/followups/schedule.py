@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import UsageError
+from commands.core.i18n import t
 from commands.core.limits import check_length
 from storage import repo
 from storage.models import Customer, Deal, FollowUp, Member
@@ -56,19 +57,19 @@ def parse_by(text: str, *, today: date, option: str = "by") -> date:
     except UsageError as exc:
         raise UsageError(exc.message, usage=exc.usage, field=option) from None
     if day < today:
-        raise UsageError(f"`{option}:{text}` is {format_day(day, today)}, in the past. A "
-                         f"follow-up is due today or later, like {option}:friday.",
-                         field=option)
+        raise UsageError(t("`{option}:{text}` is {day}, in the past. A follow-up is due "
+                           "today or later, like {option}:friday.", option=option, text=text,
+                           day=format_day(day, today)), field=option)
     return day
 
 
 def check_next_by(next_step: str | None, by: str | None, *, command: str) -> None:
     """`by:` only goes with `next:` (the step it dates)."""
     if by is not None and not by:
-        raise UsageError("`by:` needs a date, like by:friday or by:2026-12-10.", field="by")
+        raise UsageError(t("`by:` needs a date, like by:friday or by:2026-12-10."), field="by")
     if by is not None and next_step is None:
-        raise UsageError(f'`by:` dates the next step: add it, like `{command} next:"send '
-                         f'quote" by:{by}`.', field="by")
+        raise UsageError(t('`by:` dates the next step: add it, like `{command} next:"send '
+                           'quote" by:{by}`.', command=command, by=by), field="by")
 
 
 def schedule_follow_up(session: Session, *, owner: Member, created_by: Member, text: str,

@@ -16,6 +16,7 @@ from commands.core.actors import Actor, resolve_person
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import load_rates
+from commands.core.i18n import N_, t
 from commands.core.limits import check_length
 from commands.core.money import Money, parse_amount
 from commands.core.periods import Period
@@ -31,10 +32,10 @@ from commands.plan.target_plan import team_for
 from storage import repo
 from storage.models import ForecastAdjustment, ForecastCall, Member, Team, to_minor
 
-SUBMIT_USAGE = ('Try `/forecast submit commit:300k best:420k [month|quarter] '
-                'note:"Acme signs on the 20th"`.')
-ADJUST_USAGE = ('Try `/forecast adjust @alice commit:250k reason:"Acme slips to Q1"` '
-                "(or `/forecast adjust team ...`).")
+SUBMIT_USAGE = N_('Try `/forecast submit commit:300k best:420k [month|quarter] '
+                  'note:"Acme signs on the 20th"`.')
+ADJUST_USAGE = N_('Try `/forecast adjust @alice commit:250k reason:"Acme slips to Q1"` '
+                  "(or `/forecast adjust team ...`).")
 
 
 @dataclass(frozen=True)
@@ -57,18 +58,19 @@ class ForecastAdjust:
 def _figures(opts: dict[str, str], usage: str) -> tuple[Money, Money | None]:
     """The commit and best-case figures; an error names the form input it concerns."""
     if "commit" not in opts:
-        raise UsageError(f"Give the commit figure, like commit:300k. {usage}", field="commit")
+        raise UsageError(t("Give the commit figure, like commit:300k. {usage}",
+                           usage=t(usage)), field="commit")
     commit = parse_amount(opts["commit"], "commit", allow_zero=True)
     best = parse_amount(opts["best"], "best", allow_zero=True) if "best" in opts else None
     if best is not None:
         if commit.currency and best.currency and commit.currency != best.currency:
-            raise UsageError("commit: and best: name two different currencies; give one.",
+            raise UsageError(t("commit: and best: name two different currencies; give one."),
                              field="best")
         if best.amount < commit.amount and (best.currency or commit.currency) == (
                 commit.currency or best.currency):
-            raise UsageError(f"`best:{opts['best']}` is below `commit:{opts['commit']}`: the "
-                             "best case includes the commit, so it is at least as much.",
-                             field="best")
+            raise UsageError(t("`best:{best}` is below `commit:{commit}`: the best case "
+                               "includes the commit, so it is at least as much.",
+                               best=opts["best"], commit=opts["commit"]), field="best")
     return commit, best
 
 
@@ -95,8 +97,8 @@ def _split(text: str, words_option: str,
 def parse_submit(text: str) -> ForecastSubmit:
     opts, scope, period = _split(text, "note", SUBMIT_USAGE)
     if scope.person is not None or scope.team:
-        raise UsageError("You submit your own call; a manager changes a rep's with "
-                         "`/forecast adjust @alice commit:250k reason:\"...\"`.")
+        raise UsageError(t("You submit your own call; a manager changes a rep's with "
+                           "`/forecast adjust @alice commit:250k reason:\"...\"`."))
     commit, best = _figures(opts, SUBMIT_USAGE)
     note = check_length(opts.get("note", "").strip(), "notes", label="forecast note")
     return ForecastSubmit(commit, best, period, note)
@@ -105,11 +107,12 @@ def parse_submit(text: str) -> ForecastSubmit:
 def parse_adjust(text: str) -> ForecastAdjust:
     opts, scope, period = _split(text, "reason", ADJUST_USAGE)
     if scope == Scope():
-        raise UsageError(f"Whose call? Name a rep or `team`. {ADJUST_USAGE}")
+        raise UsageError(t("Whose call? Name a rep or `team`. {usage}", usage=t(ADJUST_USAGE)))
     commit, best = _figures(opts, ADJUST_USAGE)
     reason = opts.get("reason", "").strip()
     if not reason:
-        raise UsageError(f"Say why you adjust the call, with reason:\"...\". {ADJUST_USAGE}")
+        raise UsageError(t("Say why you adjust the call, with reason:\"...\". {usage}",
+                           usage=t(ADJUST_USAGE)))
     check_length(reason, "notes", label="adjustment reason")
     return ForecastAdjust(scope, commit, best, period, reason)
 
@@ -146,10 +149,10 @@ def _currency(session: Session, actor: Actor, *money: Money | None) -> str:
                     ws.default_currency)
     if currency != ws.default_currency and load_rates(session, ws.id, ws.default_currency).find(
             currency, ws.default_currency) is None:
-        raise UsageError(f"No {currency}→{ws.default_currency} rate is set, so a call in "
-                         f"{currency} could not be rolled up. Give it in "
-                         f"{ws.default_currency}, or ask an admin for "
-                         f"`/sales config fx:{currency}=<rate>`.")
+        raise UsageError(t("No {currency}→{default} rate is set, so a call in {currency} could "
+                           "not be rolled up. Give it in {default}, or ask an admin for "
+                           "`/sales config fx:{currency}=<rate>`.",
+                           currency=currency, default=ws.default_currency))
     return currency
 
 
@@ -191,9 +194,9 @@ def _adjust_target(session: Session, actor: Actor, args: ForecastAdjust,
     else:
         person, team = None, team_for(session, actor, None)
     if not (actor.is_admin or actor.manages(team)):
-        whose = f"{person.name}'s" if person else f"{team.name}'s"
-        raise PermissionDenied(f"Only a manager of {team.name} or an admin can adjust "
-                               f"{whose} call; reps submit their own with `/forecast submit`.")
+        raise PermissionDenied(t("Only a manager of {team} or an admin can adjust {whose}'s "
+                                 "call; reps submit their own with `/forecast submit`.",
+                                 team=team.name, whose=person.name if person else team.name))
     return team, person
 
 

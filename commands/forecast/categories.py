@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from commands.core.errors import UsageError
+from commands.core.i18n import t, tp
 from commands.core.text import choice
 from storage import repo
 from storage.models import Deal, Stage
@@ -26,6 +27,16 @@ AUTO = ("auto", "default", "stage")
 COMMIT_FROM_PCT, BEST_CASE_FROM_PCT = 75, 50
 
 
+def category_label(category: str) -> str:
+    """A category as a reader sees it: best case (最佳情况); the stored value stays English."""
+    labels = {PIPELINE: tp("forecast category", "pipeline"),
+              BEST_CASE: tp("forecast category", "best case"),
+              COMMIT: tp("forecast category", "commit"),
+              CLOSED: tp("forecast category", "closed"),
+              OMITTED: tp("forecast category", "omitted")}
+    return labels.get(category, category)
+
+
 def parse_category(text: str, option: str = "forecast") -> str:
     """A category a rep may give a deal, or `auto` (back to its stage's default)."""
     raw = text.strip().lower().replace("-", "_").replace(" ", "_")
@@ -34,7 +45,8 @@ def parse_category(text: str, option: str = "forecast") -> str:
     if raw == "best":
         raw = BEST_CASE
     if raw == CLOSED:
-        raise UsageError(f"`{option}:closed` follows from winning the deal: `/deal D-n won`.")
+        raise UsageError(t("`{option}:closed` follows from winning the deal: `/deal D-n won`.",
+                           option=option))
     if raw not in SETTABLE:
         raw = choice(raw, SETTABLE, option)
     return raw
@@ -96,8 +108,9 @@ def recategorize(session: Session, deal: Deal, category: str) -> tuple[str, str]
     is refused: its category follows its stage."""
     cats = workspace_categories(session, deal.workspace_id)
     if deal.stage in cats.fixed:
-        raise UsageError(f"{deal.ref} is {deal.stage}: its forecast category follows from "
-                         "that (closed when won, omitted when lost).")
+        raise UsageError(t("{ref} is {stage}: its forecast category follows from that "
+                           "(closed when won, omitted when lost).", ref=deal.ref,
+                           stage=deal.stage))
     value = None if category == AUTO[0] else category
     if value == deal.forecast_category:
         return None

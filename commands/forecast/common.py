@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,6 +14,7 @@ from commands.core.access import require_read_person, require_read_team
 from commands.core.actors import Actor, resolve_mention
 from commands.core.errors import UsageError
 from commands.core.fx import Rates
+from commands.core.i18n import current_locale, t
 from commands.core.money import CENT
 from commands.core.periods import Period, parse_period, period_containing
 from commands.core.text import Mention, as_mention
@@ -20,6 +22,8 @@ from commands.plan.target_plan import team_for
 from storage.models import Member, Role, Team
 
 ForecastKind = Literal["month", "quarter"]
+_MONTH_LABEL = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER_LABEL = re.compile(r"^(\d{4})-Q([1-4])$")
 KIND_WORDS: dict[str, ForecastKind] = {"month": "month", "quarter": "quarter",
                                        "this_month": "month", "this_quarter": "quarter"}
 
@@ -63,7 +67,7 @@ def take_scope_and_kind(words: list[str], usage: str) -> tuple[Scope, PeriodChoi
         elif mention is not None and scope == Scope():
             scope = Scope(person=mention)
         else:
-            raise UsageError(f"I don't understand `{word}`. {usage}")
+            raise UsageError(t("I don't understand `{word}`. {usage}", word=word, usage=t(usage)))
     return scope, kind
 
 
@@ -82,6 +86,18 @@ def resolve_scope(session: Session, actor: Actor, scope: Scope, now: datetime,
     return team, person
 
 
+def period_name(label: str) -> str:
+    """A month or quarter label as a reader sees it: 2026-12 and 2026-Q4 in English,
+    2026年12月 and 2026年第4季度 in Chinese."""
+    if current_locale() != "zh":
+        return label
+    if m := _MONTH_LABEL.match(label):
+        return f"{m.group(1)}年{int(m.group(2))}月"
+    if m := _QUARTER_LABEL.match(label):
+        return f"{m.group(1)}年第{m.group(2)}季度"
+    return label
+
+
 def next_period(period: Period) -> Period:
     return period_containing(period.kind, period.end + timedelta(days=1))
 
@@ -90,11 +106,13 @@ def require_open(period: Period, today: date) -> None:
     """A call or an adjustment is for the period running now or the next one."""
     current = period_containing(period.kind, today)
     if period.end < today:
-        raise UsageError(f"{period.label} is over: its forecast is closed. `/forecast history` "
-                         "shows how it was called.")
+        raise UsageError(t("{period} is over: its forecast is closed. `/forecast history` "
+                           "shows how it was called.", period=period_name(period.label)))
     if period.start > next_period(current).start:
-        raise UsageError(f"{period.label} is not open for a forecast yet: call {current.label} "
-                         f"or {next_period(current).label}.")
+        raise UsageError(t("{period} is not open for a forecast yet: call {current} or {next}.",
+                           period=period_name(period.label),
+                           current=period_name(current.label),
+                           next=period_name(next_period(current).label)))
 
 
 def convert(minor: int, currency: str, into: str, rates: Rates) -> Decimal | None:

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
 from commands.core.errors import PermissionDenied, UsageError
+from commands.core.i18n import current_locale, t, tp
 from commands.core.text import split_words
 from commands.forecast.categories import (
     SETTABLE,
+    category_label,
     format_stage_categories,
     parse_category,
     parse_stage_categories,
@@ -68,7 +70,8 @@ def run_config_family(args: Any, *, session: Session, actor: Actor, now: datetim
 def _clock(raw: str, option: str, example: str) -> str:
     m = _TIME.match(raw)
     if m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise UsageError(f"`{option}:{raw}` is not a time like {option}:{example}.")
+        raise UsageError(t("`{option}:{raw}` is not a time like {option}:{example}.",
+                           option=option, raw=raw, example=example))
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
@@ -82,8 +85,9 @@ def parse_forecast_config(text: str) -> ForecastConfigArgs:
         key = key.lower()
         if not sep:
             if key != "forecast":
-                raise UsageError(f"`{word}` is not a forecast setting; try `/sales config "
-                                 "forecast proposal:best_case negotiation:commit`.")
+                raise UsageError(t("`{word}` is not a forecast setting; try `/sales config "
+                                   "forecast proposal:best_case negotiation:commit`.",
+                                   word=word))
             continue
         if key == "team":
             team = value
@@ -94,26 +98,35 @@ def parse_forecast_config(text: str) -> ForecastConfigArgs:
                 continue
             m = _DIGEST.match(raw)
             if m is None or int(m.group(2)) > 23 or int(m.group(3)) > 59:
-                raise UsageError(f"`forecast:{raw}` is not a day and time like "
-                                 "forecast:mon-10:00 (or forecast:off).")
+                raise UsageError(t("`forecast:{raw}` is not a day and time like "
+                                   "forecast:mon-10:00 (or forecast:off).", raw=raw))
             schedule = (DAYS.index(m.group(1)), f"{int(m.group(2)):02d}:{m.group(3)}")
         elif key == "forecast_deadline":
             deadline = _clock(value.strip(), "forecast_deadline", "15:00")
         else:
             categories[key] = parse_category(value, key)
             if categories[key] == "auto":
-                raise UsageError(f"`{word}`: give the stage a category: "
-                                 f"{', '.join(SETTABLE)}.")
+                raise UsageError(t("`{word}`: give the stage a category: {categories}.",
+                                   word=word, categories=", ".join(SETTABLE)))
     return ForecastConfigArgs(categories, schedule, off, deadline, team)
 
 
 def schedule_text(row: ForecastSchedule | None) -> str:
     if row is not None and not row.enabled:
-        return "off"
+        return tp("schedule", "off")
     day = row.weekday if row else DEFAULT_DAY
     at = row.at if row else DEFAULT_AT
     deadline = row.deadline if row else DEFAULT_DEADLINE
-    return f"{DAYS[day].title()} {at}, one reminder at {deadline} (team time)"
+    return t("{day} {at}, one reminder at {deadline} (team time)",
+             day=weekday_name(day), at=at, deadline=deadline)
+
+
+def weekday_name(day: int) -> str:
+    """Mon .. Sun (周一 .. 周日), Monday 0."""
+    names = (tp("weekday", "Mon"), tp("weekday", "Tue"), tp("weekday", "Wed"),
+             tp("weekday", "Thu"), tp("weekday", "Fri"), tp("weekday", "Sat"),
+             tp("weekday", "Sun"))
+    return names[day]
 
 
 def week_moment(tz: str, weekday: int, at: str, now: datetime) -> datetime:
@@ -144,27 +157,29 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
     done = []
     if args.categories:
         if not actor.is_admin:
-            raise PermissionDenied("Only an admin can set the workspace's forecast "
-                                   "categories; `/sales config forecast` shows them.")
+            raise PermissionDenied(t("Only an admin can set the workspace's forecast "
+                                     "categories; `/sales config forecast` shows them."))
         stages = {s.name: s for s in repo.deals.stages(session, ws.id)}
         for stage in args.categories:
             if stage not in stages or stages[stage].is_closed:
                 open_names = ", ".join(n for n, s in stages.items() if not s.is_closed)
-                raise UsageError(f"`{stage}:` is not an open stage; the open stages are "
-                                 f"{open_names}.")
+                raise UsageError(t("`{stage}:` is not an open stage; the open stages are "
+                                   "{stages}.", stage=stage, stages=open_names))
         row = repo.forecasts.forecast_settings(session, ws.id)
         if row is None:
             row = ForecastSettings(workspace_id=ws.id, categories="")
             session.add(row)
         merged = {**parse_stage_categories(row.categories), **args.categories}
         row.categories, row.updated_at = format_stage_categories(merged), now
-        done.append("deals default to " + ", ".join(f"{c} in {s}" for s, c in
-                                                     args.categories.items()))
+        defaults = [t("{category} in {stage}", stage=s,
+                      category=c if current_locale() == "en" else category_label(c))
+                    for s, c in args.categories.items()]
+        done.append(t("deals default to {list}", list=", ".join(defaults)))
     sched = repo.forecasts.forecast_schedule(session, team.id)
     if args.schedule is not None or args.off or args.deadline is not None:
         if not (actor.is_admin or actor.manages(team)):
-            raise PermissionDenied(f"Only a manager of {team.name} or an admin can change "
-                                   "when its forecast call goes out.")
+            raise PermissionDenied(t("Only a manager of {team} or an admin can change "
+                                     "when its forecast call goes out.", team=team.name))
         if sched is None:
             sched = ForecastSchedule(team_id=team.id, enabled=True, weekday=DEFAULT_DAY,
                                      at=DEFAULT_AT, deadline=DEFAULT_DEADLINE)
@@ -175,9 +190,10 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
         if args.deadline is not None:
             sched.deadline = args.deadline
         sched.updated_at = now
-        done.append(f"{team.name}'s forecast call: {schedule_text(sched)}")
+        done.append(t("{team}'s forecast call: {schedule}", team=team.name,
+                      schedule=schedule_text(sched)))
     session.flush()
     cats = workspace_categories(session, ws.id)
     return ForecastConfigResult(
-        team.name, ("Updated: " + "; ".join(done) + ".") if done else "",
+        team.name, t("Updated: {changes}.", changes="; ".join(done)) if done else "",
         tuple(cats.defaults.items()), schedule_text(sched))

@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 
 from commands.core.dates import local_today
 from commands.core.fx import load_rates
+from commands.core.i18n import t
 from commands.core.money import format_money
 from commands.core.periods import Period, period_containing, working_day_progress
+from commands.forecast.common import period_name
 from commands.forecast.history import closed_periods, score_periods
 from commands.forecast.show import reps_of, team_figures
 from commands.warnings.deviations import CRITICAL, SERIOUS, WARNING, Deviation
@@ -70,11 +72,13 @@ def forecast_short(states: Sequence[CallState], period: str, elapsed_share: Deci
         out.append(Deviation(
             rule="forecast_short", subject=s.subject, who=s.who,
             severity=_severity(short, config.forecast_short_share),
-            message=(f"{s.who}: the commit for {period} is {format_money(s.commit, currency)}, "
-                     f"{_pct(short)} short of the {format_money(s.target, currency)} target "
-                     f"with {_pct(elapsed_share)} of its working days gone"),
-            fix=("At the forecast call, go through the best-case deals: which can move to "
-                 "commit, and what new pipeline can still close this month (`/forecast`)."),
+            message=t("{who}: the commit for {period} is {commit}, {short} short of the "
+                      "{target} target with {elapsed} of its working days gone",
+                      who=s.who, period=period_name(period),
+                      commit=format_money(s.commit, currency), short=_pct(short),
+                      target=format_money(s.target, currency), elapsed=_pct(elapsed_share)),
+            fix=t("At the forecast call, go through the best-case deals: which can move to "
+                  "commit, and what new pipeline can still close this month (`/forecast`)."),
             numbers=(("commit", s.commit), ("target", s.target), ("short_share", short),
                      ("elapsed_share", elapsed_share)),
         ))
@@ -94,10 +98,11 @@ def forecast_drop(states: Sequence[CallState], period: str, currency: str,
         out.append(Deviation(
             rule="forecast_drop", subject=s.subject, who=s.who,
             severity=_severity(drop, config.forecast_drop_share),
-            message=(f"{s.who}: the call for {period} fell from "
-                     f"{format_money(s.week_ago, currency)} to "
-                     f"{format_money(s.call, currency)} in a week ({_pct(drop)} down)"),
-            fix="Ask which deals slipped and why, and whether the plan needs more pipeline.",
+            message=t("{who}: the call for {period} fell from {before} to {after} in a week "
+                      "({drop} down)", who=s.who, period=period_name(period),
+                      before=format_money(s.week_ago, currency),
+                      after=format_money(s.call, currency), drop=_pct(drop)),
+            fix=t("Ask which deals slipped and why, and whether the plan needs more pipeline."),
             numbers=(("week_ago", s.week_ago), ("call", s.call), ("drop_share", drop)),
         ))
     return out
@@ -114,14 +119,21 @@ def forecast_miss(errors: Mapping[tuple[str, str], Sequence[Decimal | None]],
                                       for e in run):
             continue
         misses = [e for e in run if e is not None]
-        side = ("over-called" if all(e > 0 for e in misses) else
-                "sandbagged" if all(e < 0 for e in misses) else "missed")
+        by = ", ".join(_pct(e) for e in misses)
+        if all(e > 0 for e in misses):
+            message = t("{who}: over-called the last {count} months, by {errors}",
+                        who=who, count=MISS_RUN, errors=by)
+        elif all(e < 0 for e in misses):
+            message = t("{who}: sandbagged the last {count} months, by {errors}",
+                        who=who, count=MISS_RUN, errors=by)
+        else:
+            message = t("{who}: missed the last {count} months, by {errors}",
+                        who=who, count=MISS_RUN, errors=by)
         out.append(Deviation(
             rule="forecast_miss", subject=subject, who=who, severity=SERIOUS,
-            message=(f"{who}: {side} the last {MISS_RUN} months, by "
-                     + ", ".join(_pct(e) for e in misses)),
-            fix=("Review how the commit deals are qualified with them; `/forecast history "
-                 f"@{who}` shows each call against what was won."),
+            message=message,
+            fix=t("Review how the commit deals are qualified with them; `/forecast history "
+                  "@{who}` shows each call against what was won.", who=who),
             numbers=tuple((f"error_{i + 1}", e) for i, e in enumerate(misses)),
         ))
     return out

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
 from commands.core.errors import UsageError
+from commands.core.i18n import N_, t
 from commands.core.text import parse_words
 from commands.forecast.calls import (
     ForecastAdjust,
@@ -29,8 +30,9 @@ from commands.forecast.common import (
 from commands.forecast.history import DEFAULT_PERIODS, MAX_PERIODS, run_history
 from commands.forecast.show import run_show
 
-USAGE = ("Try `/forecast`, `/forecast team quarter`, `/forecast submit commit:300k best:420k`, "
-         '`/forecast adjust @alice commit:250k reason:"..."` or `/forecast history`.')
+USAGE = N_("Try `/forecast`, `/forecast team quarter`, "
+           "`/forecast submit commit:300k best:420k`, "
+           '`/forecast adjust @alice commit:250k reason:"..."` or `/forecast history`.')
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,12 @@ def _parse_history(rest: str) -> ForecastHistoryArgs:
     words = parse_words(rest, ())
     numbers = [w for w in words.positionals if w.isdigit()]
     scope, kind = take_scope_and_kind([w for w in words.positionals if not w.isdigit()],
-                                      "Try `/forecast history [@rep|team] [month|quarter] [4]`.")
+                                      N_("Try `/forecast history [@rep|team] [month|quarter] "
+                                         "[4]`."))
     periods = int(numbers[0]) if numbers else DEFAULT_PERIODS
     if len(numbers) > 1 or not 1 <= periods <= MAX_PERIODS:
-        raise UsageError(f"`/forecast history` shows 1 to {MAX_PERIODS} periods, like "
-                         "`/forecast history team 4`.")
+        raise UsageError(t("`/forecast history` shows 1 to {max} periods, like "
+                           "`/forecast history team 4`.", max=MAX_PERIODS))
     return ForecastHistoryArgs(scope, kind.kind, periods)
 
 

@@ -14,6 +14,7 @@ from commands.core.access import can_read_person
 from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.fx import LeftOut, Rates, load_rates
+from commands.core.i18n import t
 from commands.core.periods import Period
 from commands.forecast.categories import StageCategories, workspace_categories
 from commands.forecast.common import PeriodChoice, Scope, convert, resolve_scope
@@ -71,12 +72,14 @@ class _Reader:
         if value is None:
             hint = self.rates.hint(currency, self.currency)
             self.left_out.append(LeftOut(ref, name, Decimal(minor) / 100, currency,
-                                         f"in {currency}, and no {currency}→{self.currency} "
-                                         f"rate is set ({hint})"))
+                                         t("in {currency}, and no {currency}→{into} rate is "
+                                           "set ({hint})", currency=currency,
+                                           into=self.currency, hint=hint)))
         return value
 
     def call(self, c: ForecastCall, who: str) -> CallFigure | None:
-        commit = self.money(c.commit_minor, c.currency, "call", f"{who}'s call")
+        commit = self.money(c.commit_minor, c.currency, "call",
+                            t("{who}'s call", who=who))
         if commit is None:
             return None
         best = None if c.best_minor is None else convert(c.best_minor, c.currency,
@@ -86,7 +89,7 @@ class _Reader:
     def adjustment(self, a: ForecastAdjustment | None, by: dict[int, str]) -> AdjustFigure | None:
         if a is None:
             return None
-        commit = self.money(a.commit_minor, a.currency, "adjustment", "an adjustment")
+        commit = self.money(a.commit_minor, a.currency, "adjustment", t("an adjustment"))
         if commit is None:
             return None
         best = None if a.best_minor is None else convert(a.best_minor, a.currency,
