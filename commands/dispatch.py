@@ -79,7 +79,7 @@ _CLOSED = {("plan", ""), ("pipeline", ""), ("forecast", ""), ("forecast", "histo
            ("forecast", "submit"), ("forecast", "adjust"), ("target", "show"),
            ("target", "lock"), ("target", "set"), ("followups", ""), ("followups", "all"),
            ("followups", "team"), ("sales", "report"), ("sales", "leaderboard"),
-           ("sales", "digest"), ("sales", "warnings"), ("sales", "action")}
+           ("sales", "digest"), ("sales", "warnings")}
 _SPACES = re.compile(r"([ \t\r\n\u3000]+)")
 _QUOTE_CHARS = re.compile(r'["“”„«»＂]')
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from commands.core.i18n import current_locale
+
 # Chinese key -> the English keys it may mean, the likeliest first
 KEYS: dict[str, tuple[str, ...]] = {
     # visits and deals
@@ -120,6 +122,12 @@ LABELS: dict[str, str] = {}
 for _zh, _keys in KEYS.items():
     for _key in _keys:
         LABELS.setdefault(_key, _zh)
+
+
+def label(option: str) -> str:
+    """An option's key as the reader writes it: `type` in English, 类型 in Chinese (an
+    option without a Chinese word keeps its English one)."""
+    return LABELS.get(option, option) if current_locale() == "zh" else option
 
 
 def english_key(word: str, known: Collection[str]) -> str | None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dateparser
 from babel.dates import format_date
 
+from commands.core.aliases import label
 from commands.core.dates_zh import nearest, parse_chinese_day
 from commands.core.errors import UsageError
 from commands.core.i18n import BABEL_LOCALE, current_locale, t
@@ -39,13 +40,13 @@ def parse_day(
     if not raw:
         raise UsageError(
             t("`{option}:` needs a date, like {option}:yesterday or {option}:2026-11-20.",
-              option=option),
+              option=label(option)),
             field=option,
         )
     if raw in _SIMPLE:
         return today + timedelta(days=_SIMPLE[raw])
-    not_real = UsageError(t("`{option}:{text}` is not a real date.", option=option, text=text),
-                          field=option)
+    not_real = UsageError(t("`{option}:{text}` is not a real date.", option=label(option),
+                            text=text), field=option)
     if _ISO.match(raw):
         try:
             return date.fromisoformat(raw)
@@ -76,7 +77,7 @@ def parse_day(
         raise UsageError(
             t("`{option}:{text}` is not a date I understand. "
               "Try {option}:2026-11-20, {option}:yesterday, {option}:\"last tue\" or "
-              "{option}:\"next friday\".", option=option, text=text),
+              "{option}:\"next friday\".", option=label(option), text=text),
             field=option,
         )
     return parsed.date()
@@ -90,7 +91,7 @@ def parse_calendar_day(text: str, option: str) -> date:
     if not (_ISO.match(raw) or _YEAR_FIRST.match(raw) or _YEAR_CJK.match(raw)
             or (numeric and numeric.group(4) and len(numeric.group(4)) == 4)):
         raise UsageError(t("`{option}:{text}` is not a date like 2026-12-25.",
-                           option=option, text=text), field=option)
+                           option=label(option), text=text), field=option)
     # `today` plays no part once the year is written out
     return parse_day(raw, today=date(2000, 1, 1), prefer="past", option=option)
 
@@ -117,7 +118,7 @@ def _numeric_day(raw: str, *, today: date, prefer: Literal["past", "future"],
         raise UsageError(
             t("`{option}:{raw}` could be {first} or {second}. Write it year first: "
               "{option}:{first_iso} for {first}, or {option}:{second_iso} for {second}.",
-              option=option, raw=raw, first=first, second=second,
+              option=label(option), raw=raw, first=first, second=second,
               first_iso=date(in_year, b, a).isoformat(),
               second_iso=date(in_year, a, b).isoformat()),
             field=option,
@@ -143,7 +144,7 @@ def zone(name: str, option: str = "tz") -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
         raise UsageError(t(
             "`{option}:{name}` is not a timezone. Use an IANA name like Asia/Shanghai, "
-            "Europe/Berlin or America/New_York.", option=option, name=name)
+            "Europe/Berlin or America/New_York.", option=label(option), name=name)
         ) from None
 
 

@@ -13,6 +13,7 @@ from functools import cache
 from babel.core import get_global
 from babel.numbers import is_currency
 
+from commands.core.aliases import label
 from commands.core.errors import UsageError
 from commands.core.i18n import current_locale, t
 
@@ -61,42 +62,42 @@ def parse_amount(text: str, option: str = "amount", *, allow_zero: bool = False)
     raw = unicodedata.normalize("NFKC", text).strip()
     if raw.startswith(("-", "−")):
         raise UsageError(t("`{option}:{text}` is negative; an amount must be more than 0.",
-                           option=option, text=text), field=option)
+                           option=label(option), text=text), field=option)
     m = _AMOUNT.match(raw)
     if not m:
         raise UsageError(t("`{option}:{text}` is not an amount. Try 120000, 120,000, 120k, "
-                           "1.2m, $120k or 12万.", option=option, text=text), field=option)
+                           "1.2m, $120k or 12万.", option=label(option), text=text), field=option)
     try:
         number = Decimal(m.group("num").replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
-        raise UsageError(t("`{option}:{text}` is not an amount.", option=option, text=text),
+        raise UsageError(t("`{option}:{text}` is not an amount.", option=label(option), text=text),
                          field=option) from None
     amount = number * SUFFIXES[(m.group("suffix") or "").lower()]
     if amount > MAX_AMOUNT:
         raise UsageError(t("`{option}:{text}` is larger than any deal salesbot can track.",
-                           option=option, text=text), field=option)
+                           option=label(option), text=text), field=option)
     if amount != amount.quantize(CENT):
         raise UsageError(t("`{option}:{text}` has more than two decimal places.",
-                           option=option, text=text), field=option)
+                           option=label(option), text=text), field=option)
     if amount == 0 and not allow_zero:
         raise UsageError(t("`{option}:{text}` is zero; an amount must be more than 0.",
-                           option=option, text=text), field=option)
+                           option=label(option), text=text), field=option)
     sym = m.group("sym") or ""
     currency = "CNY" if sym.lower() in _CNY_WORDS else SYMBOLS.get(sym)
     if m.group("cny"):
         if currency and currency != "CNY":
             raise UsageError(t("`{option}:{text}` names two different currencies.",
-                               option=option, text=text), field=option)
+                               option=label(option), text=text), field=option)
         currency = "CNY"
     code = m.group("code")
     if code:
         if not is_currency_code(code):
             raise UsageError(t("`{option}:{text}`: {code} is not an ISO 4217 currency code. "
                                "Try 120000, 120,000, 120k, 1.2m, $120k or 12万.",
-                               option=option, text=text, code=code.upper()), field=option)
+                               option=label(option), text=text, code=code.upper()), field=option)
         if currency and currency != code.upper():
             raise UsageError(t("`{option}:{text}` names two different currencies.",
-                               option=option, text=text), field=option)
+                               option=label(option), text=text), field=option)
         currency = parse_currency(code, option)
     return Money(amount=amount.quantize(CENT), currency=currency)
 
@@ -128,11 +129,11 @@ def parse_currency(text: str, option: str = "currency") -> str:
     code = CURRENCY_NAMES.get(code, code)
     if not _CODE.fullmatch(code):
         raise UsageError(t("`{option}:{text}` is not a currency code. Use an ISO 4217 code, "
-                           "like EUR.", option=option, text=text), field=option)
+                           "like EUR.", option=label(option), text=text), field=option)
     if code not in currency_codes():
         raise UsageError(t("`{option}:{text}`: {code} is not an ISO 4217 currency code in use. "
                            "Use one like USD, EUR, GBP, CNY or JPY.",
-                           option=option, text=text, code=code), field=option)
+                           option=label(option), text=text, code=code), field=option)
     return code
 
 

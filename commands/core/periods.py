@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, cast, get_args
 
+from commands.core.aliases import label
 from commands.core.errors import UsageError
 from commands.core.i18n import N_, t
 
@@ -22,12 +23,17 @@ NO_HOLIDAYS: frozenset[date] = frozenset()
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 _EXAMPLES: dict[PeriodKind, str] = {
-    "year": "year:2026",
-    "quarter": "quarter:2026-Q4",
-    "month": "month:2026-12",
-    "week": "week:2026-W49",
-    "day": "day:2026-12-01",
+    "year": "2026",
+    "quarter": "2026-Q4",
+    "month": "2026-12",
+    "week": "2026-W49",
+    "day": "2026-12-01",
 }
+
+
+def _example(kind: PeriodKind) -> str:
+    """month:2026-12; 月:2026-12 for a Chinese reader."""
+    return f"{label(kind)}:{_EXAMPLES[kind]}"
 _PATTERNS: dict[PeriodKind, re.Pattern[str]] = {
     "year": re.compile(r"^(?P<y>\d{4})$"),
     "quarter": re.compile(r"^(?P<y>\d{4})-?q(?P<n>\d{1,2})$", re.I),
@@ -243,7 +249,7 @@ def parse_period(text: str) -> Period:
     kind = cast(PeriodKind, kind_word)
     m = _PATTERNS[kind].match(_from_chinese(value.strip()))
     if not m:
-        raise UsageError(t(_NOT_A[kind], raw=raw, example=_EXAMPLES[kind]))
+        raise UsageError(t(_NOT_A[kind], raw=raw, example=_example(kind)))
     return _build(kind, m, raw)
 
 
@@ -268,12 +274,12 @@ def _build(kind: PeriodKind, m: re.Match[str], raw: str) -> Period:
     if kind == "quarter":
         if not 1 <= n <= 4:
             raise UsageError(t("`{raw}`: a quarter is Q1 to Q4. Try {example}.",
-                               raw=raw, example=_EXAMPLES["quarter"]))
+                               raw=raw, example=_example("quarter")))
         return Period.of_quarter(year, n)
     if kind == "month":
         if not 1 <= n <= 12:
             raise UsageError(t("`{raw}`: a month is 01 to 12. Try {example}.",
-                               raw=raw, example=_EXAMPLES["month"]))
+                               raw=raw, example=_example("month")))
         return Period.of_month(year, n)
     if kind == "week":
         last = _iso_weeks_in(year)

@@ -185,9 +185,7 @@ def yes_no(value: str, option: str) -> bool:
 
 def option_label(option: str) -> str:
     """An option's key as the reader writes it: `type` in English, 类型 in Chinese."""
-    if current_locale() == "zh":
-        return aliases.LABELS.get(option, option)
-    return option
+    return aliases.label(option)
 
 
 def choice(value: str, options: Collection[str], option: str) -> str:
