@@ -73,7 +73,8 @@ _SECOND: dict[tuple[str, str], dict[str, str]] = {
 }
 _WORDS = {"本周": "week", "周": "week", "本月": "month", "月": "month", "本季度": "quarter",
           "季度": "quarter", "本年": "year", "今年": "year", "年": "year", "团队": "team",
-          "全部": "all", "所有": "all"}
+          "全部": "all", "所有": "all", "收入": "revenue", "赢单数": "wins", "拜访数": "visits",
+          "新客户": "new_customers", "商机数": "opportunities"}
 # the commands (and subcommands) whose other words are all closed-set words
 _CLOSED = {("plan", ""), ("pipeline", ""), ("forecast", ""), ("forecast", "history"),
            ("forecast", "submit"), ("forecast", "adjust"), ("target", "show"),
