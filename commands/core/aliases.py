@@ -110,9 +110,9 @@ VALUES: dict[str, dict[str, str]] = {
     "deal_cards": {"团队": "team", "本人": "own", "自己": "own"},
     "tz": {"团队": "team", "本地": "local"},
     "digest": {"关闭": "off"},
-    "metric": {"收入": "revenue", "赢单数": "wins", "赢单": "wins", "拜访": "visits",
-               "拜访数": "visits", "新客户": "new_customers", "商机": "opportunities",
-               "商机数": "opportunities"},
+    "metric": {"收入": "revenue", "赢单数": "wins", "赢单": "wins", "拜访数": "visits",
+               "拜访": "visits", "新客户": "new_customers", "商机数": "opportunities",
+               "商机": "opportunities"},
     "role": {"销售": "rep", "经理": "manager", "管理员": "admin"},
     "blockers": {"无": "none", "没有": "none"},
 }
@@ -148,6 +148,12 @@ def known_aliases(known: Collection[str]) -> dict[str, str]:
 def english_value(option: str, value: str) -> str:
     """The English value a Chinese `value` of `option` stands for; `value` itself otherwise."""
     return VALUES.get(option, {}).get(value.strip(), value)
+
+
+def is_value_of(option: str, value: str) -> bool:
+    """Is `value` one of `option`'s values (in Chinese, or in English)?"""
+    table = VALUES.get(option, {})
+    return value.strip() in table or value.strip().lower() in table.values()
 
 
 def chinese_values(option: str) -> dict[str, str]:

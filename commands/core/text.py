@@ -135,7 +135,7 @@ def parse_words(text: str, known_options: Collection[str],
                 if key in money_options and not re.search(r"[A-Za-z]{3}\s*$", value):
                     last_money = key
                 continue
-            guess = _guess_key(typed, known_options, chinese)
+            guess = _guess_key(typed, value, known_options, chinese)
             if guess:
                 raise UsageError(t("Unknown option `{key}:`. Did you mean `{guess}:`?",
                                    key=shown, guess=guess))
@@ -143,12 +143,17 @@ def parse_words(text: str, known_options: Collection[str],
     return out
 
 
-def _guess_key(typed: str, known_options: Collection[str],
+def _guess_key(typed: str, value: str, known_options: Collection[str],
                chinese: dict[str, str]) -> str | None:
     """The option a mistyped key was probably meant to be: an English key for an English
-    word, a Chinese one (one character off) for a Chinese word."""
+    word, a Chinese one (one character off) for a Chinese word.
+
+    Two Chinese characters one off are common words too (结论：... in a visit's notes is not
+    结果:), so a two-character key is suggested only when the value is one of its values
+    (阶断:谈判 is 阶段:谈判)."""
     if _CJK.search(typed):
-        return next((zh for zh in chinese if aliases.one_typo_apart(typed, zh)), None)
+        return next((zh for zh in chinese if aliases.one_typo_apart(typed, zh)
+                     and (len(zh) >= 3 or aliases.is_value_of(chinese[zh], value))), None)
     return closest(typed.lower(), known_options, cutoff=75)
 
 

@@ -92,6 +92,13 @@ def test_a_mistyped_chinese_key_gets_a_chinese_suggestion() -> None:
     assert caught.value.message == "没有 `阶断:` 这个选项。你是想输入 `阶段:` 吗？"
 
 
+def test_chinese_notes_one_character_off_a_key_stay_notes() -> None:
+    args = parse_command("visit", "Acme 日程：下午再谈 结论：客户很满意")
+    assert args.words == ("Acme", "日程：下午再谈", "结论：客户很满意")
+    with pytest.raises(UsageError, match="结果:"):
+        parse_command("visit", "Acme 结论:积极")  # a value of 结果: gives it away
+
+
 def test_a_mistyped_chinese_value_gets_a_chinese_suggestion() -> None:
     with use_locale("zh"), pytest.raises(UsageError) as caught:
         parse_command("visit", "Acme 类型:演式")
