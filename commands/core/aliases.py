@@ -8,6 +8,7 @@ on an action item): a key lists its candidates, and the one the command accepts 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from commands.core.i18n import current_locale
@@ -145,8 +146,28 @@ def known_aliases(known: Collection[str]) -> dict[str, str]:
     return out
 
 
+_WEEKDAYS = {"一": "mon", "二": "tue", "三": "wed", "四": "thu", "五": "fri", "六": "sat",
+             "日": "sun", "天": "sun"}
+_WEEKDAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
+_DAYS = {"工作日": "weekdays", "每天": "daily", "每日": "daily"}
+
+
+def english_days(value: str) -> str:
+    """Stand-up days in Chinese as English: 周一至周五 is mon-fri, 周一、周三、周五 is
+    mon,wed,fri, 工作日 is weekdays."""
+    raw = value.strip()
+    if raw in _DAYS:
+        return _DAYS[raw]
+    if not _WEEKDAY.search(raw):
+        return value
+    text = _WEEKDAY.sub(lambda m: _WEEKDAYS[m.group(1)], raw)
+    return re.sub(r"\s*(?:至|到|~|～|—|－)\s*", "-", re.sub(r"[，、]", ",", text))
+
+
 def english_value(option: str, value: str) -> str:
     """The English value a Chinese `value` of `option` stands for; `value` itself otherwise."""
+    if option == "days":
+        return english_days(value)
     return VALUES.get(option, {}).get(value.strip(), value)
 
 

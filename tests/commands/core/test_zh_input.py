@@ -68,6 +68,9 @@ def test_a_deal_typed_in_chinese_is_the_deal_typed_in_english(chinese: str,
     ("forecast", "历史 团队 季度 4", "history team quarter 4"),
     ("followups", "添加 发报价 截止:周五 商机:D-3", "add 发报价 by:周五 deal:D-3"),
     ("plan", "团队 月:2026-12", "team month:2026-12"),
+    ("standup", "设置 工作日:周一至周五 时区:本地", "config days:mon-fri tz:local"),
+    ("standup", "设置 工作日:周一、周三、周五", "config days:mon,wed,fri"),
+    ("standup", "设置 工作日:工作日", "config days:weekdays"),
     ("standup", '回答 昨天:"拜访了Acme" 今天:"给Globex演示" 阻碍:无',
      'answer yesterday:"拜访了Acme" today:"给Globex演示" blockers:none'),
 ])
@@ -135,6 +138,8 @@ def test_a_chinese_key_given_twice_is_refused_in_chinese() -> None:
     ("１２月３日", date(2026, 12, 3), date(2027, 12, 3)),
     ("3号", date(2026, 12, 3), date(2027, 1, 3)),
     ("10号", date(2026, 11, 10), date(2026, 12, 10)),
+    ("下个月3号", date(2027, 1, 3), date(2027, 1, 3)),
+    ("上月15日", date(2026, 11, 15), date(2026, 11, 15)),
 ])
 def test_chinese_dates(text: str, past: date, future: date) -> None:
     assert parse_day(text, today=TODAY, prefer="past") == past
@@ -222,7 +227,7 @@ def test_every_command_shown_in_the_chinese_help_parses() -> None:
         ("sales", "角色 @carol 经理"),
         ("sales", '行动 添加 @bob "给5个B类客户打电话" 截止:周五'),
         ("sales", "设置 商机卡片:本人"),
-        ("standup", "设置 时间:09:30 工作日:mon-fri 时区:本地 窗口:120m 提醒:30m"),
+        ("standup", "设置 时间:09:30 工作日:周一至周五 时区:本地 窗口:120m 提醒:30m"),
         ("standup", "请假 关闭"),
         ("standup", "请假 2026-12-20..2027-01-02"),
         ("standup", "跳过"),
