@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
 from commands.core.errors import PermissionDenied
+from commands.core.i18n import t
 from storage import repo
 from storage.models import Deal, Member, Role, Team
 
@@ -94,10 +95,11 @@ def customer_people(reader: Member) -> list[int] | None:
 
 
 def require_read_team(actor: Actor, team: Team, what: str) -> None:
-    """Refuse unless the actor may read the team's `what` (e.g. "leaderboard")."""
+    """Refuse unless the actor may read the team's `what` (e.g. "leaderboard"; translated
+    when it is a message marked with N_)."""
     if not can_read_team(actor.member, team):
-        raise PermissionDenied(f"Only members and managers of {team.name}, and admins, can "
-                               f"see its {what}.")
+        raise PermissionDenied(t("Only members and managers of {team}, and admins, can see "
+                                 "its {what}.", team=team.name, what=t(what)))
 
 
 def require_read_person(actor: Actor, person: Member, what: str, *,
@@ -106,11 +108,12 @@ def require_read_person(actor: Actor, person: Member, what: str, *,
     pointed to the team's figures (`team_hint`, the command that shows them)."""
     if can_read_person(actor.member, person):
         return
-    hint = ""
     if team_hint and person.team is not None and actor.member.team_id == person.team_id:
-        hint = f" `{team_hint}` shows {person.team.name}'s."
-    raise PermissionDenied(f"Only {person.name}, their manager or an admin can see "
-                           f"{person.name}'s {what}.{hint}")
+        raise PermissionDenied(t("Only {name}, their manager or an admin can see {name}'s "
+                                 "{what}. `{command}` shows {team}'s.", name=person.name,
+                                 what=t(what), command=team_hint, team=person.team.name))
+    raise PermissionDenied(t("Only {name}, their manager or an admin can see {name}'s {what}.",
+                             name=person.name, what=t(what)))
 
 
 def require_read_deal(session: Session, actor: Actor, deal: Deal) -> None:
@@ -119,8 +122,10 @@ def require_read_deal(session: Session, actor: Actor, deal: Deal) -> None:
     setting = deal_cards_of(session, team)
     if can_read_deal(actor.member, deal, setting):
         return
-    hint = ""
     if team is not None and actor.member.team_id == team.id:
-        hint = f" In {team.name} reps see only their own deal cards (`deal_cards:own`)."
-    raise PermissionDenied(f"{deal.ref} is {deal.owner.name}'s deal: only they, their manager "
-                           f"or an admin can see it.{hint}")
+        raise PermissionDenied(t("{ref} is {owner}'s deal: only they, their manager or an admin "
+                                 "can see it. In {team} reps see only their own deal cards "
+                                 "(`deal_cards:own`).", ref=deal.ref, owner=deal.owner.name,
+                                 team=team.name))
+    raise PermissionDenied(t("{ref} is {owner}'s deal: only they, their manager or an admin "
+                             "can see it.", ref=deal.ref, owner=deal.owner.name))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.dates import zone
 from commands.core.errors import PermissionDenied, UsageError
+from commands.core.i18n import t
 from commands.core.text import Mention, closest, name_key
 from storage import repo
 from storage.models import Deal, Member, Role, Team, Workspace
@@ -125,7 +126,8 @@ class People:
             return self._by_id.get(user_id)
         found = self._by_key.get(name_key(name), [])
         if len(found) > 1:
-            raise UsageError(f"More than one person is called @{name}; mention them in Slack.")
+            raise UsageError(t("More than one person is called @{name}; mention them in Slack.",
+                               name=name))
         return found[0] if found else self._by_id.get(name)
 
     def guess(self, name: str) -> str | None:
@@ -135,8 +137,9 @@ class People:
         return by_folded[found] if found else None
 
     def hint(self, name: str) -> str:
+        """" Did you mean @bob?" (with its leading space), or nothing without a guess."""
         guess = self.guess(name)
-        return f" Did you mean @{guess}?" if guess else ""
+        return " " + t("Did you mean @{name}?", name=guess) if guess else ""
 
 
 def resolve_person(
@@ -167,8 +170,8 @@ def resolve_person(
             fits = {m.id for m in among}
             named = [m for m in named if m.id in fits] or named
         if len(named) > 1:
-            raise UsageError(f"More than one person is called @{mention.name}; mention them in "
-                             "Slack.")
+            raise UsageError(t("More than one person is called @{name}; mention them in Slack.",
+                               name=mention.name))
         member = named[0] if named else repo.workspaces.member_by_slack_id(session, ws.id,
                                                                            mention.name)
     everyone: People | None = None
@@ -181,13 +184,23 @@ def resolve_person(
         return member
     pool = candidates if candidates is not None else (
         everyone or People(repo.workspaces.workspace_members(session, ws.id)))
-    hint = pool.hint(mention.name or (member.name if member else ""))
+    guess = pool.guess(mention.name or (member.name if member else ""))
     if member is not None:
-        raise UsageError(f"{member.name} is not {where}.{hint}")
+        if guess:
+            raise UsageError(t("{name} is not {where}. Did you mean @{guess}?",
+                               name=member.name, where=where, guess=guess))
+        raise UsageError(t("{name} is not {where}.", name=member.name, where=where))
     if mention.user_id:
-        raise UsageError(f"{mention.label} has not used salesbot yet, so I don't know them."
-                         f"{hint} A manager adds people with `/sales team add`.")
-    raise UsageError(f"I don't know anyone called @{mention.name}.{hint}")
+        if guess:
+            raise UsageError(t("{who} has not used salesbot yet, so I don't know them. Did you "
+                               "mean @{guess}? A manager adds people with `/sales team add`.",
+                               who=mention.label, guess=guess))
+        raise UsageError(t("{who} has not used salesbot yet, so I don't know them. A manager "
+                           "adds people with `/sales team add`.", who=mention.label))
+    if guess:
+        raise UsageError(t("I don't know anyone called @{name}. Did you mean @{guess}?",
+                           name=mention.name, guess=guess))
+    raise UsageError(t("I don't know anyone called @{name}.", name=mention.name))
 
 
 def resolve_mention(session: Session, actor: Actor, mention: Mention, now: datetime) -> Member:
@@ -209,12 +222,13 @@ def can_edit_deal(actor: Actor, deal: Deal) -> bool:
 
 def require_deal_edit(actor: Actor, deal: Deal) -> None:
     if not can_edit_deal(actor, deal):
-        raise PermissionDenied(
-            f"{deal.ref} belongs to {deal.owner.name}. Only they, their manager or an admin "
-            "can change it."
-        )
+        raise PermissionDenied(t(
+            "{ref} belongs to {owner}. Only they, their manager or an admin can change it.",
+            ref=deal.ref, owner=deal.owner.name))
 
 
 def require_admin(actor: Actor, what: str) -> None:
+    """Refuse unless the actor is an admin; `what` ("change roles") is translated when it
+    is a message marked with N_."""
     if not actor.is_admin:
-        raise PermissionDenied(f"Only an admin can {what}.")
+        raise PermissionDenied(t("Only an admin can {what}.", what=t(what)))

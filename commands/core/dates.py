@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dateparser
 from babel.dates import format_date
 
+from commands.core.aliases import label
 from commands.core.dates_zh import nearest, parse_chinese_day
 from commands.core.errors import UsageError
 from commands.core.i18n import BABEL_LOCALE, current_locale, t
@@ -34,15 +36,17 @@ def parse_day(
     slashed one is read only when it can be read one way (15/12/2026, 12/15/2026), and
     3/12/2026 is refused. Simple Chinese dates (昨天, 上周二, 12月3日) are understood too.
     """
-    raw = text.strip().lower()
+    raw = unicodedata.normalize("NFKC", text).strip().lower()  # full-width digits: １２月３日
     if not raw:
         raise UsageError(
-            f"`{option}:` needs a date, like {option}:yesterday or {option}:2026-11-20.",
+            t("`{option}:` needs a date, like {option}:yesterday or {option}:2026-11-20.",
+              option=label(option)),
             field=option,
         )
     if raw in _SIMPLE:
         return today + timedelta(days=_SIMPLE[raw])
-    not_real = UsageError(f"`{option}:{text}` is not a real date.", field=option)
+    not_real = UsageError(t("`{option}:{text}` is not a real date.", option=label(option),
+                            text=text), field=option)
     if _ISO.match(raw):
         try:
             return date.fromisoformat(raw)
@@ -71,9 +75,9 @@ def parse_day(
         parsed = None
     if parsed is None:
         raise UsageError(
-            f"`{option}:{text}` is not a date I understand. "
-            f"Try {option}:2026-11-20, {option}:yesterday, {option}:\"last tue\" or "
-            f"{option}:\"next friday\".",
+            t("`{option}:{text}` is not a date I understand. "
+              "Try {option}:2026-11-20, {option}:yesterday, {option}:\"last tue\" or "
+              "{option}:\"next friday\".", option=label(option), text=text),
             field=option,
         )
     return parsed.date()
@@ -82,11 +86,12 @@ def parse_day(
 def parse_calendar_day(text: str, option: str) -> date:
     """A date with its year written out (a holiday, a rep's first day): 2026-12-25,
     25.12.2026, 2026年12月25日. Relative forms like `friday` are refused."""
-    raw = text.strip()
+    raw = unicodedata.normalize("NFKC", text).strip()
     numeric = _NUMERIC.match(raw)
     if not (_ISO.match(raw) or _YEAR_FIRST.match(raw) or _YEAR_CJK.match(raw)
             or (numeric and numeric.group(4) and len(numeric.group(4)) == 4)):
-        raise UsageError(f"`{option}:{text}` is not a date like 2026-12-25.", field=option)
+        raise UsageError(t("`{option}:{text}` is not a date like 2026-12-25.",
+                           option=label(option), text=text), field=option)
     # `today` plays no part once the year is written out
     return parse_day(raw, today=date(2000, 1, 1), prefer="past", option=option)
 
@@ -109,16 +114,25 @@ def _numeric_day(raw: str, *, today: date, prefer: Literal["past", "future"],
     else:
         in_year = int(year) % 100 + 2000 if year and len(year) == 2 else \
             int(year) if year else today.year
+        first, second = _day_month(a, b), _day_month(b, a)
         raise UsageError(
-            f"`{option}:{raw}` could be {a} {_MONTHS[b - 1]} or {b} {_MONTHS[a - 1]}. "
-            f"Write it year first: {option}:{date(in_year, b, a).isoformat()} for "
-            f"{a} {_MONTHS[b - 1]}, or {option}:{date(in_year, a, b).isoformat()} for "
-            f"{b} {_MONTHS[a - 1]}.",
+            t("`{option}:{raw}` could be {first} or {second}. Write it year first: "
+              "{option}:{first_iso} for {first}, or {option}:{second_iso} for {second}.",
+              option=label(option), raw=raw, first=first, second=second,
+              first_iso=date(in_year, b, a).isoformat(),
+              second_iso=date(in_year, a, b).isoformat()),
             field=option,
         )
     if year is None:
         return nearest(month, day, today=today, prefer=prefer)
     return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+
+
+def _day_month(day: int, month: int) -> str:
+    """'3 Dec'; 12月3日 in Chinese."""
+    if current_locale() == "zh":
+        return f"{month}月{day}日"
+    return f"{day} {_MONTHS[month - 1]}"
 
 
 def zone(name: str, option: str = "tz") -> ZoneInfo:
@@ -128,9 +142,9 @@ def zone(name: str, option: str = "tz") -> ZoneInfo:
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
-        raise UsageError(
-            f"`{option}:{name}` is not a timezone. Use an IANA name like Asia/Shanghai, "
-            "Europe/Berlin or America/New_York."
+        raise UsageError(t(
+            "`{option}:{name}` is not a timezone. Use an IANA name like Asia/Shanghai, "
+            "Europe/Berlin or America/New_York.", option=label(option), name=name)
         ) from None
 
 

@@ -1,4 +1,5 @@
-"""Simple Chinese dates: 今天, 昨天, 前天, 上周二, 下周五, 本月底, 12月3日, 2026年12月3日."""
+"""Simple Chinese dates: 今天, 昨天, 前天, 上周二, 下周五, 本月底, 3号, 下个月3号, 12月3日,
+2026年12月3日."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ _WEEK_SHIFT = {"上上": -2, "上": -1, "本": 0, "这": 0, "下": 1, "下下": 
 _MONTH_END = re.compile(r"^(上|本|这|下)?(?:个)?月底$")
 _MONTH_SHIFT = {"上": -1, "本": 0, "这": 0, "下": 1}
 _DAY_OF_MONTH = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]$")
+# 下个月3号, 本月15日, 上月3号
+_DAY_OF_SHIFTED_MONTH = re.compile(r"^(上|本|这|下)(?:个)?月(\d{1,2})[日号]$")
+_DAY_ONLY = re.compile(r"^(\d{1,2})[日号]$")  # 3号: the 3rd of this month, or the nearest one
 
 
 def parse_chinese_day(
@@ -45,7 +49,30 @@ def parse_chinese_day(
         if m.group(1):
             return date(int(m.group(1)), month, day)
         return nearest(month, day, today=today, prefer=prefer)
+    if m := _DAY_OF_SHIFTED_MONTH.match(raw):
+        index = today.year * 12 + today.month - 1 + _MONTH_SHIFT[m.group(1)]
+        return date(index // 12, index % 12 + 1, int(m.group(2)))
+    if m := _DAY_ONLY.match(raw):
+        return _nearest_in_month(int(m.group(1)), today=today, prefer=prefer)
     return None
+
+
+def _nearest_in_month(day: int, *, today: date, prefer: Literal["past", "future"]) -> date:
+    """The `day`th of this month, or of the month before (`past`) or after (`future`) when
+    this month's is on the wrong side of today; months without that day are skipped."""
+    if not 1 <= day <= 31:
+        raise ValueError(f"no day {day}")
+    step = -1 if prefer == "past" else 1
+    index = today.year * 12 + today.month - 1
+    for shift in range(0, 3 * step, step):
+        year, month = divmod(index + shift, 12)
+        try:
+            found = date(year, month + 1, day)
+        except ValueError:
+            continue
+        if (found <= today) if prefer == "past" else (found >= today):
+            return found
+    raise ValueError(f"no day {day} near {today}")
 
 
 def nearest(month: int, day: int, *, today: date, prefer: Literal["past", "future"]) -> date:

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy.orm import Session
 
 from commands.core.errors import UsageError
+from commands.core.i18n import current_locale, t, tn
 from commands.core.money import CENT, format_money, parse_currency
 from storage import repo
 from storage.models import Deal, Workspace
@@ -60,7 +61,15 @@ class LeftOut:
     name: str
     amount: Decimal
     currency: str
-    reason: str
+    reason: str  # in English; `describe_left_out` says it in the reader's language
+    target: str = ""  # the currency it could not be converted into ("": `reason` is all)
+    hint: str = ""  # the command that sets the missing rate
+
+
+def no_rate_reason(currency: str, target: str, hint: str) -> str:
+    """Why a deal in `currency` is left out of a total in `target`, in the current language."""
+    return t("in {currency}, and no {currency}→{target} rate is set ({hint})",
+             currency=currency, target=target, hint=hint)
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,8 @@ def tally(deals: Iterable[tuple[str, str, Decimal, str]], currency: str,
         if rate is None:
             hint = rates.hint(cur, currency) if rates else "`/sales config fx:<code>=<rate>`"
             left.append(LeftOut(ref, name, amount, cur,
-                                f"in {cur}, and no {cur}→{currency} rate is set ({hint})"))
+                                f"in {cur}, and no {cur}→{currency} rate is set ({hint})",
+                                currency, hint))
             continue
         value = (amount * rate).quantize(CENT, ROUND_HALF_UP)
         total += value
@@ -167,12 +177,20 @@ def closed_since(session: Session, workspace_id: int, member_ids: Sequence[int],
     return Closed(wins, len(rows) - wins, total(True), total(False))
 
 
+def _list(parts: list[str]) -> str:
+    return ("；" if current_locale() == "zh" else "; ").join(parts)
+
+
 def describe_left_out(left_out: Sequence[LeftOut], limit: int = 5) -> str:
     """One line naming the deals a figure leaves out and why."""
-    parts = [f"{d.ref} {d.name} ({format_money(d.amount, d.currency)}): {d.reason}"
+    parts = [t("{ref} {name} ({amount}): {reason}", ref=d.ref, name=d.name,
+               amount=format_money(d.amount, d.currency),
+               reason=no_rate_reason(d.currency, d.target, d.hint) if d.target else d.reason)
              for d in left_out[:limit]]
-    more = f"; and {len(left_out) - limit} more" if len(left_out) > limit else ""
-    return "Left out: " + "; ".join(parts) + more + "."
+    if len(left_out) > limit:
+        return tn("Left out: {deals}; and {n} more.", "Left out: {deals}; and {n} more.",
+                  len(left_out) - limit, deals=_list(parts))
+    return t("Left out: {deals}.", deals=_list(parts))
 
 
 def rate_text(rate: Decimal) -> str:
@@ -181,26 +199,32 @@ def rate_text(rate: Decimal) -> str:
 
 
 def describe_counted(counted: Sequence[Counted], currency: str, limit: int = 5) -> str:
-    parts = [f"{d.ref} {format_money(d.amount, d.currency)} as {format_money(d.value, currency)}"
-             f" at {rate_text(d.rate)}" for d in counted[:limit]]
-    more = f"; and {len(counted) - limit} more" if len(counted) > limit else ""
-    return "Converted: " + "; ".join(parts) + more + "."
+    parts = [t("{ref} {amount} as {value} at {rate}", ref=d.ref,
+               amount=format_money(d.amount, d.currency),
+               value=format_money(d.value, currency), rate=rate_text(d.rate))
+             for d in counted[:limit]]
+    if len(counted) > limit:
+        return tn("Converted: {deals}; and {n} more.", "Converted: {deals}; and {n} more.",
+                  len(counted) - limit, deals=_list(parts))
+    return t("Converted: {deals}.", deals=_list(parts))
 
 
 def parse_fx(text: str) -> tuple[FxChange, ...]:
     """`fx:EUR=1.08`, `fx:EUR/CNY=7.7`, `fx:EUR=off`; several separated by commas."""
     changes = []
-    for item in (i.strip() for i in text.split(",")):
+    for item in (i.strip() for i in text.replace("，", ",").split(",")):
         m = _FX.match(item)
         if m is None:
-            raise UsageError(f"`fx:{item}` is not a rate; write `fx:EUR=1.08` (one EUR is 1.08 "
-                             "of the workspace's currency), `fx:EUR/CNY=7.7` or `fx:EUR=off`.")
+            raise UsageError(t("`fx:{item}` is not a rate; write `fx:EUR=1.08` (one EUR is 1.08 "
+                               "of the workspace's currency), `fx:EUR/CNY=7.7` or `fx:EUR=off`.",
+                               item=item))
         cur = parse_currency(m.group("cur"), "fx")
         quote = parse_currency(m.group("quote"), "fx") if m.group("quote") else None
         if quote == cur:
-            raise UsageError(f"`fx:{item}` converts {cur} into itself.")
+            raise UsageError(t("`fx:{item}` converts {currency} into itself.",
+                               item=item, currency=cur))
         raw = m.group("rate")
-        if raw.lower() == "off":
+        if raw.lower() in ("off", "关闭"):
             changes.append(FxChange(cur, quote, None))
             continue
         try:
@@ -208,8 +232,8 @@ def parse_fx(text: str) -> tuple[FxChange, ...]:
         except InvalidOperation:
             rate = Decimal(-1)
         if not rate.is_finite() or rate <= 0 or rate > MAX_RATE or rate.as_tuple().exponent < -8:  # type: ignore[operator]
-            raise UsageError(f"`fx:{item}`: the rate must be a number above 0 with at most 8 "
-                             "decimals, like 1.08.")
+            raise UsageError(t("`fx:{item}`: the rate must be a number above 0 with at most 8 "
+                               "decimals, like 1.08.", item=item))
         changes.append(FxChange(cur, quote, rate))
     return tuple(changes)
 

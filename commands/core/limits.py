@@ -7,6 +7,7 @@ text inputs take the same figures as their `max_length` (Slack allows at most 3,
 from __future__ import annotations
 
 from commands.core.errors import UsageError
+from commands.core.i18n import N_, t
 
 # The whole text typed after a slash command. Slack's own limit on it is far lower; this
 # bound is checked before the text is split into words, so no parsing time is spent on more.
@@ -37,15 +38,26 @@ def check_length(text: str, field: str, *, label: str | None = None,
     return text
 
 
+# the names of the fields above, for messages (a caller's own `label` is translated too
+# when it is marked with N_)
+_NAMES = (N_("customer name"), N_("deal name"), N_("team name"), N_("holiday name"),
+          N_("notes"), N_("next step"), N_("lost reason"), N_("stand-up answer"),
+          N_("action item"), N_("snooze reason"))
+
+
 def too_long(label: str, length: int, limit: int) -> str:
-    verb = "are" if label.endswith("notes") else "is"
-    return (f"The {label} {verb} {length:,} characters long; the limit is {limit:,}. "
-            "Shorten it and try again.")
+    values = {"label": t(label), "length": f"{length:,}", "limit": f"{limit:,}"}
+    if label.endswith("notes"):
+        return t("The {label} are {length} characters long; the limit is {limit}. "
+                 "Shorten it and try again.", **values)
+    return t("The {label} is {length} characters long; the limit is {limit}. "
+             "Shorten it and try again.", **values)
 
 
 def check_command_text(text: str) -> str:
     """Refuse command text too long to be anything a person typed, before parsing it."""
     if len(text) > COMMAND_TEXT:
-        raise UsageError(f"That command is {len(text):,} characters long; the limit is "
-                         f"{COMMAND_TEXT:,}. Shorten it and try again.")
+        length, limit = f"{len(text):,}", f"{COMMAND_TEXT:,}"
+        raise UsageError(t("That command is {length} characters long; the limit is {limit}. "
+                           "Shorten it and try again.", length=length, limit=limit))
     return text

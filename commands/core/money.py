@@ -1,9 +1,11 @@
 """Money amounts as people type them: 120000, 120,000, 120k, 1.2m, $120k, ¥120,000, 12万,
-120k EUR; and the one way salesbot writes amounts and counts back."""
+1.2亿, 5000元, 12万人民币, 人民币12万, 120k EUR; and the one way salesbot writes amounts and
+counts back."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
@@ -11,8 +13,9 @@ from functools import cache
 from babel.core import get_global
 from babel.numbers import is_currency
 
+from commands.core.aliases import label
 from commands.core.errors import UsageError
-from commands.core.i18n import current_locale
+from commands.core.i18n import current_locale, t
 
 SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY", "₹": "INR", "₩": "KRW"}
 SUFFIXES = {
@@ -25,16 +28,25 @@ SUFFIXES = {
     "万": Decimal(10_000),
     "w": Decimal(10_000),
     "亿": Decimal(100_000_000),
+    "千": Decimal(1_000),
 }
+# 元, 人民币 and RMB, before or after the number, say the amount is in CNY
 _AMOUNT = re.compile(
-    r"^(?P<sym>[$€£¥￥₹₩])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"\s*(?P<suffix>k|mm|m|bn|b|万|w|亿)?(?:\s*(?P<code>[A-Za-z]{3}))?$",
+    r"^(?P<sym>[$€£¥￥₹₩]|人民币|RMB)?\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"\s*(?P<suffix>k|mm|m|bn|b|万|w|亿|千)?\s*(?P<cny>元|块|人民币|RMB)?"
+    r"(?:\s*(?P<code>[A-Za-z]{3}))?$",
     re.IGNORECASE,
 )
+_CNY_WORDS = ("人民币", "rmb", "元", "块")
 _CODE = re.compile(r"[A-Za-z]{3}")
 MAX_AMOUNT = Decimal("1e15")
 CENT = Decimal("0.01")
 EXAMPLES = "Try 120000, 120,000, 120k, 1.2m, $120k or 12万."
+# currencies by their Chinese names (`currency:美元`)
+CURRENCY_NAMES = {"人民币": "CNY", "元": "CNY", "RMB": "CNY", "美元": "USD", "欧元": "EUR",
+                  "英镑": "GBP", "日元": "JPY", "港币": "HKD", "港元": "HKD", "新台币": "TWD",
+                  "韩元": "KRW", "新加坡元": "SGD", "澳元": "AUD", "加元": "CAD"}
 
 
 @dataclass(frozen=True)
@@ -45,34 +57,47 @@ class Money:
 
 def parse_amount(text: str, option: str = "amount", *, allow_zero: bool = False) -> Money:
     """Parse a money amount above zero (or zero, for a target of nothing in a shutdown month);
-    the currency is None unless a symbol or code says it."""
-    raw = text.strip()
+    the currency is None unless a symbol, code or 元/人民币 says it. Full-width digits and
+    punctuation (１２０，０００) read as their ASCII forms."""
+    raw = unicodedata.normalize("NFKC", text).strip()
     if raw.startswith(("-", "−")):
-        raise UsageError(f"`{option}:{text}` is negative; an amount must be more than 0.",
-                         field=option)
+        raise UsageError(t("`{option}:{text}` is negative; an amount must be more than 0.",
+                           option=label(option), text=text), field=option)
     m = _AMOUNT.match(raw)
     if not m:
-        raise UsageError(f"`{option}:{text}` is not an amount. {EXAMPLES}", field=option)
+        raise UsageError(t("`{option}:{text}` is not an amount. Try 120000, 120,000, 120k, "
+                           "1.2m, $120k or 12万.", option=label(option), text=text), field=option)
     try:
         number = Decimal(m.group("num").replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
-        raise UsageError(f"`{option}:{text}` is not an amount.", field=option) from None
+        raise UsageError(t("`{option}:{text}` is not an amount.", option=label(option), text=text),
+                         field=option) from None
     amount = number * SUFFIXES[(m.group("suffix") or "").lower()]
     if amount > MAX_AMOUNT:
-        raise UsageError(f"`{option}:{text}` is larger than any deal salesbot can track.",
-                         field=option)
+        raise UsageError(t("`{option}:{text}` is larger than any deal salesbot can track.",
+                           option=label(option), text=text), field=option)
     if amount != amount.quantize(CENT):
-        raise UsageError(f"`{option}:{text}` has more than two decimal places.", field=option)
+        raise UsageError(t("`{option}:{text}` has more than two decimal places.",
+                           option=label(option), text=text), field=option)
     if amount == 0 and not allow_zero:
-        raise UsageError(f"`{option}:{text}` is zero; an amount must be more than 0.", field=option)
-    currency = SYMBOLS.get(m.group("sym") or "")
+        raise UsageError(t("`{option}:{text}` is zero; an amount must be more than 0.",
+                           option=label(option), text=text), field=option)
+    sym = m.group("sym") or ""
+    currency = "CNY" if sym.lower() in _CNY_WORDS else SYMBOLS.get(sym)
+    if m.group("cny"):
+        if currency and currency != "CNY":
+            raise UsageError(t("`{option}:{text}` names two different currencies.",
+                               option=label(option), text=text), field=option)
+        currency = "CNY"
     code = m.group("code")
     if code:
         if not is_currency_code(code):
-            raise UsageError(f"`{option}:{text}`: {code.upper()} is not an ISO 4217 currency code. "
-                             f"{EXAMPLES}", field=option)
+            raise UsageError(t("`{option}:{text}`: {code} is not an ISO 4217 currency code. "
+                               "Try 120000, 120,000, 120k, 1.2m, $120k or 12万.",
+                               option=label(option), text=text, code=code.upper()), field=option)
         if currency and currency != code.upper():
-            raise UsageError(f"`{option}:{text}` names two different currencies.", field=option)
+            raise UsageError(t("`{option}:{text}` names two different currencies.",
+                               option=label(option), text=text), field=option)
         currency = parse_currency(code, option)
     return Money(amount=amount.quantize(CENT), currency=currency)
 
@@ -101,12 +126,14 @@ def looks_like_currency(word: str) -> bool:
 
 def parse_currency(text: str, option: str = "currency") -> str:
     code = text.strip().upper()
+    code = CURRENCY_NAMES.get(code, code)
     if not _CODE.fullmatch(code):
-        raise UsageError(f"`{option}:{text}` is not a currency code. Use an ISO 4217 code, "
-                         "like EUR.", field=option)
+        raise UsageError(t("`{option}:{text}` is not a currency code. Use an ISO 4217 code, "
+                           "like EUR.", option=label(option), text=text), field=option)
     if code not in currency_codes():
-        raise UsageError(f"`{option}:{text}`: {code} is not an ISO 4217 currency code in use. "
-                         "Use one like USD, EUR, GBP, CNY or JPY.", field=option)
+        raise UsageError(t("`{option}:{text}`: {code} is not an ISO 4217 currency code in use. "
+                           "Use one like USD, EUR, GBP, CNY or JPY.",
+                           option=label(option), text=text, code=code), field=option)
     return code
 
 

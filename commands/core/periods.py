@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, cast, get_args
 
+from commands.core.aliases import label
 from commands.core.errors import UsageError
+from commands.core.i18n import N_, t
 
 PeriodKind = Literal["year", "quarter", "month", "week", "day"]
 KINDS: tuple[PeriodKind, ...] = get_args(PeriodKind)
@@ -21,12 +23,17 @@ NO_HOLIDAYS: frozenset[date] = frozenset()
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 _EXAMPLES: dict[PeriodKind, str] = {
-    "year": "year:2026",
-    "quarter": "quarter:2026-Q4",
-    "month": "month:2026-12",
-    "week": "week:2026-W49",
-    "day": "day:2026-12-01",
+    "year": "2026",
+    "quarter": "2026-Q4",
+    "month": "2026-12",
+    "week": "2026-W49",
+    "day": "2026-12-01",
 }
+
+
+def _example(kind: PeriodKind) -> str:
+    """month:2026-12; 月:2026-12 for a Chinese reader."""
+    return f"{label(kind)}:{_EXAMPLES[kind]}"
 _PATTERNS: dict[PeriodKind, re.Pattern[str]] = {
     "year": re.compile(r"^(?P<y>\d{4})$"),
     "quarter": re.compile(r"^(?P<y>\d{4})-?q(?P<n>\d{1,2})$", re.I),
@@ -34,10 +41,27 @@ _PATTERNS: dict[PeriodKind, re.Pattern[str]] = {
     "week": re.compile(r"^(?P<y>\d{4})-?w(?P<n>\d{1,2})$", re.I),
     "day": re.compile(r"^(?P<y>\d{4})-(?P<n>\d{1,2})-(?P<d>\d{1,2})$"),
 }
-_USAGE = (
-    "Name a period like year:2026, quarter:2026-Q4, month:2026-12, week:2026-W49 "
-    "or day:2026-12-01."
+_NOT_A: dict[PeriodKind, str] = {
+    "year": N_("`{raw}` is not a year. Try {example}."),
+    "quarter": N_("`{raw}` is not a quarter. Try {example}."),
+    "month": N_("`{raw}` is not a month. Try {example}."),
+    "week": N_("`{raw}` is not a week. Try {example}."),
+    "day": N_("`{raw}` is not a day. Try {example}."),
+}
+# Chinese periods: 2026年, 2026年第4季度 / 2026年四季度 / 2026年Q4, 2026年12月, 2026年第49周,
+# 2026年12月1日
+_ZH_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_ZH_PERIODS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?P<y>\d{4})年(?:度)?$"), "{y}"),
+    (re.compile(r"^(?P<y>\d{4})年?(?:第)?(?P<n>[1-4一二三四])季度?$"), "{y}-Q{n}"),
+    (re.compile(r"^(?P<y>\d{4})年q(?P<n>\d{1,2})$", re.I), "{y}-Q{n}"),
+    (re.compile(r"^(?P<y>\d{4})年(?P<n>\d{1,2})月(?:份)?$"), "{y}-{n}"),
+    (re.compile(r"^(?P<y>\d{4})年(?:第)?(?P<n>\d{1,2})周$"), "{y}-W{n}"),
+    (re.compile(r"^(?P<y>\d{4})年(?P<n>\d{1,2})月(?P<d>\d{1,2})[日号]$"), "{y}-{n}-{d}"),
 )
+_ZH_KINDS: dict[str, PeriodKind] = {"年": "year", "年度": "year", "季度": "quarter",
+                                     "月": "month", "月份": "month", "周": "week",
+                                     "日": "day", "日期": "day"}
 
 
 @dataclass(frozen=True)
@@ -201,53 +225,72 @@ def working_day_progress(
 def parse_period(text: str) -> Period:
     """Parse year:2026, quarter:2026-Q4, month:2026-12, week:2026-W49 or day:2026-12-01."""
     # The `kind:` prefix is optional; the shape of the value says which kind it is.
+    # A Chinese period (2026年12月) reads as the one it names (2026-12), 季度: as quarter:.
     raw = text.strip()
     if not raw:
-        raise UsageError(f"A period is missing. {_USAGE}")
-    kind_text, sep, value = raw.partition(":")
+        raise UsageError(t("A period is missing. Name a period like year:2026, "
+                           "quarter:2026-Q4, month:2026-12, week:2026-W49 or day:2026-12-01."))
+    kind_text, sep, value = raw.replace("：", ":").partition(":")
     if not sep:
+        plain = _from_chinese(raw)
         for kind in KINDS:
-            m = _PATTERNS[kind].match(raw)
+            m = _PATTERNS[kind].match(plain)
             if m:
                 return _build(kind, m, raw)
-        raise UsageError(f"`{raw}` is not a period I understand. {_USAGE}")
-    kind_word = kind_text.strip().lower()
+        raise UsageError(t("`{raw}` is not a period I understand. Name a period like "
+                           "year:2026, quarter:2026-Q4, month:2026-12, week:2026-W49 or "
+                           "day:2026-12-01.", raw=raw))
+    kind_word = _ZH_KINDS.get(kind_text.strip(), kind_text.strip().lower())
     if kind_word not in KINDS:
-        raise UsageError(
-            f"`{raw}`: `{kind_text}` is not a kind of period. "
-            "Use year:, quarter:, month:, week: or day:."
+        raise UsageError(t(
+            "`{raw}`: `{kind}` is not a kind of period. "
+            "Use year:, quarter:, month:, week: or day:.", raw=raw, kind=kind_text)
         )
     kind = cast(PeriodKind, kind_word)
-    m = _PATTERNS[kind].match(value.strip())
+    m = _PATTERNS[kind].match(_from_chinese(value.strip()))
     if not m:
-        raise UsageError(f"`{raw}` is not a {kind}. Try {_EXAMPLES[kind]}.")
+        raise UsageError(t(_NOT_A[kind], raw=raw, example=_example(kind)))
     return _build(kind, m, raw)
+
+
+def _from_chinese(text: str) -> str:
+    """The period a Chinese one names, written as parse_period reads it (2026年12月 is
+    2026-12); any other text unchanged."""
+    for pattern, shape in _ZH_PERIODS:
+        if m := pattern.match(text):
+            values = {k: str(_ZH_NUMBERS.get(v, v)) for k, v in m.groupdict().items()}
+            return shape.format(**values)
+    return text
 
 
 def _build(kind: PeriodKind, m: re.Match[str], raw: str) -> Period:
     year = int(m.group("y"))
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise UsageError(f"`{raw}`: plans cover the years {MIN_YEAR} to {MAX_YEAR}.")
+        raise UsageError(t("`{raw}`: plans cover the years {first} to {last}.",
+                           raw=raw, first=MIN_YEAR, last=MAX_YEAR))
     if kind == "year":
         return Period.of_year(year)
     n = int(m.group("n"))
     if kind == "quarter":
         if not 1 <= n <= 4:
-            raise UsageError(f"`{raw}`: a quarter is Q1 to Q4. Try {_EXAMPLES['quarter']}.")
+            raise UsageError(t("`{raw}`: a quarter is Q1 to Q4. Try {example}.",
+                               raw=raw, example=_example("quarter")))
         return Period.of_quarter(year, n)
     if kind == "month":
         if not 1 <= n <= 12:
-            raise UsageError(f"`{raw}`: a month is 01 to 12. Try {_EXAMPLES['month']}.")
+            raise UsageError(t("`{raw}`: a month is 01 to 12. Try {example}.",
+                               raw=raw, example=_example("month")))
         return Period.of_month(year, n)
     if kind == "week":
         last = _iso_weeks_in(year)
         if not 1 <= n <= last:
-            raise UsageError(f"`{raw}`: {year} has ISO weeks W01 to W{last}.")
+            raise UsageError(t("`{raw}`: {year} has ISO weeks W01 to W{last}.",
+                               raw=raw, year=year, last=last))
         return Period.of_week(year, n)
     try:
         return Period.of_day(date(year, n, int(m.group("d"))))
     except ValueError:
-        raise UsageError(f"`{raw}` is not a real date.") from None
+        raise UsageError(t("`{raw}` is not a real date.", raw=raw)) from None
 
 
 def _month_end(first: date) -> date:

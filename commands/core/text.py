@@ -1,8 +1,10 @@
 """Tokenizing what people type after a slash command.
 
-Text is split on spaces; double quotes group words ("Acme Corp", next:"send quote"); curly
-quotes from phones count as straight ones; apostrophes are ordinary letters so notes like
-`he's keen` need no escaping. Slack's escaping (&amp; and <@U123|name> mentions) is undone.
+Text is split on spaces (an ideographic space too); double quotes group words ("Acme Corp",
+next:"send quote"); curly and full-width quotes count as straight ones; apostrophes are
+ordinary letters so notes like `he's keen` need no escaping. Slack's escaping (&amp; and
+<@U123|name> mentions) is undone. Options may be written in Chinese, with a full-width colon
+(`类型：演示`): see `commands.core.aliases`.
 """
 
 from __future__ import annotations
@@ -15,17 +17,22 @@ from decimal import Decimal
 
 from rapidfuzz import process
 
+from commands.core import aliases
 from commands.core.errors import UsageError
+from commands.core.i18n import current_locale, t
 from commands.core.limits import check_command_text
 from commands.core.money import looks_like_currency
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
-_OPTION = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
+# an English key (any case) or a Chinese one, then a colon, half- or full-width
+_OPTION = re.compile(r"^([A-Za-z_]+|[A-Za-z]*[\u3400-\u9fff][\u3400-\u9fffA-Za-z]*)[:：](.*)$",
+                     re.S)
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 # A run of plain characters, a quoted run, a run of spaces, or a quote never closed.
-_PIECE = re.compile(r'([^ \t\r\n"]+)|"([^"]*)"|([ \t\r\n]+)|(")')
+_PIECE = re.compile(r'([^ \t\r\n\u3000"]+)|"([^"]*)"|([ \t\r\n\u3000]+)|(")')
 
 
 def split_words(text: str) -> list[str]:
@@ -46,10 +53,10 @@ def tokenize(text: str) -> list[str]:
     for m in _PIECE.finditer(text.translate(_QUOTES)):
         plain, quoted, spaces, unclosed = m.groups()
         if unclosed is not None:
-            raise UsageError(
+            raise UsageError(t(
                 "A double quote is not closed. Put names with spaces in quotes, "
                 'like "Acme Corp", and close every quote.'
-            )
+            ))
         if spaces is not None:
             if word is not None:
                 words.append("".join(word))
@@ -99,12 +106,16 @@ def parse_words(text: str, known_options: Collection[str],
     A currency code right after an option in `money_options` belongs to it:
     `amount:120k EUR` is the option amount `120k EUR`, as if it had been quoted.
 
+    A Chinese key or value (`阶段:谈判`) is read as its English one (`stage:negotiation`),
+    so `Words.options` holds English keys and values only.
+
     A word like `at:10` whose key is not an option and not close to one stays a positional
-    word (it is probably part of the notes); one close to an option (`outcom:positive`) is
-    refused with a suggestion, because silently losing it would be worse.
+    word (it is probably part of the notes); one close to an option (`outcom:positive`,
+    `阶断:谈判`) is refused with a suggestion, because silently losing it would be worse.
     """
     out = Words()
     last_money: str | None = None
+    chinese = aliases.known_aliases(known_options)
     for word in split_words(html.unescape(text)):
         if last_money is not None and looks_like_currency(word):
             out.options[last_money] += f" {word}"
@@ -113,19 +124,37 @@ def parse_words(text: str, known_options: Collection[str],
         last_money = None
         m = _OPTION.match(word)
         if m and not word.startswith(("http:", "https:", "mailto:")):
-            key, value = m.group(1).lower(), m.group(2)
-            if key in known_options:
+            typed, value = m.group(1), m.group(2)
+            is_zh = bool(_CJK.search(typed))
+            key = chinese.get(typed) if is_zh else typed.lower()
+            shown = typed if is_zh else typed.lower()
+            if key is not None and key in known_options:
                 if key in out.options:
-                    raise UsageError(f"`{key}:` is given twice; give it once.")
-                out.options[key] = value.strip()
+                    raise UsageError(t("`{key}:` is given twice; give it once.", key=shown))
+                out.options[key] = aliases.english_value(key, value.strip())
                 if key in money_options and not re.search(r"[A-Za-z]{3}\s*$", value):
                     last_money = key
                 continue
-            guess = closest(key, known_options, cutoff=75)
+            guess = _guess_key(typed, value, known_options, chinese)
             if guess:
-                raise UsageError(f"Unknown option `{key}:`. Did you mean `{guess}:`?")
+                raise UsageError(t("Unknown option `{key}:`. Did you mean `{guess}:`?",
+                                   key=shown, guess=guess))
         out.positionals.append(word)
     return out
+
+
+def _guess_key(typed: str, value: str, known_options: Collection[str],
+               chinese: dict[str, str]) -> str | None:
+    """The option a mistyped key was probably meant to be: an English key for an English
+    word, a Chinese one (one character off) for a Chinese word.
+
+    Two Chinese characters one off are common words too (结论：... in a visit's notes is not
+    结果:), so a two-character key is suggested only when the value is one of its values
+    (阶断:谈判 is 阶段:谈判)."""
+    if _CJK.search(typed):
+        return next((zh for zh in chinese if aliases.one_typo_apart(typed, zh)
+                     and (len(zh) >= 3 or aliases.is_value_of(chinese[zh], value))), None)
+    return closest(typed.lower(), known_options, cutoff=75)
 
 
 def closest(word: str, choices: Iterable[str], *, cutoff: int = 70) -> str | None:
@@ -150,21 +179,41 @@ def name_key(name: str) -> str:
 
 
 def yes_no(value: str, option: str) -> bool:
-    v = value.strip().lower()
+    v = aliases.english_value("new", value).strip().lower()
     if v in {"yes", "y", "true", "1", "on"}:
         return True
     if v in {"no", "n", "false", "0", "off"}:
         return False
-    raise UsageError(f"`{option}:` takes yes or no, not `{value}`.")
+    raise UsageError(t("`{option}:` takes yes or no, not `{value}`.",
+                       option=option_label(option), value=value))
+
+
+def option_label(option: str) -> str:
+    """An option's key as the reader writes it: `type` in English, 类型 in Chinese."""
+    return aliases.label(option)
 
 
 def choice(value: str, options: Collection[str], option: str) -> str:
-    """Match `value` against a closed set of options, with a suggestion when it fails."""
-    v = value.strip().lower()
+    """Match `value` against a closed set of options, with a suggestion when it fails; a
+    Chinese word for an option (演示 for demo) is that option."""
+    v = aliases.english_value(option, value).strip().lower()
     if v in options:
         return v
-    guess = closest(v, options)
-    hint = f" Did you mean `{guess}`?" if guess else ""
-    raise UsageError(
-        f"`{option}:{value}` is not valid.{hint} Choose one of: {', '.join(options)}."
-    )
+    zh_words = aliases.chinese_values(option)
+    if current_locale() == "zh" and zh_words:
+        shown = [zh_words.get(o, o) for o in options]
+        typed = value.strip()
+        guess = next((w for w in shown if aliases.one_typo_apart(typed, w)), None) \
+            or closest(v, options)
+        guess = zh_words.get(guess, guess) if guess else None
+        listed = "、".join(shown)
+    else:
+        guess = closest(v, options)
+        listed = ", ".join(options)
+    label = option_label(option)
+    if guess:
+        raise UsageError(t("`{option}:{value}` is not valid. Did you mean `{guess}`? "
+                           "Choose one of: {options}.",
+                           option=label, value=value, guess=guess, options=listed))
+    raise UsageError(t("`{option}:{value}` is not valid. Choose one of: {options}.",
+                       option=label, value=value, options=listed))
