@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from commands.core.errors import UsageError
+from commands.io.export import column_of
 
 # Salesforce's standard opportunity stages, by their win probability onto salesbot's funnel.
 SALESFORCE_STAGES: dict[str, str] = {
@@ -131,7 +132,11 @@ def _normal(header: str) -> str:
 def find_layout(kind: ImportKind | str, headers: Sequence[str]) -> tuple[Layout, dict[str, str]]:
     """The layout the file's headers follow, and which file column carries each field."""
     kind = ImportKind(kind)
-    by_normal = {_normal(h): h for h in headers if h.strip()}
+    # a Chinese export's headers (客户, 金额) read as the English columns they translate
+    in_file = {column_of(h): h for h in headers}
+    shown_headers = headers
+    headers = list(in_file)
+    by_normal = {_normal(h): in_file[h] for h in headers if h.strip()}
     for layout in LAYOUTS[kind]:
         if not layout.missing(headers):
             _refuse_other_kind(kind, layout, headers)
@@ -147,7 +152,7 @@ def find_layout(kind: ImportKind | str, headers: Sequence[str]) -> tuple[Layout,
         f"{', '.join(layout.missing(headers))}"
         for layout in LAYOUTS[kind]
     )
-    shown = ", ".join(h for h in headers if h.strip()) or "none"
+    shown = ", ".join(h for h in shown_headers if h.strip()) or "none"
     one_of = "one of these layouts" if len(LAYOUTS[kind]) > 1 else "these columns"
     raise UsageError(
         f"The file does not have the columns to import {kind.value}. Expected {one_of}:\n"
