@@ -90,10 +90,11 @@ def _chart_fonts() -> Iterator[list[str]]:
     In Chinese the CJK font comes first (for this chart only, restored after); without one
     the chart is drawn with English labels rather than with boxes for every character.
     """
-    if current_locale() == "en":
-        yield list(_font_family())
-        return
     cjk = cjk_family()
+    if current_locale() == "en":
+        # English labels; names (reps, teams) may still be Chinese
+        yield [*_font_family(), *([cjk] if cjk and cjk not in _font_family() else [])]
+        return
     if cjk is None:
         log.warning("No CJK font found (%s from the %s package): drawing the digest chart "
                     "with English labels", CJK_FONT_FILE, CJK_FONT_PACKAGE)

@@ -61,7 +61,8 @@ def _state(state: str) -> str:
 
 def _days(days: int | Decimal) -> str:
     """'18 days', '1 day', '2.5 days'."""
-    return tn("{n} day", "{n} days", 1 if days == 1 else 2, n=f"{days:,}")
+    shown = f"{days:,}"
+    return tn("{n} day", "{n} days", 1 if days == 1 else 2, n=shown)
 
 
 def _short_day(d: date) -> str:
@@ -86,13 +87,14 @@ def render_report(r: ReportResult) -> Reply:
                            actual=figure(m.actual, m.metric, cur)))
             continue
         flag = " " + t(":warning: behind") if s.behind else ""
+        pace = "–" if s.pace is None else f"{s.pace:.2f}"
         lines.append(t(
             "• *{metric}*: {actual} of {target} ({attainment}) · expected {expected} · "
             "pace {pace}{flag} · projected {projected} · needs {needed} per working day",
             metric=name, actual=figure(s.actual, m.metric, cur),
             target=figure(m.target, m.metric, cur), attainment=pct(s.attainment),
             expected=figure(s.expected_to_date, m.metric, cur),
-            pace="–" if s.pace is None else f"{s.pace:.2f}", flag=flag,
+            pace=pace, flag=flag,
             projected=figure(s.projected, m.metric, cur),
             needed=figure(s.required_per_working_day, m.metric, cur)))
     lines += currency_notes(r.converted, r.left_out, cur)
@@ -106,21 +108,21 @@ def render_report(r: ReportResult) -> Reply:
         lines.append(t(":warning: _The win rate by value: {note}_",
                        note=escape(note[0].lower() + note[1:])))
     if any(reached for _, reached, _, _ in r.funnel):
+        steps = [t("{stage} {reached} ({conversion} on)", stage=stage_name(stage),
+                   reached=reached, conversion=pct(conv))
+                 for stage, reached, _, conv in r.funnel]
         lines.append(t("*Funnel* (deals created in the last 180 days): {stages}",
-                       stages=" → ".join(
-                           t("{stage} {reached} ({conversion} on)", stage=stage_name(stage),
-                             reached=reached, conversion=pct(conv))
-                           for stage, reached, _, conv in r.funnel)))
+                       stages=" → ".join(steps)))
     if r.moves:
         lines.append(t("*Top deals moved*: {moves}", moves="; ".join(
             f"{ref} {escape(name)} {format_money(amount, cur_)} {stage_name(old)} → "
             f"{stage_name(new)}" for ref, name, amount, cur_, old, new in r.moves)))
     if r.stale_count:
+        stale = [t("{ref} {name} {amount} (last {when})", ref=ref, name=escape(name),
+                   amount=format_money(amount, cur_), when=_last(last))
+                 for ref, name, amount, cur_, last in r.stale]
         lines.append(t("*Stale deals* (no activity for 14+ days): {count} — {deals}",
-                       count=r.stale_count, deals="; ".join(
-                           t("{ref} {name} {amount} (last {when})", ref=ref, name=escape(name),
-                             amount=format_money(amount, cur_), when=_last(last))
-                           for ref, name, amount, cur_, last in r.stale)))
+                       count=r.stale_count, deals="; ".join(stale)))
     else:
         lines.append(t("*Stale deals*: none"))
     lines.append(t("*Visits by tier*: {tiers}",
@@ -148,8 +150,9 @@ def render_leaderboard(r: LeaderboardResult) -> Reply:
 
 
 def _pace_text(s: Scorecard) -> str:
+    pace = "–" if s.pace is None else f"{s.pace:.2f}"
     return t("{attainment} (pace {pace}{flag}, expected {expected})",
-             attainment=pct(s.attainment), pace="–" if s.pace is None else f"{s.pace:.2f}",
+             attainment=pct(s.attainment), pace=pace,
              flag=" :warning:" if s.behind else "", expected=pct(s.expected_share))
 
 
@@ -159,8 +162,8 @@ def _change(now: Decimal | None, before: Decimal | None) -> str:
     if before is None:
         return pct(now)
     delta = (now - before) * 100
-    return t("{share} ({change} pts)", share=pct(now),
-             change=f"{'+' if delta >= 0 else ''}{delta:.0f}")
+    change = f"{'+' if delta >= 0 else ''}{delta:.0f}"
+    return t("{share} ({change} pts)", share=pct(now), change=change)
 
 
 def _none(items: str) -> str:
@@ -191,22 +194,23 @@ def digest_sections(r: DigestResult) -> list[str]:
             for line in r.reps))
     cov = "–" if r.coverage is None else f"{r.coverage:.2f}×"
     if r.win is not None:
-        need = t(" (needs {times}× at {rate})", times=f"{1 / r.win.rate:.1f}",
-                 rate=escape(r.win.describe()))
+        times = f"{1 / r.win.rate:.1f}"
+        need = t(" (needs {times}× at {rate})", times=times, rate=escape(r.win.describe()))
     else:
+        times = f"{1 / r.win_rate:.1f}" if r.win_rate else ""
         need = "" if not r.win_rate else t(" (needs {times}× at a {rate} win rate)",
-                                           times=f"{1 / r.win_rate:.1f}", rate=pct(r.win_rate))
+                                           times=times, rate=pct(r.win_rate))
     verdict = ":white_check_mark:" if r.coverage_healthy else ":warning:"
     out.append(t("*Forecast*: {weighted} weighted (won + open deals closing in {period} × "
                  "stage probability) · coverage {coverage}{need} {verdict}",
                  weighted=format_money(r.weighted_forecast, cur), period=r.period.label,
                  coverage=cov, need=need, verdict=verdict))
     moving = [(stage, left, conv, prev) for stage, left, conv, prev in r.funnel if left]
+    moves = "; ".join(t("{stage} {change} of {left}", stage=stage_name(stage),
+                        change=_change(conv, prev), left=left)
+                      for stage, left, conv, prev in moving) or t("no stage moves")
     out.append(t("*Funnel this week* (share of deals leaving a stage that moved forward, vs "
-                 "last week): {stages}", stages="; ".join(
-                     t("{stage} {change} of {left}", stage=stage_name(stage),
-                       change=_change(conv, prev), left=left)
-                     for stage, left, conv, prev in moving) or t("no stage moves")))
+                 "last week): {stages}", stages=moves))
     in_cur = dict(r.deal_currencies)
     won = "; ".join(f"{ref} {escape(name)} ({person(owner)}) "
                     f"{format_money(a, in_cur.get(ref, cur))}"
