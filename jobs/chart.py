@@ -253,8 +253,8 @@ def _draw_history(axes: Axes, history: pd.DataFrame, family: list[str]) -> None:
                   color=HISTORY_COLORS[index % len(HISTORY_COLORS)])
     axes.axhline(100, color="#57606a", linestyle="--", linewidth=1)
     # the last month is the current one: its attainment is so far, not final
-    axes.set_xticks(list(positions.values()), labels=[*periods[:-1], t("{period} (to date)", period=periods[-1])],
-                    fontsize=10)
+    to_date = t("{period} (to date)", period=periods[-1])
+    axes.set_xticks(list(positions.values()), labels=[*periods[:-1], to_date], fontsize=10)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}%"))
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", alpha=0.3)

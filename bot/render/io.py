@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.render.base import Reply, escape, render, sections
-from commands.core.i18n import tp
+from commands.core.i18n import tn, tp
 from commands.io.sales_export import ExportResult
 
 

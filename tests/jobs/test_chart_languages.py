@@ -72,7 +72,8 @@ def test_a_chinese_chart_has_chinese_labels_in_the_cjk_font(
     before = dict(matplotlib.rcParams)
     texts, missing = _render(monkeypatch, "zh", caplog)
     assert missing == []  # every character had a glyph
-    for words in ("计划与实际（累计）", "计划", "实际", "各销售达成率", "无目标", "华东团队: 2026-12"):
+    for words in ("计划与实际（累计）", "计划", "实际", "各销售达成率", "无目标",
+                  "华东团队: 2026-12"):
         assert Path(texts[words]).name == "NotoSansCJKsc-Regular.otf", words
     assert not any("Plan" in words or "Attainment" in words for words in texts)
     # the font was found, not imported (mplfonts may change the global rc), and the chart's
