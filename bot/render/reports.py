@@ -37,8 +37,10 @@ from jobs.digest import DigestPost
 
 
 def _metric_name(metric: str) -> str:
+    if current_locale() == "en":
+        return metric.replace("_", " ")
     names = {"revenue": tp("metric", "revenue"), "wins": tp("metric", "wins"),
-             "visits": tp("metric", "visits"), "new_customers": tp("metric", "new customers"),
+             "visits": tp("metric", "visits"), "new_customers": tp("metric", "new_customers"),
              "opportunities": tp("metric", "opportunities")}
     return names.get(metric) or metric.replace("_", " ")
 
