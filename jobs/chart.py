@@ -7,22 +7,33 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
+import logging
 import math
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from matplotlib import font_manager
+from babel.dates import format_skeleton
+from matplotlib import font_manager, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
+from matplotlib.dates import AutoDateLocator, DateFormatter, date2num, num2date
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
+
+from commands.core.i18n import BABEL_LOCALE, N_, current_locale, t, tn, tp, use_locale
+
+log = logging.getLogger(__name__)
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 500, 100
 HISTORY_HEIGHT_PX = 300  # added below for the reps' last six months
@@ -36,11 +47,18 @@ BEHIND_COLOR = "#cf222e"  # behind pace, as the behind-pace warning judges it
 EXPECTED_COLOR = "#24292f"
 # The warnings' default: behind when attainment is under 85% of the expected share.
 DEFAULT_PACE_THRESHOLD = 0.85
-NO_DATA = "No data yet"
+NO_DATA = N_("No data yet")
 # Rep names and team titles are often Chinese; DejaVu has no CJK glyphs, so fall back to
 # whichever of these is installed.
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei")
+# The CJK font the install provides for a chart in Chinese (mplfonts ships it, SIL OFL). It is
+# located, not imported: importing mplfonts may change matplotlib's global rc.
+CJK_FONT_PACKAGE = "mplfonts"
+CJK_FONT_FILE = "mplfonts/fonts/NotoSansCJKsc-Regular.otf"
+# A chart in Chinese sets its font family through rc_context, which is process-wide while it
+# lasts: charts render one at a time so no other chart sees it.
+_RENDERING = threading.Lock()
 
 
 def digest_chart(cumulative: pd.DataFrame, reps: pd.DataFrame, title: str, *,
@@ -60,6 +78,59 @@ def digest_chart(cumulative: pd.DataFrame, reps: pd.DataFrame, title: str, *,
         history: columns period, rep, attainment (each rep's last months, oldest first):
             drawn below, HISTORY_HEIGHT_PX taller, when it has any attainment.
     """
+    with _RENDERING, _chart_fonts() as family:
+        return _render(cumulative, reps, title, family, currency=currency,
+                       pace_threshold=float(pace_threshold), history=history)
+
+
+@contextmanager
+def _chart_fonts() -> Iterator[list[str]]:
+    """The font family for this chart's text, in the current language's labels.
+
+    In Chinese the CJK font comes first (for this chart only, restored after); without one
+    the chart is drawn with English labels rather than with boxes for every character.
+    """
+    cjk = cjk_family()
+    if current_locale() == "en":
+        # English labels; names (reps, teams) may still be Chinese
+        yield [*_font_family(), *([cjk] if cjk and cjk not in _font_family() else [])]
+        return
+    if cjk is None:
+        log.warning("No CJK font found (%s from the %s package): drawing the digest chart "
+                    "with English labels", CJK_FONT_FILE, CJK_FONT_PACKAGE)
+        with use_locale("en"):
+            yield list(_font_family())
+        return
+    family = [cjk, "DejaVu Sans"]
+    with rc_context({"font.family": family}):
+        yield family
+
+
+def locate_cjk_font() -> Path | None:
+    """The CJK font file the install provides, or None when it is not there."""
+    try:
+        found = importlib.metadata.distribution(CJK_FONT_PACKAGE).locate_file(CJK_FONT_FILE)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    path = Path(str(found))
+    return path if path.is_file() else None
+
+
+def cjk_family() -> str | None:
+    """The family name of the install's CJK font, registered with matplotlib once."""
+    path = locate_cjk_font()
+    return None if path is None else _registered(str(path))
+
+
+@cache
+def _registered(path: str) -> str:
+    font_manager.fontManager.addfont(path)
+    return str(FontProperties(fname=path).get_name())
+
+
+def _render(cumulative: pd.DataFrame, reps: pd.DataFrame, title: str, family: list[str], *,
+            currency: str | None, pace_threshold: float,
+            history: pd.DataFrame | None) -> bytes:
     with_history = history is not None and any(
         not math.isnan(_number(v)) for v in history["attainment"])
     height = HEIGHT_PX + (HISTORY_HEIGHT_PX if with_history else 0)
@@ -69,18 +140,18 @@ def digest_chart(cumulative: pd.DataFrame, reps: pd.DataFrame, title: str, *,
     axes = figure.subplot_mosaic("PR;HH" if with_history else "PR", width_ratios=[3, 2],
                                  height_ratios=[HEIGHT_PX, HISTORY_HEIGHT_PX] if with_history
                                  else None)
-    figure.suptitle(title, fontsize=14, fontfamily=list(_font_family()))
+    figure.suptitle(title, fontsize=14, fontfamily=family)
     _draw_plan_vs_actual(axes["P"], cumulative, currency)
-    _draw_attainment(axes["R"], reps, float(pace_threshold))
+    _draw_attainment(axes["R"], reps, pace_threshold, family)
     if with_history and history is not None:
-        _draw_history(axes["H"], history)
+        _draw_history(axes["H"], history, family)
     buffer = io.BytesIO()
     canvas.print_png(buffer)
     return buffer.getvalue()
 
 
 def _draw_plan_vs_actual(axes: Axes, cumulative: pd.DataFrame, currency: str | None) -> None:
-    axes.set_title("Plan vs actual, cumulative", fontsize=12)
+    axes.set_title(t("Plan vs actual, cumulative"), fontsize=12)
     if cumulative.empty:
         _no_data(axes)
         return
@@ -91,9 +162,9 @@ def _draw_plan_vs_actual(axes: Axes, cumulative: pd.DataFrame, currency: str | N
     if all(math.isnan(v) for v in plan + actual):
         _no_data(axes)
         return
-    axes.plot(days, plan, color=PLAN_COLOR, linestyle="--", linewidth=2, label="Plan")
+    axes.plot(days, plan, color=PLAN_COLOR, linestyle="--", linewidth=2, label=t("Plan"))
     # NaN breaks the line, so the actual line ends at the last day with an actual.
-    axes.plot(days, actual, color=ACTUAL_COLOR, linewidth=2.5, label="Actual")
+    axes.plot(days, actual, color=ACTUAL_COLOR, linewidth=2.5, label=t("Actual"))
     known = [(d, v) for d, v in zip(days, actual, strict=True) if not math.isnan(v)]
     if known:
         last_day, last_value = known[-1]
@@ -103,7 +174,11 @@ def _draw_plan_vs_actual(axes: Axes, cumulative: pd.DataFrame, currency: str | N
     # Day and month on each tick, and the axis kept to the period, so a November chart
     # shows no stray "Dec" offset label.
     axes.xaxis.set_major_locator(AutoDateLocator(maxticks=8))
-    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    if current_locale() == "en":
+        axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    else:
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_skeleton(
+            "MMMd", num2date(value).date(), locale=BABEL_LOCALE[current_locale()])))
     if days[-1] > days[0]:
         axes.set_xlim(days[0], days[-1])
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _compact(value)))
@@ -126,9 +201,10 @@ def pace_color(share: float, expected: float, threshold: float) -> str:
     return SHORT_COLOR if pace >= threshold else BEHIND_COLOR
 
 
-def _draw_attainment(axes: Axes, reps: pd.DataFrame, threshold: float) -> None:
-    axes.set_title("Attainment by rep (| expected by now)" if "expected" in reps.columns
-                   else "Attainment by rep", fontsize=12)
+def _draw_attainment(axes: Axes, reps: pd.DataFrame, threshold: float,
+                     family: list[str]) -> None:
+    axes.set_title(t("Attainment by rep (| expected by now)") if "expected" in reps.columns
+                   else t("Attainment by rep"), fontsize=12)
     if reps.empty:
         _no_data(axes)
         return
@@ -144,27 +220,29 @@ def _draw_attainment(axes: Axes, reps: pd.DataFrame, threshold: float) -> None:
         if not math.isnan(mark):
             axes.plot([mark, mark], [position - 0.42, position + 0.42], color=EXPECTED_COLOR,
                       linewidth=2.5, solid_capstyle="butt")
-    axes.set_yticks(positions, labels=names, fontfamily=list(_font_family()), fontsize=11)
+    axes.set_yticks(positions, labels=names, fontfamily=family, fontsize=11)
     axes.invert_yaxis()  # first rep on top
     axes.axvline(100, color="#57606a", linestyle="--", linewidth=1)
     right = max(120.0, *(w * 1.15 for w in widths))
     axes.set_xlim(min(0.0, *widths), right)
     for position, share, width, mark in zip(positions, shares, widths, expected, strict=True):
-        label = "no target" if math.isnan(share) else f"{share:.0f}%"
+        label = t("no target") if math.isnan(share) else f"{share:.0f}%"
         end = max(width, 0.0 if math.isnan(mark) else mark, 0.0)  # clear of the mark
         axes.text(end + right * 0.015, position, label, va="center", fontsize=10)
     if "expected" in reps.columns:
         axes.legend(handles=[Patch(color=c, label=t) for c, t in (
-            (MET_COLOR, "ahead of pace"), (SHORT_COLOR, "near"), (BEHIND_COLOR, "behind"))],
+            (MET_COLOR, t("ahead of pace")), (SHORT_COLOR, tp("pace", "near")),
+            (BEHIND_COLOR, tp("pace", "behind")))],
             loc="lower right", frameon=False, fontsize=9)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}%"))
     axes.grid(axis="x", alpha=0.3)
 
 
-def _draw_history(axes: Axes, history: pd.DataFrame) -> None:
+def _draw_history(axes: Axes, history: pd.DataFrame, family: list[str]) -> None:
     """Each rep's attainment month by month: one line per rep, 100% dashed."""
     periods = list(dict.fromkeys(str(p) for p in history["period"]))
-    axes.set_title(f"Attainment by rep, last {len(periods)} months", fontsize=12)
+    axes.set_title(tn("Attainment by rep, last {n} month", "Attainment by rep, last {n} months",
+                      len(periods)), fontsize=12)
     positions = {p: i for i, p in enumerate(periods)}
     reps = list(dict.fromkeys(str(r) for r in history["rep"]))
     for index, rep in enumerate(reps):
@@ -175,17 +253,17 @@ def _draw_history(axes: Axes, history: pd.DataFrame) -> None:
                   color=HISTORY_COLORS[index % len(HISTORY_COLORS)])
     axes.axhline(100, color="#57606a", linestyle="--", linewidth=1)
     # the last month is the current one: its attainment is so far, not final
-    axes.set_xticks(list(positions.values()), labels=[*periods[:-1], f"{periods[-1]} (to date)"],
-                    fontsize=10)
+    to_date = t("{period} (to date)", period=periods[-1])
+    axes.set_xticks(list(positions.values()), labels=[*periods[:-1], to_date], fontsize=10)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}%"))
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
-                prop={"family": list(_font_family()), "size": 10})
+                prop={"family": family, "size": 10})
 
 
 def _no_data(axes: Axes) -> None:
-    axes.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=13, color="#57606a",
+    axes.text(0.5, 0.5, t(NO_DATA), ha="center", va="center", fontsize=13, color="#57606a",
               transform=axes.transAxes)
     axes.set_xticks([])
     axes.set_yticks([])

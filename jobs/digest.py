@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from commands.core.i18n import locale_of, t, use_locale
 from commands.reports.digest import DigestResult, build_digest
 from commands.team.config import rule_config
 from jobs.chart import digest_chart
@@ -76,14 +77,19 @@ class DigestSource:
             return []  # the team is gone or they no longer manage it
         ws = session.get_one(Workspace, team.workspace_id)
         config = rule_config(repo.workspaces.team_settings(session, team.id))
-        digest = build_digest(session, ws, team, claimed_at, config)
-        chart = digest_chart(digest.cumulative, digest.attainment,
-                             f"{team.name}: {digest.period.label}", currency=digest.currency,
-                             pace_threshold=config.pace_threshold, history=digest.history)
+        # a DM: in the manager's language, the figures' words (focus, fixes) and the chart too
+        lang = locale_of(manager.language, manager.slack_locale)
+        with use_locale(lang):
+            digest = build_digest(session, ws, team, claimed_at, config)
+            chart = digest_chart(digest.cumulative, digest.attainment,
+                                 f"{team.name}: {digest.period.label}", currency=digest.currency,
+                                 pace_threshold=config.pace_threshold, history=digest.history)
+            title = t("{team}: plan vs actual, {period}", team=team.name,
+                      period=digest.period.label)
         to = manager.slack_user_id
         return [
-            Post(to, DigestPost(digest), dm=True),
+            Post(to, DigestPost(digest), dm=True, lang=lang),
             Post(to, FileUpload(f"salesbot-{team.name}-{item.local_period}.png".replace(" ", "-"),
-                                f"{team.name}: plan vs actual, {digest.period.label}", chart),
-                 dm=True),
+                                title, chart),
+                 dm=True, lang=lang),
         ]

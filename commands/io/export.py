@@ -16,12 +16,14 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from commands.core.i18n import tp, use_locale
 from commands.core.periods import Period
 from storage import repo
 
@@ -120,10 +122,79 @@ def _counts_as_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def csv_bytes(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
-    """One UTF-8 CSV file per table, by file name (`deals.csv`), ready to save or upload."""
-    return {f"{name}.csv": frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+def csv_bytes(tables: dict[str, pd.DataFrame], *, bom: bool = False) -> dict[str, bytes]:
+    """One UTF-8 CSV file per table, by file name (`deals.csv`), ready to save or upload.
+
+    With `bom`, each starts with a byte order mark: Excel then reads Chinese headers and
+    names as UTF-8 rather than the system's code page (the importer skips the mark).
+    """
+    encoding = "utf-8-sig" if bom else "utf-8"
+    return {f"{name}.csv": frame.to_csv(index=False, lineterminator="\n").encode(encoding)
             for name, frame in tables.items()}
+
+
+def column_headers() -> dict[str, str]:
+    """Each export column's header in the current language; in English, the column itself
+    (what the importer reads, so an English export re-imports as it is)."""
+    return {
+        "workspace": tp("export column", "workspace"), "name": tp("export column", "name"),
+        "tier": tp("export column", "tier"), "owner": tp("export column", "owner"),
+        "created_at": tp("export column", "created_at"), "date": tp("export column", "date"),
+        "type": tp("export column", "type"), "customer": tp("export column", "customer"),
+        "deal": tp("export column", "deal"), "member": tp("export column", "member"),
+        "outcome": tp("export column", "outcome"), "notes": tp("export column", "notes"),
+        "next_step": tp("export column", "next_step"),
+        "logged_at": tp("export column", "logged_at"),
+        "follow_up_by": tp("export column", "follow_up_by"),
+        "follow_up_done_at": tp("export column", "follow_up_done_at"),
+        "ref": tp("export column", "ref"), "amount": tp("export column", "amount"),
+        "currency": tp("export column", "currency"), "stage": tp("export column", "stage"),
+        "expected_close": tp("export column", "expected_close"),
+        "closed_at": tp("export column", "closed_at"),
+        "lost_reason": tp("export column", "lost_reason"),
+        "forecast_category": tp("export column", "forecast_category"),
+        "field": tp("export column", "field"), "old": tp("export column", "old"),
+        "new": tp("export column", "new"), "changed_by": tp("export column", "changed_by"),
+        "changed_at": tp("export column", "changed_at"), "scope": tp("export column", "scope"),
+        "scope_kind": tp("export column", "scope_kind"),
+        "metric": tp("export column", "metric"),
+        "period_kind": tp("export column", "period_kind"),
+        "period": tp("export column", "period"), "start": tp("export column", "start"),
+        "end": tp("export column", "end"), "target": tp("export column", "target"),
+        "stretch": tp("export column", "stretch"),
+        "challenge": tp("export column", "challenge"), "split": tp("export column", "split"),
+        "set_by": tp("export column", "set_by"), "set_at": tp("export column", "set_at"),
+        "text": tp("export column", "text"), "due": tp("export column", "due"),
+        "created_by": tp("export column", "created_by"),
+        "done_at": tp("export column", "done_at"), "person": tp("export column", "person"),
+        "team": tp("export column", "team"), "commit": tp("export column", "commit"),
+        "best": tp("export column", "best"), "note": tp("export column", "note"),
+        "submitted_at": tp("export column", "submitted_at"),
+        "reason": tp("export column", "reason"),
+        "adjusted_by": tp("export column", "adjusted_by"),
+        "adjusted_at": tp("export column", "adjusted_at"),
+    }
+
+
+def with_headers_in(tables: dict[str, pd.DataFrame],
+                    lang: str | None) -> dict[str, pd.DataFrame]:
+    """The tables with their column headers in `lang` (the cells stay as exported)."""
+    with use_locale(lang):
+        headers = column_headers()
+    return {name: frame.rename(columns=headers) for name, frame in tables.items()}
+
+
+@cache
+def _columns_by_header() -> dict[str, str]:
+    with use_locale("zh"):
+        translated = column_headers()
+    return {" ".join(header.split()): column for column, header in translated.items()}
+
+
+def column_of(header: str) -> str:
+    """The export column a header names: a Chinese export's header (客户) gives its English
+    column (customer); any other header is returned as it is."""
+    return _columns_by_header().get(" ".join(header.split()), header)
 
 
 def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:

@@ -11,20 +11,31 @@ from commands.core.access import readable_member_ids
 from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
-from commands.io.export import csv_bytes, export_tables
+from commands.core.i18n import Lang, normalize_lang, t, tn
+from commands.core.text import parse_words
+from commands.io.export import csv_bytes, export_tables, with_headers_in
 
 
 @dataclass(frozen=True)
 class ExportArgs:
-    pass
+    # the language of the files' column headers; None: English, the headers the importer
+    # has always read
+    lang: Lang | None = None
 
 
 def parse_export(text: str) -> ExportArgs:
-    """`/sales export` takes nothing more."""
-    if text.strip():
-        raise UsageError("`/sales export` takes nothing more: it sends you what you may see, "
-                         "as CSV files, in a direct message.")
-    return ExportArgs()
+    """`/sales export [lang:zh]`: English headers unless `lang:` says otherwise."""
+    words = parse_words(text, ("lang",))
+    if words.positionals:
+        raise UsageError(t("`/sales export` takes nothing more but `lang:zh`: it sends you what "
+                           "you may see, as CSV files, in a direct message."))
+    if "lang" not in words.options:
+        return ExportArgs()
+    lang = normalize_lang(words.options["lang"])
+    if lang is None:
+        raise UsageError(t("`lang:{value}` is not a language I write; try lang:zh or lang:en.",
+                           value=words.options["lang"]), field="lang")
+    return ExportArgs(lang)
 
 
 @dataclass(frozen=True)
@@ -40,13 +51,16 @@ def run_export(args: ExportArgs, *, session: Session, actor: Actor,
     me = actor.member
     ids = readable_member_ids(me)
     if ids is None:
-        scope = f"everything in {actor.workspace.name}"
+        scope = t("everything in {workspace}", workspace=actor.workspace.name)
     elif me.managed_teams:
-        scope = "your team" + ("s " if len(me.managed_teams) > 1 else " ") + ", ".join(
-            t.name for t in me.managed_teams)
+        scope = tn("your team {teams}", "your teams {teams}", len(me.managed_teams),
+                   teams=", ".join(team.name for team in me.managed_teams))
     else:
-        scope = "your own customers, visits, deals, targets and follow-ups"
+        scope = t("your own customers, visits, deals, targets and follow-ups")
     tables = export_tables(session, actor.workspace.id, ids)
     day = local_today(now, me.timezone).isoformat()
-    files = tuple((f"salesbot-{day}-{name}", data) for name, data in csv_bytes(tables).items())
+    english = args.lang in (None, "en")
+    written = csv_bytes(tables if english else with_headers_in(tables, args.lang),
+                        bom=not english)
+    files = tuple((f"salesbot-{day}-{name}", data) for name, data in written.items())
     return ExportResult(scope.strip(), files, tuple((n, len(f)) for n, f in tables.items()))

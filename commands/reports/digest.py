@@ -21,6 +21,7 @@ from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied
 from commands.core.fx import LeftOut, Tally, deals_tally, load_rates, tally
+from commands.core.i18n import t
 from commands.core.money import CENT
 from commands.core.periods import Period, period_containing
 from commands.core.text import parse_words
@@ -371,7 +372,7 @@ def _recurring_blockers(answers: Sequence[StandupAnswer],
 def _focus(deviations: list[Deviation]) -> str:
     """One recommended focus for the week: the fix of the most pressing warning."""
     if not deviations:
-        return "On plan: keep the visit rhythm and move the deals closing this month forward."
+        return t("On plan: keep the visit rhythm and move the deals closing this month forward.")
     worst = max(d.severity for d in deviations)
     pressing = [d for d in deviations if d.severity == worst]
     pressing.sort(key=lambda d: FOCUS_ORDER.index(d.rule) if d.rule in FOCUS_ORDER else 99)
@@ -384,6 +385,6 @@ def run_digest(args: DigestArgs, *, session: Session, actor: Actor,
     """Build the weekly digest of a team on demand."""
     team = find_team(session, actor, args.team_name)
     if not can_read_digest(actor.member, team):
-        raise PermissionDenied(f"The digest of {team.name} is for its managers; "
-                               "`/sales report` shows your own scorecard.")
+        raise PermissionDenied(t("The digest of {team} is for its managers; "
+                                 "`/sales report` shows your own scorecard.", team=team.name))
     return build_digest(session, actor.workspace, team, now)

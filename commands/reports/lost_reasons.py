@@ -10,11 +10,15 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from commands.core.fx import LeftOut, deals_tally
+from commands.core.i18n import N_
 from commands.core.periods import Period, period_containing
 from commands.core.text import name_key
 from commands.plan.target_plan import period_bounds
 from storage import repo
 from storage.models import Deal, Workspace
+
+# the reason of a lost deal that gave none (translated where it is shown)
+NO_REASON = N_("no reason given")
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ def lost_reasons(session: Session, ws: Workspace, ids: list[int], period: Period
     groups: dict[str, list[Deal]] = {}
     names: dict[str, str] = {}
     for deal in lost:
-        reason = (deal.lost_reason or "").strip() or "no reason given"
+        reason = (deal.lost_reason or "").strip() or NO_REASON
         key = name_key(reason)
         names.setdefault(key, reason)
         groups.setdefault(key, []).append(deal)

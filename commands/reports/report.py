@@ -20,6 +20,7 @@ from commands.core.actors import Actor, resolve_mention
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import Counted, LeftOut, closed_since
+from commands.core.i18n import t
 from commands.core.periods import Period, parse_period, period_containing, working_day_progress
 from commands.core.text import Mention, as_mention, choice, parse_words
 from commands.deals.tally import view_timezone, visit_tally
@@ -66,10 +67,10 @@ def _period_args(words: list[str], opts: dict[str, str]) -> tuple[str, Period | 
     given = [f"{k}:{opts[k]}" for k in PERIOD_OPTIONS if k in opts]
     given += [w for w in words if re.match(r"^\d{4}", w)]
     if len(given) > 1:
-        raise UsageError("Give one period, like month or month:2026-12.")
+        raise UsageError(t("Give one period, like month or month:2026-12."))
     kinds = [w.lower() for w in words if w.lower() in PERIOD_WORDS]
     if len(kinds) > 1 or (kinds and given):
-        raise UsageError("Give one period, like month or month:2026-12.")
+        raise UsageError(t("Give one period, like month or month:2026-12."))
     if given:
         period = parse_period(given[0])
         return period.kind, period
@@ -86,8 +87,8 @@ def parse_report(text: str) -> ReportArgs:
         elif w.lower() == "team":
             is_team = True
         elif w.lower() not in PERIOD_WORDS and not re.match(r"^\d{4}", w):
-            raise UsageError(f"`{w}` is not a period, a person or `team`; try "
-                             "`/sales report month @alice`.")
+            raise UsageError(t("`{word}` is not a period, a person or `team`; try "
+                               "`/sales report month @alice`.", word=w))
     kind, period = _period_args(words.positionals, words.options)
     return ReportArgs(scope, is_team, words.options.get("team"), kind, period)
 
@@ -312,7 +313,8 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     reps = reps_of(team)
     team_plan = target_plan(session, ws, team, None, args.metric, period, hol)
     if not reps:
-        raise UsageError(f"{team.name} has no reps to rank yet: `/sales team add @alice`.")
+        raise UsageError(t("{team} has no reps to rank yet: `/sales team add @alice`.",
+                           team=team.name))
     targets = {rep.id: target_plan(session, ws, team, rep, args.metric, period, hol)
                for rep in reps}
     # a team and its reps keep one currency (commands.plan.targets._one_currency): the team's,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from commands.core.actors import People
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
+from commands.core.i18n import current_locale, t
 from commands.core.limits import LIMITS
 from commands.core.money import parse_amount, parse_currency
 from commands.core.periods import Period, period_containing
@@ -91,7 +92,7 @@ class _Row:
         self.headers = mapping
         self.values = {f: str(cells[h]).strip() for f, h in mapping.items()}
         # PostgreSQL cannot store a NUL character and SQLite would keep it silently
-        self.reasons: list[str] = [f"{h} contains a NUL character (\\0)"
+        self.reasons: list[str] = [t("{column} contains a NUL character (\\0)", column=h)
                                    for f, h in mapping.items() if "\x00" in self.values[f]]
 
     def __getitem__(self, field_name: str) -> str:
@@ -117,13 +118,13 @@ def _closest_of(word: str, names: Iterable[str]) -> str | None:
 
 def _hint(word: str, names: Iterable[str]) -> str:
     guess = _closest_of(word, names)
-    return f' (did you mean "{guess}"?)' if guess else ""
+    return t(' (did you mean "{guess}"?)', guess=guess) if guess else ""
 
 
 def _required(row: _Row, field_name: str) -> str:
     value = row[field_name]
     if not value:
-        raise _Bad(f"{row.header(field_name)} is empty")
+        raise _Bad(t("{column} is empty", column=row.header(field_name)))
     return value
 
 
@@ -139,8 +140,9 @@ def _text(row: _Row, field_name: str, limit: str) -> str:
 def _within(row: _Row, field_name: str, value: str, limit: str) -> str:
     """`value`, or the row refused when it is longer than the limit a command would apply."""
     if len(value) > LIMITS[limit]:
-        raise _Bad(f"{row.header(field_name)} is {len(value):,} characters long; the limit is "
-                   f"{LIMITS[limit]:,}")
+        length, most = f"{len(value):,}", f"{LIMITS[limit]:,}"
+        raise _Bad(t("{column} is {length} characters long; the limit is {limit}",
+                     column=row.header(field_name), length=length, limit=most))
     return value
 
 
@@ -149,15 +151,16 @@ def _person(row: _Row, field_name: str, known: _Known, *, optional: bool = False
     if not raw:
         if optional:
             return None
-        raise _Bad(f"{row.header(field_name)} is empty")
+        raise _Bad(t("{column} is empty", column=row.header(field_name)))
     try:  # the same matching as a person named in a command
         found = known.people.find(raw)
     except UsageError:
-        raise _Bad(f'more than one person is called "{raw}"') from None
+        raise _Bad(t('more than one person is called "{name}"', name=raw)) from None
     if found is not None:
         return found.id
-    raise _Bad(f'{row.header(field_name)} "{raw}" is not anyone in this workspace'
-               f"{_hint(raw, known.member_names)}")
+    raise _Bad(t('{column} "{value}" is not anyone in this workspace{hint}',
+                 column=row.header(field_name), value=raw,
+                 hint=_hint(raw, known.member_names)))
 
 
 def _tier(row: _Row) -> Tier:
@@ -165,7 +168,7 @@ def _tier(row: _Row) -> Tier:
     if not raw:
         return Tier.C
     if raw not in Tier.__members__:
-        raise _Bad(f'tier "{row["tier"]}" is not A, B or C')
+        raise _Bad(t('tier "{value}" is not A, B or C', value=row["tier"]))
     return Tier(raw)
 
 
@@ -180,8 +183,8 @@ def _amount(row: _Row, default_currency: str) -> tuple[int, str]:
     except UsageError as exc:
         raise _Bad(exc.message) from None
     if money.currency and explicit and money.currency != explicit:
-        raise _Bad(f'the amount says {money.currency} but {row.header("currency")} says '
-                   f"{explicit}")
+        raise _Bad(t("the amount says {currency} but {column} says {other}",
+                     currency=money.currency, column=row.header("currency"), other=explicit))
     return to_minor(money.amount), explicit or money.currency or default_currency
 
 
@@ -192,8 +195,9 @@ def _stage(row: _Row, known: _Known) -> Stage:
     if name in known.stages:
         return known.stages[name]
     choices = [*known.stages, *SALESFORCE_STAGE_NAMES.values()]
-    raise _Bad(f'unknown stage "{raw}"{_hint(raw, choices)}; stages are '
-               f"{', '.join(known.stages)} (or Salesforce's, like Closed Won)")
+    raise _Bad(t('unknown stage "{value}"{hint}; stages are {stages} (or Salesforce\'s, '
+                 "like Closed Won)", value=raw, hint=_hint(raw, choices),
+                 stages=", ".join(known.stages)))
 
 
 _DAY_PATTERNS = (
@@ -247,9 +251,9 @@ def _day_parts(raw: str, dayfirst: bool | None) -> tuple[int, int, int] | None:
             return year, b, a
         if dayfirst is None:
             if _real(year, b, a) and _real(year, a, b) and a != b:
-                raise _Bad(f'could be {a} {_MONTH_NAMES[b - 1]} or {b} {_MONTH_NAMES[a - 1]}, '
-                           f"and no other date in the file says which; write it like "
-                           f"{date(year, b, a).isoformat()}")
+                raise _Bad(t("could be {one} or {other}, and no other date in the file says "
+                             "which; write it like {example}", one=_day_month(a, b),
+                             other=_day_month(b, a), example=date(year, b, a).isoformat()))
             dayfirst = _real(year, b, a)
         return (year, b, a) if dayfirst else (year, a, b)
     return None
@@ -257,6 +261,11 @@ def _day_parts(raw: str, dayfirst: bool | None) -> tuple[int, int, int] | None:
 
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                 "Dec")
+
+
+def _day_month(day: int, month: int) -> str:
+    """'3 Apr' (4月3日 in Chinese): one reading of an ambiguous date."""
+    return f"{day} {_MONTH_NAMES[month - 1]}" if current_locale() == "en" else f"{month}月{day}日"
 
 
 def _calendar_day(raw: str, dayfirst: bool | None) -> date | None:
@@ -274,16 +283,20 @@ def _day(row: _Row, field_name: str, dayfirst: bool | None) -> date | None:
     try:
         parts = _day_parts(raw, dayfirst)
     except _Bad as exc:
-        raise _Bad(f'{row.header(field_name)} "{raw}" {exc}') from None
+        raise _Bad(t('{column} "{value}" {problem}', column=row.header(field_name), value=raw,
+                     problem=exc)) from None
     if parts is None:
-        raise _Bad(f'{row.header(field_name)} "{raw}" is not a date; write it like 2026-12-15')
+        raise _Bad(t('{column} "{value}" is not a date; write it like 2026-12-15',
+                     column=row.header(field_name), value=raw))
     try:
         return date(*parts)
     except ValueError:
         other_way = dayfirst is not None and _calendar_day(raw, not dayfirst) is not None
-        order = f" read {'day' if dayfirst else 'month'} first like the file's other dates" \
-            if other_way else ""
-        raise _Bad(f'{row.header(field_name)} "{raw}" is not a real date{order}') from None
+        order = "" if not other_way else (
+            t(" read day first like the file's other dates") if dayfirst
+            else t(" read month first like the file's other dates"))
+        raise _Bad(t('{column} "{value}" is not a real date{order}',
+                     column=row.header(field_name), value=raw, order=order)) from None
 
 
 def _moment(row: _Row, field_name: str, tz: str, dayfirst: bool | None) -> datetime | None:
@@ -306,8 +319,9 @@ def _choice(row: _Row, field_name: str, options: Sequence[str]) -> str | None:
         return None
     if raw in options:
         return raw
-    raise _Bad(f'{row.header(field_name)} "{row[field_name]}" is not one of '
-               f"{', '.join(options)}{_hint(raw, options)}")
+    raise _Bad(t('{column} "{value}" is not one of {options}{hint}',
+                 column=row.header(field_name), value=row[field_name],
+                 options=", ".join(options), hint=_hint(raw, options)))
 
 
 def _tz(known: _Known, member_id: int | None) -> str:
@@ -396,8 +410,8 @@ class _Checker:
 
     def _duplicate(self, row: _Row, identity: tuple[Any, ...], what: str) -> bool:
         if identity in self.seen:
-            self.skipped.append(Skipped(row.line, f"{what} is the same as line "
-                                                  f"{self.seen[identity]}"))
+            self.skipped.append(Skipped(row.line, t("{what} is the same as line {line}", what=what,
+                                                    line=self.seen[identity])))
             return True
         self.seen[identity] = row.line
         return False
@@ -424,10 +438,10 @@ class _Checker:
             return
         key = name_key(name)
         if key in self.known.customers:
-            self.skipped.append(Skipped(row.line, f'customer "{self.known.customers[key][1]}" '
-                                                  "is already there"))
+            self.skipped.append(Skipped(row.line, t('customer "{name}" is already there',
+                                                    name=self.known.customers[key][1])))
             return
-        if self._duplicate(row, ("customer", key), f'customer "{name}"'):
+        if self._duplicate(row, ("customer", key), t('customer "{name}"', name=name)):
             return
         self.new_customers[key] = NewCustomer(row.line, name, key, tier, owner_id, created)
 
@@ -450,10 +464,13 @@ class _Checker:
         if existing is not None:
             number = self.known.deals_by_name.get((existing[0], name_key(name)))
             if number is not None:
-                self.skipped.append(Skipped(
-                    row.line, f'deal "{name}" with {existing[1]} is already there (D-{number})'))
+                ref = f"D-{number}"
+                self.skipped.append(Skipped(row.line, t(
+                    'deal "{name}" with {customer} is already there ({ref})', name=name,
+                    customer=existing[1], ref=ref)))
                 return
-        if self._duplicate(row, ("deal", key, name_key(name)), f'deal "{name}" with {customer}'):
+        if self._duplicate(row, ("deal", key, name_key(name)),
+                           t('deal "{name}" with {customer}', name=name, customer=customer)):
             return
         if stage.is_closed:
             closed_at = closed_at or (datetime.combine(close, time(), ZoneInfo(tz)) if close
@@ -473,7 +490,7 @@ class _Checker:
         tz = _tz(self.known, member_id)
         day = row.check(_required, row, "date") and row.check(_day, row, "date", self.dayfirst)
         if day and day > local_today(self.now, tz):
-            row.reasons.append(f"date {day.isoformat()} is in the future")
+            row.reasons.append(t("date {day} is in the future", day=day.isoformat()))
         type_ = row.check(_required, row, "type") and row.check(
             _choice, row, "type", [t.value for t in ActivityType])
         customer = row.check(_name, row, "customer")
@@ -486,11 +503,11 @@ class _Checker:
         follow_up_done = row.check(_moment, row, "follow_up_done_at", tz, self.dayfirst)
         if (follow_up_by or follow_up_done) and not next_step:
             dated = "follow_up_by" if follow_up_by else "follow_up_done_at"
-            row.reasons.append(f"{row.header(dated)} dates a follow-up, and the row has no "
-                               "next step to follow up")
+            row.reasons.append(t("{column} dates a follow-up, and the row has no next step to "
+                                 "follow up", column=row.header(dated)))
         if follow_up_done and not follow_up_by:
-            row.reasons.append(f"{row.header('follow_up_done_at')} needs the day the follow-up "
-                               "was due (follow_up_by)")
+            row.reasons.append(t("{column} needs the day the follow-up was due (follow_up_by)",
+                                 column=row.header("follow_up_done_at")))
         if row.reasons:
             return
         key = name_key(customer)
@@ -498,10 +515,12 @@ class _Checker:
         identity = (existing[0] if existing else key, member_id, day, ActivityType(type_),
                     notes)
         if existing is not None and identity in self.existing_activities:
-            self.skipped.append(Skipped(row.line, f"this {type_} with {existing[1]} on {day} "
-                                                  "is already there"))
+            self.skipped.append(Skipped(row.line, t(
+                "this {type} with {customer} on {day} is already there", type=type_,
+                customer=existing[1], day=day)))
             return
-        if self._duplicate(row, ("activity", *identity), f"this {type_} with {customer}"):
+        if self._duplicate(row, ("activity", *identity),
+                           t("this {type} with {customer}", type=type_, customer=customer)):
             return
         self.activities.append(NewActivity(
             line=row.line, occurred_on=day, type=ActivityType(type_),
@@ -518,16 +537,18 @@ class _Checker:
         try:
             number = parse_deal_ref(raw)
         except UsageError:
-            raise _Bad(f'{row.header("deal")} "{raw}" is not a deal reference like D-3') \
-                from None
+            raise _Bad(t('{column} "{value}" is not a deal reference like D-3',
+                         column=row.header("deal"), value=raw)) from None
+        ref = f"D-{number}"
         if number not in self.known.deals_by_number:
-            raise _Bad(f"there is no deal D-{number} in this workspace")
+            raise _Bad(t("there is no deal {ref} in this workspace", ref=ref))
         deal_id, customer_id = self.known.deals_by_number[number]
         if customer is not None:
             existing = self.known.customers.get(name_key(customer))
             if existing is None or existing[0] != customer_id:
                 theirs = next(n for i, n in self.known.customers.values() if i == customer_id)
-                raise _Bad(f"D-{number} is a deal with {theirs}, not {customer}")
+                raise _Bad(t("{ref} is a deal with {theirs}, not {customer}", ref=ref,
+                             theirs=theirs, customer=customer))
         return deal_id
 
     def _call(self, row: _Row) -> None:
@@ -541,15 +562,16 @@ class _Checker:
         submitted = row.check(_moment, row, "submitted_at", _tz(self.known, member_id),
                               self.dayfirst) or self.now
         if commit is not None and best is not None and best < commit:
-            row.reasons.append(f"{row.header('best')} is below {row.header('commit')}: the "
-                               "best case includes the commit")
+            row.reasons.append(t("{best} is below {commit}: the best case includes the commit",
+                                 best=row.header("best"), commit=row.header("commit")))
         if row.reasons:
             return
         assert period is not None and member_id is not None
         identity = (member_id, period.kind, period.start, submitted.replace(microsecond=0))
-        what = f"{row['person']}'s call for {period.label} submitted {submitted.isoformat()}"
+        what = t("{person}'s call for {period} submitted {when}", person=row["person"],
+                 period=period.label, when=submitted.isoformat())
         if identity in self.existing_calls:
-            self.skipped.append(Skipped(row.line, f"{what} is already there"))
+            self.skipped.append(Skipped(row.line, t("{what} is already there", what=what)))
             return
         if self._duplicate(row, ("call", *identity), what):
             return
@@ -569,12 +591,17 @@ def _call_period(row: _Row, dayfirst: bool | None) -> Period:
     assert kind is not None and start is not None
     period = period_containing(kind, start)  # type: ignore[arg-type]
     if period.start != start:
-        raise _Bad(f'{row.header("start")} "{row["start"]}" is not the first day of a {kind} '
-                   f"(that {kind} starts {period.start.isoformat()})")
+        values = {"column": row.header("start"), "value": row["start"],
+                  "start": period.start.isoformat()}
+        raise _Bad(t('{column} "{value}" is not the first day of a month (that month starts '
+                     "{start})", **values) if kind == "month" else
+                   t('{column} "{value}" is not the first day of a quarter (that quarter starts '
+                     "{start})", **values))
     end = _day(row, "end", dayfirst)
     if end is not None and end != period.end:
-        raise _Bad(f'{row.header("end")} "{row["end"]}" is not the last day of {period.label} '
-                   f"({period.end.isoformat()})")
+        raise _Bad(t('{column} "{value}" is not the last day of {period} ({end})',
+                     column=row.header("end"), value=row["end"], period=period.label,
+                     end=period.end.isoformat()))
     return period
 
 
@@ -590,13 +617,14 @@ def _call_money(row: _Row, field_name: str, currency: str | None) -> int | None:
     raw = row[field_name]
     if not raw:
         if field_name == "commit":
-            raise _Bad(f"{row.header(field_name)} is empty")
+            raise _Bad(t("{column} is empty", column=row.header(field_name)))
         return None
     try:
         money = parse_amount(raw, row.header(field_name), allow_zero=True)
     except UsageError as exc:
         raise _Bad(exc.message) from None
     if money.currency and currency and money.currency != currency:
-        raise _Bad(f"{row.header(field_name)} says {money.currency} but "
-                   f"{row.header('currency')} says {currency}")
+        raise _Bad(t("{column} says {currency} but {other_column} says {other}",
+                     column=row.header(field_name), currency=money.currency,
+                     other_column=row.header("currency"), other=currency))
     return to_minor(money.amount)

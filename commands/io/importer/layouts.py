@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from commands.core.errors import UsageError
+from commands.core.i18n import t
+from commands.io.export import column_of
 
 # Salesforce's standard opportunity stages, by their win probability onto salesbot's funnel.
 SALESFORCE_STAGES: dict[str, str] = {
@@ -131,7 +133,11 @@ def _normal(header: str) -> str:
 def find_layout(kind: ImportKind | str, headers: Sequence[str]) -> tuple[Layout, dict[str, str]]:
     """The layout the file's headers follow, and which file column carries each field."""
     kind = ImportKind(kind)
-    by_normal = {_normal(h): h for h in headers if h.strip()}
+    # a Chinese export's headers (客户, 金额) read as the English columns they translate
+    in_file = {column_of(h): h for h in headers}
+    shown_headers = headers
+    headers = list(in_file)
+    by_normal = {_normal(h): in_file[h] for h in headers if h.strip()}
     for layout in LAYOUTS[kind]:
         if not layout.missing(headers):
             _refuse_other_kind(kind, layout, headers)
@@ -143,19 +149,22 @@ def find_layout(kind: ImportKind | str, headers: Sequence[str]) -> tuple[Layout,
                     mapping[column.field] = found
             return layout, mapping
     expected = "\n".join(
-        f"  - {_LAYOUT_TITLES[layout.name]}: {layout.describe()}; missing: "
-        f"{', '.join(layout.missing(headers))}"
+        "  - " + t("{layout}: {columns}; missing: {missing}", layout=_layout_title(layout.name),
+                   columns=layout.describe(), missing=", ".join(layout.missing(headers)))
         for layout in LAYOUTS[kind]
     )
-    shown = ", ".join(h for h in headers if h.strip()) or "none"
-    one_of = "one of these layouts" if len(LAYOUTS[kind]) > 1 else "these columns"
-    raise UsageError(
-        f"The file does not have the columns to import {kind.value}. Expected {one_of}:\n"
-        f"{expected}\nThe file's columns: {shown}."
-    )
+    shown = ", ".join(h for h in shown_headers if h.strip()) or t("none")
+    if len(LAYOUTS[kind]) > 1:
+        raise UsageError(t("The file does not have the columns to import {kind}. Expected one "
+                           "of these layouts:\n{expected}\nThe file's columns: {shown}.",
+                           kind=kind.value, expected=expected, shown=shown))
+    raise UsageError(t("The file does not have the columns to import {kind}. Expected these "
+                       "columns:\n{expected}\nThe file's columns: {shown}.",
+                       kind=kind.value, expected=expected, shown=shown))
 
 
-_LAYOUT_TITLES = {SALESBOT: "salesbot's export", SALESFORCE: "a Salesforce report"}
+def _layout_title(name: str) -> str:
+    return t("salesbot's export") if name == SALESBOT else t("a Salesforce report")
 
 
 def _refuse_other_kind(kind: ImportKind, layout: Layout, headers: Sequence[str]) -> None:
@@ -165,9 +174,8 @@ def _refuse_other_kind(kind: ImportKind, layout: Layout, headers: Sequence[str])
         for candidate in layouts:
             theirs = {_normal(c.header) for c in candidate.columns if c.required}
             if other is not kind and mine < theirs and not candidate.missing(headers):
-                raise UsageError(
-                    f"This file has the columns of {other.value} ("
-                    f"{', '.join(c.header for c in candidate.columns if c.required)}), not "
-                    f"just {kind.value}: import it with `salesbot import {other.value} ...`; "
-                    f"the {kind.value} it names are created along the way."
-                )
+                columns = ", ".join(c.header for c in candidate.columns if c.required)
+                raise UsageError(t(
+                    "This file has the columns of {other} ({columns}), not just {kind}: import "
+                    "it with `salesbot import {other} ...`; the {kind} it names are created "
+                    "along the way.", other=other.value, columns=columns, kind=kind.value))

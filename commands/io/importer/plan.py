@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from commands.core.text import plural
+from commands.core.i18n import t, tn
 from commands.io.importer.layouts import ImportKind
 from storage.models import (
     ActivityType,
@@ -24,7 +24,7 @@ class Problem:
     reasons: tuple[str, ...]
 
     def __str__(self) -> str:
-        return f"line {self.line}: {'; '.join(self.reasons)}"
+        return t("line {line}: {reasons}", line=self.line, reasons="; ".join(self.reasons))
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Skipped:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: skipped, {self.reason}"
+        return t("line {line}: skipped, {reason}", line=self.line, reason=self.reason)
 
 
 @dataclass(frozen=True)
@@ -123,18 +123,15 @@ class ImportPlan:
 
     def summary(self) -> str:
         """`120 deals, 14 new customers`."""
-        if self.kind is ImportKind.CUSTOMERS:
-            return plural(len(self.customers), "customer")
-        if self.kind is ImportKind.FORECASTS:
-            return plural(len(self.calls), "forecast call")
-        main = (plural(len(self.deals), "deal") if self.kind is ImportKind.DEALS
-                else plural(len(self.activities), "activity", "activities"))
-        return f"{main}, {plural(len(self.customers), 'new customer')}"
+        return _written(self.kind, len(self.customers), len(self.deals), len(self.activities),
+                        len(self.calls))
 
     def dry_run_message(self) -> str:
-        skipped = f"; {plural(len(self.skipped), 'row')} already there would be skipped" \
-            if self.skipped else ""
-        return f"Dry run: would import {self.summary()}{skipped}. Nothing was written."
+        if not self.skipped:
+            return t("Dry run: would import {what}. Nothing was written.", what=self.summary())
+        rows = tn("{n} row", "{n} rows", len(self.skipped), n=_count(len(self.skipped)))
+        return t("Dry run: would import {what}; {rows} already there would be skipped. Nothing "
+                 "was written.", what=self.summary(), rows=rows)
 
 
 @dataclass(frozen=True)
@@ -149,18 +146,31 @@ class ImportResult:
     last_ref: str | None = None
 
     def message(self) -> str:
-        if self.kind is ImportKind.CUSTOMERS:
-            what = plural(self.customers, "customer")
-        elif self.kind is ImportKind.FORECASTS:
-            what = plural(self.calls, "forecast call")
-        elif self.kind is ImportKind.DEALS:
-            refs = "" if self.first_ref is None else (
-                f" ({self.first_ref})" if self.first_ref == self.last_ref
-                else f" ({self.first_ref} to {self.last_ref})")
-            what = f"{plural(self.deals, 'deal')}{refs}, {plural(self.customers, 'new customer')}"
-        else:
-            what = (f"{plural(self.activities, 'activity', 'activities')}, "
-                    f"{plural(self.customers, 'new customer')}")
-        skipped = f"; skipped {plural(self.skipped, 'row')} already there" if self.skipped \
-            else ""
-        return f"Imported {what}{skipped}."
+        refs = ""
+        if self.first_ref is not None:
+            refs = (f" ({self.first_ref})" if self.first_ref == self.last_ref
+                    else t(" ({first} to {last})", first=self.first_ref, last=self.last_ref))
+        what = _written(self.kind, self.customers, self.deals, self.activities, self.calls, refs)
+        if not self.skipped:
+            return t("Imported {what}.", what=what)
+        rows = tn("{n} row", "{n} rows", self.skipped, n=_count(self.skipped))
+        return t("Imported {what}; skipped {rows} already there.", what=what, rows=rows)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+def _written(kind: ImportKind, customers: int, deals: int, activities: int, calls: int,
+             refs: str = "") -> str:
+    """What an import writes: `3 deals (D-1 to D-3), 2 new customers`."""
+    if kind is ImportKind.CUSTOMERS:
+        return tn("{n} customer", "{n} customers", customers, n=_count(customers))
+    if kind is ImportKind.FORECASTS:
+        return tn("{n} forecast call", "{n} forecast calls", calls, n=_count(calls))
+    new = tn("{n} new customer", "{n} new customers", customers, n=_count(customers))
+    if kind is ImportKind.DEALS:
+        main = tn("{n} deal", "{n} deals", deals, n=_count(deals))
+        return t("{deals}{refs}, {customers}", deals=main, refs=refs, customers=new)
+    main = tn("{n} activity", "{n} activities", activities, n=_count(activities))
+    return t("{activities}, {customers}", activities=main, customers=new)

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from commands.core.errors import UsageError
+from commands.core.i18n import t
 
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -26,28 +27,30 @@ def read_rows(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     called `sheet` is read when there is one, else the first sheet.
     """
     if not path.exists():
-        raise UsageError(f"There is no file {path}.")
+        raise UsageError(t("There is no file {path}.", path=path))
     if path.is_dir():
-        raise UsageError(f"{path} is a directory; give a .csv or .xlsx file.")
+        raise UsageError(t("{path} is a directory; give a .csv or .xlsx file.", path=path))
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         numbered = _csv_records(path)
     elif suffix in XLSX_SUFFIXES:
         numbered = _xlsx_records(path, sheet)
     elif suffix == ".xls":
-        raise UsageError(f"{path.name} is an old-style .xls workbook; save it as .xlsx or CSV.")
+        raise UsageError(t("{file} is an old-style .xls workbook; save it as .xlsx or CSV.",
+                           file=path.name))
     else:
-        raise UsageError(
-            f"{path.name}: unknown file type \"{suffix or 'none'}\". Give a .csv or .xlsx file."
-        )
+        raise UsageError(t('{file}: unknown file type "{suffix}". Give a .csv or .xlsx file.',
+                           file=path.name, suffix=suffix or "none"))
     if not numbered:
-        raise UsageError(f"{path.name} is empty: it needs a header row and a row per record.")
+        raise UsageError(t("{file} is empty: it needs a header row and a row per record.",
+                           file=path.name))
     (_, header), *records = numbered
     header = [h.strip().lstrip("\ufeff") for h in header]
     named = [h for h in header if h]
     twice = sorted({h for h in named if named.count(h) > 1})
     if twice:
-        raise UsageError(f"{path.name} has the column {', '.join(twice)} more than once.")
+        raise UsageError(t("{file} has the column {columns} more than once.", file=path.name,
+                           columns=", ".join(twice)))
     width = len(header)
     rows = [(cells + [""] * width)[:width] for _, cells in records]
     frame = pd.DataFrame(rows, columns=header, index=[line for line, _ in records], dtype=object)
@@ -59,9 +62,8 @@ def _csv_records(path: Path) -> list[tuple[int, list[str]]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UsageError(
-            f"{path.name} is not UTF-8 text. In Excel, save it as \"CSV UTF-8\"."
-        ) from None
+        raise UsageError(t('{file} is not UTF-8 text. In Excel, save it as "CSV UTF-8".',
+                           file=path.name)) from None
     first = text.split("\n", 1)[0]
     # Spreadsheets in many European locales separate CSV cells with semicolons.
     delimiter = max((",", ";", "\t"), key=first.count)
@@ -74,7 +76,8 @@ def _csv_records(path: Path) -> list[tuple[int, list[str]]]:
                 out.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise UsageError(f"{path.name} line {line} is not valid CSV: {exc}.") from None
+        raise UsageError(t("{file} line {line} is not valid CSV: {problem}.", file=path.name,
+                           line=line, problem=exc)) from None
     return out
 
 
@@ -84,7 +87,8 @@ def _xlsx_records(path: Path, sheet: str | None) -> list[tuple[int, list[str]]]:
     try:
         book = load_workbook(path, data_only=True)
     except Exception as exc:  # a corrupt or mislabelled file: say so, not a traceback
-        raise UsageError(f"{path.name} could not be read as a workbook: {exc}") from None
+        raise UsageError(t("{file} could not be read as a workbook: {problem}", file=path.name,
+                           problem=exc)) from None
     names = {n.casefold(): n for n in book.sheetnames}
     chosen = book[names[sheet.casefold()]] if sheet and sheet.casefold() in names \
         else book.worksheets[0]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from commands.core.errors import UsageError
+from commands.core.i18n import t
 from commands.io.importer.check import Progress
 from commands.io.importer.plan import (
     ImportPlan,
@@ -103,14 +104,15 @@ def pick_workspace(session: Session, slack_team_id: str | None) -> Workspace:
     if slack_team_id:
         ws = repo.workspaces.get_workspace(session, slack_team_id)
         if ws is None:
-            raise UsageError(f"No workspace {slack_team_id} in this database.")
+            raise UsageError(t("No workspace {workspace} in this database.",
+                               workspace=slack_team_id))
         return ws
     ws = repo.workspaces.only_workspace(session)
     if ws is not None:
         return ws
     ids = repo.workspaces.slack_team_ids(session)
     if not ids:
-        raise UsageError("This database has no workspace yet: use salesbot in Slack (or "
-                         "`salesbot console`) first, so there are people to own the rows.")
-    raise UsageError(f"This database has several workspaces; pick one with --workspace: "
-                     f"{', '.join(ids)}.")
+        raise UsageError(t("This database has no workspace yet: use salesbot in Slack (or "
+                           "`salesbot console`) first, so there are people to own the rows."))
+    raise UsageError(t("This database has several workspaces; pick one with --workspace: "
+                       "{workspaces}.", workspaces=", ".join(ids)))
