@@ -277,7 +277,7 @@ LangOption = Annotated[str | None, typer.Option(
 @contextmanager
 def _speaking(lang: str | None) -> Iterator[None]:
     """Make `lang` the default language inside the block (the console's, the demo's)."""
-    from commands.core.i18n import default_locale, normalize_lang, set_default_locale
+    from commands.core.i18n import default_locale, normalize_lang, set_default_locale, use_locale
 
     if lang is not None and normalize_lang(lang) is None:
         typer.secho(f"--lang {lang}: give en or zh.", fg="red", err=True)
@@ -286,7 +286,8 @@ def _speaking(lang: str | None) -> Iterator[None]:
     if lang is not None:
         set_default_locale(lang)
     try:
-        yield
+        with use_locale(None):  # each command sets its caller's language until the end
+            yield
     finally:
         set_default_locale(previous)
 
