@@ -195,7 +195,8 @@ def _check_command(form: dict[str, Any]) -> None:
     if not isinstance(text, str):
         raise _unreadable("the command's text is not text")
     if "\x00" in text:
-        raise Refused("200 OK", {"response_type": "ephemeral", "text": f":warning: {t(NUL_REFUSED)}"})
+        raise Refused("200 OK", {"response_type": "ephemeral",
+                                 "text": f":warning: {t(NUL_REFUSED)}"})
 
 
 def _dict(value: object) -> dict[str, Any]:
