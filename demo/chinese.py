@@ -121,17 +121,18 @@ VERBS = {"visit": "拜访{customer}", "call": "致电{customer}", "demo": "给{c
          "meeting": "与{customer}开会", "email": "给{customer}发邮件"}
 OUT_OF_OFFICE, ADMIN_DAY, FOLLOW_UP_CALLS = "休假", "整理销售漏斗、回邮件", "跟进电话"
 ACTION = "十二月新增两个已确认商机"
-PRICING = ('/visit "上海华怡医药" type:call outcome:positive next:"发送12个网点的报价" by:tuesday '
+AWAY_TOMORROW = "/standup ooo 明天"
+PRICING = ('/visit "上海华怡医药" type:call outcome:positive next:"发送12个网点的报价" by:周二 '
            "给CTO打了电话。要12个网点的报价")
 REFERENCES = ('/visit "宁波海通港口物流" type:call outcome:neutral next:"发两个客户案例" '
-              "by:tuesday 给采购部打了电话。要两个客户案例")
+              "by:周二 给采购部打了电话。要两个客户案例")
 
 # --- the console session (demo/session.py) ----------------------------------------------
 
 SESSION_VISITS = (
-    '/visit "上海华怡医药" type:demo outcome:positive on:yesterday next:"发报价" '
+    '/visit "上海华怡医药" type:demo outcome:positive on:昨天 next:"发报价" '
     "向CTO演示了配药分析，要12个网点的报价",
     '/visit "江苏天润钢铁" type:meting outcome:positive deal:D-2 合同已签',  # the typo
     '/visit "江苏天润钢铁" type:meeting outcome:positive deal:D-2 采购部已签合同，订单随后到',
 )
-SESSION_DEAL = '/deal D-1 stage:negotiation amount:110万 close:"next friday"'
+SESSION_DEAL = "/deal D-1 stage:negotiation amount:110万 close:下周五"

@@ -136,6 +136,7 @@ class _Said:
     admin_day: str = "Pipeline admin and emails"
     follow_up_calls: str = "Follow-up calls"
     joiner: str = ", "
+    away_tomorrow: str = "/standup ooo tomorrow"
 
 
 def _said() -> _Said:
@@ -145,13 +146,13 @@ def _said() -> _Said:
 
     scripted = {
         0: ((SCRIPTED[0][0][0], MANAGER, f'/sales action add {{owner}} "{zh.ACTION}" '
-                                         "due:friday warning:{warning}"),
+                                         "due:周五 warning:{warning}"),
             (SCRIPTED[0][1][0], "alice", zh.PRICING),
             (SCRIPTED[0][2][0], "bob", zh.REFERENCES)),
         1: SCRIPTED[1],
     }
     return _Said(zh.BLOCKERS, zh.MANAGER_DAYS, zh.QUIET_MANAGER, scripted, zh.VERBS,
-                 zh.OUT_OF_OFFICE, zh.ADMIN_DAY, zh.FOLLOW_UP_CALLS, "、")
+                 zh.OUT_OF_OFFICE, zh.ADMIN_DAY, zh.FOLLOW_UP_CALLS, "、", zh.AWAY_TOMORROW)
 
 
 @dataclass(frozen=True)
@@ -277,8 +278,8 @@ class _Week:
             first.show = True
         for who, how in STORY.get(offset + 1, {}).items():
             if how == "away":
-                commands.append(_Command(self.at(day, AWAY_NOTICE), who, "/standup ooo tomorrow",
-                                         True))
+                commands.append(_Command(self.at(day, AWAY_NOTICE), who,
+                                         self.said.away_tomorrow, True))
         commands += visits
         commands += [_Command(self.at(day, minute), who, line, True)
                      for minute, who, line in self.said.scripted.get(offset, ())]
