@@ -1,22 +1,17 @@
 """`salesbot console --lang zh`: the console answers in Chinese, unless the person chose a
-language of their own; the refusal of a team channel reaches each manager in theirs."""
+language of their own."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import cli
-from commands.core.i18n import current_locale, default_locale, use_locale
-from jobs.due import DueItem
-from jobs.refusals import ChannelRefusalSource, ChannelRefused
+from commands.core.i18n import current_locale, default_locale
 from storage.db import make_engine, make_session_factory
-from storage.models import Member, Team
-from tests.conftest import Chat
+from storage.models import Member
 
 runner = CliRunner()
 VISIT = '/visit "华为" type:visit outcome:positive on:yesterday 见了CTO，要报价\n'
@@ -61,23 +56,8 @@ def test_console_refuses_a_language_it_does_not_speak(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "en or zh" in result.output
 
 
-def test_a_refused_channel_is_told_to_each_manager_in_their_language(
-        team: Chat, session_factory: sessionmaker[Session]) -> None:
-    with use_locale(None):  # registering people sets the caller's language
-        team.say("mia", "/sales team add <@UWES|wes>")
-        team.say("mia", "/sales role <@UWES|wes> manager")
-    with session_factory.begin() as session:
-        east = session.scalars(select(Team).where(Team.name == "East")).one()
-        people = {m.name: m for m in session.scalars(select(Member))}
-        people["mia"].language = "zh"  # her own choice
-        people["wes"].slack_locale = "en-GB"  # from Slack; he chose nothing
-        if people["wes"] not in east.managers:
-            east.managers.append(people["wes"])
-        session.flush()
-        item = DueItem("channel_refused", f"team:{east.id}/channel:C0EAST", "is_archived",
-                       datetime(2026, 11, 23, 2, tzinfo=UTC),
-                       east.workspace_id)
-        posts = ChannelRefusalSource().build(session, item, item.due_at)
-    langs = {post.to: post.lang for post in posts}
-    assert langs == {"UMIA": "zh", "UWES": "en"}
-    assert all(isinstance(post.message, ChannelRefused) and post.dm for post in posts)
+def test_the_chinese_home_word_shows_the_home_tab(tmp_path: Path) -> None:
+    home, 主页, hello = (console(tmp_path, f"{word}\n").partition("\n")[2]
+                       for word in ("home", "主页", "hello"))
+    assert home == 主页 != hello  # her Home tab, not the hint for what the console takes
+    assert "/sales team add" in home  # the Home tab of someone in no team yet says how
