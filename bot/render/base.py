@@ -12,8 +12,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from commands.core.fx import Counted, LeftOut, rate_text
-from commands.core.i18n import t
+from commands.core.fx import Counted, LeftOut, describe_counted, describe_left_out
 from commands.core.money import format_money
 
 SECTION_LIMIT = 2900  # Slack's limit is 3000 characters per section text
@@ -129,34 +128,9 @@ def pct(value: Decimal | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
-def _listing(parts: list[str], total: int, limit: int) -> str:
-    """`parts` one after another, and how many more there are past `limit`."""
-    # TRANSLATORS: what separates the deals of a list ("D-1 ...; D-2 ...")
-    listed = t("; ").join(parts)
-    if total <= limit:
-        return listed
-    return t("{deals}; and {n} more", deals=listed, n=total - limit)
-
-
-def left_out_text(left_out: Sequence[LeftOut], limit: int = 5) -> str:
-    """One line naming the deals a figure leaves out and why."""
-    parts = [t("{ref} {name} ({amount}): {reason}", ref=d.ref, name=d.name,
-               amount=format_money(d.amount, d.currency), reason=d.reason)
-             for d in left_out[:limit]]
-    return t("Left out: {deals}.", deals=_listing(parts, len(left_out), limit))
-
-
-def counted_text(counted: Sequence[Counted], currency: str, limit: int = 5) -> str:
-    """One line naming the deals a figure converted into `currency`, at which rate."""
-    parts = [t("{ref} {amount} as {value} at {rate}", ref=d.ref,
-               amount=format_money(d.amount, d.currency), value=format_money(d.value, currency),
-               rate=rate_text(d.rate)) for d in counted[:limit]]
-    return t("Converted: {deals}.", deals=_listing(parts, len(counted), limit))
-
-
 def left_out_note(left_out: Sequence[LeftOut]) -> str:
     """Which deals a figure left out and why, as a warning line."""
-    return f":warning: _{escape(left_out_text(left_out))}_"
+    return f":warning: _{escape(describe_left_out(left_out))}_"
 
 
 def currency_notes(converted: Sequence[Counted], left_out: Sequence[LeftOut],
@@ -164,7 +138,7 @@ def currency_notes(converted: Sequence[Counted], left_out: Sequence[LeftOut],
     """Say which deals a figure converted, and which it left out and why."""
     notes = []
     if converted:
-        notes.append(f"_{escape(counted_text(converted, currency))}_")
+        notes.append(f"_{escape(describe_counted(converted, currency))}_")
     if left_out:
         notes.append(left_out_note(left_out))
     return notes
