@@ -4,6 +4,9 @@ demo/team.py and demo/week.py item for item, so the same seed tells the same sto
 
 from __future__ import annotations
 
+import importlib.util
+import re
+
 from demo.team import Words
 
 CHINESE = Words(
@@ -79,26 +82,36 @@ CHINESE = Words(
     chinese=True,
 )
 
-# The Chinese option keys and values (commands/core/text.py on branch h-input) the demo
-# types in Chinese once they are merged: set ALIASES to True then. Until then the Chinese
-# demo types English keys (type:call) with Chinese text, which works on any version.
-ALIASES = False
-ALIAS_OF = {
-    "type:visit": "类型:拜访", "type:call": "类型:电话", "type:demo": "类型:演示",
-    "type:meeting": "类型:会议", "type:email": "类型:邮件",
-    "outcome:positive": "结果:积极", "outcome:neutral": "结果:中性",
-    "outcome:negative": "结果:消极", "on:yesterday": "日期:昨天", "on:": "日期:",
-    "next:": "下一步:", "deal:": "商机:", "by:": "截止:",
+# The Chinese option keys and values (commands/core/aliases.py) the Chinese team types:
+# `类型:电话 结果:积极`. A checkout without them (before issue 18's input work) types the
+# English keys (type:call) with Chinese text instead. Remove this check once both are merged.
+ALIASES = importlib.util.find_spec("commands.core.aliases") is not None
+KEYS = {"type": "类型", "outcome": "结果", "on": "日期", "next": "下一步", "by": "截止",
+        "due": "截止", "deal": "商机", "amount": "金额", "stage": "阶段", "close": "成交日",
+        "reason": "原因", "commit": "承诺", "best": "最佳", "yesterday": "昨天",
+        "today": "今天", "blockers": "阻碍", "tier": "等级", "new": "新客户", "customer": "客户",
+        "warning": "预警"}
+VALUES = {
+    "type": {"visit": "拜访", "call": "电话", "demo": "演示", "meeting": "会议", "email": "邮件"},
+    "outcome": {"positive": "积极", "neutral": "中性", "negative": "消极"},
+    "stage": {"lead": "线索", "qualified": "已确认", "proposal": "方案", "negotiation": "谈判"},
+    "blockers": {"none": "无"},
+    "new": {"yes": "是"},
 }
+_OPTION = re.compile(r"(?<=\s)(" + "|".join(KEYS) + r"):(\w*)")
 
 
 def in_chinese_keys(line: str) -> str:
-    """`line` with its option keys as a Chinese user types them (when ALIASES is on)."""
+    """`line` with its option keys (and their word values) as a Chinese user types them,
+    when ALIASES is on: `type:call outcome:positive` -> `类型:电话 结果:积极`."""
     if not ALIASES:
         return line
-    for english, chinese in ALIAS_OF.items():
-        line = line.replace(f" {english}", f" {chinese}")
-    return line
+
+    def swap(m: re.Match[str]) -> str:
+        key, value = m.group(1), m.group(2)
+        return f"{KEYS[key]}:{VALUES.get(key, {}).get(value, value)}"
+
+    return _OPTION.sub(swap, line)
 
 
 # --- the simulated week (demo/week.py), as its English namesakes there -------------------
