@@ -6,6 +6,7 @@ import enum
 import re
 import shutil
 import sys
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,7 +19,7 @@ from bot.cli_serve import check_slack, serve
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from sqlalchemy.orm import Session
 
@@ -268,6 +269,29 @@ def manifest_cmd(
     typer.echo(manifest_yaml(url, socket_mode=socket_mode, oauth=oauth), nl=False)
 
 
+LangOption = Annotated[str | None, typer.Option(
+    "--lang", help="The language to answer in: en or zh (简体中文); a person's own /sales lang "
+                   "choice still wins. Default: SALESBOT_DEFAULT_LOCALE.")]
+
+
+@contextmanager
+def _speaking(lang: str | None) -> Iterator[None]:
+    """Make `lang` the default language inside the block (the console's, the demo's)."""
+    from commands.core.i18n import default_locale, normalize_lang, set_default_locale, use_locale
+
+    if lang is not None and normalize_lang(lang) is None:
+        typer.secho(f"--lang {lang}: give en or zh.", fg="red", err=True)
+        raise typer.Exit(2)
+    previous = default_locale()
+    if lang is not None:
+        set_default_locale(lang)
+    try:
+        with use_locale(None):  # each command sets its caller's language until the end
+            yield
+    finally:
+        set_default_locale(previous)
+
+
 @cli.command()
 def console(
     user: Annotated[str, typer.Option(help="Act as this user (name or Slack id).")],
@@ -276,29 +300,33 @@ def console(
     workspace: Annotated[str | None, typer.Option(help="Slack team id to act in.")] = None,
     channel: Annotated[str | None, typer.Option(help="Channel id the commands come from.")] = None,
     database_url: DatabaseOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Type commands exactly as in Slack (/visit ..., /deal ...) against the database."""
     from bot.console import Console
+    from commands.core.i18n import t
 
     _, deps = _ready(database_url)
-    con = Console(deps, user=user, workspace=workspace, channel=channel)
-    if script is not None:
-        with script.open(encoding="utf-8") as fh:
-            con.run(fh, sys.stdout, echo=True)
-        return
-    interactive = sys.stdin.isatty()
-    if interactive:
-        typer.echo(f"salesbot console as {con.user_name} ({con.team_id}). Type /sales help; "
-                   "exit to leave.")
+    with _speaking(lang):
+        con = Console(deps, user=user, workspace=workspace, channel=channel)
+        if script is not None:
+            with script.open(encoding="utf-8") as fh:
+                con.run(fh, sys.stdout, echo=True)
+            return
+        interactive = sys.stdin.isatty()
+        if interactive:
+            typer.echo(t("salesbot console as {user} ({workspace}). Type /sales help; exit to "
+                         "leave.", user=con.user_name, workspace=con.team_id))
 
-    def lines():  # type: ignore[no-untyped-def]
-        while True:
-            try:
-                yield input(f"{con.user_name}> ") if interactive else sys.stdin.readline() or "exit"
-            except EOFError:
-                return
+        def lines():  # type: ignore[no-untyped-def]
+            while True:
+                try:
+                    yield input(f"{con.user_name}> ") if interactive \
+                        else sys.stdin.readline() or "exit"
+                except EOFError:
+                    return
 
-    con.run(lines(), sys.stdout, echo=not interactive)
+        con.run(lines(), sys.stdout, echo=not interactive)
 
 
 @cli.command()
@@ -308,16 +336,24 @@ def demo(
     chart: Annotated[Path, typer.Option(
         help="Where to write the PNG chart of the simulated week's Monday digest.")] = Path(
         "demo-digest.png"),
+    lang: Annotated[str, typer.Option(
+        "--lang", help="The demo's language: en, or zh (简体中文: a Chinese team, its "
+                       "commands and every reply in Chinese).")] = "en",
 ) -> None:
     """Build a demo team in a fresh SQLite file and replay its last week on the real ticker.
 
     Then a scripted console session runs today, on data that all lies in the past."""
+    from commands.core.i18n import current_locale, t
     from demo.run import run_demo
 
-    url = run_demo(db, chart, clock=utc_now, prepare=_upgrade, out=sys.stdout)
-    exe = _invoked_as()
-    typer.echo(f"Try it yourself: {exe} console --user alice --database-url {url}")
-    typer.echo(f"What the ticker sent: {exe} deliveries --limit 20 --database-url {url}")
+    with _speaking(lang):
+        url = run_demo(db, chart, clock=utc_now, prepare=_upgrade, out=sys.stdout)
+        exe = _invoked_as()
+        flag = " --lang zh" if current_locale() == "zh" else ""
+        try_it = f"{exe} console --user alice{flag} --database-url {url}"
+        sent = f"{exe} deliveries --limit 20 --database-url {url}"
+        typer.echo(t("Try it yourself: {command}", command=try_it))
+        typer.echo(t("What the ticker sent: {command}", command=sent))
 
 
 def _invoked_as() -> str:

@@ -12,6 +12,7 @@ from bot.dispatch import Caller, Deps, actor_for, execute
 from bot.render.base import error_reply
 from bot.render.home import home_text
 from commands.core.errors import UserFacingError
+from commands.core.i18n import t
 from commands.team.home import run_home
 from storage import repo
 
@@ -88,11 +89,11 @@ class Console:
 
     def _reply(self, line: str) -> str | None:
         caller = Caller(self.team_id, self.user_id, self.channel, self.user_name)
-        if line.lower() == "home":
+        if line.lower() in ("home", "主页"):
             return self.home(caller)
         if not line.startswith("/"):
-            return ("Type a command as in Slack, starting with /, like /visit or /sales help, "
-                    "or `home` for your Home tab.")
+            return t("Type a command as in Slack, starting with /, like /visit or /sales help, "
+                     "or `home` for your Home tab.")
         command, _, text = line[1:].partition(" ")
         try:
             reply = execute(self.deps, caller, command, self._mentions(text))
@@ -101,8 +102,9 @@ class Console:
         if reply is None:
             return None
         # Slack would upload these to the user's DM; the console lists them instead.
-        return reply.plain() + "".join(f"\n  [file] {name} ({len(data):,} bytes)"
-                                       for name, data in reply.files)
+        return reply.plain() + "".join(
+            "\n  " + t("[file] {name} ({size} bytes)", name=name, size=format(len(data), ","))
+            for name, data in reply.files)
 
     def home(self, caller: Caller) -> str:
         """What the user's Home tab in Slack shows, as text."""
@@ -114,7 +116,7 @@ class Console:
 
     def run(self, lines: Iterable[str], out: TextIO, *, echo: bool) -> None:
         for line in lines:
-            if line.strip() in ("exit", "quit"):
+            if line.strip() in ("exit", "quit", "退出"):
                 break
             reply = self.run_line(line)
             if reply is None:

@@ -20,7 +20,7 @@ from commands.core.actors import (
     ensure_workspace,
 )
 from commands.core.errors import UsageError
-from commands.core.i18n import Lang, locale_of, set_locale
+from commands.core.i18n import N_, Lang, locale_of, set_locale, t
 from commands.dispatch import parse_command, run_command
 from storage.models import Member, Workspace
 from storage.repo.workspaces import claim_and_find_member, workspace_and_member
@@ -160,15 +160,15 @@ def claimed(deps: Deps, caller: Caller, request_key: str) -> Iterator[Turn | Non
         yield Turn(session, actor_from(session, deps, caller, now, known), now)
 
 
-NUL_REFUSED = ("That text contains a NUL character (\\0), which salesbot cannot store. "
-               "Remove it and try again.")
+NUL_REFUSED = N_("That text contains a NUL character (\\0), which salesbot cannot store. "
+                 "Remove it and try again.")
 
 
 def refuse_nul(args: object) -> None:
     """Refuse arguments with a NUL character in any text: PostgreSQL cannot store one, and
     SQLite would keep it silently (from Slack, the console or Socket Mode alike)."""
     if any("\x00" in text for text in _texts(args)):
-        raise UsageError(NUL_REFUSED)
+        raise UsageError(t(NUL_REFUSED))
 
 
 def _texts(value: object) -> Iterator[str]:

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from bot.dispatch import NUL_REFUSED
+from commands.core.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,8 @@ def _check_command(form: dict[str, Any]) -> None:
     if not isinstance(text, str):
         raise _unreadable("the command's text is not text")
     if "\x00" in text:
-        raise Refused("200 OK", {"response_type": "ephemeral", "text": f":warning: {NUL_REFUSED}"})
+        raise Refused("200 OK", {"response_type": "ephemeral",
+                                 "text": f":warning: {t(NUL_REFUSED)}"})
 
 
 def _dict(value: object) -> dict[str, Any]:
@@ -214,7 +216,7 @@ def _check_interaction(payload: dict[str, Any]) -> None:
     if payload.get("type") == "block_suggestion" and "\x00" in str(payload.get("value", "")):
         raise Refused("200 OK", {"options": []})
     if payload.get("type") == "view_submission":
-        errors = {block: NUL_REFUSED[:150]
+        errors = {block: t(NUL_REFUSED)[:150]
                   for block, actions in _dict(_dict(view.get("state")).get("values")).items()
                   if any("\x00" in text for text in _strings(actions))}
         if errors:

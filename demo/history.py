@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -24,26 +23,20 @@ from demo.clock import DemoClock, add_working_days, history_days
 from demo.team import (
     AMOUNTS,
     CURRENCY,
-    CUSTOMERS,
-    FIRST_OPENERS,
-    LOST_REASONS,
     MANAGER,
     MAX_OPEN,
     MIN_DAYS_IN_STAGE,
-    NEXT_STEPS,
     OPEN_STAGES,
-    OPENERS,
     OUTCOMES,
-    PHRASES,
-    PRODUCTS,
     PROFILES,
     REPS,
     TEAM_ID,
     TIER_WEIGHT,
     TIMEZONE,
     TYPES,
-    WHO,
+    Words,
     type_as,
+    words,
 )
 from storage import repo
 from storage.db import make_engine, make_session_factory
@@ -87,12 +80,6 @@ class _Customer:
     touched_on: int = -1
 
 
-def _amount_text(thousands: int) -> str:
-    if thousands >= 1000 and thousands % 10 == 0:
-        return f"{Decimal(thousands) / 1000:f}m"
-    return f"{thousands}k"
-
-
 class _Replay:
     """Decides what each person does next and types it as a command."""
 
@@ -102,9 +89,10 @@ class _Replay:
         self.rng = rng
         self.days = days
         self.tz = ZoneInfo(TIMEZONE)
+        self.words: Words = words()
         self.deals_made = 0
         self.customers: dict[str, list[_Customer]] = {rep: [] for rep in REPS}
-        for name, short, tier, owner in CUSTOMERS:
+        for name, short, tier, owner in self.words.customers:
             # A and B accounts are known from the start; C accounts trickle in as new ones.
             first = rng.randint(0, 4) if tier in "AB" else rng.randint(2, 24)
             self.customers[owner].append(_Customer(name, short, tier, owner, first))
@@ -126,7 +114,8 @@ class _Replay:
     # --- the story ------------------------------------------------------------------------
 
     def run(self) -> None:
-        self.send(MANAGER, f'/sales team create "East" tz:{TIMEZONE}', self.at(0, 8 * 60 + 30))
+        self.send(MANAGER, f'/sales team create "{self.words.team}" tz:{TIMEZONE}',
+                  self.at(0, 8 * 60 + 30))
         mentions = " ".join(f"<@{user_id_for(rep)}|{rep}>" for rep in REPS)
         self.send(MANAGER, f"/sales team add {mentions}", self.at(0, 8 * 60 + 35))
         quarter = period_containing("quarter", self.days[-1]).label
@@ -140,12 +129,14 @@ class _Replay:
 
     def opening(self) -> None:
         """The two showcase deals the demo script talks about: D-1 (alice) and D-2 (bob)."""
-        for rep, name, minute, deal_name, amount_k, stage, close, cap in (
-            ("alice", "Hangzhou Lianhua Retail Group", 9 * 60 + 40, "Lianhua POS rollout", 1200,
+        w = self.words
+        for rep, english, minute, deal_name, amount_k, stage, close, cap in (
+            ("alice", "Hangzhou Lianhua Retail Group", 9 * 60 + 40, w.showcase[0], 1200,
              "qualified", 30, "proposal"),
-            ("bob", "Jiangsu Tianrun Steel", 10 * 60 + 5, "Tianrun MES upgrade", 860, "lead",
+            ("bob", "Jiangsu Tianrun Steel", 10 * 60 + 5, w.showcase[1], 860, "lead",
              25, "negotiation"),
         ):
+            name = w.customer(english)
             customer = next(c for c in self.customers[rep] if c.name == name)
             customer.first_day = 0
             self.first_contact(rep, customer, 0, self.at(0, minute), outcome="positive",
@@ -177,10 +168,14 @@ class _Replay:
         manager puts a lower figure beside alice's (both are kept)."""
         for order, rep in enumerate(REPS):
             commit = 1500 + 300 * order + 100 * (day // 5)
-            self.send(rep, f"/forecast submit commit:{commit}k best:{commit + 600}k",
-                      self.at(day, 18 * 60 + 5 * order))
-        self.send(MANAGER, f"/forecast adjust <@{user_id_for(REPS[0])}|{REPS[0]}> commit:1.2m "
-                           'reason:"Lianhua slips to next month"', self.at(day, 18 * 60 + 30))
+            w = self.words
+            typed = (f"commit:{commit}k best:{commit + 600}k" if not w.chinese
+                     else f"commit:{w.amount(commit)} best:{w.amount(commit + 600)}")
+            self.send(rep, f"/forecast submit {typed}", self.at(day, 18 * 60 + 5 * order))
+        reason = "联华推迟到下个月" if self.words.chinese else "Lianhua slips to next month"
+        self.send(MANAGER, f"/forecast adjust <@{user_id_for(REPS[0])}|{REPS[0]}> "
+                           f"commit:{self.words.amount(1200)} reason:\"{reason}\"",
+                  self.at(day, 18 * 60 + 30))
 
     def touch(self, rep: str, day: int, minute: int) -> None:
         """One activity of `rep`: a first contact when one is due, else a known customer."""
@@ -204,8 +199,9 @@ class _Replay:
             type_weights = (3, 2, 2, 4, 1)
         kind = self.rng.choices(TYPES, weights=type_weights)[0]
         outcome: str | None = self.rng.choices(OUTCOMES, weights=profile.outcomes)[0]
-        notes = f"{self.rng.choice(OPENERS[kind])} {self.rng.choice(WHO)}. " \
-                f"{self.rng.choice(PHRASES[outcome or 'neutral'])}"
+        w = self.words
+        notes = w.note(self.rng.choice(w.openers[kind]), self.rng.choice(w.who),
+                       self.rng.choice(w.phrases[outcome or "neutral"]))
         if kind == "email" and self.rng.random() < 0.5:
             outcome = None
         if deal is not None and self.rng.random() < 0.1:
@@ -233,7 +229,7 @@ class _Replay:
         if deal is not None:
             parts.append(f"deal:{deal.ref}")
         if outcome != "negative" and self.rng.random() < 0.5:
-            parts.append(f'next:"{self.rng.choice(NEXT_STEPS)}"')
+            parts.append(f'next:"{self.rng.choice(self.words.next_steps)}"')
         parts.append(notes)
         return " ".join(parts)
 
@@ -241,8 +237,9 @@ class _Replay:
                       outcome: str | None = None, *, pipeline: bool = True) -> None:
         kind = self.rng.choice(("visit", "call", "meeting"))
         outcome = outcome or self.rng.choices(OUTCOMES, weights=(50, 40, 10))[0]
-        notes = f"{self.rng.choice(FIRST_OPENERS)} {self.rng.choice(WHO)}. " \
-                f"{self.rng.choice(PHRASES[outcome])}"
+        w = self.words
+        notes = w.note(self.rng.choice(w.first_openers), self.rng.choice(w.who),
+                       self.rng.choice(w.phrases[outcome]))
         self.send(rep, self.visit_line(customer, kind, outcome, notes, None, first=True), when)
         customer.created = True
         customer.touched_on = day
@@ -276,14 +273,15 @@ class _Replay:
             amount_k = self.rng.randrange(low, high + 1, step)
         if name is None:
             taken = {d.name for d in customer.deals}
-            products = [p for p in PRODUCTS[customer.tier] if f"{customer.short} {p}" not in taken]
-            name = f"{customer.short} {self.rng.choice(products)}"
+            products = [p for p in self.words.products[customer.tier]
+                        if self.words.deal_name(customer.short, p) not in taken]
+            name = self.words.deal_name(customer.short, self.rng.choice(products))
         if stage is None:
             stage = self.rng.choices(("lead", "qualified"), weights=(1, 1))[0]
         if close is None:
             close = day + self.rng.randint(10, 30) + (10 if customer.tier == "A" else 0)
         self.send(rep, f'/deal new "{name}" customer:"{customer.name}" '
-                       f"amount:{_amount_text(amount_k)} stage:{stage} "
+                       f"amount:{self.words.amount(amount_k)} stage:{stage} "
                        f"close:{self.close_date(close)}", when)
         self.deals_made += 1
         customer.deals.append(_Deal(self.deals_made, name, stage, amount_k, close, day, cap))
@@ -301,7 +299,7 @@ class _Replay:
                 customer.no_deal_before = day + 2
             else:
                 self.close_lost(rep, customer, deal, day, when,
-                                self.rng.choice(LOST_REASONS[:3]))
+                                self.rng.choice(self.words.lost_reasons[:3]))
             return True
         target = OPEN_STAGES[position + 1]
         line = f"/deal {deal.ref} stage:{target}"
@@ -314,7 +312,7 @@ class _Replay:
             _, _, step = AMOUNTS[customer.tier]
             amount_k = max(step, round(deal.amount_k * change / step) * step)
             if amount_k != deal.amount_k:
-                line += f" amount:{_amount_text(amount_k)}"
+                line += f" amount:{self.words.amount(amount_k)}"
                 deal.amount_k = amount_k
         self.send(rep, line, when)
         deal.stage, deal.entered = target, day
@@ -322,7 +320,7 @@ class _Replay:
 
     def close_lost(self, rep: str, customer: _Customer, deal: _Deal, day: int, when: datetime,
                    reason: str | None = None) -> None:
-        reason = reason or self.rng.choice(LOST_REASONS)
+        reason = reason or self.rng.choice(self.words.lost_reasons)
         self.send(rep, f'/deal {deal.ref} lost reason:"{reason}"', when)
         customer.deals.remove(deal)
         customer.no_deal_before = day + 5
@@ -340,7 +338,7 @@ class _Replay:
                 self.send(rep, f"/deal {deal.ref} close:{self.close_date(deal.close)}", when)
             elif deal.cap is None and deal.stage in ("lead", "qualified") \
                     and self.rng.random() < 0.4:
-                self.close_lost(rep, customer, deal, day, when, "project postponed")
+                self.close_lost(rep, customer, deal, day, when, self.words.lost_reasons[3])
             when += timedelta(minutes=2)
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from bot.render import Reply, render
+from commands.core.dates import format_day
+from commands.core.i18n import BABEL_LOCALE, N_, current_locale, t
 from jobs.digest import DigestPost
 from jobs.followups import FollowUpReminder
 from jobs.forecast import ForecastPrompt
@@ -34,6 +38,35 @@ class Printed:
     text: str  # the plain text printed (all of it, even when the terminal got one line)
 
 
+def day_short(day: date) -> str:
+    """'Mon 23 Nov' / 11月23日 周一."""
+    return format_day(day) if current_locale() == "zh" else f"{day:%a %d %b}"
+
+
+def day_long(day: date) -> str:
+    """'Monday 23 November' / 11月23日 星期一."""
+    if current_locale() == "zh":
+        return format_date(day, "M月d日 EEEE", locale=BABEL_LOCALE["zh"])
+    return f"{day:%A %d %B}"
+
+
+def moment(at: datetime) -> str:
+    """'Mon 23 Nov 09:30' / 11月23日 周一 09:30 (local time)."""
+    return f"{day_short(at.date())} {at:%H:%M}"
+
+
+# How the header names each kind of post
+LABELS = {
+    "stand-up reminder": N_("stand-up reminder"), "stand-up prompt": N_("stand-up prompt"),
+    "stand-up summary": N_("stand-up summary"),
+    "blocker flag: two stand-ups running": N_("blocker flag: two stand-ups running"),
+    "weekly digest": N_("weekly digest"), "chart": N_("chart"),
+    "follow-up reminder": N_("follow-up reminder"), "forecast call": N_("forecast call"),
+    "forecast call reminder": N_("forecast call reminder"),
+    "deviation warning": N_("deviation warning"),
+}
+
+
 def _words(class_name: str) -> str:
     """'DeviationWarningPost' -> 'deviation warning post'."""
     return re.sub(r"(?<!^)(?=[A-Z])", " ", class_name).lower()
@@ -48,7 +81,8 @@ def describe(message: object) -> tuple[str, str]:
         return "summary", "stand-up summary"
     if isinstance(message, StandupAnswerPost):
         who = message.answer.person.name
-        return "answer", f"late answer from {who}" if message.answer.late else f"answer from {who}"
+        return "answer", (t("late answer from {name}", name=who) if message.answer.late
+                          else t("answer from {name}", name=who))
     if isinstance(message, BlockerFlag):
         return "blocker", "blocker flag: two stand-ups running"
     if isinstance(message, DigestPost):
@@ -92,26 +126,28 @@ class PrintingNotifier:
 
     def send(self, to: str, message: object, thread_ts: str | None = None) -> str:
         kind, label = describe(message)
+        label = t(LABELS[label]) if label in LABELS else label
         at = self.clock().astimezone(self.tz)
         dm = to in self._dms
         where = self.people.get(self._dms[to], self._dms[to]) if dm \
             else self.channels.get(to, to)
         if isinstance(message, FileUpload):
             size = f"{len(message.content) / 1024:.0f} kB"
-            saved = f", saved as {self.save(message)}" if self.save else ""
-            body = f"{message.title} ({message.filename}, {size}{saved})"
+            body = (t("{title} ({filename}, {size}, saved as {path})", title=message.title,
+                      filename=message.filename, size=size, path=self.save(message))
+                    if self.save else f"{message.title} ({message.filename}, {size})")
         else:
             try:
                 body = self.plain(render(message))
             except TypeError as exc:  # a job without a Slack rendering: say so, not hide it
                 body = f"({exc})"
         self.printed.append(Printed(at, kind, where, dm, thread_ts is not None, body))
-        place = f"DM to {where}" if dm else f"#{where}"
+        place = t("DM to {name}", name=where) if dm else f"#{where}"
         if thread_ts is not None:
-            place = f"thread in {place}"
+            place = t("thread in {place}", place=place)
         indent = "    " if thread_ts is not None else ""
         shown = body.split("\n")[0] if kind in ("prompt", "reminder") else body
-        self.out.write(f"{indent}{at:%a %d %b %H:%M} · {place} · {label}\n")
+        self.out.write(f"{indent}{moment(at)} · {place} · {label}\n")
         self.out.write("".join(f"{indent}  {line}\n" if line else "\n"
                                for line in shown.split("\n")))
         self.out.flush()

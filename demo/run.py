@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from commands.core.text import plural
+from commands.core.i18n import t, tn
 from demo.history import build_demo
 from demo.session import console_session
 from demo.team import TIMEZONE
@@ -32,22 +32,27 @@ def run_demo(db: Path, chart: Path, *, clock: Callable[[], datetime],
     url = f"sqlite:///{db}"
     prepare(url)
     today = clock().astimezone(ZoneInfo(TIMEZONE)).date()  # the demo team's today
-    _say(out, "== The demo team: six weeks of history ==")
-    _say(out, f"Building the demo team in {db} (six weeks of visits and deals)...")
+    _say(out, t("== The demo team: six weeks of history =="))
+    _say(out, t("Building the demo team in {path} (six weeks of visits and deals)...", path=db))
     summary = build_demo(url, today=today)
-    _say(out,
-         f"  {plural(summary.members, 'person', 'people')}, "
-         f"{plural(summary.customers, 'customer')}, "
-         f"{plural(summary.activities, 'activity', 'activities')}, "
-         f"{plural(summary.deals, 'deal')} ({summary.won} won, {summary.lost} lost) "
-         f"in {time.monotonic() - started:.1f}s\n")
+    _say(out, "  " + t(
+        "{people}, {customers}, {activities}, {deals} ({won} won, {lost} lost) in {seconds}s",
+        people=tn("{n} person", "{n} people", summary.members),
+        customers=tn("{n} customer", "{n} customers", summary.customers),
+        activities=tn("{n} activity", "{n} activities", summary.activities),
+        deals=tn("{n} deal", "{n} deals", summary.deals), won=summary.won, lost=summary.lost,
+        seconds=_seconds(started)) + "\n")
     week_started = time.monotonic()
     run_week(url, today=today, out=out, chart=chart)
-    _say(out, f"(the week took {time.monotonic() - week_started:.1f}s)\n")
-    _say(out, "== A console session today: commands as typed in Slack, and the replies ==")
+    _say(out, t("(the week took {seconds}s)", seconds=_seconds(week_started)) + "\n")
+    _say(out, t("== A console session today: commands as typed in Slack, and the replies =="))
     console_session(url, clock=clock, out=out)
-    _say(out, f"(the whole demo took {time.monotonic() - started:.1f}s)\n")
+    _say(out, t("(the whole demo took {seconds}s)", seconds=_seconds(started)) + "\n")
     return url
+
+
+def _seconds(since: float) -> str:
+    return f"{time.monotonic() - since:.1f}"
 
 
 def _say(out: TextIO, line: str) -> None:

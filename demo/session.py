@@ -9,7 +9,7 @@ from typing import TextIO
 from bot.console import Console
 from bot.dispatch import Deps
 from commands.core.actors import WorkspaceDefaults
-from demo.team import CHANNEL_ID, CHANNEL_NAME, CURRENCY, TEAM_ID, TIMEZONE
+from demo.team import CHANNEL_ID, CHANNEL_NAME, CURRENCY, TEAM_ID, TIMEZONE, words
 from storage.db import make_engine, make_session_factory
 
 # A short console session over the demo data: one of everything, and one typo that the
@@ -39,6 +39,19 @@ DEMO_SCRIPT: list[tuple[str, str]] = [
 ]
 
 
+def demo_script() -> list[tuple[str, str]]:
+    """DEMO_SCRIPT in the demo's language: the Chinese team types Chinese names and notes."""
+    if not words().chinese:
+        return DEMO_SCRIPT
+    from demo.chinese import SESSION_DEAL, SESSION_VISITS, in_chinese_keys
+
+    script = list(DEMO_SCRIPT)
+    for i, line in zip((0, 4, 5), SESSION_VISITS, strict=True):
+        script[i] = (script[i][0], line)
+    script[3] = (script[3][0], SESSION_DEAL)
+    return [(user, in_chinese_keys(line)) for user, line in script]
+
+
 def console_session(url: str, *, clock: Callable[[], datetime], out: TextIO) -> None:
     """Run DEMO_SCRIPT on the demo database at `url`, each line as its person typed it, and
     print the lines and the replies to `out`."""
@@ -46,7 +59,7 @@ def console_session(url: str, *, clock: Callable[[], datetime], out: TextIO) -> 
     try:
         deps = Deps(session_factory=make_session_factory(engine), clock=clock,
                     defaults=WorkspaceDefaults(currency=CURRENCY, timezone=TIMEZONE))
-        for user, line in DEMO_SCRIPT:
+        for user, line in demo_script():
             Console(deps, user=user, workspace=TEAM_ID, channel_names={CHANNEL_ID: CHANNEL_NAME}
                     ).run([line], out, echo=True)
     finally:

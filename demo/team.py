@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from bot.console import user_id_for
 from bot.dispatch import Caller, Deps, execute
 from bot.render import Reply
 from commands.core.errors import UserFacingError
+from commands.core.i18n import current_locale
 from demo.clock import DemoClock
 
 TEAM_ID = "T0DEMO"
@@ -135,9 +137,68 @@ LOST_REASONS = ("price", "went with a competitor", "no budget this year", "proje
                 "chose to build in-house")
 
 
+@dataclass(frozen=True)
+class Words:
+    """What team East says and types, in one language: the demo's data is in the language
+    it runs in (`salesbot demo --lang zh`: a Chinese team, demo/chinese.py)."""
+
+    team: str  # the team's name
+    customers: tuple[tuple[str, str, str, str], ...]  # as CUSTOMERS
+    products: dict[str, tuple[str, ...]]
+    openers: dict[str, tuple[str, ...]]
+    first_openers: tuple[str, ...]
+    who: tuple[str, ...]
+    phrases: dict[str, tuple[str, ...]]
+    next_steps: tuple[str, ...]
+    lost_reasons: tuple[str, ...]  # the fourth is "project postponed"
+    showcase: tuple[str, str]  # D-1's and D-2's names
+    chinese: bool = False
+
+    def note(self, opener: str, who: str, phrase: str) -> str:
+        """A visit's notes: 'Called the CFO. Budget frozen' / 给CFO打了电话。预算冻结到明年"""
+        if self.chinese:
+            return f"{opener.format(who=who)}。{phrase}"
+        return f"{opener} {who}. {phrase}"
+
+    def deal_name(self, short: str, product: str) -> str:
+        return f"{short}{product}" if self.chinese else f"{short} {product}"
+
+    def amount(self, thousands: int) -> str:
+        """An amount as a rep types it: 1.2m, 600k / 120万, 60万."""
+        if self.chinese:
+            return f"{Decimal(thousands) / 10:f}万"
+        if thousands >= 1000 and thousands % 10 == 0:
+            return f"{Decimal(thousands) / 1000:f}m"
+        return f"{thousands}k"
+
+    def customer(self, english: str) -> str:
+        """The name in this language of the customer named `english` in CUSTOMERS."""
+        for (name, _, _, _), mine in zip(CUSTOMERS, self.customers, strict=True):
+            if name == english:
+                return mine[0]
+        raise KeyError(english)
+
+
+ENGLISH = Words("East", CUSTOMERS, PRODUCTS, OPENERS, FIRST_OPENERS, WHO, PHRASES, NEXT_STEPS,
+                LOST_REASONS, ("Lianhua POS rollout", "Tianrun MES upgrade"))
+
+
+def words() -> Words:
+    """Team East's words in the current language."""
+    if current_locale() == "zh":
+        from demo.chinese import CHINESE
+
+        return CHINESE
+    return ENGLISH
+
+
 def type_as(deps: Deps, clock: DemoClock, user: str, line: str, when: datetime) -> Reply | None:
     """Move the clock to `when` and run `line` as `user` typed it in the team's channel."""
     clock.move_to(when)
+    if words().chinese:
+        from demo.chinese import in_chinese_keys
+
+        line = in_chinese_keys(line)
     command, _, text = line.lstrip("/").partition(" ")
     caller = Caller(TEAM_ID, user_id_for(user), CHANNEL_ID, user)
     try:

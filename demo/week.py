@@ -35,19 +35,20 @@ from sqlalchemy.orm import Session
 from bot.console import user_id_for
 from bot.dispatch import Deps
 from commands.core.actors import WorkspaceDefaults
+from commands.core.i18n import t, tn
 from demo import team
 from demo.clock import DemoClock, simulated_week
-from demo.printing import Printed, PrintingNotifier
+from demo.printing import Printed, PrintingNotifier, day_long, day_short, moment
 from demo.team import (
     CHANNEL_ID,
     CHANNEL_NAME,
     CURRENCY,
-    CUSTOMERS,
     MANAGER,
     REPS,
     TEAM_ID,
     TIMEZONE,
     type_as,
+    words,
 )
 from jobs.notify import FileUpload
 from jobs.sources import default_sources
@@ -100,9 +101,9 @@ MANAGER_DAYS: tuple[tuple[str, str], ...] = (
 QUIET: dict[str, tuple[int, int] | str] = {who: ON_TIME for who in STORY[0]}
 QUIET_MANAGER = ("Pipeline reviews and forecast", "Coaching sessions; pipeline review")
 AWAY_NOTICE = 17 * 60 + 40  # the evening before, dana says she is out tomorrow
-VERBS = {"visit": "visit to", "call": "call with", "demo": "demo for", "meeting": "meeting at",
-         "email": "emailed"}
-SHORT = {name: short for name, short, _, _ in CUSTOMERS}
+VERBS = {"visit": "visit to {customer}", "call": "call with {customer}",
+         "demo": "demo for {customer}", "meeting": "meeting at {customer}",
+         "email": "emailed {customer}"}
 # Follow-ups and a linked action, by weekday: (minute of the day, who, what they type).
 # {F:alice} is the follow-up alice's `by:` made; {warning} the key of a warning the ticker
 # posted, and {owner} the person it is about (the manager for a team-wide one).
@@ -118,6 +119,40 @@ SCRIPTED: dict[int, tuple[tuple[int, str, str], ...]] = {
     1: ((9 * 60 + 10, "alice", "/followups done {F:alice}"),
         (9 * 60 + 15, "bob", "/followups snooze {F:bob} 1d")),
 }
+
+
+
+
+@dataclass(frozen=True)
+class _Said:
+    """What the week's people say, in the demo's language (demo/chinese.py for Chinese)."""
+
+    blockers: dict[tuple[int, str], str]
+    manager_days: tuple[tuple[str, str], ...]
+    quiet_manager: tuple[str, str]
+    scripted: dict[int, tuple[tuple[int, str, str], ...]]
+    verbs: dict[str, str]
+    out_of_office: str = "Out of office"
+    admin_day: str = "Pipeline admin and emails"
+    follow_up_calls: str = "Follow-up calls"
+    joiner: str = ", "
+    away_tomorrow: str = "/standup ooo tomorrow"
+
+
+def _said() -> _Said:
+    if not words().chinese:
+        return _Said(BLOCKERS, MANAGER_DAYS, QUIET_MANAGER, SCRIPTED, VERBS)
+    from demo import chinese as zh
+
+    scripted = {
+        0: ((SCRIPTED[0][0][0], MANAGER, f'/sales action add {{owner}} "{zh.ACTION}" '
+                                         "due:周五 warning:{warning}"),
+            (SCRIPTED[0][1][0], "alice", zh.PRICING),
+            (SCRIPTED[0][2][0], "bob", zh.REFERENCES)),
+        1: SCRIPTED[1],
+    }
+    return _Said(zh.BLOCKERS, zh.MANAGER_DAYS, zh.QUIET_MANAGER, scripted, zh.VERBS,
+                 zh.OUT_OF_OFFICE, zh.ADMIN_DAY, zh.FOLLOW_UP_CALLS, "、", zh.AWAY_TOMORROW)
 
 
 @dataclass(frozen=True)
@@ -137,15 +172,16 @@ class WeekSummary:
     posts: tuple[Printed, ...] = field(repr=False, default=())
 
     def line(self) -> str:
-        def n(count: int, word: str, words: str | None = None) -> str:
-            return f"{count} {word if count == 1 else words or word + 's'}"
-
-        chart = f"chart written to {self.chart}" if self.chart else "no chart"
-        return (f"A simulated week: {n(self.prompts, 'prompt')}, {n(self.reminders, 'reminder')}, "
-                f"{n(self.summaries, 'summary', 'summaries')} "
-                f"({n(self.answers, 'answer')} in their threads), "
-                f"{n(self.blocker_flags, 'blocker flag')}, {n(self.warnings, 'warning post')}, "
-                f"{n(self.digests, 'digest')}; {chart}")
+        chart = t("chart written to {path}", path=self.chart) if self.chart else t("no chart")
+        return t("A simulated week: {prompts}, {reminders}, {summaries} ({answers} in their "
+                 "threads), {flags}, {warnings}, {digests}; {chart}",
+                 prompts=tn("{n} prompt", "{n} prompts", self.prompts),
+                 reminders=tn("{n} reminder", "{n} reminders", self.reminders),
+                 summaries=tn("{n} summary", "{n} summaries", self.summaries),
+                 answers=tn("{n} answer", "{n} answers", self.answers),
+                 flags=tn("{n} blocker flag", "{n} blocker flags", self.blocker_flags),
+                 warnings=tn("{n} warning post", "{n} warning posts", self.warnings),
+                 digests=tn("{n} digest", "{n} digests", self.digests), chart=chart)
 
 
 @dataclass
@@ -180,6 +216,9 @@ class _Week:
         self.week_visits = 0  # the visits of the story's week, without the days after it
         self.logged: dict[tuple[str, date], list[str]] = {}  # what each rep did on a day
         self.follow_ups: dict[str, str] = {}  # F-n of each person's scripted follow-up
+        self.words = words()
+        self.said = _said()
+        self.short = {name: short for name, short, _, _ in self.words.customers}
 
     def at(self, day: date, minute: int) -> datetime:
         return datetime.combine(day, time(), self.tz) + timedelta(minutes=minute)
@@ -197,16 +236,17 @@ class _Week:
             before = len(self.notifier.printed)
             visits = self.day(5 + i, day)
             self.out = self.notifier.out = shown
-            self.out.write(f"{day:%a %d %b}: everyone answers the stand-up on time, "
-                           f"{visits} visits, calls and demos are logged, and the ticker "
-                           f"sends {len(self.notifier.printed) - before} posts.\n")
+            self.out.write(t("{day}: everyone answers the stand-up on time, {visits} visits, "
+                             "calls and demos are logged, and the ticker sends {posts} posts.",
+                             day=day_short(day), visits=visits,
+                             posts=len(self.notifier.printed) - before) + "\n")
         if after:
             self.out.write("\n")
         return in_week
 
     def day(self, offset: int, day: date) -> int:
         """One working day of the story (offset 0-4 the week, 5 on the quiet days after)."""
-        self.out.write(f"── {day:%A %d %B} ──\n")
+        self.out.write(f"── {day_long(day)} ──\n")
         story = STORY.get(offset, QUIET)
         away = {who for who, how in story.items() if how == "away"}
         commands: list[_Command] = []
@@ -238,11 +278,11 @@ class _Week:
             first.show = True
         for who, how in STORY.get(offset + 1, {}).items():
             if how == "away":
-                commands.append(_Command(self.at(day, AWAY_NOTICE), who, "/standup ooo tomorrow",
-                                         True))
+                commands.append(_Command(self.at(day, AWAY_NOTICE), who,
+                                         self.said.away_tomorrow, True))
         commands += visits
         commands += [_Command(self.at(day, minute), who, line, True)
-                     for minute, who, line in SCRIPTED.get(offset, ())]
+                     for minute, who, line in self.said.scripted.get(offset, ())]
         commands.sort(key=lambda c: c.at)
         end = self.at(day, (WEEK_ENDS if offset == 4 else DAY_ENDS).hour * 60)
         moment = self.at(day, DAY_STARTS.hour * 60)
@@ -258,8 +298,8 @@ class _Week:
         while nxt is not None:
             self.send(nxt)
             nxt = next(pending, None)
-        self.out.write(f"{day:%a %d %b}: {len(visits)} visits, calls and demos logged with "
-                       "/visit.\n\n")
+        self.out.write(t("{day}: {visits} visits, calls and demos logged with /visit.",
+                         day=day_short(day), visits=len(visits)) + "\n\n")
         return len(visits)
 
     # --- what people type -----------------------------------------------------------------
@@ -274,7 +314,11 @@ class _Week:
         if made:
             self.follow_ups[c.user] = made.group(0)
         if c.show:
-            self.out.write(f"{c.at.astimezone(self.tz):%a %d %b %H:%M} · {c.user}> {line}\n")
+            if self.words.chinese:
+                from demo.chinese import in_chinese_keys
+
+                line = in_chinese_keys(line)
+            self.out.write(f"{moment(c.at.astimezone(self.tz))} · {c.user}> {line}\n")
             if reply is not None:
                 self.out.write("".join(f"  {part}\n" for part in text.split("\n")))
 
@@ -332,32 +376,34 @@ class _Week:
                 if account.deals and self.rng.random() < 0.8:
                     parts.append(f"deal:{self.rng.choice(account.deals)}")
                 if outcome != "negative" and self.rng.random() < 0.5:
-                    parts.append(f'next:"{self.rng.choice(team.NEXT_STEPS)}"')
-                parts.append(f"{self.rng.choice(team.OPENERS[kind])} {self.rng.choice(team.WHO)}. "
-                             f"{self.rng.choice(team.PHRASES[outcome])}")
+                    parts.append(f'next:"{self.rng.choice(self.words.next_steps)}"')
+                parts.append(self.words.note(self.rng.choice(self.words.openers[kind]),
+                                             self.rng.choice(self.words.who),
+                                             self.rng.choice(self.words.phrases[outcome])))
                 line = " ".join(parts)
                 out.append(_Command(self.at(day, minute), rep, line, False))
                 self.logged.setdefault((rep, day), []).append(self.describe_visit(line))
         return out
 
-    @staticmethod
-    def describe_visit(line: str) -> str:
+    def describe_visit(self, line: str) -> str:
         """'demo for Huayi' from a /visit line."""
         name = line.split('"')[1]
         kind = re.search(r"\btype:(\w+)", line)
-        return f"{VERBS[kind.group(1) if kind else 'visit']} {SHORT.get(name, name)}"
+        verb = self.said.verbs[kind.group(1) if kind else "visit"]
+        return verb.format(customer=self.short.get(name, name))
 
     def answer(self, who: str, offset: int, day: date, planned: dict[str, list[str]]) -> str:
-        blockers = BLOCKERS.get((offset, who), "none")
+        said = self.said
+        blockers = said.blockers.get((offset, who), "none")
         if who == MANAGER:
-            yesterday, today = MANAGER_DAYS[offset] if offset < len(MANAGER_DAYS) \
-                else QUIET_MANAGER
+            yesterday, today = said.manager_days[offset] if offset < len(said.manager_days) \
+                else said.quiet_manager
         else:
             previous = day - timedelta(days=3 if day.weekday() == 0 else 1)
             back = STORY.get(offset - 1, {}).get(who) == "away"
-            yesterday = "Out of office" if back else \
-                _sentence(self.previous_work(who, previous)) or "Pipeline admin and emails"
-            today = _sentence(planned.get(who, [])) or "Follow-up calls"
+            yesterday = said.out_of_office if back else \
+                _sentence(self.previous_work(who, previous), said.joiner) or said.admin_day
+            today = _sentence(planned.get(who, []), said.joiner) or said.follow_up_calls
         return (f'/standup answer yesterday:"{yesterday}" today:"{today}" '
                 f'blockers:"{blockers}"')
 
@@ -367,11 +413,12 @@ class _Week:
             return self.logged[(rep, previous)]
         with self.deps.session_factory() as session:
             rows = repo.activities.logged_on(session, user_id_for(rep), previous)
-        return [f"{VERBS[kind.value]} {SHORT.get(name, name)}" for kind, name in rows]
+        return [self.said.verbs[kind.value].format(customer=self.short.get(name, name))
+                for kind, name in rows]
 
 
-def _sentence(parts: list[str]) -> str:
-    text = ", ".join(dict.fromkeys(parts))
+def _sentence(parts: list[str], joiner: str = ", ") -> str:
+    text = joiner.join(dict.fromkeys(parts))
     return text[:1].upper() + text[1:]
 
 
@@ -417,7 +464,7 @@ def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("d
 
         def save(upload: FileUpload) -> str:
             if chart is None:
-                return "nowhere (no --chart)"
+                return t("nowhere (no --chart)")
             chart.write_bytes(upload.content)
             saved.append(chart)
             return str(chart)
@@ -428,11 +475,13 @@ def run_week(url: str, *, today: date, out: TextIO, chart: Path | None = Path("d
         friday = monday + timedelta(days=4)
         after = [friday + timedelta(days=d) for d in range(3, (today - friday).days)
                  if (friday + timedelta(days=d)).weekday() < 5]
-        out.write("== A simulated week: the scheduler's stand-ups, warnings and digest ==\n"
-                  f"{monday:%a %d %b} 08:00 to {friday:%a %d %b} 18:00 ({TIMEZONE}) on a fast "
-                  f"clock: the real ticker runs every {TICK_EVERY.seconds // 60} minutes of "
-                  "the working day, and what it would post in Slack prints here. People "
-                  "answer with /standup answer and log visits with /visit.\n\n")
+        out.write(t("== A simulated week: the scheduler's stand-ups, warnings and digest ==")
+                  + "\n" + t("{monday} 08:00 to {friday} 18:00 ({timezone}) on a fast clock: "
+                             "the real ticker runs every {minutes} minutes of the working day, "
+                             "and what it would post in Slack prints here. People answer with "
+                             "/standup answer and log visits with /visit.",
+                             monday=day_short(monday), friday=day_short(friday),
+                             timezone=TIMEZONE, minutes=TICK_EVERY.seconds // 60) + "\n\n")
         week = _Week(deps, clock, ticker, notifier, out, random.Random(seed), monday, accounts)
         in_week = week.run(after)
         kinds = Counter(p.kind for p in notifier.printed[:in_week])

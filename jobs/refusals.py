@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from commands.core.i18n import locale_of
 from jobs.due import DueItem
 from jobs.notify import Post
 from storage import repo
@@ -61,4 +62,6 @@ class ChannelRefusalSource:
             return []
         notice = ChannelRefused(team.name, channel_part.removeprefix("channel:"),
                                 item.local_period)
-        return [Post(to=m.slack_user_id, message=notice, dm=True) for m in team.managers]
+        # each manager reads it in their own language, not the channel's
+        return [Post(to=m.slack_user_id, message=notice, dm=True,
+                     lang=locale_of(m.language, m.slack_locale)) for m in team.managers]

@@ -17,15 +17,15 @@ from slack_sdk.errors import SlackApiError
 from bot.dispatch import Caller, Deps, execute_args
 from bot.render.base import Reply, error_reply, text_reply
 from commands.core.errors import UsageError, UserFacingError
-from commands.core.i18n import use_locale
+from commands.core.i18n import N_, t, use_locale
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-STALE_FORM = ("This form was not made by salesbot, or is out of date: nothing was saved. "
-              "Close it and open it again.")
-STALE_BUTTON = ("That button was not made by salesbot, or is out of date: nothing was "
-                "changed. Run the command again for fresh buttons.")
+STALE_FORM = N_("This form was not made by salesbot, or is out of date: nothing was saved. "
+                "Close it and open it again.")
+STALE_BUTTON = N_("That button was not made by salesbot, or is out of date: nothing was "
+                  "changed. Run the command again for fresh buttons.")
 # Slack shows at most this many characters of an error under a form's input
 FORM_ERROR_LIMIT = 150
 
@@ -58,9 +58,9 @@ def form_meta(view: dict[str, Any]) -> dict[str, Any]:
     try:
         meta = json.loads(view.get("private_metadata") or "")
     except ValueError:
-        raise UsageError(STALE_FORM) from None
+        raise UsageError(t(STALE_FORM)) from None
     if not isinstance(meta, dict):
-        raise UsageError(STALE_FORM)
+        raise UsageError(t(STALE_FORM))
     return meta
 
 
@@ -68,11 +68,11 @@ def meta_field(meta: dict[str, Any], name: str, kind: Callable[[str], T]) -> T:
     """One field of a form's metadata as `kind` (int, date.fromisoformat, str)."""
     value = meta.get(name)
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise UsageError(STALE_FORM)
+        raise UsageError(t(STALE_FORM))
     try:
         return kind(str(value))
     except ValueError:
-        raise UsageError(STALE_FORM) from None
+        raise UsageError(t(STALE_FORM)) from None
 
 
 def view_key(view: dict[str, Any]) -> str:
@@ -104,11 +104,11 @@ def button_value(action: dict[str, Any], kind: Callable[[str], T]) -> T:
     not write (an old or altered message) is refused with STALE_BUTTON."""
     value = action.get("value")
     if not isinstance(value, str):
-        raise UsageError(STALE_BUTTON)
+        raise UsageError(t(STALE_BUTTON))
     try:
         return kind(value)
     except ValueError:
-        raise UsageError(STALE_BUTTON) from None
+        raise UsageError(t(STALE_BUTTON)) from None
 
 
 def show_on_form(ack: Ack, exc: UserFacingError, inputs: Iterable[str], default: str) -> None:
@@ -158,22 +158,25 @@ def notify(client: WebClient, caller: Caller, reply: Reply | None) -> None:
 
 # What to tell a user when Slack refuses a call salesbot made for them, by Slack's error code
 SLACK_REFUSALS = {
-    "expired_trigger_id": "Slack gave up waiting for the form to open (it allows 3 seconds). "
-                          "Please try again.",
-    "exchanged_trigger_id": "That click already opened a form. Please click again to open "
-                            "another.",
-    "ratelimited": "Slack is asking salesbot to slow down. Please try again in a minute.",
-    "channel_not_found": "I cannot post in this channel: invite me with `/invite @salesbot`, "
-                         "or try in a channel I am in.",
-    "not_in_channel": "I cannot post in this channel: invite me with `/invite @salesbot`, "
-                      "or try in a channel I am in.",
-    "is_archived": "This channel is archived, so I cannot post in it.",
-    "user_not_found": "Slack does not know that person.",
-    "missing_scope": "salesbot's Slack app lacks a permission it needs: ask your Slack admin "
-                     "to reinstall it from `salesbot manifest`.",
-    "invalid_auth": "Slack refused salesbot's token: ask your Slack admin to check the app.",
-    "token_revoked": "Slack refused salesbot's token: ask your Slack admin to check the app.",
-    "account_inactive": "Slack refused salesbot's token: ask your Slack admin to check the app.",
+    "expired_trigger_id": N_("Slack gave up waiting for the form to open (it allows 3 "
+                             "seconds). Please try again."),
+    "exchanged_trigger_id": N_("That click already opened a form. Please click again to open "
+                               "another."),
+    "ratelimited": N_("Slack is asking salesbot to slow down. Please try again in a minute."),
+    "channel_not_found": N_("I cannot post in this channel: invite me with `/invite "
+                            "@salesbot`, or try in a channel I am in."),
+    "not_in_channel": N_("I cannot post in this channel: invite me with `/invite @salesbot`, "
+                         "or try in a channel I am in."),
+    "is_archived": N_("This channel is archived, so I cannot post in it."),
+    "user_not_found": N_("Slack does not know that person."),
+    "missing_scope": N_("salesbot's Slack app lacks a permission it needs: ask your Slack "
+                        "admin to reinstall it from `salesbot manifest`."),
+    "invalid_auth": N_("Slack refused salesbot's token: ask your Slack admin to check the "
+                       "app."),
+    "token_revoked": N_("Slack refused salesbot's token: ask your Slack admin to check the "
+                        "app."),
+    "account_inactive": N_("Slack refused salesbot's token: ask your Slack admin to check "
+                           "the app."),
 }
 
 
@@ -186,11 +189,12 @@ def error_message(error: Exception) -> Reply:
                 else None) or f"HTTP {error.response.status_code}"
         log.warning("Slack refused a call: %s", code)
         known = SLACK_REFUSALS.get(code)
-        return error_reply(known or f"Slack refused what salesbot asked of it ({code}). "
-                                    "Please try again in a minute.")
+        return error_reply(t(known) if known else t(
+            "Slack refused what salesbot asked of it ({code}). Please try again in a minute.",
+            code=code))
     log.exception("unexpected error handling a Slack request", exc_info=error)
-    return text_reply(":x: Something went wrong on our side and nothing was saved. "
-                      "Please try again in a minute.")
+    return text_reply(":x: " + t("Something went wrong on our side and nothing was saved. "
+                                 "Please try again in a minute."))
 
 
 def report_error(error: Exception, body: dict[str, Any], respond: Respond | None,

@@ -23,7 +23,7 @@ from bot.listeners.base import caller_of, error_message, guard
 from bot.listeners.visits import open_visit_form
 from bot.metrics import OUTCOME, outcome_of
 from bot.render.base import MAX_BLOCKS, Reply, error_reply
-from commands.core.i18n import use_locale
+from commands.core.i18n import N_, current_locale, t, use_locale
 from commands.dispatch import COMMANDS
 from storage.repo.claims import keep_reply, kept_reply
 
@@ -36,7 +36,7 @@ LISTENER_THREADS = 32
 # still has the rest of the time to run.
 ANSWER_WITHIN_S = 2.0
 QUEUE_WAIT_S = 1.0
-ALREADY_DONE = "Already done (Slack sent this command again):"
+ALREADY_DONE = N_("Already done (Slack sent this command again):")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Answer:
     message: dict[str, Any]
     files: tuple[tuple[str, bytes], ...] = ()
     outcome: str = "ok"  # how the command went, for bot.metrics
+    lang: str | None = None  # the caller's language, for what is said after (files' DM)
 
 
 class Offload(Protocol):
@@ -101,7 +102,8 @@ def handle_command(ack: Ack, body: dict[str, Any], respond: Respond, client: Web
         return
     ack(**answer.message)
     if answer.files:
-        upload_to_dm(client, body["user_id"], answer.files, respond)
+        with use_locale(answer.lang):
+            upload_to_dm(client, body["user_id"], answer.files, respond)
 
 
 def _outcome(context: BoltContext | None, outcome: str) -> None:
@@ -149,9 +151,10 @@ def retried_answer(deps: Deps, body: dict[str, Any]) -> Answer | None:
     if kept is None:
         return None
     message = json.loads(kept)
-    message["text"] = f"{ALREADY_DONE} {message.get('text', '')}"
+    done = t(ALREADY_DONE)
+    message["text"] = f"{done} {message.get('text', '')}"
     if message.get("blocks"):
-        note = {"type": "context", "elements": [{"type": "mrkdwn", "text": ALREADY_DONE}]}
+        note = {"type": "context", "elements": [{"type": "mrkdwn", "text": done}]}
         message["blocks"] = [note, *message["blocks"]][:MAX_BLOCKS]
     return Answer(message, outcome="duplicate")
 
@@ -172,7 +175,7 @@ def command_answer(deps: Deps, body: dict[str, Any], now: datetime) -> Answer | 
                 return retried_answer(deps, body)
         except Exception as error:
             return Answer(error_message(error).as_message(), outcome=outcome_of(error))
-        return Answer(reply.as_message(), reply.files)
+        return Answer(reply.as_message(), reply.files, lang=current_locale())
 
 
 def deliver_late(done: Future[Answer | None], body: dict[str, Any], respond: Respond,
@@ -183,7 +186,8 @@ def deliver_late(done: Future[Answer | None], body: dict[str, Any], respond: Res
         if answer is not None:
             respond(**answer.message)
             if answer.files:
-                upload_to_dm(client, body["user_id"], answer.files, respond)
+                with use_locale(answer.lang):
+                    upload_to_dm(client, body["user_id"], answer.files, respond)
     except Exception:  # Slack unreachable: nothing to tell the user through
         log.exception("could not post the reply to %s", body.get("command"))
 
@@ -194,10 +198,10 @@ def upload_to_dm(client: WebClient, user_id: str, files: tuple[tuple[str, bytes]
     try:
         channel = client.conversations_open(users=user_id)["channel"]["id"]
         client.files_upload_v2(
-            channel=channel, initial_comment="Your salesbot export.",
+            channel=channel, initial_comment=t("Your salesbot export."),
             file_uploads=[{"content": data, "filename": name, "title": name}
                           for name, data in files])
     except SlackApiError as exc:
         log.warning("upload to %s failed: %s", user_id, exc.response.get("error"))
-        respond(**error_reply("I could not send the files to your DM "
-                              f"({exc.response.get('error')}); try again.").as_message())
+        respond(**error_reply(t("I could not send the files to your DM ({error}); try again.",
+                                error=exc.response.get("error"))).as_message())
