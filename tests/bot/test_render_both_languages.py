@@ -29,16 +29,6 @@ OPTION_LIMIT = 75
 CONTEXT_ELEMENTS = 10
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-# Result types whose Chinese rendering is not in yet: their areas' translations land on
-# other branches (issue 18). Empty this as they are merged; the test below says which.
-NOT_YET_CHINESE: frozenset[str] = frozenset({
-    "ActionResult", "BlockerFlag", "CallAdjusted", "ChannelRefused", "ConfigResult",
-    "DealDetail", "DigestPost", "DigestResult", "ExportResult",
-    "FollowUpListing", "ForecastPrompt", "ForecastView", "HelpResult", "HolidayResult",
-    "PlanResult", "ReportResult", "RoleResult", "StandupDone", "StandupSummaryPost",
-    "TeamResult", "VisitResult", "WarningActed", "WarningPost", "WarningsResult",
-})
-
 
 def registered() -> list[type]:
     return sorted((kind for kind in render.registry if kind is not object),
@@ -153,7 +143,4 @@ def test_every_result_reads_in_chinese(chinese_results: dict[type, list[object]]
             found = english_sentences(rendered(result, "zh").text)
             if found:
                 english[kind.__qualname__] = found[0]
-    assert set(english) <= NOT_YET_CHINESE, \
-        f"English under zh: { {k: v for k, v in english.items() if k not in NOT_YET_CHINESE} }"
-    assert not NOT_YET_CHINESE - set(english), \
-        f"now in Chinese, remove from NOT_YET_CHINESE: {sorted(NOT_YET_CHINESE - set(english))}"
+    assert not english, f"English under zh: {english}"
