@@ -35,6 +35,7 @@ class SlackDirectory:
                 user = self.client.users_info(user=user_id, include_locale=True)["user"]
             except SlackApiError as exc:
                 log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+                self._cache[user_id] = None  # not asked again on every request
                 return None
             profile = user.get("profile") or {}
             name = profile.get("display_name") or user.get("real_name") or user.get("name") or ""

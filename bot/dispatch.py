@@ -66,6 +66,8 @@ def actor_from(session: Session, deps: Deps, caller: Caller, now: datetime,
     directory = deps.directory_for(caller.team_id)
     if known is not None:
         ws, member = known
+        if member.language is None and member.slack_locale is None:
+            learn_slack_locale(member, directory)
     else:  # first sight of this user (or of the whole workspace): register them
         ws = ensure_workspace(session, caller.team_id, deps.defaults, now)
         member = ensure_member(
@@ -73,6 +75,15 @@ def actor_from(session: Session, deps: Deps, caller: Caller, now: datetime,
         )
     return Actor(member=member, workspace=ws, channel_id=caller.channel_id,
                  directory=directory)
+
+
+def learn_slack_locale(member: Member, directory: UserDirectory) -> None:
+    """Ask Slack once for the language of someone met before salesbot knew languages (or
+    whose Slack gave none); the directory remembers its answer, so this is one users.info
+    call per person per process at most."""
+    profile = directory.lookup(member.slack_user_id)
+    if profile is not None and profile.locale:
+        member.slack_locale = profile.locale[:16]
 
 
 def execute(
@@ -114,7 +125,6 @@ def execute_args(
     with opened as turn:
         if turn is None:
             return None
-        set_locale(actor_locale(turn.actor))
         result = run_command(command, args, session=turn.session, actor=turn.actor,
                              now=turn.now)
         reply = render(result)
@@ -142,7 +152,9 @@ def transaction(deps: Deps, caller: Caller) -> Iterator[Turn]:
     """Open the transaction a request runs in, as `caller` (registered on first sight)."""
     with deps.session_factory.begin() as session:
         now = deps.clock()
-        yield Turn(session, actor_for(session, deps, caller, now), now)
+        actor = actor_for(session, deps, caller, now)
+        set_locale(actor_locale(actor))  # every surface answers in the caller's language
+        yield Turn(session, actor, now)
 
 
 @contextmanager
@@ -157,7 +169,9 @@ def claimed(deps: Deps, caller: Caller, request_key: str) -> Iterator[Turn | Non
             log.info("duplicate delivery of %s ignored", request_key)
             yield None
             return
-        yield Turn(session, actor_from(session, deps, caller, now, known), now)
+        actor = actor_from(session, deps, caller, now, known)
+        set_locale(actor_locale(actor))
+        yield Turn(session, actor, now)
 
 
 NUL_REFUSED = N_("That text contains a NUL character (\\0), which salesbot cannot store. "
