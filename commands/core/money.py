@@ -146,12 +146,15 @@ def format_money(amount: Decimal, currency: str) -> str:
 
 
 def wan(amount: Decimal) -> str:
-    """An amount in 万 (10^4) or 亿 (10^8) when that shows it exactly with at most two
-    decimals (12.5万, 1.2亿), else in full (8,000; 123,456.78)."""
-    for unit, name in ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万")):
-        scaled = amount / unit
-        if abs(amount) >= unit and scaled == scaled.quantize(CENT):
-            return f"{format_count(scaled)}{name}"
+    """An amount as a Chinese reader counts it: from 1万 (10^4) up in 万 with at most two
+    decimals (12.5万; 11,454,545.45 reads 1,145.45万, to the nearest 100), in 亿 (10^8) where
+    that is exact to two decimals (1.2亿), below 1万 in full (8,000; 9,999.50). The figure
+    behind it stays exact: only its display is rounded, as Chinese reports do."""
+    yi = amount / Decimal(100_000_000)
+    if abs(amount) >= 100_000_000 and yi == yi.quantize(CENT):
+        return f"{format_count(yi)}亿"
+    if abs(amount) >= 10_000:
+        return f"{format_count((amount / Decimal(10_000)).quantize(CENT, ROUND_HALF_UP))}万"
     return format_amount(amount)
 
 

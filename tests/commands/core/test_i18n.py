@@ -125,12 +125,15 @@ def test_a_persons_choice_wins_over_slack_and_the_default() -> None:
     assert current_locale() == "en"
 
 
-def test_chinese_readers_see_cny_in_wan_and_yi_where_exact() -> None:
+def test_chinese_readers_see_cny_in_wan_and_yi() -> None:
     with use_locale("zh"):
         assert format_money(Decimal(125_000), "CNY") == "¥12.5万"
         assert format_money(Decimal(120_000_000), "CNY") == "¥1.2亿"
         assert format_money(Decimal(8_000), "CNY") == "¥8,000"
-        assert format_money(Decimal("123456.78"), "CNY") == "¥123,456.78"  # never rounded
+        assert format_money(Decimal("123456.78"), "CNY") == "¥12.35万"  # to the nearest 100
+        assert format_money(Decimal("11454545.45"), "CNY") == "¥1,145.45万"
+        assert format_money(Decimal(120_485_000), "CNY") == "¥12,048.5万"  # 亿 only if exact
+        assert format_money(Decimal("9999.5"), "CNY") == "¥9,999.50"
         assert format_money(Decimal(125_000), "USD") == "125,000 USD"
     with use_locale("en"):
         assert format_money(Decimal(125_000), "CNY") == "125,000 CNY"
