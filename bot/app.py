@@ -78,10 +78,6 @@ def create_app(
     app.use(only_workspace(installed))  # with oauth, Bolt refuses workspaces not installed
     if oauth is None:
         deps.directory = SlackDirectory(client)
-    else:
-        from bot.oauth import register_uninstall
-
-        register_uninstall(app, deps)
     listeners.register(app, deps, workers)
     app.error(on_error)
     return app

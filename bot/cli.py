@@ -21,9 +21,11 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    import pandas as pd
     from sqlalchemy.orm import Session
 
     from bot.dispatch import Deps
+    from commands.core.i18n import Lang
 
 
 cli = typer.Typer(
@@ -398,12 +400,22 @@ def export(
         "--format", help="csv: a file per table; xlsx: one salesbot-export.xlsx workbook "
         "with a sheet per table.", case_sensitive=False)] = ExportFormatChoice.CSV,
     workspace: Annotated[str | None, typer.Option(help="Only this Slack team id.")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="The column headers' language: en (the default) or zh (简体中文; CSV "
+        "files then start with a byte order mark, for Excel). `salesbot import` reads "
+        "both.")] = None,
     database_url: DatabaseOption = None,
 ) -> None:
     """Export customers, activities, deals, deal history and targets (CSV or Excel)."""
+    from commands.core.i18n import normalize_lang
     from commands.core.text import plural
-    from commands.io.export import WORKBOOK, export_tables, write_export
+    from commands.io.export import WORKBOOK, export_tables
     from storage import repo
+
+    headers = normalize_lang(lang)
+    if lang is not None and headers is None:
+        typer.secho(f"--lang {lang}: give en or zh.", fg="red", err=True)
+        raise typer.Exit(2)
 
     _, deps = _ready(database_url)
     with deps.session_factory() as session:
@@ -415,13 +427,49 @@ def export(
                 raise typer.Exit(2)
             ws_id = ws.id
         tables = export_tables(session, ws_id)
-    counts = write_export(tables, out, fmt.value)
+    counts = _write_export(tables, out, fmt, headers)
     if fmt is ExportFormatChoice.XLSX:
         sheets = ", ".join(f"{name} {plural(rows, 'row')}" for name, rows in counts.items())
         typer.echo(f"{out / WORKBOOK}: {sheets}")
         return
     for name, rows in counts.items():
         typer.echo(f"{out / f'{name}.csv'}: {plural(rows, 'row')}")
+
+
+def _write_export(tables: dict[str, pd.DataFrame], out: Path, fmt: ExportFormatChoice,
+                  lang: Lang | None) -> dict[str, int]:
+    """Save the export with its column headers in `lang` (as `/sales export lang:zh` gives
+    them); returns each table's data rows."""
+    import io
+
+    from commands.core.i18n import use_locale
+    from commands.io.export import (
+        WORKBOOK,
+        column_headers,
+        csv_bytes,
+        with_headers_in,
+        write_export,
+        xlsx_bytes,
+    )
+
+    if lang in (None, "en"):  # the columns themselves: what other tools expect
+        return write_export(tables, out, fmt.value)
+    out.mkdir(parents=True, exist_ok=True)
+    if fmt is ExportFormatChoice.CSV:
+        for name, data in csv_bytes(with_headers_in(tables, lang), bom=True).items():
+            (out / name).write_bytes(data)
+    else:
+        from openpyxl import load_workbook
+
+        # renamed only once written: the cells are typed (numbers, dates) by their column
+        with use_locale(lang):
+            headers = column_headers()
+        book = load_workbook(io.BytesIO(xlsx_bytes(tables)))
+        for sheet in book.worksheets:
+            for cell in sheet[1]:
+                cell.value = headers.get(str(cell.value), cell.value)
+        book.save(out / WORKBOOK)
+    return {name: len(frame) for name, frame in tables.items()}
 
 
 @cli.command("import")

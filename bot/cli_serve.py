@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bot.dispatch import Deps
-    from bot.metrics import Observability
+    from bot.metrics import MetricsPort, Observability
     from bot.workers import CommandWorkers
 
 
@@ -100,19 +100,20 @@ def serve(settings: Settings, engine: Engine, deps: Deps, socket_url: str | None
                      api_url=settings.slack_api_url, workers=workers, oauth=oauth)
     watch = observe(app, engine, settings, deps.session_factory)
     if settings.slack_app_token:
-        _serve_socket_mode(app, settings, deps, workers, socket_url, watch)
+        _serve_socket_mode(app, engine, settings, deps, workers, socket_url, watch)
     else:
         _serve_http(app, engine, settings, deps, workers, watch)
     typer.echo("salesbot stopped.")
 
 
-def _serve_socket_mode(app: App, settings: Settings, deps: Deps,
+def _serve_socket_mode(app: App, engine: Engine, settings: Settings, deps: Deps,
                        workers: CommandWorkers | None, socket_url: str | None,
                        watch: Observability) -> None:
     from bot.preflight import StartupError
     from bot.socket_mode import SocketMode
 
     assert settings.slack_app_token
+    metrics = _metrics_port(engine, settings, workers, watch)
     mode = SocketMode(app, settings.slack_app_token, url=socket_url)
     # Ctrl+C or SIGTERM (systemd, docker stop): take no new envelopes, finish and
     # acknowledge those in progress, then disconnect. A second Ctrl+C stops at once.
@@ -120,18 +121,43 @@ def _serve_socket_mode(app: App, settings: Settings, deps: Deps,
     try:
         mode.connect()
     except StartupError as exc:
+        if metrics is not None:
+            metrics.stop()
         if workers is not None:
             workers.shutdown()
         typer.secho(f"salesbot cannot start: {exc.message}", fg="red", err=True)
         raise typer.Exit(1) from None
     scheduler = _start_scheduler(settings, deps, watch)
+    if metrics is not None:
+        metrics.start()
+        typer.echo(f"Metrics at http://0.0.0.0:{metrics.port}/metrics (health: /healthz).")
     typer.echo("salesbot is running in Socket Mode. Press Ctrl+C to stop.")
     try:
         mode.run()
     except KeyboardInterrupt:
         pass
     finally:
+        if metrics is not None:
+            metrics.stop()
         _shut_down(scheduler, workers)
+
+
+def _metrics_port(engine: Engine, settings: Settings, workers: CommandWorkers | None,
+                  watch: Observability) -> MetricsPort | None:
+    """Socket Mode's /metrics on PORT when SALESBOT_METRICS=on; exit 1 with a line if the
+    port is taken."""
+    from bot.metrics import MetricsPort
+
+    if watch.endpoint is None:
+        return None
+    try:
+        return MetricsPort(watch.endpoint, engine, port=settings.port)
+    except OSError as exc:
+        if workers is not None:
+            workers.shutdown()
+        typer.secho(f"salesbot cannot start: cannot serve /metrics on port {settings.port} "
+                    f"({exc.strerror or exc}).", fg="red", err=True)
+        raise typer.Exit(1) from None
 
 
 def _serve_http(app: App, engine: Engine, settings: Settings, deps: Deps,

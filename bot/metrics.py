@@ -2,7 +2,9 @@
 log lines (bot.logs).
 
 Metrics are off unless SALESBOT_METRICS=on; with SALESBOT_METRICS_TOKEN set, /metrics asks
-for `Authorization: Bearer <token>`. Each app has its own registry (never
+for `Authorization: Bearer <token>`. HTTP mode serves /metrics beside Slack's requests
+(bot.server); Socket Mode, which has no HTTP server of its own, serves it on PORT with
+`MetricsPort`. Each app has its own registry (never
 prometheus_client's global one), so two apps in one process, tests included, count apart.
 
 - salesbot_commands_total{command, outcome, workspace}: slash commands; outcome ok,
@@ -37,8 +39,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.logs import log_delivery, log_request
+from bot.server import Serving, make_server
 from bot.settings import Settings
 from commands.core.errors import PermissionDenied, UsageError
+from storage.db import ping
 from storage.models import Workspace
 
 if TYPE_CHECKING:
@@ -51,6 +55,7 @@ OUTCOME = "salesbot_outcome"  # where a listener leaves how its command went, in
 ACK_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 TICK_BUCKETS = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 LAG_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 900.0, 3600.0, 7200.0)
+METRICS_THREADS = 2  # Socket Mode's metrics port: a scraper or two, and a health check
 
 
 class Metrics:
@@ -131,6 +136,60 @@ def metrics_endpoint(metrics: Metrics, token: str | None) -> WSGIApp:
         return [body]
 
     return wsgi
+
+
+def metrics_only(endpoint: WSGIApp, engine: Engine) -> WSGIApp:
+    """GET /metrics (`endpoint`) and GET /healthz (the database answers), and nothing else:
+    404 for any other path."""
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO")
+        if path == "/metrics":
+            return endpoint(environ, start_response)
+        if path == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            try:
+                ping(engine)
+            except Exception:  # any database failure means "not healthy"
+                log.exception("health check: database unreachable")
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"database unreachable\n"]
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found\n"]
+
+    return wsgi
+
+
+class MetricsPort:
+    """GET /metrics and /healthz on `port`, for Socket Mode (which answers Slack over a
+    websocket and has no HTTP server otherwise), served by waitress in a thread of its own.
+
+    The port is listening once this is made (an OSError if it cannot be), so a scrape that
+    comes before `start()` waits in the backlog; `stop()` closes it.
+    """
+
+    def __init__(self, endpoint: WSGIApp, engine: Engine, *, port: int,
+                 host: str = "0.0.0.0") -> None:
+        self.serving = Serving(make_server(metrics_only(endpoint, engine), host=host,
+                                           port=port, threads=METRICS_THREADS))
+        self._thread = threading.Thread(target=self.serving.run, daemon=True,
+                                        name="salesbot-metrics")
+
+    @property
+    def port(self) -> int:
+        return self.serving.port
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and close the port (never started: just close it)."""
+        self.serving.stop()
+        if self._thread.is_alive():
+            self._thread.join()
+        elif self._thread.ident is None:
+            self.serving.run()  # stopping already: it closes the port and returns
 
 
 def outcome_of(error: Exception) -> str:

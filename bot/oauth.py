@@ -1,7 +1,7 @@
 """Slack's install flow (OAuth v2) through Bolt's own OAuth support: GET /slack/install and
 GET /slack/oauth_redirect, the installations and OAuth states kept in salesbot's database
 (storage.installations), each workspace's bot token (rotated when the app rotates tokens),
-and what an uninstall does.
+and what an uninstall does (bot.listeners.install hears it).
 
 On when SLACK_CLIENT_ID is set. An install (or a re-install) registers the workspace and
 marks it active; `app_uninstalled` and a revoked bot token forget its tokens and mark it
@@ -13,9 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -136,21 +135,6 @@ class InstallationTokens:
                     self.store.save_bot(refreshed)
                     bot = refreshed
         return bot.bot_token
-
-
-def register_uninstall(app: App, deps: Deps) -> None:
-    """Deactivate a workspace when the app is uninstalled or its bot token revoked."""
-
-    @app.event("app_uninstalled")
-    def uninstalled(body: dict[str, Any]) -> None:
-        """Forget the workspace's tokens and stop everything sent there."""
-        deactivate(deps, str(body.get("team_id") or ""), "the app was uninstalled")
-
-    @app.event("tokens_revoked")
-    def revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
-        """A revoked bot token deactivates the workspace (user tokens are not used)."""
-        if (event.get("tokens") or {}).get("bot"):
-            deactivate(deps, str(body.get("team_id") or ""), "its bot token was revoked")
 
 
 def deactivate(deps: Deps, team: str, why: str) -> None:

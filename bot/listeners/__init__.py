@@ -13,6 +13,7 @@ from bot.listeners import (
     followups,
     forecast,
     home,
+    install,
     standup,
     visits,
     warnings,
@@ -31,3 +32,4 @@ def register(app: App, deps: Deps, workers: Offload | None = None) -> None:
     channels.register(app, deps)
     forecast.register(app, deps)
     followups.register(app, deps)
+    install.register(app, deps)
