@@ -11,7 +11,15 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.dispatch import Caller, Deps, actor_locale, claimed, execute_args, set_caller_locale
+from bot.dispatch import (
+    Caller,
+    Deps,
+    actor_locale,
+    claimed,
+    execute_args,
+    set_caller_locale,
+    transaction,
+)
 from bot.listeners.base import (
     action_key,
     caller_of,
@@ -33,6 +41,7 @@ from bot.render.followups import (
     SNOOZE_ACTION,
     SNOOZE_DATE_ACTION,
     redrawn,
+    shown_blocks,
 )
 from bot.views.base import values
 from bot.views.followups import FOLLOW_UP_CALLBACK, FOLLOW_UP_INPUTS, follow_up_form
@@ -47,11 +56,13 @@ from commands.followups.followups import (
     FollowUpDone,
     FollowUpReopen,
     FollowUpShow,
+    FollowUpShown,
     FollowUpsList,
     FollowUpSnooze,
     follow_up_to_log,
     parse_followups,
     parse_ref,
+    run_followups,
 )
 
 _TS = re.compile(r"^\d{1,12}\.\d{1,9}$")
@@ -132,8 +143,12 @@ def redrawn_message(body: dict[str, Any], action: dict[str, Any], caller: Caller
     by how the click went. None when neither can be drawn (an old ephemeral message)."""
     message = body.get("message") or {}
     if message.get("blocks"):
-        shown = execute_args(deps, caller, "followups", FollowUpShow(number))
-        blocks = redrawn(list(message["blocks"]), number, shown.blocks) if shown else None
+        with transaction(deps, caller) as turn:
+            set_locale(actor_locale(turn.actor))
+            shown = run_followups(FollowUpShow(number), session=turn.session,
+                                  actor=turn.actor, now=turn.now)
+        assert isinstance(shown, FollowUpShown)
+        blocks = redrawn(list(message["blocks"]), number, shown_blocks(shown))
         if blocks is not None:
             return {"text": message.get("text") or reply.text, "blocks": blocks}
     _, listed, listing = str(action.get("block_id", "")).partition("|")

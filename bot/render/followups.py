@@ -200,11 +200,10 @@ def render_listing(r: FollowUpListing) -> Reply:
     return Reply(text=text, blocks=blocks)
 
 
-@render.register
-def render_shown(r: FollowUpShown) -> Reply:
-    """One follow-up as it is now, with its buttons: what a click redraws in place."""
-    line = done_line(r.item) if r.item.done else follow_up_line(r.item, r.today)
-    return Reply(text=line, blocks=follow_up_blocks(r.item, r.today))
+def shown_blocks(r: FollowUpShown) -> list[Block]:
+    """One follow-up as it is now, with its buttons: what a click redraws in place of its
+    line (not a reply of its own: no command answers with it)."""
+    return follow_up_blocks(r.item, r.today)
 
 
 def _is_line_of(block: dict[str, Any], number: int) -> bool:
