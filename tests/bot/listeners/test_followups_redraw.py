@@ -5,7 +5,6 @@ a quote by Friday (F-1) and Globex a call by Tuesday (F-2)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -34,6 +33,7 @@ from tests.bot.listeners.conftest import (
     submission,
     text_input,
 )
+from tests.commands.deals.test_zh_deals import reads_chinese
 from tests.conftest import Chat
 
 TODAY = date(2026, 11, 22)
@@ -335,3 +335,33 @@ def test_a_customer_the_form_cannot_take_is_shown_under_its_input(
     errors = slack.of("ack")[-1]["errors"]
     assert list(errors) == [field] and says in errors[field]
     assert len(states(deps)) == 2
+
+
+def test_a_chinese_reader_sees_the_redraw_form_and_notes_in_chinese(
+        slack: FakeSlack, owed: Chat, deps: Deps) -> None:
+    reads_chinese(owed, "alice")
+    follow_up_button(slack.ack, click("UALICE", done(1), message=reminder_dm(deps)), done(1),
+                     slack.respond, slack.client, deps)
+    redrawn = slack.of("respond")[0]["blocks"]
+    assert ":white_check_mark: *F-1* ~send quote~ · Acme Corp — 已完成" in lines(redrawn)
+    assert [e["text"]["text"] for b in redrawn if b["type"] == "actions"
+            and b["block_id"] == "followup_1" for e in b["elements"]] == ["重新打开"]
+
+    action = {"action_id": "followup_log_visit", "type": "button", "value": "2",
+              "block_id": "followup_2|"}
+    log_visit(slack.ack, click("UALICE", action), action, slack.client, deps)
+    visit = slack.of("views.open")[-1]["view"].to_dict()
+    assert next(b["element"]["initial_value"] for b in visit["blocks"]
+                if b["block_id"] == "notes") == "来自跟进事项 F-2：call back"
+
+    form = open_form(slack, deps).to_dict()
+    assert [b["label"]["text"] for b in form["blocks"]] == ["跟进事项", "截止日期", "客户", "商机"]
+    customer_block = next(b for b in form["blocks"] if b["block_id"] == "customer")
+    assert customer_block["hint"]["text"] == "留空则使用商机的客户"
+    assert customer_block["element"]["placeholder"]["text"] == "输入客户名称"
+    body, view = submission("UALICE", open_form(slack, deps), {
+        "text": text_input("chase"), "by": date_input("2026-11-24"),
+        "customer": customer("Acme Crop")})
+    submit_follow_up(slack.ack, body, view, slack.client, deps)
+    assert "Acme Corp" in slack.of("ack")[-1]["errors"]["customer"]
+    assert "没有" in slack.of("ack")[-1]["errors"]["customer"]
