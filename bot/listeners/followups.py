@@ -1,7 +1,8 @@
-"""Follow-ups in Slack: the Done / Snooze / Keep open buttons and the Snooze date picker
-(each runs `/followups` with its arguments built from the click), Log visit (the visit form
-pre-filled from the follow-up), and the shortcuts: a message's "Log as visit" and "Add
-follow-up", and the global "Log a visit"."""
+"""Follow-ups in Slack: the Done / Snooze / Reopen (Keep open) buttons and the Snooze date
+picker (each runs `/followups` with its arguments built from the click, then redraws what was
+clicked: the message in place, or the Home tab), Log visit (the visit form pre-filled from the
+follow-up, its notes naming it and linking to the message), and the shortcuts: a message's
+"Log as visit" and "Add follow-up" (with a customer), and the global "Log a visit"."""
 
 from __future__ import annotations
 
@@ -154,10 +155,12 @@ def redrawn_message(body: dict[str, Any], action: dict[str, Any], caller: Caller
     _, listed, listing = str(action.get("block_id", "")).partition("|")
     if not listed:
         return None
-    asked = parse_followups(listing)
-    if not isinstance(asked, FollowUpsList):
+    try:  # the click is done; a list the clicker may no longer read is not drawn again
+        asked = parse_followups(listing)
+        again = execute_args(deps, caller, "followups", asked) \
+            if isinstance(asked, FollowUpsList) else None
+    except UserFacingError:
         return None
-    again = execute_args(deps, caller, "followups", asked)
     if again is None:
         return None
     return {"text": f"{reply.text}\n{again.text}",

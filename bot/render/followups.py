@@ -2,9 +2,10 @@
 the lines /visit and /deal add when they schedule or close one.
 
 The buttons carry the follow-up's id (`value`, or `F-3:1d` for a snooze choice; the date
-picker's block_id is `followup_<id>`); their handlers (bot.listeners.followups) run
-`/followups done|snooze|reopen` through `run_followups`, and Log visit opens the visit form
-pre-filled from the follow-up (customer, deal, next step).
+picker's block_id is `followup_<id>`, on a list `followup_<id>|<its /followups arguments>`);
+their handlers (bot.listeners.followups) run `/followups done|snooze|reopen` through
+`run_followups` and redraw the follow-up's line and buttons in place (`redrawn`), and Log
+visit opens the visit form pre-filled from the follow-up (customer, deal, next step).
 """
 
 from __future__ import annotations
