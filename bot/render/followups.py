@@ -2,21 +2,25 @@
 the lines /visit and /deal add when they schedule or close one.
 
 The buttons carry the follow-up's id (`value`, or `F-3:1d` for a snooze choice; the date
-picker's block_id is `followup_<id>`); their handlers (bot.listeners.followups) run
-`/followups done|snooze|reopen` through `run_followups`, and Log visit opens the visit form
-pre-filled from the follow-up (customer, deal, next step).
+picker's block_id is `followup_<id>`, on a list `followup_<id>|<its /followups arguments>`);
+their handlers (bot.listeners.followups) run `/followups done|snooze|reopen` through
+`run_followups` and redraw the follow-up's line and buttons in place (`redrawn`), and Log
+visit opens the visit form pre-filled from the follow-up (customer, deal, next step).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
     DatePickerElement,
+    MarkdownTextObject,
     Option,
+    SectionBlock,
     StaticSelectElement,
 )
 
@@ -26,6 +30,7 @@ from commands.core.i18n import N_, current_locale, t, tn, tp
 from commands.followups.followups import (
     FollowUpChanged,
     FollowUpListing,
+    FollowUpShown,
 )
 from commands.followups.schedule import FollowUpView
 from jobs.followups import FollowUpReminder
@@ -75,9 +80,15 @@ def closed_by_visit(f: FollowUpView) -> str:
              "`/followups reopen {ref}` keeps it open.", ref=f.ref, text=escape(f.text))
 
 
-def follow_up_buttons(f: FollowUpView) -> ActionsBlock:
+def actions_block_id(number: int, listing: str | None = None) -> str:
+    """`followup_3`, or `followup_3|team all` on a list: the `/followups` arguments that
+    list it again, for a click on an ephemeral list (Slack does not send its blocks back)."""
+    return f"followup_{number}" + (f"|{listing}" if listing is not None else "")
+
+
+def follow_up_buttons(f: FollowUpView, listing: str | None = None) -> ActionsBlock:
     """Done, Snooze (1 day, 1 week, a date) and Log visit for one follow-up."""
-    return ActionsBlock(block_id=f"followup_{f.id}", elements=[
+    return ActionsBlock(block_id=actions_block_id(f.id, listing), elements=[
         ButtonElement(text=tp("button", "Done"), action_id=DONE_ACTION, value=str(f.id),
                       style="primary"),
         StaticSelectElement(
@@ -97,11 +108,36 @@ def keep_open_buttons(f: FollowUpView) -> ActionsBlock:
                       value=str(f.id))])
 
 
+def line_block_id(number: int) -> str:
+    return f"followup_line_{number}"
+
+
+def done_line(f: FollowUpView, *, owner: bool = False) -> str:
+    who = f" · {mention(f.owner_user_id, f.owner)}" if owner else ""
+    return t(":white_check_mark: *{ref}* ~{text}~{where} — done{who}", ref=f.ref,
+             text=escape(f.text), where=where(f), who=who)
+
+
+def follow_up_blocks(f: FollowUpView, today: date, *, owner: bool = False,
+                     listing: str | None = None) -> list[Block]:
+    """One follow-up as it is now: its line, and the buttons for what can be done next
+    (an open one: Done, Snooze, Log visit; a done one: Reopen)."""
+    if f.done:
+        return [SectionBlock(block_id=line_block_id(f.id),
+                             text=MarkdownTextObject(text=done_line(f, owner=owner))),
+                ActionsBlock(block_id=actions_block_id(f.id, listing), elements=[
+                    ButtonElement(text=tp("button", "Reopen"), action_id=KEEP_OPEN_ACTION,
+                                  value=str(f.id))])]
+    return [SectionBlock(block_id=line_block_id(f.id), text=MarkdownTextObject(
+                text=follow_up_line(f, today, owner=owner))),
+            follow_up_buttons(f, listing)]
+
+
 def _with_buttons(items: tuple[FollowUpView, ...], today: date, *,
-                  owner: bool = False) -> list[Block]:
+                  owner: bool = False, listing: str | None = None) -> list[Block]:
     blocks: list[Block] = []
     for f in items[:MAX_WITH_BUTTONS]:
-        blocks += [*sections(follow_up_line(f, today, owner=owner)), follow_up_buttons(f)]
+        blocks += follow_up_blocks(f, today, owner=owner, listing=listing)
     if len(items) > MAX_WITH_BUTTONS:
         blocks.append(context(tn("And {n} more: `/followups all`.",
                                  "And {n} more: `/followups all`.",
@@ -160,8 +196,47 @@ def render_listing(r: FollowUpListing) -> Reply:
     if not r.items:
         return text_reply(text)
     head = text.split("\n", 1)[0]
-    blocks = [*sections(head), *_with_buttons(r.items, r.today, owner=owner)]
+    blocks = [*sections(head),
+              *_with_buttons(r.items, r.today, owner=owner, listing=r.command_text)]
     return Reply(text=text, blocks=blocks)
+
+
+def shown_blocks(r: FollowUpShown) -> list[Block]:
+    """One follow-up as it is now, with its buttons: what a click redraws in place of its
+    line (not a reply of its own: no command answers with it)."""
+    return follow_up_blocks(r.item, r.today)
+
+
+def _is_line_of(block: dict[str, Any], number: int) -> bool:
+    """Whether `block` is the line of follow-up `number` (by its block id, or, in a message
+    drawn before lines had one, by how the line starts)."""
+    if block.get("type") != "section":
+        return False
+    if block.get("block_id") == line_block_id(number):
+        return True
+    text = str((block.get("text") or {}).get("text", ""))
+    return any(text.startswith(f"{icon} *F-{number}* ") for icon in (
+        ":red_circle:", ":small_blue_diamond:", ":white_check_mark:"))
+
+
+def redrawn(blocks: list[dict[str, Any]], number: int,
+            shown: list[Block]) -> list[dict[str, Any]] | None:
+    """The message's `blocks` with follow-up `number`'s line and buttons replaced by
+    `shown` (its blocks as it is now); None when the message has no buttons of it."""
+    for i, block in enumerate(blocks):
+        block_id = str(block.get("block_id", ""))
+        if block.get("type") != "actions" or block_id.partition("|")[0] != \
+                actions_block_id(number):
+            continue
+        # buttons without a line of ours (under a visit's reply): its text stays, the
+        # follow-up's line comes with the new buttons
+        start = i - 1 if i > 0 and _is_line_of(blocks[i - 1], number) else i
+        new = [b.to_dict() for b in shown]
+        for b in new:
+            if b.get("type") == "actions":
+                b["block_id"] = block_id  # keep what the message's block said (its list)
+        return [*blocks[:start], *new, *blocks[i + 1:]]
+    return None
 
 
 @render.register

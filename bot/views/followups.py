@@ -1,10 +1,16 @@
-"""The Add follow-up form (a message's shortcut): what, by when, on which deal."""
+"""The Add follow-up form (a message's shortcut): what, by when, with which customer, on
+which deal."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from slack_sdk.models.blocks import DatePickerElement, InputBlock, PlainTextInputElement
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    ExternalDataSelectElement,
+    InputBlock,
+    PlainTextInputElement,
+)
 from slack_sdk.models.views import View
 
 from bot.views.base import modal
@@ -13,7 +19,7 @@ from commands.core.limits import LIMITS
 
 FOLLOW_UP_CALLBACK = "followup_form"
 # the form's inputs, by block id
-FOLLOW_UP_INPUTS = ("text", "by", "deal")
+FOLLOW_UP_INPUTS = ("text", "by", "customer", "deal")
 
 
 def follow_up_form(*, text: str, today: date, channel_id: str | None) -> View:
@@ -29,6 +35,14 @@ def follow_up_form(*, text: str, today: date, channel_id: str | None) -> View:
                        hint=t("You are reminded that morning"),
                        element=DatePickerElement(action_id="by",
                                                  initial_date=today.isoformat())),
+            # the visit form's customer type-ahead (bot.listeners.visits.customer_options
+            # answers for the action id `customer`): a known name, or "New customer: …"
+            InputBlock(block_id="customer", label=tp("visit field", "Customer"),
+                       optional=True, hint=t("Leave it empty to take the deal's customer"),
+                       element=ExternalDataSelectElement(
+                           action_id="customer",
+                           placeholder=t("Start typing a customer name"),
+                           min_query_length=1)),
             InputBlock(block_id="deal", label=tp("form", "Deal"), optional=True,
                        hint=t("A deal reference like D-3"),
                        element=PlainTextInputElement(action_id="deal", max_length=20)),

@@ -14,7 +14,8 @@ from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import N_, t
 from commands.core.limits import check_length
-from commands.core.text import Mention, as_mention, parse_words
+from commands.core.text import Mention, as_mention, parse_words, yes_no
+from commands.deals.customers import find_or_create_customer
 from commands.deals.visit import load_deal, parse_deal_ref
 from commands.followups.schedule import (
     FollowUpView,
@@ -65,9 +66,19 @@ class FollowUpAdd:
     text: str
     by: str  # as typed or picked: a day, today or later
     deal_number: int | None = None
+    customer: str | None = None  # matched as /visit matches it; None: the deal's, if any
+    new_customer: bool = False  # create `customer` even though it is close to a known one
 
 
-FollowUpsArgs = FollowUpsList | FollowUpDone | FollowUpSnooze | FollowUpReopen | FollowUpAdd
+@dataclass(frozen=True)
+class FollowUpShow:
+    """One follow-up as it is now: what a button redraws in place after a click."""
+
+    number: int
+
+
+FollowUpsArgs = (FollowUpsList | FollowUpDone | FollowUpSnooze | FollowUpReopen | FollowUpAdd
+                 | FollowUpShow)
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,23 @@ class FollowUpListing:
     today: date
     all: bool
     not_shown: int = 0  # teammates' follow-ups the reader may not see, only counted
+    asked: FollowUpsList | None = None  # what was asked: a click redraws the same list
+
+    @property
+    def command_text(self) -> str:
+        """The `/followups` arguments that list this again ('', 'team all', '<@U1>')."""
+        if self.asked is None:
+            return ""
+        scope = self.asked.scope
+        words = ["team"] if self.asked.team else (
+            [f"<@{scope.user_id}>" if scope.user_id else f"@{scope.name}"] if scope else [])
+        return " ".join([*words, *(["all"] if self.asked.all else [])])
+
+
+@dataclass(frozen=True)
+class FollowUpShown:
+    item: FollowUpView
+    today: date
 
 
 @dataclass(frozen=True)
@@ -128,21 +156,30 @@ def parse_followups(text: str) -> FollowUpsArgs:
 
 
 def _parse_add(text: str) -> FollowUpAdd:
-    words = parse_words(text, ("by", "deal"))
+    words = parse_words(text, ("by", "deal", "customer", "new"))
     what = " ".join(words.positionals[1:]).strip()
     if not what or "by" not in words.options:
         raise UsageError(t("Add what, by when? Like `/followups add send quote by:friday` "
                            "(`deal:D-3` ties it to a deal)."))
     deal = words.options.get("deal")
-    return FollowUpAdd(what, words.options["by"], parse_deal_ref(deal) if deal else None)
+    customer = words.options.get("customer")
+    if customer is not None and not customer.strip():
+        raise UsageError(t('`customer:` needs a name, like customer:"Acme Corp".'),
+                         field="customer")
+    return FollowUpAdd(what, words.options["by"], parse_deal_ref(deal) if deal else None,
+                       customer=customer,
+                       new_customer=yes_no(words.options["new"], "new")
+                       if "new" in words.options else False)
 
 
 def run_followups(args: FollowUpsArgs, *, session: Session, actor: Actor,
-                  now: datetime) -> FollowUpListing | FollowUpChanged:
+                  now: datetime) -> FollowUpListing | FollowUpChanged | FollowUpShown:
     if isinstance(args, FollowUpsList):
         return _list(args, session, actor, now)
     if isinstance(args, FollowUpAdd):
         return _add(args, session, actor, now)
+    if isinstance(args, FollowUpShow):
+        return _show(args.number, session, actor, now)
     item = _editable(session, actor, args.number)
     today = local_today(now, item.owner.timezone)
     if isinstance(args, FollowUpDone):
@@ -188,8 +225,17 @@ def _add(args: FollowUpAdd, session: Session, actor: Actor, now: datetime) -> Fo
     if deal is not None and not can_read_deal(actor.member, deal):
         raise PermissionDenied(t("{ref} is not yours to see.", ref=deal.ref), field="deal")
     check_length(text, "next step", label="follow-up", form_input="text")
+    customer = None
+    if args.customer is not None:
+        customer = find_or_create_customer(
+            session, actor.workspace.id, args.customer, owner=actor.member, tier=None,
+            force_new=args.new_customer, now=now).customer
+        if deal is not None and deal.customer_id != customer.id:
+            raise UsageError(t("{ref} is a deal with {customer}, not {other}.", ref=deal.ref,
+                               customer=deal.customer.name, other=customer.name),
+                             field="deal")
     made = schedule_follow_up(session, owner=actor.member, created_by=actor.member, text=text,
-                              due_on=due_on, customer=None, deal=deal, activity_id=None,
+                              due_on=due_on, customer=customer, deal=deal, activity_id=None,
                               now=now)
     return FollowUpChanged(made, "added", today)
 
@@ -201,11 +247,25 @@ def follow_up_to_log(session: Session, actor: Actor, number: int,
     return view_follow_up(_editable(session, actor, number), now)
 
 
-def _editable(session: Session, actor: Actor, number: int) -> FollowUp:
+def _show(number: int, session: Session, actor: Actor, now: datetime) -> FollowUpShown:
+    item = _known(session, actor, number)
+    if not can_read_person(actor.member, item.owner):
+        raise PermissionDenied(t("F-{number} is {owner}'s follow-up: only they, their "
+                                 "manager or an admin can change it.", number=number,
+                                 owner=item.owner.name))
+    return FollowUpShown(view_follow_up(item, now), local_today(now, actor.member.timezone))
+
+
+def _known(session: Session, actor: Actor, number: int) -> FollowUp:
     item = repo.followups.follow_up(session, actor.workspace.id, number)
     if item is None:
         raise UsageError(t("There is no follow-up F-{number}. `/followups` lists yours.",
                            number=number))
+    return item
+
+
+def _editable(session: Session, actor: Actor, number: int) -> FollowUp:
+    item = _known(session, actor, number)
     if not can_edit_records_of(actor, item.owner):
         raise PermissionDenied(t("F-{number} is {owner}'s follow-up: only they, their "
                                  "manager or an admin can change it.", number=number,
@@ -235,5 +295,5 @@ def _list(args: FollowUpsList, session: Session, actor: Actor,
     items.sort(key=lambda v: (not v.overdue, v.due_on, v.id))
     return FollowUpListing(
         scope_name=scope_name, is_self=person is not None and person.id == actor.member.id,
-        items=tuple(items), today=today, all=args.all, not_shown=not_shown,
+        items=tuple(items), today=today, all=args.all, not_shown=not_shown, asked=args,
     )
