@@ -21,6 +21,7 @@ from bot.render.standup import ANSWER_ACTION, AWAY_ACTION, SKIP_ACTION
 from bot.render.warnings import warnings_with_buttons
 from commands.core.dates import format_day
 from commands.core.i18n import t
+from commands.followups.followups import FollowUpListing
 from commands.team.home import HomePart, HomeResult
 from commands.warnings.warnings import WarningsResult
 
@@ -32,13 +33,16 @@ PART_BLOCKS = 40  # one long part (many open deals) leaves room for the others
 
 def part_blocks(part: HomePart, limit: int = PART_BLOCKS) -> list[Block]:
     """One part in at most `limit` blocks: the command's reply, its warnings with their
-    Snooze and Acknowledge buttons; other buttons are left out (they answer in the
-    channel the command ran in, and a Home tab has none)."""
+    Snooze and Acknowledge buttons, its follow-ups with Done, Snooze and Log visit (a click
+    redraws the tab); other buttons are left out (they answer in the channel the command
+    ran in, and a Home tab has none)."""
     if part.result is None:
         body: list[Block] = [SectionBlock(text=MarkdownTextObject(
             text=f":information_source: {escape(part.note or '')}"))]
     elif isinstance(part.result, WarningsResult):
         body = warnings_with_buttons(part.result)
+    elif isinstance(part.result, FollowUpListing):
+        body = render(part.result).blocks
     else:
         body = [b for b in render(part.result).blocks if not isinstance(b, ActionsBlock)]
     if len(body) > limit - 1:

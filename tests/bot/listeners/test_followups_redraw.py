@@ -227,6 +227,10 @@ def test_a_click_on_the_home_tab_publishes_the_tab_again(
     assert any("*F-2* call back" in text for text in home)
     assert not any("*F-1*" in text for text in home)  # now due beyond the week
     assert states(deps)[0][1] == date(2026, 12, 10)
+    # F-2 can be done or snoozed right there, from the tab
+    buttons = [e for b in published["view"].to_dict()["blocks"] if b["type"] == "actions"
+               for e in b["elements"] if str(e.get("action_id", "")).startswith("followup_")]
+    assert {e["action_id"] for e in buttons} >= {"followup_done", "followup_log_visit"}
 
 
 def test_log_visit_from_the_dm_keeps_the_follow_up_and_a_link_in_the_notes(
