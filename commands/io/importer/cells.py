@@ -38,6 +38,7 @@ class Known:
     stages: dict[str, Stage]
     deals_by_name: dict[tuple[int, str], int]  # (customer id, deal name key) -> number
     deals_by_number: dict[int, tuple[int, int]]  # number -> (deal id, customer id)
+    team_ids: dict[str, tuple[int, str]]  # name key -> (team id, name)
 
 
 def load_known(session: Session, ws: Workspace) -> Known:
@@ -52,6 +53,7 @@ def load_known(session: Session, ws: Workspace) -> Known:
         stages={s.name: s for s in repo.deals.stages(session, ws.id)},
         deals_by_name={(c, name_key(n)): num for num, _, c, n in deals},
         deals_by_number={num: (i, c) for num, i, c, _ in deals},
+        team_ids={k: (i, n) for k, i, n in repo.imports.teams(session, ws.id)},
     )
 
 
@@ -132,6 +134,17 @@ def read_person(row: Row, field_name: str, known: Known, *, optional: bool = Fal
     raise Bad(t('{column} "{value}" is not anyone in this workspace{hint}',
                  column=row.header(field_name), value=raw,
                  hint=hint(raw, known.member_names)))
+
+
+def read_team(row: Row, known: Known) -> int:
+    """A team by its name, ignoring case and spacing."""
+    raw = read_required(row, "team")
+    found = known.team_ids.get(name_key(raw))
+    if found is not None:
+        return found[0]
+    names = [n for _, n in known.team_ids.values()]
+    raise Bad(t('{column} "{value}" is not a team in this workspace{hint}',
+                column=row.header("team"), value=raw, hint=hint(raw, names)))
 
 
 def read_tier(row: Row) -> Tier:

@@ -28,6 +28,7 @@ from commands.io.importer.cells import (
     read_person,
     read_required,
     read_stage,
+    read_team,
     read_text,
     read_tier,
     tz_of,
@@ -42,9 +43,11 @@ from commands.io.importer.layouts import ImportKind, find_layout
 from commands.io.importer.plan import (
     ImportPlan,
     NewActivity,
+    NewAdjustment,
     NewCall,
     NewCustomer,
     NewDeal,
+    NewFollowUp,
     Problem,
     Skipped,
 )
@@ -67,15 +70,11 @@ def plan_import(
     layout, mapping = find_layout(kind, [str(c) for c in rows.columns])
     known = load_known(session, workspace)
     day_fields = [f for f in ("date", "expected_close", "created_at", "closed_at",
-                              "logged_at", "start", "end", "submitted_at") if f in mapping]
+                              "logged_at", "start", "end", "submitted_at", "adjusted_at", "due",
+                              "done_at") if f in mapping]
     dayfirst = day_first(v for f in day_fields for v in rows[mapping[f]].astype(str))
     checker = _Checker(kind, known, now, dayfirst)
-    if kind is ImportKind.ACTIVITIES:
-        checker.load_activities(session, rows, mapping)
-    if kind is ImportKind.FORECASTS:
-        checker.existing_calls = {
-            (m, k, s, at.replace(microsecond=0))
-            for m, k, s, at in repo.imports.forecast_calls(session, workspace.id)}
+    checker.load_existing(session, rows, mapping)
     for line, cells in rows.iterrows():
         row = Row(int(line), cells, mapping)
         checker.check(row)
@@ -87,6 +86,7 @@ def plan_import(
         kind=kind, layout=layout.name, workspace_id=workspace.id, rows=len(rows),
         customers=tuple(checker.new_customers.values()), deals=tuple(checker.deals),
         activities=tuple(checker.activities), calls=tuple(checker.calls),
+        adjustments=tuple(checker.adjustments), follow_ups=tuple(checker.follow_ups),
         existing_customers={k: v[0] for k, v in known.customers.items()},
         skipped=tuple(checker.skipped), problems=tuple(checker.problems),
     )
@@ -106,10 +106,31 @@ class _Checker:
         self.activities: list[NewActivity] = []
         self.calls: list[NewCall] = []
         self.existing_calls: set[tuple[Any, ...]] = set()
+        self.adjustments: list[NewAdjustment] = []
+        self.existing_adjustments: set[tuple[Any, ...]] = set()
+        self.follow_ups: list[NewFollowUp] = []
+        self.existing_follow_ups: set[tuple[Any, ...]] = set()
         self.skipped: list[Skipped] = []
         self.problems: list[Problem] = []
         self.seen: dict[tuple[Any, ...], int] = {}  # a record's identity -> its line
         self.existing_activities: set[tuple[Any, ...]] = set()
+
+    def load_existing(self, session: Session, rows: pd.DataFrame,
+                      mapping: Mapping[str, str]) -> None:
+        """Remember what the workspace already holds of what the file brings, to skip it."""
+        ws_id = self.known.workspace.id
+        if self.kind is ImportKind.ACTIVITIES:
+            self.load_activities(session, rows, mapping)
+        elif self.kind is ImportKind.FORECASTS:
+            self.existing_calls = {(m, k, s, at.replace(microsecond=0))
+                                   for m, k, s, at in repo.imports.forecast_calls(session, ws_id)}
+        elif self.kind is ImportKind.ADJUSTMENTS:
+            self.existing_adjustments = {
+                (team, m, k, s, at.replace(microsecond=0))
+                for team, m, k, s, at in repo.imports.forecast_adjustments(session, ws_id)}
+        elif self.kind is ImportKind.FOLLOW_UPS:
+            self.existing_follow_ups = {(o, text, due) for o, text, due
+                                        in repo.imports.follow_ups(session, ws_id)}
 
     def load_activities(self, session: Session, rows: pd.DataFrame,
                         mapping: Mapping[str, str]) -> None:
@@ -129,6 +150,10 @@ class _Checker:
             self._deal(row)
         elif self.kind is ImportKind.FORECASTS:
             self._call(row)
+        elif self.kind is ImportKind.ADJUSTMENTS:
+            self._adjustment(row)
+        elif self.kind is ImportKind.FOLLOW_UPS:
+            self._follow_up(row)
         else:
             self._activity(row)
 
@@ -286,9 +311,7 @@ class _Checker:
         note = row.check(read_text, row, "note", "notes")
         submitted = row.check(read_moment, row, "submitted_at", tz_of(self.known, member_id),
                               self.dayfirst) or self.now
-        if commit is not None and best is not None and best < commit:
-            row.reasons.append(t("{best} is below {commit}: the best case includes the commit",
-                                 best=row.header("best"), commit=row.header("commit")))
+        _best_covers_commit(row, commit, best)
         if row.reasons:
             return
         assert period is not None and member_id is not None
@@ -306,3 +329,74 @@ class _Checker:
             commit_minor=commit, best_minor=best, currency=currency, note=note or "",
             submitted_at=submitted,
         ))
+
+    def _adjustment(self, row: Row) -> None:
+        """A manager's adjustment, as the export's forecast_adjustments table writes it."""
+        team_id = row.check(read_team, row, self.known)
+        member_id = row.check(read_person, row, "person", self.known, optional=True)
+        by_id = row.check(read_person, row, "adjusted_by", self.known)
+        period: Period | None = row.check(read_call_period, row, self.dayfirst)
+        currency = row.check(read_call_currency, row)
+        commit = row.check(read_call_money, row, "commit", currency)
+        best = row.check(read_call_money, row, "best", currency)
+        reason = row.check(read_required, row, "reason") and row.check(
+            read_text, row, "reason", "notes")
+        adjusted = row.check(read_moment, row, "adjusted_at", tz_of(self.known, by_id),
+                             self.dayfirst) or self.now
+        _best_covers_commit(row, commit, best)
+        if row.reasons:
+            return
+        assert period is not None and team_id is not None and by_id is not None
+        identity = (team_id, member_id, period.kind, period.start,
+                    adjusted.replace(microsecond=0))
+        values = {"period": period.label, "when": adjusted.isoformat()}
+        what = t("{person}'s call for {period} adjusted {when}", person=row["person"],
+                 **values) if member_id is not None else \
+            t("{team}'s forecast for {period} adjusted {when}", team=row["team"], **values)
+        if identity in self.existing_adjustments:
+            self.skipped.append(Skipped(row.line, t("{what} is already there", what=what)))
+            return
+        if self._duplicate(row, ("adjustment", *identity), what):
+            return
+        self.adjustments.append(NewAdjustment(
+            line=row.line, team_id=team_id, member_id=member_id, period_kind=period.kind,
+            period_start=period.start, period_end=period.end, commit_minor=commit,
+            best_minor=best, currency=currency, reason=reason, adjusted_by_id=by_id,
+            adjusted_at=adjusted,
+        ))
+
+    def _follow_up(self, row: Row) -> None:
+        """A follow-up, as the export's follow_ups table writes it (a deal's among them)."""
+        owner_id = row.check(read_person, row, "owner", self.known)
+        text = row.check(read_required, row, "text") and row.check(
+            read_text, row, "text", "next step")
+        due = row.check(read_required, row, "due") and row.check(
+            read_day, row, "due", self.dayfirst)
+        customer = row.check(read_name, row, "customer") if row["customer"] else None
+        deal_id = row.check(self._deal_ref, row, customer)
+        by_id = row.check(read_person, row, "created_by", self.known, optional=True)
+        tz = tz_of(self.known, owner_id)
+        created = row.check(read_moment, row, "created_at", tz, self.dayfirst) or self.now
+        done = row.check(read_moment, row, "done_at", tz, self.dayfirst)
+        if row.reasons:
+            return
+        assert owner_id is not None and due is not None
+        what = t('the follow-up "{text}" of {owner} due {due}', text=text, owner=row["owner"],
+                 due=due.isoformat())
+        if (owner_id, text, due) in self.existing_follow_ups:
+            self.skipped.append(Skipped(row.line, t("{what} is already there", what=what)))
+            return
+        if self._duplicate(row, ("follow-up", owner_id, text, due), what):
+            return
+        self.follow_ups.append(NewFollowUp(
+            line=row.line, owner_id=owner_id, text=text, due_on=due,
+            customer_key=self._customer_for(row, customer, owner_id, created)
+            if customer else None,
+            deal_id=deal_id, created_by_id=by_id or owner_id, created_at=created, done_at=done,
+        ))
+
+
+def _best_covers_commit(row: Row, commit: int | None, best: int | None) -> None:
+    if commit is not None and best is not None and best < commit:
+        row.reasons.append(t("{best} is below {commit}: the best case includes the commit",
+                             best=row.header("best"), commit=row.header("commit")))
