@@ -429,8 +429,7 @@ def export(
 @cli.command("import")
 def import_cmd(
     kind: Annotated[ImportKindChoice, typer.Argument(
-        help="What the file holds: customers, deals, activities, forecasts (calls), "
-             "adjustments (of forecast calls) or follow_ups.",
+        help="What it holds: customers, deals, activities, forecasts, adjustments, follow_ups.",
         metavar="KIND",
         case_sensitive=False)],
     file: Annotated[Path, typer.Argument(
