@@ -384,6 +384,8 @@ class ImportKindChoice(enum.StrEnum):
     DEALS = "deals"
     ACTIVITIES = "activities"
     FORECASTS = "forecasts"
+    ADJUSTMENTS = "adjustments"
+    FOLLOW_UPS = "follow_ups"
 
 
 # Files with more rows than this get a progress bar (on stderr) while they are checked
@@ -475,7 +477,7 @@ def _write_export(tables: dict[str, pd.DataFrame], out: Path, fmt: ExportFormatC
 @cli.command("import")
 def import_cmd(
     kind: Annotated[ImportKindChoice, typer.Argument(
-        help="What the file holds: customers, deals, activities or forecasts (calls).",
+        help="What it holds: customers, deals, activities, forecasts, adjustments, follow_ups.",
         metavar="KIND",
         case_sensitive=False)],
     file: Annotated[Path, typer.Argument(
@@ -488,8 +490,8 @@ def import_cmd(
         help="Slack team id to import into (needed when the database has several).")] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Import customers, deals, activities or forecast calls from a CSV or Excel file: every
-    row or none."""
+    """Import customers, deals, activities, forecast calls and adjustments, or follow-ups from
+    a CSV or Excel file: every row or none."""
     from sqlalchemy.exc import IntegrityError
 
     from commands.core.errors import UsageError

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.dispatch import Caller, Deps, actor_locale, claimed
 from bot.listeners.base import guard
 from commands.core.i18n import use_locale
-from commands.team.sales import join_team_channel
+from commands.team.people import join_team_channel
 
 
 def register(app: App, deps: Deps) -> None:

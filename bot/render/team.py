@@ -8,15 +8,11 @@ from commands.core.fx import Rate
 from commands.core.i18n import N_, t, tp
 from commands.team.config import ConfigResult
 from commands.team.help import usage
-from commands.team.sales import (
-    HelpResult,
-    HolidayResult,
-    LanguageResult,
-    RoleResult,
-    TeamResult,
-    TeamView,
-    language_name,
-)
+from commands.team.holidays import HolidayResult
+from commands.team.lang import LanguageResult, language_name
+from commands.team.people import RoleResult
+from commands.team.sales import HelpResult
+from commands.team.teams import TeamResult, TeamView
 from jobs.refusals import ChannelRefused
 
 

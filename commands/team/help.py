@@ -71,6 +71,10 @@ SALES = N_("""*`/sales` — teams, roles, reports and leaderboards*
 `/sales team create "East" tz:Asia/Shanghai` — in a channel: binds a team to it, you manage it
 `/sales team add @alice @bob` · `/sales team remove @bob` · `/sales team` — show the team
 `/sales team channel team:"East"` — in another channel: the team's posts go there now
+`/sales team "East" lang:zh|en|auto` — managers: the language of the team channel's posts
+  (auto: the workspace default)
+`/sales lang zh|en|auto` — the language salesbot answers you in (auto: your Slack language);
+  `/sales lang` shows it
 `/sales role @carol manager [team:"East"]` — admins: set rep, manager or admin
 `/sales holiday add 2026-12-25 "Christmas"` · `/sales holiday` — the team's days off
 `/sales member @dan start:2026-10-01` — a new rep's first day (ramped targets)

@@ -10,7 +10,16 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Activity, Customer, Deal, ForecastCall, Member
+from storage.models import (
+    Activity,
+    Customer,
+    Deal,
+    FollowUp,
+    ForecastAdjustment,
+    ForecastCall,
+    Member,
+    Team,
+)
 
 
 class Known(NamedTuple):
@@ -51,3 +60,25 @@ def forecast_calls(session: Session, workspace_id: int) -> Sequence[tuple[Any, .
         select(ForecastCall.member_id, ForecastCall.period_kind, ForecastCall.period_start,
                ForecastCall.submitted_at)
         .where(ForecastCall.workspace_id == workspace_id)).all()
+
+
+def teams(session: Session, workspace_id: int) -> Sequence[tuple[str, int, str]]:
+    """(name key, id, name) of the workspace's teams."""
+    return [(k, i, n) for k, i, n in session.execute(
+        select(Team.name_key, Team.id, Team.name).where(Team.workspace_id == workspace_id))]
+
+
+def forecast_adjustments(session: Session, workspace_id: int) -> Sequence[tuple[Any, ...]]:
+    """(team id, member id, period kind, period start, adjusted at) of the workspace's
+    forecast adjustments."""
+    adj = ForecastAdjustment
+    return session.execute(
+        select(adj.team_id, adj.member_id, adj.period_kind, adj.period_start, adj.adjusted_at)
+        .where(adj.workspace_id == workspace_id)).all()
+
+
+def follow_ups(session: Session, workspace_id: int) -> Sequence[tuple[Any, ...]]:
+    """(owner id, text, due day) of the workspace's follow-ups."""
+    return session.execute(
+        select(FollowUp.owner_id, FollowUp.text, FollowUp.due_on)
+        .where(FollowUp.workspace_id == workspace_id)).all()

@@ -1,4 +1,5 @@
-"""Import customers, deals or activities from a CSV or Excel file: every row, or none.
+"""Import customers, deals, activities, forecast calls and adjustments, or follow-ups from a
+CSV or Excel file: every row, or none.
 
 Reading, checking and writing are separate steps so a dry run is the same check without
 the write, and the caller owns the transaction:

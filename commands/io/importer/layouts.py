@@ -38,6 +38,8 @@ class ImportKind(enum.StrEnum):
     DEALS = "deals"
     ACTIVITIES = "activities"
     FORECASTS = "forecasts"
+    ADJUSTMENTS = "adjustments"
+    FOLLOW_UPS = "follow_ups"
 
 
 
@@ -116,13 +118,36 @@ LAYOUTS: dict[ImportKind, tuple[Layout, ...]] = {
             _col("currency", required=True), _col("end"), _col("best"), _col("note"),
             _col("submitted_at"))),
     ),
+    # the export's forecast_adjustments table: a manager's figure beside a rep's call (an
+    # empty person: the team's); `person` must be there so a calls import refuses the file
+    ImportKind.ADJUSTMENTS: (
+        Layout(SALESBOT, (
+            _col("team", required=True), _col("person", required=True),
+            _col("period_kind", required=True), _col("start", required=True),
+            _col("commit", required=True), _col("currency", required=True),
+            _col("reason", required=True), _col("adjusted_by", required=True), _col("end"),
+            _col("best"), _col("adjusted_at"))),
+    ),
+    # the export's follow_ups table (its ref is not needed: an imported follow-up gets its
+    # own F-n)
+    ImportKind.FOLLOW_UPS: (
+        Layout(SALESBOT, (
+            _col("owner", required=True), _col("text", required=True),
+            _col("due", required=True), _col("customer"), _col("deal"), _col("created_by"),
+            _col("created_at"), _col("done_at"))),
+    ),
 }
+
+# the export workbook's sheet each kind reads, where it is not named like the kind
+_SHEETS = {ImportKind.FORECASTS: "forecast_calls",
+           ImportKind.ADJUSTMENTS: "forecast_adjustments"}
 
 
 def sheet_of(kind: ImportKind | str) -> str:
-    """The export workbook's sheet an import of `kind` reads: forecasts from forecast_calls."""
+    """The export workbook's sheet an import of `kind` reads: forecasts from forecast_calls,
+    adjustments from forecast_adjustments."""
     kind = ImportKind(kind)
-    return "forecast_calls" if kind is ImportKind.FORECASTS else kind.value
+    return _SHEETS.get(kind, kind.value)
 
 
 def _normal(header: str) -> str:
@@ -175,6 +200,11 @@ def _refuse_other_kind(kind: ImportKind, layout: Layout, headers: Sequence[str])
             theirs = {_normal(c.header) for c in candidate.columns if c.required}
             if other is not kind and mine < theirs and not candidate.missing(headers):
                 columns = ", ".join(c.header for c in candidate.columns if c.required)
+                if other is ImportKind.ADJUSTMENTS:
+                    raise UsageError(t(
+                        "This file has the columns of forecast adjustments ({columns}), not "
+                        "forecast calls: import it with `salesbot import adjustments ...`.",
+                        columns=columns))
                 raise UsageError(t(
                     "This file has the columns of {other} ({columns}), not just {kind}: import "
                     "it with `salesbot import {other} ...`; the {kind} it names are created "

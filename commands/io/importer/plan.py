@@ -97,6 +97,40 @@ class NewCall:
 
 
 @dataclass(frozen=True)
+class NewAdjustment:
+    """A manager's figure beside a rep's call (member None: the team's), as `/forecast
+    adjust` records it."""
+
+    line: int
+    team_id: int
+    member_id: int | None
+    period_kind: str
+    period_start: date
+    period_end: date
+    commit_minor: int
+    best_minor: int | None
+    currency: str
+    reason: str
+    adjusted_by_id: int
+    adjusted_at: datetime
+
+
+@dataclass(frozen=True)
+class NewFollowUp:
+    """A next step someone owes by a day, as `/deal D-3 next:` or `/followups add` makes it."""
+
+    line: int
+    owner_id: int
+    text: str
+    due_on: date
+    customer_key: str | None
+    deal_id: int | None
+    created_by_id: int
+    created_at: datetime
+    done_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ImportPlan:
     """What an import would write, what it would skip, and what stops it."""
 
@@ -108,6 +142,8 @@ class ImportPlan:
     deals: tuple[NewDeal, ...] = ()
     activities: tuple[NewActivity, ...] = ()
     calls: tuple[NewCall, ...] = ()
+    adjustments: tuple[NewAdjustment, ...] = ()
+    follow_ups: tuple[NewFollowUp, ...] = ()
     existing_customers: Mapping[str, int] = field(default_factory=dict)  # name key -> id
     skipped: tuple[Skipped, ...] = ()
     problems: tuple[Problem, ...] = ()
@@ -119,12 +155,14 @@ class ImportPlan:
     @property
     def size(self) -> int:
         """How many records the import writes."""
-        return len(self.customers) + len(self.deals) + len(self.activities) + len(self.calls)
+        return (len(self.customers) + len(self.deals) + len(self.activities) + len(self.calls)
+                + len(self.adjustments) + len(self.follow_ups))
 
     def summary(self) -> str:
         """`120 deals, 14 new customers`."""
         return _written(self.kind, len(self.customers), len(self.deals), len(self.activities),
-                        len(self.calls))
+                        len(self.calls), adjustments=len(self.adjustments),
+                        follow_ups=len(self.follow_ups))
 
     def dry_run_message(self) -> str:
         if not self.skipped:
@@ -142,6 +180,8 @@ class ImportResult:
     activities: int
     skipped: int
     calls: int = 0
+    adjustments: int = 0
+    follow_ups: int = 0
     first_ref: str | None = None
     last_ref: str | None = None
 
@@ -150,7 +190,8 @@ class ImportResult:
         if self.first_ref is not None:
             refs = (f" ({self.first_ref})" if self.first_ref == self.last_ref
                     else t(" ({first} to {last})", first=self.first_ref, last=self.last_ref))
-        what = _written(self.kind, self.customers, self.deals, self.activities, self.calls, refs)
+        what = _written(self.kind, self.customers, self.deals, self.activities, self.calls, refs,
+                        adjustments=self.adjustments, follow_ups=self.follow_ups)
         if not self.skipped:
             return t("Imported {what}.", what=what)
         rows = tn("{n} row", "{n} rows", self.skipped, n=_count(self.skipped))
@@ -162,12 +203,19 @@ def _count(n: int) -> str:
 
 
 def _written(kind: ImportKind, customers: int, deals: int, activities: int, calls: int,
-             refs: str = "") -> str:
+             refs: str = "", *, adjustments: int = 0, follow_ups: int = 0) -> str:
     """What an import writes: `3 deals (D-1 to D-3), 2 new customers`."""
     if kind is ImportKind.CUSTOMERS:
         return tn("{n} customer", "{n} customers", customers, n=_count(customers))
     if kind is ImportKind.FORECASTS:
         return tn("{n} forecast call", "{n} forecast calls", calls, n=_count(calls))
+    if kind is ImportKind.ADJUSTMENTS:
+        return tn("{n} forecast adjustment", "{n} forecast adjustments", adjustments,
+                  n=_count(adjustments))
+    if kind is ImportKind.FOLLOW_UPS:
+        main = tn("{n} follow-up", "{n} follow-ups", follow_ups, n=_count(follow_ups))
+        new = tn("{n} new customer", "{n} new customers", customers, n=_count(customers))
+        return t("{follow_ups}, {customers}", follow_ups=main, customers=new)
     new = tn("{n} new customer", "{n} new customers", customers, n=_count(customers))
     if kind is ImportKind.DEALS:
         main = tn("{n} deal", "{n} deals", deals, n=_count(deals))

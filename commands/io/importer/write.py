@@ -13,6 +13,8 @@ from commands.io.importer.check import Progress
 from commands.io.importer.plan import (
     ImportPlan,
     ImportResult,
+    NewActivity,
+    NewDeal,
 )
 from storage import repo
 from storage.models import (
@@ -21,6 +23,7 @@ from storage.models import (
     Deal,
     DealHistory,
     FollowUp,
+    ForecastAdjustment,
     ForecastCall,
     Workspace,
 )
@@ -42,46 +45,13 @@ def apply_import(
     session.add_all(customers)
     session.flush()
     ids.update((c.name_key, c.id) for c in customers)
-    if progress is not None and customers:
-        progress(len(customers))
-    refs: list[str] = []
-    for d, number in zip(plan.deals, numbers, strict=True):
-        deal = Deal(
-            workspace_id=plan.workspace_id, number=number, name=d.name,
-            customer_id=ids[d.customer_key], owner_id=d.owner_id,
-            amount_minor=d.amount_minor, currency=d.currency, stage=d.stage,
-            expected_close=d.expected_close, created_at=d.created_at, closed_at=d.closed_at,
-            lost_reason=d.lost_reason,
-        )
-        # The same history a deal created in chat starts with, dated when it was created.
-        amount = f"{Decimal(d.amount_minor).scaleb(-2):f} {d.currency}"
-        for field_name, new_value in (("stage", d.stage), ("amount", amount),
-                                      ("close", d.expected_close.isoformat()
-                                       if d.expected_close else None)):
-            if new_value is not None:
-                deal.history.append(DealHistory(
-                    field=field_name, old_value=None, new_value=new_value,
-                    changed_by_id=d.owner_id, changed_at=d.created_at))
-        session.add(deal)
-        refs.append(deal.ref)
-        if progress is not None:
-            progress(1)
+    done = _Done(progress)
+    done(len(customers))
+    refs = [_add_deal(session, plan.workspace_id, d, number, ids, done)
+            for d, number in zip(plan.deals, numbers, strict=True)]
     for a in plan.activities:
-        activity = Activity(
-            workspace_id=plan.workspace_id, type=a.type, customer_id=ids[a.customer_key],
-            deal_id=a.deal_id, member_id=a.member_id, occurred_on=a.occurred_on,
-            outcome=a.outcome, notes=a.notes, next_step=a.next_step, logged_at=a.logged_at,
-        )
-        session.add(activity)
-        if a.follow_up_by is not None and a.next_step:
-            session.add(FollowUp(
-                workspace_id=plan.workspace_id, owner_id=a.member_id, text=a.next_step,
-                due_on=a.follow_up_by, customer_id=ids[a.customer_key], deal_id=a.deal_id,
-                activity=activity, created_by_id=a.member_id, created_at=a.logged_at,
-                done_at=a.follow_up_done_at,
-                done_by_id=a.member_id if a.follow_up_done_at else None))
-        if progress is not None:
-            progress(1)
+        _add_activity(session, plan.workspace_id, a, ids)
+        done(1)
     for c in plan.calls:
         # an imported call was submitted by its rep, as every call is
         session.add(ForecastCall(
@@ -89,14 +59,82 @@ def apply_import(
             period_kind=c.period_kind, period_start=c.period_start, period_end=c.period_end,
             commit_minor=c.commit_minor, best_minor=c.best_minor, currency=c.currency,
             note=c.note, submitted_by_id=c.member_id, submitted_at=c.submitted_at))
-        if progress is not None:
-            progress(1)
+        done(1)
+    for adj in plan.adjustments:
+        session.add(ForecastAdjustment(
+            workspace_id=plan.workspace_id, team_id=adj.team_id, member_id=adj.member_id,
+            period_kind=adj.period_kind, period_start=adj.period_start,
+            period_end=adj.period_end, commit_minor=adj.commit_minor, best_minor=adj.best_minor,
+            currency=adj.currency, reason=adj.reason, adjusted_by_id=adj.adjusted_by_id,
+            adjusted_at=adj.adjusted_at))
+        done(1)
+    for f in plan.follow_ups:
+        session.add(FollowUp(
+            workspace_id=plan.workspace_id, owner_id=f.owner_id, text=f.text, due_on=f.due_on,
+            customer_id=ids[f.customer_key] if f.customer_key else None, deal_id=f.deal_id,
+            created_by_id=f.created_by_id, created_at=f.created_at, done_at=f.done_at,
+            done_by_id=f.owner_id if f.done_at else None))
+        done(1)
     session.flush()
     return ImportResult(
         kind=plan.kind, customers=len(plan.customers), deals=len(plan.deals),
         activities=len(plan.activities), skipped=len(plan.skipped), calls=len(plan.calls),
+        adjustments=len(plan.adjustments), follow_ups=len(plan.follow_ups),
         first_ref=refs[0] if refs else None, last_ref=refs[-1] if refs else None,
     )
+
+
+class _Done:
+    """Tells the progress bar, if any, how many more records were written."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+
+    def __call__(self, n: int) -> None:
+        if self.progress is not None and n:
+            self.progress(n)
+
+
+def _add_deal(session: Session, workspace_id: int, d: NewDeal, number: int,
+              ids: dict[str, int], done: _Done) -> str:
+    """Add a deal and return its ref."""
+    deal = Deal(
+        workspace_id=workspace_id, number=number, name=d.name,
+        customer_id=ids[d.customer_key], owner_id=d.owner_id,
+        amount_minor=d.amount_minor, currency=d.currency, stage=d.stage,
+        expected_close=d.expected_close, created_at=d.created_at, closed_at=d.closed_at,
+        lost_reason=d.lost_reason,
+    )
+    # The same history a deal created in chat starts with, dated when it was created.
+    amount = f"{Decimal(d.amount_minor).scaleb(-2):f} {d.currency}"
+    for field_name, new_value in (("stage", d.stage), ("amount", amount),
+                                  ("close", d.expected_close.isoformat()
+                                   if d.expected_close else None)):
+        if new_value is not None:
+            deal.history.append(DealHistory(
+                field=field_name, old_value=None, new_value=new_value,
+                changed_by_id=d.owner_id, changed_at=d.created_at))
+    session.add(deal)
+    done(1)
+    return deal.ref
+
+
+def _add_activity(session: Session, workspace_id: int, a: NewActivity,
+                  ids: dict[str, int]) -> None:
+    """Add an activity, and the follow-up its next step became, if it had one."""
+    activity = Activity(
+        workspace_id=workspace_id, type=a.type, customer_id=ids[a.customer_key],
+        deal_id=a.deal_id, member_id=a.member_id, occurred_on=a.occurred_on,
+        outcome=a.outcome, notes=a.notes, next_step=a.next_step, logged_at=a.logged_at,
+    )
+    session.add(activity)
+    if a.follow_up_by is not None and a.next_step:
+        session.add(FollowUp(
+            workspace_id=workspace_id, owner_id=a.member_id, text=a.next_step,
+            due_on=a.follow_up_by, customer_id=ids[a.customer_key], deal_id=a.deal_id,
+            activity=activity, created_by_id=a.member_id, created_at=a.logged_at,
+            done_at=a.follow_up_done_at,
+            done_by_id=a.member_id if a.follow_up_done_at else None))
 
 
 def pick_workspace(session: Session, slack_team_id: str | None) -> Workspace:
