@@ -19,9 +19,10 @@ from bot.render.base import render
 from bot.render.standup import config_text
 from commands.core.aliases import KEYS, chinese_values
 from commands.core.errors import UsageError
-from commands.core.i18n import use_locale
+from commands.core.i18n import t, use_locale
 from commands.deals.deal import DealChanged, DealView
 from commands.dispatch import _CLOSED, _SECOND, _VERBS, _WORDS, COMMANDS, parse_command
+from commands.followups.schedule import parse_by
 from commands.standup.settings import ConfigView
 from commands.team.config import ConfigResult
 from commands.warnings.rule_config import parse_rule_config
@@ -205,3 +206,39 @@ def test_a_stand_up_not_set_up_yet_shows_the_chinese_defaults() -> None:
     assert f"`{example}`" in text
     with use_locale("zh"):
         parse_command("standup", example.removeprefix("/standup "))
+
+
+def test_a_follow_up_due_in_the_past_suggests_the_chinese_key() -> None:
+    with use_locale("en"), pytest.raises(UsageError, match="like by:friday"):
+        parse_by("2026-12-01", today=date(2026, 12, 4))
+    with use_locale("zh"), pytest.raises(UsageError, match="例如 截止:周五"):
+        parse_by("2026-12-01", today=date(2026, 12, 4))
+
+
+@pytest.mark.parametrize(("msgid", "values", "chinese"), [
+    # a second `/deal D-1 阶段:谈判` changes nothing
+    ("{ref} already looks like that; nothing changed.", {"ref": "D-1"},
+     "D-1 没有变化：已是这些值。"),
+    # a second `/followups 完成 F-3` must not read like a success
+    ("{ref} is already done.", {"ref": "F-3"}, "F-3 之前已经完成了，无需再次完成。"),
+    # a stale deal nobody ever worked: 最近活动：无, not 最近活动：从未
+    ("{ref} {name} {amount} (last {when})", {"ref": "D-2", "name": "华为续约",
+                                             "amount": "¥12万", "when": "never"},
+     "D-2 华为续约 ¥12万（最近活动：无）"),
+])
+def test_chinese_wording_reads_naturally(msgid: str, values: dict[str, str],
+                                         chinese: str) -> None:
+    with use_locale("zh"):
+        if values.get("when") == "never":
+            values = {**values, "when": t("never")}
+        assert t(msgid, **values) == chinese
+
+
+def test_a_repeated_blocker_names_the_person_to_talk_to() -> None:
+    msgid = (":rotating_light: {who} ({team}) has reported a blocker two stand-ups running:\n"
+             "• {previous_day}: {previous_blockers}\n• {day}: {blockers}\n"
+             "Worth a word with them today.")
+    with use_locale("zh"):
+        text = t(msgid, who="@bob", team="华东", previous_day="周四", previous_blockers="等报价",
+                 day="周五", blockers="等报价")
+    assert text.endswith("今天不妨找 @bob 聊一聊。")
