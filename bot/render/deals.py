@@ -163,10 +163,12 @@ def render_deal_changed(r: DealChanged) -> Reply:
         # the hint moves the deal on from where it is, never to the stage it is already in
         if d.is_won or d.stage == "lost":
             text += "\n" + t("See it with `/deal {ref}`.", ref=d.ref)
+        elif d.stage == "negotiation":
+            text += "\n" + t("Update it with `/deal {ref} won`, see it with `/deal {ref}`.",
+                             ref=d.ref)
         else:
-            move = "won" if d.stage == "negotiation" else "stage:negotiation"
-            text += "\n" + t("Update it with `/deal {ref} {move}`, see it with `/deal {ref}`.",
-                             ref=d.ref, move=move)
+            text += "\n" + t("Update it with `/deal {ref} stage:negotiation`, see it with "
+                             "`/deal {ref}`.", ref=d.ref)
         return text_reply(text)
     if d.is_won and any(c.field == "stage" for c in r.changes):
         return text_reply(":tada: " + t("*{ref}* {name} is won: {amount} from {customer}.",

@@ -64,7 +64,7 @@ def days_text(days: tuple[int, ...]) -> str:
 
 
 def config_text(c: ConfigView) -> str:
-    defaults = "`/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m`"
+    defaults = t("`/standup config time:09:30 days:mon-fri tz:team window:120m reminder:30m`")
     if not c.configured:
         return t("{team} has no daily stand-up yet. A manager turns it on with {defaults} "
                  "(those are the defaults), or runs one right away with `/standup now`.",

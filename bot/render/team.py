@@ -4,8 +4,9 @@ notice a manager gets when the team's channel refuses salesbot's posts."""
 from __future__ import annotations
 
 from bot.render.base import Reply, escape, mention, render, text_reply
+from commands.core.aliases import chinese_values, label
 from commands.core.fx import Rate
-from commands.core.i18n import N_, t, tp
+from commands.core.i18n import N_, current_locale, t, tp
 from commands.team.config import ConfigResult
 from commands.team.help import usage
 from commands.team.holidays import HolidayResult
@@ -99,12 +100,13 @@ def render_config(r: ConfigResult) -> Reply:
     lines.append(t("Weekly digest: {digest}", digest=r.digest))
     if r.deal_cards == "team":
         lines.append(t("Deal cards: `deal_cards:{value}` (reps see their teammates' deal cards "
-                       "too)", value=r.deal_cards))
+                       "too)", value=_choice("deal_cards", r.deal_cards)))
     else:
         lines.append(t("Deal cards: `deal_cards:{value}` (reps see only their own deal cards)",
-                       value=r.deal_cards))
+                       value=_choice("deal_cards", r.deal_cards)))
+    # keys as the reader types them: `stale_days:14` is `停滞天数:14` in Chinese
     lines.append(t("Warnings: {settings}",
-                   settings=" ".join(f"`{k}:{v}`" for k, v in r.warnings)))
+                   settings=" ".join(f"`{label(k)}:{v}`" for k, v in r.warnings)))
     lines.append(team_language(r.language))
     if r.fx_rates:
         lines.append(t("Exchange rates (workspace): {rates}",
@@ -115,6 +117,11 @@ def render_config(r: ConfigResult) -> Reply:
                        "`/sales config fx:EUR=1.08`.", currency=r.currency))
     return text_reply("\n".join(lines))
 
+
+
+def _choice(option: str, value: str) -> str:
+    """An option's value as the reader types it: `team` in English, 团队 in Chinese."""
+    return chinese_values(option).get(value, value) if current_locale() == "zh" else value
 
 
 def _rate(x: Rate) -> str:

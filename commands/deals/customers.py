@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from commands.core.errors import UsageError
-from commands.core.i18n import t
+from commands.core.i18n import N_, t
 from commands.core.limits import check_length
 from commands.core.text import name_key
 from commands.deals.labels import either
@@ -30,7 +30,7 @@ class CustomerPick:
 
 def find_or_create_customer(
     session: Session, workspace_id: int, name: str, *, owner: Member, tier: Tier | None,
-    force_new: bool, now: datetime, option_hint: str = "new:yes", known: Customer | None = None,
+    force_new: bool, now: datetime, option_hint: str = N_("new:yes"), known: Customer | None = None,
 ) -> CustomerPick:
     """The customer called `name`; a new name creates it, a near-miss is refused.
 
@@ -62,7 +62,7 @@ def find_or_create_customer(
                 t('No customer is called "{name}". Did you mean {suggestions}? '
                   'If "{name}" really is a new customer, add `{option}`.',
                   name=clean, suggestions=either([names[m] for m in matches]),
-                  option=option_hint),
+                  option=t(option_hint)),
                 field="customer",
             )
     customer = Customer(

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from commands.core.aliases import label
 from commands.core.errors import UsageError
 from commands.core.i18n import t
 from commands.core.text import closest
@@ -96,6 +97,12 @@ _EXAMPLES = {
 }
 
 
+def _example(key: str) -> str:
+    """pace_threshold:0.85; 进度阈值:0.85 for a Chinese reader."""
+    option, _, value = _EXAMPLES[key].partition(":")
+    return f"{label(option)}:{value}"
+
+
 _DIGITS = re.compile(r"^\d+$")
 
 
@@ -152,12 +159,12 @@ def _parse_ratio(key: str, text: str) -> Decimal:
         value = Decimal("NaN")
     if not value.is_finite():
         raise UsageError(t("`{key}:{text}` is not a number. Try {example}.", key=key, text=text,
-                           example=_EXAMPLES[key]))
+                           example=_example(key)))
     if text.endswith("%"):
         value /= HUNDRED
     if not ZERO < value <= ONE:
         raise UsageError(t("`{key}:{text}` must be above 0 and at most 1 (100%). Try {example}.",
-                           key=key, text=text, example=_EXAMPLES[key]))
+                           key=key, text=text, example=_example(key)))
     return value
 
 
@@ -165,13 +172,13 @@ def _parse_count(key: str, text: str, *, low: int, high: int, unit: str) -> int:
     if not _DIGITS.match(text):
         if unit == "days":
             raise UsageError(t("`{key}:{text}` is not a whole number of days. Try {example}.",
-                               key=key, text=text, example=_EXAMPLES[key]))
+                               key=key, text=text, example=_example(key)))
         raise UsageError(t("`{key}:{text}` is not a whole number. Try {example}.", key=key,
-                           text=text, example=_EXAMPLES[key]))
+                           text=text, example=_example(key)))
     value = int(text) if len(text) <= 9 else high + 1  # past any limit, however long
     if not low <= value <= high:
         raise UsageError(t("`{key}:{text}` must be from {low} to {high}. Try {example}.",
-                           key=key, text=text, low=low, high=high, example=_EXAMPLES[key]))
+                           key=key, text=text, low=low, high=high, example=_example(key)))
     return value
 
 
@@ -185,7 +192,7 @@ def _parse_stage_limits(text: str) -> tuple[tuple[str, int], ...]:
         if not sep or not _STAGE.match(stage):
             raise UsageError(t("`stale_by_stage:{text}`: `{item}` is not stage=days. Try "
                                "{example}.", text=text, item=item.strip(),
-                               example=_EXAMPLES["stale_by_stage"]))
+                               example=_example("stale_by_stage")))
         if stage in limits:
             raise UsageError(t("`stale_by_stage:{text}` names {stage} twice; give it once.",
                                text=text, stage=stage))

@@ -26,4 +26,4 @@ def test_a_manager_is_told_in_chinese_why_the_channel_refuses_posts() -> None:
         text = render(notice).plain()
     assert text.startswith(":warning: salesbot 无法在团队频道发布 East 的晨会汇总和预警："
                            "salesbot 不是")
-    assert "`/sales team channel team:\"East\"`" in text
+    assert "`/sales 团队 频道 团队:\"East\"`" in text

@@ -68,4 +68,4 @@ def test_lengths_in_chinese() -> None:
 def test_an_unknown_command_in_chinese() -> None:
     with use_locale("zh"), pytest.raises(UsageError) as caught:
         parse_command("/visits", "Acme")
-    assert caught.value.message == "`/visits` 不是 salesbot 的命令。试试 `/sales help`。"
+    assert caught.value.message == "`/visits` 不是 salesbot 的命令。试试 `/sales 帮助`。"

@@ -68,7 +68,7 @@ def test_a_deal_change_and_its_history_are_in_chinese(zh: Chat) -> None:
 
 
 def test_a_deal_error_is_in_chinese(zh: Chat) -> None:
-    with pytest.raises(UsageError, match="没有商机 D-9。`/deal list` 会列出你的进行中商机。"):
+    with pytest.raises(UsageError, match="没有商机 D-9。`/deal 列表` 会列出你的进行中商机。"):
         zh.say("alice", "/deal D-9")
     with pytest.raises(UsageError, match="“Acme renewal”是哪个客户的？"):
         zh.say("alice", '/deal new "Acme renewal" amount:120k')

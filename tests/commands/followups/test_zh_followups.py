@@ -25,7 +25,7 @@ def test_the_list_and_a_snooze_are_in_chinese(owed: Chat) -> None:
     assert "你已逾期及未来7天内到期的跟进事项*（1）：" in out or \
         "你已逾期及未来7天内到期的跟进事项（1）：" in out
     assert "F-1 send quote · Acme Corp — 截止 11月27日 周五" in out
-    assert "`/followups all` 可显示更晚的跟进事项。" in out
+    assert "`/followups 全部` 可显示更晚的跟进事项。" in out
     assert "F-1 已延后：截止 11月30日 周一（原为 11月27日 周五）。" in owed.say(
         "alice", "/followups snooze F-1 2026-11-30")
     assert "F-1 已完成：send quote · Acme Corp。" in owed.say("alice", "/followups done F-1")

@@ -125,7 +125,7 @@ def test_close_dates_passed_and_pushed_read_in_chinese_with_chinese_days() -> No
         [passed] = close_date_passed(STALE, TODAY)
         [pushed] = close_date_pushed(STALE, today=TODAY)
     assert passed.message.endswith("：预计成交日为12月11日 周五，已过去7天，仍处于proposal阶段")
-    assert "`/deal D-1 close:YYYY-MM-DD`" in passed.fix and "关闭它" in passed.fix
+    assert "`/deal D-1 成交日:YYYY-MM-DD`" in passed.fix and "关闭它" in passed.fix
     assert pushed.message.endswith("Alice：预计成交日已推迟3次，现为12月11日 周五")
     assert pushed.fix.startswith("问清客户真正在等什么")
 
@@ -210,7 +210,7 @@ def test_action_items_list_in_chinese() -> None:
 
 
 @pytest.mark.parametrize(("options", "said"), [
-    ({"stale_days": "two"}, "`stale_days:two` 不是整数天数。试试 stale_days:14。"),
+    ({"stale_days": "two"}, "`stale_days:two` 不是整数天数。试试 停滞天数:14。"),
     ({"pace_threshold": "1.5"}, "`pace_threshold:1.5` 必须大于 0 且不超过 1（100%）。"),
     ({"off": "stale_deals"}, "你是不是想用 `stale_deal`？规则有："),
     ({"stale_dayz": "3"}, "`stale_dayz:` 不是预警设置。你是不是想用 `stale_days:`？"),
