@@ -130,7 +130,7 @@ for _zh, _keys in KEYS.items():
 _SHOWN_ONLY: dict[str, str] = {"metric": "指标", "role": "角色", "snooze": "推迟"}
 
 # English key -> the Chinese key the reader typed for it in the command being answered
-_TYPED: ContextVar[Mapping[str, str]] = ContextVar("typed_aliases", default={})
+_TYPED: ContextVar[Mapping[str, str] | None] = ContextVar("typed_aliases", default=None)
 
 
 def remember_typed(typed: Mapping[str, str]) -> None:
@@ -145,7 +145,7 @@ def shown_option(option: str) -> str:
     keeps its English one."""
     if current_locale() != "zh":
         return option
-    typed = _TYPED.get().get(option)
+    typed = (_TYPED.get() or {}).get(option)
     if typed is not None and option in KEYS.get(typed, ()):
         return typed
     return LABELS.get(option) or _SHOWN_ONLY.get(option, option)

@@ -19,10 +19,10 @@ from decimal import Decimal
 from rapidfuzz import process
 
 from commands.core import aliases
+from commands.core.dates_zh import parse_chinese_day
 from commands.core.errors import UsageError
 from commands.core.i18n import current_locale, t
 from commands.core.limits import check_command_text
-from commands.core.dates_zh import parse_chinese_day
 from commands.core.money import looks_like_currency, parse_amount
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.access import require_read_deal, require_read_person
 from commands.core.actors import Actor, can_edit_deal, require_deal_edit, resolve_mention
+from commands.core.aliases import shown_option
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import UsageError
 from commands.core.i18n import N_, t
@@ -383,8 +384,9 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
         else None
     if close is not None and close < today:
         raise UsageError(
-            t("`close:{given}` is {day}, in the past. A new deal closes today or later: give "
-              "the date you expect to close it.", given=args.close, day=format_day(close, today))
+            t("`{option}:{given}` is {day}, in the past. A new deal closes today or later: "
+              "give the date you expect to close it.", option=shown_option("close"),
+              given=args.close, day=format_day(close, today))
         )
     currency = _currency(args.amount, args.currency, ws.default_currency)
     pick = find_or_create_customer(

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from commands.core.aliases import shown_option
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import UsageError
 from commands.core.i18n import t
@@ -58,7 +59,8 @@ def parse_by(text: str, *, today: date, option: str = "by") -> date:
         raise UsageError(exc.message, usage=exc.usage, field=option) from None
     if day < today:
         raise UsageError(t("`{option}:{text}` is {day}, in the past. A follow-up is due "
-                           "today or later, like {option}:friday.", option=option, text=text,
+                           "today or later, like {option}:friday.", option=shown_option(option),
+                           text=text,
                            day=format_day(day, today)), field=option)
     return day
 
