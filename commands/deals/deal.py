@@ -181,7 +181,8 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
     if not opts:
         return DealShow(number)
     if "reason" in opts and opts.get("stage", "").lower() != "lost":
-        raise UsageError(t("`reason:` goes with a lost deal: `/deal D-1 lost reason:\"price\"`."))
+        raise UsageError(t("`{option}:` goes with a lost deal: "
+                           "`/deal D-1 lost {option}:\"price\"`.", option=shown_option("reason")))
     _check_next_step(number, opts)
     return DealUpdate(
         number=number,
@@ -199,7 +200,8 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
 
 def _check_next_step(number: int, opts: dict[str, str]) -> None:
     if "next" in opts and not opts["next"]:
-        raise UsageError(t('`next:` needs the next step, like next:"call CFO".'))
+        raise UsageError(t('`{option}:` needs the next step, like {option}:"call CFO".',
+                           option=shown_option("next")))
     check_next_by(opts.get("next"), opts.get("by"), command=f"/deal D-{number}")
     if "next" in opts and "by" not in opts:
         raise UsageError(t('When is it due? Add by:, like `/deal D-{number} next:"{step}" '

@@ -93,9 +93,11 @@ def parse_visit(text: str) -> VisitArgs:
         raise UsageError(t('Name the customer first, like `/visit "Acme Corp" Met the CTO`.'))
     next_step = opts.get("next")
     if next_step is not None and not next_step:
-        raise UsageError(t('`next:` needs the next step, like next:"send quote".'))
+        raise UsageError(t('`{option}:` needs the next step, like {option}:"send quote".',
+                           option=shown_option("next")))
     if "on" in opts and not opts["on"]:
-        raise UsageError(t("`on:` needs a date, like on:yesterday or on:2026-11-20."))
+        raise UsageError(t("`{option}:` needs a date, like {option}:yesterday or "
+                           "{option}:2026-11-20.", option=shown_option("on")))
     check_next_by(next_step, opts.get("by"), command='/visit "Acme Corp"')
     return VisitArgs(
         words=tuple(words.positionals),

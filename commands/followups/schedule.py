@@ -68,10 +68,12 @@ def parse_by(text: str, *, today: date, option: str = "by") -> date:
 def check_next_by(next_step: str | None, by: str | None, *, command: str) -> None:
     """`by:` only goes with `next:` (the step it dates)."""
     if by is not None and not by:
-        raise UsageError(t("`by:` needs a date, like by:friday or by:2026-12-10."), field="by")
+        raise UsageError(t("`{option}:` needs a date, like {option}:friday or {option}:2026-12-10.",
+                           option=shown_option("by")), field="by")
     if by is not None and next_step is None:
-        raise UsageError(t('`by:` dates the next step: add it, like `{command} next:"send '
-                           'quote" by:{by}`.', command=command, by=by), field="by")
+        raise UsageError(t('`{option}:` dates the next step: add it, like `{command} '
+                           '{next}:"send quote" {option}:{by}`.', option=shown_option("by"),
+                           next=shown_option("next"), command=command, by=by), field="by")
 
 
 def schedule_follow_up(session: Session, *, owner: Member, created_by: Member, text: str,
