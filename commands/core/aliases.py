@@ -127,7 +127,7 @@ for _zh, _keys in KEYS.items():
 
 
 # Options no Chinese key stands for, named in messages all the same (`收人` is not a metric)
-_SHOWN_ONLY: dict[str, str] = {"metric": "指标", "role": "角色", "snooze": "推迟"}
+_SHOWN_ONLY: dict[str, str] = {"metric": "指标", "snooze": "推迟"}
 
 # English key -> the Chinese key the reader typed for it in the command being answered
 _TYPED: ContextVar[Mapping[str, str] | None] = ContextVar("typed_aliases", default=None)
