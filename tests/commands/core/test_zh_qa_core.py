@@ -55,7 +55,7 @@ def test_a_date_ahead_is_suggested_with_days_ahead_in_chinese() -> None:
 def test_english_date_errors_read_as_before() -> None:
     for prefer in ("past", "future"):
         with use_locale("en"), pytest.raises(UsageError) as err:
-            parse_day("someday", today=TODAY, prefer=prefer, option="close")  # type: ignore[arg-type]
+            parse_day("someday", today=TODAY, prefer=prefer, option="close")
         assert err.value.message == (
             '`close:someday` is not a date I understand. Try close:2026-11-20, '
             'close:yesterday, close:"last tue" or close:"next friday".')

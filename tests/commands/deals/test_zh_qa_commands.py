@@ -21,7 +21,8 @@ def zh(team: Chat) -> Chat:
 
 @pytest.mark.parametrize(("line", "message"), [
     ('/visit 华为 日期:明天', "`日期:明天` 是将来的日期（11月23日 周一）。活动发生后再记录。"),
-    ('/visit 华为 拜访日期:明天', "`拜访日期:明天` 是将来的日期（11月23日 周一）。活动发生后再记录。"),
+    ('/visit 华为 拜访日期:明天',
+     "`拜访日期:明天` 是将来的日期（11月23日 周一）。活动发生后再记录。"),
     ('/deal 新建 "华为十二期" 客户:华为 金额:12万 成交日:昨天',
      "`成交日:昨天` 是昨天，已经过去了。新商机的预计成交日是今天或以后：请写你预计成交的日期，"
      "例如 成交日:下周五。"),
@@ -61,8 +62,9 @@ def test_a_snooze_into_the_past_suggests_days_ahead(zh: Chat) -> None:
     assert "上周二" not in err.value.message
 
 
-@pytest.mark.parametrize(("amount", "shown"), [("12万 人民币", "¥12万"), ("12万 美元", "120,000 USD"),
-                                               ("12万元人民币", "¥12万")])
+@pytest.mark.parametrize(("amount", "shown"), [
+    ("12万 人民币", "¥12万"), ("12万 美元", "120,000 USD"), ("12万元人民币", "¥12万"),
+])
 def test_an_amount_takes_a_chinese_currency_after_it(zh: Chat, amount: str, shown: str) -> None:
     out = zh.say("alice", f"/deal D-1 金额:{amount}")
     assert f"金额 ¥10万 → {shown}" in out
