@@ -200,7 +200,7 @@ def _day_shaped(value: str) -> bool:
         return False
     return bool(re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,4}[./]\d{1,2}(?:[./]\d{2,4})?|today|"
                              r"yesterday|tomorrow|(?:next |last )?(?:mon|tue|wed|thu|fri|sat|sun)"
-                             r"[a-z]*", raw))
+                             r"(?:day|sday|nesday|rsday|urday)?", raw))
 
 
 def _ends_in_currency(value: str) -> bool:
