@@ -9,7 +9,8 @@ on an action item): a key lists its candidates, and the one the command accepts 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from contextvars import ContextVar
 
 from commands.core.i18n import current_locale
 
@@ -125,10 +126,32 @@ for _zh, _keys in KEYS.items():
         LABELS.setdefault(_key, _zh)
 
 
-def label(option: str) -> str:
-    """An option's key as the reader writes it: `type` in English, 类型 in Chinese (an
-    option without a Chinese word keeps its English one)."""
-    return LABELS.get(option, option) if current_locale() == "zh" else option
+# Options no Chinese key stands for, named in messages all the same (`收人` is not a metric)
+_SHOWN_ONLY: dict[str, str] = {"metric": "指标", "snooze": "推迟"}
+
+# English key -> the Chinese key the reader typed for it in the command being answered
+_TYPED: ContextVar[Mapping[str, str] | None] = ContextVar("typed_aliases", default=None)
+
+
+def remember_typed(typed: Mapping[str, str]) -> None:
+    """Record the Chinese keys the command used (English key -> 截止日), so a message about an
+    option names it the way the reader wrote it; each parsed command replaces the record."""
+    _TYPED.set(dict(typed))
+
+
+def shown_option(option: str) -> str:
+    """An option's key as the reader writes it: `type` in English; in Chinese the key they
+    typed for it (截止日), else its main Chinese word (类型); an option without a Chinese word
+    keeps its English one."""
+    if current_locale() != "zh":
+        return option
+    typed = (_TYPED.get() or {}).get(option)
+    if typed is not None and option in KEYS.get(typed, ()):
+        return typed
+    return LABELS.get(option) or _SHOWN_ONLY.get(option, option)
+
+
+label = shown_option  # the older name, used across commands/
 
 
 def english_key(word: str, known: Collection[str]) -> str | None:

@@ -14,7 +14,7 @@ from babel.dates import format_date
 from commands.core.aliases import label
 from commands.core.dates_zh import nearest, parse_chinese_day
 from commands.core.errors import UsageError
-from commands.core.i18n import BABEL_LOCALE, current_locale, t
+from commands.core.i18n import BABEL_LOCALE, current_locale, t, tp
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SIMPLE = {"today": 0, "yesterday": -1, "tomorrow": 1}
@@ -74,13 +74,44 @@ def parse_day(
     except (ValueError, OverflowError, TypeError):
         parsed = None
     if parsed is None:
+        # the same English either way; a date ahead (a close date, a snooze) gets examples
+        # ahead in Chinese, where 昨天 and 上周二 would be no help
+        if prefer == "future":
+            message = tp("a date ahead", "`{option}:{text}` is not a date I understand. "
+                         "Try {option}:2026-11-20, {option}:yesterday, {option}:\"last tue\" "
+                         "or {option}:\"next friday\".", option=label(option), text=text)
+        else:
+            message = t("`{option}:{text}` is not a date I understand. "
+                        "Try {option}:2026-11-20, {option}:yesterday, {option}:\"last tue\" or "
+                        "{option}:\"next friday\".", option=label(option), text=text)
         raise UsageError(
-            t("`{option}:{text}` is not a date I understand. "
-              "Try {option}:2026-11-20, {option}:yesterday, {option}:\"last tue\" or "
-              "{option}:\"next friday\".", option=label(option), text=text),
+            message,
             field=option,
         )
     return parsed.date()
+
+
+# 1d, 1w; 3天, 2周, 2个星期, 1个月 (一周, 两天: small numbers in characters too)
+_AFTER = re.compile(r"^(\d{1,3}|[一二两三四五六七八九十])\s*"
+                    r"(d|w|天|日|周|个?星期|个?礼拜|个月)$", re.I)
+_ZH_COUNTS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9, "十": 10}
+
+
+def days_after(text: str, today: date) -> int | None:
+    """How many days from `today` a span like 1d, 1w, 3天, 2周 or 1个月 reaches (a month runs
+    to the same day of the next, or that month's last day); None when `text` is not one."""
+    m = _AFTER.match(unicodedata.normalize("NFKC", text).strip())
+    if m is None:
+        return None
+    count = _ZH_COUNTS.get(m.group(1)) or int(m.group(1))
+    unit = m.group(2).lower()
+    if unit == "个月":
+        index = today.year * 12 + today.month - 1 + count
+        year, month = divmod(index, 12)
+        last = (date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - timedelta(days=1)).day
+        return (date(year, month + 1, min(today.day, last)) - today).days
+    return count * (1 if unit in ("d", "天", "日") else 7)
 
 
 def parse_calendar_day(text: str, option: str) -> date:

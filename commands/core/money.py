@@ -63,6 +63,7 @@ def parse_amount(text: str, option: str = "amount", *, allow_zero: bool = False)
     if raw.startswith(("-", "−")):
         raise UsageError(t("`{option}:{text}` is negative; an amount must be more than 0.",
                            option=label(option), text=text), field=option)
+    raw, named = _split_currency_name(raw)
     m = _AMOUNT.match(raw)
     if not m:
         raise UsageError(t("`{option}:{text}` is not an amount. Try 120000, 120,000, 120k, "
@@ -99,7 +100,27 @@ def parse_amount(text: str, option: str = "amount", *, allow_zero: bool = False)
             raise UsageError(t("`{option}:{text}` names two different currencies.",
                                option=label(option), text=text), field=option)
         currency = parse_currency(code, option)
+    if named:
+        if currency and currency != named:
+            raise UsageError(t("`{option}:{text}` names two different currencies.",
+                               option=label(option), text=text), field=option)
+        currency = named
     return Money(amount=amount.quantize(CENT), currency=currency)
+
+
+# Chinese currency names, longest first: 新加坡元 before 元, 日元 before 元
+_NAMES_LONGEST_FIRST = sorted((n for n in CURRENCY_NAMES if not n.isascii()), key=len,
+                              reverse=True)
+
+
+def _split_currency_name(raw: str) -> tuple[str, str | None]:
+    """`12万 美元` -> (`12万`, USD), `12万元人民币` -> (`12万元`, CNY): a Chinese currency name
+    after the figure, with or without a space; the text as it is when none ends it."""
+    for name in _NAMES_LONGEST_FIRST:
+        rest = raw[: -len(name)].rstrip()
+        if raw.endswith(name) and rest and rest[-1].isalnum() and rest[0] not in "-−":
+            return rest, CURRENCY_NAMES[name]
+    return raw, None
 
 
 @cache
@@ -120,7 +141,10 @@ def is_currency_code(text: str) -> bool:
 
 
 def looks_like_currency(word: str) -> bool:
-    """Is a word typed after an amount meant as its currency (EUR, eur, or any ABC)?"""
+    """Is a word typed after an amount meant as its currency (EUR, eur, any ABC, or a Chinese
+    name like 人民币 or 美元)?"""
+    if word in CURRENCY_NAMES and not word.isascii():
+        return True
     return bool(_CODE.fullmatch(word)) and (word.isupper() or is_currency_code(word))
 
 

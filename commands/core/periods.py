@@ -15,7 +15,7 @@ from typing import Literal, cast, get_args
 
 from commands.core.aliases import label
 from commands.core.errors import UsageError
-from commands.core.i18n import N_, t
+from commands.core.i18n import N_, current_locale, t
 
 PeriodKind = Literal["year", "quarter", "month", "week", "day"]
 KINDS: tuple[PeriodKind, ...] = get_args(PeriodKind)
@@ -247,6 +247,8 @@ def parse_period(text: str) -> Period:
             "Use year:, quarter:, month:, week: or day:.", raw=raw, kind=kind_text)
         )
     kind = cast(PeriodKind, kind_word)
+    if current_locale() == "zh":  # callers rebuild `month:...` from an option typed as 月:
+        raw = f"{label(kind)}:{value.strip()}"
     m = _PATTERNS[kind].match(_from_chinese(value.strip()))
     if not m:
         raise UsageError(t(_NOT_A[kind], raw=raw, example=_example(kind)))

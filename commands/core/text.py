@@ -13,15 +13,17 @@ import html
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from rapidfuzz import process
 
 from commands.core import aliases
+from commands.core.dates_zh import parse_chinese_day
 from commands.core.errors import UsageError
 from commands.core.i18n import current_locale, t
 from commands.core.limits import check_command_text
-from commands.core.money import looks_like_currency
+from commands.core.money import looks_like_currency, parse_amount
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
@@ -116,6 +118,8 @@ def parse_words(text: str, known_options: Collection[str],
     out = Words()
     last_money: str | None = None
     chinese = aliases.known_aliases(known_options)
+    typed_keys: dict[str, str] = {}
+    aliases.remember_typed(typed_keys)
     for word in split_words(html.unescape(text)):
         if last_money is not None and looks_like_currency(word):
             out.options[last_money] += f" {word}"
@@ -132,7 +136,10 @@ def parse_words(text: str, known_options: Collection[str],
                 if key in out.options:
                     raise UsageError(t("`{key}:` is given twice; give it once.", key=shown))
                 out.options[key] = aliases.english_value(key, value.strip())
-                if key in money_options and not re.search(r"[A-Za-z]{3}\s*$", value):
+                if is_zh:
+                    typed_keys[key] = typed
+                    aliases.remember_typed(typed_keys)
+                if key in money_options and not _ends_in_currency(value):
                     last_money = key
                 continue
             guess = _guess_key(typed, value, known_options, chinese)
@@ -153,8 +160,53 @@ def _guess_key(typed: str, value: str, known_options: Collection[str],
     (阶断:谈判 is 阶段:谈判)."""
     if _CJK.search(typed):
         return next((zh for zh in chinese if aliases.one_typo_apart(typed, zh)
-                     and (len(zh) >= 3 or aliases.is_value_of(chinese[zh], value))), None)
+                     and (len(zh) >= 3 or looks_like_value_of(chinese[zh], value))), None)
     return closest(typed.lower(), known_options, cutoff=75)
+
+
+# options whose value is an amount or a day, whatever the command
+_AMOUNT_OPTIONS = frozenset({"amount", "stretch", "challenge", "commit", "best"})
+_DAY_OPTIONS = frozenset({"on", "by", "due", "close", "start"})
+_SOME_DAY = date(2026, 1, 1)  # only the shape of a day matters here
+
+
+def looks_like_value_of(option: str, value: str) -> bool:
+    """Does `value` read as a value of `option`: one of its closed values (谈判 for a stage),
+    an amount (12万) for an amount, a day (下周五) for a date? A two-character Chinese key one
+    off an option's (金钱:12万 for 金额:) is taken for a typo only then."""
+    if aliases.is_value_of(option, value):
+        return True
+    if not value.strip():
+        return False
+    try:
+        if option in _AMOUNT_OPTIONS:
+            parse_amount(value)
+            return True
+        if option in _DAY_OPTIONS:
+            return _day_shaped(value)
+    except UsageError:
+        return False
+    return False
+
+
+def _day_shaped(value: str) -> bool:
+    """A day in one of the forms people type without dateparser's guesses (it reads almost
+    any word as some day): an ISO or digit date, a Chinese one, or an English day word."""
+    raw = value.strip().lower()
+    try:
+        if parse_chinese_day(raw, today=_SOME_DAY, prefer="future") is not None:
+            return True
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,4}[./]\d{1,2}(?:[./]\d{2,4})?|today|"
+                             r"yesterday|tomorrow|(?:next |last )?(?:mon|tue|wed|thu|fri|sat|sun)"
+                             r"(?:day|sday|nesday|rsday|urday)?", raw))
+
+
+def _ends_in_currency(value: str) -> bool:
+    """Does an amount already end in a currency code (120k EUR)? A Chinese one may still be
+    followed by a name (`12万元 人民币`): parse_amount sorts out what they say together."""
+    return bool(re.search(r"[A-Za-z]{3}\s*$", value))
 
 
 def closest(word: str, choices: Iterable[str], *, cutoff: int = 70) -> str | None:

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy.orm import Session
 
+from commands.core import aliases
 from commands.core.errors import UsageError
-from commands.core.i18n import N_, t
+from commands.core.i18n import current_locale, t
 from commands.core.limits import check_length
 from commands.core.text import name_key
 from commands.deals.labels import either
@@ -30,7 +32,7 @@ class CustomerPick:
 
 def find_or_create_customer(
     session: Session, workspace_id: int, name: str, *, owner: Member, tier: Tier | None,
-    force_new: bool, now: datetime, option_hint: str = N_("new:yes"), known: Customer | None = None,
+    force_new: bool, now: datetime, option_hint: str = "new:yes", known: Customer | None = None,
 ) -> CustomerPick:
     """The customer called `name`; a new name creates it, a near-miss is refused.
 
@@ -53,16 +55,13 @@ def find_or_create_customer(
             again = repo.customers.customer_by_key(session, workspace_id, key)
             if again is not None:
                 return CustomerPick(again, created=False)
-        matches = [m[0] for m in process.extract(
-            key, list(names), scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=3
-        )]
-        matches += [k for k in _overlapping(clean, names) if k not in matches][:3 - len(matches)]
+        matches = similar_customers(clean, names)
         if matches:
             raise UsageError(
                 t('No customer is called "{name}". Did you mean {suggestions}? '
                   'If "{name}" really is a new customer, add `{option}`.',
                   name=clean, suggestions=either([names[m] for m in matches]),
-                  option=t(option_hint)),
+                  option=_shown_hint(option_hint)),
                 field="customer",
             )
     customer = Customer(
@@ -74,21 +73,54 @@ def find_or_create_customer(
     return CustomerPick(added, created=added is customer)
 
 
-# A part shorter than this ("A", "Co") is too common to take for the same customer.
+def _shown_hint(hint: str) -> str:
+    """`new:yes` as the reader writes it: 新客户:是 in Chinese."""
+    key, _, value = hint.partition(":")
+    value = aliases.chinese_values(key).get(value, value) if current_locale() == "zh" else value
+    return f"{aliases.shown_option(key)}:{value}"
+
+
+# A part shorter than this ("A", "Co") is too common to take for the same customer; a
+# Chinese name packs a word into two characters (华为, 华怡), so two are enough there.
 MIN_CONTAINED = 3
+MIN_CONTAINED_CJK = 2
+# A Chinese name this long with one character wrong, missing or extra is a typo (上海华怡医要
+# for 上海华怡医药): fuzz.ratio scores it below SIMILAR, one character being a whole word.
+MIN_CJK_TYPO = 4
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def similar_customers(name: str, names: dict[str, str], limit: int = 3) -> list[str]:
+    """Keys of the known `names` (key -> name) that `name` is probably a typo or a short form
+    of, closest first: spelled alike (fuzz.ratio >= SIMILAR), one character off in a Chinese
+    name, or one name inside the other (see _overlapping)."""
+    key = name_key(name)
+    matches = [m[0] for m in process.extract(
+        key, list(names), scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=limit
+    )]
+    if _CJK.search(key) and len(key) >= MIN_CJK_TYPO:
+        matches += [k for k in names if k not in matches and len(k) >= MIN_CJK_TYPO
+                    and Levenshtein.distance(key, k, score_cutoff=1) <= 1]
+    matches += [k for k in _overlapping(name, names) if k not in matches]
+    return matches[:limit]
 
 
 def _overlapping(name: str, names: dict[str, str]) -> list[str]:
     """Keys of the known names that contain `name`, or that `name` contains, from the start
     of a word: "Acme Corporation" and "Acme Corp", "Acme" and "Acme Corp", not "Art" and
-    "Smartech"."""
+    "Smartech". Chinese is written without spaces, so a Chinese part of two characters or
+    more counts anywhere in the name: 华怡 in 上海华怡医药, 华为 in 华为为."""
     mine = " ".join(name.casefold().split())
     found = []
     for key, other in names.items():
         theirs = " ".join(other.casefold().split())
         short, long_ = sorted((mine, theirs), key=len)
-        if len(short) >= MIN_CONTAINED and short != long_ and \
-                re.search(r"(?:^|\W)" + re.escape(short), long_):
+        if short == long_:
+            continue
+        if _CJK.search(short):
+            if len(short.replace(" ", "")) >= MIN_CONTAINED_CJK and short in long_:
+                found.append(key)
+        elif len(short) >= MIN_CONTAINED and re.search(r"(?:^|\W)" + re.escape(short), long_):
             found.append(key)
     return found
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.access import require_read_deal, require_read_person
 from commands.core.actors import Actor, can_edit_deal, require_deal_edit, resolve_mention
+from commands.core.aliases import shown_option
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import UsageError
 from commands.core.i18n import N_, t
@@ -180,7 +181,8 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
     if not opts:
         return DealShow(number)
     if "reason" in opts and opts.get("stage", "").lower() != "lost":
-        raise UsageError(t("`reason:` goes with a lost deal: `/deal D-1 lost reason:\"price\"`."))
+        raise UsageError(t("`{option}:` goes with a lost deal: "
+                           "`/deal D-1 lost {option}:\"price\"`.", option=shown_option("reason")))
     _check_next_step(number, opts)
     return DealUpdate(
         number=number,
@@ -198,7 +200,8 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
 
 def _check_next_step(number: int, opts: dict[str, str]) -> None:
     if "next" in opts and not opts["next"]:
-        raise UsageError(t('`next:` needs the next step, like next:"call CFO".'))
+        raise UsageError(t('`{option}:` needs the next step, like {option}:"call CFO".',
+                           option=shown_option("next")))
     check_next_by(opts.get("next"), opts.get("by"), command=f"/deal D-{number}")
     if "next" in opts and "by" not in opts:
         raise UsageError(t('When is it due? Add by:, like `/deal D-{number} next:"{step}" '
@@ -383,8 +386,9 @@ def _create(args: DealNew, session: Session, actor: Actor, now: datetime) -> Dea
         else None
     if close is not None and close < today:
         raise UsageError(
-            t("`close:{given}` is {day}, in the past. A new deal closes today or later: give "
-              "the date you expect to close it.", given=args.close, day=format_day(close, today))
+            t("`{option}:{given}` is {day}, in the past. A new deal closes today or later: "
+              "give the date you expect to close it.", option=shown_option("close"),
+              given=args.close, day=format_day(close, today))
         )
     currency = _currency(args.amount, args.currency, ws.default_currency)
     pick = find_or_create_customer(

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor, can_edit_deal
+from commands.core.aliases import shown_option
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import t
@@ -72,15 +73,15 @@ def parse_deal_ref(text: str, option: str = "deal") -> int:
     m = _DEAL_REF.match(text.strip())
     if not m or int(m.group(1)) == 0:
         raise UsageError(t("`{option}:{text}` is not a deal reference. Deals look like D-3.",
-                           option=option, text=text), field=option)
+                           option=shown_option(option), text=text), field=option)
     return int(m.group(1))
 
 
 def parse_tier(text: str) -> Tier:
     value = text.strip().upper()
     if value not in TIERS:
-        raise UsageError(t("`tier:{text}` is not a tier. Customers are tier A, B or C.",
-                           text=text))
+        raise UsageError(t("`{option}:{text}` is not a tier. Customers are tier A, B or C.",
+                           option=shown_option("tier"), text=text))
     return Tier(value)
 
 
@@ -92,9 +93,11 @@ def parse_visit(text: str) -> VisitArgs:
         raise UsageError(t('Name the customer first, like `/visit "Acme Corp" Met the CTO`.'))
     next_step = opts.get("next")
     if next_step is not None and not next_step:
-        raise UsageError(t('`next:` needs the next step, like next:"send quote".'))
+        raise UsageError(t('`{option}:` needs the next step, like {option}:"send quote".',
+                           option=shown_option("next")))
     if "on" in opts and not opts["on"]:
-        raise UsageError(t("`on:` needs a date, like on:yesterday or on:2026-11-20."))
+        raise UsageError(t("`{option}:` needs a date, like {option}:yesterday or "
+                           "{option}:2026-11-20.", option=shown_option("on")))
     check_next_by(next_step, opts.get("by"), command='/visit "Acme Corp"')
     return VisitArgs(
         words=tuple(words.positionals),
@@ -179,13 +182,14 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         occurred_on = parse_day(args.on, today=today, prefer="past", option="on")
         if occurred_on > today:
             raise UsageError(
-                t("`on:{given}` is in the future ({day}). Log activities once they have "
-                  "happened.", given=args.on, day=format_day(occurred_on)),
+                t("`{option}:{given}` is in the future ({day}). Log activities once they have "
+                  "happened.", option=shown_option("on"), given=args.on,
+                  day=format_day(occurred_on)),
                 field="on",
             )
         if occurred_on < today - timedelta(days=MAX_AGE_DAYS):
-            raise UsageError(t("`on:{given}` is more than a year ago; check the year.",
-                               given=args.on), field="on")
+            raise UsageError(t("`{option}:{given}` is more than a year ago; check the year.",
+                               option=shown_option("on"), given=args.on), field="on")
 
     check_next_by(args.next_step, args.by, command='/visit "Acme Corp"')  # a form's too
     due_on = parse_by(args.by, today=today) if args.by is not None else None

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.access import can_read_deal, can_read_person
 from commands.core.actors import Actor, can_edit_records_of
-from commands.core.dates import local_today
+from commands.core.dates import days_after, local_today
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import N_, t
 from commands.core.limits import check_length
@@ -31,7 +31,6 @@ USAGE = N_("Use `/followups`, `/followups @alice`, `/followups team` (add `all` 
            "too), `/followups add send quote by:friday [deal:D-3]`, `/followups done F-3`, "
            "`/followups snooze F-3 1d|1w|friday` or `/followups reopen F-3`.")
 _REF = re.compile(r"^(?:f-?|#)?(\d{1,9})$", re.I)
-_SNOOZE = re.compile(r"^(\d{1,3})([dw])$", re.I)
 # Without `all`, the list shows what is overdue and due within this many days.
 SOON = timedelta(days=7)
 
@@ -204,11 +203,11 @@ def run_followups(args: FollowUpsArgs, *, session: Session, actor: Actor,
 
 
 def snooze_until(text: str, today: date) -> date:
-    """1d: tomorrow, 1w: a week from today, or a day (today or later)."""
-    m = _SNOOZE.match(text.strip())
-    if m is None:
+    """1d: tomorrow, 1w: a week from today (1天, 1周, 1个月 in Chinese), or a day (today or
+    later)."""
+    days = days_after(text, today)
+    if days is None:
         return parse_by(text, today=today, option="snooze")
-    days = int(m.group(1)) * (7 if m.group(2).lower() == "w" else 1)
     if days == 0:
         raise UsageError(t("Snooze by a day or more, like `1d` or `1w`."))
     return today + timedelta(days=days)

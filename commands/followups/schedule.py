@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from commands.core.aliases import label
+from commands.core.aliases import shown_option
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import UsageError
 from commands.core.i18n import t
@@ -59,7 +59,8 @@ def parse_by(text: str, *, today: date, option: str = "by") -> date:
         raise UsageError(exc.message, usage=exc.usage, field=option) from None
     if day < today:
         raise UsageError(t("`{option}:{text}` is {day}, in the past. A follow-up is due "
-                           "today or later, like {option}:friday.", option=label(option), text=text,
+                           "today or later, like {option}:friday.", option=shown_option(option),
+                           text=text,
                            day=format_day(day, today)), field=option)
     return day
 
@@ -67,10 +68,12 @@ def parse_by(text: str, *, today: date, option: str = "by") -> date:
 def check_next_by(next_step: str | None, by: str | None, *, command: str) -> None:
     """`by:` only goes with `next:` (the step it dates)."""
     if by is not None and not by:
-        raise UsageError(t("`by:` needs a date, like by:friday or by:2026-12-10."), field="by")
+        raise UsageError(t("`{option}:` needs a date, like {option}:friday or {option}:2026-12-10.",
+                           option=shown_option("by")), field="by")
     if by is not None and next_step is None:
-        raise UsageError(t('`by:` dates the next step: add it, like `{command} next:"send '
-                           'quote" by:{by}`.', command=command, by=by), field="by")
+        raise UsageError(t('`{option}:` dates the next step: add it, like `{command} '
+                           '{next}:"send quote" {option}:{by}`.', option=shown_option("by"),
+                           next=shown_option("next"), command=command, by=by), field="by")
 
 
 def schedule_follow_up(session: Session, *, owner: Member, created_by: Member, text: str,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from commands.core.aliases import shown_option
 from commands.core.errors import UsageError
 from commands.core.i18n import t, tp
 from commands.core.text import choice
@@ -46,7 +47,7 @@ def parse_category(text: str, option: str = "forecast") -> str:
         raw = BEST_CASE
     if raw == CLOSED:
         raise UsageError(t("`{option}:closed` follows from winning the deal: `/deal D-n won`.",
-                           option=option))
+                           option=shown_option(option)))
     if raw not in SETTABLE:
         raw = choice(raw, SETTABLE, option)
     return raw

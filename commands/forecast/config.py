@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
+from commands.core.aliases import shown_option
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import current_locale, t, tp
 from commands.core.text import split_words
@@ -71,7 +72,7 @@ def _clock(raw: str, option: str, example: str) -> str:
     m = _TIME.match(raw)
     if m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         raise UsageError(t("`{option}:{raw}` is not a time like {option}:{example}.",
-                           option=option, raw=raw, example=example))
+                           option=shown_option(option), raw=raw, example=example))
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 

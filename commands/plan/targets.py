@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor, resolve_mention, resolve_person
+from commands.core.aliases import shown_option
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import LeftOut
@@ -122,7 +123,8 @@ def _tier(metric: str, opts: dict[str, str], option: str,
     value, given = _value(metric, opts[option], option)
     if given and given != (currency or given):
         raise UsageError(t("`{option}:{value}` is in {given} but the target is in "
-                           "{currency}; give both in one currency.", option=option,
+                           "{currency}; give both in one currency.",
+                           option=shown_option(option),
                            value=opts[option], given=given, currency=currency))
     return value
 

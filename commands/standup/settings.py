@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
+from commands.core.aliases import shown_option
 from commands.core.dates import format_day, local_today, on_day
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import t, tn
@@ -136,12 +137,13 @@ def parse_minutes(text: str, option: str, *, allow_off: bool = False) -> int:
         m = _DURATION.match(raw)
         if not raw or m is None:
             raise UsageError(t("`{option}:{text}` is not a duration; use minutes like "
-                               "{option}:30m or hours like {option}:2h.", option=option,
+                               "{option}:30m or hours like {option}:2h.",
+                               option=shown_option(option),
                                text=text))
         minutes = number(m.group(1)) * 60 + number(m.group(2))
     if not 5 <= minutes <= 12 * 60:
         raise UsageError(t("`{option}:` must be between 5 minutes and 12 hours.",
-                           option=option))
+                           option=shown_option(option)))
     return minutes
 
 

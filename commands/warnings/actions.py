@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.access import require_read_team
 from commands.core.actors import Actor, resolve_mention
+from commands.core.aliases import shown_option
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import t
@@ -165,8 +166,8 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
         due = parse_day(args.due, today=today, prefer="future", option="due") \
             if args.due else None
         if due is not None and due < today:
-            raise UsageError(t("`due:{due}` is in the past ({day}).", due=args.due,
-                               day=due.isoformat()))
+            raise UsageError(t("`{option}:{due}` is in the past ({day}).",
+                               option=shown_option("due"), due=args.due, day=due.isoformat()))
         link = link_warning(session, ws, team, args.warning, now) if args.warning else None
         item = ActionItem(workspace_id=ws.id, team_id=team.id, owner_id=owner.id,
                           text=args.text, due_on=due, created_by_id=actor.member.id,
