@@ -183,7 +183,7 @@ def _draw_plan_vs_actual(axes: Axes, cumulative: pd.DataFrame, currency: str | N
         axes.set_xlim(days[0], days[-1])
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _compact(value)))
     if currency:
-        axes.set_ylabel(currency, fontsize=11)
+        axes.set_ylabel(_unit(currency), fontsize=11)
     axes.tick_params(labelsize=10)
     axes.set_ylim(bottom=min(0.0, *_finite(plan + actual)))
     axes.grid(axis="y", alpha=0.3)
@@ -292,9 +292,22 @@ def _finite(values: Iterable[float]) -> list[float]:
     return [v for v in values if not math.isnan(v)] or [0.0]
 
 
+def _unit(currency: str) -> str:
+    """The money axis's label: the currency's code; in Chinese, yuan for CNY (元)."""
+    return tp("money axis", "CNY") if currency == "CNY" else currency
+
+
 def _compact(value: float) -> str:
-    """Write an axis amount short: 950, 12.5k, 1.2M."""
+    """Write an axis amount short: 950, 12.5k, 1.2M; in Chinese counted in 万 and 亿, as a
+    Chinese reader counts (8,000, 12.5万, 928万, 1,000万, 1.2亿)."""
     size = abs(value)
+    if current_locale() == "zh":
+        if size >= 1e8:
+            return f"{value / 1e8:,.3g}亿"
+        if size >= 1e4:
+            wan = value / 1e4
+            return f"{wan:,.0f}万" if abs(wan) >= 1000 else f"{wan:.3g}万"
+        return f"{value:,.0f}"
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if size >= limit:
             return f"{value / limit:.3g}{suffix}"

@@ -80,7 +80,7 @@ class DigestSource:
         # a DM: in the manager's language, the figures' words (focus, fixes) and the chart too
         lang = locale_of(manager.language, manager.slack_locale)
         with use_locale(lang):
-            digest = build_digest(session, ws, team, claimed_at, config)
+            digest = build_digest(session, ws, team, claimed_at, config, last_week=True)
             chart = digest_chart(digest.cumulative, digest.attainment,
                                  f"{team.name}: {digest.period.label}", currency=digest.currency,
                                  pace_threshold=config.pace_threshold, history=digest.history)

@@ -165,11 +165,8 @@ def _parse_existing(number: int, rest: str) -> DealArgs:
         reason = opts.get("reason") or " ".join(extra)
         if set(opts) - {"reason"}:
             raise UsageError(t("`/deal D-{number} lost` takes only reason:.", number=number))
-        if not reason.strip():
-            raise UsageError(
-                t('Say why D-{number} was lost, like `/deal D-{number} lost reason:"price"`.',
-                  number=number)
-            )
+        # no reason yet: running it asks, once the deal is known to be open (a closed deal is
+        # refused first, before anyone is asked why it was lost)
         return DealLost(number, reason.strip())
     if words.positionals:
         raise UsageError(
@@ -496,9 +493,16 @@ def _with_next_step(session: Session, actor: Actor, deal: Deal, args: DealUpdate
     other change the command makes."""
     assert args.next_step is not None and args.by is not None  # parse_deal requires both
     today = local_today(now, actor.member.timezone)
-    due_on = parse_by(args.by, today=today)
     stages = _stage_map(session, deal.workspace_id)
     rest = replace(args, next_step=None, by=None)
+    # a deal that stays (or ends) closed is refused before its `by:` is read
+    current = stages.get(deal.stage)
+    ends_in = (_check_stage(rest.stage, stages) if rest.stage else None) or current
+    if ends_in is not None and ends_in.is_closed:
+        closed = deal.stage if current is not None and current.is_closed else ends_in.name
+        raise UsageError(t("{ref} is {stage}: a closed deal has no next step.", ref=deal.ref,
+                           stage=stage_label(closed)))
+    due_on = parse_by(args.by, today=today)
     if rest != DealUpdate(args.number):
         changed = _update(session, actor, deal, rest, now)
     else:

@@ -235,7 +235,8 @@ def run_visit(args: VisitArgs, *, session: Session, actor: Actor, now: datetime)
         outcome=args.outcome, notes=notes.strip(), next_step=args.next_step, logged_at=now,
     )
     closed = close_matching(session, member=member, customer_id=pick.customer.id,
-                            deal_id=deal.id if deal else None, activity_id=activity_id, now=now)
+                            deal_id=deal.id if deal else None, activity_id=activity_id,
+                            occurred_on=occurred_on, now=now)
     follow_up = None
     if due_on is not None and args.next_step is not None:
         follow_up = schedule_follow_up(

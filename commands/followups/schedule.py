@@ -92,16 +92,29 @@ def schedule_follow_up(session: Session, *, owner: Member, created_by: Member, t
 
 
 def close_matching(session: Session, *, member: Member, customer_id: int, deal_id: int | None,
-                   activity_id: int, now: datetime) -> FollowUpView | None:
+                   activity_id: int, occurred_on: date, now: datetime) -> FollowUpView | None:
     """A visit at the customer (or deal) of one of the member's open follow-ups closes it:
-    the earliest one, which the visit most likely was."""
-    item = repo.followups.open_matching(session, member.id, customer_id=customer_id,
-                                        deal_id=deal_id)
-    if item is None:
+    the earliest due, one on the deal first, which the visit most likely was. Only a
+    follow-up made on or before the visit's day: a backdated visit cannot have done a step
+    agreed after it."""
+    candidates = [
+        f for f in repo.followups.open_follow_ups(session, [member.id])
+        if f.customer_id == customer_id and made_on(f) <= occurred_on
+    ]
+    if not candidates:
         return None
+    item = min(candidates, key=lambda f: (f.deal_id != deal_id, f.due_on, f.id))
     item.done_at, item.done_by_id, item.closed_by_activity_id = now, member.id, activity_id
     session.flush()
     return view_follow_up(item, now)
+
+
+def made_on(item: FollowUp) -> date:
+    """The day a follow-up's step was agreed: the day of the visit that made it, else the
+    day it was written, in its owner's timezone."""
+    if item.activity is not None:
+        return item.activity.occurred_on
+    return local_today(item.created_at, item.owner.timezone)
 
 
 @dataclass(frozen=True)

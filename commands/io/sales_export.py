@@ -11,23 +11,24 @@ from commands.core.access import readable_member_ids
 from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
-from commands.core.i18n import Lang, normalize_lang, t, tn
+from commands.core.i18n import Lang, current_locale, normalize_lang, t, tn
 from commands.core.text import parse_words
 from commands.io.export import csv_bytes, export_tables, with_headers_in
 
 
 @dataclass(frozen=True)
 class ExportArgs:
-    # the language of the files' column headers; None: English, the headers the importer
-    # has always read
+    # the language of the files' column headers; None: the reader's (the importer reads
+    # either back)
     lang: Lang | None = None
 
 
 def parse_export(text: str) -> ExportArgs:
-    """`/sales export [lang:zh]`: English headers unless `lang:` says otherwise."""
+    """`/sales export [lang:en|zh]`: headers in the reader's language unless `lang:` says."""
     words = parse_words(text, ("lang",))
     if words.positionals:
-        raise UsageError(t("`/sales export` takes nothing more but `lang:zh`: it sends you what "
+        raise UsageError(t("`/sales export` takes nothing more but `lang:en` or `lang:zh` (the "
+                           "column headers' language; yours by default): it sends you what "
                            "you may see, as CSV files, in a direct message."))
     if "lang" not in words.options:
         return ExportArgs()
@@ -59,8 +60,9 @@ def run_export(args: ExportArgs, *, session: Session, actor: Actor,
         scope = t("your own customers, visits, deals, targets and follow-ups")
     tables = export_tables(session, actor.workspace.id, ids)
     day = local_today(now, me.timezone).isoformat()
-    english = args.lang in (None, "en")
-    written = csv_bytes(tables if english else with_headers_in(tables, args.lang),
+    lang = args.lang or current_locale()  # the reader's, as the reply is
+    english = lang == "en"
+    written = csv_bytes(tables if english else with_headers_in(tables, lang),
                         bom=not english)
     files = tuple((f"salesbot-{day}-{name}", data) for name, data in written.items())
     return ExportResult(scope.strip(), files, tuple((n, len(f)) for n, f in tables.items()))

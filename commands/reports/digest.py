@@ -155,6 +155,13 @@ class DigestResult:
     forecast: DigestForecast | None = None  # the week's forecast call, once someone called
 
 
+def reviewed_monday(today: date, *, last_week: bool) -> date:
+    """The Monday of the week a digest reviews: the current week, or the last complete one
+    (a scheduled digest's, and on a Monday, when no day of this week is over yet)."""
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(days=7) if last_week or today == monday else monday
+
+
 @dataclass(frozen=True, eq=False)
 class _Review:
     """What every part of one digest shares: the team, its month and the week reviewed."""
@@ -167,16 +174,30 @@ class _Review:
     period: Period
     hol: set[date]
     ids: list[int]
-    week_start: datetime
-    week_end: datetime  # the start of today: the week is the seven days before
+    week_start: datetime  # a Monday's start
+    week_end: datetime  # the next Monday's start, or now, in a week still going on
 
     @classmethod
-    def of(cls, session: Session, ws: Workspace, team: Team, now: datetime) -> _Review:
+    def of(cls, session: Session, ws: Workspace, team: Team, now: datetime,
+           last_week: bool) -> _Review:
         today = local_today(now, team.timezone)
-        week_end = datetime.combine(today, datetime.min.time(), ZoneInfo(team.timezone))
+        monday = reviewed_monday(today, last_week=last_week)
+        week_start = datetime.combine(monday, datetime.min.time(), ZoneInfo(team.timezone))
+        week_end = min(now, week_start + timedelta(days=7))
         return cls(session, ws, team, now, today, period_containing("month", today),
                    repo.targets.holidays(session, team.id), [m.id for m in team.members],
-                   week_end - timedelta(days=7), week_end)
+                   week_start, week_end)
+
+    @property
+    def last_day(self) -> date:
+        """The week's last day reviewed: its Sunday, or today."""
+        return min(self.today, self.week_start.date() + timedelta(days=6))
+
+    @property
+    def counted_through(self) -> date:
+        """The last day the month's actual line counts: today in a week still going on (as
+        the week's lists and the target line do), else yesterday, a day that is over."""
+        return self.today if self.week_end == self.now else self.today - timedelta(days=1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -281,7 +302,7 @@ def _chart(r: _Review, revenue: _Revenue) -> tuple[pd.DataFrame, pd.DataFrame]:
     if team_plan is not None:
         targets = targets[[r.period.start <= d <= r.period.end for d in targets["day"]]]
     cumulative = cumulative_plan_vs_actual(targets, daily_actuals(won_rows, r.team.timezone),
-                                           through=r.today - timedelta(days=1))
+                                           through=r.counted_through)
     cumulative["plan_cum"] = [v.quantize(CENT) for v in cumulative["plan_cum"]]
     attainment = pd.DataFrame({"rep": [line.name for line in revenue.reps],
                                "attainment": [line.score.attainment for line in revenue.reps],
@@ -292,7 +313,7 @@ def _chart(r: _Review, revenue: _Revenue) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _standups(r: _Review) -> tuple[tuple[int, int] | None, tuple[tuple[str, str], ...]]:
     """The week's stand-ups: answers against prompts, and the blockers reported twice."""
-    first_day, last_day = r.week_start.date(), (r.week_end - timedelta(days=1)).date()
+    first_day, last_day = r.week_start.date(), r.last_day
     prompted = repo.standups.prompts_sent(r.session, r.ids, first_day, last_day)
     answers = repo.standups.answers_between(r.session, r.team.id, first_day - timedelta(days=7),
                                        last_day)
@@ -302,10 +323,11 @@ def _standups(r: _Review) -> tuple[tuple[int, int] | None, tuple[tuple[str, str]
 
 
 def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
-                 config: RuleConfig | None = None) -> DigestResult:
-    """Review the seven days before `now` for one team, against this month's plan."""
+                 config: RuleConfig | None = None, *, last_week: bool = False) -> DigestResult:
+    """Review one team's Monday-to-Sunday week against this month's plan: the current week
+    up to `now` (on a Monday, the last one), or with `last_week` the last complete one."""
     config = config or rule_config(repo.workspaces.team_settings(session, team.id))
-    r = _Review.of(session, ws, team, now)
+    r = _Review.of(session, ws, team, now, last_week)
     revenue = _revenue(r)
     stages = repo.deals.stages(session, ws.id)
     weighted, closing_tally, win, coverage = _forecast(r, stages, revenue, config)
@@ -325,7 +347,7 @@ def build_digest(session: Session, ws: Workspace, team: Team, now: datetime,
     actions = tuple((line.ref, line.owner, line.text, line.due, line.state) for line in lines)
     return DigestResult(
         team_name=team.name, manager_ids=tuple(m.slack_user_id for m in team.managers),
-        period=r.period, week=(r.week_start.date(), (r.week_end - timedelta(days=1)).date()),
+        period=r.period, week=(r.week_start.date(), r.last_day),
         currency=revenue.currency, team=revenue.team, reps=revenue.reps,
         weighted_forecast=revenue.won.total + weighted, coverage=coverage,
         coverage_healthy=coverage_healthy(coverage, win.rate), win_rate=win.rate,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Deal, FollowUp, Member
@@ -49,19 +49,6 @@ def owners_with_open_due(session: Session, due_by: date) -> Sequence[tuple[Membe
                            .join(earliest, earliest.c.owner_id == Member.id)
                            .order_by(Member.id)).all()
     return [(member, due_on) for member, due_on in rows]
-
-
-def open_matching(session: Session, owner_id: int, *, customer_id: int,
-                  deal_id: int | None) -> FollowUp | None:
-    """The owner's earliest open follow-up at the customer, one on the deal first."""
-    on_deal = (FollowUp.deal_id == deal_id) if deal_id is not None else FollowUp.deal_id.is_(None)
-    first = case((on_deal, 0), else_=1)  # NULL-safe on every database
-    return session.scalars(
-        select(FollowUp)
-        .where(FollowUp.owner_id == owner_id, FollowUp.done_at.is_(None),
-               FollowUp.customer_id == customer_id)
-        .order_by(first, FollowUp.due_on, FollowUp.id).limit(1)
-    ).first()
 
 
 def deals_with_open_follow_up(session: Session, deal_ids: Sequence[int]) -> set[int]:

@@ -68,3 +68,20 @@ def test_lang_takes_a_language() -> None:
         parse_export("lang:fr")
     with pytest.raises(UsageError, match="takes nothing more"):
         parse_export("everything")
+
+
+def test_a_chinese_reader_gets_chinese_headers_unless_lang_says_otherwise(
+        team: Chat, clock: Clock) -> None:
+    build_history(team, clock)
+    team.say("mia", "/sales lang zh")
+    files = _exported(team, "/sales export")
+    assert _header(files["deals"])[:3] == ["工作区", "编号", "名称"]
+    assert files["deals"].startswith(b"\xef\xbb\xbf")
+    english = _exported(team, "/sales export lang:en")
+    assert _header(english["deals"])[:3] == ["workspace", "ref", "name"]
+    assert not english["deals"].startswith(b"\xef\xbb\xbf")
+
+
+def test_the_usage_error_names_both_languages() -> None:
+    with pytest.raises(UsageError, match="`lang:en` or `lang:zh`"):
+        parse_export("everything")

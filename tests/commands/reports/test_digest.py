@@ -46,7 +46,7 @@ def _digest(chat: Chat, user: str = "mia") -> DigestResult:
 
 def test_the_digest_reviews_the_week_against_the_plan(week: Chat) -> None:
     d = _digest(week)
-    assert d.week == (date(2026, 11, 15), date(2026, 11, 21))
+    assert d.week == (date(2026, 11, 16), date(2026, 11, 22))  # Monday to today
     assert d.team is not None and d.team.actual == Decimal(120_000)
     assert [(r.name, r.score.target) for r in d.reps] == [("alice", Decimal("150000.00")),
                                                           ("bob", Decimal("150000.00"))]
@@ -71,7 +71,7 @@ def test_the_digest_renders_within_slacks_limits(week: Chat) -> None:
     assert len(reply.blocks) <= MAX_BLOCKS
     assert reply.blocks[0].type == "header"
     text = reply.plain()
-    assert "Weekly review: East, 15 Nov – 21 Nov" in text
+    assert "Weekly review: East, 16 Nov – 22 Nov" in text
     assert "Lost this week: D-2 Acme add-on (alice) 60,000 USD: price" in text
     assert "Slipped (close date pushed): D-3 Initech pilot (bob) 2026-11-20 → 2026-12-04" in text
     assert "Focus this week" in text

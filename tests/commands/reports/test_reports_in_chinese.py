@@ -41,7 +41,7 @@ def test_the_leaderboard_in_chinese(month: Chat) -> None:  # noqa: F811
 def test_the_weekly_review_in_chinese(week: Chat) -> None:  # noqa: F811
     speaks_chinese(week, "mia")
     out = week.say("mia", "/sales digest")
-    assert out.startswith("复盘周报：East，11月15日 – 11月21日")
+    assert out.startswith("复盘周报：East，11月16日 – 11月22日")
     for heading in ("2026-11 目标", "销售漏斗", "本周赢单", "本周输单", "输单原因", "推迟",
                     "未按节奏拜访的客户", "改进行动", "本周重点"):
         assert heading in out, heading
@@ -55,5 +55,5 @@ def test_the_weekly_review_in_english_is_unchanged(week: Chat) -> None:  # noqa:
     digest = _digest(week)
     with use_locale("en"):
         text = render_digest(digest).text
-    assert text.startswith("*Weekly review: East, 15 Nov – 21 Nov*")
+    assert text.startswith("*Weekly review: East, 16 Nov – 22 Nov*")
     assert "*Focus this week*" in text
