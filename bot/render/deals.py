@@ -48,6 +48,7 @@ from commands.deals.labels import (
 from commands.deals.pipeline import PipelineResult
 from commands.deals.visit import VisitResult
 from commands.forecast.categories import AUTO
+from commands.plan.names import period_name
 
 
 def _logged(r: VisitResult) -> str:
@@ -349,7 +350,7 @@ def render_pipeline(r: PipelineResult) -> Reply:
     lines.append(t("Open {total} · weighted {weighted} _({source})_",
                    total=format_money(r.total, cur), weighted=format_money(r.weighted, cur),
                    source=source))
-    lines.append(t("Closing in {period}: {amount}", period=r.period.label,
+    lines.append(t("Closing in {period}: {amount}", period=period_name(r.period),
                    amount=format_money(r.closing_in_period, cur))
                  + "".join(f"\n   {ref} {escape(name)} {format_money(a, cur)}"
                            for ref, name, a in r.closing_deals)
@@ -358,7 +359,7 @@ def render_pipeline(r: PipelineResult) -> Reply:
                     if r.closing_more[0] else ""))
     if r.remaining_target is None:
         lines.append(t("No revenue target covers {period}: coverage unknown.",
-                       period=r.period.label))
+                       period=period_name(r.period)))
     else:
         lines.append(_coverage_line(r))
         if r.win is not None:

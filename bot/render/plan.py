@@ -24,7 +24,7 @@ def render_target(r: TargetResult) -> Reply:
             lines.append(t(
                 "• *{period}*{implied}: target {target} · actual {actual} · attainment "
                 "{attainment} · expected to date {expected} · pace {pace}{flag}",
-                period=row.label, implied=t(" (implied)") if row.implied else "",
+                period=period_name(row.label), implied=t(" (implied)") if row.implied else "",
                 target=figure(row.target, r.metric, r.currency),
                 actual=figure(s.actual, r.metric, r.currency), attainment=pct(s.attainment),
                 expected=figure(s.expected_to_date, r.metric, r.currency),

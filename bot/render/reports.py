@@ -136,7 +136,8 @@ def _last(last: date | None) -> str:
 @render.register
 def render_leaderboard(r: LeaderboardResult) -> Reply:
     lines = [t("*Leaderboard of {team}: {metric}, {period}* (ranked by attainment)",
-               team=escape(r.team_name), metric=metric_name(r.metric, spaced=True), period=period_name(r.period))]
+               team=escape(r.team_name), metric=metric_name(r.metric, spaced=True),
+               period=period_name(r.period))]
     for rank, rep, target, actual, got in r.rows:
         detail = (t("{attainment} of {target}", attainment=pct(got),
                     target=figure(target, r.metric, r.currency)) if got is not None

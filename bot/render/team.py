@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.render.base import Reply, escape, mention, render, text_reply
 from commands.core.fx import Rate
-from commands.core.i18n import N_, t, tp
+from commands.core.i18n import N_, listed, t, tp
 from commands.team.config import ConfigResult
 from commands.team.help import usage
 from commands.team.sales import (
@@ -35,13 +35,13 @@ def team_language(language: str | None) -> str:
 
 
 def team_text(view: TeamView) -> str:
-    managers = ", ".join(mention(m.user_id, m.name) for m in view.managers) or t("none")
+    managers = listed(mention(m.user_id, m.name) for m in view.managers) or t("none")
     channel = "<#" + view.channel_id + ">"
     lines = [t("*Team {team}* · {channel} · {tz}", team=escape(view.name), channel=channel,
                tz=view.timezone),
              t("Managers: {managers}", managers=managers)]
     reps = [m for m in view.members if not m.is_manager]
-    people = ", ".join(
+    people = listed(
         mention(m.user_id, m.name) + (t(" ({role})", role=role_name(m.role))
                                       if m.role != "rep" else "")
         for m in view.members)

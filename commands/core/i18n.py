@@ -133,6 +133,11 @@ def joined(items: Iterable[str], sep: str = "; ", *, zh: str | None = None) -> s
     return sep.join(items)
 
 
+def listed(items: Iterable[str]) -> str:
+    """`items` as an English comma list ("a, b"), or with 、 in Chinese."""
+    return joined(items, ", ")
+
+
 def in_lang(lang: str | None, msgid: str, /, **values: Any) -> str:
     """`msgid` in `lang` whatever the current language (a team channel's post)."""
     with use_locale(lang):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
 from commands.core.errors import PermissionDenied, UsageError
-from commands.core.i18n import current_locale, t, tp
+from commands.core.i18n import current_locale, joined, listed, t, tp
 from commands.core.text import split_words
 from commands.forecast.categories import (
     SETTABLE,
@@ -107,7 +107,7 @@ def parse_forecast_config(text: str) -> ForecastConfigArgs:
             categories[key] = parse_category(value, key)
             if categories[key] == "auto":
                 raise UsageError(t("`{word}`: give the stage a category: {categories}.",
-                                   word=word, categories=", ".join(SETTABLE)))
+                                   word=word, categories=listed(SETTABLE)))
     return ForecastConfigArgs(categories, schedule, off, deadline, team)
 
 
@@ -162,7 +162,7 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
         stages = {s.name: s for s in repo.deals.stages(session, ws.id)}
         for stage in args.categories:
             if stage not in stages or stages[stage].is_closed:
-                open_names = ", ".join(n for n, s in stages.items() if not s.is_closed)
+                open_names = listed(n for n, s in stages.items() if not s.is_closed)
                 raise UsageError(t("`{stage}:` is not an open stage; the open stages are "
                                    "{stages}.", stage=stage, stages=open_names))
         row = repo.forecasts.forecast_settings(session, ws.id)
@@ -174,7 +174,7 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
         defaults = [t("{category} in {stage}", stage=s,
                       category=c if current_locale() == "en" else category_label(c))
                     for s, c in args.categories.items()]
-        done.append(t("deals default to {list}", list=", ".join(defaults)))
+        done.append(t("deals default to {list}", list=listed(defaults)))
     sched = repo.forecasts.forecast_schedule(session, team.id)
     if args.schedule is not None or args.off or args.deadline is not None:
         if not (actor.is_admin or actor.manages(team)):
@@ -195,5 +195,5 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
     session.flush()
     cats = workspace_categories(session, ws.id)
     return ForecastConfigResult(
-        team.name, t("Updated: {changes}.", changes="; ".join(done)) if done else "",
+        team.name, t("Updated: {changes}.", changes=joined(done)) if done else "",
         tuple(cats.defaults.items()), schedule_text(sched))

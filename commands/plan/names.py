@@ -12,8 +12,11 @@ import re
 from commands.core.i18n import current_locale, tp
 from commands.core.periods import Period
 
-_MONTH_LABEL = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR_LABEL = re.compile(r"^(\d{4})$")
 _QUARTER_LABEL = re.compile(r"^(\d{4})-Q([1-4])$")
+_MONTH_LABEL = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
+_DAY_LABEL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def period_name(p: Period | str) -> str:
@@ -38,13 +41,20 @@ def period_name(p: Period | str) -> str:
 
 
 def _label_name(label: str) -> str:
-    """A month or quarter label (2026-12, 2026-Q4) by its shown name; others as written."""
+    """A period's label (2026, 2026-Q4, 2026-12, 2026-W49, 2026-12-01) by its shown name;
+    anything else as written."""
     if current_locale() != "zh":
         return label
-    if m := _MONTH_LABEL.match(label):
-        return f"{m.group(1)}年{int(m.group(2))}月"
+    if m := _YEAR_LABEL.match(label):
+        return f"{m.group(1)}年"
     if m := _QUARTER_LABEL.match(label):
         return f"{m.group(1)}年第{m.group(2)}季度"
+    if m := _MONTH_LABEL.match(label):
+        return f"{m.group(1)}年{int(m.group(2))}月"
+    if m := _WEEK_LABEL.match(label):
+        return f"{m.group(1)}年第{int(m.group(2))}周"
+    if m := _DAY_LABEL.match(label):
+        return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日"
     return label
 
 

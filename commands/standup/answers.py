@@ -133,7 +133,7 @@ def my_standup(session: Session, actor: Actor, now: datetime) -> MyStandup | Non
 
 def _checked(text: str, part: str) -> str:
     """The answer's `part` without surrounding space; too long is refused, never cut."""
-    return check_length(text.strip(), "stand-up answer", label=f"`{part}:` answer",
+    return check_length(text.strip(), "stand-up answer", label=t("`{part}:` answer", part=part),
                         form_input=part)
 
 

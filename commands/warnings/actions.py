@@ -12,7 +12,7 @@ from commands.core.access import require_read_team
 from commands.core.actors import Actor, resolve_mention
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import PermissionDenied, UsageError
-from commands.core.i18n import t
+from commands.core.i18n import N_, t
 from commands.core.limits import LIMITS, check_length
 from commands.core.text import Mention, as_mention, parse_words
 from commands.team.sales import find_team
@@ -198,7 +198,7 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
     team = person.team if person and person.team else find_team(session, actor, args.team_name)
     # action items come out of the team's review: the team reads them all, not only its own
-    require_read_team(actor, team, "action items")
+    require_read_team(actor, team, N_("action items"))
     today = local_today(now, team.timezone)
     since = now - timedelta(days=RECENT_DONE_DAYS) if args.include_done else None
     items = repo.actions.action_items(session, team.id, owner_id=person.id if person else None,

@@ -68,8 +68,8 @@ def funnel_bottleneck(
                 severity=shortfall_severity(ratio, config.funnel_ratio),
                 message=t("{who}: {stage} → {following} converted {advanced} of {reached} "
                           "({conversion}) this period against {trailing} trailing; {diagnosis}",
-                          who=f.who, stage=stage_label(stage), following=following, advanced=advanced,
-                          reached=reached, conversion=percent(conversion),
+                          who=f.who, stage=stage_label(stage), following=following,
+                          advanced=advanced, reached=reached, conversion=percent(conversion),
                           trailing=percent(trailing),
                           diagnosis=_diagnosis_text(f, diagnosis)),
                 fix=_funnel_fix(diagnosis, stage),
