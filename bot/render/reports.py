@@ -25,7 +25,7 @@ from bot.render.base import (
 )
 from bot.render.forecast import forecast_digest_section
 from bot.render.warnings import movement_text
-from commands.core.dates import format_day
+from commands.core.dates import format_day, iso_or_day
 from commands.core.fx import describe_left_out
 from commands.core.i18n import BABEL_LOCALE, current_locale, joined, t, tn, tp
 from commands.core.money import format_money
@@ -130,7 +130,7 @@ def _iso_day(text: str) -> str:
 def _last(last: date | None) -> str:
     if last is None:
         return t("never")
-    return last.isoformat() if current_locale() == "en" else format_day(last)
+    return iso_or_day(last)
 
 
 @render.register

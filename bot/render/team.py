@@ -3,9 +3,11 @@ notice a manager gets when the team's channel refuses salesbot's posts."""
 
 from __future__ import annotations
 
+from babel.dates import format_date
+
 from bot.render.base import Reply, escape, mention, render, text_reply
 from commands.core.fx import Rate
-from commands.core.i18n import N_, listed, t, tp
+from commands.core.i18n import BABEL_LOCALE, N_, current_locale, listed, t, tp
 from commands.team.config import ConfigResult
 from commands.team.help import usage
 from commands.team.sales import (
@@ -123,6 +125,9 @@ def render_config(r: ConfigResult) -> Reply:
 
 def _rate(x: Rate) -> str:
     rate, at = format(x.rate.normalize(), "f"), x.set_at.strftime("%Y-%m-%d %H:%M")
+    if current_locale() == "zh":
+        at = format_date(x.set_at.date(), "y年M月d日", locale=BABEL_LOCALE["zh"]) + \
+            x.set_at.strftime(" %H:%M")
     return t("1 {currency} = {rate} {quote} (set by {name} {at} UTC)", currency=x.currency,
              rate=rate, quote=x.quote, name=escape(x.set_by), at=at)
 

@@ -12,7 +12,7 @@ from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
-from commands.core.dates import format_day, local_today, parse_day
+from commands.core.dates import format_day, iso_or_day, local_today, parse_day
 from commands.core.errors import UsageError
 from commands.core.i18n import BABEL_LOCALE, current_locale, t, tp
 from commands.core.limits import check_length
@@ -246,7 +246,7 @@ def set_away(args: StandupAway, session: Session, actor: Actor, now: datetime) -
     end = parse_day(args.end, today=today, prefer="future", option="ooo")
     if end < start:
         raise UsageError(t("The out-of-office range ends ({end}) before it starts ({start}).",
-                           end=end.isoformat(), start=start.isoformat()), field="end")
+                           end=iso_or_day(end), start=iso_or_day(start)), field="end")
     if end < today:
         raise UsageError(t("That range is in the past; give days from today on."), field="end")
     if (end - start).days >= MAX_AWAY_DAYS:

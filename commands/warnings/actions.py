@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.access import require_read_team
 from commands.core.actors import Actor, resolve_mention
-from commands.core.dates import format_day, local_today, parse_day
+from commands.core.dates import format_day, iso_or_day, local_today, parse_day
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import N_, t
 from commands.core.limits import LIMITS, check_length
@@ -166,7 +166,7 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
             if args.due else None
         if due is not None and due < today:
             raise UsageError(t("`due:{due}` is in the past ({day}).", due=args.due,
-                               day=due.isoformat()))
+                               day=iso_or_day(due)))
         link = link_warning(session, ws, team, args.warning, now) if args.warning else None
         item = ActionItem(workspace_id=ws.id, team_id=team.id, owner_id=owner.id,
                           text=args.text, due_on=due, created_by_id=actor.member.id,
