@@ -15,6 +15,7 @@ from commands.core.dates import format_day
 from commands.core.fx import describe_left_out
 from commands.core.i18n import BABEL_LOCALE, current_locale, listed, t, tn
 from commands.core.money import format_money
+from commands.deals.labels import stage_label
 from commands.forecast.calls import CallAdjusted, CallSubmitted
 from commands.forecast.categories import category_label
 from commands.forecast.common import period_name
@@ -230,7 +231,7 @@ def render_forecast_config(r: ForecastConfigResult) -> Reply:
     lines = [escape(r.message)] if r.message else []
     lines.append(t("*Forecast settings*"))
     lines.append(t("Deals default to (workspace): {list}", list=listed(
-        f"{stage} → {category_label(cat)}" for stage, cat in r.categories)))
+        f"{stage_label(stage)} → {category_label(cat)}" for stage, cat in r.categories)))
     lines.append(t("Forecast call of {team}: {schedule}", team=escape(r.team_name),
                    schedule=r.schedule))
     return text_reply("\n".join(lines))

@@ -15,6 +15,7 @@ from commands.core.actors import Actor
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import current_locale, joined, listed, t, tp
 from commands.core.text import split_words
+from commands.deals.labels import stage_label
 from commands.forecast.categories import (
     SETTABLE,
     category_label,
@@ -171,7 +172,7 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
             session.add(row)
         merged = {**parse_stage_categories(row.categories), **args.categories}
         row.categories, row.updated_at = format_stage_categories(merged), now
-        defaults = [t("{category} in {stage}", stage=s,
+        defaults = [t("{category} in {stage}", stage=stage_label(s),
                       category=c if current_locale() == "en" else category_label(c))
                     for s, c in args.categories.items()]
         done.append(t("deals default to {list}", list=listed(defaults)))
