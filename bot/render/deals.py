@@ -28,7 +28,7 @@ from bot.render.base import (
 from bot.render.followups import closed_by_visit, keep_open_buttons, next_step_line
 from bot.views.deals import forecast_options
 from commands.core.dates import format_day, on_day
-from commands.core.i18n import BABEL_LOCALE, current_locale, t, tn, tp
+from commands.core.i18n import BABEL_LOCALE, current_locale, joined, listed, t, tn, tp
 from commands.core.money import format_money
 from commands.deals.deal import (
     ActivityLine,
@@ -141,7 +141,7 @@ def _field_name(name: str) -> str:
 
 
 def _separated(parts: list[str]) -> str:
-    return ("；" if current_locale() == "zh" else "; ").join(parts)
+    return joined(parts)
 
 
 def _colon() -> str:
@@ -287,7 +287,7 @@ def _totals(amounts: dict[str, Decimal]) -> str:
     texts = [format_money(v, c) for c, v in sorted(amounts.items())]
     if len(texts) < 2:
         return texts[0] if texts else "0"
-    return t("{amounts} and {last}", amounts=("、" if current_locale() == "zh" else ", ").join(
+    return t("{amounts} and {last}", amounts=listed(
         texts[:-1]), last=texts[-1])
 
 

@@ -13,7 +13,7 @@ from bot.render.base import Reply, context, escape, person, render, sections, te
 from bot.views.forecast import FORECAST_OPEN
 from commands.core.dates import format_day
 from commands.core.fx import describe_left_out
-from commands.core.i18n import BABEL_LOCALE, current_locale, listed, t, tn
+from commands.core.i18n import BABEL_LOCALE, current_locale, joined, listed, t, tn
 from commands.core.money import format_money
 from commands.deals.labels import stage_label
 from commands.forecast.calls import CallAdjusted, CallSubmitted
@@ -46,7 +46,7 @@ def _figures(commit: Decimal, best: Decimal | None, cur: str) -> str:
 
 
 def _names(names: list[str]) -> str:
-    return ("、" if current_locale() == "zh" else ", ").join(names)
+    return listed(names)
 
 
 @render.register
@@ -220,8 +220,7 @@ def render_forecast_history(r: ForecastHistory) -> Reply:
                               last=format_money(s.last, cur),
                               actual=format_money(s.actual, cur), error=_error(s)))
     if r.accuracy:
-        between = "；" if current_locale() == "zh" else "; "
-        lines.append(t("Accuracy so far: {list}", list=between.join(
+        lines.append(t("Accuracy so far: {list}", list=joined(
             _accuracy(who, acc, n, r.kind) for who, acc, n in r.accuracy)))
     return text_reply("\n".join(lines))
 

@@ -13,7 +13,7 @@ from commands.core.actors import Actor, resolve_mention, resolve_person
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import LeftOut
-from commands.core.i18n import N_, current_locale, t, tn
+from commands.core.i18n import N_, listed, t, tn
 from commands.core.money import CENT, MAX_AMOUNT, format_value, looks_like_currency, parse_amount
 from commands.core.periods import (
     Period,
@@ -538,4 +538,4 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
 
 def _names(names: list[str]) -> str:
     """alice, bob (alice、bob in Chinese)."""
-    return ("、" if current_locale() == "zh" else ", ").join(names)
+    return listed(names)

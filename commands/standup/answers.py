@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from commands.core.actors import Actor
 from commands.core.dates import format_day, iso_or_day, local_today, parse_day
 from commands.core.errors import UsageError
-from commands.core.i18n import BABEL_LOCALE, current_locale, t, tp
+from commands.core.i18n import BABEL_LOCALE, current_locale, listed, t, tp
 from commands.core.limits import check_length
 from commands.standup.draft import standup_draft
 from commands.standup.schedule import answer_day, next_standup, standup_today, team_schedule
@@ -239,7 +239,7 @@ def set_away(args: StandupAway, session: Session, actor: Actor, now: datetime) -
         if not ranges:
             return StandupDone(t("You have no out-of-office days planned. Add some with "
                                  "`/standup ooo 2026-12-20..2027-01-02`."))
-        spans = ("、" if current_locale() == "zh" else ", ").join(
+        spans = listed(
             _span(r.start_day, r.end_day, today) for r in ranges)
         return StandupDone(t("Out of office: {days}. `/standup ooo off` clears it.", days=spans))
     start = parse_day(args.start, today=today, prefer="future", option="ooo")
