@@ -32,6 +32,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from commands.core.i18n import BABEL_LOCALE, N_, current_locale, t, tn, tp, use_locale
+from commands.plan.names import period_name
 
 log = logging.getLogger(__name__)
 
@@ -253,8 +254,9 @@ def _draw_history(axes: Axes, history: pd.DataFrame, family: list[str]) -> None:
                   color=HISTORY_COLORS[index % len(HISTORY_COLORS)])
     axes.axhline(100, color="#57606a", linestyle="--", linewidth=1)
     # the last month is the current one: its attainment is so far, not final
-    to_date = t("{period} (to date)", period=periods[-1])
-    axes.set_xticks(list(positions.values()), labels=[*periods[:-1], to_date], fontsize=10)
+    to_date = t("{period} (to date)", period=period_name(periods[-1]))
+    axes.set_xticks(list(positions.values()),
+                    labels=[*(period_name(p) for p in periods[:-1]), to_date], fontsize=10)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}%"))
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", alpha=0.3)

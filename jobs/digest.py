@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.core.i18n import locale_of, t, use_locale
+from commands.plan.names import period_name
 from commands.reports.digest import DigestResult, build_digest
 from commands.team.config import rule_config
 from jobs.chart import digest_chart
@@ -82,10 +83,11 @@ class DigestSource:
         with use_locale(lang):
             digest = build_digest(session, ws, team, claimed_at, config, last_week=True)
             chart = digest_chart(digest.cumulative, digest.attainment,
-                                 f"{team.name}: {digest.period.label}", currency=digest.currency,
+                                 f"{team.name}: {period_name(digest.period)}",
+                                 currency=digest.currency,
                                  pace_threshold=config.pace_threshold, history=digest.history)
             title = t("{team}: plan vs actual, {period}", team=team.name,
-                      period=digest.period.label)
+                      period=period_name(digest.period))
         to = manager.slack_user_id
         return [
             Post(to, DigestPost(digest), dm=True, lang=lang),

@@ -28,7 +28,7 @@ from bot.render.base import (
 from bot.render.followups import closed_by_visit, keep_open_buttons, next_step_line
 from bot.views.deals import forecast_options
 from commands.core.dates import format_day, on_day
-from commands.core.i18n import BABEL_LOCALE, current_locale, t, tn, tp
+from commands.core.i18n import BABEL_LOCALE, current_locale, joined, listed, t, tn, tp
 from commands.core.money import format_money
 from commands.deals.deal import (
     ActivityLine,
@@ -48,6 +48,7 @@ from commands.deals.labels import (
 from commands.deals.pipeline import PipelineResult
 from commands.deals.visit import VisitResult
 from commands.forecast.categories import AUTO
+from commands.plan.names import period_name
 
 
 def _logged(r: VisitResult) -> str:
@@ -140,7 +141,7 @@ def _field_name(name: str) -> str:
 
 
 def _separated(parts: list[str]) -> str:
-    return ("；" if current_locale() == "zh" else "; ").join(parts)
+    return joined(parts)
 
 
 def _colon() -> str:
@@ -288,7 +289,7 @@ def _totals(amounts: dict[str, Decimal]) -> str:
     texts = [format_money(v, c) for c, v in sorted(amounts.items())]
     if len(texts) < 2:
         return texts[0] if texts else "0"
-    return t("{amounts} and {last}", amounts=("、" if current_locale() == "zh" else ", ").join(
+    return t("{amounts} and {last}", amounts=listed(
         texts[:-1]), last=texts[-1])
 
 
@@ -351,7 +352,7 @@ def render_pipeline(r: PipelineResult) -> Reply:
     lines.append(t("Open {total} · weighted {weighted} _({source})_",
                    total=format_money(r.total, cur), weighted=format_money(r.weighted, cur),
                    source=source))
-    lines.append(t("Closing in {period}: {amount}", period=r.period.label,
+    lines.append(t("Closing in {period}: {amount}", period=period_name(r.period),
                    amount=format_money(r.closing_in_period, cur))
                  + "".join(f"\n   {ref} {escape(name)} {format_money(a, cur)}"
                            for ref, name, a in r.closing_deals)
@@ -360,7 +361,7 @@ def render_pipeline(r: PipelineResult) -> Reply:
                     if r.closing_more[0] else ""))
     if r.remaining_target is None:
         lines.append(t("No revenue target covers {period}: coverage unknown.",
-                       period=r.period.label))
+                       period=period_name(r.period)))
     else:
         lines.append(_coverage_line(r))
         if r.win is not None:

@@ -26,7 +26,7 @@ from slack_sdk.models.blocks import (
 
 from bot.render.base import Reply, context, escape, mention, render, sections, text_reply
 from commands.core.dates import format_day
-from commands.core.i18n import N_, current_locale, t, tn, tp
+from commands.core.i18n import N_, joined, t, tn, tp
 from commands.followups.followups import (
     FollowUpChanged,
     FollowUpListing,
@@ -151,8 +151,7 @@ def render_reminder(r: FollowUpReminder) -> Reply:
     if r.overdue:
         counts.append(tn("{n} overdue", "{n} overdue", len(r.overdue)))
     head = t(":spiral_note_pad: Good morning {person}! Your follow-ups: {counts}.",
-             person=escape(r.person), counts=("，" if current_locale() == "zh" else ", ").join(
-                 counts))
+             person=escape(r.person), counts=joined(counts, ", ", zh="，"))
     lines = [head, *(follow_up_line(f, r.day) for f in r.items)]
     blocks = [*sections(head), *_with_buttons(r.items, r.day),
               context(t("Or type `/followups done F-3` or `/followups snooze F-3 1d`."))]

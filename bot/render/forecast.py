@@ -13,8 +13,9 @@ from bot.render.base import Reply, context, escape, person, render, sections, te
 from bot.views.forecast import FORECAST_OPEN
 from commands.core.dates import format_day
 from commands.core.fx import describe_left_out
-from commands.core.i18n import BABEL_LOCALE, current_locale, t, tn
+from commands.core.i18n import BABEL_LOCALE, current_locale, joined, listed, t, tn
 from commands.core.money import format_money
+from commands.deals.labels import stage_label
 from commands.forecast.calls import CallAdjusted, CallSubmitted
 from commands.forecast.categories import category_label
 from commands.forecast.common import period_name
@@ -45,7 +46,7 @@ def _figures(commit: Decimal, best: Decimal | None, cur: str) -> str:
 
 
 def _names(names: list[str]) -> str:
-    return ("、" if current_locale() == "zh" else ", ").join(names)
+    return listed(names)
 
 
 @render.register
@@ -219,8 +220,7 @@ def render_forecast_history(r: ForecastHistory) -> Reply:
                               last=format_money(s.last, cur),
                               actual=format_money(s.actual, cur), error=_error(s)))
     if r.accuracy:
-        between = "；" if current_locale() == "zh" else "; "
-        lines.append(t("Accuracy so far: {list}", list=between.join(
+        lines.append(t("Accuracy so far: {list}", list=joined(
             _accuracy(who, acc, n, r.kind) for who, acc, n in r.accuracy)))
     return text_reply("\n".join(lines))
 
@@ -229,8 +229,8 @@ def render_forecast_history(r: ForecastHistory) -> Reply:
 def render_forecast_config(r: ForecastConfigResult) -> Reply:
     lines = [escape(r.message)] if r.message else []
     lines.append(t("*Forecast settings*"))
-    lines.append(t("Deals default to (workspace): {list}", list=", ".join(
-        f"{stage} → {category_label(cat)}" for stage, cat in r.categories)))
+    lines.append(t("Deals default to (workspace): {list}", list=listed(
+        f"{stage_label(stage)} → {category_label(cat)}" for stage, cat in r.categories)))
     lines.append(t("Forecast call of {team}: {schedule}", team=escape(r.team_name),
                    schedule=r.schedule))
     return text_reply("\n".join(lines))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.render.base import Reply, escape, render, sections
-from commands.core.i18n import tn, tp
+from commands.core.i18n import listed, tn, tp
 from commands.io.sales_export import ExportResult
 
 
@@ -22,7 +22,7 @@ def _table_name(table: str) -> str:
 
 @render.register
 def render_export(r: ExportResult) -> Reply:
-    rows = ", ".join(f"{_table_name(table)} {n}" for table, n in r.rows)
+    rows = listed(f"{_table_name(table)} {n}" for table, n in r.rows)
     text = tn(":inbox_tray: Sending you {n} CSV file in a direct message: {scope} ({rows}).",
               ":inbox_tray: Sending you {n} CSV files in a direct message: {scope} ({rows}).",
               len(r.files), scope=escape(r.scope), rows=rows)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from bot.render.base import Reply, currency_notes, escape, figure, pct, render, text_reply
-from commands.core.i18n import current_locale, t, tn
+from commands.core.i18n import listed, t, tn
 from commands.core.money import format_money
 from commands.plan.activity import ActivityPlan, ActivityRates
 from commands.plan.names import metric_name, period_name
@@ -24,7 +24,7 @@ def render_target(r: TargetResult) -> Reply:
             lines.append(t(
                 "• *{period}*{implied}: target {target} · actual {actual} · attainment "
                 "{attainment} · expected to date {expected} · pace {pace}{flag}",
-                period=row.label, implied=t(" (implied)") if row.implied else "",
+                period=period_name(row.label), implied=t(" (implied)") if row.implied else "",
                 target=figure(row.target, r.metric, r.currency),
                 actual=figure(s.actual, r.metric, r.currency), attainment=pct(s.attainment),
                 expected=figure(s.expected_to_date, r.metric, r.currency),
@@ -40,7 +40,7 @@ def render_target(r: TargetResult) -> Reply:
 
 def _list(items: Iterable[str]) -> str:
     """a, b, c (a、b、c in Chinese)."""
-    return ("、" if current_locale() == "zh" else ", ").join(items)
+    return listed(items)
 
 
 def rates_note(rates: ActivityRates) -> str:
@@ -124,8 +124,9 @@ def render_plan(r: PlanResult) -> Reply:
               "{whose}", wins=_wins(p.wins_needed, bold=True),
               opportunities=_opportunities(p.opportunities_needed, bold=True),
               visits=_visits(p.visits_needed, bold=True), per_day=per_day, whose=whose),
-            *(f"• {escape(name)}: {_plan_counts(mine, r.currency)} · "
-              f"{escape(mine.rates.win().describe())}" for name, mine in p.members),
+            *(t("• {name}: {counts} · {rate}", name=escape(name),
+                counts=_plan_counts(mine, r.currency),
+                rate=escape(mine.rates.win().describe())) for name, mine in p.members),
         ]
         if r.reps_without_target:
             lines.append(t("Not in the sum (no revenue target for {period}): {names}.",

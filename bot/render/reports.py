@@ -25,32 +25,17 @@ from bot.render.base import (
 )
 from bot.render.forecast import forecast_digest_section
 from bot.render.warnings import movement_text
-from commands.core.dates import format_day
+from commands.core.dates import format_day, iso_or_day
 from commands.core.fx import describe_left_out
-from commands.core.i18n import BABEL_LOCALE, current_locale, t, tn, tp
+from commands.core.i18n import BABEL_LOCALE, current_locale, joined, t, tn, tp
 from commands.core.money import format_money
+from commands.deals.labels import stage_label
+from commands.plan.names import metric_name, period_name
 from commands.plan.scorecard import Scorecard
 from commands.reports.digest import DigestResult
 from commands.reports.lost_reasons import NO_REASON
 from commands.reports.report import LeaderboardResult, ReportResult
 from jobs.digest import DigestPost
-
-
-def _metric_name(metric: str) -> str:
-    if current_locale() == "en":
-        return metric.replace("_", " ")
-    names = {"revenue": tp("metric", "revenue"), "wins": tp("metric", "wins"),
-             "visits": tp("metric", "visits"), "new_customers": tp("metric", "new_customers"),
-             "opportunities": tp("metric", "opportunities")}
-    return names.get(metric) or metric.replace("_", " ")
-
-
-def stage_name(stage: str) -> str:
-    """A default funnel stage in the reader's language; a workspace's own names as they are."""
-    names = {"lead": tp("stage", "lead"), "qualified": tp("stage", "qualified"),
-             "proposal": tp("stage", "proposal"), "negotiation": tp("stage", "negotiation"),
-             "won": tp("stage", "won"), "lost": tp("stage", "lost")}
-    return names.get(stage, stage)
 
 
 def _state(state: str) -> str:
@@ -79,10 +64,10 @@ def render_report(r: ReportResult) -> Reply:
     cur = r.currency
     elapsed, total = r.working_days
     lines = [t("*Scorecard of {scope}, {period}* ({elapsed} of {total} working days gone)",
-               scope=escape(r.scope_name), period=r.period.label, elapsed=elapsed,
+               scope=escape(r.scope_name), period=period_name(r.period), elapsed=elapsed,
                total=total)]
     for m in r.metrics:
-        name = _metric_name(m.metric)
+        name = metric_name(m.metric, spaced=True)
         s = m.score
         if s is None or m.target is None:
             lines.append(t("• *{metric}*: {actual} (no target)", metric=name,
@@ -110,21 +95,21 @@ def render_report(r: ReportResult) -> Reply:
         lines.append(t(":warning: _The win rate by value: {note}_",
                        note=escape(note[0].lower() + note[1:])))
     if any(reached for _, reached, _, _ in r.funnel):
-        steps = [t("{stage} {reached} ({conversion} on)", stage=stage_name(stage),
+        steps = [t("{stage} {reached} ({conversion} on)", stage=stage_label(stage),
                    reached=reached, conversion=pct(conv))
                  for stage, reached, _, conv in r.funnel]
         lines.append(t("*Funnel* (deals created in the last 180 days): {stages}",
                        stages=" → ".join(steps)))
     if r.moves:
-        lines.append(t("*Top deals moved*: {moves}", moves="; ".join(
-            f"{ref} {escape(name)} {format_money(amount, cur_)} {stage_name(old)} → "
-            f"{stage_name(new)}" for ref, name, amount, cur_, old, new in r.moves)))
+        lines.append(t("*Top deals moved*: {moves}", moves=joined(
+            f"{ref} {escape(name)} {format_money(amount, cur_)} {stage_label(old)} → "
+            f"{stage_label(new)}" for ref, name, amount, cur_, old, new in r.moves)))
     if r.stale_count:
         stale = [t("{ref} {name} {amount} (last {when})", ref=ref, name=escape(name),
                    amount=format_money(amount, cur_), when=_last(last))
                  for ref, name, amount, cur_, last in r.stale]
         lines.append(t("*Stale deals* (no activity for 14+ days): {count} — {deals}",
-                       count=r.stale_count, deals="; ".join(stale)))
+                       count=r.stale_count, deals=joined(stale)))
     else:
         lines.append(t("*Stale deals*: none"))
     lines.append(t("*Visits by tier*: {tiers}",
@@ -132,16 +117,27 @@ def render_report(r: ReportResult) -> Reply:
     return text_reply("\n".join(lines))
 
 
+def _iso_day(text: str) -> str:
+    """A day a record keeps as 2026-11-26: so in English, 11月26日 in Chinese."""
+    if current_locale() == "en":
+        return text
+    try:
+        return _short_day(date.fromisoformat(text))
+    except ValueError:
+        return text
+
+
 def _last(last: date | None) -> str:
     if last is None:
         return t("never")
-    return last.isoformat() if current_locale() == "en" else format_day(last)
+    return iso_or_day(last)
 
 
 @render.register
 def render_leaderboard(r: LeaderboardResult) -> Reply:
     lines = [t("*Leaderboard of {team}: {metric}, {period}* (ranked by attainment)",
-               team=escape(r.team_name), metric=_metric_name(r.metric), period=r.period.label)]
+               team=escape(r.team_name), metric=metric_name(r.metric, spaced=True),
+               period=period_name(r.period))]
     for rank, rep, target, actual, got in r.rows:
         detail = (t("{attainment} of {target}", attainment=pct(got),
                     target=figure(target, r.metric, r.currency)) if got is not None
@@ -181,13 +177,13 @@ def digest_sections(r: DigestResult) -> list[str]:
         team = r.team
         out.append(t(
             "*Target {period}*: {actual} of {target}, {pace} · projected {projected} · "
-            "needs {needed} per working day", period=r.period.label,
+            "needs {needed} per working day", period=period_name(r.period),
             actual=format_money(team.actual, cur), target=format_money(team.target, cur),
             pace=_pace_text(team), projected=figure(team.projected, "revenue", cur),
             needed=figure(team.required_per_working_day, "revenue", cur)))
     else:
         out.append(t("*Target {period}*: no revenue target yet (`/target set team ...`)",
-                     period=r.period.label))
+                     period=period_name(r.period)))
     if r.reps:
         out.append(t("*Reps*") + "\n" + "\n".join(
             t("• {rep}: {actual} of {target}, {pace}", rep=escape(line.name),
@@ -205,19 +201,19 @@ def digest_sections(r: DigestResult) -> list[str]:
     verdict = ":white_check_mark:" if r.coverage_healthy else ":warning:"
     out.append(t("*Forecast*: {weighted} weighted (won + open deals closing in {period} × "
                  "stage probability) · coverage {coverage}{need} {verdict}",
-                 weighted=format_money(r.weighted_forecast, cur), period=r.period.label,
+                 weighted=format_money(r.weighted_forecast, cur), period=period_name(r.period),
                  coverage=cov, need=need, verdict=verdict))
     moving = [(stage, left, conv, prev) for stage, left, conv, prev in r.funnel if left]
-    moves = "; ".join(t("{stage} {change} of {left}", stage=stage_name(stage),
+    moves = joined(t("{stage} {change} of {left}", stage=stage_label(stage),
                         change=_change(conv, prev), left=left)
                       for stage, left, conv, prev in moving) or t("no stage moves")
     out.append(t("*Funnel this week* (share of deals leaving a stage that moved forward, vs "
                  "last week): {stages}", stages=moves))
     in_cur = dict(r.deal_currencies)
-    won = "; ".join(f"{ref} {escape(name)} ({person(owner)}) "
+    won = joined(f"{ref} {escape(name)} ({person(owner)}) "
                     f"{format_money(a, in_cur.get(ref, cur))}"
                     for ref, name, owner, a in r.won)
-    lost = "; ".join(f"{ref} {escape(name)} ({person(owner)}) "
+    lost = joined(f"{ref} {escape(name)} ({person(owner)}) "
                      f"{format_money(a, in_cur.get(ref, cur))}: "
                      f"{escape(reason)}" for ref, name, owner, a, reason in r.lost)
     out.append(t("*Won this week*: {won}\n*Lost this week*: {lost}", won=_none(won),
@@ -225,11 +221,12 @@ def digest_sections(r: DigestResult) -> list[str]:
     out += _lost_reasons(r)
     if r.left_out:
         out.append(left_out_note(r.left_out))
-    slipped = _none("; ".join(f"{ref} {escape(name)} ({person(owner)}) {old} → {new}"
+    slipped = _none(joined(f"{ref} {escape(name)} ({person(owner)}) {_iso_day(old)} → "
+                           f"{_iso_day(new)}"
                               for ref, name, owner, old, new in r.slipped[:5]))
     if len(r.slipped) > 5:
         slipped += t(" (+{count} more)", count=len(r.slipped) - 5)
-    stale = _none("; ".join(naming(d.message, d.who) for d in r.stale[:5]))
+    stale = _none(joined(naming(d.message, d.who) for d in r.stale[:5]))
     more = t(" (+{count} more)", count=len(r.stale) - 5) if len(r.stale) > 5 else ""
     out.append(t("*Slipped* (close date pushed): {slipped}\n*Stale*: {stale}{more}",
                  slipped=slipped, stale=stale, more=more))
@@ -266,10 +263,10 @@ def _lost_reasons(r: DigestResult) -> list[str]:
     if not reasons:
         return []
     return [t("*Why deals were lost*") + "".join(
-        f"\n• {why.period.label}: " + "; ".join(
+        "\n• " + t("{period}: {reasons}", period=period_name(why.period), reasons=joined(
             f"{escape(_reason(line.reason))} {line.count} "
             f"({format_money(line.value, r.currency)})"
-            for line in why.lines) for why in reasons)]
+            for line in why.lines)) for why in reasons)]
 
 
 def _follow_through(r: DigestResult) -> list[str]:

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.render.base import Reply, context, escape, mention, render, sections, text_reply
 from commands.core.dates import format_day
-from commands.core.i18n import current_locale, t, tp
+from commands.core.i18n import listed, t, tp
 from commands.standup.answers import StandupDone
 from commands.standup.reports import PersonAnswer, PersonRef, StandupReport, StandupSummary
 from commands.standup.settings import ConfigView, StandupConfigResult
@@ -60,7 +60,7 @@ def days_text(days: tuple[int, ...]) -> str:
         return t("every day")
     if len(days) > 2 and list(days) == list(range(days[0], days[-1] + 1)):
         return f"{names[0]}–{names[-1]}"
-    return ("、" if current_locale() == "zh" else ", ").join(names)
+    return listed(names)
 
 
 def config_text(c: ConfigView) -> str:
@@ -97,7 +97,7 @@ def _who(p: PersonRef) -> str:
 
 
 def _people(people: tuple[PersonRef, ...]) -> str:
-    return ("、" if current_locale() == "zh" else ", ").join(_who(p) for p in people)
+    return listed(_who(p) for p in people)
 
 
 def summary_text(s: StandupSummary) -> str:
@@ -110,7 +110,8 @@ def summary_text(s: StandupSummary) -> str:
              + (t(" · missing: {people}", people=_people(s.missing)) if s.missing else "")]
     if s.blocked:
         lines.append(t(":construction: *Blockers*") + "\n" + "\n".join(
-            f"• {_who(a.person)}: {escape(a.blockers)}" for a in s.blocked))
+            t("• {who}: {blocker}", who=_who(a.person), blocker=escape(a.blockers))
+            for a in s.blocked))
     else:
         lines.append(t("No blockers reported."))
     return "\n".join(lines)

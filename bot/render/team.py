@@ -3,10 +3,12 @@ notice a manager gets when the team's channel refuses salesbot's posts."""
 
 from __future__ import annotations
 
+from babel.dates import format_date
+
 from bot.render.base import Reply, escape, mention, render, text_reply
 from commands.core.aliases import chinese_values, label
 from commands.core.fx import Rate
-from commands.core.i18n import N_, current_locale, t, tp
+from commands.core.i18n import BABEL_LOCALE, N_, current_locale, listed, t, tp
 from commands.team.config import ConfigResult
 from commands.team.help import usage
 from commands.team.holidays import HolidayResult
@@ -32,13 +34,13 @@ def team_language(language: str | None) -> str:
 
 
 def team_text(view: TeamView) -> str:
-    managers = ", ".join(mention(m.user_id, m.name) for m in view.managers) or t("none")
+    managers = listed(mention(m.user_id, m.name) for m in view.managers) or t("none")
     channel = "<#" + view.channel_id + ">"
     lines = [t("*Team {team}* · {channel} · {tz}", team=escape(view.name), channel=channel,
                tz=view.timezone),
              t("Managers: {managers}", managers=managers)]
     reps = [m for m in view.members if not m.is_manager]
-    people = ", ".join(
+    people = listed(
         mention(m.user_id, m.name) + (t(" ({role})", role=role_name(m.role))
                                       if m.role != "rep" else "")
         for m in view.members)
@@ -126,6 +128,9 @@ def _choice(option: str, value: str) -> str:
 
 def _rate(x: Rate) -> str:
     rate, at = format(x.rate.normalize(), "f"), x.set_at.strftime("%Y-%m-%d %H:%M")
+    if current_locale() == "zh":
+        at = format_date(x.set_at.date(), "y年M月d日", locale=BABEL_LOCALE["zh"]) + \
+            x.set_at.strftime(" %H:%M")
     return t("1 {currency} = {rate} {quote} (set by {name} {at} UTC)", currency=x.currency,
              rate=rate, quote=x.quote, name=escape(x.set_by), at=at)
 

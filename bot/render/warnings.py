@@ -30,7 +30,7 @@ from bot.render.base import (
     text_reply,
 )
 from commands.core.dates import format_day
-from commands.core.i18n import N_, t, tn, tp
+from commands.core.i18n import N_, listed, t, tn, tp
 from commands.core.money import format_count
 from commands.warnings.actions import ActionLine, ActionResult
 from commands.warnings.deviations import CRITICAL, SERIOUS, Deviation
@@ -255,7 +255,7 @@ def listed_text(w: ListedWarning, tz: str) -> str:
 
 def _off(r: WarningsResult) -> str:
     return t("Off: {rules} (`/sales config warnings off:none` turns them back on)",
-             rules=", ".join(r.off))
+             rules=listed(r.off))
 
 
 @render.register

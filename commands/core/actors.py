@@ -149,7 +149,8 @@ def resolve_person(
     """The member a command names, or a UsageError saying who was meant.
 
     The one way every command and option that takes a person finds them. `among` (with
-    `where`, like "a rep of East") is who the person must be; someone else is refused with
+    `where`, like "a rep of East", translated when it is a message marked with N_) is who
+    the person must be; someone else is refused with
     a "did you mean" among them. Nobody is ever created, unless `register`: a command whose
     purpose is to add someone (`/sales team add`, `/sales role`) registers a Slack user
     salesbot has not met yet.
@@ -188,8 +189,8 @@ def resolve_person(
     if member is not None:
         if guess:
             raise UsageError(t("{name} is not {where}. Did you mean @{guess}?",
-                               name=member.name, where=where, guess=guess))
-        raise UsageError(t("{name} is not {where}.", name=member.name, where=where))
+                               name=member.name, where=t(where), guess=guess))
+        raise UsageError(t("{name} is not {where}.", name=member.name, where=t(where)))
     if mention.user_id:
         if guess:
             raise UsageError(t("{who} has not used salesbot yet, so I don't know them. Did you "

@@ -204,3 +204,9 @@ def format_day(d: date, today: date | None = None) -> str:
         pattern = "y年M月d日 EEE" if other_year else "M月d日 EEE"
         return format_date(d, pattern, locale=BABEL_LOCALE["zh"])
     return d.strftime("%a %d %b %Y" if other_year else "%a %d %b")
+
+
+def iso_or_day(d: date, today: date | None = None) -> str:
+    """A date where English replies have always written it as typed, 2026-11-20; in Chinese
+    the day as `format_day` names it (11月20日 周五)."""
+    return format_day(d, today) if current_locale() == "zh" else d.isoformat()

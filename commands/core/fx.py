@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy.orm import Session
 
 from commands.core.errors import UsageError
-from commands.core.i18n import current_locale, t, tn
+from commands.core.i18n import joined, t, tn
 from commands.core.money import CENT, format_money, parse_currency
 from storage import repo
 from storage.models import Deal, Workspace
@@ -178,7 +178,7 @@ def closed_since(session: Session, workspace_id: int, member_ids: Sequence[int],
 
 
 def _list(parts: list[str]) -> str:
-    return ("；" if current_locale() == "zh" else "; ").join(parts)
+    return joined(parts)
 
 
 def describe_left_out(left_out: Sequence[LeftOut], limit: int = 5) -> str:

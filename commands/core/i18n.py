@@ -18,7 +18,7 @@ falls back to the process default (`SALESBOT_DEFAULT_LOCALE`, set once with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -118,6 +118,24 @@ def N_(msgid: str) -> str:
     """Mark `msgid` for extraction without translating it (a constant translated at use
     with `t(constant)`)."""
     return msgid
+
+
+# how each English list separator reads between Chinese items
+_ZH_SEPARATORS = {"; ": "；", ", ": "、", ",": "、", " or ": "或", " and ": "和"}
+
+
+def joined(items: Iterable[str], sep: str = "; ", *, zh: str | None = None) -> str:
+    """`items` joined as a list reads in the current language: with `sep` in English
+    ("; " unless told), in Chinese with `zh` or its Chinese counterpart ("; " -> "；",
+    ", " -> "、")."""
+    if current_locale() == "zh":
+        return (zh if zh is not None else _ZH_SEPARATORS.get(sep, sep)).join(items)
+    return sep.join(items)
+
+
+def listed(items: Iterable[str]) -> str:
+    """`items` as an English comma list ("a, b"), or with 、 in Chinese."""
+    return joined(items, ", ")
 
 
 def in_lang(lang: str | None, msgid: str, /, **values: Any) -> str:

@@ -21,7 +21,7 @@ from rapidfuzz import process
 from commands.core import aliases
 from commands.core.dates_zh import parse_chinese_day
 from commands.core.errors import UsageError
-from commands.core.i18n import current_locale, t
+from commands.core.i18n import current_locale, joined, t
 from commands.core.limits import check_command_text
 from commands.core.money import looks_like_currency, parse_amount
 
@@ -261,7 +261,7 @@ def choice(value: str, options: Collection[str], option: str) -> str:
         listed = "、".join(shown)
     else:
         guess = closest(v, options)
-        listed = ", ".join(options)
+        listed = joined(options, ", ")
     label = option_label(option)
     if guess:
         raise UsageError(t("`{option}:{value}` is not valid. Did you mean `{guess}`? "

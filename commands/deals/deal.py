@@ -549,7 +549,7 @@ def _list(args: DealList, session: Session, actor: Actor, now: datetime) -> Deal
     owner = actor.member
     if args.owner is not None:
         owner = resolve_mention(session, actor, args.owner, now)
-        require_read_person(actor, owner, "open deals")
+        require_read_person(actor, owner, N_("open deals"))
     stages = _stage_map(session, actor.workspace.id)
     by_stage: dict[str, list[DealView]] = defaultdict(list)
     totals: dict[str, Decimal] = defaultdict(Decimal)

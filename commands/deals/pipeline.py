@@ -15,7 +15,7 @@ from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import Counted, LeftOut, Rates, Tally, load_rates, tally
-from commands.core.i18n import t
+from commands.core.i18n import N_, t
 from commands.core.money import CENT
 from commands.core.periods import Period, period_containing
 from commands.core.text import Mention, as_mention, parse_words
@@ -164,9 +164,9 @@ def run_pipeline(args: PipelineArgs, *, session: Session, actor: Actor,
     person = person_in_view(session, actor, args.scope, now, team=args.team)
     team = team_for(session, actor, person)
     if person is not None:
-        require_read_person(actor, person, "pipeline", team_hint="/pipeline team")
+        require_read_person(actor, person, N_("pipeline"), team_hint="/pipeline team")
     else:
-        require_read_team(actor, team, "pipeline")
+        require_read_team(actor, team, N_("pipeline"))
     ids = member_ids(team, person)
     ws = actor.workspace
     stages = [s for s in repo.deals.stages(session, ws.id) if not s.is_closed]

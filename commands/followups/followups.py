@@ -223,7 +223,7 @@ def _add(args: FollowUpAdd, session: Session, actor: Actor, now: datetime) -> Fo
     deal = load_deal(session, actor, args.deal_number) if args.deal_number else None
     if deal is not None and not can_read_deal(actor.member, deal):
         raise PermissionDenied(t("{ref} is not yours to see.", ref=deal.ref), field="deal")
-    check_length(text, "next step", label="follow-up", form_input="text")
+    check_length(text, "next step", label=N_("follow-up"), form_input="text")
     customer = None
     if args.customer is not None:
         customer = find_or_create_customer(
@@ -280,7 +280,7 @@ def _list(args: FollowUpsList, session: Session, actor: Actor,
         people, scope_name = [person], person.name  # one's own: no team needed
     else:
         team = team_for(session, actor, person)
-        require_read_scope(actor, team, person, "follow-ups", "/followups team")
+        require_read_scope(actor, team, person, N_("follow-ups"), "/followups team")
         people = [person] if person else list(team.members)
         scope_name = person.name if person else team.name
     readable = [p for p in people if can_read_person(actor.member, p)]

@@ -79,7 +79,7 @@ def submit_from_form(kind: str, commit: str, best: str, note: str) -> ForecastSu
     choice = PeriodChoice("quarter" if kind == "quarter" else "month")
     given = {"commit": commit.strip(), "best": best.strip()}
     figures = _figures({k: v for k, v in given.items() if v}, SUBMIT_USAGE)
-    note = check_length(note.strip(), "notes", label="forecast note", form_input="note")
+    note = check_length(note.strip(), "notes", label=N_("forecast note"), form_input="note")
     return ForecastSubmit(*figures, choice, note)
 
 
@@ -100,7 +100,7 @@ def parse_submit(text: str) -> ForecastSubmit:
         raise UsageError(t("You submit your own call; a manager changes a rep's with "
                            "`/forecast adjust @alice commit:250k reason:\"...\"`."))
     commit, best = _figures(opts, SUBMIT_USAGE)
-    note = check_length(opts.get("note", "").strip(), "notes", label="forecast note")
+    note = check_length(opts.get("note", "").strip(), "notes", label=N_("forecast note"))
     return ForecastSubmit(commit, best, period, note)
 
 
@@ -113,7 +113,7 @@ def parse_adjust(text: str) -> ForecastAdjust:
     if not reason:
         raise UsageError(t("Say why you adjust the call, with reason:\"...\". {usage}",
                            usage=t(ADJUST_USAGE)))
-    check_length(reason, "notes", label="adjustment reason")
+    check_length(reason, "notes", label=N_("adjustment reason"))
     return ForecastAdjust(scope, commit, best, period, reason)
 
 

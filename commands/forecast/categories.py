@@ -17,6 +17,7 @@ from commands.core.aliases import shown_option
 from commands.core.errors import UsageError
 from commands.core.i18n import t, tp
 from commands.core.text import choice
+from commands.deals.labels import stage_label
 from storage import repo
 from storage.models import Deal, Stage
 
@@ -111,7 +112,7 @@ def recategorize(session: Session, deal: Deal, category: str) -> tuple[str, str]
     if deal.stage in cats.fixed:
         raise UsageError(t("{ref} is {stage}: its forecast category follows from that "
                            "(closed when won, omitted when lost).", ref=deal.ref,
-                           stage=deal.stage))
+                           stage=stage_label(deal.stage)))
     value = None if category == AUTO[0] else category
     if value == deal.forecast_category:
         return None

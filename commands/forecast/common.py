@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,16 +13,15 @@ from commands.core.access import require_read_person, require_read_team
 from commands.core.actors import Actor, resolve_mention
 from commands.core.errors import UsageError
 from commands.core.fx import Rates
-from commands.core.i18n import current_locale, t
+from commands.core.i18n import t
 from commands.core.money import CENT
 from commands.core.periods import Period, parse_period, period_containing
 from commands.core.text import Mention, as_mention
+from commands.plan.names import period_name
 from commands.plan.target_plan import team_for
 from storage.models import Member, Role, Team
 
 ForecastKind = Literal["month", "quarter"]
-_MONTH_LABEL = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER_LABEL = re.compile(r"^(\d{4})-Q([1-4])$")
 KIND_WORDS: dict[str, ForecastKind] = {"month": "month", "quarter": "quarter",
                                        "this_month": "month", "this_quarter": "quarter"}
 
@@ -84,18 +82,6 @@ def resolve_scope(session: Session, actor: Actor, scope: Scope, now: datetime,
     else:
         require_read_team(actor, team, what)
     return team, person
-
-
-def period_name(label: str) -> str:
-    """A month or quarter label as a reader sees it: 2026-12 and 2026-Q4 in English,
-    2026年12月 and 2026年第4季度 in Chinese."""
-    if current_locale() != "zh":
-        return label
-    if m := _MONTH_LABEL.match(label):
-        return f"{m.group(1)}年{int(m.group(2))}月"
-    if m := _QUARTER_LABEL.match(label):
-        return f"{m.group(1)}年第{m.group(2)}季度"
-    return label
 
 
 def next_period(period: Period) -> Period:

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from commands.core.actors import Actor
 from commands.core.aliases import shown_option
 from commands.core.errors import PermissionDenied, UsageError
-from commands.core.i18n import current_locale, t, tp
+from commands.core.i18n import current_locale, joined, listed, t, tp
 from commands.core.text import split_words
+from commands.deals.labels import stage_label
 from commands.forecast.categories import (
     SETTABLE,
     category_label,
@@ -108,7 +109,7 @@ def parse_forecast_config(text: str) -> ForecastConfigArgs:
             categories[key] = parse_category(value, key)
             if categories[key] == "auto":
                 raise UsageError(t("`{word}`: give the stage a category: {categories}.",
-                                   word=word, categories=", ".join(SETTABLE)))
+                                   word=word, categories=listed(SETTABLE)))
     return ForecastConfigArgs(categories, schedule, off, deadline, team)
 
 
@@ -163,7 +164,7 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
         stages = {s.name: s for s in repo.deals.stages(session, ws.id)}
         for stage in args.categories:
             if stage not in stages or stages[stage].is_closed:
-                open_names = ", ".join(n for n, s in stages.items() if not s.is_closed)
+                open_names = listed(n for n, s in stages.items() if not s.is_closed)
                 raise UsageError(t("`{stage}:` is not an open stage; the open stages are "
                                    "{stages}.", stage=stage, stages=open_names))
         row = repo.forecasts.forecast_settings(session, ws.id)
@@ -172,10 +173,10 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
             session.add(row)
         merged = {**parse_stage_categories(row.categories), **args.categories}
         row.categories, row.updated_at = format_stage_categories(merged), now
-        defaults = [t("{category} in {stage}", stage=s,
+        defaults = [t("{category} in {stage}", stage=stage_label(s),
                       category=c if current_locale() == "en" else category_label(c))
                     for s, c in args.categories.items()]
-        done.append(t("deals default to {list}", list=", ".join(defaults)))
+        done.append(t("deals default to {list}", list=listed(defaults)))
     sched = repo.forecasts.forecast_schedule(session, team.id)
     if args.schedule is not None or args.off or args.deadline is not None:
         if not (actor.is_admin or actor.manages(team)):
@@ -196,5 +197,5 @@ def run_forecast_config(args: ForecastConfigArgs, *, session: Session, actor: Ac
     session.flush()
     cats = workspace_categories(session, ws.id)
     return ForecastConfigResult(
-        team.name, t("Updated: {changes}.", changes="; ".join(done)) if done else "",
+        team.name, t("Updated: {changes}.", changes=joined(done)) if done else "",
         tuple(cats.defaults.items()), schedule_text(sched))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from commands.core.dates import local_today
 from commands.core.fx import load_rates
-from commands.core.i18n import t
+from commands.core.i18n import listed, t
 from commands.core.money import format_money
 from commands.core.periods import Period, period_containing, working_day_progress
 from commands.forecast.common import period_name
@@ -119,7 +119,7 @@ def forecast_miss(errors: Mapping[tuple[str, str], Sequence[Decimal | None]],
                                       for e in run):
             continue
         misses = [e for e in run if e is not None]
-        by = ", ".join(_pct(e) for e in misses)
+        by = listed(_pct(e) for e in misses)
         if all(e > 0 for e in misses):
             message = t("{who}: over-called the last {count} months, by {errors}",
                         who=who, count=MISS_RUN, errors=by)

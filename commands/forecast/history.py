@@ -14,6 +14,7 @@ from commands.core.access import can_read_person
 from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.fx import Rates, load_rates
+from commands.core.i18n import N_
 from commands.core.periods import Period, period_containing
 from commands.forecast.common import ForecastKind, Scope, convert, resolve_scope
 from commands.forecast.scoring import PeriodScore, running_accuracy
@@ -87,7 +88,7 @@ def score_periods(session: Session, team: Team, people: Sequence[Member], kind: 
 def run_history(scope: Scope, kind: ForecastKind, n: int, *, session: Session, actor: Actor,
                 now: datetime) -> ForecastHistory:
     """Score the calls of the last `n` closed months or quarters."""
-    team, person = resolve_scope(session, actor, scope, now, "forecast history")
+    team, person = resolve_scope(session, actor, scope, now, N_("forecast history"))
     ws = actor.workspace
     currency = ws.default_currency
     today = local_today(now, team.timezone)

@@ -14,7 +14,7 @@ from commands.core.access import can_read_person
 from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.fx import LeftOut, Rates, load_rates
-from commands.core.i18n import t
+from commands.core.i18n import N_, t
 from commands.core.periods import Period
 from commands.forecast.categories import StageCategories, workspace_categories
 from commands.forecast.common import PeriodChoice, Scope, convert, resolve_scope
@@ -182,7 +182,7 @@ def team_figures(session: Session, ws: Workspace, team: Team, period: Period,
 def run_show(scope: Scope, choice: PeriodChoice, *, session: Session, actor: Actor,
              now: datetime) -> ForecastView:
     """The forecast of the reader, a rep, or a team, for the month or quarter."""
-    team, person = resolve_scope(session, actor, scope, now, "forecast")
+    team, person = resolve_scope(session, actor, scope, now, N_("forecast"))
     ws = actor.workspace
     today = local_today(now, team.timezone)
     period = choice.resolve(today)

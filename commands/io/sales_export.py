@@ -11,7 +11,7 @@ from commands.core.access import readable_member_ids
 from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
-from commands.core.i18n import Lang, current_locale, normalize_lang, t, tn
+from commands.core.i18n import Lang, current_locale, listed, normalize_lang, t, tn
 from commands.core.text import parse_words
 from commands.io.export import csv_bytes, export_tables, with_headers_in
 
@@ -55,7 +55,7 @@ def run_export(args: ExportArgs, *, session: Session, actor: Actor,
         scope = t("everything in {workspace}", workspace=actor.workspace.name)
     elif me.managed_teams:
         scope = tn("your team {teams}", "your teams {teams}", len(me.managed_teams),
-                   teams=", ".join(team.name for team in me.managed_teams))
+                   teams=listed(team.name for team in me.managed_teams))
     else:
         scope = t("your own customers, visits, deals, targets and follow-ups")
     tables = export_tables(session, actor.workspace.id, ids)

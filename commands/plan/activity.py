@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from commands.core.errors import UsageError
-from commands.core.i18n import t, tn
+from commands.core.i18n import joined, t, tn
 from commands.core.money import CENT
 
 ZERO = Decimal(0)
@@ -88,14 +88,14 @@ class WinRate:
             why.append(self._short(self.who, self.own_closed))
         if self.source == "team":
             return t("the team's {days}-day win rate {rate} ({why})", days=days, rate=pct,
-                     why="; ".join([sample, *why]))
+                     why=joined([sample, *why]))
         team = self.team_closed or 0
         if team == 0 and not self.own_closed:
             why = [t("no closed deals in the team's history yet")]
         else:
             why.insert(0, self._short(None, team))
         return t("the configured default win rate {rate} ({why})", rate=pct,
-                 why="; ".join(why))
+                 why=joined(why))
 
     def _short(self, who: str | None, closed: int) -> str:
         """Why `who`'s (None: the team's) own rate was passed over."""

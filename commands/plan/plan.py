@@ -14,7 +14,7 @@ from commands.core.actors import Actor
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import LeftOut, Tally
-from commands.core.i18n import t
+from commands.core.i18n import N_, t
 from commands.core.periods import (
     Period,
     period_containing,
@@ -190,7 +190,7 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
     ws = actor.workspace
     person = person_in_view(session, actor, args.scope, now, team=args.team)
     team = team_for(session, actor, person)
-    require_read_scope(actor, team, person, "plan", "/plan team")
+    require_read_scope(actor, team, person, N_("plan"), "/plan team")
     period = args.period or period_containing("month", local_today(now, team.timezone))
     figures = activity_plan_for(session, ws, team, person, period, now)
     if figures is None:

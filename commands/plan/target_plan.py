@@ -16,7 +16,7 @@ from commands.core.actors import Actor, resolve_mention
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import Tally, won_revenue
-from commands.core.i18n import t
+from commands.core.i18n import joined, t
 from commands.core.money import CENT, format_value
 from commands.core.periods import (
     Period,
@@ -321,7 +321,7 @@ def reps_vs_team(session: Session, ws: Workspace, team: Team, metric: str, perio
     def fmt(value: Decimal) -> str:
         return format_value(value, metric, team_plan.currency)
 
-    detail = "; ".join(t("{name} has {own} of their own instead of a {share} share",
+    detail = joined(t("{name} has {own} of their own instead of a {share} share",
                          name=rep.name, own=fmt(v), share=fmt(s))
                        for rep, v, s in own if v != s)
     values = {"metric": metric_name(metric), "period": period_name(period),

@@ -14,7 +14,7 @@ from commands.core.aliases import shown_option
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import LeftOut
-from commands.core.i18n import current_locale, t, tn
+from commands.core.i18n import N_, listed, t, tn
 from commands.core.money import CENT, MAX_AMOUNT, format_value, looks_like_currency, parse_amount
 from commands.core.periods import (
     Period,
@@ -277,7 +277,7 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
     person = person_in_view(session, actor, args.scope, now, team=args.is_team)
     # a person's figures always come from their own team, wherever the command is run
     team = team_for(session, actor, person)
-    require_read_scope(actor, team, person, "targets", "/target show team")
+    require_read_scope(actor, team, person, N_("targets"), "/target show team")
     tz = view_timezone(team, person)
     today = local_today(now, tz)
     period = args.period or period_containing("quarter", today)
@@ -540,4 +540,4 @@ def _sum_checks(session: Session, ws: Workspace, key: str, metric: str,
 
 def _names(names: list[str]) -> str:
     """alice, bob (alice、bob in Chinese)."""
-    return ("、" if current_locale() == "zh" else ", ").join(names)
+    return listed(names)

@@ -399,7 +399,8 @@ def _focus(deviations: list[Deviation]) -> str:
     pressing = [d for d in deviations if d.severity == worst]
     pressing.sort(key=lambda d: FOCUS_ORDER.index(d.rule) if d.rule in FOCUS_ORDER else 99)
     top = pressing[0]
-    return top.fix if top.fix.startswith(top.who) else f"{top.who}: {top.fix}"
+    return top.fix if top.fix.startswith(top.who) else t("{who}: {fix}", who=top.who,
+                                                           fix=top.fix)
 
 
 def run_digest(args: DigestArgs, *, session: Session, actor: Actor,

@@ -20,7 +20,7 @@ from commands.core.actors import Actor, resolve_mention
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import Counted, LeftOut, closed_since
-from commands.core.i18n import t
+from commands.core.i18n import N_, t
 from commands.core.periods import Period, parse_period, period_containing, working_day_progress
 from commands.core.text import Mention, as_mention, choice, parse_words
 from commands.deals.tally import view_timezone, visit_tally
@@ -212,7 +212,7 @@ def _scope(session: Session, actor: Actor, args: ReportArgs,
     read them."""
     if args.scope is not None:
         person = resolve_mention(session, actor, args.scope, now)
-        require_read_person(actor, person, "scorecard", team_hint="/sales report team")
+        require_read_person(actor, person, N_("scorecard"), team_hint="/sales report team")
         return team_for(session, actor, person), person
     if args.team or args.team_name:
         team = find_team(session, actor, args.team_name)
@@ -220,7 +220,7 @@ def _scope(session: Session, actor: Actor, args: ReportArgs,
         return team_for(session, actor, actor.member), actor.member
     else:
         team = find_team(session, actor, None)
-    require_read_team(actor, team, "report")
+    require_read_team(actor, team, N_("report"))
     return team, None
 
 
@@ -306,7 +306,7 @@ def run_leaderboard(args: LeaderboardArgs, *, session: Session, actor: Actor,
     """Rank a team's reps on one metric by attainment of their targets."""
     ws = actor.workspace
     team = find_team(session, actor, args.team_name)
-    require_read_team(actor, team, "leaderboard")
+    require_read_team(actor, team, N_("leaderboard"))
     today = local_today(now, team.timezone)
     period = _period(args.period_kind, args.period, today)
     hol = repo.targets.holidays(session, team.id)

@@ -12,9 +12,9 @@ from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
-from commands.core.dates import format_day, local_today, parse_day
+from commands.core.dates import format_day, iso_or_day, local_today, parse_day
 from commands.core.errors import UsageError
-from commands.core.i18n import BABEL_LOCALE, current_locale, t, tp
+from commands.core.i18n import BABEL_LOCALE, current_locale, listed, t, tp
 from commands.core.limits import check_length
 from commands.standup.draft import standup_draft
 from commands.standup.schedule import answer_day, next_standup, standup_today, team_schedule
@@ -133,7 +133,7 @@ def my_standup(session: Session, actor: Actor, now: datetime) -> MyStandup | Non
 
 def _checked(text: str, part: str) -> str:
     """The answer's `part` without surrounding space; too long is refused, never cut."""
-    return check_length(text.strip(), "stand-up answer", label=f"`{part}:` answer",
+    return check_length(text.strip(), "stand-up answer", label=t("`{part}:` answer", part=part),
                         form_input=part)
 
 
@@ -239,14 +239,14 @@ def set_away(args: StandupAway, session: Session, actor: Actor, now: datetime) -
         if not ranges:
             return StandupDone(t("You have no out-of-office days planned. Add some with "
                                  "`/standup ooo 2026-12-20..2027-01-02`."))
-        spans = ("、" if current_locale() == "zh" else ", ").join(
+        spans = listed(
             _span(r.start_day, r.end_day, today) for r in ranges)
         return StandupDone(t("Out of office: {days}. `/standup ooo off` clears it.", days=spans))
     start = parse_day(args.start, today=today, prefer="future", option="ooo")
     end = parse_day(args.end, today=today, prefer="future", option="ooo")
     if end < start:
         raise UsageError(t("The out-of-office range ends ({end}) before it starts ({start}).",
-                           end=end.isoformat(), start=start.isoformat()), field="end")
+                           end=iso_or_day(end), start=iso_or_day(start)), field="end")
     if end < today:
         raise UsageError(t("That range is in the past; give days from today on."), field="end")
     if (end - start).days >= MAX_AWAY_DAYS:

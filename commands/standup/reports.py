@@ -11,7 +11,7 @@ from commands.core.access import require_read_team
 from commands.core.actors import Actor
 from commands.core.dates import format_day, local_today, parse_day
 from commands.core.errors import UsageError
-from commands.core.i18n import t
+from commands.core.i18n import N_, t
 from commands.standup.answers import has_blockers
 from commands.standup.schedule import team_schedule
 from commands.team.sales import find_team
@@ -79,7 +79,7 @@ class StandupReport:
 def standup_report(args: StandupReportArgs, session: Session, actor: Actor,
                    now: datetime) -> StandupReport:
     team = find_team(session, actor, args.team)
-    require_read_team(actor, team, "stand-up report")
+    require_read_team(actor, team, N_("stand-up report"))
     today = local_today(now, team.timezone)
     day = parse_day(args.day, today=today, prefer="past", option="report") if args.day else today
     if day > today:

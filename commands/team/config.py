@@ -13,7 +13,7 @@ from commands.core.access import DEAL_CARDS, DEFAULT_DEAL_CARDS
 from commands.core.actors import Actor
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import FxChange, Rate, load_rates, parse_fx
-from commands.core.i18n import BABEL_LOCALE, current_locale, t, tp
+from commands.core.i18n import BABEL_LOCALE, current_locale, listed, t, tp
 from commands.core.text import parse_words
 from commands.team.sales import find_team
 from commands.warnings.rule_config import (
@@ -144,7 +144,7 @@ def run_config(args: ConfigArgs, *, session: Session, actor: Actor,
             settings.warnings = " ".join(f"{k}:{v}" for k, v in
                                          format_rule_config(merged).items()
                                          if k in _changed_keys(merged))
-            changed.append(t("warnings: {settings}", settings=", ".join(
+            changed.append(t("warnings: {settings}", settings=listed(
                 f"{k} {v}" for k, v in args.warnings.items())))
         settings.updated_at = now
         session.flush()

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from commands.core.access import require_read_team
 from commands.core.actors import Actor, resolve_mention
 from commands.core.aliases import shown_option
-from commands.core.dates import format_day, local_today, parse_day
+from commands.core.dates import format_day, iso_or_day, local_today, parse_day
 from commands.core.errors import PermissionDenied, UsageError
-from commands.core.i18n import t
+from commands.core.i18n import N_, t
 from commands.core.limits import LIMITS, check_length
 from commands.core.text import Mention, as_mention, parse_words
 from commands.team.sales import find_team
@@ -167,7 +167,7 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
             if args.due else None
         if due is not None and due < today:
             raise UsageError(t("`{option}:{due}` is in the past ({day}).",
-                               option=shown_option("due"), due=args.due, day=due.isoformat()))
+                               option=shown_option("due"), due=args.due, day=iso_or_day(due)))
         link = link_warning(session, ws, team, args.warning, now) if args.warning else None
         item = ActionItem(workspace_id=ws.id, team_id=team.id, owner_id=owner.id,
                           text=args.text, due_on=due, created_by_id=actor.member.id,
@@ -199,7 +199,7 @@ def run_action(args: ActionArgs, *, session: Session, actor: Actor,
     person = resolve_mention(session, actor, args.scope, now) if args.scope else None
     team = person.team if person and person.team else find_team(session, actor, args.team_name)
     # action items come out of the team's review: the team reads them all, not only its own
-    require_read_team(actor, team, "action items")
+    require_read_team(actor, team, N_("action items"))
     today = local_today(now, team.timezone)
     since = now - timedelta(days=RECENT_DONE_DAYS) if args.include_done else None
     items = repo.actions.action_items(session, team.id, owner_id=person.id if person else None,

@@ -20,6 +20,7 @@ from commands.core.i18n import BABEL_LOCALE, current_locale
 from commands.core.periods import Period, period_containing, working_day_progress
 from commands.forecast.deviations import forecast_deviations
 from commands.plan.activity import TRAILING_DAYS, ActivityRates
+from commands.plan.names import period_name
 from commands.plan.plan import PlanFigures, team_activity_plans
 from commands.plan.target_plan import actual_for, reps_of, revenue_for, target_plan, tracking
 from commands.warnings.deviations import (
@@ -60,7 +61,7 @@ def decided_funnel(fates: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
 def _period_name(period: Period) -> str:
     """The period as a warning names it: "December" (12月 in Chinese), else its label."""
     if period.kind != "month":
-        return period.label
+        return period_name(period)
     if current_locale() == "zh":
         return format_date(period.start, "M月", locale=BABEL_LOCALE["zh"])
     return f"{period.start:%B}"

@@ -11,6 +11,7 @@ import pandas as pd
 
 from commands.core.i18n import t, tn
 from commands.core.money import format_amount, format_count, format_money
+from commands.deals.labels import stage_label
 from commands.warnings.deviations import (
     CRITICAL,
     DEAL_COLUMNS,
@@ -53,7 +54,7 @@ def stale_deal(
             message=tn("{deal}, {owner}: no activity for {n} day (limit {limit} in {stage})",
                        "{deal}, {owner}: no activity for {n} days (limit {limit} in {stage})",
                        idle, n=format_count(idle), deal=_deal_label(deal), owner=owner, limit=limit,
-                       stage=deal["stage"]),
+                       stage=stage_label(str(deal["stage"]))),
             fix=t("{owner}: log the next step with the customer (`/visit`), or close {ref} as "
                   "lost if it is dead.", owner=owner, ref=deal["ref"]),
             numbers=(("days_idle", idle), ("limit", limit), ("last_activity_on", last)),
@@ -85,7 +86,7 @@ def close_date_passed(open_deals: pd.DataFrame, today: date) -> list[Deviation]:
                        "{stage}",
                        late, n=format_count(late), deal=_deal_label(deal),
                        owner=owner_name(deal["owner"]), close=shown_day(close, today),
-                       stage=deal["stage"]),
+                       stage=stage_label(str(deal["stage"]))),
             fix=t("Set a date you believe (`/deal {ref} close:YYYY-MM-DD`), or close it with "
                   "`/deal {ref} won` or `lost`.", ref=deal["ref"]),
             numbers=(("expected_close", close), ("days_late", late)),
@@ -146,4 +147,4 @@ def _deal_label(deal: dict[str, Any]) -> str:
     amount = format_money(as_money(deal["amount"]), currency) if currency \
         else format_amount(as_money(deal["amount"]))
     return t("{ref} {deal} ({stage}, {amount})", ref=deal["ref"], deal=deal["name"],
-             stage=deal["stage"], amount=amount)
+             stage=stage_label(str(deal["stage"])), amount=amount)

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from commands.core.dates import format_day
-from commands.core.i18n import current_locale, t
+from commands.core.dates import iso_or_day
+from commands.core.i18n import t
 
 ZERO = Decimal(0)
 
@@ -65,4 +65,4 @@ def as_money(value: Any) -> Decimal:
 def shown_day(d: date, today: date | None = None) -> str:
     """A date in a warning: 2026-11-20 in English (as `/deal ... close:` takes it), 11月20日
     周五 in Chinese."""
-    return format_day(d, today) if current_locale() == "zh" else d.isoformat()
+    return iso_or_day(d, today)

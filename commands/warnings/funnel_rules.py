@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from commands.core.i18n import t
+from commands.deals.labels import stage_label
 from commands.warnings.deviations import (
     FUNNEL_COLUMNS,
     Deviation,
@@ -58,7 +59,7 @@ def funnel_bottleneck(
             if ratio >= config.funnel_ratio:
                 continue
             stage = str(row["stage"])
-            following = (str(rows[index + 1]["stage"]) if index + 1 < len(rows)
+            following = (stage_label(str(rows[index + 1]["stage"])) if index + 1 < len(rows)
                          else t("the next stage"))
             out.append(Deviation(
                 rule="funnel_bottleneck",
@@ -67,8 +68,8 @@ def funnel_bottleneck(
                 severity=shortfall_severity(ratio, config.funnel_ratio),
                 message=t("{who}: {stage} → {following} converted {advanced} of {reached} "
                           "({conversion}) this period against {trailing} trailing; {diagnosis}",
-                          who=f.who, stage=stage, following=following, advanced=advanced,
-                          reached=reached, conversion=percent(conversion),
+                          who=f.who, stage=stage_label(stage), following=following,
+                          advanced=advanced, reached=reached, conversion=percent(conversion),
                           trailing=percent(trailing),
                           diagnosis=_diagnosis_text(f, diagnosis)),
                 fix=_funnel_fix(diagnosis, stage),
@@ -115,6 +116,6 @@ def _funnel_fix(diagnosis: Diagnosis, stage: str) -> str:
     if diagnosis == "execution":
         return t("Review the {stage} deals together in the weekly review: decision maker, "
                  "budget, next step with a date; pair reps with whoever converts best.",
-                 stage=stage)
+                 stage=stage_label(stage))
     return t("Review the {stage} deals together, and set a visits target so the next warning "
-             "can tell plan from execution.", stage=stage)
+             "can tell plan from execution.", stage=stage_label(stage))

@@ -12,7 +12,7 @@ from typing import Any
 
 from commands.core.aliases import label
 from commands.core.errors import UsageError
-from commands.core.i18n import t
+from commands.core.i18n import listed, t
 from commands.core.text import closest
 from commands.plan.scorecard import BEHIND_THRESHOLD
 from commands.warnings.deviations import RULES, Rule
@@ -221,6 +221,6 @@ def _unknown(said: str, word: str, known: Sequence[str], what: str, *,
     hint = t(" Did you mean `{guess}`?", guess=guess + suffix) if guess else ""
     if what == "rule":
         return UsageError(t("{said} is not a warning rule.{hint} Rules: {known}.", said=said,
-                            hint=hint, known=", ".join(known)))
+                            hint=hint, known=listed(known)))
     return UsageError(t("{said} is not a warning setting.{hint} Settings: {known}.", said=said,
-                        hint=hint, known=", ".join(known)))
+                        hint=hint, known=listed(known)))

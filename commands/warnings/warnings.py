@@ -27,7 +27,7 @@ from commands.core.access import require_read_team
 from commands.core.actors import Actor
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import LeftOut
-from commands.core.i18n import t
+from commands.core.i18n import N_, t
 from commands.core.limits import LIMITS, check_length
 from commands.core.text import parse_words
 from commands.team.config import rule_config
@@ -171,7 +171,7 @@ def run_warnings(args: WarningsArgs, *, session: Session, actor: Actor,
                  now: datetime) -> WarningsResult:
     """List the team's warnings firing now, with their snooze and acknowledgement."""
     team = find_team(session, actor, args.team_name)
-    require_read_team(actor, team, "warnings")
+    require_read_team(actor, team, N_("warnings"))
     config = team_config(session, team)
     ws = session.get_one(Workspace, team.workspace_id)
     states = states_of(session, team.id)

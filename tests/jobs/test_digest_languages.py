@@ -53,7 +53,7 @@ def test_a_manager_who_reads_chinese_gets_the_digest_and_chart_in_chinese(
     assert digest_lang == chart_lang == "zh"
     assert digest.startswith("*复盘周报：East，11月16日 – 11月22日*")
     assert "本周重点" in digest
-    assert chart_title == "East：计划与实际，2026-11"
+    assert chart_title == "East：计划与实际，2026年11月"
     [post] = notifier.of(DigestPost)
     assert post.to == "DUMIA"  # still mia's DM
 

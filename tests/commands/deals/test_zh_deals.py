@@ -82,7 +82,7 @@ def test_the_pipeline_renders_in_chinese(zh: Chat) -> None:
     assert "线索：1 个商机，¥8万 × 10% = ¥8,000" in out
     assert "方案：1 个商机，¥12万 × 50% = ¥6万" in out
     assert "进行中 ¥20万 · 加权 ¥6.8万" in out
-    assert "2026-11预计成交：¥12万" in out
+    assert "2026年11月预计成交：¥12万" in out
     assert "deal" not in out
 
 

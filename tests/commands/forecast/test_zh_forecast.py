@@ -79,8 +79,8 @@ def test_errors_are_in_chinese_and_english_is_unchanged(deals: Chat) -> None:
 
 def test_the_forecast_settings_are_in_chinese(deals: Chat) -> None:
     out = deals.say("mia", "/sales config forecast proposal:commit")
-    assert "已更新：商机默认分类：proposal阶段为承诺。" in out
-    assert "预测设置" in out and "proposal → 承诺" in out and "negotiation → 承诺" in out
+    assert "已更新：商机默认分类：方案阶段为承诺。" in out
+    assert "预测设置" in out and "方案 → 承诺" in out and "谈判 → 承诺" in out
     assert "East的预测承诺：周一 10:00，15:00 提醒一次（团队时间）" in out
     assert "proposal:commit" not in out
     english = deals.say("bob", "/sales config forecast")

@@ -21,7 +21,7 @@ def speaks_chinese(chat: Chat, user: str) -> None:
 def test_a_scorecard_in_chinese(month: Chat) -> None:  # noqa: F811
     speaks_chinese(month, "alice")
     out = month.say("alice", "/sales report")
-    assert "alice的记分卡，2026-11（已过 15/21 个工作日）" in out
+    assert "alice的记分卡，2026年11月（已过 15/21 个工作日）" in out
     assert "• 营收：" in out and "每个工作日需" in out
     assert "赢单率（近 180 天）" in out
     assert "线索 " in out and "推进" in out  # the funnel's stages in Chinese
@@ -34,7 +34,7 @@ def test_a_scorecard_in_chinese(month: Chat) -> None:  # noqa: F811
 def test_the_leaderboard_in_chinese(month: Chat) -> None:  # noqa: F811
     speaks_chinese(month, "mia")
     out = month.say("mia", "/sales leaderboard")
-    assert "East排行榜：营收，2026-11（按达成率排名）" in out
+    assert "East排行榜：营收，2026年11月（按达成率排名）" in out
     assert "1. alice — 120,000 USD (目标 150,000 USD 的 80%)" in out
 
 
@@ -42,7 +42,7 @@ def test_the_weekly_review_in_chinese(week: Chat) -> None:  # noqa: F811
     speaks_chinese(week, "mia")
     out = week.say("mia", "/sales digest")
     assert out.startswith("复盘周报：East，11月16日 – 11月22日")
-    for heading in ("2026-11 目标", "销售漏斗", "本周赢单", "本周输单", "输单原因", "推迟",
+    for heading in ("2026年11月 目标", "销售漏斗", "本周赢单", "本周输单", "输单原因", "推迟",
                     "未按节奏拜访的客户", "改进行动", "本周重点"):
         assert heading in out, heading
     assert "D-1 Acme renewal" in out  # names and refs stay as they are

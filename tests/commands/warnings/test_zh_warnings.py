@@ -113,8 +113,8 @@ def test_stale_deals_read_in_chinese_and_a_deal_without_owner_says_so() -> None:
     with use_locale("zh"):
         found = {w.subject: w for w in stale_deal(STALE, TODAY)}
     one, orphan = found["deal:D-1"], found["deal:D-3"]
-    assert one.message == ("D-1 Acme renewal（proposal，40,000 USD），Alice：已14天没有任何跟进"
-                           "（proposal阶段上限14天）")
+    assert one.message == ("D-1 Acme renewal（方案，40,000 USD），Alice：已14天没有任何跟进"
+                           "（方案阶段上限14天）")
     assert one.fix == ("Alice：记录与客户的下一步（`/visit`）；如果这个商机已经没希望了，"
                        "就把 D-1 关闭为输单。")
     assert orphan.who == "无负责人" and orphan.message.startswith("D-3 Acme renewal")
@@ -124,7 +124,7 @@ def test_close_dates_passed_and_pushed_read_in_chinese_with_chinese_days() -> No
     with use_locale("zh"):
         [passed] = close_date_passed(STALE, TODAY)
         [pushed] = close_date_pushed(STALE, today=TODAY)
-    assert passed.message.endswith("：预计成交日为12月11日 周五，已过去7天，仍处于proposal阶段")
+    assert passed.message.endswith("：预计成交日为12月11日 周五，已过去7天，仍处于方案阶段")
     assert "`/deal D-1 成交日:YYYY-MM-DD`" in passed.fix and "关闭它" in passed.fix
     assert pushed.message.endswith("Alice：预计成交日已推迟3次，现为12月11日 周五")
     assert pushed.fix.startswith("问清客户真正在等什么")
@@ -148,10 +148,10 @@ def test_funnel_bottlenecks_read_in_chinese_with_their_diagnosis() -> None:
         [e] = funnel_bottleneck([execution])
         [p] = funnel_bottleneck([starved])
         [b] = funnel_bottleneck([blind])
-    assert e.message == ("East：qualified → proposal 本期转化 2/10（20%），此前滚动周期为 50%；"
+    assert e.message == ("East：已确认 → 方案 本期转化 2/10（20%），此前滚动周期为 50%；"
                          "看起来是执行问题：线索充足但转化率低"
                          "（拜访 110 次，计划 100 次；新商机 24 个，计划 20 个）")
-    assert e.fix.startswith("在复盘时一起过一遍qualified阶段的商机")
+    assert e.fix.startswith("在复盘时一起过一遍已确认阶段的商机")
     assert "看起来是计划问题" in p.message and p.fix.startswith("先把漏斗顶部填满")
     assert b.message.endswith("无法分辨是计划问题还是执行问题") and "设定拜访目标" in b.fix
 
