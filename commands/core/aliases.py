@@ -112,9 +112,9 @@ VALUES: dict[str, dict[str, str]] = {
     "deal_cards": {"团队": "team", "本人": "own", "自己": "own"},
     "tz": {"团队": "team", "本地": "local"},
     "digest": {"关闭": "off"},
-    "metric": {"收入": "revenue", "赢单数": "wins", "赢单": "wins", "拜访数": "visits",
-               "拜访": "visits", "新客户": "new_customers", "商机数": "opportunities",
-               "商机": "opportunities"},
+    "metric": {"收入": "revenue", "营收": "revenue", "赢单数": "wins", "赢单": "wins",
+               "拜访数": "visits", "拜访": "visits", "新客户": "new_customers",
+               "商机数": "opportunities", "商机": "opportunities"},
     "role": {"销售": "rep", "经理": "manager", "管理员": "admin"},
     "blockers": {"无": "none", "没有": "none"},
 }
@@ -152,6 +152,14 @@ def shown_option(option: str) -> str:
 
 
 label = shown_option  # the older name, used across commands/
+
+
+def shown_value(option: str, value: str) -> str:
+    """An option's value as the reader writes it: `revenue` in English, 收入 in Chinese
+    (a value without a Chinese word keeps its English one)."""
+    if current_locale() != "zh":
+        return value
+    return chinese_values(option).get(value, value)
 
 
 def english_key(word: str, known: Collection[str]) -> str | None:

@@ -1,5 +1,5 @@
 """Names a reader sees for what /target and /plan are about: a period (2026-12 in English,
-2026年12月 in Chinese) and a metric (revenue, 营收).
+2026年12月 in Chinese) and a metric (revenue, 收入).
 
 `Period.label` stays what people type (`month:2026-12`); command examples keep using it, as
 they keep the metric's key (`/target set team revenue ...`).

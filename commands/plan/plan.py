@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
+from commands.core.aliases import shown_option
 from commands.core.dates import local_today
 from commands.core.errors import UsageError
 from commands.core.fx import LeftOut, Tally
@@ -199,7 +200,7 @@ def run_plan(args: PlanArgs, *, session: Session, actor: Actor, now: datetime) -
                            "`/target set {who} revenue 300k {kind}:{label}`.",
                            period=period_name(period),
                            name=person.name if person else team.name, who=who,
-                           kind=period.kind, label=period.label))
+                           kind=shown_option(period.kind), label=period.label))
     return PlanResult(person.name if person else team.name, period, figures.target,
                       figures.actual, figures.currency or ws.default_currency,
                       figures.remaining_days, figures.plan, left_out=figures.left_out,

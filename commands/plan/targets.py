@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor, resolve_mention, resolve_person
-from commands.core.aliases import shown_option
+from commands.core.aliases import shown_option, shown_value
 from commands.core.dates import local_today
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.fx import LeftOut
@@ -308,7 +308,8 @@ def run_target(args: TargetArgs, *, session: Session, actor: Actor,
                               "with `/target set {who} {key} ... {kind}:{label}`.",
                               metric=metric_name(args.metric), name=name,
                               period=period_name(period), who='@' + name if person else 'team',
-                              key=args.metric, kind=period.kind, label=period.label), name,
+                              key=shown_value('metric', args.metric),
+                              kind=shown_option(period.kind), label=period.label), name,
                             args.metric, None)
     warnings: list[str] = []
     if person is None or actor.is_admin or actor.manages(team):
@@ -399,7 +400,7 @@ def _one_currency(session: Session, ws: Workspace, team: Team, person: Member | 
             "(`/target set {who} revenue {value} {currency} {kind}:{label}`), or change "
             "{whose}'s first.", whose=whose, period=period_name(target_period(other)),
             currency=other.currency, team=team.name, who=who, value=f"{value:f}",
-            kind=args.period.kind, label=args.period.label))
+            kind=shown_option(args.period.kind), label=args.period.label))
 
 
 def _lock(args: TargetLock, session: Session, actor: Actor, now: datetime) -> TargetResult:

@@ -109,5 +109,5 @@ def test_a_chinese_teams_first_post_is_a_calm_summary_in_chinese(
     assert lang == "zh"
     assert reply.text.startswith("*East*：salesbot 从现在起每个工作日检查两次计划。首次检查发现")
     assert "\n• 进度落后：3（alice、bob、East）\n" in reply.text
-    assert "`/sales warnings` 会逐条列出每条预警" in reply.text
+    assert "`/sales 预警` 会逐条列出每条预警" in reply.text
     assert ":red_circle:" not in reply.text and "紧急" not in reply.text

@@ -79,9 +79,9 @@ def test_a_chinese_rep_gets_their_plan_and_targets_in_chinese(targets: Chat) -> 
 def test_a_chinese_manager_sets_a_target_and_is_refused_in_chinese(team: Chat) -> None:
     speaks(team, "mia", "zh")
     done = team.say("mia", "/target set <@UALICE|alice> revenue 300k month:2026-12")
-    assert done.startswith("已设置alice2026年12月的营收目标")
-    with pytest.raises(UsageError, match="bob在2026年12月没有营收目标。用 `/target set @bob "
-                                         "revenue 300k month:2026-12` 设置一个"):
+    assert done.startswith("已设置alice2026年12月的收入目标")
+    with pytest.raises(UsageError, match="bob在2026年12月没有收入目标。用 `/target 设定 @bob "
+                                         "收入 30万 月:2026-12` 设置一个"):
         team.say("mia", "/plan <@UBOB|bob> month:2026-12")
     speaks(team, "alice", "zh")
     with pytest.raises(PermissionDenied, match="只有East的经理或管理员可以设置其目标"):

@@ -22,7 +22,7 @@ def test_a_scorecard_in_chinese(month: Chat) -> None:  # noqa: F811
     speaks_chinese(month, "alice")
     out = month.say("alice", "/sales report")
     assert "alice的记分卡，2026年11月（已过 15/21 个工作日）" in out
-    assert "• 营收：" in out and "每个工作日需" in out
+    assert "• 收入：" in out and "每个工作日需" in out
     assert "赢单率（近 180 天）" in out
     assert "线索 " in out and "推进" in out  # the funnel's stages in Chinese
     assert "停滞商机：无" in out
@@ -34,7 +34,7 @@ def test_a_scorecard_in_chinese(month: Chat) -> None:  # noqa: F811
 def test_the_leaderboard_in_chinese(month: Chat) -> None:  # noqa: F811
     speaks_chinese(month, "mia")
     out = month.say("mia", "/sales leaderboard")
-    assert "East排行榜：营收，2026年11月（按达成率排名）" in out
+    assert "East排行榜：收入，2026年11月（按达成率排名）" in out
     assert "1. alice — 120,000 USD (目标 150,000 USD 的 80%)" in out
 
 
