@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
+from commands.core.aliases import english_key, english_value, label
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import current_locale, t, tp
 from commands.core.text import split_words
@@ -50,8 +51,24 @@ class ForecastConfigResult:
     schedule: str  # "Mon 10:00, reminder at 15:00 (team time)" or "off"
 
 
+def _in_english(word: str) -> str:
+    """`预测:mon-10:00`, `方案:最佳`, `团队:"华东"`: a setting with its Chinese key and value
+    read as the English one (`forecast:mon-10:00`, `proposal:best_case`, `team:华东`)."""
+    key, sep, value = word.partition(":")
+    if not sep:
+        return word
+    stage = english_value("stage", key)
+    if stage != key:
+        return f"{stage}:{english_value('forecast', value)}"
+    english = english_key(key.strip(), ("team", *_SCHEDULE_KEYS))
+    if english is None:
+        return word
+    # the schedule's `off` is written like digest's (`预测:关闭`)
+    return f"{english}:{english_value('digest', value) if english == 'forecast' else value}"
+
+
 def is_forecast_config(text: str) -> bool:
-    words = [w.lower() for w in split_words(text)]
+    words = [_in_english(w).lower() for w in split_words(text)]
     return bool(words) and (words[0] == "forecast" or any(
         w.startswith(tuple(f"{k}:" for k in _SCHEDULE_KEYS)) for w in words))
 
@@ -80,14 +97,15 @@ def parse_forecast_config(text: str) -> ForecastConfigArgs:
     `/sales config forecast:mon-10:00|off [forecast_deadline:15:00] [team:"East"]`."""
     categories: dict[str, str] = {}
     schedule, off, deadline, team = None, False, None, None
-    for word in split_words(text):
+    for typed in split_words(text):
+        word = _in_english(typed)
         key, sep, value = word.partition(":")
         key = key.lower()
         if not sep:
             if key != "forecast":
                 raise UsageError(t("`{word}` is not a forecast setting; try `/sales config "
                                    "forecast proposal:best_case negotiation:commit`.",
-                                   word=word))
+                                   word=typed))
             continue
         if key == "team":
             team = value
@@ -102,12 +120,12 @@ def parse_forecast_config(text: str) -> ForecastConfigArgs:
                                    "forecast:mon-10:00 (or forecast:off).", raw=raw))
             schedule = (DAYS.index(m.group(1)), f"{int(m.group(2)):02d}:{m.group(3)}")
         elif key == "forecast_deadline":
-            deadline = _clock(value.strip(), "forecast_deadline", "15:00")
+            deadline = _clock(value.strip(), label("forecast_deadline"), "15:00")
         else:
             categories[key] = parse_category(value, key)
             if categories[key] == "auto":
                 raise UsageError(t("`{word}`: give the stage a category: {categories}.",
-                                   word=word, categories=", ".join(SETTABLE)))
+                                   word=typed, categories=", ".join(SETTABLE)))
     return ForecastConfigArgs(categories, schedule, off, deadline, team)
 
 
