@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
-from commands.core.aliases import english_key, english_value, label
+from commands.core.aliases import english_key, english_value, is_value_of, label
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import current_locale, t, tp
 from commands.core.text import split_words
@@ -57,9 +57,8 @@ def _in_english(word: str) -> str:
     key, sep, value = word.partition(":")
     if not sep:
         return word
-    stage = english_value("stage", key)
-    if stage != key:
-        return f"{stage}:{english_value('forecast', value)}"
+    if is_value_of("stage", key):
+        return f"{english_value('stage', key)}:{english_value('forecast', value)}"
     english = english_key(key.strip(), ("team", *_SCHEDULE_KEYS))
     if english is None:
         return word
