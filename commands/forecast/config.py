@@ -96,15 +96,14 @@ def parse_forecast_config(text: str) -> ForecastConfigArgs:
     `/sales config forecast:mon-10:00|off [forecast_deadline:15:00] [team:"East"]`."""
     categories: dict[str, str] = {}
     schedule, off, deadline, team = None, False, None, None
-    for typed in split_words(text):
-        word = _in_english(typed)
-        key, sep, value = word.partition(":")
+    for word in split_words(text):
+        key, sep, value = _in_english(word).partition(":")
         key = key.lower()
         if not sep:
             if key != "forecast":
                 raise UsageError(t("`{word}` is not a forecast setting; try `/sales config "
                                    "forecast proposal:best_case negotiation:commit`.",
-                                   word=typed))
+                                   word=word))
             continue
         if key == "team":
             team = value
@@ -124,7 +123,7 @@ def parse_forecast_config(text: str) -> ForecastConfigArgs:
             categories[key] = parse_category(value, key)
             if categories[key] == "auto":
                 raise UsageError(t("`{word}`: give the stage a category: {categories}.",
-                                   word=typed, categories=", ".join(SETTABLE)))
+                                   word=word, categories=", ".join(SETTABLE)))
     return ForecastConfigArgs(categories, schedule, off, deadline, team)
 
 
