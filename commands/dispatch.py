@@ -68,19 +68,20 @@ _SECOND: dict[tuple[str, str], dict[str, str]] = {
     ("sales", "holiday"): {"添加": "add"},
     ("sales", "action"): {"添加": "add", "完成": "done", "列表": "list"},
     ("sales", "config"): {"预警": "warnings", "预测": "forecast", "关闭": "off"},
-    ("standup", "config"): {"关闭": "off"},
+    ("standup", "config"): {"关闭": "off", "开启": "on", "打开": "on"},
     ("standup", "ooo"): {"关闭": "off"},
 }
 _WORDS = {"本周": "week", "周": "week", "本月": "month", "月": "month", "本季度": "quarter",
           "季度": "quarter", "本年": "year", "今年": "year", "年": "year", "团队": "team",
           "全部": "all", "所有": "all", "收入": "revenue", "赢单数": "wins", "拜访数": "visits",
           "新客户": "new_customers", "商机数": "opportunities"}
-# the commands (and subcommands) whose other words are all closed-set words
+# the commands (and subcommands) whose other words are all closed-set words; "action list":
+# after those two words (`/sales 行动 列表 @bob 全部`)
 _CLOSED = {("plan", ""), ("pipeline", ""), ("forecast", ""), ("forecast", "history"),
            ("forecast", "submit"), ("forecast", "adjust"), ("target", "show"),
            ("target", "lock"), ("target", "set"), ("followups", ""), ("followups", "all"),
            ("followups", "team"), ("sales", "report"), ("sales", "leaderboard"),
-           ("sales", "digest"), ("sales", "warnings")}
+           ("sales", "digest"), ("sales", "warnings"), ("sales", "action list")}
 _SPACES = re.compile(r"([ \t\r\n\u3000]+)")
 _QUOTE_CHARS = re.compile(r'["“”„«»＂]')
 
@@ -106,6 +107,8 @@ def in_english(name: str, text: str) -> str:
                 pieces[i] = second[word]
             elif closed and word in _WORDS:
                 pieces[i] = _WORDS[word]
+            if i == 2 and (name, f"{verb} {pieces[i].lower()}") in _CLOSED:
+                closed = True
         quoted ^= len(_QUOTE_CHARS.findall(word)) % 2 == 1
     return "".join(pieces)
 

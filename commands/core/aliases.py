@@ -68,6 +68,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "最佳": ("best",),
     "最佳情况": ("best",),
     "备注": ("note",),
+    "预测截止": ("forecast_deadline",),
     # the stand-up
     "昨天": ("yesterday",),
     "今天": ("today",),

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commands.core.actors import Actor
-from commands.core.aliases import shown_option
+from commands.core.aliases import english_key, english_value, is_value_of, shown_option
 from commands.core.errors import PermissionDenied, UsageError
 from commands.core.i18n import current_locale, joined, listed, t, tp
 from commands.core.text import split_words
@@ -52,8 +52,23 @@ class ForecastConfigResult:
     schedule: str  # "Mon 10:00, reminder at 15:00 (team time)" or "off"
 
 
+def _in_english(word: str) -> str:
+    """`预测:mon-10:00`, `方案:最佳`, `团队:"华东"`: a setting with its Chinese key and value
+    read as the English one (`forecast:mon-10:00`, `proposal:best_case`, `team:华东`)."""
+    key, sep, value = word.partition(":")
+    if not sep:
+        return word
+    if is_value_of("stage", key):
+        return f"{english_value('stage', key)}:{english_value('forecast', value)}"
+    english = english_key(key.strip(), ("team", *_SCHEDULE_KEYS))
+    if english is None:
+        return word
+    # the schedule's `off` is written like digest's (`预测:关闭`)
+    return f"{english}:{english_value('digest', value) if english == 'forecast' else value}"
+
+
 def is_forecast_config(text: str) -> bool:
-    words = [w.lower() for w in split_words(text)]
+    words = [_in_english(w).lower() for w in split_words(text)]
     return bool(words) and (words[0] == "forecast" or any(
         w.startswith(tuple(f"{k}:" for k in _SCHEDULE_KEYS)) for w in words))
 
@@ -83,7 +98,7 @@ def parse_forecast_config(text: str) -> ForecastConfigArgs:
     categories: dict[str, str] = {}
     schedule, off, deadline, team = None, False, None, None
     for word in split_words(text):
-        key, sep, value = word.partition(":")
+        key, sep, value = _in_english(word).partition(":")
         key = key.lower()
         if not sep:
             if key != "forecast":

@@ -32,27 +32,13 @@ PO = Path(__file__).parents[2] / "commands" / "locale" / "zh" / "LC_MESSAGES" / 
 # English option keys a Chinese user may write in Chinese (`stage` is 阶段)
 ALIASED_KEYS = {key for keys in KEYS.values() for key in keys}
 
-# Messages of commands/team/help.py and commands/team/sales.py are being rewritten elsewhere;
-# the lead fixes these (msgid openings):
-#   help.py  "*`/forecast` — the weekly forecast call*"        ([本月|本季度] template syntax)
-#   help.py  "*`/sales` — teams, roles, reports and leaderboards*" (config forecast:, templates)
-#   help.py  "*`/target` — targets (managers set them; ..."     ([团队|@alice] template syntax)
-#   help.py  "*`/visit` — log a customer visit, call, demo, ..." (类型:拜访|电话|... template)
-#   sales.py "Name the team, like `/sales team create ...`"     (tz:, team create)
-#   sales.py "Run `/sales team channel team:\"East\"` ..."        (team:)
-#   sales.py "There are no teams yet. ..."                       (tz:)
-#   sales.py "Use `/sales member @dan start:2026-10-01` ..."     (start:)
-#   sales.py "Use `/sales role @carol manager` ..."              (team:, role values)
-#   sales.py "`team:` goes with `manager`: ..."                  (team:)
-#   sales.py "{person} is the only manager of {team}: ..."       (team:)
-#   sales.py "Welcome to {team}! ...", "Add them to a team with ...", "`/sales team {head}` ..."
-#   sales.py "Mention the people to add/remove, ...", "`{shown}` is not a language..."
-LEAD_FIXES = ("commands/team/help.py", "commands/team/sales.py")
 
 EXAMPLE = re.compile(r"`(/[^`]+)`")
 OPTION = re.compile(r"""(?:^|(?<=\s))([A-Za-z_]+):("[^"]*"|\S*)""")
 # placeholders and stand-ins for a value the reader fills in
-TEMPLATE = re.compile(r"\{|\.\.\.|…|\[|\||<|YYYY|\b[DFA]-n\b|@name\b|@rep\b")
+TEMPLATE = re.compile(r"\{|\.\.\.|…|<|YYYY|\b[DFA]-n\b|@name\b|@rep\b|@销售")
+# a template's optional parts (`[本月|本季度]`) and alternatives (`类型:拜访|电话`)
+OPTIONAL = re.compile(r"\s*\[[^\]]*\]")
 QUOTED = re.compile(r'"[^"]*"')
 
 
@@ -63,12 +49,9 @@ def _zh_messages() -> list[tuple[str, str]]:
     for m in catalog:
         if not m.id or not m.string:
             continue
-        files = {path for path, _ in m.locations}
-        if files and files <= set(LEAD_FIXES):
-            continue
         msgid = m.id if isinstance(m.id, str) else m.id[0]
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
-        out += [(msgid, s) for s in strings if s]
+        out += [(msgid, str(s)) for s in strings if s]
     return out
 
 
@@ -93,10 +76,31 @@ def _english_words(example: str) -> list[str]:
             found.append(words[1])
     elif len(words) > 1 and words[1].lower() in (_SECOND.get((name, "*")) or {}).values():
         found.append(words[1])  # `/deal D-1 won`
-    verb = words[0].lower() if words else ""
-    if (name, verb) in _CLOSED or (name, "") in _CLOSED:
+    verb = verbs.get(words[0], words[0]).lower() if words else ""
+    after = (_SECOND.get((name, verb)) or {}).get(words[1], words[1]) if len(words) > 1 else ""
+    if (name, verb) in _CLOSED or (name, "") in _CLOSED \
+            or (name, f"{verb} {after.lower()}") in _CLOSED:  # `/sales 行动 列表 @bob all`
         found += [w for w in words[1:] if w.lower() in set(_WORDS.values())]
     return found
+
+
+def _instances(example: str) -> list[str]:
+    """The whole commands a template stands for: its optional parts left out and then each in
+    turn, and each alternative in turn (`/sales 设置 周报:mon-08:30|关闭` is
+    `/sales 设置 周报:mon-08:30` and `/sales 设置 周报:关闭`)."""
+    optional = OPTIONAL.findall(example)
+    bare = OPTIONAL.sub("", example)
+    shapes = [bare, *(bare + " " + part.strip()[1:-1] for part in optional)]
+    out = []
+    for shape in shapes:
+        words = shape.split(" ")
+        choices = []  # per word: its key (`语言:`, or "") and its alternatives
+        for word in words:
+            key, sep, value = word.partition(":") if ":" in word.split("|")[0] else ("", "", word)
+            choices.append((key + sep, value.split("|")))
+        for i in range(max(len(alts) for _, alts in choices)):
+            out.append(" ".join(key + alts[min(i, len(alts) - 1)] for key, alts in choices))
+    return list(dict.fromkeys(out))
 
 
 def _is_mention(example: str) -> bool:
@@ -107,11 +111,12 @@ def _is_mention(example: str) -> bool:
 @pytest.mark.parametrize(("msgid", "example"), EXAMPLES)
 def test_a_chinese_example_uses_chinese_keys_values_and_subcommands(msgid: str,
                                                                      example: str) -> None:
-    assert _english_words(example) == [], f"{example!r} in the zh of {msgid!r}"
+    found = [w for instance in _instances(example) for w in _english_words(instance)]
+    assert found == [], f"{example!r} in the zh of {msgid!r}"
 
 
 @pytest.mark.parametrize(("msgid", "example"),
-                         [(m, e) for m, e in EXAMPLES
+                         [(m, e) for m, t in EXAMPLES for e in _instances(t)
                           if not TEMPLATE.search(e) and not _is_mention(e)])
 def test_a_complete_chinese_example_parses(msgid: str, example: str) -> None:
     name, _, text = example[1:].partition(" ")
@@ -124,12 +129,20 @@ def test_a_complete_chinese_example_parses(msgid: str, example: str) -> None:
             pytest.fail(f"{example!r} (zh of {msgid!r}) does not parse: {exc}")
 
 
-# an English option key a Chinese message may still show, and why
-ENGLISH_KEYS_KEPT = {
-    # `/sales 设置 预测:mon-10:00` is not read as the forecast schedule (预测 is a deal's
-    # forecast category there), so the message keeps `forecast:mon-10:00`, which works
-    "`forecast:{raw}` is not a day and time like forecast:mon-10:00 (or forecast:off).",
-}
+@pytest.mark.parametrize(("template", "instances"), [
+    ("/sales 设置 周报:mon-08:30|关闭", ["/sales 设置 周报:mon-08:30", "/sales 设置 周报:关闭"]),
+    ("/sales 行动 列表 [@bob] [全部]",
+     ["/sales 行动 列表", "/sales 行动 列表 @bob", "/sales 行动 列表 全部"]),
+    ("/visit 客户 类型:拜访|电话 结果:积极",
+     ["/visit 客户 类型:拜访 结果:积极", "/visit 客户 类型:电话 结果:积极"]),
+])
+def test_a_template_stands_for_the_commands_it_shows(template: str,
+                                                       instances: list[str]) -> None:
+    assert _instances(template) == instances
+
+
+# an English option key a Chinese message may still show, and why (none now)
+ENGLISH_KEYS_KEPT: set[str] = set()
 KEY_IN_TEXT = re.compile(r"(?:^|(?<=[\s`(（，、：；]))([A-Za-z_]+):")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 

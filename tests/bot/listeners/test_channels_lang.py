@@ -20,7 +20,7 @@ def test_a_chinese_reader_is_welcomed_in_chinese(
         slack: FakeSlack, team: Chat, deps: Deps) -> None:
     team.say("nia", "/sales lang zh", channel="DNIA")
     assert joined(slack, deps, 1, None) == (
-        "这是 East 的频道。要加入 East，请让 @mia 添加你：`/sales team add @nia`。")
+        "这是 East 的频道。要加入 East，请让 @mia 添加你：`/sales 团队 添加 @nia`。")
     assert joined(slack, deps, 2, "UMIA").startswith("欢迎加入 East！")
 
 

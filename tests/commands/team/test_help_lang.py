@@ -20,7 +20,7 @@ def test_the_sales_help_shows_the_language_commands() -> None:
 def test_the_chinese_sales_help_shows_them_with_chinese_words() -> None:
     with use_locale("zh"):
         help_text = usage("sales")
-    assert '`/sales 团队 "East" 语言:中文|英文|自动` — 经理：团队频道消息使用的语言' in help_text
+    assert '`/sales 团队 "华东" 语言:中文|英文|自动` — 经理：团队频道消息使用的语言' in help_text
     assert "`/sales 语言 中文|英文|自动` — salesbot 回复你时使用的语言" in help_text
 
 
