@@ -22,7 +22,7 @@ def test_a_chinese_reader_sees_the_home_tab_in_chinese(
     view = opened(slack, deps, "UALICE")
     assert "你好，alice" in view and "团队 East" in view
     assert '"记录拜访"' in view and '"刷新"' in view
-    assert "所有命令及其选项：`/sales help`。" in view
+    assert "所有命令及其选项：`/sales 帮助`。" in view
     assert "Hi alice" not in view and "Log a visit" not in view
 
 
