@@ -21,11 +21,9 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    import pandas as pd
     from sqlalchemy.orm import Session
 
     from bot.dispatch import Deps
-    from commands.core.i18n import Lang
 
 
 cli = typer.Typer(
@@ -411,7 +409,7 @@ def export(
     """Export customers, activities, deals, deal history and targets (CSV or Excel)."""
     from commands.core.i18n import normalize_lang
     from commands.core.text import plural
-    from commands.io.export import WORKBOOK, export_tables
+    from commands.io.export import WORKBOOK, export_tables, write_export
     from storage import repo
 
     headers = normalize_lang(lang)
@@ -429,49 +427,13 @@ def export(
                 raise typer.Exit(2)
             ws_id = ws.id
         tables = export_tables(session, ws_id)
-    counts = _write_export(tables, out, fmt, headers)
+    counts = write_export(tables, out, fmt.value, headers)
     if fmt is ExportFormatChoice.XLSX:
         sheets = ", ".join(f"{name} {plural(rows, 'row')}" for name, rows in counts.items())
         typer.echo(f"{out / WORKBOOK}: {sheets}")
         return
     for name, rows in counts.items():
         typer.echo(f"{out / f'{name}.csv'}: {plural(rows, 'row')}")
-
-
-def _write_export(tables: dict[str, pd.DataFrame], out: Path, fmt: ExportFormatChoice,
-                  lang: Lang | None) -> dict[str, int]:
-    """Save the export with its column headers in `lang` (as `/sales export lang:zh` gives
-    them); returns each table's data rows."""
-    import io
-
-    from commands.core.i18n import use_locale
-    from commands.io.export import (
-        WORKBOOK,
-        column_headers,
-        csv_bytes,
-        with_headers_in,
-        write_export,
-        xlsx_bytes,
-    )
-
-    if lang in (None, "en"):  # the columns themselves: what other tools expect
-        return write_export(tables, out, fmt.value)
-    out.mkdir(parents=True, exist_ok=True)
-    if fmt is ExportFormatChoice.CSV:
-        for name, data in csv_bytes(with_headers_in(tables, lang), bom=True).items():
-            (out / name).write_bytes(data)
-    else:
-        from openpyxl import load_workbook
-
-        # renamed only once written: the cells are typed (numbers, dates) by their column
-        with use_locale(lang):
-            headers = column_headers()
-        book = load_workbook(io.BytesIO(xlsx_bytes(tables)))
-        for sheet in book.worksheets:
-            for cell in sheet[1]:
-                cell.value = headers.get(str(cell.value), cell.value)
-        book.save(out / WORKBOOK)
-    return {name: len(frame) for name, frame in tables.items()}
 
 
 @cli.command("import")

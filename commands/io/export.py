@@ -214,19 +214,41 @@ def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
 
 
 def write_export(
-    tables: dict[str, pd.DataFrame], out_dir: Path, fmt: ExportFormat | str = ExportFormat.CSV
+    tables: dict[str, pd.DataFrame], out_dir: Path, fmt: ExportFormat | str = ExportFormat.CSV,
+    lang: str | None = None,
 ) -> dict[str, int]:
-    """Save the tables into `out_dir`: a CSV file per table, or one `salesbot-export.xlsx`.
+    """Save the tables into `out_dir`: a CSV file per table, or one `salesbot-export.xlsx`,
+    with the column headers in `lang` (None, "en": the columns themselves, what other tools
+    expect; "zh": as `/sales export lang:zh` gives them).
 
     Returns how many data rows each table has, by table name.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    translated = lang not in (None, "en")
     if ExportFormat(fmt) is ExportFormat.XLSX:
-        (out_dir / WORKBOOK).write_bytes(xlsx_bytes(tables))
+        (out_dir / WORKBOOK).write_bytes(
+            _headers_renamed(xlsx_bytes(tables), lang) if translated else xlsx_bytes(tables))
     else:
-        for file_name, data in csv_bytes(tables).items():
+        named = with_headers_in(tables, lang) if translated else tables
+        for file_name, data in csv_bytes(named, bom=translated).items():
             (out_dir / file_name).write_bytes(data)
     return {name: len(frame) for name, frame in tables.items()}
+
+
+def _headers_renamed(workbook: bytes, lang: str | None) -> bytes:
+    """The workbook with its header rows in `lang`: renamed only once written, as the cells
+    are typed (numbers, dates) by their column."""
+    from openpyxl import load_workbook
+
+    with use_locale(lang):
+        headers = column_headers()
+    book = load_workbook(io.BytesIO(workbook))
+    for sheet in book.worksheets:
+        for cell in sheet[1]:
+            cell.value = headers.get(str(cell.value), cell.value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def export_csv(session: Session, workspace_id: int | None, out_dir: Path) -> dict[str, int]:
