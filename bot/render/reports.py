@@ -169,8 +169,8 @@ def _none(items: str) -> str:
     return items or t("none")
 
 
-def digest_sections(r: DigestResult) -> list[str]:
-    """The digest as mrkdwn paragraphs, one per topic; shared by Block Kit and text."""
+def _target_sections(r: DigestResult) -> list[str]:
+    """The month's target line, and each rep's."""
     cur = r.currency
     out = []
     if r.team is not None:
@@ -190,6 +190,13 @@ def digest_sections(r: DigestResult) -> list[str]:
               actual=format_money(line.score.actual, cur),
               target=format_money(line.score.target, cur), pace=_pace_text(line.score))
             for line in r.reps))
+    return out
+
+
+def digest_sections(r: DigestResult) -> list[str]:
+    """The digest as mrkdwn paragraphs, one per topic; shared by Block Kit and text."""
+    cur = r.currency
+    out = _target_sections(r)
     cov = "–" if r.coverage is None else f"{r.coverage:.2f}×"
     if r.win is not None:
         times = f"{1 / r.win.rate:.1f}"
