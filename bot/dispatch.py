@@ -93,17 +93,18 @@ def execute(
     """Parse and run `/command text` as `caller` in one transaction; render the result.
 
     Returns None when `request_key` was already processed (a duplicate delivery). Raises
-    UsageError / PermissionDenied with nothing written, in the caller's language.
+    UsageError / PermissionDenied with nothing written, in the caller's language: the text
+    is parsed once the transaction knows who is asking (no extra query for their language).
     """
-    set_caller_locale(deps, caller)  # a parse error is in their language too
-    return execute_args(deps, caller, command, parse_command(command, text),
-                        request_key=request_key, keep=keep)
+    return _execute(deps, caller, command, lambda: parse_command(command, text),
+                    request_key=request_key, keep=keep)
 
 
 def set_caller_locale(deps: Deps, caller: Caller) -> None:
     """Answer `caller` in their language from here on (this request's context): their
     choice, else their Slack locale, else the workspace default. Someone salesbot has not
-    met yet gets the default until they are registered."""
+    met yet gets the default until they are registered. (For a form or a button checked
+    before its transaction opens; a command's transaction sets it itself.)"""
     with deps.session_factory() as session:
         known = workspace_and_member(session, caller.team_id, caller.user_id)
     if known is not None:
@@ -120,11 +121,20 @@ def execute_args(
     command keeps its reply with its claim, for Slack's retries).
     """
     refuse_nul(args)
+    return _execute(deps, caller, command, lambda: args, request_key=request_key, keep=keep)
+
+
+def _execute(
+    deps: Deps, caller: Caller, command: str, make_args: Callable[[], object], *,
+    request_key: str | None, keep: Callable[[Session, str, Reply], None] | None,
+) -> Reply | None:
     opened = (transaction(deps, caller) if request_key is None
               else claimed(deps, caller, request_key))
     with opened as turn:
         if turn is None:
             return None
+        args = make_args()  # a parse error rolls back the claim: a retry is refused again
+        refuse_nul(args)
         result = run_command(command, args, session=turn.session, actor=turn.actor,
                              now=turn.now)
         reply = render(result)
