@@ -107,9 +107,9 @@ def start_member(args: MemberStart, session: Session, actor: Actor,
                                  name=person.name))
     person.started_on = args.started_on
     return RoleResult(person.name, person.role, t(
-        "{name} started on {day}: team targets give them a ramped share (50% in the "
-        "first month, 75% in the second).", name=person.name,
-        day=args.started_on.isoformat()))
+        "{name} started on {day}: team targets give them a ramped share ({first} in the "
+        "first month, {second} in the second).", name=person.name,
+        day=args.started_on.isoformat(), first="50%", second="75%"))
 
 
 def change_members(args: TeamAdd | TeamRemove, session: Session, actor: Actor,
