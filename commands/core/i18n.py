@@ -137,8 +137,3 @@ def listed(items: Iterable[str]) -> str:
     """`items` as an English comma list ("a, b"), or with 、 in Chinese."""
     return joined(items, ", ")
 
-
-def in_lang(lang: str | None, msgid: str, /, **values: Any) -> str:
-    """`msgid` in `lang` whatever the current language (a team channel's post)."""
-    with use_locale(lang):
-        return t(msgid, **values)
