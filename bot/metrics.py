@@ -39,10 +39,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.logs import log_delivery, log_request
-from bot.server import Serving, make_server
+from bot.server import Serving, health, is_health_check, make_server
 from bot.settings import Settings
 from commands.core.errors import PermissionDenied, UsageError
-from storage.db import ping
 from storage.models import Workspace
 
 if TYPE_CHECKING:
@@ -146,15 +145,8 @@ def metrics_only(endpoint: WSGIApp, engine: Engine) -> WSGIApp:
         path = environ.get("PATH_INFO")
         if path == "/metrics":
             return endpoint(environ, start_response)
-        if path == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            try:
-                ping(engine)
-            except Exception:  # any database failure means "not healthy"
-                log.exception("health check: database unreachable")
-                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-                return [b"database unreachable\n"]
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok\n"]
+        if is_health_check(environ):
+            return health(engine, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found\n"]
 

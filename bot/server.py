@@ -42,20 +42,28 @@ def make_wsgi(app: App, engine: Engine, *, signing_secret: str | None = None,
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if metrics is not None and environ.get("PATH_INFO") == "/metrics":
             return metrics(environ, start_response)
-        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in (
-            "GET", "HEAD"
-        ):
-            try:
-                ping(engine)
-            except Exception:  # any database failure means "not healthy"
-                log.exception("health check: database unreachable")
-                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-                return [b"database unreachable\n"]
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok\n"]
+        if is_health_check(environ):
+            return health(engine, start_response)
         return slack(environ, start_response)
 
     return wsgi
+
+
+def is_health_check(environ: dict[str, Any]) -> bool:
+    return environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in (
+        "GET", "HEAD")
+
+
+def health(engine: Engine, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """GET /healthz: 200 when the database answers, else 503."""
+    try:
+        ping(engine)
+    except Exception:  # any database failure means "not healthy"
+        log.exception("health check: database unreachable")
+        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"database unreachable\n"]
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok\n"]
 
 
 def make_server(wsgi: WSGIApp, *, host: str = "0.0.0.0", port: int = 3000,
