@@ -10,7 +10,6 @@ from slack_sdk import WebClient
 from bot.dispatch import (
     Caller,
     Deps,
-    actor_locale,
     execute_args,
     set_caller_locale,
     transaction,
@@ -41,7 +40,7 @@ from bot.views.deals import (
     deal_lost_form,
 )
 from commands.core.errors import UserFacingError
-from commands.core.i18n import N_, set_locale, t
+from commands.core.i18n import N_, t
 from commands.core.money import parse_amount, parse_currency
 from commands.deals.deal import (
     DealDetail,
@@ -121,7 +120,6 @@ def deal_to_change(caller: Caller, number: int, deps: Deps) -> DealDetail:
     """The deal behind a Lost or Edit button, if `caller` may change it; the form that
     follows is in `caller`'s language."""
     with transaction(deps, caller) as turn:
-        set_locale(actor_locale(turn.actor))
         return editable_deal(turn.session, turn.actor, number, turn.now)
 
 

@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 from bot.dispatch import (
     Caller,
     Deps,
-    actor_locale,
     claimed,
     execute_args,
     set_caller_locale,
@@ -49,7 +48,7 @@ from bot.views.followups import FOLLOW_UP_CALLBACK, FOLLOW_UP_INPUTS, follow_up_
 from bot.views.visits import NEW_CUSTOMER_PREFIX, visit_form
 from commands.core.dates import local_today
 from commands.core.errors import UsageError, UserFacingError
-from commands.core.i18n import set_locale, t
+from commands.core.i18n import t
 from commands.core.limits import LIMITS
 from commands.deals.visit import parse_deal_ref
 from commands.followups.followups import (
@@ -145,7 +144,6 @@ def redrawn_message(body: dict[str, Any], action: dict[str, Any], caller: Caller
     message = body.get("message") or {}
     if message.get("blocks"):
         with transaction(deps, caller) as turn:
-            set_locale(actor_locale(turn.actor))
             shown = run_followups(FollowUpShow(number), session=turn.session,
                                   actor=turn.actor, now=turn.now)
         assert isinstance(shown, FollowUpShown)
@@ -202,7 +200,6 @@ def log_visit(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: We
             return
         item = follow_up_to_log(turn.session, turn.actor, number, turn.now)
         today = local_today(turn.now, turn.actor.member.timezone)
-        set_locale(actor_locale(turn.actor))  # the form is in the user's language
     notes = with_link(t("From follow-up {ref}: {text}", ref=item.ref, text=item.text),
                       message_link(body))
     client.views_open(trigger_id=body["trigger_id"], view=visit_form(
@@ -238,7 +235,6 @@ def add_follow_up(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps)
         if turn is None:
             return
         today = local_today(turn.now, turn.actor.member.timezone)
-        set_locale(actor_locale(turn.actor))  # the form is in the user's language
     first_line = message_text(body).split("\n", 1)[0]
     client.views_open(trigger_id=body["trigger_id"], view=follow_up_form(
         text=first_line, today=today, channel_id=caller.channel_id))

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.dispatch import Deps, actor_locale, execute_args, set_caller_locale, transaction
+from bot.dispatch import Deps, execute_args, set_caller_locale, transaction
 from bot.listeners.base import (
     action_key,
     button_value,
@@ -30,7 +30,6 @@ from bot.views.standup import (
     standup_answer_form,
     standup_away_form,
 )
-from commands.core.i18n import set_locale
 from commands.standup.answers import StandupAnswerArgs, StandupAway, StandupSkip
 from commands.standup.draft import standup_draft
 
@@ -50,7 +49,6 @@ def answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebCl
     ack()
     caller = caller_of(body)
     with transaction(deps, caller) as turn:
-        set_locale(actor_locale(turn.actor))  # the form is in the caller's language
         draft = standup_draft(turn.session, turn.actor,
                               button_value(action, date.fromisoformat), turn.now)
     client.views_open(trigger_id=body["trigger_id"],

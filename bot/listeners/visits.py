@@ -7,14 +7,14 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.dispatch import Deps, actor_locale, claimed, set_caller_locale, transaction
+from bot.dispatch import Deps, claimed, set_caller_locale, transaction
 from bot.listeners.base import caller_of, guard, run_form, show_on_form
 from bot.views.base import values
 from bot.views.visits import NEW_CUSTOMER_PREFIX, VISIT_CALLBACK, VISIT_INPUTS, visit_form
 from commands.core.access import customer_people
 from commands.core.dates import local_today
 from commands.core.errors import UserFacingError
-from commands.core.i18n import set_locale, t
+from commands.core.i18n import t
 from commands.deals.customers import suggest_customers
 from commands.deals.visit import VisitArgs, parse_deal_ref
 from storage.models import ActivityType, Outcome
@@ -38,7 +38,6 @@ def open_visit_form(body: dict[str, Any], client: WebClient, deps: Deps, *,
         if turn is None:
             return
         today = local_today(turn.now, turn.actor.member.timezone)
-        set_locale(actor_locale(turn.actor))  # the form is in the user's language
     client.views_open(trigger_id=body["trigger_id"],
                       view=visit_form(today=today, channel_id=caller.channel_id, notes=notes))
 
@@ -49,7 +48,6 @@ def customer_options(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     with transaction(deps, caller_of(body)) as turn:
         names = suggest_customers(turn.session, turn.actor.workspace.id, query, limit=20,
                                   people=customer_people(turn.actor.member))
-        set_locale(actor_locale(turn.actor))
     options = [{"text": {"type": "plain_text", "text": n[:OPTION_LABEL]},
                 "value": n[:OPTION_VALUE]} for n in names]
     if query and not any(n.casefold() == query.casefold() for n in names):

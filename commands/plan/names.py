@@ -23,21 +23,7 @@ def period_name(p: Period | str) -> str:
     """A period as a reader sees it, given as a Period or as its label: 2026, 2026-Q4,
     2026-12, 2026-W49 or 2026-12-01 (English); 2026年, 2026年第4季度, 2026年12月, 2026年第49周
     or 2026年12月1日 (Chinese). The one place a period gets its shown name."""
-    if isinstance(p, str):
-        return _label_name(p)
-    if current_locale() != "zh":
-        return p.label
-    s = p.start
-    if p.kind == "year":
-        return f"{s.year}年"
-    if p.kind == "quarter":
-        return f"{s.year}年第{(s.month - 1) // 3 + 1}季度"
-    if p.kind == "month":
-        return f"{s.year}年{s.month}月"
-    if p.kind == "week":
-        iso = s.isocalendar()
-        return f"{iso.year}年第{iso.week}周"
-    return f"{s.year}年{s.month}月{s.day}日"
+    return _label_name(p if isinstance(p, str) else p.label)
 
 
 def _label_name(label: str) -> str:
