@@ -18,6 +18,7 @@ from bot.dispatch import Deps
 from bot.listeners.base import report_error
 from bot.listeners.commands import LISTENER_THREADS, Offload
 from commands.core.actors import Profile
+from commands.core.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def only_workspace(installed: str | None) -> Callable[..., Any]:
             or (body.get("user") or {}).get("team_id")
         if installed is not None and team and team != installed:
             log.warning("refused a request from workspace %s (installed in %s)", team, installed)
-            return BoltResponse(status=200, body="salesbot is not installed in this workspace.")
+            return BoltResponse(status=200, body=t("salesbot is not installed in this workspace."))
         return next()
 
     return check
