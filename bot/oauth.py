@@ -25,7 +25,6 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
 from bot.dispatch import Deps
-from bot.manifest import BOT_SCOPES
 from bot.settings import Settings
 from commands.core.actors import ensure_workspace
 from storage import repo
@@ -44,6 +43,10 @@ def scopes(settings: Settings) -> list[str]:
     """The bot scopes asked for at install: SLACK_SCOPES, else the manifest's."""
     if settings.slack_scopes:
         return [s.strip() for s in settings.slack_scopes.split(",") if s.strip()]
+    # here, not at the top: bot.manifest names the listeners' shortcuts, and the listeners
+    # (bot.listeners.install) use this module
+    from bot.manifest import BOT_SCOPES
+
     return list(BOT_SCOPES)
 
 
